@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address allocation on one bridge, as a pure function.
+ *
+ * Rules, in order (SPEC section 2):
+ *  1. an explicit address wins;
+ *  2. an address the container already holds on the bridge is kept, if it
+ *     is still a usable host address of the subnet and nobody's explicit
+ *     address (when two containers hold the same one, the first by name
+ *     keeps it);
+ *  3. everyone else, taken in order of container name, gets the lowest free
+ *     host address (neither network, broadcast nor gateway).
+ * The order of the requests array never changes the result. */
+struct nc_ipam_request {
+        const char *container;  /* name: the allocation order */
+        uint32_t explicit_addr; /* 0: none */
+        uint32_t held_addr;     /* 0: none (from the observed state) */
+        uint32_t address;       /* out */
+};
+
+/* Returns 0, or -ENOSPC when the subnet has no free address left; then
+ * *ret_failed (if not NULL) points at the first request left without one. */
+int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
+                     struct nc_ipam_request *reqs, size_t n, size_t *ret_failed);

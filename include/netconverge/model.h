@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netconverge/diag.h"
+
+/* The model: what a host's container networking is. The configuration file
+ * is parsed into one (the desired model); observing the kernel yields
+ * another of the same types (the observed model); planning compares them.
+ *
+ * Addresses are IPv4 in host byte order. Collections are arrays: bridges
+ * and containers sorted by name (so nothing downstream depends on the
+ * file's mapping order), a container's networks in file order (it numbers
+ * the interfaces eth0, eth1, ...), ports in file order. */
+
+#define NC_IFNAMSIZ 16                  /* IFNAMSIZ, including the NUL */
+#define NC_MAX_CONTAINERS_PER_BRIDGE 1023 /* BR_MAX_PORTS less one for the bridge itself */
+
+enum nc_proto {
+        NC_PROTO_TCP,
+        NC_PROTO_UDP,
+        _NC_PROTO_MAX,
+};
+
+struct nc_settings {
+        char *table;            /* nftables table, family inet */
+        bool ip_forward;
+        struct nc_origin table_at;
+};
+
+struct nc_bridge {
+        char *name;
+        char *path;             /* "bridges.NAME", for diagnostics */
+        struct nc_origin at;
+        uint32_t subnet;        /* network address */
+        unsigned prefixlen;
+        uint32_t gateway;
+        unsigned mtu;
+        bool masquerade;
+        bool isolated;
+        bool adopt;
+        struct nc_origin subnet_at, gateway_at;
+};
+
+/* A published port: host_ip:host_port[-host_port_end] -> the container's
+ * address on `network`, target[-target_end]. Single ports have end == start. */
+struct nc_port {
+        char *path;             /* "containers.web.ports[0]" */
+        struct nc_origin at;
+        uint32_t host_ip;       /* 0: every local address */
+        uint16_t host_port, host_port_end;
+        uint16_t target, target_end;
+        enum nc_proto proto;
+        char *network;          /* bridge; the container's first network when unset */
+};
+
+/* A container's attachment to one bridge: a veth pair. */
+struct nc_attachment {
+        char *bridge;
+        char *path;             /* "containers.web.networks.docker0" or "...networks[0]" */
+        struct nc_origin at;
+        uint32_t address;       /* 0 until allocated */
+        bool address_explicit;
+        uint8_t mac[6];
+        bool mac_explicit;      /* otherwise derived from the address */
+        char interface[NC_IFNAMSIZ];
+        char host_interface[NC_IFNAMSIZ];
+        struct nc_origin address_at, mac_at, interface_at, host_interface_at;
+};
+
+struct nc_container {
+        char *name;
+        char *path;             /* "containers.NAME" */
+        struct nc_origin at;
+        char *netns;            /* a name under /run/netns, or an absolute path */
+        struct nc_origin netns_at;
+        struct nc_attachment *networks;
+        size_t n_networks;
+        struct nc_port *ports;
+        size_t n_ports;
+};
+
+struct nc_model {
+        struct nc_settings settings;
+        struct nc_bridge *bridges;
+        size_t n_bridges;
+        struct nc_container *containers;
+        size_t n_containers;
+};
+
+struct nc_model *nc_model_new(void);
+struct nc_model *nc_model_free(struct nc_model *m);
+void nc_model_freep(struct nc_model **m);
+
+/* Sort bridges and containers by name. */
+void nc_model_sort(struct nc_model *m);
+
+/* Binary search; the model must be sorted. */
+const struct nc_bridge *nc_model_find_bridge(const struct nc_model *m, const char *name);
+const struct nc_container *nc_model_find_container(const struct nc_model *m, const char *name);
+
+/* The bridge a port's DNAT targets: its `network`, or the container's first. */
+const char *nc_port_network(const struct nc_container *c, const struct nc_port *p);
+
+/* True when the netns is a path, not a name under /run/netns. */
+bool nc_netns_is_path(const char *netns);
+
+const char *nc_proto_to_string(enum nc_proto p);
+int nc_proto_from_string(const char *s);     /* enum value, or -EINVAL */

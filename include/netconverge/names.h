@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netconverge/model.h"
+
+/* Derived names hash content, never an index: the same container on the
+ * same bridge gets the same host-side veth name on every host and run. */
+uint32_t nc_name_hash(const char *container, const char *bridge);
+void nc_default_host_interface(const char *container, const char *bridge, char ret[static NC_IFNAMSIZ]);
+
+/* NULL when valid, else why not ("longer than 15 bytes", ...). */
+const char *nc_ifname_invalid(const char *name);
+const char *nc_netns_invalid(const char *netns);
+const char *nc_container_name_invalid(const char *name);
+const char *nc_table_name_invalid(const char *name);

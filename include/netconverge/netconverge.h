@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "netconverge/addr.h"
+#include "netconverge/config.h"
+#include "netconverge/diag.h"
+#include "netconverge/ipam.h"
+#include "netconverge/model.h"
+#include "netconverge/names.h"
+#include "netconverge/output.h"
+
+enum nc_output_format {
+        NC_OUTPUT_TEXT,
+        NC_OUTPUT_JSON,
+        _NC_OUTPUT_MAX,
+};
+
+enum nc_log_level {
+        NC_LOG_QUIET,
+        NC_LOG_NORMAL,
+        NC_LOG_VERBOSE,
+};
+
+/* What every command gets: the global options. No globals elsewhere. */
+struct nc_ctx {
+        const char *netns;              /* -n NETNS, or NULL for the current one */
+        enum nc_output_format format;   /* -o */
+        enum nc_log_level log_level;    /* -v / -q */
+};

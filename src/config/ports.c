@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/stages.h"
+#include "netconverge/addr.h"
+
+/* Docker's port syntax, minus what would make a plan non-deterministic:
+ * netconverge never picks an ephemeral host port, so "80" and "ip::80" are
+ * rejected with a hint, and so is a host range mapped onto a container
+ * range of another length (Docker would pick one port of the range). */
+
+static int parse_port(const char *s, size_t n, uint16_t *ret, char *err, size_t errlen) {
+        unsigned long v = 0;
+
+        if (n == 0) {
+                snprintf(err, errlen, "a port number is missing");
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9') {
+                        snprintf(err, errlen, "'%.*s' is not a port number", (int) (n > 20 ? 20 : n), s);
+                        return -EINVAL;
+                }
+                if (v <= 65535)
+                        v = v * 10 + (unsigned long) (s[i] - '0');
+        }
+        if (v == 0 || v > 65535) {
+                snprintf(err, errlen, "port %.*s is out of range 1-65535", (int) (n > 20 ? 20 : n), s);
+                return -EINVAL;
+        }
+        *ret = (uint16_t) v;
+        return 0;
+}
+
+static int parse_range_n(const char *s, size_t n, uint16_t *ret_start, uint16_t *ret_end, char *err, size_t errlen) {
+        const char *dash = memchr(s, '-', n);
+        uint16_t a, b;
+
+        if (!dash) {
+                if (parse_port(s, n, &a, err, errlen) < 0)
+                        return -EINVAL;
+                *ret_start = *ret_end = a;
+                return 0;
+        }
+        if (parse_port(s, (size_t) (dash - s), &a, err, errlen) < 0 ||
+            parse_port(dash + 1, n - (size_t) (dash - s) - 1, &b, err, errlen) < 0)
+                return -EINVAL;
+        if (b < a) {
+                snprintf(err, errlen, "port range %u-%u ends before it starts", a, b);
+                return -EINVAL;
+        }
+        *ret_start = a;
+        *ret_end = b;
+        return 0;
+}
+
+int nc_port_parse_range(const char *s, uint16_t *ret_start, uint16_t *ret_end, char *err, size_t errlen) {
+        return parse_range_n(s, strlen(s), ret_start, ret_end, err, errlen);
+}
+
+int nc_port_check_lengths(const struct nc_port *p, char *err, size_t errlen) {
+        unsigned host = (unsigned) p->host_port_end - p->host_port + 1;
+        unsigned target = (unsigned) p->target_end - p->target + 1;
+
+        if (host == target)
+                return 0;
+        snprintf(err, errlen, "host ports %u-%u (%u) and container ports %u-%u (%u) differ in length",
+                 p->host_port, p->host_port_end, host, p->target, p->target_end, target);
+        return -EINVAL;
+}
+
+int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errlen) {
+        const char *fields[3], *slash, *end;
+        size_t lens[3], n = 0;
+        char ip[NC_IPV4_STRLEN + 8];
+        const char *q;
+        int proto;
+
+        if (*s == '\0') {
+                snprintf(err, errlen, "the port mapping is empty");
+                return -EINVAL;
+        }
+        /* "[::1]:80:80" and the unbracketed "::1:80:80": the only ways to
+         * have a '[' or more than two ':'. */
+        for (q = s; *q; q++)
+                n += *q == ':';
+        if (s[0] == '[' || n > 2) {
+                snprintf(err, errlen, "IPv6 host addresses are not supported");
+                return -EINVAL;
+        }
+        n = 0;
+
+        slash = strchr(s, '/');
+        end = slash ? slash : s + strlen(s);
+        p->proto = NC_PROTO_TCP;
+        if (slash) {
+                proto = nc_proto_from_string(slash + 1);
+                if (proto < 0) {
+                        snprintf(err, errlen, "protocol '%.16s' is not supported; use tcp or udp", slash + 1);
+                        return -EINVAL;
+                }
+                p->proto = (enum nc_proto) proto;
+        }
+
+        for (q = s;; q++) {
+                const char *colon = memchr(q, ':', (size_t) (end - q));
+
+                fields[n] = q;
+                lens[n] = colon ? (size_t) (colon - q) : (size_t) (end - q);
+                n++;
+                if (!colon)
+                        break;
+                q = colon;
+        }
+
+        if (n == 1 || lens[n - 2] == 0) {
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"%.*s:%.*s\"",
+                         (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]), fields[n - 1],
+                         (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]), fields[n - 1]);
+                return -EINVAL;
+        }
+        p->host_ip = 0;
+        if (n == 3) {
+                if (lens[0] == 0 || lens[0] >= NC_IPV4_STRLEN) {
+                        snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (lens[0] > 40 ? 40 : lens[0]),
+                                 fields[0]);
+                        return -EINVAL;
+                }
+                memcpy(ip, fields[0], lens[0]);
+                ip[lens[0]] = '\0';
+                if (nc_ipv4_parse(ip, &p->host_ip) < 0) {
+                        snprintf(err, errlen, "'%s' is not an IPv4 host address", ip);
+                        return -EINVAL;
+                }
+        }
+        if (parse_range_n(fields[n - 2], lens[n - 2], &p->host_port, &p->host_port_end, err, errlen) < 0 ||
+            parse_range_n(fields[n - 1], lens[n - 1], &p->target, &p->target_end, err, errlen) < 0)
+                return -EINVAL;
+        return nc_port_check_lengths(p, err, errlen);
+}

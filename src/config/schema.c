@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/stages.h"
+#include "netconverge/addr.h"
+#include "netconverge/names.h"
+#include "util/cleanup.h"
+#include "util/misspell.h"
+#include "util/strbuf.h"
+
+/* Reads the node tree into the model. Scalars are read by what the schema
+ * expects at that place (SPEC section 1): no YAML 1.1 implicit typing, so
+ * "8080:80" is a string and "yes" is not a boolean. Every key table below
+ * is the whole format: anything else is an unknown key. */
+
+struct schema {
+        struct nc_diags *d;
+};
+
+static const char *const root_keys[] = { "version", "settings", "bridges", "containers" };
+static const char *const settings_keys[] = { "table", "ip_forward" };
+static const char *const bridge_keys[] = { "subnet", "gateway", "mtu", "masquerade", "isolated", "adopt" };
+static const char *const container_keys[] = { "netns", "networks", "ports" };
+static const char *const attachment_keys[] = { "address", "mac", "interface", "host_interface" };
+static const char *const port_keys[] = { "published", "target", "protocol", "host_ip", "network" };
+
+char *nc_path_join(const char *path, const char *key) {
+        return nc_asprintf("%s%s%s", path, *path ? "." : "", key);
+}
+
+char *nc_path_index(const char *path, size_t i) {
+        return nc_asprintf("%s[%zu]", path, i);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void report(struct schema *s, const struct nc_ynode *n, const char *path, const char *fmt, ...) {
+        struct nc_strbuf b = {};
+        _cleanup_free_ char *m = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        m = nc_strbuf_steal(&b);
+        if (!m) {
+                s->d->oom = true;
+                return;
+        }
+        nc_diags_add(s->d, n->at, path, "%s", m);
+}
+
+/* What a wrong value was, for "expected X, got Y": the value itself when it
+ * is short enough to quote. */
+static const char *got(const struct nc_ynode *n, char buf[static 64]) {
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
+                return nc_ynode_describe(n);
+        if (strlen(n->value) > 40)
+                snprintf(buf, 64, "'%.37s...'", n->value);
+        else
+                snprintf(buf, 64, "'%s'", n->value);
+        return buf;
+}
+
+static bool is_key_of(const char *key, const char *const *keys, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(key, keys[i]) == 0)
+                        return true;
+        return false;
+}
+
+/* Unknown keys (with a did-you-mean) and missing required ones. */
+static int check_keys(struct schema *s, const struct nc_ynode *map, const char *path,
+                      const char *const *keys, size_t n_keys, const char *const *required, size_t n_required) {
+        for (size_t i = 0; i < map->n_pairs; i++) {
+                const struct nc_ynode *k = map->pairs[i].key;
+                _cleanup_free_ char *p = NULL;
+                const char *hint;
+
+                if (is_key_of(k->value, keys, n_keys))
+                        continue;
+                p = nc_path_join(path, k->value);
+                if (!p)
+                        return -ENOMEM;
+                hint = nc_did_you_mean(k->value, keys, n_keys);
+                if (hint)
+                        report(s, k, p, "unknown key; did you mean '%s'?", hint);
+                else if (strcmp(k->value, "<<") == 0)
+                        report(s, k, p, "a merge key needs a plain '<<' key");
+                else
+                        report(s, k, p, "unknown key");
+        }
+        for (size_t i = 0; i < n_required; i++) {
+                _cleanup_free_ char *p = NULL;
+
+                if (nc_ynode_get(map, required[i]))
+                        continue;
+                p = nc_path_join(path, required[i]);
+                if (!p)
+                        return -ENOMEM;
+                report(s, map, p, "missing required key");
+        }
+        return 0;
+}
+
+/* A mapping, or null read as an empty one. Reports other types. */
+static bool want_mapping(struct schema *s, const struct nc_ynode *n, const char *path, const char *what) {
+        char buf[64];
+
+        if (n->kind == NC_YNODE_MAPPING || nc_ynode_is_null(n))
+                return true;
+        report(s, n, path, "expected %s, got %s", what, got(n, buf));
+        return false;
+}
+
+static int read_string(struct schema *s, const struct nc_ynode *n, const char *path, char **dst) {
+        char buf[64];
+        char *v;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
+                report(s, n, path, "expected a string, got %s", got(n, buf));
+                return 0;
+        }
+        v = strdup(n->value);
+        if (!v)
+                return -ENOMEM;
+        free(*dst);
+        *dst = v;
+        return 1;
+}
+
+/* Reads map[key] with reader; absent keys keep the default already set. */
+typedef int (*field_reader)(struct schema *s, const struct nc_ynode *n, const char *path, void *dst);
+
+static int read_field(struct schema *s, const struct nc_ynode *map, const char *path, const char *key,
+                      field_reader reader, void *dst, struct nc_origin *ret_at) {
+        const struct nc_ynode *n = nc_ynode_get(map, key);
+        _cleanup_free_ char *p = NULL;
+
+        if (!n)
+                return 0;
+        p = nc_path_join(path, key);
+        if (!p)
+                return -ENOMEM;
+        if (ret_at)
+                *ret_at = n->at;
+        return reader(s, n, p, dst);
+}
+
+static int read_bool(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+
+        if (n->kind == NC_YNODE_SCALAR && strcmp(n->value, "true") == 0)
+                *(bool *) dst = true;
+        else if (n->kind == NC_YNODE_SCALAR && strcmp(n->value, "false") == 0)
+                *(bool *) dst = false;
+        else
+                report(s, n, path, "expected true or false, got %s", got(n, buf));
+        return 0;
+}
+
+static int read_mtu(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+        unsigned long v = 0;
+        const char *p;
+
+        if (n->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(n)) {
+                for (p = n->value; *p >= '0' && *p <= '9' && v <= 65535; p++)
+                        v = v * 10 + (unsigned long) (*p - '0');
+                if (*p == '\0' && p != n->value) {
+                        if (v >= 68 && v <= 65535) {
+                                *(unsigned *) dst = (unsigned) v;
+                                return 0;
+                        }
+                        report(s, n, path, "MTU %s is out of range 68-65535", n->value);
+                        return 0;
+                }
+        }
+        report(s, n, path, "expected an integer MTU (68-65535), got %s", got(n, buf));
+        return 0;
+}
+
+static int read_ipv4(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+
+        if (n->kind == NC_YNODE_SCALAR && nc_ipv4_parse(n->value, dst) >= 0)
+                return 1;
+        if (n->kind == NC_YNODE_SCALAR && strchr(n->value, ':') && !nc_ynode_is_null(n))
+                report(s, n, path, "%s is not an IPv4 address; IPv6 is not supported", got(n, buf));
+        else
+                report(s, n, path, "expected an IPv4 address like 172.17.0.2, got %s", got(n, buf));
+        return 0;
+}
+
+static int read_ifname(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        const char *why;
+        char buf[64];
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
+                report(s, n, path, "expected an interface name, got %s", got(n, buf));
+                return 0;
+        }
+        why = nc_ifname_invalid(n->value);
+        if (why) {
+                report(s, n, path, "interface name %s %s", got(n, buf), why);
+                return 0;
+        }
+        memcpy(dst, n->value, strlen(n->value) + 1);
+        return 1;
+}
+
+static int read_version(struct schema *s, const struct nc_ynode *root) {
+        const struct nc_ynode *v = nc_ynode_get(root, "version");
+        char buf[64];
+
+        if (!v)
+                return 0;       /* reported as a missing required key */
+        if (v->kind == NC_YNODE_SCALAR && strcmp(v->value, "1") == 0)
+                return 0;
+        report(s, v, "version", "unsupported version %s; this netconverge reads version 1", got(v, buf));
+        return 0;
+}
+
+static int read_settings(struct schema *s, const struct nc_ynode *n, struct nc_settings *st) {
+        static const char *const none[] = {};
+        const struct nc_ynode *t;
+        int r;
+
+        if (!want_mapping(s, n, "settings", "a mapping of settings") || nc_ynode_is_null(n))
+                return 0;
+        r = check_keys(s, n, "settings", settings_keys, ELEMENTSOF(settings_keys), none, 0);
+        if (r < 0)
+                return r;
+        t = nc_ynode_get(n, "table");
+        if (t) {
+                const char *why;
+
+                st->table_at = t->at;
+                r = read_string(s, t, "settings.table", &st->table);
+                if (r < 0)
+                        return r;
+                why = r > 0 ? nc_table_name_invalid(st->table) : NULL;
+                if (why)
+                        report(s, t, "settings.table", "nftables table name '%s' %s", st->table, why);
+        }
+        return read_field(s, n, "settings", "ip_forward", read_bool, &st->ip_forward, NULL);
+}
+
+static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_bridge *b) {
+        char buf[64], cidr[NC_CIDR_STRLEN];
+        unsigned plen;
+        uint32_t a;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_cidr_parse(n->value, &a, &plen) < 0) {
+                report(s, n, path, "expected an IPv4 subnet like 172.17.0.0/16, got %s", got(n, buf));
+                return 0;
+        }
+        if (plen < 8 || plen > 30) {
+                report(s, n, path, "prefix length /%u is not supported; use /8 to /30", plen);
+                return 0;
+        }
+        if (a & ~nc_prefix_mask(plen)) {
+                report(s, n, path, "%s has host bits set; did you mean %s?", n->value,
+                       nc_cidr_format(a & nc_prefix_mask(plen), plen, cidr));
+                return 0;
+        }
+        b->subnet = a;
+        b->prefixlen = plen;
+        return 0;
+}
+
+static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
+        static const char *const required[] = { "subnet" };
+        const struct nc_ynode *n = pair->value, *sub;
+        const char *why;
+        uint32_t gw = 0;
+        int r;
+
+        b->name = strdup(pair->key->value);
+        b->path = nc_path_join("bridges", pair->key->value);
+        if (!b->name || !b->path)
+                return -ENOMEM;
+        b->at = pair->key->at;
+        b->mtu = 1500;
+        b->masquerade = true;
+        b->isolated = true;
+
+        why = nc_ifname_invalid(b->name);
+        if (why)
+                report(s, pair->key, b->path, "bridge name %s", why);
+        if (!want_mapping(s, n, b->path, "a mapping with the bridge's subnet"))
+                return 0;
+        if (nc_ynode_is_null(n)) {
+                _cleanup_free_ char *p = nc_path_join(b->path, "subnet");
+
+                if (!p)
+                        return -ENOMEM;
+                report(s, pair->key, p, "missing required key");
+                return 0;
+        }
+        r = check_keys(s, n, b->path, bridge_keys, ELEMENTSOF(bridge_keys), required, ELEMENTSOF(required));
+        if (r < 0)
+                return r;
+
+        sub = nc_ynode_get(n, "subnet");
+        if (sub) {
+                _cleanup_free_ char *p = nc_path_join(b->path, "subnet");
+
+                if (!p)
+                        return -ENOMEM;
+                b->subnet_at = sub->at;
+                read_subnet(s, sub, p, b);
+        }
+        r = read_field(s, n, b->path, "gateway", read_ipv4, &gw, &b->gateway_at);
+        if (r < 0)
+                return r;
+        b->gateway = gw;
+        if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "adopt", read_bool, &b->adopt, NULL)) < 0)
+                return r;
+        return 0;
+}
+
+static int read_mac(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_attachment *a) {
+        static const uint8_t zero[6];
+        char buf[64];
+
+        a->mac_at = n->at;
+        if (n->kind != NC_YNODE_SCALAR || nc_mac_parse(n->value, a->mac) < 0) {
+                report(s, n, path, "expected a MAC address like 02:42:ac:11:00:02, got %s", got(n, buf));
+                return 0;
+        }
+        if (a->mac[0] & 1)
+                report(s, n, path, "%s is a multicast MAC address; a container needs a unicast one", n->value);
+        else if (memcmp(a->mac, zero, 6) == 0)
+                report(s, n, path, "the all-zero MAC address is not usable");
+        else
+                a->mac_explicit = true;
+        return 0;
+}
+
+static int read_attachment_details(struct schema *s, const struct nc_ynode *n, struct nc_attachment *a) {
+        static const char *const none[] = {};
+        const struct nc_ynode *mac;
+        uint32_t addr = 0;
+        int r;
+
+        if (!want_mapping(s, n, a->path, "a mapping of the network's settings") || nc_ynode_is_null(n))
+                return 0;
+        r = check_keys(s, n, a->path, attachment_keys, ELEMENTSOF(attachment_keys), none, 0);
+        if (r < 0)
+                return r;
+        r = read_field(s, n, a->path, "address", read_ipv4, &addr, &a->address_at);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                a->address = addr;
+                a->address_explicit = true;
+        }
+        mac = nc_ynode_get(n, "mac");
+        if (mac) {
+                _cleanup_free_ char *p = nc_path_join(a->path, "mac");
+
+                if (!p)
+                        return -ENOMEM;
+                read_mac(s, mac, p, a);
+        }
+        if ((r = read_field(s, n, a->path, "interface", read_ifname, a->interface, &a->interface_at)) < 0 ||
+            (r = read_field(s, n, a->path, "host_interface", read_ifname, a->host_interface,
+                            &a->host_interface_at)) < 0)
+                return r;
+        return 0;
+}
+
+static int attachment_start(struct nc_attachment *a, const struct nc_ynode *name, char *path) {
+        a->bridge = strdup(name->value);
+        a->path = path;
+        a->at = name->at;
+        return a->bridge && path ? 0 : -ENOMEM;
+}
+
+/* networks: a list of bridge names, or a mapping bridge -> details. */
+static int read_networks(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_container *c) {
+        char buf[64];
+        size_t count;
+        int r;
+
+        if (n->kind == NC_YNODE_SEQUENCE)
+                count = n->n_items;
+        else if (n->kind == NC_YNODE_MAPPING)
+                count = n->n_pairs;
+        else {
+                report(s, n, path, "expected a list of bridge names or a mapping of bridges, got %s", got(n, buf));
+                return 0;
+        }
+        if (count == 0) {
+                report(s, n, path, "a container needs at least one network");
+                return 0;
+        }
+        c->networks = calloc(count, sizeof(*c->networks));
+        if (!c->networks)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < count; i++) {
+                struct nc_attachment *a = &c->networks[c->n_networks];
+
+                if (n->kind == NC_YNODE_MAPPING) {
+                        r = attachment_start(a, n->pairs[i].key, nc_path_join(path, n->pairs[i].key->value));
+                        c->n_networks++;
+                        if (r < 0)
+                                return r;
+                        r = read_attachment_details(s, n->pairs[i].value, a);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (n->items[i]->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n->items[i])) {
+                        _cleanup_free_ char *p = nc_path_index(path, i);
+
+                        if (!p)
+                                return -ENOMEM;
+                        report(s, n->items[i], p, "expected a bridge name, got %s", got(n->items[i], buf));
+                        continue;
+                }
+                r = attachment_start(a, n->items[i], nc_path_index(path, i));
+                c->n_networks++;
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int read_port_value(struct schema *s, const struct nc_ynode *n, const char *path,
+                           uint16_t *start, uint16_t *end) {
+        char buf[64], err[160];
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
+                report(s, n, path, "expected a port or a range like 8000-8010, got %s", got(n, buf));
+                return 0;
+        }
+        if (nc_port_parse_range(n->value, start, end, err, sizeof(err)) < 0) {
+                report(s, n, path, "%s", err);
+                return 0;
+        }
+        return 1;
+}
+
+static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_port *p) {
+        static const char *const required[] = { "published", "target" };
+        const struct nc_ynode *v;
+        char buf[64], err[160];
+        bool ok = true;
+        int r;
+
+        r = check_keys(s, n, p->path, port_keys, ELEMENTSOF(port_keys), required, ELEMENTSOF(required));
+        if (r < 0)
+                return r;
+        ok = nc_ynode_get(n, "published") && nc_ynode_get(n, "target");
+
+        if ((v = nc_ynode_get(n, "published"))) {
+                _cleanup_free_ char *path = nc_path_join(p->path, "published");
+
+                if (!path)
+                        return -ENOMEM;
+                ok = read_port_value(s, v, path, &p->host_port, &p->host_port_end) > 0 && ok;
+        }
+        if ((v = nc_ynode_get(n, "target"))) {
+                _cleanup_free_ char *path = nc_path_join(p->path, "target");
+
+                if (!path)
+                        return -ENOMEM;
+                ok = read_port_value(s, v, path, &p->target, &p->target_end) > 0 && ok;
+        }
+        if ((v = nc_ynode_get(n, "protocol"))) {
+                _cleanup_free_ char *path = nc_path_join(p->path, "protocol");
+                int proto = v->kind == NC_YNODE_SCALAR ? nc_proto_from_string(v->value) : -EINVAL;
+
+                if (!path)
+                        return -ENOMEM;
+                if (proto < 0)
+                        report(s, v, path, "expected tcp or udp, got %s", got(v, buf));
+                else
+                        p->proto = (enum nc_proto) proto;
+        }
+        r = read_field(s, n, p->path, "host_ip", read_ipv4, &p->host_ip, NULL);
+        if (r < 0)
+                return r;
+        if ((v = nc_ynode_get(n, "network"))) {
+                _cleanup_free_ char *path = nc_path_join(p->path, "network");
+
+                if (!path)
+                        return -ENOMEM;
+                r = read_string(s, v, path, &p->network);
+                if (r < 0)
+                        return r;
+        }
+        if (ok && nc_port_check_lengths(p, err, sizeof(err)) < 0)
+                report(s, n, p->path, "%s", err);
+        return 0;
+}
+
+static int read_ports(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_container *c) {
+        char buf[64], err[160];
+        int r;
+
+        if (nc_ynode_is_null(n))
+                return 0;
+        if (n->kind != NC_YNODE_SEQUENCE) {
+                report(s, n, path, "expected a list of published ports, got %s", got(n, buf));
+                return 0;
+        }
+        c->ports = calloc(n->n_items ? n->n_items : 1, sizeof(*c->ports));
+        if (!c->ports)
+                return -ENOMEM;
+        for (size_t i = 0; i < n->n_items; i++) {
+                const struct nc_ynode *item = n->items[i];
+                struct nc_port *p = &c->ports[c->n_ports++];
+
+                p->path = nc_path_index(path, i);
+                if (!p->path)
+                        return -ENOMEM;
+                p->at = item->at;
+                if (item->kind == NC_YNODE_MAPPING) {
+                        r = read_port_long(s, item, p);
+                        if (r < 0)
+                                return r;
+                } else if (item->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(item)) {
+                        if (nc_port_parse_short(item->value, p, err, sizeof(err)) < 0)
+                                report(s, item, p->path, "%s", err);
+                } else {
+                        report(s, item, p->path, "expected a port mapping like \"8080:80\" or a mapping, got %s",
+                               got(item, buf));
+                }
+        }
+        return 0;
+}
+
+static int read_container(struct schema *s, const struct nc_ypair *pair, struct nc_container *c) {
+        static const char *const required[] = { "networks" };
+        const struct nc_ynode *n = pair->value, *v;
+        const char *why;
+        int r;
+
+        c->name = strdup(pair->key->value);
+        c->path = nc_path_join("containers", pair->key->value);
+        if (!c->name || !c->path)
+                return -ENOMEM;
+        c->at = pair->key->at;
+
+        why = nc_container_name_invalid(c->name);
+        if (why)
+                report(s, pair->key, c->path, "container name %s", why);
+        if (!want_mapping(s, n, c->path, "a mapping with the container's networks"))
+                return 0;
+        if (nc_ynode_is_null(n)) {
+                _cleanup_free_ char *p = nc_path_join(c->path, "networks");
+
+                if (!p)
+                        return -ENOMEM;
+                report(s, pair->key, p, "missing required key");
+                return 0;
+        }
+        r = check_keys(s, n, c->path, container_keys, ELEMENTSOF(container_keys), required, ELEMENTSOF(required));
+        if (r < 0)
+                return r;
+
+        if ((v = nc_ynode_get(n, "netns"))) {
+                _cleanup_free_ char *p = nc_path_join(c->path, "netns");
+
+                if (!p)
+                        return -ENOMEM;
+                c->netns_at = v->at;
+                r = read_string(s, v, p, &c->netns);
+                if (r < 0)
+                        return r;
+                why = r > 0 ? nc_netns_invalid(c->netns) : NULL;
+                if (why)
+                        report(s, v, p, "namespace '%s' %s", c->netns, why);
+        }
+        if ((v = nc_ynode_get(n, "networks"))) {
+                _cleanup_free_ char *p = nc_path_join(c->path, "networks");
+
+                if (!p)
+                        return -ENOMEM;
+                r = read_networks(s, v, p, c);
+                if (r < 0)
+                        return r;
+        }
+        if ((v = nc_ynode_get(n, "ports"))) {
+                _cleanup_free_ char *p = nc_path_join(c->path, "ports");
+
+                if (!p)
+                        return -ENOMEM;
+                r = read_ports(s, v, p, c);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int read_bridges(struct schema *s, const struct nc_ynode *n, struct nc_model *m) {
+        int r;
+
+        if (!want_mapping(s, n, "bridges", "a mapping of bridge names to bridges") || nc_ynode_is_null(n))
+                return 0;
+        m->bridges = calloc(n->n_pairs ? n->n_pairs : 1, sizeof(*m->bridges));
+        if (!m->bridges)
+                return -ENOMEM;
+        for (size_t i = 0; i < n->n_pairs; i++) {
+                r = read_bridge(s, &n->pairs[i], &m->bridges[m->n_bridges++]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int read_containers(struct schema *s, const struct nc_ynode *n, struct nc_model *m) {
+        int r;
+
+        if (!want_mapping(s, n, "containers", "a mapping of container names to containers") ||
+            nc_ynode_is_null(n))
+                return 0;
+        m->containers = calloc(n->n_pairs ? n->n_pairs : 1, sizeof(*m->containers));
+        if (!m->containers)
+                return -ENOMEM;
+        for (size_t i = 0; i < n->n_pairs; i++) {
+                r = read_container(s, &n->pairs[i], &m->containers[m->n_containers++]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_model *m) {
+        static const char *const required[] = { "version" };
+        struct schema s = { .d = d };
+        const struct nc_ynode *root = doc->root, *n;
+        char buf[64];
+        int r;
+
+        m->settings.ip_forward = true;
+        if (nc_ynode_is_null(root)) {
+                nc_diags_add(d, (struct nc_origin) {}, "", "the file is empty; it needs at least 'version: 1'");
+                return 0;
+        }
+        if (root->kind != NC_YNODE_MAPPING) {
+                report(&s, root, "", "expected a mapping with 'version: 1' at the top level, got %s", got(root, buf));
+                return 0;
+        }
+        r = check_keys(&s, root, "", root_keys, ELEMENTSOF(root_keys), required, ELEMENTSOF(required));
+        if (r < 0)
+                return r;
+        read_version(&s, root);
+        if ((n = nc_ynode_get(root, "settings")) && (r = read_settings(&s, n, &m->settings)) < 0)
+                return r;
+        if ((n = nc_ynode_get(root, "bridges")) && (r = read_bridges(&s, n, m)) < 0)
+                return r;
+        if ((n = nc_ynode_get(root, "containers")) && (r = read_containers(&s, n, m)) < 0)
+                return r;
+        return 0;
+}

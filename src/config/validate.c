@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/stages.h"
+#include "netconverge/addr.h"
+#include "util/cleanup.h"
+#include "util/misspell.h"
+#include "util/strbuf.h"
+
+/* Checks across objects. Every collection check sorts (O(n log n)): a file
+ * may describe ten thousand containers. An object whose own fields were
+ * already reported bad (prefixlen 0, address not explicit) is left out of
+ * the checks that need them, so one mistake gives one message. */
+
+static bool origin_before(struct nc_origin a, struct nc_origin b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+}
+
+/* A value that must be unique: an address, a MAC, a link name, a netns. */
+struct claim {
+        const char *key;
+        char buf[24];
+        char *path;             /* owned */
+        struct nc_origin at;
+};
+
+struct claims {
+        struct claim *v;
+        size_t n, cap;
+        int r;
+};
+
+static void claims_done(struct claims *c) {
+        for (size_t i = 0; i < c->n; i++)
+                free(c->v[i].path);
+        free(c->v);
+}
+
+/* key must outlive the claims; or pass "" and write buf. */
+static struct claim *claim_add(struct claims *c, const char *key, const char *path, const char *field,
+                               struct nc_origin at) {
+        struct claim *x;
+
+        if (c->r < 0)
+                return NULL;
+        if (nc_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v)) < 0) {
+                c->r = -ENOMEM;
+                return NULL;
+        }
+        x = &c->v[c->n];
+        *x = (struct claim) { .key = key, .at = at };
+        x->path = field ? nc_path_join(path, field) : strdup(path);
+        if (!x->path) {
+                c->r = -ENOMEM;
+                return NULL;
+        }
+        c->n++;
+        return x;
+}
+
+/* A claim's key is its own buf when it has one (formatted addresses), so
+ * that sorting can move claims around. */
+static const char *claim_key(const struct claim *x) {
+        return x->buf[0] ? x->buf : x->key;
+}
+
+static int claim_compare(const void *a, const void *b) {
+        const struct claim *x = a, *y = b;
+        int r = strcmp(claim_key(x), claim_key(y));
+
+        if (r != 0)
+                return r;
+        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
+}
+
+/* Every claim but the first in the file of each key is an error. */
+static int claims_report(struct claims *c, struct nc_diags *d, const char *what) {
+        if (c->r < 0)
+                return c->r;
+        qsort(c->v, c->n, sizeof(*c->v), claim_compare);
+        for (size_t i = 1, first = 0; i < c->n; i++) {
+                if (strcmp(claim_key(&c->v[i]), claim_key(&c->v[first])) != 0) {
+                        first = i;
+                        continue;
+                }
+                nc_diags_add(d, c->v[i].at, c->v[i].path, "%s %s is already used by %s (line %u)", what,
+                             claim_key(&c->v[i]), c->v[first].path, c->v[first].at.line);
+        }
+        return 0;
+}
+
+static int check_gateways(const struct nc_model *m, struct nc_diags *d) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                const struct nc_bridge *b = &m->bridges[i];
+                _cleanup_free_ char *p = NULL;
+                const char *why = NULL;
+
+                if (b->prefixlen == 0 || b->gateway_at.line == 0 || b->gateway == 0)
+                        continue;
+                if (!nc_subnet_contains(b->subnet, b->prefixlen, b->gateway))
+                        why = "is outside the subnet";
+                else if (b->gateway == b->subnet)
+                        why = "is the subnet's network address";
+                else if (b->gateway == nc_subnet_broadcast(b->subnet, b->prefixlen))
+                        why = "is the subnet's broadcast address";
+                if (!why)
+                        continue;
+                p = nc_path_join(b->path, "gateway");
+                if (!p)
+                        return -ENOMEM;
+                nc_diags_add(d, b->gateway_at, p, "gateway %s %s %s", nc_ipv4_format(b->gateway, ip), why,
+                             nc_cidr_format(b->subnet, b->prefixlen, cidr));
+        }
+        return 0;
+}
+
+static int by_subnet(const void *a, const void *b) {
+        const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
+
+        if (x->subnet != y->subnet)
+                return x->subnet < y->subnet ? -1 : 1;
+        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
+}
+
+/* Sorted by start, a subnet overlaps an earlier one exactly when it starts
+ * before the widest earlier one ends. */
+static int check_overlaps(const struct nc_model *m, struct nc_diags *d) {
+        _cleanup_free_ const struct nc_bridge **v = calloc(m->n_bridges + 1, sizeof(*v));
+        const struct nc_bridge *widest = NULL;
+        char c1[NC_CIDR_STRLEN], c2[NC_CIDR_STRLEN];
+        size_t n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].prefixlen > 0)
+                        v[n++] = &m->bridges[i];
+        qsort(v, n, sizeof(*v), by_subnet);
+        for (size_t i = 0; i < n; i++) {
+                if (widest && v[i]->subnet <= nc_subnet_broadcast(widest->subnet, widest->prefixlen)) {
+                        const struct nc_bridge *later = origin_before(widest->at, v[i]->at) ? v[i] : widest;
+                        const struct nc_bridge *other = later == v[i] ? widest : v[i];
+                        _cleanup_free_ char *p = nc_path_join(later->path, "subnet");
+
+                        if (!p)
+                                return -ENOMEM;
+                        nc_diags_add(d, later->subnet_at, p, "subnet %s overlaps bridge '%s' (%s)",
+                                     nc_cidr_format(later->subnet, later->prefixlen, c1), other->name,
+                                     nc_cidr_format(other->subnet, other->prefixlen, c2));
+                }
+                if (!widest || nc_subnet_broadcast(v[i]->subnet, v[i]->prefixlen) >
+                                       nc_subnet_broadcast(widest->subnet, widest->prefixlen))
+                        widest = v[i];
+        }
+        return 0;
+}
+
+static const char *const *bridge_names(const struct nc_model *m) {
+        const char **v = calloc(m->n_bridges + 1, sizeof(*v));
+
+        if (v)
+                for (size_t i = 0; i < m->n_bridges; i++)
+                        v[i] = m->bridges[i].name;
+        return v;
+}
+
+static int check_address(const struct nc_bridge *b, const struct nc_attachment *a, struct nc_diags *d) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        _cleanup_free_ char *p = NULL;
+
+        if (!a->address_explicit || b->prefixlen == 0)
+                return 0;
+        p = nc_path_join(a->path, "address");
+        if (!p)
+                return -ENOMEM;
+        nc_ipv4_format(a->address, ip);
+        nc_cidr_format(b->subnet, b->prefixlen, cidr);
+        if (!nc_subnet_contains(b->subnet, b->prefixlen, a->address))
+                nc_diags_add(d, a->address_at, p, "address %s is outside bridge '%s''s subnet %s", ip, b->name, cidr);
+        else if (a->address == b->subnet)
+                nc_diags_add(d, a->address_at, p, "address %s is the network address of %s", ip, cidr);
+        else if (a->address == nc_subnet_broadcast(b->subnet, b->prefixlen))
+                nc_diags_add(d, a->address_at, p, "address %s is the broadcast address of %s", ip, cidr);
+        else if (a->address == b->gateway)
+                nc_diags_add(d, a->address_at, p, "address %s is bridge '%s''s gateway", ip, b->name);
+        return 0;
+}
+
+/* Where an attachment field's problem is reported: at the field when the
+ * file set it, else at the attachment (a default is to blame). */
+static struct nc_origin field_at(const struct nc_attachment *a, struct nc_origin at) {
+        return at.line ? at : a->at;
+}
+
+static int check_attachments(const struct nc_model *m, struct nc_diags *d) {
+        _cleanup_free_ const char *const *names = bridge_names(m);
+        struct bridge_use {
+                size_t count;
+        } *use = calloc(m->n_bridges + 1, sizeof(*use));
+        int r = 0;
+
+        if (!names || !use) {
+                free(use);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < m->n_containers && r >= 0; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                for (size_t k = 0; k < c->n_networks && r >= 0; k++) {
+                        const struct nc_attachment *a = &c->networks[k];
+                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
+
+                        for (size_t j = 0; j < k; j++) {
+                                if (strcmp(c->networks[j].bridge, a->bridge) == 0)
+                                        nc_diags_add(d, a->at, a->path, "bridge '%s' is listed twice", a->bridge);
+                                if (strcmp(c->networks[j].interface, a->interface) == 0)
+                                        nc_diags_add(d, field_at(a, a->interface_at), a->path,
+                                                     "interface '%s' is already used by %s; set 'interface' to another name",
+                                                     a->interface, c->networks[j].path);
+                        }
+                        if (strcmp(a->interface, "lo") == 0)
+                                nc_diags_add(d, field_at(a, a->interface_at), a->path,
+                                             "interface 'lo' is the namespace's loopback");
+                        if (!b) {
+                                const char *hint = nc_did_you_mean(a->bridge, names, m->n_bridges);
+
+                                if (hint)
+                                        nc_diags_add(d, a->at, a->path,
+                                                     "bridge '%s' is not declared under bridges; did you mean '%s'?",
+                                                     a->bridge, hint);
+                                else
+                                        nc_diags_add(d, a->at, a->path, "bridge '%s' is not declared under bridges",
+                                                     a->bridge);
+                                continue;
+                        }
+                        use[b - m->bridges].count++;
+                        r = check_address(b, a, d);
+                }
+        }
+        for (size_t i = 0; i < m->n_bridges && r >= 0; i++)
+                if (use[i].count > NC_MAX_CONTAINERS_PER_BRIDGE)
+                        nc_diags_add(d, m->bridges[i].at, m->bridges[i].path,
+                                     "%zu containers are attached; a bridge holds at most %d",
+                                     use[i].count, NC_MAX_CONTAINERS_PER_BRIDGE);
+        free(use);
+        return r;
+}
+
+/* Host-side link names share one namespace with the bridges. */
+static int check_link_names(const struct nc_model *m, struct nc_diags *d) {
+        struct claims c = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_bridges; i++)
+                claim_add(&c, m->bridges[i].name, m->bridges[i].path, NULL, m->bridges[i].at);
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_networks; k++) {
+                        const struct nc_attachment *a = &m->containers[i].networks[k];
+
+                        if (a->host_interface_at.line)
+                                claim_add(&c, a->host_interface, a->path, "host_interface", a->host_interface_at);
+                        else
+                                claim_add(&c, a->host_interface, a->path, NULL, a->at);
+                }
+        r = claims_report(&c, d, "host link name");
+        claims_done(&c);
+        return r;
+}
+
+static int check_addresses(const struct nc_model *m, struct nc_diags *d) {
+        struct claims c = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_networks; k++) {
+                        const struct nc_attachment *a = &m->containers[i].networks[k];
+                        struct claim *x;
+
+                        if (!a->address_explicit)
+                                continue;
+                        x = claim_add(&c, "", a->path, "address", a->address_at);
+                        if (x)
+                                nc_ipv4_format(a->address, x->buf);
+                }
+        r = claims_report(&c, d, "address");
+        claims_done(&c);
+        return r;
+}
+
+/* A name means /run/netns/NAME; a path spelled that way is the same. */
+static const char *netns_key(const char *netns) {
+        static const char prefix[] = "/run/netns/";
+
+        if (strncmp(netns, prefix, sizeof(prefix) - 1) == 0 && netns[sizeof(prefix) - 1] &&
+            !strchr(netns + sizeof(prefix) - 1, '/'))
+                return netns + sizeof(prefix) - 1;
+        return netns;
+}
+
+static int check_netns(const struct nc_model *m, struct nc_diags *d) {
+        struct claims c = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *ct = &m->containers[i];
+
+                if (ct->netns_at.line)
+                        claim_add(&c, netns_key(ct->netns), ct->path, "netns", ct->netns_at);
+                else
+                        claim_add(&c, netns_key(ct->netns), ct->path, NULL, ct->at);
+        }
+        r = claims_report(&c, d, "network namespace");
+        claims_done(&c);
+        return r;
+}
+
+struct published {
+        const struct nc_port *port;
+};
+
+static int by_proto_port(const void *a, const void *b) {
+        const struct nc_port *x = ((const struct published *) a)->port, *y = ((const struct published *) b)->port;
+
+        if (x->proto != y->proto)
+                return x->proto < y->proto ? -1 : 1;
+        if (x->host_port != y->host_port)
+                return x->host_port < y->host_port ? -1 : 1;
+        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
+}
+
+static bool ports_collide(const struct nc_port *x, const struct nc_port *y) {
+        return x->proto == y->proto && x->host_port <= y->host_port_end && y->host_port <= x->host_port_end &&
+               (x->host_ip == 0 || y->host_ip == 0 || x->host_ip == y->host_ip);
+}
+
+/* The same protocol and host port on overlapping host addresses (any
+ * address overlaps every one). A sweep over ports sorted by start keeps
+ * only the ranges still open, so it is near linear. */
+static int check_ports(const struct nc_model *m, struct nc_diags *d) {
+        _cleanup_free_ struct published *v = NULL;
+        _cleanup_free_ size_t *open = NULL;
+        size_t n = 0, total = 0, n_open = 0;
+        char ip[NC_IPV4_STRLEN];
+
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                total += c->n_ports;
+                for (size_t k = 0; k < c->n_ports; k++) {
+                        const struct nc_port *p = &c->ports[k];
+                        bool attached = false;
+
+                        if (!p->network)
+                                continue;
+                        for (size_t j = 0; j < c->n_networks; j++)
+                                attached = attached || strcmp(c->networks[j].bridge, p->network) == 0;
+                        if (!attached)
+                                nc_diags_add(d, p->at, p->path,
+                                             "network '%s' is not one of container '%s''s networks", p->network,
+                                             c->name);
+                }
+        }
+        v = calloc(total + 1, sizeof(*v));
+        open = calloc(total + 1, sizeof(*open));
+        if (!v || !open)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_ports; k++)
+                        if (m->containers[i].ports[k].host_port)        /* 0: reported unparsable */
+                                v[n++].port = &m->containers[i].ports[k];
+        qsort(v, n, sizeof(*v), by_proto_port);
+
+        for (size_t i = 0; i < n; i++) {
+                const struct nc_port *p = v[i].port;
+                size_t kept = 0;
+
+                for (size_t k = 0; k < n_open; k++) {
+                        const struct nc_port *o = v[open[k]].port;
+
+                        if (o->proto != p->proto || o->host_port_end < p->host_port)
+                                continue;
+                        open[kept++] = open[k];
+                        if (!ports_collide(o, p))
+                                continue;
+                        {
+                                const struct nc_port *later = origin_before(o->at, p->at) ? p : o;
+                                const struct nc_port *other = later == p ? o : p;
+
+                                nc_diags_add(d, later->at, later->path,
+                                             "%s port %u on %s is already published by %s (line %u)",
+                                             nc_proto_to_string(later->proto),
+                                             later->host_port > other->host_port ? later->host_port : other->host_port,
+                                             later->host_ip ? nc_ipv4_format(later->host_ip, ip) : "0.0.0.0",
+                                             other->path, other->at.line);
+                        }
+                }
+                n_open = kept;
+                open[n_open++] = i;
+        }
+        return 0;
+}
+
+int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
+        int r;
+
+        if ((r = check_gateways(m, d)) < 0 ||
+            (r = check_overlaps(m, d)) < 0 ||
+            (r = check_attachments(m, d)) < 0 ||
+            (r = check_link_names(m, d)) < 0 ||
+            (r = check_addresses(m, d)) < 0 ||
+            (r = check_netns(m, d)) < 0 ||
+            (r = check_ports(m, d)) < 0)
+                return r;
+        return 0;
+}
+
+int nc_config_validate_macs(const struct nc_model *m, struct nc_diags *d) {
+        struct claims c = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_networks; k++) {
+                        const struct nc_attachment *a = &m->containers[i].networks[k];
+                        struct claim *x;
+
+                        if (a->mac_explicit)
+                                x = claim_add(&c, "", a->path, "mac", a->mac_at);
+                        else
+                                x = claim_add(&c, "", a->path, NULL, a->at);
+                        if (x)
+                                nc_mac_format(a->mac, x->buf);
+                }
+        r = claims_report(&c, d, "MAC address");
+        claims_done(&c);
+        return r;
+}

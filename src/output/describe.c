@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "netconverge/addr.h"
+#include "netconverge/output.h"
+
+static const struct nc_attachment *attachment_on(const struct nc_container *c, const char *bridge) {
+        for (size_t i = 0; i < c->n_networks; i++)
+                if (strcmp(c->networks[i].bridge, bridge) == 0)
+                        return &c->networks[i];
+        return NULL;
+}
+
+static void print_range(FILE *f, unsigned start, unsigned end) {
+        if (start == end)
+                fprintf(f, "%u", start);
+        else
+                fprintf(f, "%u-%u", start, end);
+}
+
+static void print_port_text(const struct nc_container *c, const struct nc_port *p, FILE *f) {
+        const struct nc_attachment *a = attachment_on(c, nc_port_network(c, p));
+        char ip[NC_IPV4_STRLEN];
+
+        fprintf(f, "    publish %s %s:", nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
+        print_range(f, p->host_port, p->host_port_end);
+        fprintf(f, " -> %s:", a ? nc_ipv4_format(a->address, ip) : "?");
+        print_range(f, p->target, p->target_end);
+        fputc('\n', f);
+}
+
+void nc_print_model_text(const struct nc_model *m, FILE *f) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN];
+
+        fprintf(f, "nftables table: inet %s; ip_forward: %s\n", m->settings.table,
+                m->settings.ip_forward ? "managed" : "left alone");
+        fprintf(f, "%zu bridge%s:\n", m->n_bridges, m->n_bridges == 1 ? "" : "s");
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                const struct nc_bridge *b = &m->bridges[i];
+
+                fprintf(f, "  %s %s gateway %s mtu %u%s%s%s\n", b->name, nc_cidr_format(b->subnet, b->prefixlen, cidr),
+                        nc_ipv4_format(b->gateway, ip), b->mtu, b->masquerade ? " masquerade" : "",
+                        b->isolated ? " isolated" : "", b->adopt ? " adopt" : "");
+        }
+        fprintf(f, "%zu container%s:\n", m->n_containers, m->n_containers == 1 ? "" : "s");
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                fprintf(f, "  %s (netns %s)\n", c->name, c->netns);
+                for (size_t k = 0; k < c->n_networks; k++) {
+                        const struct nc_attachment *a = &c->networks[k];
+                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
+
+                        fprintf(f, "    %s %s/%u mac %s on %s via %s\n", a->interface, nc_ipv4_format(a->address, ip),
+                                b ? b->prefixlen : 32, nc_mac_format(a->mac, mac), a->bridge, a->host_interface);
+                }
+                for (size_t k = 0; k < c->n_ports; k++)
+                        print_port_text(c, &c->ports[k], f);
+        }
+}
+
+static void json_ipv4(struct nc_json *j, const char *key, uint32_t a) {
+        char ip[NC_IPV4_STRLEN];
+
+        nc_json_key(j, key);
+        nc_json_string(j, nc_ipv4_format(a, ip));
+}
+
+static void json_port(struct nc_json *j, const struct nc_container *c, const struct nc_port *p) {
+        nc_json_object_begin(j);
+        nc_json_key(j, "protocol");
+        nc_json_string(j, nc_proto_to_string(p->proto));
+        json_ipv4(j, "host_ip", p->host_ip);
+        nc_json_key(j, "published");
+        nc_json_uint(j, p->host_port);
+        nc_json_key(j, "published_end");
+        nc_json_uint(j, p->host_port_end);
+        nc_json_key(j, "target");
+        nc_json_uint(j, p->target);
+        nc_json_key(j, "target_end");
+        nc_json_uint(j, p->target_end);
+        nc_json_key(j, "network");
+        nc_json_string(j, nc_port_network(c, p));
+        nc_json_object_end(j);
+}
+
+void nc_print_model_json(const struct nc_model *m, FILE *f) {
+        char cidr[NC_CIDR_STRLEN], mac[NC_MAC_STRLEN];
+        struct nc_json j;
+
+        nc_json_init(&j, f);
+        nc_json_object_begin(&j);
+        nc_json_key(&j, "settings");
+        nc_json_object_begin(&j);
+        nc_json_key(&j, "table");
+        nc_json_string(&j, m->settings.table);
+        nc_json_key(&j, "ip_forward");
+        nc_json_bool(&j, m->settings.ip_forward);
+        nc_json_object_end(&j);
+
+        nc_json_key(&j, "bridges");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                const struct nc_bridge *b = &m->bridges[i];
+
+                nc_json_object_begin(&j);
+                nc_json_key(&j, "name");
+                nc_json_string(&j, b->name);
+                nc_json_key(&j, "subnet");
+                nc_json_string(&j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                json_ipv4(&j, "gateway", b->gateway);
+                nc_json_key(&j, "mtu");
+                nc_json_uint(&j, b->mtu);
+                nc_json_key(&j, "masquerade");
+                nc_json_bool(&j, b->masquerade);
+                nc_json_key(&j, "isolated");
+                nc_json_bool(&j, b->isolated);
+                nc_json_key(&j, "adopt");
+                nc_json_bool(&j, b->adopt);
+                nc_json_object_end(&j);
+        }
+        nc_json_array_end(&j);
+
+        nc_json_key(&j, "containers");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                nc_json_object_begin(&j);
+                nc_json_key(&j, "name");
+                nc_json_string(&j, c->name);
+                nc_json_key(&j, "netns");
+                nc_json_string(&j, c->netns);
+                nc_json_key(&j, "networks");
+                nc_json_array_begin(&j);
+                for (size_t k = 0; k < c->n_networks; k++) {
+                        const struct nc_attachment *a = &c->networks[k];
+
+                        nc_json_object_begin(&j);
+                        nc_json_key(&j, "bridge");
+                        nc_json_string(&j, a->bridge);
+                        json_ipv4(&j, "address", a->address);
+                        nc_json_key(&j, "mac");
+                        nc_json_string(&j, nc_mac_format(a->mac, mac));
+                        nc_json_key(&j, "interface");
+                        nc_json_string(&j, a->interface);
+                        nc_json_key(&j, "host_interface");
+                        nc_json_string(&j, a->host_interface);
+                        nc_json_object_end(&j);
+                }
+                nc_json_array_end(&j);
+                nc_json_key(&j, "ports");
+                nc_json_array_begin(&j);
+                for (size_t k = 0; k < c->n_ports; k++)
+                        json_port(&j, c, &c->ports[k]);
+                nc_json_array_end(&j);
+                nc_json_object_end(&j);
+        }
+        nc_json_array_end(&j);
+        nc_json_object_end(&j);
+        nc_json_finish(&j);
+}
