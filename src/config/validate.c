@@ -80,6 +80,8 @@ static int claim_compare(const void *a, const void *b) {
 static int claims_report(struct claims *c, struct nc_diags *d, const char *what) {
         if (c->r < 0)
                 return c->r;
+        if (c->n < 2)
+                return 0;
         qsort(c->v, c->n, sizeof(*c->v), claim_compare);
         for (size_t i = 1, first = 0; i < c->n; i++) {
                 if (strcmp(claim_key(&c->v[i]), claim_key(&c->v[first])) != 0) {

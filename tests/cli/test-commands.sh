@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: help, version, exit codes, examples,
+# files that cannot be read, and the commands whose work lands later.
+set -uo pipefail
+
+nc=$1
+top=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# run EXPECTED_STATUS CMD...: runs with a bound, keeps stdout/stderr.
+run() {
+        local want=$1; shift
+        timeout 20 "$@" >"$tmp/out" 2>"$tmp/err"
+        local got=$?
+        [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(head -c 400 "$tmp/err")"
+}
+expect_in() { grep -qF -- "$2" "$tmp/$1" || fail "$1 lacks '$2': $(head -c 400 "$tmp/$1")"; }
+expect_is() { printf '%s\n' "$2" | cmp -s - "$tmp/$1" || fail "$1 is '$(cat "$tmp/$1")', expected '$2'"; }
+
+run 0 "$nc" --help
+for c in validate diff apply show watch destroy; do expect_in out "  $c"; done
+expect_in out "Exit codes"
+run 0 "$nc" --version
+grep -qE '^netconverge [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "--version printed '$(cat "$tmp/out")'"
+run 1 "$nc"
+expect_in err "Usage:"
+run 1 "$nc" frobnicate
+expect_is err "netconverge: unknown command 'frobnicate'; see netconverge --help"
+run 1 "$nc" -o yaml validate "$top/examples/docker0.yaml"
+expect_is err "netconverge: -o: unknown output format 'yaml'; use text or json"
+run 1 "$nc" -n a/b validate "$top/examples/docker0.yaml"
+expect_in err "-n: namespace name 'a/b'"
+
+for f in "$top"/examples/*.yaml; do
+        run 0 "$nc" validate "$f"
+        expect_in out "valid:"
+        run 0 "$nc" -o json validate "$f"
+        expect_is out "[]"
+        run 0 "$nc" -q validate "$f"
+        [ ! -s "$tmp/out" ] || fail "-q validate printed '$(cat "$tmp/out")'"
+done
+run 0 "$nc" -v validate "$top/examples/docker0.yaml"
+expect_in out "web (netns web)"
+expect_in out "publish tcp 0.0.0.0:8080 -> 172.17.0.3:80"
+
+run 1 "$nc" validate
+expect_is err "netconverge: validate: expected one FILE argument"
+run 1 "$nc" validate "$tmp/missing.yaml"
+expect_is err "$tmp/missing.yaml: cannot read the file: No such file or directory"
+run 1 "$nc" validate "$tmp"
+expect_is err "$tmp: cannot read the file: Is a directory"
+run 1 "$nc" validate /dev/zero
+expect_is err "/dev/zero: the file is larger than the limit of 4194304 bytes"
+head -c 5000000 /dev/urandom >"$tmp/big.yaml"
+run 1 "$nc" validate "$tmp/big.yaml"
+expect_is err "$tmp/big.yaml: the file is larger than the limit of 4194304 bytes"
+run 1 "$nc" -o json validate "$tmp/missing.yaml"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["line"] is None and "No such file" in d[0]["message"], d' \
+        "$tmp/out" || fail "json error for a missing file: $(cat "$tmp/out")"
+
+# Not yet implemented: parsed, refused plainly, exit 1.
+for args in "diff $top/examples/docker0.yaml" "diff $top/examples/docker0.yaml --observed /dev/null" \
+            "apply $top/examples/docker0.yaml --dry-run" "show --snapshot" "show" "destroy" \
+            "watch $top/examples/docker0.yaml --interval 5"; do
+        # shellcheck disable=SC2086
+        run 1 "$nc" $args
+        expect_in err "not implemented yet"
+done
+run 1 "$nc" apply
+expect_in err "expected one FILE argument"
+run 1 "$nc" watch "$top/examples/docker0.yaml" --interval soon
+expect_in err "'soon' is not a number of seconds"
+run 1 "$nc" destroy extra
+expect_in err "takes no arguments"
+
+if [ "$failures" -gt 0 ]; then
+        echo "$failures check(s) failed"
+        exit 1
+fi
+echo "all CLI checks passed"
