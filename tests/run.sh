@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing (Debian, as root), builds a
+# normal and an AddressSanitizer+UndefinedBehaviorSanitizer tree, and runs
+# every test in both with ctest. Exits non-zero on any failure; the last
+# thing it prints is ctest's summary.
+#
+#   tests/run.sh            (as root; a user without root: sudo tests/run.sh)
+#
+# NC_SKIP_INSTALL=1 skips the package step; NC_FUZZ_SECONDS (default 30)
+# sets the fuzzer smoke run, 0 to skip it.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+fuzz_seconds=${NC_FUZZ_SECONDS:-30}
+
+packages=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
+          libcmocka-dev iproute2 nftables python3 clang libclang-rt-dev)
+
+install_missing() {
+        local missing=()
+        for p in "${packages[@]}"; do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+        done
+        [ ${#missing[@]} -eq 0 ] && return 0
+        if [ "$(id -u)" -ne 0 ]; then
+                echo "tests/run.sh: missing packages: ${missing[*]}; run as root (sudo tests/run.sh) to install them" >&2
+                exit 1
+        fi
+        echo "== installing: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+[ "${NC_SKIP_INSTALL:-0}" = 1 ] || install_missing
+
+configure_and_build() {
+        local dir=$1; shift
+        echo "== building $dir"
+        cmake -S "$top" -B "$top/$dir" "$@" >/dev/null
+        cmake --build "$top/$dir" -j"$jobs" >/dev/null
+}
+
+configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+smoke=OFF
+if command -v clang >/dev/null && [ "$fuzz_seconds" != 0 ]; then smoke=ON; fi
+configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DNC_SANITIZE=ON \
+        -DNC_FUZZ_SMOKE="$smoke" -DNC_FUZZ_SECONDS="$fuzz_seconds"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+status=0
+echo "== tests: normal build"
+(cd "$top/build" && ctest -j"$jobs" --output-on-failure) || status=1
+echo "== tests: AddressSanitizer + UndefinedBehaviorSanitizer build"
+(cd "$top/build-asan" && ctest -j"$jobs" --output-on-failure) || status=1
+exit $status
