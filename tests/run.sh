@@ -14,26 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 fuzz_seconds=${NC_FUZZ_SECONDS:-30}
 
-packages=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
-          libcmocka-dev iproute2 nftables python3 clang libclang-rt-dev)
-
-install_missing() {
-        local missing=()
-        for p in "${packages[@]}"; do
-                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-        done
-        [ ${#missing[@]} -eq 0 ] && return 0
-        if [ "$(id -u)" -ne 0 ]; then
-                echo "tests/run.sh: missing packages: ${missing[*]}; run as root (sudo tests/run.sh) to install them" >&2
-                exit 1
-        fi
-        echo "== installing: ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-[ "${NC_SKIP_INSTALL:-0}" = 1 ] || install_missing
+[ "${NC_SKIP_INSTALL:-0}" = 1 ] || bash "$top/scripts/install-deps.sh" test
 
 configure_and_build() {
         local dir=$1; shift

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages netconverge needs to build and test, if any
+# are missing. Needs root for apt-get (a user without root: sudo).
+#   scripts/install-deps.sh [build|test]   (default: test, which is a superset)
+set -euo pipefail
+
+build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
+       iproute2 nftables)
+test=(libcmocka-dev python3 clang libclang-rt-dev)
+
+case "${1:-test}" in
+build) packages=("${build[@]}") ;;
+test) packages=("${build[@]}" "${test[@]}") ;;
+*) echo "usage: $0 [build|test]" >&2; exit 1 ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+        echo "$0: missing packages: ${missing[*]}; run as root (or with sudo) to install them" >&2
+        exit 1
+fi
+echo "== installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
