@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Runs one file of the validation corpus and compares it with its golden file.
+#
+#   check-validate.sh BINARY DIR NAME MODE
+#
+# MODE bad:  `netconverge validate NAME.yaml` run in DIR must exit 1, print
+#            nothing on stdout, and print exactly NAME.expected on stderr.
+#            `-o json validate NAME.yaml` must exit 1 and print on stdout a
+#            JSON array of as many objects as NAME.expected has lines, each
+#            with file, line, column, path and message, which render to the
+#            same lines as the text output.
+# MODE good: `netconverge -v validate NAME.yaml` run in DIR must exit 0,
+#            print nothing on stderr, and print exactly NAME.expected on
+#            stdout.
+#
+# Each run is bounded by `timeout 20`, so a hang fails the test. On a
+# mismatch the script prints a unified diff and exits 1.
+set -euo pipefail
+
+if [[ $# -ne 4 ]]; then
+        echo "usage: $0 BINARY DIR NAME bad|good" >&2
+        exit 2
+fi
+bin=$1 dir=$2 name=$3 mode=$4
+case $bin in
+/*) ;;
+*) bin=$PWD/$bin ;;
+esac
+cd "$dir"
+
+yaml=$name.yaml
+expected=$name.expected
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+        echo "FAIL $dir/$yaml: $*" >&2
+        failed=1
+}
+
+# run OUT ERR ARGS...: runs the binary under timeout; prints its exit status.
+run() {
+        local out=$1 err=$2 rc=0
+        shift 2
+        timeout 20 "$bin" "$@" >"$out" 2>"$err" || rc=$?
+        echo "$rc"
+}
+
+# Says what an unexpected exit status means.
+describe_status() {
+        local rc=$1
+        if [[ $rc -eq 124 ]]; then
+                echo "timed out after 20 s (a hang?)"
+        elif [[ $rc -gt 128 ]]; then
+                echo "killed by signal $((rc - 128)) (a crash?)"
+        else
+                echo "exit status $rc"
+        fi
+}
+
+show() {
+        echo "--- $1:" >&2
+        cat "$2" >&2
+}
+
+compare() {
+        local want=$1 got=$2 what=$3
+        if ! diff -u --label "$dir/$want" --label "$what" "$want" "$got" >&2; then
+                fail "$what differs from $want (diff above)"
+        fi
+}
+
+[[ -f $yaml ]] || { echo "FAIL: no $dir/$yaml" >&2; exit 1; }
+[[ -f $expected ]] || { echo "FAIL: no $dir/$expected" >&2; exit 1; }
+
+# Renders a JSON array of diagnostics as the text form
+# FILE[:LINE:COLUMN][: PATH]: MESSAGE, one per line, after checking that
+# every element has the five keys. Exits non-zero when it cannot.
+json_to_text() {
+        if command -v jq >/dev/null 2>&1; then
+                jq -r '
+                  if type != "array" then error("not a JSON array") else . end
+                  | .[]
+                  | if type != "object" then error("an element is not an object") else . end
+                  | if (has("file") and has("line") and has("column") and has("path") and has("message")) | not
+                    then error("an element lacks one of file, line, column, path, message") else . end
+                  | "\(.file)\(if .line != null then ":\(.line):\(.column)" else "" end)\(if .path != "" then ": \(.path)" else "" end): \(.message)"
+                ' "$1"
+        else
+                python3 - "$1" <<'EOF'
+import json, sys
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        v = json.load(f)
+except ValueError as e:
+    sys.exit(f"not JSON: {e}")
+if not isinstance(v, list):
+    sys.exit("not a JSON array")
+for x in v:
+    if not isinstance(x, dict) or not {"file", "line", "column", "path", "message"} <= x.keys():
+        sys.exit("an element lacks one of file, line, column, path, message")
+    place = f":{x['line']}:{x['column']}" if x["line"] is not None else ""
+    path = f": {x['path']}" if x["path"] else ""
+    print(f"{x['file']}{place}{path}: {x['message']}")
+EOF
+        fi
+}
+
+case $mode in
+bad)
+        rc=$(run "$tmp/out" "$tmp/err" validate "$yaml")
+        if [[ $rc -ne 1 ]]; then
+                fail "validate: expected exit status 1, got $(describe_status "$rc")"
+        fi
+        if [[ -s $tmp/out ]]; then
+                fail "validate: expected nothing on stdout"
+                show stdout "$tmp/out"
+        fi
+        compare "$expected" "$tmp/err" "stderr of 'netconverge validate $yaml'"
+
+        rc=$(run "$tmp/json" "$tmp/json-err" -o json validate "$yaml")
+        if [[ $rc -ne 1 ]]; then
+                fail "-o json validate: expected exit status 1, got $(describe_status "$rc")"
+        fi
+        if [[ -s $tmp/json-err ]]; then
+                fail "-o json validate: expected nothing on stderr"
+                show stderr "$tmp/json-err"
+        fi
+        if ! json_to_text "$tmp/json" >"$tmp/json-text" 2>"$tmp/jq-err"; then
+                fail "-o json validate: the output is not a JSON array of diagnostics: $(cat "$tmp/jq-err")"
+                show stdout "$tmp/json"
+        else
+                want=$(wc -l <"$expected")
+                got=$(wc -l <"$tmp/json-text")
+                if [[ $want -ne $got ]]; then
+                        fail "-o json validate: expected $want diagnostics, got $got"
+                        show stdout "$tmp/json"
+                fi
+                # The JSON form must say what the text form says.
+                if ! diff -u --label "text output" --label "JSON output rendered as text" \
+                        "$tmp/err" "$tmp/json-text" >&2; then
+                        fail "-o json validate disagrees with the text output (diff above)"
+                fi
+        fi
+        ;;
+good)
+        rc=$(run "$tmp/out" "$tmp/err" -v validate "$yaml")
+        if [[ $rc -ne 0 ]]; then
+                fail "-v validate: expected exit status 0, got $(describe_status "$rc")"
+        fi
+        if [[ -s $tmp/err ]]; then
+                fail "-v validate: expected nothing on stderr"
+                show stderr "$tmp/err"
+        fi
+        compare "$expected" "$tmp/out" "stdout of 'netconverge -v validate $yaml'"
+        ;;
+*)
+        echo "usage: $0 BINARY DIR NAME bad|good" >&2
+        exit 2
+        ;;
+esac
+
+exit "$failed"
