@@ -55,6 +55,7 @@ struct nc_port {
         uint16_t target, target_end;
         enum nc_proto proto;
         char *network;          /* bridge; the container's first network when unset */
+        struct nc_origin network_at;
 };
 
 /* A container's attachment to one bridge: a veth pair. */

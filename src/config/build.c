@@ -20,7 +20,7 @@ int nc_config_fill_defaults(struct nc_model *m) {
         for (size_t i = 0; i < m->n_bridges; i++) {
                 struct nc_bridge *b = &m->bridges[i];
 
-                if (!b->gateway && b->prefixlen > 0)
+                if (b->gateway_at.line == 0 && b->prefixlen > 0)
                         b->gateway = b->subnet + 1;
         }
         for (size_t i = 0; i < m->n_containers; i++) {
@@ -87,7 +87,8 @@ static int allocate_bridge(const struct nc_bridge *b, struct slot *v, size_t n, 
 }
 
 /* Addresses with nothing held (the observed state is the planner's), then
- * the MACs derived from them. Runs only on a model that validated. */
+ * the MACs derived from them. Bridges whose subnet did not parse are
+ * skipped. */
 int nc_config_allocate(struct nc_model *m, struct nc_diags *d) {
         _cleanup_free_ struct slot *v = NULL;
         size_t n = 0, total = 0;
@@ -110,7 +111,7 @@ int nc_config_allocate(struct nc_model *m, struct nc_diags *d) {
 
                 for (end = start + 1; end < n && by_bridge(&v[start], &v[end]) == 0; end++)
                         ;
-                if (!b)
+                if (!b || b->prefixlen == 0)
                         continue;
                 r = allocate_bridge(b, v + start, end - start, d);
                 if (r < 0)

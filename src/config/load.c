@@ -93,17 +93,16 @@ int nc_config_load_buffer(const char *buf, size_t len, struct nc_diags *d, struc
         r = nc_config_validate(m, d);
         if (r < 0)
                 return r;
-        /* Allocation needs every address checked; MACs need allocation. */
-        if (!has_errors(d)) {
-                r = nc_config_allocate(m, d);
-                if (r < 0)
-                        return r;
-        }
-        if (!has_errors(d)) {
-                r = nc_config_validate_macs(m, d);
-                if (r < 0)
-                        return r;
-        }
+        /* Allocation copes with bad explicit addresses (they only block
+         * what they name), so a full subnet is reported with the rest. */
+        r = nc_config_allocate(m, d);
+        if (r < 0)
+                return r;
+        /* Derived MACs follow the addresses: compare them only when every
+         * address is right, else one mistake would echo as a MAC clash. */
+        r = nc_config_validate_macs(m, !has_errors(d), d);
+        if (r < 0)
+                return r;
         nc_diags_sort(d);
         if (d->oom)
                 return -ENOMEM;

@@ -66,8 +66,15 @@ int nc_port_check_lengths(const struct nc_port *p, char *err, size_t errlen) {
 
         if (host == target)
                 return 0;
-        snprintf(err, errlen, "host ports %u-%u (%u) and container ports %u-%u (%u) differ in length",
-                 p->host_port, p->host_port_end, host, p->target, p->target_end, target);
+        if (target == 1)
+                snprintf(err, errlen, "host ports %u-%u (%u) and container port %u differ in length",
+                         p->host_port, p->host_port_end, host, p->target);
+        else if (host == 1)
+                snprintf(err, errlen, "host port %u and container ports %u-%u (%u) differ in length",
+                         p->host_port, p->target, p->target_end, target);
+        else
+                snprintf(err, errlen, "host ports %u-%u (%u) and container ports %u-%u (%u) differ in length",
+                         p->host_port, p->host_port_end, host, p->target, p->target_end, target);
         return -EINVAL;
 }
 
@@ -115,6 +122,14 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                 q = colon;
         }
 
+        if (n == 3 && lens[1] == 0) {
+                int iplen = (int) (lens[0] > 15 ? 15 : lens[0]), port = (int) (lens[2] > 11 ? 11 : lens[2]);
+
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"%.*s:%.*s:%.*s\"",
+                         iplen, fields[0], port, fields[2], port, fields[2]);
+                return -EINVAL;
+        }
         if (n == 1 || lens[n - 2] == 0) {
                 snprintf(err, errlen,
                          "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"%.*s:%.*s\"",

@@ -72,8 +72,11 @@ static bool is_key_of(const char *key, const char *const *keys, size_t n) {
         return false;
 }
 
-/* Unknown keys (with a did-you-mean) and missing required ones. */
-static int check_keys(struct schema *s, const struct nc_ynode *map, const char *path,
+/* Unknown keys (with a did-you-mean) and missing required ones, the
+ * latter reported at owner_at (the key naming the object). A required key
+ * that an unknown key is a misspelling of is not reported again as
+ * missing. */
+static int check_keys(struct schema *s, const struct nc_ynode *map, struct nc_origin owner_at, const char *path,
                       const char *const *keys, size_t n_keys, const char *const *required, size_t n_required) {
         for (size_t i = 0; i < map->n_pairs; i++) {
                 const struct nc_ynode *k = map->pairs[i].key;
@@ -95,13 +98,22 @@ static int check_keys(struct schema *s, const struct nc_ynode *map, const char *
         }
         for (size_t i = 0; i < n_required; i++) {
                 _cleanup_free_ char *p = NULL;
+                bool misspelled = false;
 
                 if (nc_ynode_get(map, required[i]))
+                        continue;
+                for (size_t k = 0; k < map->n_pairs && !misspelled; k++) {
+                        const char *key = map->pairs[k].key->value;
+                        const char *hint = is_key_of(key, keys, n_keys) ? NULL : nc_did_you_mean(key, keys, n_keys);
+
+                        misspelled = hint && strcmp(hint, required[i]) == 0;
+                }
+                if (misspelled)
                         continue;
                 p = nc_path_join(path, required[i]);
                 if (!p)
                         return -ENOMEM;
-                report(s, map, p, "missing required key");
+                nc_diags_add(s->d, owner_at, p, "missing required key");
         }
         return 0;
 }
@@ -168,8 +180,9 @@ static int read_mtu(struct schema *s, const struct nc_ynode *n, const char *path
         const char *p;
 
         if (n->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(n)) {
-                for (p = n->value; *p >= '0' && *p <= '9' && v <= 65535; p++)
-                        v = v * 10 + (unsigned long) (*p - '0');
+                for (p = n->value; *p >= '0' && *p <= '9'; p++)
+                        if (v <= 65535)
+                                v = v * 10 + (unsigned long) (*p - '0');
                 if (*p == '\0' && p != n->value) {
                         if (v >= 68 && v <= 65535) {
                                 *(unsigned *) dst = (unsigned) v;
@@ -220,7 +233,10 @@ static int read_version(struct schema *s, const struct nc_ynode *root) {
                 return 0;       /* reported as a missing required key */
         if (v->kind == NC_YNODE_SCALAR && strcmp(v->value, "1") == 0)
                 return 0;
-        report(s, v, "version", "unsupported version %s; this netconverge reads version 1", got(v, buf));
+        if (v->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(v))
+                report(s, v, "version", "unsupported version %s; this netconverge reads version 1", got(v, buf));
+        else
+                report(s, v, "version", "expected version 1, got %s", got(v, buf));
         return 0;
 }
 
@@ -231,7 +247,7 @@ static int read_settings(struct schema *s, const struct nc_ynode *n, struct nc_s
 
         if (!want_mapping(s, n, "settings", "a mapping of settings") || nc_ynode_is_null(n))
                 return 0;
-        r = check_keys(s, n, "settings", settings_keys, ELEMENTSOF(settings_keys), none, 0);
+        r = check_keys(s, n, n->at, "settings", settings_keys, ELEMENTSOF(settings_keys), none, 0);
         if (r < 0)
                 return r;
         t = nc_ynode_get(n, "table");
@@ -255,6 +271,14 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
         uint32_t a;
 
         if (n->kind != NC_YNODE_SCALAR || nc_cidr_parse(n->value, &a, &plen) < 0) {
+                const char *slash = n->kind == NC_YNODE_SCALAR ? strrchr(n->value, '/') : NULL;
+
+                /* A fine address with an impossible prefix says which part is wrong. */
+                if (slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1) &&
+                    strlen(slash + 1) <= 9 && atoi(slash + 1) > 32) {
+                        report(s, n, path, "prefix length /%s is not supported; use /8 to /30", slash + 1);
+                        return 0;
+                }
                 report(s, n, path, "expected an IPv4 subnet like 172.17.0.0/16, got %s", got(n, buf));
                 return 0;
         }
@@ -276,6 +300,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
         static const char *const required[] = { "subnet" };
         const struct nc_ynode *n = pair->value, *sub;
         const char *why;
+        struct nc_origin gw_at = {};
         uint32_t gw = 0;
         int r;
 
@@ -301,7 +326,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 report(s, pair->key, p, "missing required key");
                 return 0;
         }
-        r = check_keys(s, n, b->path, bridge_keys, ELEMENTSOF(bridge_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, pair->key->at, b->path, bridge_keys, ELEMENTSOF(bridge_keys), required, ELEMENTSOF(required));
         if (r < 0)
                 return r;
 
@@ -314,10 +339,14 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 b->subnet_at = sub->at;
                 read_subnet(s, sub, p, b);
         }
-        r = read_field(s, n, b->path, "gateway", read_ipv4, &gw, &b->gateway_at);
+        r = read_field(s, n, b->path, "gateway", read_ipv4, &gw, &gw_at);
         if (r < 0)
                 return r;
-        b->gateway = gw;
+        if (r > 0) {
+                /* gateway_at marks an explicit gateway, 0.0.0.0 included. */
+                b->gateway = gw;
+                b->gateway_at = gw_at;
+        }
         if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
@@ -352,7 +381,7 @@ static int read_attachment_details(struct schema *s, const struct nc_ynode *n, s
 
         if (!want_mapping(s, n, a->path, "a mapping of the network's settings") || nc_ynode_is_null(n))
                 return 0;
-        r = check_keys(s, n, a->path, attachment_keys, ELEMENTSOF(attachment_keys), none, 0);
+        r = check_keys(s, n, a->at, a->path, attachment_keys, ELEMENTSOF(attachment_keys), none, 0);
         if (r < 0)
                 return r;
         r = read_field(s, n, a->path, "address", read_ipv4, &addr, &a->address_at);
@@ -457,7 +486,7 @@ static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_
         bool ok = true;
         int r;
 
-        r = check_keys(s, n, p->path, port_keys, ELEMENTSOF(port_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, p->at, p->path, port_keys, ELEMENTSOF(port_keys), required, ELEMENTSOF(required));
         if (r < 0)
                 return r;
         ok = nc_ynode_get(n, "published") && nc_ynode_get(n, "target");
@@ -495,6 +524,7 @@ static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_
 
                 if (!path)
                         return -ENOMEM;
+                p->network_at = v->at;
                 r = read_string(s, v, path, &p->network);
                 if (r < 0)
                         return r;
@@ -565,7 +595,7 @@ static int read_container(struct schema *s, const struct nc_ypair *pair, struct 
                 report(s, pair->key, p, "missing required key");
                 return 0;
         }
-        r = check_keys(s, n, c->path, container_keys, ELEMENTSOF(container_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, pair->key->at, c->path, container_keys, ELEMENTSOF(container_keys), required, ELEMENTSOF(required));
         if (r < 0)
                 return r;
 
@@ -652,7 +682,7 @@ int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_mode
                 report(&s, root, "", "expected a mapping with 'version: 1' at the top level, got %s", got(root, buf));
                 return 0;
         }
-        r = check_keys(&s, root, "", root_keys, ELEMENTSOF(root_keys), required, ELEMENTSOF(required));
+        r = check_keys(&s, root, root->at, "", root_keys, ELEMENTSOF(root_keys), required, ELEMENTSOF(required));
         if (r < 0)
                 return r;
         read_version(&s, root);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/yaml.h"
@@ -28,7 +29,8 @@ int nc_config_allocate(struct nc_model *m, struct nc_diags *d);
 
 /* validate.c: checks across objects; the MAC check needs allocation. */
 int nc_config_validate(const struct nc_model *m, struct nc_diags *d);
-int nc_config_validate_macs(const struct nc_model *m, struct nc_diags *d);
+/* derived: also the MACs derived from allocated addresses. */
+int nc_config_validate_macs(const struct nc_model *m, bool derived, struct nc_diags *d);
 
 /* A diagnostic path below another: "a" + "b" -> "a.b"; NULL on OOM. */
 char *nc_path_join(const char *path, const char *key);

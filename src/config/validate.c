@@ -102,14 +102,14 @@ static int check_gateways(const struct nc_model *m, struct nc_diags *d) {
                 _cleanup_free_ char *p = NULL;
                 const char *why = NULL;
 
-                if (b->prefixlen == 0 || b->gateway_at.line == 0 || b->gateway == 0)
+                if (b->prefixlen == 0 || b->gateway_at.line == 0)
                         continue;
                 if (!nc_subnet_contains(b->subnet, b->prefixlen, b->gateway))
                         why = "is outside the subnet";
                 else if (b->gateway == b->subnet)
-                        why = "is the subnet's network address";
+                        why = "is the network address of";
                 else if (b->gateway == nc_subnet_broadcast(b->subnet, b->prefixlen))
-                        why = "is the subnet's broadcast address";
+                        why = "is the broadcast address of";
                 if (!why)
                         continue;
                 p = nc_path_join(b->path, "gateway");
@@ -183,13 +183,13 @@ static int check_address(const struct nc_bridge *b, const struct nc_attachment *
         nc_ipv4_format(a->address, ip);
         nc_cidr_format(b->subnet, b->prefixlen, cidr);
         if (!nc_subnet_contains(b->subnet, b->prefixlen, a->address))
-                nc_diags_add(d, a->address_at, p, "address %s is outside bridge '%s''s subnet %s", ip, b->name, cidr);
+                nc_diags_add(d, a->address_at, p, "address %s is outside the subnet %s of bridge '%s'", ip, cidr, b->name);
         else if (a->address == b->subnet)
                 nc_diags_add(d, a->address_at, p, "address %s is the network address of %s", ip, cidr);
         else if (a->address == nc_subnet_broadcast(b->subnet, b->prefixlen))
                 nc_diags_add(d, a->address_at, p, "address %s is the broadcast address of %s", ip, cidr);
         else if (a->address == b->gateway)
-                nc_diags_add(d, a->address_at, p, "address %s is bridge '%s''s gateway", ip, b->name);
+                nc_diags_add(d, a->address_at, p, "address %s is the gateway of bridge '%s'", ip, b->name);
         return 0;
 }
 
@@ -197,6 +197,19 @@ static int check_address(const struct nc_bridge *b, const struct nc_attachment *
  * file set it, else at the attachment (a default is to blame). */
 static struct nc_origin field_at(const struct nc_attachment *a, struct nc_origin at) {
         return at.line ? at : a->at;
+}
+
+static char *field_path(const struct nc_attachment *a, struct nc_origin at, const char *field) {
+        return at.line ? nc_path_join(a->path, field) : strdup(a->path);
+}
+
+/* The same bridge twice in one container: reported once, as such, and
+ * left out of the checks its duplicate names would trip. */
+static bool listed_before(const struct nc_container *c, size_t k) {
+        for (size_t j = 0; j < k; j++)
+                if (strcmp(c->networks[j].bridge, c->networks[k].bridge) == 0)
+                        return true;
+        return false;
 }
 
 static int check_attachments(const struct nc_model *m, struct nc_diags *d) {
@@ -217,16 +230,23 @@ static int check_attachments(const struct nc_model *m, struct nc_diags *d) {
                         const struct nc_attachment *a = &c->networks[k];
                         const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
 
-                        for (size_t j = 0; j < k; j++) {
-                                if (strcmp(c->networks[j].bridge, a->bridge) == 0)
-                                        nc_diags_add(d, a->at, a->path, "bridge '%s' is listed twice", a->bridge);
+                        _cleanup_free_ char *ipath = field_path(a, a->interface_at, "interface");
+
+                        if (!ipath) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        if (listed_before(c, k)) {
+                                nc_diags_add(d, a->at, a->path, "bridge '%s' is listed twice", a->bridge);
+                                continue;
+                        }
+                        for (size_t j = 0; j < k; j++)
                                 if (strcmp(c->networks[j].interface, a->interface) == 0)
-                                        nc_diags_add(d, field_at(a, a->interface_at), a->path,
+                                        nc_diags_add(d, field_at(a, a->interface_at), ipath,
                                                      "interface '%s' is already used by %s; set 'interface' to another name",
                                                      a->interface, c->networks[j].path);
-                        }
                         if (strcmp(a->interface, "lo") == 0)
-                                nc_diags_add(d, field_at(a, a->interface_at), a->path,
+                                nc_diags_add(d, field_at(a, a->interface_at), ipath,
                                              "interface 'lo' is the namespace's loopback");
                         if (!b) {
                                 const char *hint = nc_did_you_mean(a->bridge, names, m->n_bridges);
@@ -264,6 +284,8 @@ static int check_link_names(const struct nc_model *m, struct nc_diags *d) {
                 for (size_t k = 0; k < m->containers[i].n_networks; k++) {
                         const struct nc_attachment *a = &m->containers[i].networks[k];
 
+                        if (listed_before(&m->containers[i], k))
+                                continue;
                         if (a->host_interface_at.line)
                                 claim_add(&c, a->host_interface, a->path, "host_interface", a->host_interface_at);
                         else
@@ -361,10 +383,14 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
                                 continue;
                         for (size_t j = 0; j < c->n_networks; j++)
                                 attached = attached || strcmp(c->networks[j].bridge, p->network) == 0;
-                        if (!attached)
-                                nc_diags_add(d, p->at, p->path,
-                                             "network '%s' is not one of container '%s''s networks", p->network,
-                                             c->name);
+                        if (!attached) {
+                                _cleanup_free_ char *np = nc_path_join(p->path, "network");
+
+                                if (!np)
+                                        return -ENOMEM;
+                                nc_diags_add(d, p->network_at, np, "network '%s' is not one of the networks of container '%s'",
+                                             p->network, c->name);
+                        }
                 }
         }
         v = calloc(total + 1, sizeof(*v));
@@ -421,7 +447,7 @@ int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
-int nc_config_validate_macs(const struct nc_model *m, struct nc_diags *d) {
+int nc_config_validate_macs(const struct nc_model *m, bool derived, struct nc_diags *d) {
         struct claims c = {};
         int r;
 
@@ -430,6 +456,8 @@ int nc_config_validate_macs(const struct nc_model *m, struct nc_diags *d) {
                         const struct nc_attachment *a = &m->containers[i].networks[k];
                         struct claim *x;
 
+                        if (!a->mac_explicit && !derived)
+                                continue;
                         if (a->mac_explicit)
                                 x = claim_add(&c, "", a->path, "mac", a->mac_at);
                         else

@@ -34,6 +34,9 @@ struct builder {
         size_t expanded;
         unsigned documents;
         bool failed;
+        bool syntax_error;      /* paths stop at the open collection */
+        const char *buf;
+        size_t len;
 };
 
 static struct nc_origin origin_of(yaml_mark_t m) {
@@ -52,6 +55,10 @@ static char *builder_path(const struct builder *b) {
         for (size_t i = 0; i < b->depth; i++) {
                 const struct frame *f = &b->stack[i];
 
+                /* A syntax error in a list is about the list, not about
+                 * an element of it that may not exist. */
+                if (b->syntax_error && i + 1 == b->depth && f->node->kind == NC_YNODE_SEQUENCE)
+                        break;
                 if (f->node->kind == NC_YNODE_SEQUENCE)
                         nc_strbuf_printf(&s, "[%zu]", f->node->n_items);
                 else if (f->key)
@@ -154,8 +161,9 @@ static struct nc_ynode *anchor_find(const struct builder *b, const char *name) {
         return anchor_slot(b->anchors, b->cap_anchors, name)->node;
 }
 
-/* Hangs a complete node (or an alias's target) on its parent. */
-static int attach(struct builder *b, struct nc_ynode *n) {
+/* Hangs a complete node (or an alias's target, written at `at`) on its
+ * parent. */
+static int attach(struct builder *b, struct nc_ynode *n, struct nc_origin at) {
         struct frame *f;
 
         if (b->depth == 0) {
@@ -179,7 +187,7 @@ static int attach(struct builder *b, struct nc_ynode *n) {
         }
         if (nc_grow(&f->node->pairs, &f->node->cap_pairs, f->node->n_pairs + 1, sizeof(*f->node->pairs)) < 0)
                 return -ENOMEM;
-        f->node->pairs[f->node->n_pairs++] = (struct nc_ypair) { .key = f->key, .value = n };
+        f->node->pairs[f->node->n_pairs++] = (struct nc_ypair) { .key = f->key, .value = n, .value_at = at };
         f->key = NULL;
         return 0;
 }
@@ -208,9 +216,9 @@ static int by_seq(const void *a, const void *c) {
 }
 
 static int add_merged(struct builder *b, struct candidate **v, size_t *n, size_t *cap,
-                      const struct nc_ynode *src, const struct nc_ynode *at) {
+                      const struct nc_ynode *src, struct nc_origin at) {
         if (src->kind != NC_YNODE_MAPPING)
-                return fail(b, at->at, "a merge key (<<) takes a mapping or a list of mappings, not %s",
+                return fail(b, at, "a merge key (<<) takes a mapping or a list of mappings, not %s",
                             nc_ynode_describe(src));
         for (size_t i = 0; i < src->n_pairs; i++) {
                 if (nc_grow(v, cap, *n + 1, sizeof(**v)) < 0)
@@ -245,12 +253,12 @@ static int mapping_finish(struct builder *b, struct nc_ynode *m) {
                         continue;
                 if (val->kind == NC_YNODE_SEQUENCE) {
                         for (size_t k = 0; k < val->n_items; k++) {
-                                r = add_merged(b, &v, &n, &cap, val->items[k], val->items[k]);
+                                r = add_merged(b, &v, &n, &cap, val->items[k], val->items[k]->at);
                                 if (r < 0)
                                         return r;
                         }
                 } else {
-                        r = add_merged(b, &v, &n, &cap, val, val);
+                        r = add_merged(b, &v, &n, &cap, val, m->pairs[i].value_at);
                         if (r < 0)
                                 return r;
                 }
@@ -309,7 +317,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *e) {
                 if (!a || anchor_define(b, a, n) < 0)
                         return -ENOMEM;
         }
-        return attach(b, n);
+        return attach(b, n, n->at);
 }
 
 static int on_collection_start(struct builder *b, const yaml_event_t *e, enum nc_ynode_kind kind) {
@@ -348,20 +356,26 @@ static int on_collection_end(struct builder *b) {
                 f.anchor = NULL;
         }
         free(f.anchor);
-        return r < 0 ? r : attach(b, f.node);
+        return r < 0 ? r : attach(b, f.node, f.node->at);
 }
 
 static int on_alias(struct builder *b, const yaml_event_t *e) {
         struct nc_ynode *target = anchor_find(b, (const char *) e->data.alias.anchor);
 
-        if (!target)
+        if (!target) {
+                for (size_t i = 0; i < b->depth; i++)
+                        if (b->stack[i].anchor && strcmp(b->stack[i].anchor, (const char *) e->data.alias.anchor) == 0)
+                                return fail(b, origin_of(e->start_mark),
+                                            "alias *%s refers to the node that contains it; recursive aliases are not allowed",
+                                            (const char *) e->data.alias.anchor);
                 return fail(b, origin_of(e->start_mark), "alias *%s refers to no anchor defined before it",
                             (const char *) e->data.alias.anchor);
+        }
         b->expanded = add_weight(b->expanded, target->weight);
         if (b->expanded > NC_CONFIG_MAX_EXPANDED)
                 return fail(b, origin_of(e->start_mark),
                             "aliases expand to more than %d nodes (an alias bomb?)", NC_CONFIG_MAX_EXPANDED);
-        return attach(b, target);
+        return attach(b, target, origin_of(e->start_mark));
 }
 
 static int report_parser_error(struct builder *b, const yaml_parser_t *p) {
@@ -375,8 +389,14 @@ static int report_parser_error(struct builder *b, const yaml_parser_t *p) {
                 b->failed = true;
                 return -EINVAL;
         }
+        b->syntax_error = true;
+        /* libyaml's words for a tab never mention it. */
+        if (p->problem_mark.index < b->len && b->buf[p->problem_mark.index] == '\t')
+                return fail(b, origin_of(p->problem_mark),
+                            "YAML syntax error: a tab character cannot indent YAML; indent with spaces");
         if (p->context)
-                return fail(b, origin_of(p->problem_mark), "YAML syntax error: %s %s", p->problem, p->context);
+                return fail(b, origin_of(p->problem_mark), "YAML syntax error: %s %s started at line %zu, column %zu",
+                            p->problem, p->context, p->context_mark.line + 1, p->context_mark.column + 1);
         return fail(b, origin_of(p->problem_mark), "YAML syntax error: %s",
                     p->problem ? p->problem : "malformed input");
 }
@@ -405,7 +425,7 @@ static int handle_event(struct builder *b, const yaml_event_t *e) {
 }
 
 int nc_ydoc_parse(const char *buf, size_t len, struct nc_diags *diags, struct nc_ydoc *doc) {
-        struct builder b = { .doc = doc, .diags = diags };
+        struct builder b = { .doc = doc, .diags = diags, .buf = buf, .len = len };
         yaml_parser_t parser;
         bool done = false;
         int r = 0;

@@ -40,6 +40,7 @@ struct nc_ynode {
 struct nc_ypair {
         struct nc_ynode *key;   /* always a scalar */
         struct nc_ynode *value;
+        struct nc_origin value_at;      /* where the value is written: an alias's own place */
 };
 
 struct nc_ydoc {

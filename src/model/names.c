@@ -4,7 +4,7 @@
 
 #include "netconverge/names.h"
 
-/* FNV-1a, 32 bits, over "container\0bridge": tiny, stable across
+/* FNV-1a, 32 bits, over "container\0bridge\0": tiny, stable across
  * platforms and releases, and documented, so users can predict names. */
 uint32_t nc_name_hash(const char *container, const char *bridge) {
         uint32_t h = 2166136261u;

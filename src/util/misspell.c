@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/misspell.h"
 
@@ -46,6 +47,11 @@ const char *nc_did_you_mean(const char *word, const char *const *candidates, siz
 
         if (limit < 1)
                 limit = 1;
+        /* An abbreviation ("proto", "iface") is as good a hint as a typo. */
+        if (strlen(word) >= 3)
+                for (size_t i = 0; i < n; i++)
+                        if (strncasecmp(candidates[i], word, strlen(word)) == 0 && strlen(candidates[i]) > strlen(word))
+                                return candidates[i];
         for (size_t i = 0; i < n; i++) {
                 unsigned d = nc_edit_distance(word, candidates[i]);
 

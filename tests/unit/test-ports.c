@@ -57,12 +57,12 @@ static void test_short_syntax_forms(void **state) {
 static void test_short_syntax_errors(void **state) {
         (void) state;
         expect_error("80", "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"80:80\"");
-        expect_error("127.0.0.1::80",
-                     "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"80:80\"");
         expect_error("0:80", "port 0 is out of range 1-65535");
         expect_error("8080:70000", "port 70000 is out of range 1-65535");
         expect_error("90-80:90-80", "port range 90-80 ends before it starts");
-        expect_error("8000-8010:80", "host ports 8000-8010 (11) and container ports 80-80 (1) differ in length");
+        expect_error("8000-8010:80", "host ports 8000-8010 (11) and container port 80 differ in length");
+        expect_error("80:8000-8001", "host port 80 and container ports 8000-8001 (2) differ in length");
+        expect_error("127.0.0.1::80", "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"127.0.0.1:80:80\"");
         expect_error("80:80/sctp", "protocol 'sctp' is not supported; use tcp or udp");
         expect_error("[::1]:80:80", "IPv6 host addresses are not supported");
         expect_error("::1:80:80", "IPv6 host addresses are not supported");

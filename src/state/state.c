@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netconverge/state.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+
+struct nc_state *nc_state_new(void) {
+        struct nc_state *s = calloc(1, sizeof(*s));
+
+        if (s)
+                s->ip_forward = -1;
+        return s;
+}
+
+static void link_done(struct nc_link *l) {
+        free(l->netns);
+        free(l->alias);
+        free(l->peer_netns);
+        free(l->owner_container);
+        free(l->owner_bridge);
+        free(l->owner_netns);
+}
+
+struct nc_state *nc_state_free(struct nc_state *s) {
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < s->n_links; i++)
+                link_done(&s->links[i]);
+        for (size_t i = 0; i < s->n_addresses; i++)
+                free(s->addresses[i].netns);
+        for (size_t i = 0; i < s->n_routes; i++)
+                free(s->routes[i].netns);
+        for (size_t i = 0; i < s->n_namespaces; i++)
+                free(s->namespaces[i].netns);
+        free(s->links);
+        free(s->addresses);
+        free(s->routes);
+        free(s->namespaces);
+        free(s);
+        return NULL;
+}
+
+void nc_state_freep(struct nc_state **s) {
+        *s = nc_state_free(*s);
+}
+
+/* Capacities live beside the arrays only while appending; the state keeps
+ * counts, so growth doubles from the count (amortised O(1) all the same,
+ * since capacity is recomputed as the next power of two). */
+static int grow(void *v, size_t n, size_t sz) {
+        size_t cap = 0;
+
+        /* The array was allocated with the power of two >= n (or 0). */
+        if (n > 0) {
+                cap = 8;
+                while (cap < n)
+                        cap *= 2;
+        }
+        return nc_grow(v, &cap, n + 1, sz);
+}
+
+static int dup_or_null(const char *s, char **ret) {
+        if (!s) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int nc_state_add_link(struct nc_state *s, const struct nc_link *l) {
+        struct nc_link *x;
+
+        if (grow(&s->links, s->n_links, sizeof(*s->links)) < 0)
+                return -ENOMEM;
+        x = &s->links[s->n_links];
+        *x = *l;
+        x->owner_container = x->owner_bridge = x->owner_netns = NULL;
+        x->role = NC_ROLE_NONE;
+        if (dup_or_null(l->netns ? l->netns : "", &x->netns) < 0 ||
+            dup_or_null(l->alias, &x->alias) < 0 ||
+            dup_or_null(l->peer_netns, &x->peer_netns) < 0 ||
+            nc_link_parse_alias(x) < 0) {
+                link_done(x);
+                return -ENOMEM;
+        }
+        s->n_links++;
+        return 0;
+}
+
+int nc_state_add_address(struct nc_state *s, const struct nc_address *a) {
+        struct nc_address *x;
+
+        if (grow(&s->addresses, s->n_addresses, sizeof(*s->addresses)) < 0)
+                return -ENOMEM;
+        x = &s->addresses[s->n_addresses];
+        *x = *a;
+        if (dup_or_null(a->netns ? a->netns : "", &x->netns) < 0)
+                return -ENOMEM;
+        s->n_addresses++;
+        return 0;
+}
+
+int nc_state_add_route(struct nc_state *s, const struct nc_route *r) {
+        struct nc_route *x;
+
+        if (grow(&s->routes, s->n_routes, sizeof(*s->routes)) < 0)
+                return -ENOMEM;
+        x = &s->routes[s->n_routes];
+        *x = *r;
+        if (dup_or_null(r->netns ? r->netns : "", &x->netns) < 0)
+                return -ENOMEM;
+        s->n_routes++;
+        return 0;
+}
+
+int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists) {
+        struct nc_namespace *x;
+
+        if (grow(&s->namespaces, s->n_namespaces, sizeof(*s->namespaces)) < 0)
+                return -ENOMEM;
+        x = &s->namespaces[s->n_namespaces];
+        x->exists = exists;
+        if (dup_or_null(netns, &x->netns) < 0)
+                return -ENOMEM;
+        s->n_namespaces++;
+        return 0;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b) {
+        return (a > b) - (a < b);
+}
+
+static int link_compare(const void *a, const void *b) {
+        const struct nc_link *x = a, *y = b;
+        int r = strcmp(x->netns, y->netns);
+
+        return r != 0 ? r : strcmp(x->name, y->name);
+}
+
+static int address_compare(const void *a, const void *b) {
+        const struct nc_address *x = a, *y = b;
+        int r = strcmp(x->netns, y->netns);
+
+        if (r == 0)
+                r = strcmp(x->ifname, y->ifname);
+        if (r == 0)
+                r = cmp_u32(x->address, y->address);
+        return r != 0 ? r : cmp_u32(x->prefixlen, y->prefixlen);
+}
+
+static int route_compare(const void *a, const void *b) {
+        const struct nc_route *x = a, *y = b;
+        int r = strcmp(x->netns, y->netns);
+
+        if (r == 0)
+                r = cmp_u32(x->dst, y->dst);
+        if (r == 0)
+                r = cmp_u32(x->dst_len, y->dst_len);
+        if (r == 0)
+                r = cmp_u32(x->gateway, y->gateway);
+        return r != 0 ? r : strcmp(x->ifname, y->ifname);
+}
+
+static int namespace_compare(const void *a, const void *b) {
+        return strcmp(((const struct nc_namespace *) a)->netns, ((const struct nc_namespace *) b)->netns);
+}
+
+void nc_state_sort(struct nc_state *s) {
+        if (s->n_links > 1)
+                qsort(s->links, s->n_links, sizeof(*s->links), link_compare);
+        if (s->n_addresses > 1)
+                qsort(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
+        if (s->n_routes > 1)
+                qsort(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
+        if (s->n_namespaces > 1)
+                qsort(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
+}
+
+const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name) {
+        struct nc_link key = { .netns = (char *) netns };
+
+        if (s->n_links == 0 || strlen(name) >= NC_IFNAMSIZ)
+                return NULL;
+        strcpy(key.name, name);
+        return bsearch(&key, s->links, s->n_links, sizeof(*s->links), link_compare);
+}
+
+const struct nc_namespace *nc_state_find_namespace(const struct nc_state *s, const char *netns) {
+        struct nc_namespace key = { .netns = (char *) netns };
+
+        if (s->n_namespaces == 0)
+                return NULL;
+        return bsearch(&key, s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
+}
+
+char *nc_alias_bridge(void) {
+        return strdup(NC_ALIAS_PREFIX "bridge");
+}
+
+char *nc_alias_host_end(const char *container, const char *bridge, const char *netns) {
+        return nc_asprintf(NC_ALIAS_PREFIX "veth %s %s %s", container, bridge, netns);
+}
+
+char *nc_alias_peer_end(const char *container, const char *bridge) {
+        return nc_asprintf(NC_ALIAS_PREFIX "peer %s %s", container, bridge);
+}
+
+/* Splits "a b rest..." into its first fields; the last takes the rest. */
+static int split_fields(const char *s, char **out, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                const char *sp = i + 1 < n ? strchr(s, ' ') : NULL;
+                size_t len = sp ? (size_t) (sp - s) : strlen(s);
+
+                if (len == 0 || (i + 1 < n && !sp))
+                        return 0;       /* malformed: not ours after all */
+                out[i] = strndup(s, len);
+                if (!out[i])
+                        return -ENOMEM;
+                s += len + (sp ? 1 : 0);
+        }
+        return 1;
+}
+
+int nc_link_parse_alias(struct nc_link *l) {
+        static const char host[] = NC_ALIAS_PREFIX "veth ", peer[] = NC_ALIAS_PREFIX "peer ";
+        char *f[3] = {};
+        int r;
+
+        l->role = NC_ROLE_NONE;
+        if (!l->alias || strncmp(l->alias, NC_ALIAS_PREFIX, sizeof(NC_ALIAS_PREFIX) - 1) != 0)
+                return 0;
+        if (strcmp(l->alias, NC_ALIAS_PREFIX "bridge") == 0) {
+                l->role = NC_ROLE_BRIDGE;
+                return 0;
+        }
+        if (strncmp(l->alias, host, sizeof(host) - 1) == 0) {
+                r = split_fields(l->alias + sizeof(host) - 1, f, 3);
+                if (r > 0) {
+                        l->role = NC_ROLE_HOST_END;
+                        l->owner_container = f[0];
+                        l->owner_bridge = f[1];
+                        l->owner_netns = f[2];
+                        return 0;
+                }
+        } else if (strncmp(l->alias, peer, sizeof(peer) - 1) == 0) {
+                r = split_fields(l->alias + sizeof(peer) - 1, f, 2);
+                if (r > 0) {
+                        l->role = NC_ROLE_PEER_END;
+                        l->owner_container = f[0];
+                        l->owner_bridge = f[1];
+                        return 0;
+                }
+        } else {
+                return 0;       /* a prefix we do not know: leave it alone */
+        }
+        for (size_t i = 0; i < 3; i++)
+                free(f[i]);
+        return r < 0 ? r : 0;
+}
+
+static const char *const link_kind_table[_NC_LINK_KIND_MAX] = {
+        [NC_LINK_BRIDGE] = "bridge",
+        [NC_LINK_VETH] = "veth",
+        [NC_LINK_LOOPBACK] = "loopback",
+        [NC_LINK_OTHER] = "other",
+};
+
+const char *nc_link_kind_to_string(enum nc_link_kind k) {
+        return (unsigned) k < _NC_LINK_KIND_MAX ? link_kind_table[k] : NULL;
+}
+
+int nc_link_kind_from_string(const char *s) {
+        for (size_t i = 0; i < _NC_LINK_KIND_MAX; i++)
+                if (strcmp(s, link_kind_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
