@@ -18,6 +18,10 @@
 
 #define NC_IFNAMSIZ 16                  /* IFNAMSIZ, including the NUL */
 #define NC_MAX_CONTAINERS_PER_BRIDGE 1023 /* BR_MAX_PORTS less one for the bridge itself */
+/* Container name and netns are recorded in the host veth's alias, which
+ * the kernel caps at 255 bytes (IFALIASZ - 1). */
+#define NC_CONTAINER_NAME_MAX 64
+#define NC_NETNS_MAX 150
 
 enum nc_proto {
         NC_PROTO_TCP,

@@ -56,17 +56,22 @@ const char *nc_netns_invalid(const char *netns) {
 
         if (n == 0)
                 return "is empty";
-        if (netns[0] == '/')
-                return n > 4095 ? "is longer than PATH_MAX" : NULL;
-        if (n > 255)
-                return "is longer than 255 bytes";
+        /* The host veth's alias records it (see state.h). */
+        if (n > NC_NETNS_MAX)
+                return "is longer than 150 bytes";
+        if (netns[0] == '/') {
+                for (const char *p = netns; *p; p++)
+                        if ((unsigned char) *p <= 0x20 || *p == 0x7f)
+                                return "may not contain whitespace or control characters";
+                return NULL;
+        }
         if (strcmp(netns, ".") == 0 || strcmp(netns, "..") == 0)
                 return "may not be \".\" or \"..\"";
         if (strchr(netns, '/'))
                 return "must be a name without '/' or an absolute path";
         for (const char *p = netns; *p; p++)
-                if ((unsigned char) *p < 0x20 || *p == 0x7f)
-                        return "may not contain control characters";
+                if ((unsigned char) *p <= 0x20 || *p == 0x7f)
+                        return "may not contain whitespace or control characters";
         return NULL;
 }
 
@@ -75,8 +80,8 @@ const char *nc_netns_invalid(const char *netns) {
 const char *nc_container_name_invalid(const char *name) {
         if (!*name)
                 return "is empty";
-        if (strlen(name) > 255)
-                return "is longer than 255 bytes";
+        if (strlen(name) > NC_CONTAINER_NAME_MAX)
+                return "is longer than 64 bytes";
         for (const char *p = name; *p; p++) {
                 bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
 
