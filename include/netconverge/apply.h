@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netconverge/plan.h"
+
+/* Called after each change apply attempted: r is 0 or a negative errno,
+ * message the kernel's extended ack text or strerror(-r). */
+typedef void (*nc_apply_progress_fn)(const struct nc_action *a, int r, const char *message, void *userdata);
+
+struct nc_apply_opts {
+        unsigned wait_seconds;          /* wait for links to be operationally up; 0 = don't */
+        nc_apply_progress_fn progress;  /* may be NULL */
+        void *userdata;
+};
+
+struct nc_apply_result {
+        size_t applied;                 /* changes that succeeded */
+        size_t failed;                  /* changes the kernel refused (reported through progress) */
+        size_t not_up;                  /* links still not operationally up after the wait */
+};
+
+/* Walks the plan in order and makes each change over netlink (libnl) in
+ * the host namespace (the current one) and the containers' namespaces.
+ * Links to remove are moved to NC_LINK_GROUP_DOOMED and deleted with one
+ * request. A failed change is reported and apply goes on with the changes
+ * that do not depend on it; the next apply starts from the real state.
+ * The plan must have no conflicts. Returns 0 when every change succeeded,
+ * -EIO when some failed (see result), or another negative errno when apply
+ * could not run at all. */
+int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struct nc_apply_result *result);
+
+/* The run lock: one apply (or destroy, or watch cycle) at a time per host
+ * namespace. Waits up to timeout_seconds; returns an fd to close to release
+ * it, -ETIMEDOUT, or another negative errno. */
+int nc_lock_acquire(unsigned timeout_seconds);

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netconverge/model.h"
+#include "netconverge/state.h"
+
+/* The plan: the ordered changes that make the observed state the desired
+ * one. Computed by a pure function of the desired model and the observed
+ * state (no I/O), so it is tested with golden files and no root.
+ *
+ * Order = the order apply makes the changes = the order they print:
+ * sorted by (phase, netns, object, key). The phases: */
+enum nc_phase {
+        NC_PHASE_REMOVE_ROUTE,          /* removals first, dependents before what they depend on */
+        NC_PHASE_REMOVE_ADDRESS,
+        NC_PHASE_REMOVE_LINK,           /* veths and bridges, deleted together as one link group */
+        NC_PHASE_NETNS,                 /* + netns: named namespaces created */
+        NC_PHASE_BRIDGE,                /* + ~ bridge */
+        NC_PHASE_HOST_ADDRESS,          /* + address on a bridge (host namespace) */
+        NC_PHASE_VETH,                  /* + ~ veth: pair created with its peer in the container's namespace */
+        NC_PHASE_LOOPBACK,              /* ~ lo up in a container namespace */
+        NC_PHASE_ADDRESS,               /* + address in a container namespace */
+        NC_PHASE_ROUTE,                 /* + ~ default route in a container namespace */
+        NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward */
+        _NC_PHASE_MAX,
+};
+
+enum nc_change {
+        NC_CHANGE_ADD,                  /* + */
+        NC_CHANGE_MODIFY,               /* ~ */
+        NC_CHANGE_REMOVE,               /* - */
+        _NC_CHANGE_MAX,
+};
+
+enum nc_object {
+        NC_OBJECT_NETNS,
+        NC_OBJECT_BRIDGE,
+        NC_OBJECT_VETH,
+        NC_OBJECT_LOOPBACK,
+        NC_OBJECT_ADDRESS,
+        NC_OBJECT_ROUTE,
+        NC_OBJECT_SYSCTL,
+        _NC_OBJECT_MAX,
+};
+
+/* What a ~ changes (nc_action.diff). Everything else about an object is
+ * its identity: a difference there is - then +. */
+#define NC_DIFF_MTU             (1U << 0)       /* bridge, veth: both ends */
+#define NC_DIFF_UP              (1U << 1)       /* bridge, veth host end, lo */
+#define NC_DIFF_PEER_UP         (1U << 2)       /* veth container end */
+#define NC_DIFF_MASTER          (1U << 3)       /* veth host end */
+#define NC_DIFF_MAC             (1U << 4)       /* veth container end */
+#define NC_DIFF_ADOPT           (1U << 5)       /* bridge: mark a foreign bridge as ours */
+#define NC_DIFF_GATEWAY         (1U << 6)       /* route: via and dev (replace) */
+#define NC_DIFF_VALUE           (1U << 7)       /* sysctl */
+
+/* One change. Pointers point into the plan's desired state (want*) and
+ * into the observed state it was computed from (have*); the observed state
+ * must outlive the plan.
+ *   NETNS     add: netns
+ *   BRIDGE    add: want; modify: want, have; remove: have
+ *   VETH      add: want (host end), want_peer (container end);
+ *             modify: also have, have_peer; remove: have, have_peer (may be NULL)
+ *   LOOPBACK  modify: want, have (NULL when the namespace is new)
+ *   ADDRESS   add: want_address; remove: have_address
+ *   ROUTE     add: want_route; modify: want_route, have_route; remove: have_route
+ *   SYSCTL    modify: want_value, have_value (-1 unknown) */
+struct nc_action {
+        enum nc_phase phase;
+        enum nc_change change;
+        enum nc_object object;
+        uint32_t diff;                  /* NC_DIFF_* for modify */
+        const char *netns;              /* "" = host */
+        const struct nc_link *want, *have;
+        const struct nc_link *want_peer, *have_peer;
+        const struct nc_address *want_address, *have_address;
+        const struct nc_route *want_route, *have_route;
+        int want_value, have_value;
+};
+
+/* A container whose namespace path does not exist: not an error, not a
+ * pending change; everything else converges. */
+struct nc_waiting {
+        const char *container;
+        const char *netns;
+};
+
+struct nc_plan {
+        struct nc_state *desired;       /* owned: the desired model, lowered */
+        struct nc_action *actions;
+        size_t n_actions;
+        struct nc_waiting *waiting;
+        size_t n_waiting;
+        /* Conflicts are errors: a plan with any must not be applied. */
+        char **conflicts;
+        size_t n_conflicts;
+        size_t n_add, n_modify, n_remove;
+};
+
+/* Computes the plan. desired comes from the configuration loader;
+ * observed from observation or a snapshot, sorted (nc_state_sort()).
+ * Addresses are re-allocated against what observed holds (a running
+ * container keeps its address). Returns 0, or -ENOMEM. */
+int nc_plan_compute(const struct nc_model *desired, const struct nc_state *observed, struct nc_plan **ret);
+
+struct nc_plan *nc_plan_free(struct nc_plan *p);
+void nc_plan_freep(struct nc_plan **p);
+
+/* The plan's text line for one action, without the newline, e.g.
+ * "+ veth vethbb8e173b <-> eth0 in netns web, master docker0". */
+char *nc_action_format(const struct nc_action *a);
+
+const char *nc_change_to_string(enum nc_change c);     /* "add", "modify", "remove" */
+const char *nc_object_to_string(enum nc_object o);     /* "netns", "bridge", ... */
