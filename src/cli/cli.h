@@ -28,5 +28,10 @@ int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv);
 /* "netconverge: COMMAND: message" on stderr. */
 __attribute__((format(printf, 2, 3))) void nc_cli_error(const char *command, const char *fmt, ...);
 
+/* Argument helpers (args.c); each reports its own error. */
+int nc_cli_parse_seconds(const char *command, const char *s, unsigned max, unsigned *ret);
+int nc_cli_expect_args(const char *command, int argc, char **argv, int want);
+int nc_cli_not_implemented(const char *command);
+
 /* Prints a load's diagnostics in the context's format. */
 void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d);

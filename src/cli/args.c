@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+int nc_cli_parse_seconds(const char *command, const char *s, unsigned max, unsigned *ret) {
+        char *end;
+        unsigned long v;
+
+        if (!*s || *s == '-' || *s == '+')
+                goto bad;
+        v = strtoul(s, &end, 10);
+        if (*end != '\0' || v > max)
+                goto bad;
+        *ret = (unsigned) v;
+        return 0;
+bad:
+        nc_cli_error(command, "'%s' is not a number of seconds (0 to %u)", s, max);
+        return -1;
+}
+
+int nc_cli_expect_args(const char *command, int argc, char **argv, int want) {
+        (void) argv;
+        if (argc - optind == want)
+                return 0;
+        nc_cli_error(command, want ? "expected one FILE argument" : "takes no arguments");
+        return -1;
+}
+
+int nc_cli_not_implemented(const char *command) {
+        nc_cli_error(command, "not implemented yet in netconverge %s", NC_VERSION);
+        return NC_EXIT_ERROR;
+}
