@@ -7,6 +7,7 @@
 
 #include "netconverge/diag.h"
 #include "netconverge/model.h"
+#include "netconverge/plan.h"
 
 /* A small streaming JSON writer: pretty-printed, two-space indent, output
  * deterministic for deterministic calls. Nesting is bounded; deeper calls
@@ -43,3 +44,11 @@ void nc_print_diags_json(const struct nc_diags *d, FILE *f);
  * published ports. Used by `validate -v` and the demo. */
 void nc_print_model_text(const struct nc_model *m, FILE *f);
 void nc_print_model_json(const struct nc_model *m, FILE *f);
+
+/* The plan (SPEC section 5): one change a line, waiting containers, then
+ * "Plan: N to add, M to change, K to remove." or "No changes.". The JSON
+ * form carries the same: {"changes": [...], "waiting": [...],
+ * "conflicts": [...], "summary": {"add", "change", "remove"}}. Return 0, or
+ * -1 when out of memory. */
+int nc_print_plan_text(const struct nc_plan *p, FILE *f);
+int nc_print_plan_json(const struct nc_plan *p, FILE *f);

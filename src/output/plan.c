@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+
+#include "netconverge/addr.h"
+#include "netconverge/output.h"
+#include "netconverge/plan.h"
+
+static void print_waiting_text(const struct nc_plan *p, FILE *f) {
+        for (size_t i = 0; i < p->n_waiting; i++)
+                fprintf(f, "waiting: container %s (netns %s does not exist)\n", p->waiting[i].container,
+                        p->waiting[i].netns);
+}
+
+int nc_print_plan_text(const struct nc_plan *p, FILE *f) {
+        for (size_t i = 0; i < p->n_actions; i++) {
+                char *line = nc_action_format(&p->actions[i]);
+
+                if (!line)
+                        return -1;
+                fprintf(f, "%s\n", line);
+                free(line);
+        }
+        print_waiting_text(p, f);
+        if (p->n_actions == 0)
+                fputs("No changes.\n", f);
+        else
+                fprintf(f, "Plan: %zu to add, %zu to change, %zu to remove.\n", p->n_add, p->n_modify, p->n_remove);
+        return 0;
+}
+
+static void json_str(struct nc_json *j, const char *key, const char *value) {
+        nc_json_key(j, key);
+        nc_json_string(j, value);
+}
+
+static void json_link_fields(struct nc_json *j, const struct nc_action *a) {
+        const struct nc_link *l = a->want ? a->want : a->have;
+        const struct nc_link *peer = a->want ? a->want_peer : a->have_peer;
+        char mac[NC_MAC_STRLEN];
+
+        json_str(j, "name", l->name);
+        if (a->object == NC_OBJECT_VETH) {
+                if (peer) {
+                        json_str(j, "peer", peer->name);
+                        json_str(j, "peer_netns", peer->netns);
+                }
+                if (a->want) {
+                        json_str(j, "master", a->want->master);
+                        json_str(j, "mac", nc_mac_format(a->want_peer->mac, mac));
+                }
+        }
+        if (a->want && a->object != NC_OBJECT_LOOPBACK) {
+                nc_json_key(j, "mtu");
+                nc_json_uint(j, a->want->mtu);
+        }
+}
+
+static void json_action(struct nc_json *j, const struct nc_action *a) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
+        const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
+        char *text = nc_action_format(a);
+
+        nc_json_object_begin(j);
+        json_str(j, "action", nc_change_to_string(a->change));
+        json_str(j, "object", nc_object_to_string(a->object));
+        json_str(j, "netns", a->netns);
+        switch (a->object) {
+        case NC_OBJECT_BRIDGE:
+        case NC_OBJECT_VETH:
+        case NC_OBJECT_LOOPBACK:
+                json_link_fields(j, a);
+                break;
+        case NC_OBJECT_ADDRESS:
+                json_str(j, "dev", x->ifname);
+                json_str(j, "address", nc_cidr_format(x->address, x->prefixlen, cidr));
+                break;
+        case NC_OBJECT_ROUTE:
+                json_str(j, "dst", r->dst_len ? nc_cidr_format(r->dst, r->dst_len, cidr) : "default");
+                json_str(j, "via", nc_ipv4_format(r->gateway, ip));
+                json_str(j, "dev", r->ifname);
+                break;
+        case NC_OBJECT_SYSCTL:
+                json_str(j, "name", "net.ipv4.ip_forward");
+                nc_json_key(j, "value");
+                nc_json_uint(j, (uint64_t) a->want_value);
+                break;
+        default:
+                break;
+        }
+        json_str(j, "text", text ? text : "");
+        nc_json_object_end(j);
+        free(text);
+}
+
+int nc_print_plan_json(const struct nc_plan *p, FILE *f) {
+        struct nc_json j;
+
+        nc_json_init(&j, f);
+        nc_json_object_begin(&j);
+        nc_json_key(&j, "changes");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < p->n_actions; i++)
+                json_action(&j, &p->actions[i]);
+        nc_json_array_end(&j);
+        nc_json_key(&j, "waiting");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < p->n_waiting; i++) {
+                nc_json_object_begin(&j);
+                json_str(&j, "container", p->waiting[i].container);
+                json_str(&j, "netns", p->waiting[i].netns);
+                nc_json_object_end(&j);
+        }
+        nc_json_array_end(&j);
+        nc_json_key(&j, "conflicts");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                nc_json_string(&j, p->conflicts[i]);
+        nc_json_array_end(&j);
+        nc_json_key(&j, "summary");
+        nc_json_object_begin(&j);
+        nc_json_key(&j, "add");
+        nc_json_uint(&j, p->n_add);
+        nc_json_key(&j, "change");
+        nc_json_uint(&j, p->n_modify);
+        nc_json_key(&j, "remove");
+        nc_json_uint(&j, p->n_remove);
+        nc_json_object_end(&j);
+        nc_json_object_end(&j);
+        nc_json_finish(&j);
+        return 0;
+}

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netconverge/addr.h"
+#include "plan/internal.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+
+/* The comparison of desired and observed kernel objects. Both states are
+ * sorted, so every lookup is a binary search and the whole diff is
+ * O(n log n). Links are compared first; a link that is created anew
+ * (added, replaced, or in a namespace being created) takes its addresses
+ * and routes with it, and a link being removed takes its own away, so
+ * those are not listed again. */
+
+struct differ {
+        const struct nc_state *have;
+        const struct nc_state *want;
+        struct nc_plan *plan;
+        size_t cap_actions, cap_conflicts;
+        bool *fresh;            /* per want link: created by this plan */
+        bool *gone;             /* per have link: removed by this plan */
+        bool *matched;          /* per have link: some want link claims it */
+        int r;                  /* first error (ENOMEM) */
+};
+
+static size_t want_index(const struct differ *d, const struct nc_link *l) {
+        return (size_t) (l - d->want->links);
+}
+
+static size_t have_index(const struct differ *d, const struct nc_link *l) {
+        return (size_t) (l - d->have->links);
+}
+
+static struct nc_action *action_add(struct differ *d, enum nc_phase phase, enum nc_change change, enum nc_object object,
+                                    const char *netns) {
+        struct nc_plan *p = d->plan;
+        struct nc_action *a;
+
+        if (d->r < 0)
+                return NULL;
+        if (nc_grow(&p->actions, &d->cap_actions, p->n_actions + 1, sizeof(*p->actions)) < 0) {
+                d->r = -ENOMEM;
+                return NULL;
+        }
+        a = &p->actions[p->n_actions++];
+        *a = (struct nc_action) { .phase = phase, .change = change, .object = object, .netns = netns };
+        if (change == NC_CHANGE_ADD)
+                p->n_add++;
+        else if (change == NC_CHANGE_MODIFY)
+                p->n_modify++;
+        else
+                p->n_remove++;
+        return a;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void conflict(struct differ *d, const char *fmt, ...) {
+        struct nc_strbuf b = {};
+        struct nc_plan *p = d->plan;
+        va_list ap;
+
+        if (d->r < 0)
+                return;
+        if (nc_grow(&p->conflicts, &d->cap_conflicts, p->n_conflicts + 1, sizeof(*p->conflicts)) < 0) {
+                d->r = -ENOMEM;
+                return;
+        }
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        p->conflicts[p->n_conflicts] = nc_strbuf_steal(&b);
+        if (!p->conflicts[p->n_conflicts]) {
+                d->r = -ENOMEM;
+                return;
+        }
+        p->n_conflicts++;
+}
+
+static bool namespace_is_new(const struct differ *d, const char *netns) {
+        const struct nc_namespace *ns;
+
+        if (!netns[0])
+                return false;
+        ns = nc_state_find_namespace(d->have, netns);
+        return !ns || !ns->exists;
+}
+
+static void diff_namespaces(struct differ *d) {
+        for (size_t i = 0; i < d->want->n_namespaces; i++) {
+                const struct nc_namespace *w = &d->want->namespaces[i];
+
+                if (namespace_is_new(d, w->netns))
+                        action_add(d, NC_PHASE_NETNS, NC_CHANGE_ADD, NC_OBJECT_NETNS, w->netns);
+        }
+}
+
+static void remove_link(struct differ *d, const struct nc_link *have) {
+        enum nc_object object = have->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : NC_OBJECT_VETH;
+        struct nc_action *a;
+
+        if (d->gone[have_index(d, have)])
+                return;
+        d->gone[have_index(d, have)] = true;
+        a = action_add(d, NC_PHASE_REMOVE_LINK, NC_CHANGE_REMOVE, object, have->netns);
+        if (!a)
+                return;
+        a->have = have;
+        if (have->kind == NC_LINK_VETH && have->peer_netns) {
+                a->have_peer = nc_state_find_link(d->have, have->peer_netns, have->peer_name);
+                /* Its other end goes with it. */
+                if (a->have_peer)
+                        d->gone[have_index(d, a->have_peer)] = true;
+        }
+}
+
+static void add_link(struct differ *d, const struct nc_link *want, const struct nc_link *want_peer) {
+        struct nc_action *a;
+
+        a = action_add(d, want->kind == NC_LINK_BRIDGE ? NC_PHASE_BRIDGE : NC_PHASE_VETH, NC_CHANGE_ADD,
+                       want->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : NC_OBJECT_VETH, want->netns);
+        if (!a)
+                return;
+        a->want = want;
+        a->want_peer = want_peer;
+        d->fresh[want_index(d, want)] = true;
+        if (want_peer)
+                d->fresh[want_index(d, want_peer)] = true;
+}
+
+static bool same_str(const char *a, const char *b) {
+        return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static void diff_bridge(struct differ *d, const struct nc_link *want, const struct nc_model *m) {
+        const struct nc_link *have = nc_state_find_link(d->have, "", want->name);
+        const struct nc_bridge *b = nc_model_find_bridge(m, want->name);
+        struct nc_action *a;
+        uint32_t diff = 0;
+
+        if (!have) {
+                add_link(d, want, NULL);
+                return;
+        }
+        if (have->role == NC_ROLE_NONE) {
+                if (!b->adopt) {
+                        conflict(d, "link %s exists and is not managed by netconverge; set adopt: true on bridge %s "
+                                    "to take it over", have->name, b->name);
+                        return;
+                }
+                if (have->kind != NC_LINK_BRIDGE) {
+                        conflict(d, "link %s is a %s, not a bridge: it cannot be adopted", have->name,
+                                 nc_link_kind_to_string(have->kind));
+                        return;
+                }
+                diff |= NC_DIFF_ADOPT;
+        }
+        /* Claimed: its addresses become ours to manage, and it is not pruned. */
+        d->matched[have_index(d, have)] = true;
+        if (have->role == NC_ROLE_NONE) {
+                /* adopted: compared below */
+        } else if (have->role != NC_ROLE_BRIDGE || have->kind != NC_LINK_BRIDGE) {
+                /* Ours, but something else: replace it. */
+                remove_link(d, have);
+                add_link(d, want, NULL);
+                return;
+        }
+        if (have->mtu != want->mtu)
+                diff |= NC_DIFF_MTU;
+        if (!have->up)
+                diff |= NC_DIFF_UP;
+        if (!diff)
+                return;
+        a = action_add(d, NC_PHASE_BRIDGE, NC_CHANGE_MODIFY, NC_OBJECT_BRIDGE, "");
+        if (!a)
+                return;
+        a->diff = diff;
+        a->want = want;
+        a->have = have;
+}
+
+/* The pair as observed is the pair wanted: same ends, same marks. */
+static bool veth_pair_matches(const struct nc_link *want, const struct nc_link *want_peer, const struct nc_link *have,
+                              const struct nc_link *have_peer) {
+        return have->kind == NC_LINK_VETH && have->role == NC_ROLE_HOST_END && same_str(have->alias, want->alias) &&
+               have_peer && have_peer->kind == NC_LINK_VETH && have_peer->role == NC_ROLE_PEER_END &&
+               same_str(have_peer->alias, want_peer->alias) && same_str(have_peer->peer_name, want->name);
+}
+
+static void diff_veth(struct differ *d, const struct nc_link *want) {
+        const struct nc_link *want_peer = nc_state_find_link(d->want, want->peer_netns, want->peer_name);
+        const struct nc_link *have = nc_state_find_link(d->have, "", want->name);
+        const struct nc_link *slot = nc_state_find_link(d->have, want->peer_netns, want->peer_name);
+        const struct nc_link *have_peer = NULL;
+        struct nc_action *a;
+        uint32_t diff = 0;
+
+        if (have)
+                d->matched[have_index(d, have)] = true;
+        if (have && have->role == NC_ROLE_NONE) {
+                conflict(d, "link %s exists and is not managed by netconverge", have->name);
+                return;
+        }
+        if (slot && slot->role == NC_ROLE_NONE) {
+                conflict(d, "link %s in netns %s exists and is not managed by netconverge", slot->name,
+                         want->peer_netns);
+                return;
+        }
+        if (have && have->peer_netns && strcmp(have->peer_netns, want->peer_netns) == 0 &&
+            strcmp(have->peer_name, want->peer_name) == 0)
+                have_peer = slot;
+        if (!have) {
+                add_link(d, want, want_peer);
+                return;
+        }
+        if (!veth_pair_matches(want, want_peer, have, have_peer)) {
+                remove_link(d, have);
+                add_link(d, want, want_peer);
+                return;
+        }
+        d->matched[have_index(d, have_peer)] = true;
+        if (have->mtu != want->mtu || have_peer->mtu != want_peer->mtu)
+                diff |= NC_DIFF_MTU;
+        if (!have->up)
+                diff |= NC_DIFF_UP;
+        if (!have_peer->up)
+                diff |= NC_DIFF_PEER_UP;
+        if (strcmp(have->master, want->master) != 0)
+                diff |= NC_DIFF_MASTER;
+        if (memcmp(have_peer->mac, want_peer->mac, 6) != 0)
+                diff |= NC_DIFF_MAC;
+        if (!diff)
+                return;
+        a = action_add(d, NC_PHASE_VETH, NC_CHANGE_MODIFY, NC_OBJECT_VETH, "");
+        if (!a)
+                return;
+        a->diff = diff;
+        a->want = want;
+        a->want_peer = want_peer;
+        a->have = have;
+        a->have_peer = have_peer;
+}
+
+static void diff_loopback(struct differ *d, const struct nc_link *want) {
+        const struct nc_link *have = namespace_is_new(d, want->netns) ? NULL
+                                                                       : nc_state_find_link(d->have, want->netns, "lo");
+        struct nc_action *a;
+
+        if (have && have->up)
+                return;
+        a = action_add(d, NC_PHASE_LOOPBACK, NC_CHANGE_MODIFY, NC_OBJECT_LOOPBACK, want->netns);
+        if (!a)
+                return;
+        a->diff = NC_DIFF_UP;
+        a->want = want;
+        a->have = have;
+}
+
+static void diff_links(struct differ *d, const struct nc_model *m) {
+        for (size_t i = 0; i < d->want->n_links; i++) {
+                const struct nc_link *w = &d->want->links[i];
+
+                if (w->kind == NC_LINK_BRIDGE)
+                        diff_bridge(d, w, m);
+                else if (w->kind == NC_LINK_VETH && !w->netns[0])
+                        diff_veth(d, w);
+                else if (w->kind == NC_LINK_LOOPBACK)
+                        diff_loopback(d, w);
+                /* Container ends are handled with their host end. */
+        }
+        /* Prune: links of ours in the host namespace nobody wants. */
+        for (size_t i = 0; i < d->have->n_links; i++) {
+                const struct nc_link *h = &d->have->links[i];
+
+                if (h->netns[0] || d->matched[i] || d->gone[i])
+                        continue;
+                if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END)
+                        remove_link(d, h);
+        }
+}
+
+/* Is the link (netns, name) ours to manage addresses and routes on, now or
+ * after this plan (an adopted bridge)? And is it still there? */
+static bool link_managed(const struct differ *d, const char *netns, const char *name) {
+        const struct nc_link *h = nc_state_find_link(d->have, netns, name);
+        const struct nc_link *w;
+
+        if (!h || d->gone[have_index(d, h)])
+                return false;
+        if (h->role != NC_ROLE_NONE)
+                return true;
+        w = nc_state_find_link(d->want, netns, name);
+        return w && w->kind == NC_LINK_BRIDGE && d->matched[have_index(d, h)];
+}
+
+static bool link_fresh(const struct differ *d, const char *netns, const char *name) {
+        const struct nc_link *w = nc_state_find_link(d->want, netns, name);
+
+        return namespace_is_new(d, netns) || (w && d->fresh[want_index(d, w)]);
+}
+
+static int address_key_compare(const struct nc_address *x, const struct nc_address *y) {
+        int r = strcmp(x->netns, y->netns);
+
+        if (r == 0)
+                r = strcmp(x->ifname, y->ifname);
+        if (r == 0)
+                r = (x->address > y->address) - (x->address < y->address);
+        return r != 0 ? r : (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
+}
+
+static int address_bsearch_compare(const void *a, const void *b) {
+        return address_key_compare(a, b);
+}
+
+static bool state_has_address(const struct nc_state *s, const struct nc_address *a) {
+        return s->n_addresses > 0 &&
+               bsearch(a, s->addresses, s->n_addresses, sizeof(*s->addresses), address_bsearch_compare);
+}
+
+static void diff_addresses(struct differ *d) {
+        for (size_t i = 0; i < d->want->n_addresses; i++) {
+                const struct nc_address *w = &d->want->addresses[i];
+                struct nc_action *a;
+
+                if (!link_fresh(d, w->netns, w->ifname) && state_has_address(d->have, w))
+                        continue;
+                a = action_add(d, w->netns[0] ? NC_PHASE_ADDRESS : NC_PHASE_HOST_ADDRESS, NC_CHANGE_ADD,
+                               NC_OBJECT_ADDRESS, w->netns);
+                if (a)
+                        a->want_address = w;
+        }
+        for (size_t i = 0; i < d->have->n_addresses; i++) {
+                const struct nc_address *h = &d->have->addresses[i];
+                struct nc_action *a;
+
+                if (!link_managed(d, h->netns, h->ifname) || state_has_address(d->want, h))
+                        continue;
+                a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
+                if (a)
+                        a->have_address = h;
+        }
+}
+
+static const struct nc_route *find_default_route(const struct nc_state *s, const char *netns) {
+        for (size_t i = 0; i < s->n_routes; i++)
+                if (strcmp(s->routes[i].netns, netns) == 0 && s->routes[i].dst_len == 0)
+                        return &s->routes[i];
+        return NULL;
+}
+
+static void diff_routes(struct differ *d) {
+        char ip[NC_IPV4_STRLEN];
+
+        for (size_t i = 0; i < d->want->n_routes; i++) {
+                const struct nc_route *w = &d->want->routes[i];
+                const struct nc_route *h = link_fresh(d, w->netns, w->ifname) ? NULL : find_default_route(d->have, w->netns);
+                struct nc_action *a;
+
+                if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
+                        continue;
+                if (h && !link_managed(d, h->netns, h->ifname) && h->protocol != NC_RTPROT) {
+                        conflict(d, "netns %s already has a default route via %s dev %s that netconverge does not "
+                                    "manage", w->netns, nc_ipv4_format(h->gateway, ip), h->ifname);
+                        continue;
+                }
+                a = action_add(d, NC_PHASE_ROUTE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_ROUTE, w->netns);
+                if (!a)
+                        continue;
+                a->want_route = w;
+                a->have_route = h;
+                a->diff = h ? NC_DIFF_GATEWAY : 0;
+        }
+        /* Routes we added that nobody wants any more, where their link stays. */
+        for (size_t i = 0; i < d->have->n_routes; i++) {
+                const struct nc_route *h = &d->have->routes[i];
+                const struct nc_route *w = h->dst_len == 0 ? find_default_route(d->want, h->netns) : NULL;
+                struct nc_action *a;
+
+                if (h->protocol != NC_RTPROT || !link_managed(d, h->netns, h->ifname) || w)
+                        continue;
+                a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
+                if (a)
+                        a->have_route = h;
+        }
+}
+
+static void diff_sysctl(struct differ *d) {
+        struct nc_action *a;
+
+        if (d->want->ip_forward != 1 || d->have->ip_forward == 1)
+                return;
+        a = action_add(d, NC_PHASE_SYSCTL, NC_CHANGE_MODIFY, NC_OBJECT_SYSCTL, "");
+        if (!a)
+                return;
+        a->diff = NC_DIFF_VALUE;
+        a->want_value = 1;
+        a->have_value = d->have->ip_forward;
+}
+
+/* The key an action sorts by within its phase and namespace. */
+static const char *action_name(const struct nc_action *a) {
+        if (a->want)
+                return a->want->name;
+        if (a->have)
+                return a->have->name;
+        if (a->want_address)
+                return a->want_address->ifname;
+        if (a->have_address)
+                return a->have_address->ifname;
+        return "";
+}
+
+static uint64_t action_number(const struct nc_action *a) {
+        const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
+        const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
+
+        if (x)
+                return (uint64_t) x->address << 8 | x->prefixlen;
+        if (r)
+                return (uint64_t) r->dst << 8 | r->dst_len;
+        return 0;
+}
+
+static int action_compare(const void *p, const void *q) {
+        const struct nc_action *a = p, *b = q;
+        int r;
+
+        if (a->phase != b->phase)
+                return a->phase < b->phase ? -1 : 1;
+        r = strcmp(a->netns, b->netns);
+        if (r != 0)
+                return r;
+        if (a->object != b->object)
+                return a->object < b->object ? -1 : 1;
+        r = strcmp(action_name(a), action_name(b));
+        if (r != 0)
+                return r;
+        return (action_number(a) > action_number(b)) - (action_number(a) < action_number(b));
+}
+
+int nc_plan_diff(const struct nc_state *observed, struct nc_plan *plan, const struct nc_model *m) {
+        struct differ d = { .have = observed, .want = plan->desired, .plan = plan };
+
+        d.fresh = calloc(d.want->n_links + 1, sizeof(*d.fresh));
+        d.gone = calloc(d.have->n_links + 1, sizeof(*d.gone));
+        d.matched = calloc(d.have->n_links + 1, sizeof(*d.matched));
+        if (!d.fresh || !d.gone || !d.matched) {
+                d.r = -ENOMEM;
+                goto out;
+        }
+        diff_namespaces(&d);
+        diff_links(&d, m);
+        diff_addresses(&d);
+        diff_routes(&d);
+        diff_sysctl(&d);
+        if (d.r >= 0 && plan->n_actions > 1)
+                qsort(plan->actions, plan->n_actions, sizeof(*plan->actions), action_compare);
+out:
+        free(d.fresh);
+        free(d.gone);
+        free(d.matched);
+        return d.r;
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netconverge/addr.h"
+#include "netconverge/ipam.h"
+#include "plan/internal.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+
+static bool container_waits(const struct nc_container *c, const struct nc_state *observed) {
+        const struct nc_namespace *ns;
+
+        if (!nc_netns_is_path(c->netns))
+                return false;   /* a name: created when missing */
+        ns = nc_state_find_namespace(observed, c->netns);
+        return !ns || !ns->exists;
+}
+
+/* The address a container holds on a bridge now: an IPv4 address on its
+ * owned container end for that bridge, inside the subnet. */
+static uint32_t held_address(const struct nc_state *observed, const struct nc_container *c,
+                             const struct nc_attachment *a, const struct nc_bridge *b) {
+        const struct nc_link *l = nc_state_find_link(observed, c->netns, a->interface);
+
+        if (!l || l->role != NC_ROLE_PEER_END || !l->owner_container || strcmp(l->owner_container, c->name) != 0 ||
+            strcmp(l->owner_bridge, b->name) != 0)
+                return 0;
+        for (size_t i = 0; i < observed->n_addresses; i++) {
+                const struct nc_address *x = &observed->addresses[i];
+
+                if (strcmp(x->netns, c->netns) == 0 && strcmp(x->ifname, a->interface) == 0 &&
+                    nc_subnet_contains(b->subnet, b->prefixlen, x->address))
+                        return x->address;
+        }
+        return 0;
+}
+
+struct slot {
+        const struct nc_container *c;
+        const struct nc_attachment *a;
+};
+
+/* Addresses of one bridge's attachments, written to out[] (indexed like
+ * the attachments in model order). */
+static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b, const struct nc_state *observed,
+                           uint32_t **addrs) {
+        _cleanup_free_ struct nc_ipam_request *reqs = NULL;
+        _cleanup_free_ struct slot *slots = NULL;
+        size_t n = 0, total = 0;
+        int r;
+
+        for (size_t i = 0; i < m->n_containers; i++)
+                total += m->containers[i].n_networks;
+        reqs = calloc(total + 1, sizeof(*reqs));
+        slots = calloc(total + 1, sizeof(*slots));
+        if (!reqs || !slots)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                for (size_t k = 0; k < c->n_networks; k++) {
+                        const struct nc_attachment *a = &c->networks[k];
+
+                        if (strcmp(a->bridge, b->name) != 0)
+                                continue;
+                        slots[n] = (struct slot) { c, a };
+                        reqs[n] = (struct nc_ipam_request) {
+                                .container = c->name,
+                                .explicit_addr = a->address_explicit ? a->address : 0,
+                                .held_addr = held_address(observed, c, a, b),
+                        };
+                        n++;
+                }
+        }
+        /* The file validated against an empty host, so the subnet has room
+         * for everyone; held addresses only change who gets which. */
+        r = nc_ipam_allocate(b->subnet, b->prefixlen, b->gateway, reqs, n, NULL);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                addrs[slots[i].c - m->containers][slots[i].a - slots[i].c->networks] = reqs[i].address;
+        return 0;
+}
+
+static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
+        _cleanup_free_ char *alias = nc_alias_bridge();
+        struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true };
+        struct nc_address gw = { .netns = "", .address = b->gateway, .prefixlen = b->prefixlen };
+        int r;
+
+        if (!alias)
+                return -ENOMEM;
+        l.alias = alias;
+        strcpy(l.name, b->name);
+        strcpy(gw.ifname, b->name);
+        r = nc_state_add_link(s, &l);
+        return r < 0 ? r : nc_state_add_address(s, &gw);
+}
+
+static int add_attachment(struct nc_state *s, const struct nc_container *c, const struct nc_attachment *a,
+                          const struct nc_bridge *b, uint32_t address) {
+        _cleanup_free_ char *host_alias = nc_alias_host_end(c->name, b->name, c->netns);
+        _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
+        struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true };
+        struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true };
+        struct nc_address addr = { .netns = c->netns, .address = address, .prefixlen = b->prefixlen };
+        int r;
+
+        if (!host_alias || !peer_alias)
+                return -ENOMEM;
+        strcpy(host.name, a->host_interface);
+        strcpy(host.master, b->name);
+        host.alias = host_alias;
+        host.peer_netns = c->netns;
+        strcpy(host.peer_name, a->interface);
+
+        strcpy(peer.name, a->interface);
+        peer.alias = peer_alias;
+        peer.peer_netns = "";
+        strcpy(peer.peer_name, a->host_interface);
+        if (a->mac_explicit)
+                memcpy(peer.mac, a->mac, 6);
+        else
+                nc_mac_from_ipv4(address, peer.mac);
+        strcpy(addr.ifname, a->interface);
+
+        if ((r = nc_state_add_link(s, &host)) < 0 || (r = nc_state_add_link(s, &peer)) < 0)
+                return r;
+        return nc_state_add_address(s, &addr);
+}
+
+/* lo up and the default route via the first network's gateway. */
+static int add_namespace_basics(struct nc_state *s, const struct nc_container *c, const struct nc_model *m) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, c->networks[0].bridge);
+        struct nc_link lo = { .netns = c->netns, .name = "lo", .kind = NC_LINK_LOOPBACK, .mtu = 65536, .up = true };
+        struct nc_route def = { .netns = c->netns, .gateway = b->gateway, .protocol = NC_RTPROT };
+        int r;
+
+        strcpy(def.ifname, c->networks[0].interface);
+        r = nc_state_add_namespace(s, c->netns, true);
+        if (r >= 0)
+                r = nc_state_add_link(s, &lo);
+        return r < 0 ? r : nc_state_add_route(s, &def);
+}
+
+static bool wants_forwarding(const struct nc_model *m) {
+        if (!m->settings.ip_forward)
+                return false;
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].masquerade)
+                        return true;
+        for (size_t i = 0; i < m->n_containers; i++)
+                if (m->containers[i].n_ports > 0)
+                        return true;
+        return false;
+}
+
+static void free_addrs(uint32_t **addrs, size_t n) {
+        if (!addrs)
+                return;
+        for (size_t i = 0; i < n; i++)
+                free(addrs[i]);
+        free(addrs);
+}
+
+int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, struct nc_plan *plan) {
+        struct nc_state *s = nc_state_new();
+        uint32_t **addrs = NULL;
+        int r = -ENOMEM;
+
+        if (!s)
+                return -ENOMEM;
+        plan->desired = s;
+        addrs = calloc(m->n_containers + 1, sizeof(*addrs));
+        if (!addrs)
+                goto out;
+        for (size_t i = 0; i < m->n_containers; i++) {
+                addrs[i] = calloc(m->containers[i].n_networks + 1, sizeof(**addrs));
+                if (!addrs[i])
+                        goto out;
+        }
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                r = allocate_bridge(m, &m->bridges[i], observed, addrs);
+                if (r < 0)
+                        goto out;
+                r = add_bridge(s, &m->bridges[i]);
+                if (r < 0)
+                        goto out;
+        }
+        plan->waiting = calloc(m->n_containers + 1, sizeof(*plan->waiting));
+        if (!plan->waiting) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *c = &m->containers[i];
+
+                if (container_waits(c, observed)) {
+                        plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
+                        continue;
+                }
+                for (size_t k = 0; k < c->n_networks; k++) {
+                        r = add_attachment(s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
+                                           addrs[i][k]);
+                        if (r < 0)
+                                goto out;
+                }
+                r = add_namespace_basics(s, c, m);
+                if (r < 0)
+                        goto out;
+        }
+        s->ip_forward = wants_forwarding(m) ? 1 : -1;
+        nc_state_sort(s);
+        r = 0;
+out:
+        free_addrs(addrs, m->n_containers);
+        return r;
+}
