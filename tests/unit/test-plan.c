@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "netconverge/netconverge.h"
+#include "netconverge/plan.h"
+#include "netconverge/state.h"
+
+/* The planner on hand-made observed states. The golden tests cover the
+ * plan format broadly; these pin the rules: in sync is "No changes.",
+ * identity vs updatable attributes, ownership, conflicts, waiting. */
+
+static const char docker0[] = "version: 1\n"
+                              "bridges:\n  docker0: {subnet: 172.17.0.0/16}\n"
+                              "containers:\n  web: {networks: [docker0], ports: ['8080:80']}\n";
+
+static struct nc_model *load(const char *text) {
+        struct nc_model *m = NULL;
+        struct nc_diags d;
+
+        assert_int_equal(nc_diags_init(&d, "t.yaml"), 0);
+        assert_int_equal(nc_config_load_buffer(text, strlen(text), &d, &m), 0);
+        nc_diags_done(&d);
+        return m;
+}
+
+static char *plan_text(const struct nc_model *m, const struct nc_state *observed) {
+        struct nc_plan *p = NULL;
+        char *s = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&s, &n);
+
+        assert_int_equal(nc_plan_compute(m, observed, &p), 0);
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                fprintf(f, "conflict: %s\n", p->conflicts[i]);
+        assert_int_equal(nc_print_plan_text(p, f), 0);
+        fclose(f);
+        nc_plan_free(p);
+        return s;
+}
+
+/* What the kernel looks like once the plan for m was applied. */
+static struct nc_state *converged(const struct nc_model *m) {
+        struct nc_state *empty = nc_state_new(), *s = nc_state_new();
+        struct nc_plan *p = NULL;
+
+        assert_int_equal(nc_plan_compute(m, empty, &p), 0);
+        for (size_t i = 0; i < p->desired->n_links; i++)
+                assert_int_equal(nc_state_add_link(s, &p->desired->links[i]), 0);
+        for (size_t i = 0; i < p->desired->n_addresses; i++)
+                assert_int_equal(nc_state_add_address(s, &p->desired->addresses[i]), 0);
+        for (size_t i = 0; i < p->desired->n_routes; i++)
+                assert_int_equal(nc_state_add_route(s, &p->desired->routes[i]), 0);
+        for (size_t i = 0; i < p->desired->n_namespaces; i++)
+                assert_int_equal(nc_state_add_namespace(s, p->desired->namespaces[i].netns, true), 0);
+        s->ip_forward = 1;
+        nc_state_sort(s);
+        nc_plan_free(p);
+        nc_state_free(empty);
+        return s;
+}
+
+static struct nc_link *link_of(struct nc_state *s, const char *netns, const char *name) {
+        return (struct nc_link *) nc_state_find_link(s, netns, name);
+}
+
+static void test_fresh_host(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_state *empty = nc_state_new();
+        char *t;
+
+        (void) state;
+        empty->ip_forward = 0;
+        t = plan_text(m, empty);
+        assert_string_equal(t, "+ netns web\n"
+                               "+ bridge docker0 (mtu 1500)\n"
+                               "+ address 172.17.0.1/16 on docker0\n"
+                               "+ veth vethbb8e173b <-> eth0 in netns web, master docker0\n"
+                               "~ link lo in netns web: down -> up\n"
+                               "+ address 172.17.0.2/16 on eth0 in netns web\n"
+                               "+ route default via 172.17.0.1 in netns web\n"
+                               "~ sysctl net.ipv4.ip_forward: 0 -> 1\n"
+                               "Plan: 6 to add, 2 to change, 0 to remove.\n");
+        free(t);
+        nc_state_free(empty);
+        nc_model_free(m);
+}
+
+static void test_converged_is_in_sync(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_state *s = converged(m);
+        char *t = plan_text(m, s);
+
+        (void) state;
+        assert_string_equal(t, "No changes.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+static void test_updatable_drift_is_a_change(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_state *s = converged(m);
+        char *t;
+
+        (void) state;
+        link_of(s, "", "docker0")->mtu = 1400;
+        link_of(s, "", "docker0")->up = false;
+        link_of(s, "web", "eth0")->mac[5] = 0x99;
+        link_of(s, "web", "lo")->up = false;
+        t = plan_text(m, s);
+        assert_string_equal(t, "~ bridge docker0: mtu 1400 -> 1500, down -> up\n"
+                               "~ veth vethbb8e173b <-> eth0 in netns web: mac 02:42:ac:11:00:99 -> 02:42:ac:11:00:02\n"
+                               "~ link lo in netns web: down -> up\n"
+                               "Plan: 0 to add, 3 to change, 0 to remove.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+static void test_foreign_bridge_is_a_conflict_unless_adopted(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_model *adopt = load("version: 1\n"
+                                      "bridges:\n  docker0: {subnet: 172.17.0.0/16, adopt: true}\n"
+                                      "containers:\n  web: {networks: [docker0], ports: ['8080:80']}\n");
+        struct nc_state *s = converged(m);
+        struct nc_link *br = link_of(s, "", "docker0");
+        char *t;
+
+        (void) state;
+        free(br->alias);
+        br->alias = NULL;
+        br->role = NC_ROLE_NONE;
+        t = plan_text(m, s);
+        assert_non_null(strstr(t, "conflict: link docker0 exists and is not managed by netconverge; set adopt: true "
+                                  "on bridge docker0 to take it over\n"));
+        free(t);
+        t = plan_text(adopt, s);
+        assert_string_equal(t, "~ bridge docker0: adopt\nPlan: 0 to add, 1 to change, 0 to remove.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+        nc_model_free(adopt);
+}
+
+static void test_prune_removes_only_ours(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_model *none = load("version: 1\n");
+        struct nc_state *s = converged(m);
+        struct nc_link foreign = { .netns = "", .name = "dummy0", .kind = NC_LINK_OTHER, .mtu = 1500 };
+        struct nc_address fa = { .netns = "", .ifname = "dummy0", .address = 0x0a000001, .prefixlen = 8 };
+        char *t;
+
+        (void) state;
+        assert_int_equal(nc_state_add_link(s, &foreign), 0);
+        assert_int_equal(nc_state_add_address(s, &fa), 0);
+        nc_state_sort(s);
+        t = plan_text(none, s);
+        assert_string_equal(t, "- bridge docker0\n"
+                               "- veth vethbb8e173b <-> eth0 in netns web\n"
+                               "Plan: 0 to add, 0 to change, 2 to remove.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+        nc_model_free(none);
+}
+
+static void test_running_container_keeps_its_address(void **state) {
+        /* web holds .9; a newcomer "api" (first by name) must not take it,
+         * and web must not move to .2. */
+        struct nc_model *m1 = load(docker0);
+        struct nc_model *m2 = load("version: 1\n"
+                                   "bridges:\n  docker0: {subnet: 172.17.0.0/16}\n"
+                                   "containers:\n  web: {networks: [docker0], ports: ['8080:80']}\n"
+                                   "  api: {networks: [docker0]}\n");
+        struct nc_state *s = converged(m1);
+        char *t;
+
+        (void) state;
+        s->addresses[1].address = 0xac110009;   /* web's eth0: sorted after docker0's */
+        assert_string_equal(s->addresses[1].netns, "web");
+        link_of(s, "web", "eth0")->mac[5] = 0x09;
+        t = plan_text(m2, s);
+        assert_non_null(strstr(t, "+ address 172.17.0.2/16 on eth0 in netns api\n"));
+        assert_null(strstr(t, "in netns web\n"));
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m1);
+        nc_model_free(m2);
+}
+
+static void test_waiting_container(void **state) {
+        struct nc_model *m = load("version: 1\n"
+                                  "bridges:\n  docker0: {subnet: 172.17.0.0/16}\n"
+                                  "containers:\n  web: {netns: /proc/999999/ns/net, networks: [docker0]}\n");
+        struct nc_state *s = converged(m);
+        char *t;
+
+        (void) state;
+        t = plan_text(m, s);
+        assert_string_equal(t, "waiting: container web (netns /proc/999999/ns/net does not exist)\nNo changes.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_fresh_host),
+                cmocka_unit_test(test_converged_is_in_sync),
+                cmocka_unit_test(test_updatable_drift_is_a_change),
+                cmocka_unit_test(test_foreign_bridge_is_a_conflict_unless_adopted),
+                cmocka_unit_test(test_prune_removes_only_ours),
+                cmocka_unit_test(test_running_container_keeps_its_address),
+                cmocka_unit_test(test_waiting_container),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
