@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <netlink/cache.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netconverge/netns.h"
+#include "observe/observer.h"
+#include "util/cleanup.h"
+#include "util/nlerr.h"
+#include "util/strbuf.h"
+
+/* A dump the kernel marks NLM_F_DUMP_INTR (the table changed while it was
+ * being walked) is inconsistent; ask again, but not forever: a namespace
+ * that never stops changing is reported, not waited on. */
+#define NC_DUMP_RETRIES 5
+
+/* Above the kernel's largest dump message (32 KiB, netlink_dump()). */
+#define NC_DUMP_BUFSIZE 65536
+
+static void nl_sock_freep(struct nl_sock **sk) {
+        if (*sk)
+                nl_socket_free(*sk);
+}
+
+static void nl_cache_freep(struct nl_cache **c) {
+        if (*c)
+                nl_cache_free(*c);
+}
+
+/* " in netns web", or "" for the host namespace: for messages. */
+static const char *in_netns(const char *netns, char buf[static 192]) {
+        if (!netns[0])
+                return "";
+        snprintf(buf, 192, " in netns %s", netns);
+        return buf;
+}
+
+struct connect_args {
+        struct nl_sock *sk;
+        int r;
+};
+
+static int connect_here(void *data) {
+        struct connect_args *a = data;
+
+        a->r = nc_nlerr_to_errno(nl_connect(a->sk, NETLINK_ROUTE));
+        return 0;
+}
+
+/* A netlink socket belongs to the namespace it was created in, whichever
+ * namespace the process is in when it later talks through it. So only the
+ * socket() call needs to happen inside; every dump then runs from home. */
+static int rtnl_open(struct nc_observer *o, const char *netns, int netns_fd, int home_fd,
+                     struct nl_sock **ret) {
+        _cleanup_(nl_sock_freep) struct nl_sock *sk = nl_socket_alloc();
+        struct connect_args a = { .sk = sk };
+        char buf[192];
+        int r;
+
+        if (!sk)
+                return nc_observer_fail(o, -ENOMEM, "opening a netlink socket%s", in_netns(netns, buf));
+        if (netns_fd < 0)
+                connect_here(&a);
+        else {
+                r = nc_netns_run_in(netns_fd, home_fd, connect_here, &a);
+                if (r < 0)
+                        return nc_observer_fail(o, r, "entering netns %s", netns);
+        }
+        if (a.r < 0)
+                return nc_observer_fail(o, a.r, "opening a netlink socket%s", in_netns(netns, buf));
+        /* The kernel fills a dump message up to the reader's buffer, at
+         * most 32 KiB: with room for that, one recvmsg() per message and
+         * no MSG_PEEK to size each one first. */
+        r = nc_nlerr_to_errno(nl_socket_set_msg_buf_size(sk, NC_DUMP_BUFSIZE));
+        if (r < 0)
+                return nc_observer_fail(o, r, "opening a netlink socket%s", in_netns(netns, buf));
+        nl_socket_disable_msg_peek(sk);
+        *ret = TAKE_PTR(sk);
+        return 0;
+}
+
+/* One dump request (our own header, so that addresses and routes come
+ * for IPv4 only) into a fresh libnl cache of type cache_type. */
+static int dump(struct nl_sock *sk, const char *cache_type, int msgtype, void *hdr, size_t hdrlen,
+                struct nl_cache **ret) {
+        _cleanup_(nl_cache_freep) struct nl_cache *c = NULL;
+        int r;
+
+        r = nl_cache_alloc_name(cache_type, &c);
+        if (r < 0)
+                return nc_nlerr_to_errno(r);
+        for (unsigned attempt = 0;; attempt++) {
+                r = nl_send_simple(sk, msgtype, NLM_F_DUMP, hdr, hdrlen);
+                if (r >= 0)
+                        r = nl_cache_pickup(sk, c);
+                if (r != -NLE_DUMP_INTR || attempt == NC_DUMP_RETRIES)
+                        break;
+                /* libnl read the interrupted dump to its end; start over. */
+                nl_cache_clear(c);
+        }
+        if (r < 0)
+                return nc_nlerr_to_errno(r);
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+/* A namespace's links by ifindex, to name masters, address and route
+ * devices without asking the kernel again (rtnl_link_get() is a list
+ * walk: quadratic on a host with a thousand veths). */
+struct ifindex_map {
+        struct rtnl_link **v;
+        size_t n;
+};
+
+static void ifindex_map_done(struct ifindex_map *m) {
+        free(m->v);
+}
+
+static int by_ifindex(const void *a, const void *b) {
+        int x = rtnl_link_get_ifindex(*(struct rtnl_link *const *) a);
+        int y = rtnl_link_get_ifindex(*(struct rtnl_link *const *) b);
+
+        return (x > y) - (x < y);
+}
+
+static int ifindex_map_build(struct nl_cache *links, struct ifindex_map *m) {
+        size_t n = (size_t) nl_cache_nitems(links), i = 0;
+
+        m->v = calloc(n ? n : 1, sizeof(*m->v));
+        if (!m->v)
+                return -ENOMEM;
+        for (struct nl_object *x = nl_cache_get_first(links); x && i < n; x = nl_cache_get_next(x))
+                m->v[i++] = (struct rtnl_link *) x;
+        m->n = i;
+        qsort(m->v, m->n, sizeof(*m->v), by_ifindex);
+        return 0;
+}
+
+/* The name of ifindex in this namespace, NULL when unknown (a link that
+ * appeared between two dumps: the next observation will see it). */
+static const char *ifindex_map_name(const struct ifindex_map *m, int ifindex) {
+        size_t lo = 0, hi = m->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int x = rtnl_link_get_ifindex(m->v[mid]);
+
+                if (x == ifindex)
+                        return rtnl_link_get_name(m->v[mid]);
+                if (x < ifindex)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
+
+static enum nc_link_kind link_kind(struct rtnl_link *rl) {
+        const char *type = rtnl_link_get_type(rl);
+
+        if (type && strcmp(type, "bridge") == 0)
+                return NC_LINK_BRIDGE;
+        if (type && strcmp(type, "veth") == 0)
+                return NC_LINK_VETH;
+        if (rtnl_link_get_flags(rl) & IFF_LOOPBACK)
+                return NC_LINK_LOOPBACK;
+        return NC_LINK_OTHER;
+}
+
+static void copy_ifname(char dst[static NC_IFNAMSIZ], const char *src) {
+        snprintf(dst, NC_IFNAMSIZ, "%s", src ? src : "");
+}
+
+static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct ifindex_map *m,
+                           struct nc_link *l) {
+        struct nl_addr *mac = rtnl_link_get_addr(rl);
+        uint8_t operstate = rtnl_link_get_operstate(rl);
+        int master = rtnl_link_get_master(rl);
+
+        *l = (struct nc_link) {
+                .netns = (char *) netns,
+                .kind = link_kind(rl),
+                .mtu = rtnl_link_get_mtu(rl),
+                .up = rtnl_link_get_flags(rl) & IFF_UP,
+                .alias = (char *) rtnl_link_get_ifalias(rl),
+                .ifindex = rtnl_link_get_ifindex(rl),
+                .peer_ifindex = rtnl_link_get_link(rl),
+        };
+        copy_ifname(l->name, rtnl_link_get_name(rl));
+        if (mac && nl_addr_get_len(mac) == sizeof(l->mac))
+                memcpy(l->mac, nl_addr_get_binary_addr(mac), sizeof(l->mac));
+        /* lo never leaves "unknown": it has no carrier to report. */
+        l->oper_up = operstate == IF_OPER_UP || (l->kind == NC_LINK_LOOPBACK && operstate == IF_OPER_UNKNOWN);
+        if (master > 0)
+                copy_ifname(l->master, ifindex_map_name(m, master));
+}
+
+static int add_links(struct nc_observer *o, const char *netns, const struct ifindex_map *m) {
+        struct nc_state *s = o->state;
+
+        if (nc_grow(&o->peer_elsewhere, &o->cap_peer_elsewhere, s->n_links + m->n, sizeof(bool)) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n; i++) {
+                struct nc_link l;
+                int32_t nsid;
+                int r;
+
+                link_from_rtnl(m->v[i], netns, m, &l);
+                r = nc_state_add_link(s, &l);
+                if (r < 0)
+                        return r;
+                o->peer_elsewhere[s->n_links - 1] = rtnl_link_get_link_netnsid(m->v[i], &nsid) == 0;
+        }
+        return 0;
+}
+
+static uint32_t ipv4_of(struct nl_addr *a) {
+        uint32_t v;
+
+        if (!a || nl_addr_get_family(a) != AF_INET || nl_addr_get_len(a) != sizeof(v))
+                return 0;
+        memcpy(&v, nl_addr_get_binary_addr(a), sizeof(v));
+        return ntohl(v);
+}
+
+static int add_addresses(struct nc_state *s, const char *netns, struct nl_cache *addrs,
+                         const struct ifindex_map *m) {
+        for (struct nl_object *x = nl_cache_get_first(addrs); x; x = nl_cache_get_next(x)) {
+                struct rtnl_addr *ra = (struct rtnl_addr *) x;
+                const char *dev = ifindex_map_name(m, rtnl_addr_get_ifindex(ra));
+                struct nc_address a = { .netns = (char *) netns };
+                int r;
+
+                if (rtnl_addr_get_family(ra) != AF_INET || !dev)
+                        continue;
+                a.address = ipv4_of(rtnl_addr_get_local(ra));
+                a.prefixlen = (unsigned) rtnl_addr_get_prefixlen(ra);
+                copy_ifname(a.ifname, dev);
+                r = nc_state_add_address(s, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* What the planner reads: unicast routes of the main table that someone
+ * added (protocol kernel = the prefix routes addresses bring). */
+static bool route_wanted(struct rtnl_route *rr) {
+        return rtnl_route_get_family(rr) == AF_INET && rtnl_route_get_table(rr) == RT_TABLE_MAIN &&
+               rtnl_route_get_type(rr) == RTN_UNICAST && rtnl_route_get_protocol(rr) != RTPROT_KERNEL;
+}
+
+static int add_routes(struct nc_state *s, const char *netns, struct nl_cache *routes,
+                      const struct ifindex_map *m) {
+        for (struct nl_object *x = nl_cache_get_first(routes); x; x = nl_cache_get_next(x)) {
+                struct rtnl_route *rr = (struct rtnl_route *) x;
+                struct nc_route rt = { .netns = (char *) netns };
+                struct rtnl_nexthop *nh;
+                struct nl_addr *dst;
+                int r;
+
+                if (!route_wanted(rr))
+                        continue;
+                dst = rtnl_route_get_dst(rr);
+                rt.dst = ipv4_of(dst);
+                rt.dst_len = dst ? nl_addr_get_prefixlen(dst) : 0;
+                rt.protocol = rtnl_route_get_protocol(rr);
+                /* The model has one next hop per route (ours never have
+                 * more); a multipath route is described by its first. */
+                nh = rtnl_route_get_nnexthops(rr) > 0 ? rtnl_route_nexthop_n(rr, 0) : NULL;
+                if (nh) {
+                        const char *dev = ifindex_map_name(m, rtnl_route_nh_get_ifindex(nh));
+
+                        rt.gateway = ipv4_of(rtnl_route_nh_get_gateway(nh));
+                        copy_ifname(rt.ifname, dev);
+                }
+                r = nc_state_add_route(s, &rt);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int home_fd) {
+        _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
+        _cleanup_(nl_cache_freep) struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL;
+        _cleanup_(ifindex_map_done) struct ifindex_map m = {};
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        struct ifaddrmsg ifa = { .ifa_family = AF_INET };
+        struct rtmsg rtm = { .rtm_family = AF_INET };
+        char buf[192];
+        int r;
+
+        r = rtnl_open(o, netns, netns_fd, home_fd, &sk);
+        if (r < 0)
+                return r;
+        r = dump(sk, "route/link", RTM_GETLINK, &ifi, sizeof(ifi), &links);
+        if (r < 0)
+                return nc_observer_fail(o, r, "dumping links%s", in_netns(netns, buf));
+        r = dump(sk, "route/addr", RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
+        if (r < 0)
+                return nc_observer_fail(o, r, "dumping addresses%s", in_netns(netns, buf));
+        r = dump(sk, "route/route", RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
+        if (r < 0)
+                return nc_observer_fail(o, r, "dumping routes%s", in_netns(netns, buf));
+
+        r = ifindex_map_build(links, &m);
+        if (r >= 0)
+                r = add_links(o, netns, &m);
+        if (r >= 0)
+                r = add_addresses(o->state, netns, addrs, &m);
+        if (r >= 0)
+                r = add_routes(o->state, netns, routes, &m);
+        if (r < 0)
+                return nc_observer_fail(o, r, "recording the state%s", in_netns(netns, buf));
+        return 0;
+}
