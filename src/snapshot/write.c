@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "netconverge/addr.h"
+#include "netconverge/snapshot.h"
+#include "util/yamlout.h"
+
+/* ", key: value" */
+static void write_key_string(FILE *f, const char *key, const char *s) {
+        fprintf(f, ", %s: ", key);
+        nc_yaml_write_scalar(f, s);
+}
+
+static void write_namespace(FILE *f, const struct nc_namespace *n) {
+        fputs("  - {netns: ", f);
+        nc_yaml_write_scalar(f, n->netns);
+        fprintf(f, ", exists: %s}\n", n->exists ? "true" : "false");
+}
+
+static bool mac_is_zero(const uint8_t mac[6]) {
+        static const uint8_t zero[6];
+
+        return memcmp(mac, zero, sizeof(zero)) == 0;
+}
+
+static void write_link(FILE *f, const struct nc_link *l) {
+        char mac[NC_MAC_STRLEN];
+
+        fputs("  - {netns: ", f);
+        nc_yaml_write_scalar(f, l->netns);
+        write_key_string(f, "name", l->name);
+        fprintf(f, ", kind: %s, mtu: %u", nc_link_kind_to_string(l->kind), l->mtu);
+        if (!mac_is_zero(l->mac))
+                fprintf(f, ", mac: \"%s\"", nc_mac_format(l->mac, mac));
+        fprintf(f, ", up: %s", l->up ? "true" : "false");
+        if (l->master[0])
+                write_key_string(f, "master", l->master);
+        if (l->alias) {
+                fputs(", alias: ", f);
+                nc_yaml_write_quoted(f, l->alias);
+        }
+        if (l->peer_netns) {
+                write_key_string(f, "peer_netns", l->peer_netns);
+                write_key_string(f, "peer", l->peer_name);
+        }
+        fputs("}\n", f);
+}
+
+static void write_address(FILE *f, const struct nc_address *a) {
+        char cidr[NC_CIDR_STRLEN];
+
+        fputs("  - {netns: ", f);
+        nc_yaml_write_scalar(f, a->netns);
+        write_key_string(f, "dev", a->ifname);
+        fprintf(f, ", address: %s}\n", nc_cidr_format(a->address, a->prefixlen, cidr));
+}
+
+static void write_route(FILE *f, const struct nc_route *r) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+
+        fputs("  - {netns: ", f);
+        nc_yaml_write_scalar(f, r->netns);
+        fprintf(f, ", dst: %s", nc_cidr_format(r->dst, r->dst_len, cidr));
+        if (r->gateway)
+                fprintf(f, ", via: %s", nc_ipv4_format(r->gateway, ip));
+        if (r->ifname[0])
+                write_key_string(f, "dev", r->ifname);
+        fprintf(f, ", protocol: %u}\n", r->protocol);
+}
+
+/* "key:" and its entries, or "key: []". */
+#define WRITE_SECTION(f, key, v, n, write_one)                  \
+        do {                                                    \
+                fputs(key ":", (f));                            \
+                fputs((n) > 0 ? "\n" : " []\n", (f));           \
+                for (size_t _i = 0; _i < (n); _i++)             \
+                        write_one((f), &(v)[_i]);               \
+        } while (0)
+
+int nc_snapshot_write(const struct nc_state *s, FILE *f) {
+        fputs(NC_SNAPSHOT_HEADER, f);
+        fprintf(f, "snapshot: %d\n", NC_SNAPSHOT_VERSION);
+        if (s->ip_forward >= 0)
+                fprintf(f, "ip_forward: %d\n", s->ip_forward);
+        WRITE_SECTION(f, "namespaces", s->namespaces, s->n_namespaces, write_namespace);
+        WRITE_SECTION(f, "links", s->links, s->n_links, write_link);
+        WRITE_SECTION(f, "addresses", s->addresses, s->n_addresses, write_address);
+        WRITE_SECTION(f, "routes", s->routes, s->n_routes, write_route);
+        if (fflush(f) != 0 || ferror(f))
+                return -EIO;
+        return 0;
+}
