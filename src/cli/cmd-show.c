@@ -1,17 +1,83 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <getopt.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "netconverge/netns.h"
+#include "netconverge/observe.h"
+#include "netconverge/show.h"
+#include "netconverge/snapshot.h"
+#include "util/cleanup.h"
+
+static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
+        _cleanup_(nc_show_freep) struct nc_show *sh = NULL;
+        int r;
+
+        r = nc_show_build(s, &sh);
+        if (r < 0) {
+                nc_cli_error("show", "%s", strerror(-r));
+                return NC_EXIT_ERROR;
+        }
+        if (ctx->format == NC_OUTPUT_JSON) {
+                /* JSON has no comments: what was left out goes to stderr. */
+                for (size_t i = 0; i < sh->n_notes && ctx->log_level > NC_LOG_QUIET; i++)
+                        nc_cli_error("show", "%s", sh->notes[i]);
+                nc_print_model_json(sh->model, stdout);
+                r = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -EIO;
+        } else
+                r = nc_show_print_config(sh, stdout);
+        if (r < 0) {
+                nc_cli_error("show", "writing the output: %s", strerror(-r));
+                return NC_EXIT_ERROR;
+        }
+        return NC_EXIT_OK;
+}
 
 int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
-        static const struct option options[] = { { "snapshot", no_argument, NULL, 's' }, {} };
-        int c;
+        static const struct option options[] = {
+                { "snapshot", no_argument, NULL, 's' },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        _cleanup_(nc_state_freep) struct nc_state *s = NULL;
+        bool snapshot = false;
+        char err[512];
+        int c, r;
 
-        (void) ctx;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
-                if (c == '?')
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                if (c == 's')
+                        snapshot = true;
+                else if (c == 'h') {
+                        printf("Usage: netconverge show [--snapshot]\n"
+                               "Print what netconverge manages here as a configuration file;\n"
+                               "--snapshot: everything the planner reads, for diff --observed.\n");
+                        return NC_EXIT_OK;
+                } else
                         return NC_EXIT_ERROR;
+        }
         if (nc_cli_expect_args("show", argc, argv, 0) < 0)
                 return NC_EXIT_ERROR;
-        return nc_cli_not_implemented("show");
+        /* -n: observe from inside that namespace, as `ip -n` does.
+         * Entering it again when already there is harmless. */
+        if (ctx->netns) {
+                r = nc_netns_enter_named(ctx->netns);
+                if (r < 0) {
+                        nc_cli_error("show", "entering netns %s: %s", ctx->netns, strerror(-r));
+                        return NC_EXIT_ERROR;
+                }
+        }
+        r = nc_observe(NULL, &s, err, sizeof(err));
+        if (r < 0) {
+                nc_cli_error("show", "%s", err[0] ? err : strerror(-r));
+                return NC_EXIT_ERROR;
+        }
+        if (!snapshot)
+                return print_show(ctx, s);
+        r = nc_snapshot_write(s, stdout);
+        if (r < 0) {
+                nc_cli_error("show", "writing the snapshot: %s", strerror(-r));
+                return NC_EXIT_ERROR;
+        }
+        return NC_EXIT_OK;
 }

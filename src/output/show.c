@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netconverge/addr.h"
+#include "netconverge/names.h"
+#include "netconverge/show.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+#include "util/yamlout.h"
+
+/* A host veth end and what it tells about one container network. */
+struct attachment_src {
+        const struct nc_link *host, *peer;
+        const struct nc_bridge *bridge;
+        uint32_t address;               /* 0: none usable */
+};
+
+struct builder {
+        const struct nc_state *s;
+        struct nc_show *sh;
+        size_t cap_notes, cap_bridges, cap_containers;
+};
+
+struct nc_show *nc_show_free(struct nc_show *sh) {
+        if (!sh)
+                return NULL;
+        nc_model_free(sh->model);
+        for (size_t i = 0; i < sh->n_notes; i++)
+                free(sh->notes[i]);
+        free(sh->notes);
+        free(sh);
+        return NULL;
+}
+
+void nc_show_freep(struct nc_show **sh) {
+        *sh = nc_show_free(*sh);
+}
+
+/* Notes become comment lines: anything but printable ASCII (a name read
+ * from an alias may hold any byte) is shown as '?', so a note can neither
+ * end the comment nor make the file invalid UTF-8. */
+static void sanitize(char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || (unsigned char) *s >= 0x7f)
+                        *s = '?';
+}
+
+__attribute__((format(printf, 2, 3)))
+static int note(struct builder *b, const char *fmt, ...) {
+        struct nc_strbuf buf = {};
+        struct nc_show *sh = b->sh;
+        char *m;
+        va_list ap;
+
+        nc_strbuf_append(&buf, "left out: ");
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&buf, fmt, ap);
+        va_end(ap);
+        m = nc_strbuf_steal(&buf);
+        if (!m || nc_grow(&sh->notes, &b->cap_notes, sh->n_notes + 1, sizeof(*sh->notes)) < 0) {
+                free(m);
+                return -ENOMEM;
+        }
+        sanitize(m);
+        sh->notes[sh->n_notes++] = m;
+        return 0;
+}
+
+/* The addresses of one device: a run of the sorted array. */
+static size_t addresses_of(const struct nc_state *s, const char *netns, const char *dev,
+                           const struct nc_address **ret) {
+        size_t lo = 0, hi = s->n_addresses, n = 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const struct nc_address *a = &s->addresses[mid];
+                int r = strcmp(a->netns, netns);
+
+                if (r == 0)
+                        r = strcmp(a->ifname, dev);
+                if (r < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        while (lo + n < s->n_addresses && strcmp(s->addresses[lo + n].netns, netns) == 0 &&
+               strcmp(s->addresses[lo + n].ifname, dev) == 0)
+                n++;
+        *ret = &s->addresses[lo];
+        return n;
+}
+
+/* What validation accepts as a bridge's gateway: a host address of a
+ * /8 to /30 subnet. */
+static bool usable_gateway(const struct nc_address *a) {
+        uint32_t net = a->address & nc_prefix_mask(a->prefixlen);
+
+        return a->prefixlen >= 8 && a->prefixlen <= 30 && a->address != net &&
+               a->address != nc_subnet_broadcast(net, a->prefixlen);
+}
+
+static int bridge_from_link(struct builder *b, const struct nc_link *l) {
+        const struct nc_address *a = NULL, *v;
+        struct nc_model *m = b->sh->model;
+        size_t n = addresses_of(b->s, "", l->name, &v);
+        struct nc_bridge *x;
+
+        if (l->kind != NC_LINK_BRIDGE)
+                return note(b, "link %s is marked as a bridge but is a %s", l->name, nc_link_kind_to_string(l->kind));
+        if (nc_ifname_invalid(l->name))
+                return note(b, "bridge %s: the name is not valid in a file", l->name);
+        for (size_t i = 0; i < n && !a; i++)
+                if (usable_gateway(&v[i]))
+                        a = &v[i];
+        if (!a)
+                return note(b, "bridge %s: %s", l->name,
+                            n ? "no address that can be a gateway (a host address of a /8 to /30)" : "no IPv4 address");
+        if (l->mtu < 68 || l->mtu > 65535)
+                return note(b, "bridge %s: MTU %u is out of range 68-65535", l->name, l->mtu);
+        if (nc_grow(&m->bridges, &b->cap_bridges, m->n_bridges + 1, sizeof(*m->bridges)) < 0)
+                return -ENOMEM;
+        x = &m->bridges[m->n_bridges];
+        *x = (struct nc_bridge) {
+                .name = strdup(l->name),
+                .subnet = a->address & nc_prefix_mask(a->prefixlen),
+                .prefixlen = a->prefixlen,
+                .gateway = a->address,
+                .mtu = l->mtu,
+                /* Not observed yet (nftables): what the printed file means. */
+                .masquerade = true,
+                .isolated = true,
+        };
+        if (!x->name)
+                return -ENOMEM;
+        m->n_bridges++;
+        return 0;
+}
+
+/* The container end's address on the bridge: a host address of the
+ * subnet, not the gateway. 0 when it has none. */
+static int container_address(struct builder *b, const struct attachment_src *src, uint32_t *ret) {
+        const struct nc_bridge *br = src->bridge;
+        const struct nc_address *v;
+        size_t n = addresses_of(b->s, src->peer->netns, src->peer->name, &v);
+        char cidr[NC_CIDR_STRLEN];
+
+        *ret = 0;
+        for (size_t i = 0; i < n; i++) {
+                uint32_t a = v[i].address;
+
+                if (v[i].prefixlen == br->prefixlen && nc_subnet_contains(br->subnet, br->prefixlen, a) &&
+                    a != br->subnet && a != br->gateway && a != nc_subnet_broadcast(br->subnet, br->prefixlen)) {
+                        *ret = a;
+                        return 0;
+                }
+        }
+        if (n == 0)
+                return 0;
+        return note(b, "address %s on %s in netns %s: not a host address of bridge %s",
+                    nc_cidr_format(v[0].address, v[0].prefixlen, cidr), src->peer->name, src->peer->netns, br->name);
+}
+
+/* 1 when the host end h describes a container network the file can say,
+ * 0 when it does not (with a note), or -ENOMEM. */
+static int attachment_from_link(struct builder *b, const struct nc_link *h, struct attachment_src *ret) {
+        const struct nc_link *peer;
+
+        if (h->kind != NC_LINK_VETH)
+                return note(b, "link %s is marked as a veth but is a %s", h->name, nc_link_kind_to_string(h->kind));
+        if (nc_container_name_invalid(h->owner_container) || nc_netns_invalid(h->owner_netns) ||
+            nc_ifname_invalid(h->name))
+                return note(b, "veth %s: its mark '%s' names no valid container and namespace", h->name, h->alias);
+        ret->bridge = nc_model_find_bridge(b->sh->model, h->owner_bridge);
+        if (!ret->bridge)
+                return note(b, "veth %s of container %s: bridge %s is not shown", h->name, h->owner_container,
+                            h->owner_bridge);
+        peer = h->peer_netns && strcmp(h->peer_netns, h->owner_netns) == 0
+                       ? nc_state_find_link(b->s, h->peer_netns, h->peer_name) : NULL;
+        if (!peer)
+                return note(b, "veth %s of container %s: no container end in netns %s", h->name, h->owner_container,
+                            h->owner_netns);
+        if (nc_ifname_invalid(peer->name))
+                return note(b, "veth %s of container %s: the container end's name is not valid in a file", h->name,
+                            h->owner_container);
+        ret->host = h;
+        ret->peer = peer;
+        return container_address(b, ret, &ret->address) < 0 ? -ENOMEM : 1;
+}
+
+static int src_compare(const void *a, const void *b) {
+        const struct attachment_src *x = a, *y = b;
+        int r = strcmp(x->host->owner_container, y->host->owner_container);
+
+        if (r == 0)
+                r = strcmp(x->bridge->name, y->bridge->name);
+        return r != 0 ? r : strcmp(x->host->name, y->host->name);
+}
+
+static void attachment_fill(struct nc_attachment *a, const struct attachment_src *src) {
+        a->address = src->address;
+        a->address_explicit = src->address != 0;
+        memcpy(a->mac, src->peer->mac, sizeof(a->mac));
+        a->mac_explicit = true;
+        memcpy(a->interface, src->peer->name, sizeof(a->interface));
+        memcpy(a->host_interface, src->host->name, sizeof(a->host_interface));
+}
+
+/* One container from its run of sources (sorted: same container, by
+ * bridge): the first source's namespace; one network per bridge. */
+static int container_from(struct builder *b, const struct attachment_src *v, size_t n) {
+        struct nc_model *m = b->sh->model;
+        struct nc_container *c;
+        int r;
+
+        if (nc_grow(&m->containers, &b->cap_containers, m->n_containers + 1, sizeof(*m->containers)) < 0)
+                return -ENOMEM;
+        c = &m->containers[m->n_containers];
+        *c = (struct nc_container) {
+                .name = strdup(v[0].host->owner_container),
+                .netns = strdup(v[0].host->owner_netns),
+                .networks = calloc(n, sizeof(*c->networks)),
+        };
+        m->n_containers++;      /* even half built: the model frees it */
+        if (!c->name || !c->netns || !c->networks)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                struct nc_attachment *a = &c->networks[c->n_networks];
+
+                if (strcmp(v[i].host->owner_netns, c->netns) != 0)
+                        r = note(b, "veth %s: container %s is already in netns %s", v[i].host->name, c->name, c->netns);
+                else if (c->n_networks > 0 && strcmp(a[-1].bridge, v[i].bridge->name) == 0)
+                        r = note(b, "veth %s: container %s already has a network on bridge %s (%s)", v[i].host->name,
+                                 c->name, v[i].bridge->name, a[-1].host_interface);
+                else {
+                        a->bridge = strdup(v[i].bridge->name);
+                        if (!a->bridge)
+                                return -ENOMEM;
+                        attachment_fill(a, &v[i]);
+                        c->n_networks++;
+                        r = 0;
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int containers_from_links(struct builder *b) {
+        const struct nc_state *s = b->s;
+        _cleanup_free_ struct attachment_src *v = calloc(s->n_links ? s->n_links : 1, sizeof(*v));
+        size_t n = 0;
+        int r;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_links; i++) {
+                const struct nc_link *h = &s->links[i];
+
+                if (h->netns[0] || h->role != NC_ROLE_HOST_END)
+                        continue;
+                r = attachment_from_link(b, h, &v[n]);
+                if (r < 0)
+                        return r;
+                n += r > 0;
+        }
+        if (n > 1)
+                qsort(v, n, sizeof(*v), src_compare);
+        for (size_t i = 0, k; i < n; i = k) {
+                for (k = i + 1; k < n && strcmp(v[k].host->owner_container, v[i].host->owner_container) == 0; k++)
+                        ;
+                r = container_from(b, &v[i], k - i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
+        _cleanup_(nc_show_freep) struct nc_show *sh = calloc(1, sizeof(*sh));
+        struct builder b = { .s = s, .sh = sh };
+        int r;
+
+        if (!sh)
+                return -ENOMEM;
+        sh->model = nc_model_new();
+        if (!sh->model)
+                return -ENOMEM;
+        /* The defaults, as a file that does not mention settings means. */
+        sh->model->settings.table = strdup("netconverge");
+        sh->model->settings.ip_forward = true;
+        if (!sh->model->settings.table)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_links; i++)
+                if (!s->links[i].netns[0] && s->links[i].role == NC_ROLE_BRIDGE) {
+                        r = bridge_from_link(&b, &s->links[i]);
+                        if (r < 0)
+                                return r;
+                }
+        nc_model_sort(sh->model);
+        r = containers_from_links(&b);
+        if (r < 0)
+                return r;
+        nc_model_sort(sh->model);
+        *ret = TAKE_PTR(sh);
+        return 0;
+}
+
+static void print_bridge(FILE *f, const struct nc_bridge *b) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+
+        fputs("  ", f);
+        nc_yaml_write_scalar(f, b->name);
+        fprintf(f, ":\n    subnet: %s\n    gateway: %s\n    mtu: %u\n", nc_cidr_format(b->subnet, b->prefixlen, cidr),
+                nc_ipv4_format(b->gateway, ip), b->mtu);
+}
+
+static void print_attachment(FILE *f, const struct nc_attachment *a) {
+        char ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN];
+
+        fputs("      ", f);
+        nc_yaml_write_scalar(f, a->bridge);
+        fputs(":\n", f);
+        if (a->address_explicit)
+                fprintf(f, "        address: %s\n", nc_ipv4_format(a->address, ip));
+        fprintf(f, "        mac: \"%s\"\n        interface: ", nc_mac_format(a->mac, mac));
+        nc_yaml_write_scalar(f, a->interface);
+        fputs("\n        host_interface: ", f);
+        nc_yaml_write_scalar(f, a->host_interface);
+        fputc('\n', f);
+}
+
+static void print_container(FILE *f, const struct nc_container *c) {
+        fputs("  ", f);
+        nc_yaml_write_scalar(f, c->name);
+        fputs(":\n    netns: ", f);
+        nc_yaml_write_scalar(f, c->netns);
+        fputs("\n    networks:\n", f);
+        for (size_t i = 0; i < c->n_networks; i++)
+                print_attachment(f, &c->networks[i]);
+}
+
+int nc_show_print_config(const struct nc_show *sh, FILE *f) {
+        const struct nc_model *m = sh->model;
+
+        fputs("# netconverge show: what netconverge manages on this host, as a configuration file.\n"
+              "# masquerade, isolated and ports are not shown (nftables is not observed yet):\n"
+              "# they read as their defaults here.\n",
+              f);
+        for (size_t i = 0; i < sh->n_notes; i++)
+                fprintf(f, "# %s\n", sh->notes[i]);
+        fputs("version: 1\n\n", f);
+        fputs(m->n_bridges ? "bridges:\n" : "bridges: {}\n", f);
+        for (size_t i = 0; i < m->n_bridges; i++)
+                print_bridge(f, &m->bridges[i]);
+        fputs(m->n_containers ? "\ncontainers:\n" : "\ncontainers: {}\n", f);
+        for (size_t i = 0; i < m->n_containers; i++)
+                print_container(f, &m->containers[i]);
+        if (fflush(f) != 0 || ferror(f))
+                return -EIO;
+        return 0;
+}
