@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/applier.h"
+#include "netconverge/apply.h"
+#include "netconverge/model.h"
+#include "netconverge/netns.h"
+#include "netconverge/plan.h"
+#include "util/cleanup.h"
+
+/* Walks the plan in its order (the planner sorted it so that everything
+ * a change needs exists before it), makes each change, and reports each
+ * one. A change that fails makes the ones that need it pointless: those
+ * are reported as not attempted, and the rest goes on. */
+
+#define SKIPPED_MESSAGE "not attempted: a change it depends on failed"
+
+/* The namespace a change happens in, and for veths the container's. */
+static const char *action_netns(const struct nc_action *a) {
+        switch (a->object) {
+        case NC_OBJECT_ADDRESS:
+                return (a->want_address ? a->want_address : a->have_address)->netns;
+        case NC_OBJECT_ROUTE:
+                return (a->want_route ? a->want_route : a->have_route)->netns;
+        case NC_OBJECT_LOOPBACK:
+                return a->want ? a->want->netns : a->netns;
+        case NC_OBJECT_BRIDGE:
+        case NC_OBJECT_VETH:
+                return a->want ? a->want->netns : a->have->netns;
+        default:
+                return a->netns;
+        }
+}
+
+static const char *peer_netns(const struct nc_action *a) {
+        if (a->object != NC_OBJECT_VETH || a->change == NC_CHANGE_REMOVE || !a->want_peer)
+                return NULL;
+        return a->want_peer->netns;
+}
+
+static bool ns_unusable(struct nc_applier *ap, const char *netns) {
+        struct nc_ns *ns;
+
+        return netns && nc_ns_get(ap, netns, &ns) >= 0 && ns->error < 0;
+}
+
+static bool link_failed(struct nc_applier *ap, const char *netns, const char *name) {
+        struct nc_ns *ns;
+
+        return nc_ns_get(ap, netns, &ns) >= 0 && nc_ns_link_failed(ns, name);
+}
+
+/* Does a change this one needs have failed (or been skipped)? */
+static bool depends_on_failure(struct nc_applier *ap, const struct nc_action *a) {
+        const struct nc_address *x = a->want_address;
+        const struct nc_route *rt = a->want_route;
+
+        if (a->object == NC_OBJECT_NETNS || a->object == NC_OBJECT_SYSCTL)
+                return false;
+        if (ns_unusable(ap, action_netns(a)) || ns_unusable(ap, peer_netns(a)))
+                return true;
+        if (a->object == NC_OBJECT_VETH && a->change == NC_CHANGE_ADD && a->want->master[0])
+                return link_failed(ap, "", a->want->master);
+        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_ADD)
+                return link_failed(ap, x->netns, x->ifname);
+        if (a->object == NC_OBJECT_ROUTE && a->change != NC_CHANGE_REMOVE)
+                return link_failed(ap, rt->netns, rt->ifname);
+        return false;
+}
+
+static void mark_link_failed(struct nc_applier *ap, const char *netns, const char *name) {
+        struct nc_ns *ns;
+
+        /* Out of memory here only costs a later error instead of a skip. */
+        if (nc_ns_get(ap, netns, &ns) >= 0)
+                (void) nc_ns_mark_failed(ns, name);
+}
+
+/* Remembers what a failed (or skipped) change leaves missing. */
+static void note_failure(struct nc_applier *ap, const struct nc_action *a, int r) {
+        struct nc_ns *ns;
+
+        if (a->change != NC_CHANGE_ADD)
+                return;
+        if (a->object == NC_OBJECT_NETNS) {
+                if (nc_ns_get(ap, a->netns, &ns) >= 0 && ns->error == 0)
+                        ns->error = r;
+        } else if (a->object == NC_OBJECT_BRIDGE) {
+                mark_link_failed(ap, a->want->netns, a->want->name);
+        } else if (a->object == NC_OBJECT_VETH) {
+                mark_link_failed(ap, a->want->netns, a->want->name);
+                mark_link_failed(ap, a->want_peer->netns, a->want_peer->name);
+        }
+}
+
+static int wait_for(struct nc_applier *ap, const char *netns, const char *name) {
+        struct nc_ns *ns;
+        int r = nc_ns_get(ap, netns, &ns);
+
+        return r < 0 ? r : nc_wait_add(ap, ns, name);
+}
+
+/* A bridge goes operationally up only once a port does, so it is waited
+ * for only when it has a port that should come up. */
+static bool bridge_has_port(struct nc_applier *ap, const char *bridge) {
+        const struct nc_state *s = ap->plan->desired;
+
+        for (size_t i = 0; s && i < s->n_links; i++) {
+                const struct nc_link *l = &s->links[i];
+
+                if (l->kind == NC_LINK_VETH && !l->netns[0] && strcmp(l->master, bridge) == 0 && l->up &&
+                    !link_failed(ap, "", l->name))
+                        return true;
+        }
+        return false;
+}
+
+/* Links this change created or brought up, to wait for. */
+static int note_success(struct nc_applier *ap, const struct nc_action *a) {
+        bool add = a->change == NC_CHANGE_ADD, modify = a->change == NC_CHANGE_MODIFY;
+        int r = 0;
+
+        if (a->object == NC_OBJECT_BRIDGE && a->want && a->want->up &&
+            (add || (modify && (a->diff & NC_DIFF_UP))))
+                r = wait_for(ap, a->want->netns, a->want->name);
+        else if (a->object == NC_OBJECT_VETH && (add || modify)) {
+                if (a->want->up && (add || (a->diff & NC_DIFF_UP)))
+                        r = wait_for(ap, a->want->netns, a->want->name);
+                if (r >= 0 && a->want_peer && a->want_peer->up && (add || (a->diff & NC_DIFF_PEER_UP)))
+                        r = wait_for(ap, a->want_peer->netns, a->want_peer->name);
+        }
+        return r;
+}
+
+static int apply_netns(struct nc_applier *ap, const struct nc_action *a) {
+        /* Only named namespaces are created; a path must already exist. */
+        if (nc_netns_is_path(a->netns))
+                return -ENOENT;
+        return nc_netns_create(a->netns, ap->home_fd);
+}
+
+static int apply_one(struct nc_applier *ap, const struct nc_action *a) {
+        switch (a->object) {
+        case NC_OBJECT_NETNS:
+                return a->change == NC_CHANGE_ADD ? apply_netns(ap, a) : -EOPNOTSUPP;
+        case NC_OBJECT_BRIDGE:
+                return a->change == NC_CHANGE_ADD      ? nc_apply_bridge_add(ap, a)
+                       : a->change == NC_CHANGE_MODIFY ? nc_apply_bridge_modify(ap, a)
+                                                       : -EOPNOTSUPP;
+        case NC_OBJECT_VETH:
+                return a->change == NC_CHANGE_ADD      ? nc_apply_veth_add(ap, a)
+                       : a->change == NC_CHANGE_MODIFY ? nc_apply_veth_modify(ap, a)
+                                                       : -EOPNOTSUPP;
+        case NC_OBJECT_LOOPBACK:
+                return nc_apply_loopback(ap, a);
+        case NC_OBJECT_ADDRESS:
+                return nc_apply_address(ap, a);
+        case NC_OBJECT_ROUTE:
+                return nc_apply_route(ap, a);
+        case NC_OBJECT_SYSCTL:
+                return nc_apply_sysctl(a);
+        default:
+                return -EOPNOTSUPP;
+        }
+}
+
+static void report(const struct nc_apply_opts *opts, struct nc_apply_result *res, const struct nc_action *a, int r,
+                   const char *message) {
+        if (r < 0)
+                res->failed++;
+        else
+                res->applied++;
+        if (opts && opts->progress)
+                opts->progress(a, r, r < 0 ? message : "", opts->userdata);
+}
+
+/* The kernel's words when the last request failed with exactly r. */
+static const char *error_message(const struct nc_applier *ap, int r) {
+        if (r == -ECANCELED)
+                return SKIPPED_MESSAGE;
+        if (ap->kerr.error == r && ap->kerr.msg[0])
+                return ap->kerr.msg;
+        return strerror(-r);
+}
+
+/* All link removals at once (see group.c), reported in plan order. */
+static int remove_links(struct nc_applier *ap, const struct nc_apply_opts *opts, struct nc_apply_result *res,
+                        bool *handled) {
+        const struct nc_plan *plan = ap->plan;
+        _cleanup_free_ const struct nc_action **list = calloc(plan->n_actions + 1, sizeof(*list));
+        _cleanup_free_ int *results = calloc(plan->n_actions + 1, sizeof(*results));
+        size_t n = 0;
+
+        if (!list || !results)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_actions; i++)
+                if (plan->actions[i].phase == NC_PHASE_REMOVE_LINK) {
+                        list[n++] = &plan->actions[i];
+                        handled[i] = true;
+                }
+        nc_apply_remove_links(ap, list, n, results);
+        for (size_t i = 0; i < n; i++)
+                report(opts, res, list[i], results[i], strerror(-results[i]));
+        return 0;
+}
+
+static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct nc_apply_result *res) {
+        const struct nc_plan *plan = ap->plan;
+        _cleanup_free_ bool *handled = calloc(plan->n_actions + 1, sizeof(*handled));
+        int r;
+
+        if (!handled)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_actions; i++) {
+                const struct nc_action *a = &plan->actions[i];
+
+                if (handled[i])
+                        continue;
+                if (a->phase == NC_PHASE_REMOVE_LINK) {
+                        r = remove_links(ap, opts, res, handled);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                r = depends_on_failure(ap, a) ? -ECANCELED : apply_one(ap, a);
+                if (r < 0)
+                        note_failure(ap, a, r);
+                else if (note_success(ap, a) < 0)
+                        return -ENOMEM;
+                report(opts, res, a, r, error_message(ap, r));
+        }
+        return 0;
+}
+
+/* Bridges whose ports all failed would never come up: not waited for. */
+static void drop_portless_bridges(struct nc_applier *ap) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < ap->n_wait; i++) {
+                struct nc_wait_link *w = &ap->wait[i];
+                const struct nc_link *l = ap->plan->desired
+                                                  ? nc_state_find_link(ap->plan->desired, w->ns->netns, w->name)
+                                                  : NULL;
+
+                if (l && l->kind == NC_LINK_BRIDGE && !bridge_has_port(ap, l->name))
+                        continue;
+                ap->wait[k++] = *w;
+        }
+        ap->n_wait = k;
+}
+
+int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struct nc_apply_result *result) {
+        struct nc_apply_result res = {};
+        struct nc_applier ap;
+        int r;
+
+        if (plan->n_conflicts > 0)
+                return -EINVAL;
+        r = nc_applier_init(&ap, plan);
+        if (r < 0)
+                return r;
+        r = walk(&ap, opts, &res);
+        if (r >= 0 && opts && opts->wait_seconds > 0) {
+                drop_portless_bridges(&ap);
+                res.not_up = nc_wait_run(&ap, opts->wait_seconds);
+        }
+        nc_applier_done(&ap);
+        if (r < 0)
+                return r;
+        if (result)
+                *result = res;
+        return res.failed > 0 ? -EIO : 0;
+}

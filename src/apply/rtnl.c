@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <netlink/addr.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+
+#include "apply/applier.h"
+#include "netconverge/addr.h"
+#include "netconverge/netns.h"
+#include "netconverge/plan.h"
+#include "util/cleanup.h"
+
+/* Link, address and route changes over libnl-route. A change sends only
+ * what its action names: an unchanged attribute is never rewritten, and a
+ * modified link keeps its ifindex. */
+
+static void link_putp(struct rtnl_link **l) {
+        if (*l)
+                rtnl_link_put(*l);
+}
+
+static void addr_putp(struct rtnl_addr **a) {
+        if (*a)
+                rtnl_addr_put(*a);
+}
+
+static void route_putp(struct rtnl_route **r) {
+        if (*r)
+                rtnl_route_put(*r);
+}
+
+static void nl_addr_putp(struct nl_addr **a) {
+        if (*a)
+                nl_addr_put(*a);
+}
+
+static void closep(int *fd) {
+        if (*fd >= 0)
+                close(*fd);
+}
+
+static int ns_and_socket(struct nc_applier *ap, const char *netns, struct nc_ns **ret_ns, struct nl_sock **ret_sk) {
+        struct nc_ns *ns;
+        int r = nc_ns_get(ap, netns, &ns);
+
+        if (r < 0)
+                return r;
+        r = nc_ns_socket(ap, ns, ret_sk);
+        if (r < 0)
+                return r;
+        *ret_ns = ns;
+        return 0;
+}
+
+/* The observed ifindex when there is one (it names exactly the link that
+ * was looked at), else the link of that name now. */
+static int link_index(struct nc_applier *ap, struct nc_ns *ns, const struct nc_link *l) {
+        return l->ifindex > 0 ? l->ifindex : nc_ns_ifindex(ap, ns, l->name);
+}
+
+static struct nl_addr *ipv4(uint32_t a, unsigned prefixlen) {
+        uint32_t be = htonl(a);
+        struct nl_addr *x = nl_addr_build(AF_INET, &be, sizeof(be));
+
+        if (x)
+                nl_addr_set_prefixlen(x, (int) prefixlen);
+        return x;
+}
+
+static int set_mac(struct rtnl_link *l, const uint8_t mac[6]) {
+        struct nl_addr *x = nl_addr_build(AF_LLC, mac, 6);
+
+        if (!x)
+                return -ENOMEM;
+        rtnl_link_set_addr(l, x);
+        nl_addr_put(x);
+        return 0;
+}
+
+static void set_up(struct rtnl_link *l, bool up) {
+        if (up)
+                rtnl_link_set_flags(l, IFF_UP);
+        else
+                rtnl_link_unset_flags(l, IFF_UP);
+}
+
+/* RTM_NEWLINK on an existing link: only the attributes set in changes
+ * are sent, so the link keeps its ifindex and everything else. */
+static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, struct rtnl_link *changes) {
+        _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
+
+        if (!orig)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(orig, ifindex);
+        nc_kerr_begin(ap);
+        return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+}
+
+/* The kernel ignores IFLA_IFALIAS when it creates a link, so the mark
+ * of ownership is set right after, on the link found by its name (just
+ * created, so the name is ours), with the peer's going up in the same
+ * request: a veth peer cannot be brought up before both ends exist. */
+static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name, const char *alias, bool up) {
+        _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
+        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+
+        if (!orig || !changes)
+                return -ENOMEM;
+        if (!alias && !up)
+                return 0;
+        rtnl_link_set_name(changes, name);
+        if (alias)
+                rtnl_link_set_ifalias(changes, alias);
+        if (up)
+                rtnl_link_set_flags(changes, IFF_UP);
+        nc_kerr_begin(ap);
+        return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+}
+
+/* Takes back a link this change created before a later step of the same
+ * change failed: a link left without its mark would be someone else's to
+ * the next plan, a conflict. Best effort; deleting a veth end takes its
+ * peer along. */
+static void undo_create(struct nc_applier *ap, struct nl_sock *sk, const char *name) {
+        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
+        struct nc_kerr saved = ap->kerr;
+
+        if (!l)
+                return;
+        rtnl_link_set_name(l, name);
+        (void) rtnl_link_delete(sk, l);
+        ap->kerr = saved;
+}
+
+int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
+        const struct nc_link *w = a->want;
+        struct nl_sock *sk;
+        struct nc_ns *host;
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        r = ns_and_socket(ap, "", &host, &sk);
+        if (r < 0)
+                return r;
+        r = rtnl_link_set_type(l, "bridge");
+        if (r < 0)
+                return nc_kerr_end(ap, r);
+        rtnl_link_set_name(l, w->name);
+        rtnl_link_set_mtu(l, w->mtu);
+        set_up(l, w->up);
+        nc_kerr_begin(ap);
+        r = nc_kerr_end(ap, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+        nc_ns_forget(host, w->name);
+        if (r < 0)
+                return r;
+        r = set_alias(ap, sk, w->name, w->alias, false);
+        if (r < 0)
+                undo_create(ap, sk, w->name);
+        return r;
+}
+
+int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        struct nl_sock *sk;
+        struct nc_ns *host;
+        int ifindex, r;
+
+        if (!changes)
+                return -ENOMEM;
+        r = ns_and_socket(ap, "", &host, &sk);
+        if (r < 0)
+                return r;
+        ifindex = link_index(ap, host, a->have);
+        if (ifindex < 0)
+                return ifindex;
+        if (a->diff & NC_DIFF_MTU)
+                rtnl_link_set_mtu(changes, a->want->mtu);
+        if (a->diff & NC_DIFF_UP)
+                set_up(changes, a->want->up);
+        if ((a->diff & NC_DIFF_ADOPT) && a->want->alias)
+                rtnl_link_set_ifalias(changes, a->want->alias);
+        return link_change(ap, sk, ifindex, changes);
+}
+
+/* The host end with its peer, in one request: the peer is created
+ * directly in the container's namespace (IFLA_NET_NS_FD inside
+ * VETH_INFO_PEER), so no moment exists where it sits in the host under a
+ * name that might clash. The host end comes up with it (its peer exists
+ * by then); the peer cannot (veth_open() refuses before the pair is
+ * linked: ENOTCONN) and goes up with its alias. */
+static int veth_fill(struct nc_applier *ap, struct nc_ns *host, const struct nc_action *a, int peer_ns_fd,
+                     struct rtnl_link *l, struct rtnl_link *peer) {
+        const struct nc_link *w = a->want, *p = a->want_peer;
+        int r;
+
+        rtnl_link_set_name(l, w->name);
+        rtnl_link_set_mtu(l, w->mtu);
+        if (w->master[0]) {
+                r = nc_ns_ifindex(ap, host, w->master);
+                if (r < 0)
+                        return r;
+                rtnl_link_set_master(l, r);
+        }
+        set_up(l, w->up);
+
+        rtnl_link_set_name(peer, p->name);
+        rtnl_link_set_mtu(peer, p->mtu);
+        r = set_mac(peer, p->mac);
+        if (r < 0)
+                return r;
+        rtnl_link_set_ns_fd(peer, peer_ns_fd);
+        return 0;
+}
+
+int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_veth_alloc();
+        _cleanup_(link_putp) struct rtnl_link *peer = NULL;
+        _cleanup_(closep) int peer_ns_fd = -1;
+        struct nl_sock *sk, *peer_sk;
+        struct nc_ns *host, *pns;
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        peer = rtnl_link_veth_get_peer(l);
+        r = ns_and_socket(ap, "", &host, &sk);
+        if (r < 0)
+                return r;
+        r = nc_ns_get(ap, a->want_peer->netns, &pns);
+        if (r < 0)
+                return r;
+        if (pns->error < 0)
+                return pns->error;
+        peer_ns_fd = nc_netns_open(a->want_peer->netns);
+        if (peer_ns_fd < 0)
+                return peer_ns_fd;
+        r = veth_fill(ap, host, a, peer_ns_fd, l, peer);
+        if (r < 0)
+                return r;
+        nc_kerr_begin(ap);
+        r = nc_kerr_end(ap, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+        nc_ns_forget(host, a->want->name);
+        nc_ns_forget(pns, a->want_peer->name);
+        if (r < 0)
+                return r;
+        r = set_alias(ap, sk, a->want->name, a->want->alias, false);
+        if (r >= 0)
+                r = nc_ns_socket(ap, pns, &peer_sk);
+        if (r >= 0)
+                r = set_alias(ap, peer_sk, a->want_peer->name, a->want_peer->alias, a->want_peer->up);
+        if (r < 0)
+                undo_create(ap, sk, a->want->name);
+        return r;
+}
+
+static int veth_modify_host(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        struct nl_sock *sk;
+        struct nc_ns *host;
+        int ifindex, r;
+
+        if (!changes)
+                return -ENOMEM;
+        r = ns_and_socket(ap, "", &host, &sk);
+        if (r < 0)
+                return r;
+        ifindex = link_index(ap, host, a->have);
+        if (ifindex < 0)
+                return ifindex;
+        if (a->diff & NC_DIFF_MTU)
+                rtnl_link_set_mtu(changes, a->want->mtu);
+        if (a->diff & NC_DIFF_MASTER) {
+                /* 0 = no master */
+                r = a->want->master[0] ? nc_ns_ifindex(ap, host, a->want->master) : 0;
+                if (r < 0)
+                        return r;
+                rtnl_link_set_master(changes, r);
+        }
+        if (a->diff & NC_DIFF_UP)
+                set_up(changes, a->want->up);
+        return link_change(ap, sk, ifindex, changes);
+}
+
+static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        struct nl_sock *sk;
+        struct nc_ns *ns;
+        int ifindex, r;
+
+        if (!changes)
+                return -ENOMEM;
+        if (!a->have_peer || !a->want_peer)
+                return -ENODEV;
+        r = ns_and_socket(ap, a->want_peer->netns, &ns, &sk);
+        if (r < 0)
+                return r;
+        ifindex = link_index(ap, ns, a->have_peer);
+        if (ifindex < 0)
+                return ifindex;
+        if (a->diff & NC_DIFF_MTU)
+                rtnl_link_set_mtu(changes, a->want_peer->mtu);
+        if (a->diff & NC_DIFF_MAC) {
+                r = set_mac(changes, a->want_peer->mac);
+                if (r < 0)
+                        return r;
+        }
+        if (a->diff & NC_DIFF_PEER_UP)
+                set_up(changes, a->want_peer->up);
+        return link_change(ap, sk, ifindex, changes);
+}
+
+int nc_apply_veth_modify(struct nc_applier *ap, const struct nc_action *a) {
+        int r;
+
+        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MASTER | NC_DIFF_UP)) {
+                r = veth_modify_host(ap, a);
+                if (r < 0)
+                        return r;
+        }
+        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MAC | NC_DIFF_PEER_UP))
+                return veth_modify_peer(ap, a);
+        return 0;
+}
+
+int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a) {
+        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        struct nl_sock *sk;
+        struct nc_ns *ns;
+        int ifindex, r;
+
+        if (!changes)
+                return -ENOMEM;
+        r = ns_and_socket(ap, a->want->netns, &ns, &sk);
+        if (r < 0)
+                return r;
+        /* have is NULL when the namespace is new: look lo up there. */
+        ifindex = a->have && a->have->ifindex > 0 ? a->have->ifindex : nc_ns_ifindex(ap, ns, "lo");
+        if (ifindex < 0)
+                return ifindex;
+        rtnl_link_set_flags(changes, IFF_UP);
+        return link_change(ap, sk, ifindex, changes);
+}
+
+static int address_build(const struct nc_address *x, int ifindex, struct rtnl_addr **ret) {
+        _cleanup_(addr_putp) struct rtnl_addr *addr = rtnl_addr_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *local = ipv4(x->address, x->prefixlen);
+        _cleanup_(nl_addr_putp) struct nl_addr *brd = NULL;
+        int r;
+
+        if (!addr || !local)
+                return -ENOMEM;
+        rtnl_addr_set_ifindex(addr, ifindex);
+        rtnl_addr_set_family(addr, AF_INET);
+        r = rtnl_addr_set_local(addr, local);
+        if (r < 0)
+                return -EINVAL;
+        rtnl_addr_set_prefixlen(addr, (int) x->prefixlen);
+        /* What `ip addr add ... brd +` sets; /31 and /32 have none. */
+        if (x->prefixlen < 31) {
+                brd = ipv4(nc_subnet_broadcast(x->address, x->prefixlen), 32);
+                if (!brd)
+                        return -ENOMEM;
+                r = rtnl_addr_set_broadcast(addr, brd);
+                if (r < 0)
+                        return -EINVAL;
+        }
+        *ret = TAKE_PTR(addr);
+        return 0;
+}
+
+int nc_apply_address(struct nc_applier *ap, const struct nc_action *a) {
+        const struct nc_address *x = a->change == NC_CHANGE_REMOVE ? a->have_address : a->want_address;
+        _cleanup_(addr_putp) struct rtnl_addr *addr = NULL;
+        struct nl_sock *sk;
+        struct nc_ns *ns;
+        int ifindex, r;
+
+        r = ns_and_socket(ap, x->netns, &ns, &sk);
+        if (r < 0)
+                return r;
+        ifindex = nc_ns_ifindex(ap, ns, x->ifname);
+        if (ifindex == -ENODEV && a->change == NC_CHANGE_REMOVE)
+                return 0;       /* its link is gone, and the address with it */
+        if (ifindex < 0)
+                return ifindex;
+        r = address_build(x, ifindex, &addr);
+        if (r < 0)
+                return r;
+        nc_kerr_begin(ap);
+        if (a->change == NC_CHANGE_REMOVE) {
+                r = nc_kerr_end(ap, rtnl_addr_delete(sk, addr, 0));
+                return r == -EADDRNOTAVAIL ? 0 : r;
+        }
+        return nc_kerr_end(ap, rtnl_addr_add(sk, addr, NLM_F_EXCL));
+}
+
+static int route_build(const struct nc_route *rt, int ifindex, bool removing, struct rtnl_route **ret) {
+        _cleanup_(route_putp) struct rtnl_route *route = rtnl_route_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *dst = ipv4(rt->dst, rt->dst_len);
+        _cleanup_(nl_addr_putp) struct nl_addr *gw = NULL;
+        struct rtnl_nexthop *nh;
+
+        if (!route || !dst)
+                return -ENOMEM;
+        rtnl_route_set_family(route, AF_INET);
+        rtnl_route_set_table(route, RT_TABLE_MAIN);
+        rtnl_route_set_protocol(route, (uint8_t) rt->protocol);
+        rtnl_route_set_type(route, RTN_UNICAST);
+        /* Deleting matches any scope, like `ip route del`. */
+        rtnl_route_set_scope(route, removing ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE);
+        if (rtnl_route_set_dst(route, dst) < 0)
+                return -EINVAL;
+        nh = rtnl_route_nh_alloc();
+        if (!nh)
+                return -ENOMEM;
+        rtnl_route_nh_set_ifindex(nh, ifindex);
+        if (rt->gateway) {
+                gw = ipv4(rt->gateway, 32);
+                if (!gw) {
+                        rtnl_route_nh_free(nh);
+                        return -ENOMEM;
+                }
+                rtnl_route_nh_set_gateway(nh, gw);
+        }
+        rtnl_route_add_nexthop(route, nh);
+        *ret = TAKE_PTR(route);
+        return 0;
+}
+
+int nc_apply_route(struct nc_applier *ap, const struct nc_action *a) {
+        const struct nc_route *rt = a->change == NC_CHANGE_REMOVE ? a->have_route : a->want_route;
+        _cleanup_(route_putp) struct rtnl_route *route = NULL;
+        struct nl_sock *sk;
+        struct nc_ns *ns;
+        int ifindex, r;
+
+        r = ns_and_socket(ap, rt->netns, &ns, &sk);
+        if (r < 0)
+                return r;
+        ifindex = nc_ns_ifindex(ap, ns, rt->ifname);
+        if (ifindex == -ENODEV && a->change == NC_CHANGE_REMOVE)
+                return 0;       /* routes go with their device */
+        if (ifindex < 0)
+                return ifindex;
+        r = route_build(rt, ifindex, a->change == NC_CHANGE_REMOVE, &route);
+        if (r < 0)
+                return r;
+        nc_kerr_begin(ap);
+        switch (a->change) {
+        case NC_CHANGE_ADD:
+                return nc_kerr_end(ap, rtnl_route_add(sk, route, NLM_F_EXCL));
+        case NC_CHANGE_MODIFY:
+                /* Replaces the default route of the same metric in place. */
+                return nc_kerr_end(ap, rtnl_route_add(sk, route, NLM_F_REPLACE));
+        case NC_CHANGE_REMOVE:
+                r = nc_kerr_end(ap, rtnl_route_delete(sk, route, 0));
+                return r == -ESRCH ? 0 : r;
+        default:
+                return -EINVAL;
+        }
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "apply/applier.h"
+#include "netconverge/plan.h"
+
+/* /proc/sys/net is per network namespace, resolved when the file is
+ * opened: the process is in the host namespace here, so this is its
+ * ip_forward. */
+#define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+
+int nc_apply_sysctl(const struct nc_action *a) {
+        char buf[16];
+        int fd, n, r = 0;
+
+        n = snprintf(buf, sizeof(buf), "%d\n", a->want_value);
+        if (n < 0 || (size_t) n >= sizeof(buf))
+                return -EINVAL;
+        fd = open(IP_FORWARD, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (write(fd, buf, (size_t) n) != n)
+                r = errno ? -errno : -EIO;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        return r;
+}

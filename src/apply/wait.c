@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <linux/if.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "apply/applier.h"
+#include "util/strbuf.h"
+
+/* The kernel acknowledges a link going up before traffic can flow: the
+ * carrier comes on, then the link watch work (rate-limited, up to a
+ * second apart) makes it operationally up and attaches its qdisc. Until
+ * then a veth drops what it is given. So apply polls until every link it
+ * created or brought up is IF_OPER_UP, or the time is over. */
+
+#define POLL_NS (10 * 1000 * 1000L)
+
+static int64_t now_ns(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int nc_wait_add(struct nc_applier *ap, struct nc_ns *ns, const char *name) {
+        struct nc_wait_link *w;
+
+        if (nc_grow(&ap->wait, &ap->cap_wait, ap->n_wait + 1, sizeof(*ap->wait)) < 0)
+                return -ENOMEM;
+        w = &ap->wait[ap->n_wait++];
+        *w = (struct nc_wait_link) { .ns = ns };
+        strncpy(w->name, name, NC_IFNAMSIZ - 1);
+        return 0;
+}
+
+static int compare_wait(const void *a, const void *b) {
+        const struct nc_wait_link *x = a, *y = b;
+        int r = strcmp(x->ns->netns, y->ns->netns);
+
+        return r != 0 ? r : strcmp(x->name, y->name);
+}
+
+struct host_round {
+        struct nc_wait_link *links;     /* the host namespace's, sorted by name */
+        size_t n;
+};
+
+static int mark_host_link(const struct nc_linkinfo *l, void *data) {
+        struct host_round *h = data;
+        size_t lo = 0, hi = h->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(h->links[mid].name, l->name);
+
+                if (c == 0) {
+                        if (l->operstate == IF_OPER_UP)
+                                h->links[mid].up = true;
+                        return 0;
+                }
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return 0;
+}
+
+/* One dump answers for every host link. */
+static void poll_host(struct nc_applier *ap, struct host_round *h) {
+        struct nl_sock *sk;
+        size_t pending = 0;
+
+        for (size_t i = 0; i < h->n; i++)
+                pending += !h->links[i].up;
+        if (pending == 0 || nc_ns_socket(ap, h->links[0].ns, &sk) < 0)
+                return;
+        /* An interrupted dump is simply the next round's to redo. */
+        (void) nc_nl_dump_links(ap, sk, mark_host_link, h);
+}
+
+/* Container ends: one query each, only for those not yet up. */
+static void poll_one(struct nc_applier *ap, struct nc_wait_link *w) {
+        struct nc_linkinfo l;
+        struct nl_sock *sk;
+
+        if (w->up || nc_ns_socket(ap, w->ns, &sk) < 0)
+                return;
+        if (nc_nl_get_link(ap, sk, 0, w->name, &l) >= 0 && l.operstate == IF_OPER_UP)
+                w->up = true;
+}
+
+static size_t count_down(const struct nc_applier *ap) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < ap->n_wait; i++)
+                n += !ap->wait[i].up;
+        return n;
+}
+
+size_t nc_wait_run(struct nc_applier *ap, unsigned seconds) {
+        const int64_t deadline = now_ns() + (int64_t) seconds * 1000000000;
+        struct host_round host = { .links = ap->wait };
+
+        if (ap->n_wait == 0)
+                return 0;
+        qsort(ap->wait, ap->n_wait, sizeof(*ap->wait), compare_wait);
+        while (host.n < ap->n_wait && !ap->wait[host.n].ns->netns[0])
+                host.n++;
+        for (;;) {
+                poll_host(ap, &host);
+                for (size_t i = host.n; i < ap->n_wait && now_ns() < deadline; i++)
+                        poll_one(ap, &ap->wait[i]);
+                if (count_down(ap) == 0 || now_ns() >= deadline)
+                        break;
+                nanosleep(&(struct timespec) { .tv_nsec = POLL_NS }, NULL);
+        }
+        return count_down(ap);
+}
