@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/yaml.h"
 #include "netconverge/addr.h"
@@ -15,6 +12,7 @@
 #include "netconverge/snapshot.h"
 #include "util/cleanup.h"
 #include "util/misspell.h"
+#include "util/readfile.h"
 #include "util/strbuf.h"
 
 /* Reads what nc_snapshot_write() writes, strictly: a snapshot is the
@@ -562,61 +560,13 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         return 0;
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
-/* Reads at most NC_SNAPSHOT_MAX_BYTES + 1 bytes whatever the file claims
- * to be, so /dev/zero or a growing pipe cannot run away. */
-static int read_bounded(const char *path, struct nc_diags *d, char **ret, size_t *ret_len) {
-        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0, cap = 0;
-        struct stat st;
-        int r;
-
-        if (fd < 0 || fstat(fd, &st) < 0)
-                goto fail;
-        if (S_ISDIR(st.st_mode)) {
-                errno = EISDIR;
-                goto fail;
-        }
-        for (;;) {
-                ssize_t n;
-
-                if (nc_grow(&buf, &cap, len + 65536, 1) < 0)
-                        return -ENOMEM;
-                n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        goto fail;
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-                if (len > NC_SNAPSHOT_MAX_BYTES) {
-                        nc_diags_add(d, (struct nc_origin) {}, "", "the file is larger than the limit of %u bytes",
-                                     NC_SNAPSHOT_MAX_BYTES);
-                        return -EFBIG;
-                }
-        }
-        *ret = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
-fail:
-        r = -errno;
-        nc_diags_add(d, (struct nc_origin) {}, "", "cannot read the file: %s", strerror(-r));
-        return r;
-}
-
 int nc_snapshot_read_file(const char *path, struct nc_diags *d, struct nc_state **ret) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
         int r;
 
-        r = read_bounded(path, d, &buf, &len);
+        r = nc_read_file_bounded(path, NC_SNAPSHOT_MAX_BYTES, d, &buf, &len);
         if (r < 0)
                 return r;
-        return nc_snapshot_read_buffer(buf ? buf : "", len, d, ret);
+        return nc_snapshot_read_buffer(buf, len, d, ret);
 }
