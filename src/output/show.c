@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE     /* strverscmp() */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct attachment_src {
         const struct nc_link *host, *peer;
         const struct nc_bridge *bridge;
         uint32_t address;               /* 0: none usable */
+        bool default_route;             /* the container's default route leaves through it */
 };
 
 struct builder {
@@ -163,6 +165,30 @@ static int container_address(struct builder *b, const struct attachment_src *src
                     nc_cidr_format(v[0].address, v[0].prefixlen, cidr), src->peer->name, src->peer->netns, br->name);
 }
 
+/* Whether the namespace's default route goes out through dev. The file
+ * routes a container through its first network, so that network must be
+ * printed first. */
+static bool is_default_route_dev(const struct nc_state *s, const char *netns, const char *dev) {
+        size_t lo = 0, hi = s->n_routes;
+
+        /* Sorted by (netns, dst, dst_len): default routes lead their netns. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (strcmp(s->routes[mid].netns, netns) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (size_t i = lo; i < s->n_routes && strcmp(s->routes[i].netns, netns) == 0; i++) {
+                if (s->routes[i].dst != 0 || s->routes[i].dst_len != 0)
+                        break;
+                if (strcmp(s->routes[i].ifname, dev) == 0)
+                        return true;
+        }
+        return false;
+}
+
 /* 1 when the host end h describes a container network the file can say,
  * 0 when it does not (with a note), or -ENOMEM. */
 static int attachment_from_link(struct builder *b, const struct nc_link *h, struct attachment_src *ret) {
@@ -187,16 +213,31 @@ static int attachment_from_link(struct builder *b, const struct nc_link *h, stru
                             h->owner_container);
         ret->host = h;
         ret->peer = peer;
+        ret->default_route = is_default_route_dev(b->s, peer->netns, peer->name);
         return container_address(b, ret, &ret->address) < 0 ? -ENOMEM : 1;
 }
 
+/* By container; in a container the network with the default route first
+ * (the file's first network), then by interface as numbered (eth2 before
+ * eth10), which is the order a file with default names lists them. */
 static int src_compare(const void *a, const void *b) {
         const struct attachment_src *x = a, *y = b;
         int r = strcmp(x->host->owner_container, y->host->owner_container);
 
         if (r == 0)
+                r = (int) y->default_route - (int) x->default_route;
+        if (r == 0)
+                r = strverscmp(x->peer->name, y->peer->name);
+        if (r == 0)
                 r = strcmp(x->bridge->name, y->bridge->name);
         return r != 0 ? r : strcmp(x->host->name, y->host->name);
+}
+
+static const struct nc_attachment *network_on(const struct nc_container *c, const char *bridge) {
+        for (size_t i = 0; i < c->n_networks; i++)
+                if (strcmp(c->networks[i].bridge, bridge) == 0)
+                        return &c->networks[i];
+        return NULL;
 }
 
 static void attachment_fill(struct nc_attachment *a, const struct attachment_src *src) {
@@ -208,8 +249,8 @@ static void attachment_fill(struct nc_attachment *a, const struct attachment_src
         memcpy(a->host_interface, src->host->name, sizeof(a->host_interface));
 }
 
-/* One container from its run of sources (sorted: same container, by
- * bridge): the first source's namespace; one network per bridge. */
+/* One container from its run of sources (sorted as src_compare()): the
+ * first source's namespace; one network per bridge. */
 static int container_from(struct builder *b, const struct attachment_src *v, size_t n) {
         struct nc_model *m = b->sh->model;
         struct nc_container *c;
@@ -228,12 +269,13 @@ static int container_from(struct builder *b, const struct attachment_src *v, siz
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 struct nc_attachment *a = &c->networks[c->n_networks];
+                const struct nc_attachment *same = network_on(c, v[i].bridge->name);
 
                 if (strcmp(v[i].host->owner_netns, c->netns) != 0)
                         r = note(b, "veth %s: container %s is already in netns %s", v[i].host->name, c->name, c->netns);
-                else if (c->n_networks > 0 && strcmp(a[-1].bridge, v[i].bridge->name) == 0)
+                else if (same)
                         r = note(b, "veth %s: container %s already has a network on bridge %s (%s)", v[i].host->name,
-                                 c->name, v[i].bridge->name, a[-1].host_interface);
+                                 c->name, v[i].bridge->name, same->host_interface);
                 else {
                         a->bridge = strdup(v[i].bridge->name);
                         if (!a->bridge)

@@ -571,6 +571,85 @@ static void test_show_leaves_out(void **state) {
         nc_state_free(s);
 }
 
+/* What the kernel holds once the plan for text is applied (the plan's
+ * lowered desired state, every namespace there). */
+static struct nc_state *converged_from(const char *text) {
+        struct nc_state *empty = nc_state_new(), *s = nc_state_new();
+        struct nc_model *m = NULL;
+        struct nc_plan *p = NULL;
+        struct nc_diags d;
+
+        assert_int_equal(nc_diags_init(&d, "t.yaml"), 0);
+        assert_int_equal(nc_config_load_buffer(text, strlen(text), &d, &m), 0);
+        nc_diags_done(&d);
+        assert_int_equal(nc_plan_compute(m, empty, &p), 0);
+        for (size_t i = 0; i < p->desired->n_links; i++)
+                assert_int_equal(nc_state_add_link(s, &p->desired->links[i]), 0);
+        for (size_t i = 0; i < p->desired->n_addresses; i++)
+                assert_int_equal(nc_state_add_address(s, &p->desired->addresses[i]), 0);
+        for (size_t i = 0; i < p->desired->n_routes; i++)
+                assert_int_equal(nc_state_add_route(s, &p->desired->routes[i]), 0);
+        for (size_t i = 0; i < p->desired->n_namespaces; i++)
+                assert_int_equal(nc_state_add_namespace(s, p->desired->namespaces[i].netns, true), 0);
+        s->ip_forward = 1;
+        nc_state_sort(s);
+        nc_plan_free(p);
+        nc_model_free(m);
+        nc_state_free(empty);
+        return s;
+}
+
+/* The file routes a container through its first network: show lists
+ * that one first, whatever the bridges are called, then the others as
+ * numbered (eth2 before eth10); the result plans as in sync. */
+static void test_show_first_network(void **state) {
+        static const char file[] =
+                "version: 1\n"
+                "bridges:\n"
+                "  aa: {subnet: 10.1.0.0/24}\n"
+                "  mm: {subnet: 10.2.0.0/24}\n"
+                "  zz: {subnet: 10.3.0.0/24}\n"
+                "containers:\n"
+                "  one:\n"
+                "    networks:\n"
+                "      zz: {interface: eth5}\n"
+                "      mm: {interface: eth10}\n"
+                "      aa: {interface: eth2}\n"
+                "  two: {networks: [mm, aa]}\n";
+        struct nc_state *s = converged_from(file);
+        struct nc_show *sh = NULL;
+        struct nc_model *m = NULL;
+        struct nc_plan *p = NULL;
+        struct nc_diags d;
+        const struct nc_container *c;
+        char *t;
+
+        (void) state;
+        assert_int_equal(nc_show_build(s, &sh), 0);
+        assert_int_equal(sh->n_notes, 0);
+        c = nc_model_find_container(sh->model, "one");
+        assert_non_null(c);
+        assert_int_equal(c->n_networks, 3);
+        assert_string_equal(c->networks[0].bridge, "zz");
+        assert_string_equal(c->networks[1].bridge, "aa");
+        assert_string_equal(c->networks[2].bridge, "mm");
+        c = nc_model_find_container(sh->model, "two");
+        assert_non_null(c);
+        assert_string_equal(c->networks[0].bridge, "mm");
+        t = show_text(sh);
+        assert_int_equal(nc_diags_init(&d, "show.yaml"), 0);
+        assert_int_equal(nc_config_load_buffer(t, strlen(t), &d, &m), 0);
+        nc_diags_done(&d);
+        assert_int_equal(nc_plan_compute(m, s, &p), 0);
+        assert_int_equal(p->n_conflicts, 0);
+        assert_int_equal(p->n_add + p->n_modify + p->n_remove, 0);
+        nc_plan_free(p);
+        nc_model_free(m);
+        free(t);
+        nc_show_free(sh);
+        nc_state_free(s);
+}
+
 static void test_show_empty(void **state) {
         struct nc_state *s = read_ok("");
         struct nc_show *sh = NULL;
@@ -618,6 +697,7 @@ int main(void) {
                 cmocka_unit_test(test_thousand_containers),
                 cmocka_unit_test(test_show_converged),
                 cmocka_unit_test(test_show_leaves_out),
+                cmocka_unit_test(test_show_first_network),
                 cmocka_unit_test(test_show_empty),
                 cmocka_unit_test(test_nlerr),
         };
