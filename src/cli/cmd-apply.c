@@ -2,6 +2,8 @@
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "cli/reconcile.h"
+#include "util/cleanup.h"
 
 int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
         static const struct option options[] = {
@@ -10,17 +12,29 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                 { "wait", required_argument, NULL, 'w' },
                 {},
         };
-        unsigned wait = 10;
+        _cleanup_(nc_model_freep) struct nc_model *m = NULL;
+        struct nc_converge_opts o = { .command = "apply", .wait_seconds = 10 };
         int c;
 
-        (void) ctx;
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
-                if (c == '?')
+                switch (c) {
+                case 'd':
+                        o.dry_run = true;
+                        break;
+                case 'e':
+                        o.detailed_exitcode = true;
+                        break;
+                case 'w':
+                        if (nc_cli_parse_seconds("apply", optarg, 3600, &o.wait_seconds) < 0)
+                                return NC_EXIT_ERROR;
+                        break;
+                default:
                         return NC_EXIT_ERROR;
-                if (c == 'w' && nc_cli_parse_seconds("apply", optarg, 3600, &wait) < 0)
-                        return NC_EXIT_ERROR;
+                }
         }
         if (nc_cli_expect_args("apply", argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
-        return nc_cli_not_implemented("apply");
+        if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
+                return NC_EXIT_ERROR;
+        return nc_cli_converge(ctx, m, &o);
 }

@@ -2,16 +2,29 @@
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "cli/reconcile.h"
+#include "util/cleanup.h"
 
+/* Everything netconverge owns here goes: what applying a file with no
+ * bridges and no containers does. Namespaces are the containers' and stay. */
 int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv) {
-        static const struct option options[] = { {} };
+        static const struct option options[] = { { "dry-run", no_argument, NULL, 'd' }, {} };
+        _cleanup_(nc_model_freep) struct nc_model *m = NULL;
+        struct nc_converge_opts o = { .command = "destroy", .wait_seconds = 0 };
         int c;
 
-        (void) ctx;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
-                if (c == '?')
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+                if (c == 'd')
+                        o.dry_run = true;
+                else
                         return NC_EXIT_ERROR;
+        }
         if (nc_cli_expect_args("destroy", argc, argv, 0) < 0)
                 return NC_EXIT_ERROR;
-        return nc_cli_not_implemented("destroy");
+        m = nc_cli_empty_model();
+        if (!m) {
+                nc_cli_error("destroy", "out of memory");
+                return NC_EXIT_ERROR;
+        }
+        return nc_cli_converge(ctx, m, &o);
 }

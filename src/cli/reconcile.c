@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/reconcile.h"
+#include "netconverge/netns.h"
+#include "netconverge/observe.h"
+#include "netconverge/snapshot.h"
+#include "util/cleanup.h"
+
+/* The steps diff, apply and destroy share: load, observe, plan, report.
+ * Each reports its own failure once, naming the command, and returns a
+ * negative errno. */
+
+int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret) {
+        struct nc_diags d;
+        int r;
+
+        if (nc_diags_init(&d, path) < 0)
+                return -ENOMEM;
+        r = nc_config_load_file(path, &d, ret);
+        if (r < 0)
+                nc_cli_print_diags(ctx, &d);
+        nc_diags_done(&d);
+        return r;
+}
+
+int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command) {
+        int r;
+
+        if (!ctx->netns)
+                return 0;
+        r = nc_netns_enter_named(ctx->netns);
+        if (r < 0)
+                nc_cli_error(command, "cannot enter netns %s: %s", ctx->netns, strerror(-r));
+        return r;
+}
+
+int nc_cli_observe(const char *command, const struct nc_model *m, struct nc_state **ret) {
+        char err[512] = "";
+        int r;
+
+        r = nc_observe(m, ret, err, sizeof(err));
+        if (r < 0)
+                nc_cli_error(command, "observe: %s", err[0] ? err : strerror(-r));
+        return r;
+}
+
+int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret) {
+        struct nc_diags d;
+        int r;
+
+        if (nc_diags_init(&d, path) < 0)
+                return -ENOMEM;
+        r = nc_snapshot_read_file(path, &d, ret);
+        if (r < 0)
+                nc_cli_print_diags(ctx, &d);
+        nc_diags_done(&d);
+        return r;
+}
+
+int nc_cli_plan(const struct nc_ctx *ctx, const char *command, const struct nc_model *m,
+                const struct nc_state *observed, struct nc_plan **ret) {
+        _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
+        int r;
+
+        r = nc_plan_compute(m, observed, &p);
+        if (r < 0) {
+                nc_cli_error(command, "planning: %s", strerror(-r));
+                return r;
+        }
+        /* A conflict is found while planning, so nothing at all changes.
+         * JSON readers get it in the plan's "conflicts". */
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                nc_cli_error(command, "conflict: %s", p->conflicts[i]);
+        if (p->n_conflicts > 0) {
+                if (ctx->format == NC_OUTPUT_JSON)
+                        nc_print_plan_json(p, stdout);
+                return -EEXIST;
+        }
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p) {
+        int r = ctx->format == NC_OUTPUT_JSON ? nc_print_plan_json(p, stdout) : nc_print_plan_text(p, stdout);
+
+        fflush(stdout);
+        return r < 0 ? -ENOMEM : 0;
+}
+
+
+struct nc_model *nc_cli_empty_model(void) {
+        struct nc_model *m = nc_model_new();
+
+        if (!m)
+                return NULL;
+        m->settings.table = strdup("netconverge");
+        if (!m->settings.table)
+                return nc_model_free(m);
+        return m;
+}

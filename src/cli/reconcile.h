@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "netconverge/netconverge.h"
+#include "netconverge/plan.h"
+#include "netconverge/state.h"
+
+/* Steps shared by diff, apply, destroy and watch; each reports its own
+ * failure (diagnostics or "netconverge: COMMAND: ...") and returns a
+ * negative errno. */
+int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret);
+int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command);
+int nc_cli_observe(const char *command, const struct nc_model *m, struct nc_state **ret);
+int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
+/* Plans; conflicts are printed as errors and give -EEXIST. */
+int nc_cli_plan(const struct nc_ctx *ctx, const char *command, const struct nc_model *m,
+                const struct nc_state *observed, struct nc_plan **ret);
+int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
+/* version 1 with nothing in it: what destroy converges to. */
+struct nc_model *nc_cli_empty_model(void);
+
+/* The converge loop of apply and destroy: lock, observe, plan, print, make
+ * the changes, re-observe and verify. Returns an exit code. */
+struct nc_converge_opts {
+        const char *command;
+        bool dry_run;
+        bool detailed_exitcode;
+        unsigned wait_seconds;
+};
+int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o);
