@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <netlink/addr.h>
@@ -139,9 +141,28 @@ static void undo_create(struct nc_applier *ap, struct nl_sock *sk, const char *n
         ap->kerr = saved;
 }
 
+/* A bridge without an address of its own takes its lowest port's, and so
+ * changes MAC whenever a port comes or goes: every container's ARP entry
+ * for the gateway goes stale. Like Docker, give it one at creation (the
+ * kernel then keeps it): the wanted one, or a random locally
+ * administered unicast address. */
+static int bridge_mac(const struct nc_link *w, uint8_t mac[6]) {
+        static const uint8_t zero[6];
+
+        if (memcmp(w->mac, zero, 6) != 0) {
+                memcpy(mac, w->mac, 6);
+                return 0;
+        }
+        if (getrandom(mac, 6, 0) != 6)
+                return -errno;
+        mac[0] = (uint8_t) ((mac[0] & 0xfe) | 0x02);
+        return 0;
+}
+
 int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
         const struct nc_link *w = a->want;
+        uint8_t mac[6];
         struct nl_sock *sk;
         struct nc_ns *host;
         int r;
@@ -156,6 +177,12 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
                 return nc_kerr_end(ap, r);
         rtnl_link_set_name(l, w->name);
         rtnl_link_set_mtu(l, w->mtu);
+        r = bridge_mac(w, mac);
+        if (r < 0)
+                return r;
+        r = set_mac(l, mac);
+        if (r < 0)
+                return r;
         set_up(l, w->up);
         nc_kerr_begin(ap);
         r = nc_kerr_end(ap, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
