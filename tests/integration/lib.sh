@@ -44,6 +44,10 @@ nc_cleanup() {
                 kill "$pid" 2>/dev/null || true
                 wait "$pid" 2>/dev/null || true
         done
+        # The run lock netconverge made for our host namespace.
+        if [ -e "/run/netns/${NC_HOST:-}" ]; then
+                rm -f "/run/netconverge/lock-$(stat -L -c %i "/run/netns/$NC_HOST" 2>/dev/null)"
+        fi
         for ns in $(nc_namespaces); do
                 timeout 10 ip netns del "$ns" 2>/dev/null || nc_log "warning: could not delete netns $ns"
         done

@@ -108,6 +108,21 @@ nc_expect 0 diff "$two"
 grep -q "No changes." <<<"$NC_OUT" || nc_fail "diff after apply: $NC_OUT"
 nc_pass "re-apply: No changes., every ifindex kept"
 
+# --- Two runs never interleave: with the run lock of the host namespace
+# held elsewhere, apply waits for it (the time-out itself is
+# apply-failures' to check: the CLI waits a minute).
+if command -v flock >/dev/null; then
+        lock=/run/netconverge/lock-$(stat -L -c %i "/run/netns/$H")
+        mkdir -p /run/netconverge
+        nc_background timeout 10 flock -x "$lock" sleep 1
+        nc_wait_until 5 sh -c "! flock -n -x '$lock' true" || nc_fail "the test could not take the lock"
+        start=$(date +%s%N)
+        nc_expect 0 apply "$two"
+        waited=$(( ($(date +%s%N) - start) / 1000000 ))
+        [ "$waited" -ge 500 ] || nc_fail "apply did not wait for the lock (${waited} ms)"
+        nc_pass "lock: the second run waited ${waited} ms"
+fi
+
 # --- show, fed back to diff, is in sync.
 nc_expect 0 show
 printf '%s\n' "$NC_OUT" >"$NC_TMP/shown.yaml"
