@@ -20,6 +20,11 @@
 
 static int failures;
 
+/* One change of a hand-made plan. */
+#define ACTION(change_, phase_, object_, netns_, ...)                                               \
+        { .change = NC_CHANGE_##change_, .phase = NC_PHASE_##phase_, .object = NC_OBJECT_##object_, \
+          .netns = (netns_), __VA_ARGS__ }
+
 #define CHECK(cond, ...)                                                      \
         do {                                                                  \
                 if (!(cond)) {                                                \
@@ -111,15 +116,15 @@ static void test_failed_veth(const char *prefix) {
         p2.mac[5] = 0x03;
 
         struct nc_action actions[] = {
-                { .phase = NC_PHASE_NETNS, .change = NC_CHANGE_ADD, .object = NC_OBJECT_NETNS, .netns = ns },
-                { .phase = NC_PHASE_BRIDGE, .change = NC_CHANGE_ADD, .object = NC_OBJECT_BRIDGE, .netns = "", .want = &bridge },
-                { .phase = NC_PHASE_VETH, .change = NC_CHANGE_ADD, .object = NC_OBJECT_VETH, .netns = "", .want = &h1, .want_peer = &p1 },
-                { .phase = NC_PHASE_VETH, .change = NC_CHANGE_ADD, .object = NC_OBJECT_VETH, .netns = "", .want = &h2, .want_peer = &p2 },
-                { .phase = NC_PHASE_LOOPBACK, .change = NC_CHANGE_MODIFY, .object = NC_OBJECT_LOOPBACK, .netns = ns, .diff = NC_DIFF_UP, .want = &lo },
-                { .phase = NC_PHASE_ADDRESS, .change = NC_CHANGE_ADD, .object = NC_OBJECT_ADDRESS, .netns = ns, .want_address = &a1 },
-                { .phase = NC_PHASE_ADDRESS, .change = NC_CHANGE_ADD, .object = NC_OBJECT_ADDRESS, .netns = ns, .want_address = &a2 },
-                { .phase = NC_PHASE_ROUTE, .change = NC_CHANGE_ADD, .object = NC_OBJECT_ROUTE, .netns = ns, .want_route = &r1 },
-                { .phase = NC_PHASE_ROUTE, .change = NC_CHANGE_ADD, .object = NC_OBJECT_ROUTE, .netns = ns, .want_route = &r2 },
+                ACTION(ADD, NETNS, NETNS, ns),
+                ACTION(ADD, BRIDGE, BRIDGE, "", .want = &bridge),
+                ACTION(ADD, VETH, VETH, "", .want = &h1, .want_peer = &p1),
+                ACTION(ADD, VETH, VETH, "", .want = &h2, .want_peer = &p2),
+                ACTION(MODIFY, LOOPBACK, LOOPBACK, ns, .diff = NC_DIFF_UP, .want = &lo),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a1),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a2),
+                ACTION(ADD, ROUTE, ROUTE, ns, .want_route = &r1),
+                ACTION(ADD, ROUTE, ROUTE, ns, .want_route = &r2),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
@@ -157,10 +162,10 @@ static void test_failed_netns(const char *prefix) {
         struct nc_link h3 = link_of("", v3, NC_LINK_VETH, alias_v), p3 = link_of(ns, "eth0", NC_LINK_VETH, alias_peer);
         struct nc_address a3 = { .netns = ns, .ifname = "eth0", .address = 0x0a7d0002, .prefixlen = 24 };
         struct nc_action actions[] = {
-                { .phase = NC_PHASE_NETNS, .change = NC_CHANGE_ADD, .object = NC_OBJECT_NETNS, .netns = ns },
-                { .phase = NC_PHASE_VETH, .change = NC_CHANGE_ADD, .object = NC_OBJECT_VETH, .netns = "", .want = &h3, .want_peer = &p3 },
-                { .phase = NC_PHASE_ADDRESS, .change = NC_CHANGE_ADD, .object = NC_OBJECT_ADDRESS, .netns = ns, .want_address = &a3 },
-                { .phase = NC_PHASE_SYSCTL, .change = NC_CHANGE_MODIFY, .object = NC_OBJECT_SYSCTL, .netns = "", .diff = NC_DIFF_VALUE, .want_value = 1, .have_value = 0 },
+                ACTION(ADD, NETNS, NETNS, ns),
+                ACTION(ADD, VETH, VETH, "", .want = &h3, .want_peer = &p3),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a3),
+                ACTION(MODIFY, SYSCTL, SYSCTL, "", .diff = NC_DIFF_VALUE, .want_value = 1, .have_value = 0),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
@@ -213,9 +218,9 @@ static void test_remove(const char *prefix) {
         gone.ifindex = 0x7ffffff0;
         CHECK(bridge.ifindex > 0 && veth.ifindex > 0, "links to remove exist");
         struct nc_action actions[] = {
-                { .phase = NC_PHASE_REMOVE_LINK, .change = NC_CHANGE_REMOVE, .object = NC_OBJECT_BRIDGE, .netns = "", .have = &bridge },
-                { .phase = NC_PHASE_REMOVE_LINK, .change = NC_CHANGE_REMOVE, .object = NC_OBJECT_VETH, .netns = "", .have = &gone },
-                { .phase = NC_PHASE_REMOVE_LINK, .change = NC_CHANGE_REMOVE, .object = NC_OBJECT_VETH, .netns = "", .have = &veth },
+                ACTION(REMOVE, REMOVE_LINK, BRIDGE, "", .have = &bridge),
+                ACTION(REMOVE, REMOVE_LINK, VETH, "", .have = &gone),
+                ACTION(REMOVE, REMOVE_LINK, VETH, "", .have = &veth),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
