@@ -6,7 +6,7 @@ set -euo pipefail
 
 build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
        iproute2 nftables)
-test=(libcmocka-dev python3 clang libclang-rt-dev)
+test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping)
 
 case "${1:-test}" in
 build) packages=("${build[@]}") ;;
