@@ -25,7 +25,15 @@ enum nc_phase {
         NC_PHASE_LOOPBACK,              /* ~ lo up in a container namespace */
         NC_PHASE_ADDRESS,               /* + address in a container namespace */
         NC_PHASE_ROUTE,                 /* + ~ default route in a container namespace */
-        NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward */
+        /* nftables: every change of these phases goes in ONE batch
+         * transaction, in this order, all or nothing. */
+        NC_PHASE_NFT_REMOVE_RULE,       /* - rules not ours or no longer wanted */
+        NC_PHASE_NFT_REMOVE_CHAIN,      /* - chains not ours (flushed, then deleted) */
+        NC_PHASE_NFT_REMOVE_TABLE,      /* - the whole table (destroy) */
+        NC_PHASE_NFT_TABLE,             /* + the table */
+        NC_PHASE_NFT_CHAIN,             /* + chains */
+        NC_PHASE_NFT_RULE,              /* + ~ rules: RETURN rules go to the head of their chain, others are appended */
+        NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward: last, once isolation is in place */
         _NC_PHASE_MAX,
 };
 
@@ -44,6 +52,9 @@ enum nc_object {
         NC_OBJECT_ADDRESS,
         NC_OBJECT_ROUTE,
         NC_OBJECT_SYSCTL,
+        NC_OBJECT_NFT_TABLE,
+        NC_OBJECT_NFT_CHAIN,
+        NC_OBJECT_NFT_RULE,
         _NC_OBJECT_MAX,
 };
 
@@ -57,6 +68,7 @@ enum nc_object {
 #define NC_DIFF_ADOPT           (1U << 5)       /* bridge: mark a foreign bridge as ours */
 #define NC_DIFF_GATEWAY         (1U << 6)       /* route: via and dev (replace) */
 #define NC_DIFF_VALUE           (1U << 7)       /* sysctl */
+#define NC_DIFF_RULE            (1U << 8)       /* nft rule: replaced in place (same handle) */
 
 /* One change. Pointers point into the plan's desired state (want*) and
  * into the observed state it was computed from (have*); the observed state
@@ -68,7 +80,12 @@ enum nc_object {
  *   LOOPBACK  modify: want, have (NULL when the namespace is new)
  *   ADDRESS   add: want_address; remove: have_address
  *   ROUTE     add: want_route; modify: want_route, have_route; remove: have_route
- *   SYSCTL    modify: want_value, have_value (-1 unknown) */
+ *   SYSCTL    modify: want_value, have_value (-1 unknown)
+ *   NFT_TABLE add, remove: table (the name; family inet)
+ *   NFT_CHAIN add: want_chain; remove: have_chain
+ *   NFT_RULE  add: want_rule; modify: want_rule, have_rule (replace have_rule->handle);
+ *             remove: have_rule (by handle)
+ * For every NFT object, table names the table. */
 struct nc_action {
         enum nc_phase phase;
         enum nc_change change;
@@ -80,6 +97,9 @@ struct nc_action {
         const struct nc_address *want_address, *have_address;
         const struct nc_route *want_route, *have_route;
         int want_value, have_value;
+        const char *table;
+        const struct nc_nft_chain *want_chain, *have_chain;
+        const struct nc_nft_rule *want_rule, *have_rule;
 };
 
 /* A container whose namespace path does not exist: not an error, not a

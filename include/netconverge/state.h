@@ -94,6 +94,72 @@ struct nc_route {
         unsigned protocol;              /* rtm_protocol; NC_RTPROT = ours */
 };
 
+/* nftables: netconverge owns one table, family inet, named by
+ * settings.table, in the host namespace. Its chains: */
+#define NC_CHAIN_POSTROUTING "postrouting"      /* nat, hook postrouting, priority srcnat (100) */
+#define NC_CHAIN_PREROUTING  "prerouting"       /* nat, hook prerouting, priority dstnat (-100) */
+#define NC_CHAIN_OUTPUT      "output"           /* nat, hook output, priority dstnat (-100) */
+#define NC_CHAIN_FORWARD     "forward"          /* filter, hook forward, priority filter (0), policy accept */
+#define NC_CHAIN_PUBLISH     "publish"          /* regular: the published ports, like Docker's DOCKER chain */
+
+enum nc_nft_hook {
+        NC_HOOK_NONE = -1,                      /* a regular chain */
+        NC_HOOK_PREROUTING = 0,                 /* the kernel's NF_INET_* numbers */
+        NC_HOOK_INPUT = 1,
+        NC_HOOK_FORWARD = 2,
+        NC_HOOK_OUTPUT = 3,
+        NC_HOOK_POSTROUTING = 4,
+};
+
+struct nc_nft_chain {
+        char *name;
+        enum nc_nft_hook hook;                  /* NC_HOOK_NONE: regular chain; then type/priority/policy unused */
+        char *type;                             /* "nat", "filter" */
+        int priority;
+        bool policy_drop;                       /* base chains: policy drop (we make accept) */
+        uint64_t handle;                        /* observed only */
+};
+
+/* A rule in normalized form: what the expressions do, decoded from the
+ * kernel's expressions by observation and built into expressions by apply,
+ * so both sides compare field by field. A rule whose expressions are not
+ * one of these shapes is NC_RULE_OTHER, which equals nothing. */
+enum nc_rule_kind {
+        NC_RULE_OTHER,
+        NC_RULE_MASQUERADE,     /* ip saddr SADDR/SADDR_LEN oifname != OIFNAME masquerade */
+        NC_RULE_JUMP,           /* [ip daddr != 127.0.0.0/8] fib daddr type local jump TARGET */
+        NC_RULE_RETURN,         /* iifname IIFNAME return */
+        NC_RULE_DNAT,           /* [ip daddr DADDR] PROTO dport DPORT dnat ip to TO_ADDR:TO_PORT */
+        NC_RULE_DROP,           /* iifname IIFNAME oifname OIFNAME drop */
+        _NC_RULE_KIND_MAX,
+};
+
+struct nc_nft_rule {
+        char *chain;
+        char *key;                              /* the userdata comment: identity; NULL = none (not ours) */
+        enum nc_rule_kind kind;
+        uint32_t saddr;                         /* MASQUERADE */
+        unsigned saddr_len;
+        uint32_t daddr;                         /* DNAT: 0 = any local address */
+        bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 */
+        char iifname[NC_IFNAMSIZ];              /* RETURN, DROP */
+        char oifname[NC_IFNAMSIZ];              /* MASQUERADE (!=), DROP */
+        enum nc_proto proto;                    /* DNAT */
+        uint16_t dport;                         /* DNAT */
+        uint32_t to_addr;                       /* DNAT */
+        uint16_t to_port;                       /* DNAT */
+        char target[32];                        /* JUMP: the chain jumped to */
+        uint64_t handle;                        /* observed only: for delete and replace */
+};
+
+struct nc_nft {
+        char *table;                            /* NULL: the table does not exist */
+        struct nc_nft_chain *chains;            /* sorted by name */
+        size_t n_chains;
+        struct nc_nft_rule *rules;              /* sorted by (chain, key); keyless last by handle */
+        size_t n_rules;
+};
+
 /* A namespace the file names, and whether it exists. */
 struct nc_namespace {
         char *netns;
@@ -110,6 +176,7 @@ struct nc_state {
         struct nc_namespace *namespaces;
         size_t n_namespaces;
         int ip_forward;                 /* -1 unknown, 0, 1 */
+        struct nc_nft nft;              /* the owned nftables table, host namespace */
 };
 
 struct nc_state *nc_state_new(void);
@@ -123,10 +190,22 @@ int nc_state_add_link(struct nc_state *s, const struct nc_link *l);
 int nc_state_add_address(struct nc_state *s, const struct nc_address *a);
 int nc_state_add_route(struct nc_state *s, const struct nc_route *r);
 int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
+int nc_state_set_nft_table(struct nc_state *s, const char *table);
+int nc_state_add_nft_chain(struct nc_state *s, const struct nc_nft_chain *c);
+int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);
+
+/* Field-by-field equality of what two rules do (chain, key and handle
+ * aside); NC_RULE_OTHER equals nothing. */
+bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b);
+const char *nc_rule_kind_to_string(enum nc_rule_kind k);
+int nc_rule_kind_from_string(const char *s);
+const char *nc_nft_hook_to_string(enum nc_nft_hook h);
+int nc_nft_hook_from_string(const char *s);
 
 /* Sorts every collection by its key: links (netns, name), addresses
  * (netns, ifname, address, prefixlen), routes (netns, dst, dst_len),
- * namespaces (netns). */
+ * namespaces (netns), nft chains (name), nft rules (chain, key; keyless
+ * ones last, by handle). */
 void nc_state_sort(struct nc_state *s);
 
 /* Lookups on a sorted state; NULL when absent. */

@@ -55,6 +55,44 @@ static void json_link_fields(struct nc_json *j, const struct nc_action *a) {
         }
 }
 
+static void json_rule(struct nc_json *j, const struct nc_action *a) {
+        const struct nc_nft_rule *r = a->want_rule ? a->want_rule : a->have_rule;
+        char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
+
+        json_str(j, "table", a->table);
+        json_str(j, "chain", r->chain);
+        if (r->key)
+                json_str(j, "key", r->key);
+        json_str(j, "kind", nc_rule_kind_to_string(r->kind));
+        switch (r->kind) {
+        case NC_RULE_MASQUERADE:
+                json_str(j, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));
+                json_str(j, "oifname_not", r->oifname);
+                break;
+        case NC_RULE_DNAT:
+                json_str(j, "protocol", nc_proto_to_string(r->proto));
+                json_str(j, "daddr", nc_ipv4_format(r->daddr, ip));
+                nc_json_key(j, "dport");
+                nc_json_uint(j, r->dport);
+                json_str(j, "to_addr", nc_ipv4_format(r->to_addr, ip));
+                nc_json_key(j, "to_port");
+                nc_json_uint(j, r->to_port);
+                break;
+        case NC_RULE_JUMP:
+                json_str(j, "target", r->target);
+                break;
+        case NC_RULE_RETURN:
+                json_str(j, "iifname", r->iifname);
+                break;
+        case NC_RULE_DROP:
+                json_str(j, "iifname", r->iifname);
+                json_str(j, "oifname", r->oifname);
+                break;
+        default:
+                break;
+        }
+}
+
 static void json_action(struct nc_json *j, const struct nc_action *a) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
         const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
@@ -79,6 +117,17 @@ static void json_action(struct nc_json *j, const struct nc_action *a) {
                 json_str(j, "dst", r->dst_len ? nc_cidr_format(r->dst, r->dst_len, cidr) : "default");
                 json_str(j, "via", nc_ipv4_format(r->gateway, ip));
                 json_str(j, "dev", r->ifname);
+                break;
+        case NC_OBJECT_NFT_TABLE:
+                json_str(j, "family", "inet");
+                json_str(j, "name", a->table);
+                break;
+        case NC_OBJECT_NFT_CHAIN:
+                json_str(j, "table", a->table);
+                json_str(j, "name", (a->want_chain ? a->want_chain : a->have_chain)->name);
+                break;
+        case NC_OBJECT_NFT_RULE:
+                json_rule(j, a);
                 break;
         case NC_OBJECT_SYSCTL:
                 json_str(j, "name", "net.ipv4.ip_forward");

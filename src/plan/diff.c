@@ -36,23 +36,13 @@ static size_t have_index(const struct differ *d, const struct nc_link *l) {
 
 static struct nc_action *action_add(struct differ *d, enum nc_phase phase, enum nc_change change, enum nc_object object,
                                     const char *netns) {
-        struct nc_plan *p = d->plan;
         struct nc_action *a;
 
         if (d->r < 0)
                 return NULL;
-        if (nc_grow(&p->actions, &d->cap_actions, p->n_actions + 1, sizeof(*p->actions)) < 0) {
+        a = nc_plan_push(d->plan, &d->cap_actions, phase, change, object, netns);
+        if (!a)
                 d->r = -ENOMEM;
-                return NULL;
-        }
-        a = &p->actions[p->n_actions++];
-        *a = (struct nc_action) { .phase = phase, .change = change, .object = object, .netns = netns };
-        if (change == NC_CHANGE_ADD)
-                p->n_add++;
-        else if (change == NC_CHANGE_MODIFY)
-                p->n_modify++;
-        else
-                p->n_remove++;
         return a;
 }
 
@@ -402,6 +392,13 @@ static void diff_sysctl(struct differ *d) {
 
 /* The key an action sorts by within its phase and namespace. */
 static const char *action_name(const struct nc_action *a) {
+        const struct nc_nft_rule *rule = a->want_rule ? a->want_rule : a->have_rule;
+        const struct nc_nft_chain *chain = a->want_chain ? a->want_chain : a->have_chain;
+
+        if (rule)
+                return rule->key ? rule->key : "";
+        if (chain)
+                return chain->name;
         if (a->want)
                 return a->want->name;
         if (a->have)
@@ -415,6 +412,9 @@ static const char *action_name(const struct nc_action *a) {
 
 static uint64_t action_number(const struct nc_action *a) {
         const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
+
+        if (a->have_rule && !a->want_rule)
+                return a->have_rule->handle;
         const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
 
         if (x)
@@ -456,6 +456,8 @@ int nc_plan_diff(const struct nc_state *observed, struct nc_plan *plan, const st
         diff_addresses(&d);
         diff_routes(&d);
         diff_sysctl(&d);
+        if (d.r >= 0)
+                d.r = nc_plan_diff_nft(observed, plan, &d.cap_actions);
         if (d.r >= 0 && plan->n_actions > 1)
                 qsort(plan->actions, plan->n_actions, sizeof(*plan->actions), action_compare);
 out:

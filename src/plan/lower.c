@@ -168,6 +168,7 @@ static void free_addrs(uint32_t **addrs, size_t n) {
 int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, struct nc_plan *plan) {
         struct nc_state *s = nc_state_new();
         uint32_t **addrs = NULL;
+        bool *waits = NULL;
         int r = -ENOMEM;
 
         if (!s)
@@ -194,11 +195,17 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, str
                 r = -ENOMEM;
                 goto out;
         }
+        waits = calloc(m->n_containers + 1, sizeof(*waits));
+        if (!waits) {
+                r = -ENOMEM;
+                goto out;
+        }
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
                 if (container_waits(c, observed)) {
                         plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
+                        waits[i] = true;
                         continue;
                 }
                 for (size_t k = 0; k < c->n_networks; k++) {
@@ -211,10 +218,14 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, str
                 if (r < 0)
                         goto out;
         }
+        r = nc_plan_lower_nft(m, addrs, waits, s);
+        if (r < 0)
+                goto out;
         s->ip_forward = wants_forwarding(m) ? 1 : -1;
         nc_state_sort(s);
         r = 0;
 out:
+        free(waits);
         free_addrs(addrs, m->n_containers);
         return r;
 }

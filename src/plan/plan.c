@@ -25,6 +25,23 @@ int nc_plan_compute(const struct nc_model *desired, const struct nc_state *obser
         return 0;
 }
 
+struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase phase, enum nc_change change,
+                               enum nc_object object, const char *netns) {
+        struct nc_action *a;
+
+        if (nc_grow(&p->actions, cap, p->n_actions + 1, sizeof(*p->actions)) < 0)
+                return NULL;
+        a = &p->actions[p->n_actions++];
+        *a = (struct nc_action) { .phase = phase, .change = change, .object = object, .netns = netns };
+        if (change == NC_CHANGE_ADD)
+                p->n_add++;
+        else if (change == NC_CHANGE_MODIFY)
+                p->n_modify++;
+        else
+                p->n_remove++;
+        return a;
+}
+
 struct nc_plan *nc_plan_free(struct nc_plan *p) {
         if (!p)
                 return NULL;
@@ -56,6 +73,9 @@ static const char *const object_table[_NC_OBJECT_MAX] = {
         [NC_OBJECT_ADDRESS] = "address",
         [NC_OBJECT_ROUTE] = "route",
         [NC_OBJECT_SYSCTL] = "sysctl",
+        [NC_OBJECT_NFT_TABLE] = "nft-table",
+        [NC_OBJECT_NFT_CHAIN] = "nft-chain",
+        [NC_OBJECT_NFT_RULE] = "nft-rule",
 };
 
 const char *nc_change_to_string(enum nc_change c) {
@@ -149,6 +169,47 @@ static void format_route_tail(struct nc_strbuf *b, const struct nc_route *r, boo
                 nc_strbuf_printf(b, " dev %s", r->ifname);
 }
 
+/* What a rule does, in the words of SPEC section 5:
+ * "nat masquerade 172.17.0.0/16 out !docker0",
+ * "nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80". */
+void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r) {
+        char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
+
+        switch (r->kind) {
+        case NC_RULE_MASQUERADE:
+                nc_strbuf_printf(b, "nat masquerade %s out !%s", nc_cidr_format(r->saddr, r->saddr_len, cidr), r->oifname);
+                break;
+        case NC_RULE_DNAT:
+                nc_strbuf_printf(b, "nat publish %s %s:%u", nc_proto_to_string(r->proto), nc_ipv4_format(r->daddr, ip),
+                                 r->dport);
+                nc_strbuf_printf(b, " -> %s:%u", nc_ipv4_format(r->to_addr, ip), r->to_port);
+                break;
+        case NC_RULE_JUMP:
+                nc_strbuf_printf(b, "nat %s: local addresses%s jump to %s", r->chain,
+                                 r->not_loopback ? " but 127.0.0.0/8" : "", r->target);
+                break;
+        case NC_RULE_RETURN:
+                nc_strbuf_printf(b, "nat %s: return traffic from %s", r->chain, r->iifname);
+                break;
+        case NC_RULE_DROP:
+                nc_strbuf_printf(b, "filter isolate %s -> %s", r->iifname, r->oifname);
+                break;
+        default:
+                if (r->key)
+                        nc_strbuf_printf(b, "nft rule \"%s\" in chain %s, not one netconverge makes", r->key, r->chain);
+                else
+                        nc_strbuf_printf(b, "nft rule in chain %s, not made by netconverge", r->chain);
+                break;
+        }
+}
+
+static void format_chain(struct nc_strbuf *b, const struct nc_nft_chain *c) {
+        nc_strbuf_printf(b, "nft chain %s", c->name);
+        if (c->hook != NC_HOOK_NONE)
+                nc_strbuf_printf(b, " (%s, hook %s, priority %d)", c->type ? c->type : "?", nc_nft_hook_to_string(c->hook),
+                                 c->priority);
+}
+
 char *nc_action_format(const struct nc_action *a) {
         struct nc_strbuf b = {};
         char cidr[NC_CIDR_STRLEN];
@@ -200,6 +261,20 @@ char *nc_action_format(const struct nc_action *a) {
                 format_route(&b, a->want_route ? a->want_route : a->have_route, a->change == NC_CHANGE_REMOVE &&
                                                                                    a->have_route->dst_len != 0);
                 break;
+        case NC_OBJECT_NFT_TABLE:
+                nc_strbuf_printf(&b, "nft table inet %s", a->table);
+                return nc_strbuf_steal(&b);
+        case NC_OBJECT_NFT_CHAIN:
+                format_chain(&b, a->want_chain ? a->want_chain : a->have_chain);
+                return nc_strbuf_steal(&b);
+        case NC_OBJECT_NFT_RULE:
+                nc_rule_describe(&b, a->want_rule ? a->want_rule : a->have_rule);
+                if (a->change == NC_CHANGE_MODIFY) {
+                        nc_strbuf_append(&b, " (was: ");
+                        nc_rule_describe(&b, a->have_rule);
+                        nc_strbuf_append(&b, ")");
+                }
+                return nc_strbuf_steal(&b);
         case NC_OBJECT_SYSCTL:
                 if (a->have_value < 0)
                         nc_strbuf_printf(&b, "sysctl net.ipv4.ip_forward: unknown -> %d", a->want_value);

@@ -35,6 +35,17 @@ struct nc_state *nc_state_free(struct nc_state *s) {
                 free(s->routes[i].netns);
         for (size_t i = 0; i < s->n_namespaces; i++)
                 free(s->namespaces[i].netns);
+        for (size_t i = 0; i < s->nft.n_chains; i++) {
+                free(s->nft.chains[i].name);
+                free(s->nft.chains[i].type);
+        }
+        for (size_t i = 0; i < s->nft.n_rules; i++) {
+                free(s->nft.rules[i].chain);
+                free(s->nft.rules[i].key);
+        }
+        free(s->nft.table);
+        free(s->nft.chains);
+        free(s->nft.rules);
         free(s->links);
         free(s->addresses);
         free(s->routes);
@@ -130,6 +141,70 @@ int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists) {
         return 0;
 }
 
+int nc_state_set_nft_table(struct nc_state *s, const char *table) {
+        char *t = strdup(table);
+
+        if (!t)
+                return -ENOMEM;
+        free(s->nft.table);
+        s->nft.table = t;
+        return 0;
+}
+
+int nc_state_add_nft_chain(struct nc_state *s, const struct nc_nft_chain *c) {
+        struct nc_nft_chain *x;
+
+        if (grow(&s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains)) < 0)
+                return -ENOMEM;
+        x = &s->nft.chains[s->nft.n_chains];
+        *x = *c;
+        if (dup_or_null(c->name, &x->name) < 0)
+                return -ENOMEM;
+        if (dup_or_null(c->type, &x->type) < 0) {
+                free(x->name);
+                return -ENOMEM;
+        }
+        s->nft.n_chains++;
+        return 0;
+}
+
+int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r) {
+        struct nc_nft_rule *x;
+
+        if (grow(&s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules)) < 0)
+                return -ENOMEM;
+        x = &s->nft.rules[s->nft.n_rules];
+        *x = *r;
+        if (dup_or_null(r->chain, &x->chain) < 0)
+                return -ENOMEM;
+        if (dup_or_null(r->key, &x->key) < 0) {
+                free(x->chain);
+                return -ENOMEM;
+        }
+        s->nft.n_rules++;
+        return 0;
+}
+
+bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
+        if (a->kind != b->kind || a->kind == NC_RULE_OTHER)
+                return false;
+        switch (a->kind) {
+        case NC_RULE_MASQUERADE:
+                return a->saddr == b->saddr && a->saddr_len == b->saddr_len && strcmp(a->oifname, b->oifname) == 0;
+        case NC_RULE_JUMP:
+                return a->not_loopback == b->not_loopback && strcmp(a->target, b->target) == 0;
+        case NC_RULE_RETURN:
+                return strcmp(a->iifname, b->iifname) == 0;
+        case NC_RULE_DNAT:
+                return a->daddr == b->daddr && a->proto == b->proto && a->dport == b->dport &&
+                       a->to_addr == b->to_addr && a->to_port == b->to_port;
+        case NC_RULE_DROP:
+                return strcmp(a->iifname, b->iifname) == 0 && strcmp(a->oifname, b->oifname) == 0;
+        default:
+                return false;
+        }
+}
+
 static int cmp_u32(uint32_t a, uint32_t b) {
         return (a > b) - (a < b);
 }
@@ -169,7 +244,28 @@ static int namespace_compare(const void *a, const void *b) {
         return strcmp(((const struct nc_namespace *) a)->netns, ((const struct nc_namespace *) b)->netns);
 }
 
+static int chain_compare(const void *a, const void *b) {
+        return strcmp(((const struct nc_nft_chain *) a)->name, ((const struct nc_nft_chain *) b)->name);
+}
+
+static int rule_compare(const void *a, const void *b) {
+        const struct nc_nft_rule *x = a, *y = b;
+        int r = strcmp(x->chain, y->chain);
+
+        if (r != 0)
+                return r;
+        if (!x->key != !y->key)
+                return x->key ? -1 : 1;
+        if (x->key && (r = strcmp(x->key, y->key)) != 0)
+                return r;
+        return (x->handle > y->handle) - (x->handle < y->handle);
+}
+
 void nc_state_sort(struct nc_state *s) {
+        if (s->nft.n_chains > 1)
+                qsort(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
+        if (s->nft.n_rules > 1)
+                qsort(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
         if (s->n_links > 1)
                 qsort(s->links, s->n_links, sizeof(*s->links), link_compare);
         if (s->n_addresses > 1)
@@ -276,6 +372,49 @@ const char *nc_link_kind_to_string(enum nc_link_kind k) {
 int nc_link_kind_from_string(const char *s) {
         for (size_t i = 0; i < _NC_LINK_KIND_MAX; i++)
                 if (strcmp(s, link_kind_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+static const char *const rule_kind_table[_NC_RULE_KIND_MAX] = {
+        [NC_RULE_OTHER] = "other",
+        [NC_RULE_MASQUERADE] = "masquerade",
+        [NC_RULE_JUMP] = "jump",
+        [NC_RULE_RETURN] = "return",
+        [NC_RULE_DNAT] = "dnat",
+        [NC_RULE_DROP] = "drop",
+};
+
+const char *nc_rule_kind_to_string(enum nc_rule_kind k) {
+        return (unsigned) k < _NC_RULE_KIND_MAX ? rule_kind_table[k] : NULL;
+}
+
+int nc_rule_kind_from_string(const char *s) {
+        for (size_t i = 0; i < _NC_RULE_KIND_MAX; i++)
+                if (strcmp(s, rule_kind_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+static const char *const hook_table[] = {
+        [NC_HOOK_PREROUTING] = "prerouting",
+        [NC_HOOK_INPUT] = "input",
+        [NC_HOOK_FORWARD] = "forward",
+        [NC_HOOK_OUTPUT] = "output",
+        [NC_HOOK_POSTROUTING] = "postrouting",
+};
+
+const char *nc_nft_hook_to_string(enum nc_nft_hook h) {
+        if (h == NC_HOOK_NONE)
+                return "none";
+        return (unsigned) h < sizeof(hook_table) / sizeof(hook_table[0]) ? hook_table[h] : NULL;
+}
+
+int nc_nft_hook_from_string(const char *s) {
+        if (strcmp(s, "none") == 0)
+                return NC_HOOK_NONE;
+        for (size_t i = 0; i < sizeof(hook_table) / sizeof(hook_table[0]); i++)
+                if (strcmp(s, hook_table[i]) == 0)
                         return (int) i;
         return -EINVAL;
 }

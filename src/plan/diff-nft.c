@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/internal.h"
+
+/* The owned table, rule by rule: a wanted rule is found by (chain, key);
+ * same key and same normalized form is in sync, a different form is
+ * replaced in place (it keeps its handle), and every rule of the table
+ * that nobody wants (no key, unknown key, a second copy) is removed. Other
+ * tables are never looked at. */
+
+struct nft_differ {
+        const struct nc_nft *have, *want;
+        struct nc_plan *plan;
+        size_t *cap;
+        bool table_fresh;       /* created by this plan: everything in it is new */
+        bool *chain_fresh;      /* per want chain */
+        bool *chain_gone;       /* per have chain */
+        bool *rule_used;        /* per have rule */
+        int r;
+};
+
+static struct nc_action *push(struct nft_differ *d, enum nc_phase phase, enum nc_change change, enum nc_object object) {
+        struct nc_action *a;
+
+        if (d->r < 0)
+                return NULL;
+        a = nc_plan_push(d->plan, d->cap, phase, change, object, "");
+        if (!a) {
+                d->r = -ENOMEM;
+                return NULL;
+        }
+        a->table = d->want->table ? d->want->table : d->have->table;
+        return a;
+}
+
+static const struct nc_nft_chain *find_chain(const struct nc_nft *t, const char *name) {
+        for (size_t i = 0; i < t->n_chains; i++)
+                if (strcmp(t->chains[i].name, name) == 0)
+                        return &t->chains[i];
+        return NULL;
+}
+
+static bool chain_same(const struct nc_nft_chain *a, const struct nc_nft_chain *b) {
+        if (a->hook != b->hook)
+                return false;
+        if (a->hook == NC_HOOK_NONE)
+                return true;
+        return strcmp(a->type ? a->type : "", b->type ? b->type : "") == 0 && a->priority == b->priority &&
+               a->policy_drop == b->policy_drop;
+}
+
+static void diff_chains(struct nft_differ *d) {
+        for (size_t i = 0; i < d->want->n_chains; i++) {
+                const struct nc_nft_chain *w = &d->want->chains[i];
+                const struct nc_nft_chain *h = d->table_fresh ? NULL : find_chain(d->have, w->name);
+                struct nc_action *a;
+
+                if (h && chain_same(w, h))
+                        continue;
+                if (h) {
+                        /* A base chain's hook or priority cannot change in
+                         * place: the chain is made again. */
+                        d->chain_gone[h - d->have->chains] = true;
+                        a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
+                        if (a)
+                                a->have_chain = h;
+                }
+                d->chain_fresh[i] = true;
+                a = push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
+                if (a)
+                        a->want_chain = w;
+        }
+        if (d->table_fresh)
+                return;
+        for (size_t i = 0; i < d->have->n_chains; i++) {
+                const struct nc_nft_chain *h = &d->have->chains[i];
+                struct nc_action *a;
+
+                if (d->chain_gone[i] || find_chain(d->want, h->name))
+                        continue;
+                d->chain_gone[i] = true;
+                a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
+                if (a)
+                        a->have_chain = h;
+        }
+}
+
+static bool want_chain_fresh(const struct nft_differ *d, const char *name) {
+        const struct nc_nft_chain *w = find_chain(d->want, name);
+
+        return d->table_fresh || (w && d->chain_fresh[w - d->want->chains]);
+}
+
+static bool have_chain_gone(const struct nft_differ *d, const char *name) {
+        const struct nc_nft_chain *h = find_chain(d->have, name);
+
+        return !h || d->chain_gone[h - d->have->chains];
+}
+
+/* The first unused observed rule of chain with key. */
+static const struct nc_nft_rule *find_rule(const struct nft_differ *d, const char *chain, const char *key) {
+        size_t lo = 0, hi = d->have->n_rules;
+
+        /* Sorted by (chain, key), keyless last: binary search for the first. */
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                const struct nc_nft_rule *x = &d->have->rules[mid];
+                int c = strcmp(x->chain, chain);
+
+                if (c == 0)
+                        c = x->key ? strcmp(x->key, key) : 1;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (; lo < d->have->n_rules; lo++) {
+                const struct nc_nft_rule *x = &d->have->rules[lo];
+
+                if (strcmp(x->chain, chain) != 0 || !x->key || strcmp(x->key, key) != 0)
+                        break;
+                if (!d->rule_used[lo])
+                        return x;
+        }
+        return NULL;
+}
+
+static void diff_rules(struct nft_differ *d) {
+        for (size_t i = 0; i < d->want->n_rules; i++) {
+                const struct nc_nft_rule *w = &d->want->rules[i];
+                const struct nc_nft_rule *h = want_chain_fresh(d, w->chain) ? NULL : find_rule(d, w->chain, w->key);
+                struct nc_action *a;
+
+                if (h)
+                        d->rule_used[h - d->have->rules] = true;
+                if (h && nc_nft_rule_equal(w, h))
+                        continue;
+                a = push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
+                if (!a)
+                        return;
+                a->want_rule = w;
+                a->have_rule = h;
+                a->diff = h ? NC_DIFF_RULE : 0;
+        }
+        if (d->table_fresh)
+                return;
+        for (size_t i = 0; i < d->have->n_rules; i++) {
+                const struct nc_nft_rule *h = &d->have->rules[i];
+                struct nc_action *a;
+
+                /* A chain being deleted is flushed with it. */
+                if (d->rule_used[i] || have_chain_gone(d, h->chain))
+                        continue;
+                a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
+                if (a)
+                        a->have_rule = h;
+        }
+}
+
+int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions) {
+        struct nft_differ d = { .have = &observed->nft, .want = &plan->desired->nft, .plan = plan, .cap = cap_actions };
+        struct nc_action *a;
+
+        if (!d.want->table) {
+                /* Nothing wanted: the whole table goes, with its chains and rules. */
+                if (d.have->table) {
+                        a = push(&d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
+                        (void) a;
+                }
+                return d.r;
+        }
+        d.table_fresh = !d.have->table || strcmp(d.have->table, d.want->table) != 0;
+        d.chain_fresh = calloc(d.want->n_chains + 1, sizeof(*d.chain_fresh));
+        d.chain_gone = calloc(d.have->n_chains + 1, sizeof(*d.chain_gone));
+        d.rule_used = calloc(d.have->n_rules + 1, sizeof(*d.rule_used));
+        if (!d.chain_fresh || !d.chain_gone || !d.rule_used) {
+                d.r = -ENOMEM;
+                goto out;
+        }
+        if (d.table_fresh)
+                push(&d, NC_PHASE_NFT_TABLE, NC_CHANGE_ADD, NC_OBJECT_NFT_TABLE);
+        diff_chains(&d);
+        diff_rules(&d);
+out:
+        free(d.chain_fresh);
+        free(d.chain_gone);
+        free(d.rule_used);
+        return d.r;
+}
