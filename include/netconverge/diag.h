@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,6 +32,8 @@ void nc_diags_done(struct nc_diags *d);
 
 __attribute__((format(printf, 4, 5)))
 void nc_diags_add(struct nc_diags *d, struct nc_origin at, const char *path, const char *fmt, ...);
+__attribute__((format(printf, 4, 0)))
+void nc_diags_vadd(struct nc_diags *d, struct nc_origin at, const char *path, const char *fmt, va_list ap);
 
 /* By position; placeless problems first; equal positions keep insertion
  * order. */

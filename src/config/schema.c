@@ -38,19 +38,11 @@ char *nc_path_index(const char *path, size_t i) {
 
 __attribute__((format(printf, 4, 5)))
 static void report(struct schema *s, const struct nc_ynode *n, const char *path, const char *fmt, ...) {
-        struct nc_strbuf b = {};
-        _cleanup_free_ char *m = NULL;
         va_list ap;
 
         va_start(ap, fmt);
-        nc_strbuf_vprintf(&b, fmt, ap);
+        nc_diags_vadd(s->d, n->at, path, fmt, ap);
         va_end(ap);
-        m = nc_strbuf_steal(&b);
-        if (!m) {
-                s->d->oom = true;
-                return;
-        }
-        nc_diags_add(s->d, n->at, path, "%s", m);
 }
 
 /* What a wrong value was, for "expected X, got Y": the value itself when it

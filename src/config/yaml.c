@@ -72,18 +72,14 @@ static char *builder_path(const struct builder *b) {
 __attribute__((format(printf, 3, 4)))
 static int fail(struct builder *b, struct nc_origin at, const char *fmt, ...) {
         _cleanup_free_ char *path = builder_path(b);
-        struct nc_strbuf msg = {};
-        _cleanup_free_ char *m = NULL;
         va_list ap;
 
         va_start(ap, fmt);
-        nc_strbuf_vprintf(&msg, fmt, ap);
-        va_end(ap);
-        m = nc_strbuf_steal(&msg);
-        if (!m || !path)
-                b->diags->oom = true;
+        if (path)
+                nc_diags_vadd(b->diags, at, path, fmt, ap);
         else
-                nc_diags_add(b->diags, at, path, "%s", m);
+                b->diags->oom = true;
+        va_end(ap);
         b->failed = true;
         return -EINVAL;
 }

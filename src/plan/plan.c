@@ -175,6 +175,11 @@ static void format_route_tail(struct nc_strbuf *b, const struct nc_route *r, boo
 void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r) {
         char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
 
+        /* Without our key it is not ours, whatever it looks like. */
+        if (!r->key) {
+                nc_strbuf_printf(b, "nft rule in chain %s, not made by netconverge", r->chain);
+                return;
+        }
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
                 nc_strbuf_printf(b, "nat masquerade %s out !%s", nc_cidr_format(r->saddr, r->saddr_len, cidr), r->oifname);
@@ -195,10 +200,7 @@ void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r) {
                 nc_strbuf_printf(b, "filter isolate %s -> %s", r->iifname, r->oifname);
                 break;
         default:
-                if (r->key)
-                        nc_strbuf_printf(b, "nft rule \"%s\" in chain %s, not one netconverge makes", r->key, r->chain);
-                else
-                        nc_strbuf_printf(b, "nft rule in chain %s, not made by netconverge", r->chain);
+                nc_strbuf_printf(b, "nft rule \"%s\" in chain %s, not one netconverge makes", r->key, r->chain);
                 break;
         }
 }

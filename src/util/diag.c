@@ -24,17 +24,22 @@ void nc_diags_done(struct nc_diags *d) {
 }
 
 void nc_diags_add(struct nc_diags *d, struct nc_origin at, const char *path, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        nc_diags_vadd(d, at, path, fmt, ap);
+        va_end(ap);
+}
+
+void nc_diags_vadd(struct nc_diags *d, struct nc_origin at, const char *path, const char *fmt, va_list ap) {
         struct nc_strbuf b = {};
         struct nc_diag *x;
-        va_list ap;
 
         if (nc_grow(&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0) {
                 d->oom = true;
                 return;
         }
-        va_start(ap, fmt);
         nc_strbuf_vprintf(&b, fmt, ap);
-        va_end(ap);
 
         x = &d->v[d->n];
         *x = (struct nc_diag) {

@@ -60,6 +60,16 @@ static struct nc_state *converged(const struct nc_model *m) {
                 assert_int_equal(nc_state_add_route(s, &p->desired->routes[i]), 0);
         for (size_t i = 0; i < p->desired->n_namespaces; i++)
                 assert_int_equal(nc_state_add_namespace(s, p->desired->namespaces[i].netns, true), 0);
+        if (p->desired->nft.table)
+                assert_int_equal(nc_state_set_nft_table(s, p->desired->nft.table), 0);
+        for (size_t i = 0; i < p->desired->nft.n_chains; i++)
+                assert_int_equal(nc_state_add_nft_chain(s, &p->desired->nft.chains[i]), 0);
+        for (size_t i = 0; i < p->desired->nft.n_rules; i++) {
+                struct nc_nft_rule r = p->desired->nft.rules[i];
+
+                r.handle = 100 + i;
+                assert_int_equal(nc_state_add_nft_rule(s, &r), 0);
+        }
         s->ip_forward = 1;
         nc_state_sort(s);
         nc_plan_free(p);
@@ -86,8 +96,19 @@ static void test_fresh_host(void **state) {
                                "~ link lo in netns web: down -> up\n"
                                "+ address 172.17.0.2/16 on eth0 in netns web\n"
                                "+ route default via 172.17.0.1 in netns web\n"
+                               "+ nft table inet netconverge\n"
+                               "+ nft chain forward (filter, hook forward, priority 0)\n"
+                               "+ nft chain output (nat, hook output, priority -100)\n"
+                               "+ nft chain postrouting (nat, hook postrouting, priority 100)\n"
+                               "+ nft chain prerouting (nat, hook prerouting, priority -100)\n"
+                               "+ nft chain publish\n"
+                               "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
+                               "+ nat prerouting: local addresses jump to publish\n"
+                               "+ nat masquerade 172.17.0.0/16 out !docker0\n"
+                               "+ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80\n"
+                               "+ nat publish: return traffic from docker0\n"
                                "~ sysctl net.ipv4.ip_forward: 0 -> 1\n"
-                               "Plan: 6 to add, 2 to change, 0 to remove.\n");
+                               "Plan: 17 to add, 2 to change, 0 to remove.\n");
         free(t);
         nc_state_free(empty);
         nc_model_free(m);
@@ -165,7 +186,8 @@ static void test_prune_removes_only_ours(void **state) {
         t = plan_text(none, s);
         assert_string_equal(t, "- bridge docker0\n"
                                "- veth vethbb8e173b <-> eth0 in netns web\n"
-                               "Plan: 0 to add, 0 to change, 2 to remove.\n");
+                               "- nft table inet netconverge\n"
+                               "Plan: 0 to add, 0 to change, 3 to remove.\n");
         free(t);
         nc_state_free(s);
         nc_model_free(m);
@@ -196,6 +218,46 @@ static void test_running_container_keeps_its_address(void **state) {
         nc_model_free(m2);
 }
 
+static struct nc_nft_rule *rule_of(struct nc_state *s, const char *key) {
+        for (size_t i = 0; i < s->nft.n_rules; i++)
+                if (s->nft.rules[i].key && strcmp(s->nft.rules[i].key, key) == 0)
+                        return &s->nft.rules[i];
+        fail_msg("no rule %s", key);
+        return NULL;
+}
+
+static void test_nft_rules_diffed_one_by_one(void **state) {
+        struct nc_model *m = load(docker0);
+        struct nc_state *s = converged(m);
+        struct nc_nft_rule foreign = { .chain = "forward", .kind = NC_RULE_OTHER, .handle = 7 };
+        struct nc_nft_rule *jump;
+        char *t;
+
+        (void) state;
+        rule_of(s, "publish tcp 0.0.0.0:8080")->to_port = 81;   /* changed by hand */
+        rule_of(s, "masquerade docker0")->kind = NC_RULE_OTHER;  /* replaced with something else */
+        jump = rule_of(s, "jump output");                        /* the same rule, unmarked: not ours */
+        free(jump->key);
+        jump->key = NULL;
+        jump = rule_of(s, "jump prerouting");                    /* marked with a key we do not make */
+        free(jump->key);
+        jump->key = strdup("stale");
+        assert_int_equal(nc_state_add_nft_rule(s, &foreign), 0);
+        nc_state_sort(s);
+        t = plan_text(m, s);
+        assert_string_equal(t, "- nft rule in chain forward, not made by netconverge\n"
+                               "- nft rule in chain output, not made by netconverge\n"
+                               "- nat prerouting: local addresses jump to publish\n"
+                               "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
+                               "+ nat prerouting: local addresses jump to publish\n"
+                               "~ nat masquerade 172.17.0.0/16 out !docker0 (was: nft rule \"masquerade docker0\" in chain postrouting, not one netconverge makes)\n"
+                               "~ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80 (was: nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:81)\n"
+                               "Plan: 2 to add, 2 to change, 3 to remove.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
 static void test_waiting_container(void **state) {
         struct nc_model *m = load("version: 1\n"
                                   "bridges:\n  docker0: {subnet: 172.17.0.0/16}\n"
@@ -220,6 +282,7 @@ int main(void) {
                 cmocka_unit_test(test_prune_removes_only_ours),
                 cmocka_unit_test(test_running_container_keeps_its_address),
                 cmocka_unit_test(test_waiting_container),
+                cmocka_unit_test(test_nft_rules_diffed_one_by_one),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

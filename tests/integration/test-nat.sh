@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# NAT, published ports and isolation, checked with real packets and with
+# nft's own view of the table: test-nat.sh NETCONVERGE SOURCE-DIR
+#
+# The run's "host" namespace $NC_HOST is joined to an "outside" namespace by
+# a veth in 198.51.100.0/24 (host .1, outside .2). The outside has no route
+# to the containers' subnets, so a container reaches it only through the
+# masquerade, and it reaches a container only through a published port.
+source "$(dirname "$0")/lib.sh"
+nc_init "$1" "$2"
+
+P=$NC_PREFIX
+H=$NC_HOST
+OUT=$P-out
+WEB=$P-web
+OTHER=$P-other
+WEB_IP=10.124.1.2
+OTHER_IP=10.124.2.2
+UPLINK=198.51.100.1
+OUTSIDE=198.51.100.2
+T=netconverge
+check=$NC_SRC/tests/integration/netcheck.py
+nat=$(nc_config nat)
+open=$(nc_config nat-open)
+
+command -v nft >/dev/null || nc_fail "nft is missing (the test checks the kernel with it)"
+
+nft_in() { timeout 10 ip netns exec "$H" nft "$@"; }
+in_ns() { local ns=$1; shift; timeout 10 ip netns exec "$ns" "$@"; }
+
+# comment=handle for every rule of our table, sorted: handles must survive
+# a no-op apply.
+rule_handles() {
+        nft_in -j -a list table inet "$T" |
+                nc_j '[f"{r[\"rule\"].get(\"comment\")}={r[\"rule\"][\"handle\"]}" for r in d["nftables"] if "rule" in r]' | sort
+}
+rule_handle() { rule_handles | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+# A server in NS on PORT for at most 20 s, and wait until it listens.
+tcp_server() {
+        local ns=$1 port=$2 reply=$3
+        nc_background timeout 25 ip netns exec "$ns" python3 "$check" tcp-server 0.0.0.0 "$port" "$reply" \
+                "$NC_TMP/peers-$ns-$port" 20
+        nc_wait_until 5 in_ns "$ns" python3 "$check" wait-tcp 127.0.0.1 "$port" 1 ||
+                nc_fail "tcp server in $ns:$port did not start"
+        : >"$NC_TMP/peers-$ns-$port"
+}
+
+# --- the outside world
+ip netns add "$OUT"
+nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
+nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
+nc_in "$H" link set "$P-up" up
+nc_in "$H" link set lo up
+nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
+nc_in "$OUT" link set "$P-o" up
+nc_in "$OUT" link set lo up
+
+# A table of someone else's: never read for writing, never touched.
+nft_in -f - <<'NFT'
+table inet foreign {
+        chain input { type filter hook input priority 10; policy accept; counter comment "foreign"; }
+        chain keep { tcp dport 9999 counter accept; }
+}
+NFT
+nft_in list table inet foreign >"$NC_TMP/foreign.before"
+
+nc_expect 0 apply "$nat"
+nc_pass "apply"
+
+# --- the table as nft sees it
+nft_in -j list table inet "$T" >"$NC_TMP/table.json"
+python3 - "$NC_TMP/table.json" "$P" <<'PY' || nc_fail "the table is not what SPEC 2 asks for"
+import json, sys
+d = json.load(open(sys.argv[1]))["nftables"]
+p = sys.argv[2]
+chains = {c["chain"]["name"]: c["chain"] for c in d if "chain" in c}
+rules = {r["rule"].get("comment"): r["rule"] for r in d if "rule" in r}
+assert chains["postrouting"]["hook"] == "postrouting" and chains["postrouting"]["type"] == "nat", chains
+assert chains["prerouting"]["hook"] == "prerouting" and chains["output"]["hook"] == "output", chains
+assert chains["forward"]["type"] == "filter" and "hook" not in chains["publish"], chains
+want = {f"masquerade {p}a", f"masquerade {p}b", "jump prerouting", "jump output", f"return {p}a", f"return {p}b",
+        "publish tcp 0.0.0.0:8080", "publish udp 0.0.0.0:5353", f"isolate {p}a {p}b", f"isolate {p}b {p}a"}
+assert set(rules) == want, sorted(rules)
+assert rules[f"masquerade {p}a"]["chain"] == "postrouting"
+assert any("masquerade" in e for e in rules[f"masquerade {p}a"]["expr"]), rules[f"masquerade {p}a"]
+dnat = [e["dnat"] for e in rules["publish tcp 0.0.0.0:8080"]["expr"] if "dnat" in e][0]
+assert dnat["addr"] == "10.124.1.2" and dnat["port"] == 80, dnat
+assert any("drop" in e for e in rules[f"isolate {p}a {p}b"]["expr"])
+# The return rules come first in the publish chain (Docker's -i BRIDGE -j RETURN).
+order = [r["rule"].get("comment") for r in d if "rule" in r and r["rule"]["chain"] == "publish"]
+assert order[:2] == sorted(order[:2]) and all(c.startswith("return ") for c in order[:2]), order
+PY
+[ "$(in_ns "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || nc_fail "ip_forward is not 1"
+nc_pass "table, chains, rules and ip_forward in the kernel"
+
+# --- masquerade: the outside sees the host's uplink address
+tcp_server "$OUT" 9000 outside
+in_ns "$WEB" python3 "$check" tcp-client "$OUTSIDE" 9000 | grep -qx outside || nc_fail "web cannot reach the outside"
+[ "$(cat "$NC_TMP/peers-$OUT-9000")" = "$UPLINK" ] ||
+        nc_fail "the outside saw $(cat "$NC_TMP/peers-$OUT-9000"), not the uplink address $UPLINK"
+nc_pass "masquerade: a container reaches the outside as $UPLINK"
+
+# --- published ports, from outside and from the host itself
+tcp_server "$WEB" 80 hello-web
+nc_background timeout 25 ip netns exec "$WEB" python3 "$check" udp-server 0.0.0.0 53 hello-udp 20
+sleep 0.2
+in_ns "$OUT" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web || nc_fail "tcp 8080 not published to the outside"
+grep -qx "$OUTSIDE" "$NC_TMP/peers-$WEB-80" || nc_fail "the container did not see the outside's address"
+in_ns "$OUT" python3 "$check" udp-client "$UPLINK" 5353 | grep -qx hello-udp || nc_fail "udp 5353 not published to the outside"
+in_ns "$H" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web ||
+        nc_fail "tcp 8080 not reachable from the host through its own uplink address"
+nc_pass "published tcp and udp ports answer from outside and from the host"
+
+# --- isolation
+! nc_ping "$WEB" "$OTHER_IP" || nc_fail "isolated bridges: web reached other"
+! nc_ping "$OTHER" "$WEB_IP" || nc_fail "isolated bridges: other reached web"
+nc_ping "$WEB" "$UPLINK" || nc_fail "web cannot reach the host"
+nc_pass "isolated bridges cannot reach each other"
+
+# --- a second apply changes nothing and keeps every rule handle
+rule_handles >"$NC_TMP/handles.before"
+nc_expect 0 apply "$nat"
+grep -qx "No changes." <<<"$NC_OUT" || nc_fail "second apply was not a no-op: $NC_OUT"
+rule_handles >"$NC_TMP/handles.after"
+cmp -s "$NC_TMP/handles.before" "$NC_TMP/handles.after" || nc_fail "rule handles changed: $(diff "$NC_TMP/handles.before" "$NC_TMP/handles.after")"
+nc_pass "second apply: No changes., same rule handles"
+
+# --- drift by hand: a rule deleted, a rule changed, the table deleted
+h=$(rule_handle "publish tcp 0.0.0.0:8080")
+nft_in delete rule inet "$T" publish handle "$h"
+nc_expect 2 diff "$nat"
+grep -qF "+ nat publish tcp 0.0.0.0:8080 -> $WEB_IP:80" <<<"$NC_OUT" || nc_fail "diff did not show the deleted rule: $NC_OUT"
+nc_expect 0 apply "$nat"
+in_ns "$OUT" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web || nc_fail "deleted publish rule not repaired"
+
+h=$(rule_handle "masquerade ${P}a")
+nft_in replace rule inet "$T" postrouting handle "$h" ip saddr 10.124.1.0/24 accept comment "\"masquerade ${P}a\""
+nc_expect 2 diff "$nat"
+grep -qF "~ nat masquerade 10.124.1.0/24 out !${P}a" <<<"$NC_OUT" || nc_fail "diff did not show the changed rule: $NC_OUT"
+nc_expect 0 apply "$nat"
+[ "$(rule_handle "masquerade ${P}a")" = "$h" ] || nc_fail "the repaired rule did not keep its handle $h"
+: >"$NC_TMP/peers-$OUT-9000"
+in_ns "$WEB" python3 "$check" tcp-client "$OUTSIDE" 9000 | grep -qx outside || nc_fail "changed masquerade rule not repaired"
+
+nft_in add rule inet "$T" forward counter
+nc_expect 2 diff "$nat"
+grep -qF -- "- nft rule in chain forward, not made by netconverge" <<<"$NC_OUT" || nc_fail "a foreign rule in the table was not planned away: $NC_OUT"
+nc_expect 0 apply "$nat"
+
+nft_in delete table inet "$T"
+nc_expect 2 diff "$nat"
+nc_expect 0 apply "$nat"
+in_ns "$OUT" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web || nc_fail "deleted table not repaired"
+nc_pass "rule deleted, rule changed, foreign rule and table deleted by hand: repaired"
+
+# --- isolated: false on both bridges opens the way
+nc_expect 0 apply "$open"
+nc_ping "$WEB" "$OTHER_IP" || nc_fail "open bridges: web cannot reach other"
+nc_ping "$OTHER" "$WEB_IP" || nc_fail "open bridges: other cannot reach web"
+nc_pass "isolated: false lets the bridges talk"
+
+# --- destroy: our table goes, the foreign one stays byte-identical
+nft_in list table inet foreign >"$NC_TMP/foreign.applied"
+nc_expect 0 destroy
+nft_in list tables | grep -q "inet $T\$" && nc_fail "destroy left the table"
+nft_in list table inet foreign >"$NC_TMP/foreign.after"
+cmp -s "$NC_TMP/foreign.before" "$NC_TMP/foreign.applied" || nc_fail "apply changed the foreign table"
+# Counters count packets; compare the rules, not the numbers.
+sed -E 's/packets [0-9]+ bytes [0-9]+/packets N bytes N/' "$NC_TMP/foreign.before" >"$NC_TMP/fb"
+sed -E 's/packets [0-9]+ bytes [0-9]+/packets N bytes N/' "$NC_TMP/foreign.after" >"$NC_TMP/fa"
+cmp -s "$NC_TMP/fb" "$NC_TMP/fa" || nc_fail "destroy changed the foreign table: $(diff "$NC_TMP/fb" "$NC_TMP/fa")"
+nc_pass "destroy removed the table; the foreign table is unchanged"
