@@ -32,7 +32,7 @@ in_ns() { local ns=$1; shift; timeout 10 ip netns exec "$ns" "$@"; }
 # a no-op apply.
 rule_handles() {
         nft_in -j -a list table inet "$T" |
-                nc_j '[f"{r[\"rule\"].get(\"comment\")}={r[\"rule\"][\"handle\"]}" for r in d["nftables"] if "rule" in r]' | sort
+                nc_j '[str(r["rule"].get("comment")) + "=" + str(r["rule"]["handle"]) for r in d["nftables"] if "rule" in r]' | sort
 }
 rule_handle() { rule_handles | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
@@ -165,9 +165,13 @@ nft_in list table inet foreign >"$NC_TMP/foreign.applied"
 nc_expect 0 destroy
 nft_in list tables | grep -q "inet $T\$" && nc_fail "destroy left the table"
 nft_in list table inet foreign >"$NC_TMP/foreign.after"
-cmp -s "$NC_TMP/foreign.before" "$NC_TMP/foreign.applied" || nc_fail "apply changed the foreign table"
 # Counters count packets; compare the rules, not the numbers.
-sed -E 's/packets [0-9]+ bytes [0-9]+/packets N bytes N/' "$NC_TMP/foreign.before" >"$NC_TMP/fb"
-sed -E 's/packets [0-9]+ bytes [0-9]+/packets N bytes N/' "$NC_TMP/foreign.after" >"$NC_TMP/fa"
-cmp -s "$NC_TMP/fb" "$NC_TMP/fa" || nc_fail "destroy changed the foreign table: $(diff "$NC_TMP/fb" "$NC_TMP/fa")"
+for f in before applied after; do
+        sed -E 's/packets [0-9]+ bytes [0-9]+/packets N bytes N/' "$NC_TMP/foreign.$f" >"$NC_TMP/foreign.$f.rules"
+done
+cmp -s "$NC_TMP/foreign.before.rules" "$NC_TMP/foreign.applied.rules" ||
+        nc_fail "apply changed the foreign table: $(diff "$NC_TMP/foreign.before.rules" "$NC_TMP/foreign.applied.rules")"
+cmp -s "$NC_TMP/foreign.before.rules" "$NC_TMP/foreign.after.rules" ||
+        nc_fail "destroy changed the foreign table: $(diff "$NC_TMP/foreign.before.rules" "$NC_TMP/foreign.after.rules")"
+grep -q 'packets N bytes N' "$NC_TMP/foreign.after.rules" || nc_fail "the foreign table's counter is gone"
 nc_pass "destroy removed the table; the foreign table is unchanged"
