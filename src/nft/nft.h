@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#include "netconverge/apply.h"
+#include "netconverge/plan.h"
+#include "netconverge/state.h"
+
+/* nftables, shared by observation and apply: the normalized rules and
+ * chains of state.h to and from libnftnl objects, and the netfilter
+ * socket. Everything is family inet, in the process's current namespace
+ * (the host's: -n was entered at start).
+ *
+ * A rule is built exactly as nft builds the same text, so `nft list`
+ * shows it the way a user would have written it, and decoded from any of
+ * the equivalent forms nft produces, so a rule written by hand with nft is
+ * recognized too:
+ *
+ *   MASQUERADE  meta nfproto ipv4 ip saddr SADDR/LEN oifname != "OIF" masquerade
+ *   JUMP        fib daddr type local jump TARGET
+ *               meta nfproto ipv4 ip daddr != 127.0.0.0/8 fib daddr type local jump TARGET   (not_loopback)
+ *   RETURN      iifname "BR" return
+ *   DNAT        meta nfproto ipv4 [ip daddr DADDR] meta l4proto tcp|udp th dport PORT dnat ip to ADDR:PORT
+ *   DROP        iifname "A" oifname "B" drop
+ *
+ * The key travels as the rule's comment (userdata NFTNL_UDATA_RULE_COMMENT),
+ * which `nft list` shows as `comment "masquerade docker0"`. */
+
+/* Where the shapes look: offsets in the IPv4 header, and of the
+ * destination port in TCP's and UDP's; the loopback net. */
+#define NC_IPV4_SADDR_OFFSET 12
+#define NC_IPV4_DADDR_OFFSET 16
+#define NC_TH_DPORT_OFFSET 2
+#define NC_LOOPBACK_NET 0x7f000000u
+#define NC_LOOPBACK_LEN 8
+
+struct nftnl_rule;
+struct nftnl_chain;
+struct mnl_socket;
+
+/* A request's buffer: room for one small message, aligned for nlmsghdr. */
+#define NC_NFT_REQUEST_SIZE 1024
+#define NC_NFT_REQUEST_BUF(name) char name[NC_NFT_REQUEST_SIZE] __attribute__((aligned(8)))
+
+/* build.c: a new nftnl_rule for table (chain, expressions and comment from
+ * r; no handle). -EINVAL for a rule that is not one of the shapes above
+ * (NC_RULE_OTHER, prefix length out of range), -ENOMEM. */
+int nc_nft_rule_build(const struct nc_nft_rule *r, const char *table, struct nftnl_rule **ret);
+
+/* decode.c: the normalized form of a rule as the kernel dumped it. chain
+ * and key point into nr (valid while it lives); key is NULL without a
+ * comment. A rule that is not exactly one of the shapes (an extra
+ * expression, a counter, a wildcard interface name, a port range...) is
+ * NC_RULE_OTHER. Returns 0, or -EBADMSG when nr has no chain. */
+int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret);
+
+/* chain.c: a new nftnl_chain for table: a base chain with type, hook and
+ * priority, policy accept (drop if c->policy_drop), or a regular chain.
+ * -ENOMEM, -EINVAL. */
+int nc_nft_chain_build(const struct nc_nft_chain *c, const char *table, struct nftnl_chain **ret);
+
+/* The chain as the kernel dumped it; name and type point into nc.
+ * -EBADMSG without a name. */
+int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret);
+
+void nc_nft_rule_freep(struct nftnl_rule **r);
+void nc_nft_chain_freep(struct nftnl_chain **c);
+void nc_mnl_socket_closep(struct mnl_socket **nl);
+
+/* socket.c: a netfilter socket in the current namespace, bound, asking
+ * for extended acks (the kernel's words on an error) and capped acks. */
+int nc_nft_socket_open(struct mnl_socket **ret);
+
+/* The kernel's error in an NLMSG_ERROR message: returns its negative errno
+ * (0 for an ack) and copies the extended ack text, if any, to msg
+ * ("" otherwise). -EBADMSG when the message is truncated. */
+int nc_nft_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen);
+
+/* Sends one request (with NLM_F_ACK) or one dump (NLM_F_DUMP) and reads
+ * its answer until the ack or NLMSG_DONE, handing every other message of
+ * that seq to d->cb (d may be NULL). Returns 0, the kernel's negative
+ * errno, -EINTR when a dump was interrupted by a change (NLM_F_DUMP_INTR),
+ * or cb's negative errno. After a failure unread answers may remain:
+ * the socket is not reused. */
+struct nc_nft_dump {
+        int (*cb)(const struct nlmsghdr *nlh, void *data);     /* 0, or a negative errno */
+        void *data;
+};
+int nc_nft_talk(struct mnl_socket *nl, struct nlmsghdr *request, const struct nc_nft_dump *d);
+
+/* The current ruleset generation (NFT_MSG_GETGEN): every commit bumps it,
+ * so two equal reads bracket a consistent view. */
+int nc_nft_get_genid(struct mnl_socket *nl, uint32_t seq, uint32_t *ret);
+
+/* Entry points. */
+
+/* observe/nft.c: our table (only it) into o->state->nft: no table when it
+ * does not exist; its chains and rules otherwise. The dumps are bracketed
+ * by the generation id and redone when a commit happened in between
+ * (bounded). A failure is reported through nc_observer_fail(). */
+struct nc_observer;
+int nc_observe_nft(struct nc_observer *o, const char *table);
+
+/* apply/nft.c: the outcome of one action of the batch. */
+struct nc_nft_outcome {
+        int r;                          /* 0, or a negative errno */
+        char message[256];              /* for r < 0: the kernel's words, or why it was not applied */
+};
+
+/* Sends actions[0..n) (all NC_OBJECT_NFT_*, in plan order) as one batch
+ * transaction and writes each one's outcome. All or nothing: when the
+ * kernel rejects any message, no action applied; the rejected ones carry
+ * the kernel's error, the others -ECANCELED. n == 0 sends nothing. */
+void nc_apply_nft(const struct nc_action *const *actions, size_t n, struct nc_nft_outcome *out);

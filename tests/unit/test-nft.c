@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
+
+#include "netconverge/state.h"
+#include "nft/nft.h"
+
+/* Rules and chains to libnftnl objects and back, without a kernel: every
+ * kind survives build -> decode (directly, and through the netlink wire
+ * form), the equivalent forms nft itself emits decode the same, and
+ * anything else (an extra expression, a tampered value, a wildcard)
+ * does not pass for one of ours. */
+
+#define IP(a, b, c, d) ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 | (uint32_t) (d))
+
+static struct nc_nft_rule rule_of(enum nc_rule_kind kind, const char *chain, const char *key) {
+        return (struct nc_nft_rule) { .kind = kind, .chain = (char *) chain, .key = (char *) key };
+}
+
+static struct nc_nft_rule masquerade(uint32_t saddr, unsigned len, const char *oif) {
+        struct nc_nft_rule r = rule_of(NC_RULE_MASQUERADE, "postrouting", "masquerade docker0");
+
+        r.saddr = saddr;
+        r.saddr_len = len;
+        strcpy(r.oifname, oif);
+        return r;
+}
+
+static struct nc_nft_rule jump(bool not_loopback) {
+        struct nc_nft_rule r = rule_of(NC_RULE_JUMP, not_loopback ? "output" : "prerouting",
+                                       not_loopback ? "jump output" : "jump prerouting");
+
+        strcpy(r.target, "publish");
+        r.not_loopback = not_loopback;
+        return r;
+}
+
+static struct nc_nft_rule ret(const char *iif) {
+        struct nc_nft_rule r = rule_of(NC_RULE_RETURN, "publish", "return docker0");
+
+        strcpy(r.iifname, iif);
+        return r;
+}
+
+static struct nc_nft_rule dnat(enum nc_proto proto, uint32_t daddr, uint16_t dport, uint32_t to,
+                               uint16_t to_port) {
+        struct nc_nft_rule r = rule_of(NC_RULE_DNAT, "publish", "publish tcp 0.0.0.0:8080");
+
+        r.proto = proto;
+        r.daddr = daddr;
+        r.dport = dport;
+        r.to_addr = to;
+        r.to_port = to_port;
+        return r;
+}
+
+static struct nc_nft_rule drop(const char *iif, const char *oif) {
+        struct nc_nft_rule r = rule_of(NC_RULE_DROP, "forward", "isolate a b");
+
+        strcpy(r.iifname, iif);
+        strcpy(r.oifname, oif);
+        return r;
+}
+
+static struct nftnl_rule *build(const struct nc_nft_rule *r) {
+        struct nftnl_rule *nr = NULL;
+
+        assert_int_equal(nc_nft_rule_build(r, "netconverge", &nr), 0);
+        assert_non_null(nr);
+        return nr;
+}
+
+/* The rule as the kernel would hand it back: serialized, then parsed. */
+static struct nftnl_rule *through_wire(const struct nftnl_rule *nr) {
+        static char buf[8192] __attribute__((aligned(8)));
+        struct nftnl_rule *back = nftnl_rule_alloc();
+        struct nlmsghdr *nlh;
+
+        assert_non_null(back);
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
+        nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *) nr);
+        assert_int_equal(nftnl_rule_nlmsg_parse(nlh, back), 0);
+        return back;
+}
+
+static void assert_same(const struct nc_nft_rule *want, const struct nc_nft_rule *got) {
+        assert_int_equal(got->kind, want->kind);
+        assert_true(nc_nft_rule_equal(want, got));
+        assert_string_equal(got->chain, want->chain);
+        if (want->key)
+                assert_string_equal(got->key, want->key);
+        else
+                assert_null(got->key);
+}
+
+/* build -> decode, and build -> wire -> decode, give the rule back. */
+static void assert_round_trip(const struct nc_nft_rule *want) {
+        struct nftnl_rule *nr = build(want), *back = through_wire(nr);
+        struct nc_nft_rule got;
+
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_same(want, &got);
+        assert_int_equal(nc_nft_rule_decode(back, &got), 0);
+        assert_same(want, &got);
+        nftnl_rule_free(back);
+        nftnl_rule_free(nr);
+}
+
+static enum nc_rule_kind kind_of(const struct nftnl_rule *nr) {
+        struct nc_nft_rule got;
+
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        return got.kind;
+}
+
+static void test_every_kind_round_trips(void **state) {
+        static const unsigned prefixes[] = { 8, 12, 16, 20, 24, 30, 32 };
+        (void) state;
+
+        for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+                unsigned len = prefixes[i];
+                uint32_t net = IP(172, 17, 255, 255) & (len ? 0xffffffffu << (32 - len) : 0);
+                struct nc_nft_rule r = masquerade(net, len, "docker0");
+
+                assert_round_trip(&r);
+        }
+        for (int nl = 0; nl <= 1; nl++) {
+                struct nc_nft_rule r = jump(nl);
+
+                assert_round_trip(&r);
+        }
+        struct nc_nft_rule rules[] = {
+                ret("docker0"),
+                ret("a-fifteen-byte0"),
+                dnat(NC_PROTO_TCP, 0, 8080, IP(172, 17, 0, 3), 80),
+                dnat(NC_PROTO_UDP, 0, 5353, IP(172, 17, 0, 3), 53),
+                dnat(NC_PROTO_TCP, IP(192, 0, 2, 10), 443, IP(172, 17, 0, 4), 8443),
+                dnat(NC_PROTO_UDP, IP(127, 0, 0, 1), 65535, IP(10, 0, 0, 2), 1),
+                drop("a", "b"),
+                drop("br-0123456789ab", "docker0"),
+        };
+        for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+                assert_round_trip(&rules[i]);
+}
+
+static void test_no_comment_no_key(void **state) {
+        struct nc_nft_rule r = drop("a", "b");
+        (void) state;
+
+        r.key = NULL;
+        assert_round_trip(&r);
+}
+
+static void test_kinds_differ(void **state) {
+        struct nc_nft_rule a = jump(true), b = jump(false);
+        struct nc_nft_rule t = dnat(NC_PROTO_TCP, 0, 8080, IP(172, 17, 0, 3), 80), u = t;
+        struct nftnl_rule *nr;
+        struct nc_nft_rule got;
+        (void) state;
+
+        /* not_loopback is part of what a jump does. */
+        nr = build(&a);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_false(nc_nft_rule_equal(&got, &b));
+        nftnl_rule_free(nr);
+        /* tcp and udp on the same port are two rules. */
+        u.proto = NC_PROTO_UDP;
+        nr = build(&t);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_false(nc_nft_rule_equal(&got, &u));
+        nftnl_rule_free(nr);
+}
+
+static void test_handle_kept(void **state) {
+        struct nc_nft_rule r = ret("docker0"), got;
+        struct nftnl_rule *nr = build(&r), *back;
+        (void) state;
+
+        nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, 42);
+        back = through_wire(nr);
+        assert_int_equal(nc_nft_rule_decode(back, &got), 0);
+        assert_int_equal(got.handle, 42);
+        nftnl_rule_free(back);
+        nftnl_rule_free(nr);
+}
+
+static void test_extra_expression_is_other(void **state) {
+        struct nc_nft_rule r = masquerade(IP(172, 17, 0, 0), 16, "docker0"), got;
+        struct nftnl_rule *nr = build(&r);
+        (void) state;
+
+        /* `... masquerade counter`: something we did not write. */
+        nftnl_rule_add_expr(nr, nftnl_expr_alloc("counter"));
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_int_equal(got.kind, NC_RULE_OTHER);
+        assert_false(nc_nft_rule_equal(&got, &r));
+        /* The key still reads: the planner replaces the rule in place. */
+        assert_string_equal(got.key, "masquerade docker0");
+        nftnl_rule_free(nr);
+}
+
+/* The n-th expression called name. */
+static struct nftnl_expr *nth_expr(struct nftnl_rule *nr, const char *name, int n) {
+        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
+        struct nftnl_expr *e, *found = NULL;
+
+        assert_non_null(it);
+        while (!found && (e = nftnl_expr_iter_next(it)))
+                if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), name) == 0 && n-- == 0)
+                        found = e;
+        nftnl_expr_iter_destroy(it);
+        assert_non_null(found);
+        return found;
+}
+
+static void test_tampered_dnat_differs(void **state) {
+        struct nc_nft_rule r = dnat(NC_PROTO_TCP, 0, 8080, IP(172, 17, 0, 3), 80), got;
+        struct nftnl_rule *nr = build(&r);
+        uint16_t port = htons(8081), to_port = htons(81);
+        (void) state;
+
+        /* cmp #0 nfproto, #1 l4proto, #2 dport. */
+        nftnl_expr_set(nth_expr(nr, "cmp", 2), NFTNL_EXPR_CMP_DATA, &port, sizeof(port));
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_int_equal(got.kind, NC_RULE_DNAT);
+        assert_int_equal(got.dport, 8081);
+        assert_false(nc_nft_rule_equal(&got, &r));
+        nftnl_rule_free(nr);
+
+        /* immediate #1 is the port translated to. */
+        nr = build(&r);
+        nftnl_expr_set(nth_expr(nr, "immediate", 1), NFTNL_EXPR_IMM_DATA, &to_port, sizeof(to_port));
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_int_equal(got.kind, NC_RULE_DNAT);
+        assert_int_equal(got.to_port, 81);
+        assert_false(nc_nft_rule_equal(&got, &r));
+        nftnl_rule_free(nr);
+}
+
+/* Hand-made expressions, for the forms our builder does not emit. */
+static void add_meta(struct nftnl_rule *nr, uint32_t key, uint32_t reg) {
+        struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, reg);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static void add_cmp(struct nftnl_rule *nr, uint32_t reg, uint32_t op, const void *data, uint32_t len) {
+        struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+        nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static void add_payload(struct nftnl_rule *nr, uint32_t reg, uint32_t base, uint32_t offset, uint32_t len) {
+        struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static void add_mask(struct nftnl_rule *nr, uint32_t reg, uint32_t mask_be) {
+        static const uint32_t zero;
+        struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask_be, 4);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static void add_verdict(struct nftnl_rule *nr, int verdict) {
+        struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t) verdict);
+        nftnl_rule_add_expr(nr, e);
+}
+
+/* `meta l4proto tcp th dport 80 dnat ip to 10.0.0.2:80`, with the nat
+ * registers as the kernel reports them (max = min, MAP_IPS set). */
+static void add_dnat_tail(struct nftnl_rule *nr) {
+        uint8_t tcp = IPPROTO_TCP;
+        uint16_t port = htons(80);
+        uint32_t to = htonl(IP(10, 0, 0, 2));
+        struct nftnl_expr *e;
+
+        add_meta(nr, NFT_META_L4PROTO, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &tcp, 1);
+        add_payload(nr, NFT_REG_1, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &port, 2);
+        e = nftnl_expr_alloc("immediate");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG32_08);
+        nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &to, 4);
+        nftnl_rule_add_expr(nr, e);
+        e = nftnl_expr_alloc("immediate");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG32_09);
+        nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &port, 2);
+        nftnl_rule_add_expr(nr, e);
+        e = nftnl_expr_alloc("nat");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_08);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG32_08);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_09);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFT_REG32_09);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static struct nftnl_rule *bare(const char *chain) {
+        struct nftnl_rule *nr = nftnl_rule_alloc();
+
+        assert_non_null(nr);
+        nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, "netconverge");
+        nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
+        return nr;
+}
+
+/* `ip saddr 172.17.0.0/16` as a full load and a mask, in the 32-bit
+ * registers: what another nft version may emit; the same rule. */
+static void test_equivalent_forms(void **state) {
+        struct nc_nft_rule want = masquerade(IP(172, 17, 0, 0), 16, "docker0"), got;
+        struct nftnl_rule *nr = bare("postrouting");
+        uint8_t v4 = NFPROTO_IPV4;
+        uint32_t net = htonl(IP(172, 17, 0, 0));
+        char oif[16] = "docker0";
+        (void) state;
+
+        want.key = NULL;
+        add_meta(nr, NFT_META_NFPROTO, NFT_REG32_05);
+        add_cmp(nr, NFT_REG32_05, NFT_CMP_EQ, &v4, 1);
+        add_payload(nr, NFT_REG32_00, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+        add_mask(nr, NFT_REG32_00, htonl(0xffff0000u));
+        add_cmp(nr, NFT_REG32_00, NFT_CMP_EQ, &net, 4);
+        add_meta(nr, NFT_META_OIFNAME, NFT_REG_2);
+        add_cmp(nr, NFT_REG_2, NFT_CMP_NEQ, oif, sizeof(oif));
+        nftnl_rule_add_expr(nr, nftnl_expr_alloc("masq"));
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_same(&want, &got);
+        nftnl_rule_free(nr);
+}
+
+/* A register partly overwritten between the load and the compare: the
+ * compare is not against the interface name any more. */
+static void test_clobbered_register_is_other(void **state) {
+        struct nftnl_rule *nr;
+        char iif[16] = "docker0";
+        (void) state;
+
+        for (int clobber = 1; clobber >= 0; clobber--) {
+                nr = bare("publish");
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                /* NFT_REG32_02 is bytes 8..11 of NFT_REG_1. */
+                if (clobber)
+                        add_meta(nr, NFT_META_NFPROTO, NFT_REG32_02);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, iif, sizeof(iif));
+                add_verdict(nr, NFT_RETURN);
+                assert_int_equal(kind_of(nr), clobber ? NC_RULE_OTHER : NC_RULE_RETURN);
+                nftnl_rule_free(nr);
+        }
+}
+
+static void test_near_misses_are_other(void **state) {
+        uint8_t v4 = NFPROTO_IPV4;
+        uint32_t zero = 0;
+        char wild[7] = { 'd', 'o', 'c', 'k', 'e', 'r', '0' }, name[16] = "docker0";
+        struct nftnl_rule *nr;
+        (void) state;
+
+        /* `iifname "docker0*" return`: a wildcard compares fewer bytes. */
+        nr = bare("publish");
+        add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, wild, sizeof(wild));
+        add_verdict(nr, NFT_RETURN);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+
+        /* `iifname != "docker0" return`. */
+        nr = bare("publish");
+        add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_NEQ, name, sizeof(name));
+        add_verdict(nr, NFT_RETURN);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+
+        /* `iifname "docker0" accept`. */
+        nr = bare("publish");
+        add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, name, sizeof(name));
+        add_verdict(nr, NF_ACCEPT);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+
+        /* `meta nfproto ipv4 ip daddr 0.0.0.0 tcp dport 80 dnat ...`: an
+         * explicit match on 0.0.0.0 is not "any local address"; the same
+         * rule without it is ours. */
+        for (int explicit_any = 1; explicit_any >= 0; explicit_any--) {
+                nr = bare("publish");
+                add_meta(nr, NFT_META_NFPROTO, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &v4, 1);
+                if (explicit_any) {
+                        add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+                        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &zero, 4);
+                }
+                add_dnat_tail(nr);
+                assert_int_equal(kind_of(nr), explicit_any ? NC_RULE_OTHER : NC_RULE_DNAT);
+                nftnl_rule_free(nr);
+        }
+
+        /* A rule without its final statement. */
+        nr = bare("forward");
+        add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, name, sizeof(name));
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+
+        /* An empty rule. */
+        nr = bare("forward");
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+}
+
+static void test_build_refuses(void **state) {
+        struct nc_nft_rule other = rule_of(NC_RULE_OTHER, "forward", "x");
+        struct nc_nft_rule zero_prefix = masquerade(0, 0, "docker0");
+        struct nftnl_rule *nr = NULL;
+        (void) state;
+
+        assert_int_equal(nc_nft_rule_build(&other, "netconverge", &nr), -EINVAL);
+        assert_int_equal(nc_nft_rule_build(&zero_prefix, "netconverge", &nr), -EINVAL);
+        assert_null(nr);
+}
+
+static void test_chains_round_trip(void **state) {
+        const struct nc_nft_chain chains[] = {
+                { .name = "postrouting", .hook = NC_HOOK_POSTROUTING, .type = "nat", .priority = 100 },
+                { .name = "prerouting", .hook = NC_HOOK_PREROUTING, .type = "nat", .priority = -100 },
+                { .name = "forward", .hook = NC_HOOK_FORWARD, .type = "filter", .priority = 0, .policy_drop = true },
+                { .name = "publish", .hook = NC_HOOK_NONE },
+        };
+        (void) state;
+
+        for (size_t i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
+                static char buf[4096] __attribute__((aligned(8)));
+                struct nftnl_chain *nc = NULL, *back = nftnl_chain_alloc();
+                struct nlmsghdr *nlh;
+                struct nc_nft_chain got;
+
+                assert_int_equal(nc_nft_chain_build(&chains[i], "netconverge", &nc), 0);
+                nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_INET, 0, 1);
+                nftnl_chain_nlmsg_build_payload(nlh, nc);
+                assert_int_equal(nftnl_chain_nlmsg_parse(nlh, back), 0);
+                assert_int_equal(nc_nft_chain_decode(back, &got), 0);
+                assert_string_equal(got.name, chains[i].name);
+                assert_int_equal(got.hook, chains[i].hook);
+                if (chains[i].hook != NC_HOOK_NONE) {
+                        assert_string_equal(got.type, chains[i].type);
+                        assert_int_equal(got.priority, chains[i].priority);
+                        assert_int_equal(got.policy_drop, chains[i].policy_drop);
+                        assert_string_equal(nftnl_chain_get_str(back, NFTNL_CHAIN_TABLE), "netconverge");
+                }
+                nftnl_chain_free(back);
+                nftnl_chain_free(nc);
+        }
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_every_kind_round_trips),
+                cmocka_unit_test(test_no_comment_no_key),
+                cmocka_unit_test(test_kinds_differ),
+                cmocka_unit_test(test_handle_kept),
+                cmocka_unit_test(test_extra_expression_is_other),
+                cmocka_unit_test(test_tampered_dnat_differs),
+                cmocka_unit_test(test_equivalent_forms),
+                cmocka_unit_test(test_clobbered_register_is_other),
+                cmocka_unit_test(test_near_misses_are_other),
+                cmocka_unit_test(test_build_refuses),
+                cmocka_unit_test(test_chains_round_trip),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
