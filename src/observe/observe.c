@@ -9,6 +9,7 @@
 #include "netconverge/names.h"
 #include "netconverge/netns.h"
 #include "netconverge/observe.h"
+#include "nft/nft.h"
 #include "observe/observer.h"
 #include "util/cleanup.h"
 
@@ -116,6 +117,10 @@ static int observe_all(const struct nc_model *desired, struct nc_observer *o) {
         if (r < 0)
                 return r;
         r = read_ip_forward(o);
+        if (r < 0)
+                return r;
+        /* The table the file names; with no file (destroy, show), the default. */
+        r = nc_observe_nft(o, desired ? desired->settings.table : "netconverge");
         if (r < 0)
                 return r;
         r = list_namespaces(desired, o->state, &names, &n);
