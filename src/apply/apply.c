@@ -8,6 +8,7 @@
 #include "netconverge/model.h"
 #include "netconverge/netns.h"
 #include "netconverge/plan.h"
+#include "nft/nft.h"
 #include "util/cleanup.h"
 
 /* Walks the plan in its order (the planner sorted it so that everything
@@ -206,6 +207,32 @@ static int remove_links(struct nc_applier *ap, const struct nc_apply_opts *opts,
         return 0;
 }
 
+static bool is_nft(const struct nc_action *a) {
+        return a->object == NC_OBJECT_NFT_TABLE || a->object == NC_OBJECT_NFT_CHAIN || a->object == NC_OBJECT_NFT_RULE;
+}
+
+/* Every nftables change in one transaction (see nft.c), reported in plan
+ * order: all applied, or none. */
+static int apply_nft(struct nc_applier *ap, const struct nc_apply_opts *opts, struct nc_apply_result *res,
+                     bool *handled) {
+        const struct nc_plan *plan = ap->plan;
+        _cleanup_free_ const struct nc_action **list = calloc(plan->n_actions + 1, sizeof(*list));
+        _cleanup_free_ struct nc_nft_outcome *out = calloc(plan->n_actions + 1, sizeof(*out));
+        size_t n = 0;
+
+        if (!list || !out)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_actions; i++)
+                if (is_nft(&plan->actions[i])) {
+                        list[n++] = &plan->actions[i];
+                        handled[i] = true;
+                }
+        nc_apply_nft(list, n, out);
+        for (size_t i = 0; i < n; i++)
+                report(opts, res, list[i], out[i].r, out[i].message);
+        return 0;
+}
+
 static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct nc_apply_result *res) {
         const struct nc_plan *plan = ap->plan;
         _cleanup_free_ bool *handled = calloc(plan->n_actions + 1, sizeof(*handled));
@@ -218,8 +245,8 @@ static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct 
 
                 if (handled[i])
                         continue;
-                if (a->phase == NC_PHASE_REMOVE_LINK) {
-                        r = remove_links(ap, opts, res, handled);
+                if (a->phase == NC_PHASE_REMOVE_LINK || is_nft(a)) {
+                        r = is_nft(a) ? apply_nft(ap, opts, res, handled) : remove_links(ap, opts, res, handled);
                         if (r < 0)
                                 return r;
                         continue;
