@@ -31,6 +31,14 @@ enum field_type {
         FIELD_ADDRESS,          /* uint32_t at offset, unsigned prefix length at offset2 */
         FIELD_PREFIX,           /* the same, without host bits */
         FIELD_IPV4,             /* uint32_t */
+        FIELD_STRING,           /* char *: a table, chain or rule key, 1 to 255 bytes */
+        FIELD_TARGET,           /* char[32]: the chain a rule jumps to */
+        FIELD_HOOK,             /* enum nc_nft_hook: a name, none, or the kernel's number */
+        FIELD_INT,              /* int */
+        FIELD_RULE_KIND,        /* enum nc_rule_kind */
+        FIELD_PROTO,            /* enum nc_proto */
+        FIELD_PORT,             /* uint16_t */
+        FIELD_HOSTPORT,         /* "ADDRESS:PORT": uint32_t at offset, uint16_t at offset2 */
 };
 
 struct field {
@@ -47,6 +55,8 @@ union entry {
         struct nc_link link;
         struct nc_address address;
         struct nc_route route;
+        struct nc_nft_chain chain;
+        struct nc_nft_rule rule;
 };
 
 /* An object's identity and where it was written, to find duplicates. */
@@ -64,7 +74,8 @@ struct seen_list {
 struct reader {
         struct nc_diags *d;
         struct nc_state *s;
-        struct seen_list links, namespaces;
+        struct seen_list links, namespaces, chains;
+        size_t n_rules;                 /* read so far: the next rule's stand-in handle */
 };
 
 struct section {
@@ -113,6 +124,31 @@ static const struct field route_fields[] = {
         F("dev", FIELD_IFNAME, false, route.ifname),
         { .key = "protocol", .type = FIELD_UINT, .required = true, .offset = offsetof(union entry, route.protocol),
           .max = 255 },
+};
+
+static const struct field chain_fields[] = {
+        F("name", FIELD_STRING, true, chain.name),
+        F("hook", FIELD_HOOK, true, chain.hook),
+        F("type", FIELD_STRING, false, chain.type),
+        F("priority", FIELD_INT, false, chain.priority),
+        F("policy_drop", FIELD_BOOL, false, chain.policy_drop),
+};
+
+static const struct field rule_fields[] = {
+        F("chain", FIELD_STRING, true, rule.chain),
+        F("key", FIELD_STRING, false, rule.key),
+        F("kind", FIELD_RULE_KIND, true, rule.kind),
+        { .key = "saddr", .type = FIELD_PREFIX, .offset = offsetof(union entry, rule.saddr),
+          .offset2 = offsetof(union entry, rule.saddr_len) },
+        F("oifname", FIELD_IFNAME, false, rule.oifname),
+        F("iifname", FIELD_IFNAME, false, rule.iifname),
+        F("target", FIELD_TARGET, false, rule.target),
+        F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
+        F("protocol", FIELD_PROTO, false, rule.proto),
+        F("daddr", FIELD_IPV4, false, rule.daddr),
+        F("dport", FIELD_PORT, false, rule.dport),
+        { .key = "to", .type = FIELD_HOSTPORT, .offset = offsetof(union entry, rule.to_addr),
+          .offset2 = offsetof(union entry, rule.to_port) },
 };
 
 #undef F
@@ -213,13 +249,17 @@ static int read_text(struct reader *rd, const struct field *f, const struct nc_y
                 why = ifname_invalid(n->value);
         else if (f->type == FIELD_NETNS)
                 why = netns_invalid(n->value);
+        else if ((f->type == FIELD_STRING || f->type == FIELD_TARGET) && !*n->value)
+                why = "is empty";
+        else if (f->type == FIELD_TARGET && strlen(n->value) >= sizeof(((union entry *) 0)->rule.target))
+                why = "is longer than 31 bytes";
         else if (strlen(n->value) > 255)
                 why = "is longer than the kernel's 255 bytes";
         if (why) {
                 report(rd, n->at, path, "%s %s", got(n, buf), why);
                 return 0;
         }
-        if (f->type == FIELD_IFNAME) {
+        if (f->type == FIELD_IFNAME || f->type == FIELD_TARGET) {
                 memcpy(dst, n->value, strlen(n->value) + 1);
                 return 1;
         }
@@ -236,7 +276,51 @@ static const char *const expected_table[] = {
         [FIELD_BOOL] = "true or false",
         [FIELD_MAC] = "a MAC address like 02:42:ac:11:00:02",
         [FIELD_IPV4] = "an IPv4 address like 172.17.0.1",
+        [FIELD_HOOK] = "prerouting, input, forward, output, postrouting or none",
+        [FIELD_INT] = "an integer",
+        [FIELD_RULE_KIND] = "masquerade, jump, return, dnat, drop or other",
+        [FIELD_PROTO] = "tcp or udp",
+        [FIELD_PORT] = "a port from 0 to 65535",
+        [FIELD_HOSTPORT] = "an address and port like 172.17.0.2:80",
 };
+
+static bool parse_int(const char *s, int *ret) {
+        unsigned u;
+        bool neg = *s == '-';
+
+        if (parse_uint(s + neg, (unsigned) INT32_MAX + neg, &u) < 0)
+                return false;
+        *ret = neg ? (int) (0 - (int64_t) u) : (int) u;
+        return true;
+}
+
+/* A hook by name, or by the kernel's number for one without a name. */
+static bool parse_hook(const char *s, enum nc_nft_hook *ret) {
+        int k = nc_nft_hook_from_string(s);
+        unsigned u;
+
+        if (k == -EINVAL && parse_uint(s, 7, &u) >= 0)
+                k = (int) u;
+        if (k == -EINVAL)
+                return false;
+        *ret = (enum nc_nft_hook) k;
+        return true;
+}
+
+static bool parse_hostport(const char *s, uint32_t *ret_addr, uint16_t *ret_port) {
+        const char *colon = strrchr(s, ':');
+        char ip[NC_IPV4_STRLEN];
+        unsigned port;
+
+        if (!colon || (size_t) (colon - s) >= sizeof(ip))
+                return false;
+        memcpy(ip, s, (size_t) (colon - s));
+        ip[colon - s] = '\0';
+        if (nc_ipv4_parse(ip, ret_addr) < 0 || parse_uint(colon + 1, UINT16_MAX, &port) < 0)
+                return false;
+        *ret_port = (uint16_t) port;
+        return true;
+}
 
 /* Scalars that are not text: true when n parses into dst. */
 static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *dst) {
@@ -265,6 +349,25 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                 return nc_mac_parse(n->value, dst) >= 0;
         case FIELD_IPV4:
                 return nc_ipv4_parse(n->value, dst) >= 0;
+        case FIELD_HOOK:
+                return parse_hook(n->value, dst);
+        case FIELD_INT:
+                return parse_int(n->value, dst);
+        case FIELD_RULE_KIND:
+                k = nc_rule_kind_from_string(n->value);
+                if (k >= 0)
+                        *(enum nc_rule_kind *) dst = (enum nc_rule_kind) k;
+                return k >= 0;
+        case FIELD_PROTO:
+                k = nc_proto_from_string(n->value);
+                if (k >= 0)
+                        *(enum nc_proto *) dst = (enum nc_proto) k;
+                return k >= 0;
+        case FIELD_PORT:
+                if (parse_uint(n->value, UINT16_MAX, &u) < 0)
+                        return false;
+                *(uint16_t *) dst = (uint16_t) u;
+                return true;
         default:
                 return false;
         }
@@ -279,7 +382,14 @@ static int read_value(struct reader *rd, const struct field *f, const struct nc_
         case FIELD_NETNS:
         case FIELD_IFNAME:
         case FIELD_ALIAS:
+        case FIELD_STRING:
+        case FIELD_TARGET:
                 return read_text(rd, f, n, path, base);
+        case FIELD_HOSTPORT:
+                if (is_string(n) && parse_hostport(n->value, (uint32_t *) ((char *) base + f->offset),
+                                                   (uint16_t *) ((char *) base + f->offset2)))
+                        return 1;
+                break;
         case FIELD_ADDRESS:
         case FIELD_PREFIX:
                 return read_cidr(rd, f, n, path, base);
@@ -326,7 +436,7 @@ static int seen_add(struct seen_list *l, const struct nc_ynode *n, size_t index,
         if (nc_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
                 return -ENOMEM;
         l->v[l->n] = (struct seen) {
-                .netns = netns->value,
+                .netns = netns ? netns->value : "",     /* chains: one table, no netns */
                 .name = name ? name->value : "",
                 .at = n->at,
                 .index = index,
@@ -395,6 +505,80 @@ static int add_route(struct reader *rd, const struct nc_ynode *n, size_t index, 
         return nc_state_add_route(rd->s, &e->route);
 }
 
+static int add_chain(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path,
+                     union entry *e) {
+        bool base = e->chain.hook != NC_HOOK_NONE;
+
+        if (base && (!e->chain.type || !nc_ynode_get(n, "priority"))) {
+                report(rd, n->at, path, "a base chain (hook %s) needs type and priority",
+                       nc_ynode_get(n, "hook")->value);
+                return 0;
+        }
+        if (!base && (e->chain.type || nc_ynode_get(n, "priority") || nc_ynode_get(n, "policy_drop"))) {
+                report(rd, n->at, path, "a regular chain (hook none) has no type, priority or policy_drop");
+                return 0;
+        }
+        if (seen_add(&rd->chains, n, index, "name") < 0)
+                return -ENOMEM;
+        return nc_state_add_nft_chain(rd->s, &e->chain);
+}
+
+/* The keys each kind of rule has: required, then optional. */
+static const struct {
+        const char *required[4];
+        const char *optional[1];
+} rule_kind_keys[_NC_RULE_KIND_MAX] = {
+        [NC_RULE_OTHER] = { {}, {} },
+        [NC_RULE_MASQUERADE] = { { "saddr", "oifname" }, {} },
+        [NC_RULE_JUMP] = { { "target" }, { "not_loopback" } },
+        [NC_RULE_RETURN] = { { "iifname" }, {} },
+        [NC_RULE_DNAT] = { { "protocol", "daddr", "dport", "to" }, {} },
+        [NC_RULE_DROP] = { { "iifname", "oifname" }, {} },
+};
+
+static bool in_list(const char *const *v, size_t n, const char *key) {
+        for (size_t i = 0; i < n && v[i]; i++)
+                if (strcmp(v[i], key) == 0)
+                        return true;
+        return false;
+}
+
+/* 1 when the keys fit the kind, 0 when reported. */
+static int check_rule_keys(struct reader *rd, const struct nc_ynode *n, const char *path, enum nc_rule_kind kind) {
+        const char *const *req = rule_kind_keys[kind].required, *const *opt = rule_kind_keys[kind].optional;
+        const char *name = nc_rule_kind_to_string(kind);
+        int ok = 1;
+
+        for (size_t i = 0; i < ELEMENTSOF(rule_kind_keys[kind].required) && req[i]; i++)
+                if (!nc_ynode_get(n, req[i])) {
+                        report(rd, n->at, path, "a %s rule needs %s", name, req[i]);
+                        ok = 0;
+                }
+        /* chain, key and kind belong to every rule; the rest to some. */
+        for (size_t i = 3; i < ELEMENTSOF(rule_fields); i++) {
+                const struct nc_ynode *v = nc_ynode_get(n, rule_fields[i].key);
+
+                if (v && !in_list(req, ELEMENTSOF(rule_kind_keys[kind].required), rule_fields[i].key) &&
+                    !in_list(opt, ELEMENTSOF(rule_kind_keys[kind].optional), rule_fields[i].key)) {
+                        report(rd, v->at, path, "%s does not go with a %s rule", rule_fields[i].key, name);
+                        ok = 0;
+                }
+        }
+        return ok;
+}
+
+static int add_rule(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path, union entry *e) {
+        int r = check_rule_keys(rd, n, path, e->rule.kind);
+
+        (void) index;
+        if (r <= 0)
+                return r;
+        /* Handles are not written. A stand-in in file order keeps rules
+         * without a key (sorted by handle) in the order they were written. */
+        e->rule.handle = ++rd->n_rules;
+        return nc_state_add_nft_rule(rd->s, &e->rule);
+}
+
 static const struct section sections[] = {
         { "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields), add_namespace },
         { "links", "link", link_fields, ELEMENTSOF(link_fields), add_link },
@@ -402,9 +586,16 @@ static const struct section sections[] = {
         { "routes", "route", route_fields, ELEMENTSOF(route_fields), add_route },
 };
 
+/* Inside `nft:`; key is the diagnostic path. */
+static const struct section nft_sections[] = {
+        { "nft.chains", "chain", chain_fields, ELEMENTSOF(chain_fields), add_chain },
+        { "nft.rules", "rule", rule_fields, ELEMENTSOF(rule_fields), add_rule },
+};
+
 static void entry_done(const struct section *sec, union entry *e) {
         for (size_t i = 0; i < sec->n_fields; i++)
-                if (sec->fields[i].type == FIELD_NETNS || sec->fields[i].type == FIELD_ALIAS)
+                if (sec->fields[i].type == FIELD_NETNS || sec->fields[i].type == FIELD_ALIAS ||
+                    sec->fields[i].type == FIELD_STRING)
                         free(*(char **) ((char *) e + sec->fields[i].offset));
 }
 
@@ -496,8 +687,65 @@ static void read_header(struct reader *rd, const struct nc_ynode *root) {
                 report(rd, fwd->at, "ip_forward", "expected 0 or 1, got %s", got(fwd, buf));
 }
 
+/* Every rule is in a chain the table has. */
+static void check_rule_chains(struct reader *rd, const struct nc_ynode *rules) {
+        for (size_t i = 0; rules && rules->kind == NC_YNODE_SEQUENCE && i < rules->n_items; i++) {
+                const struct nc_ynode *n = rules->items[i];
+                const struct nc_ynode *c = n->kind == NC_YNODE_MAPPING ? nc_ynode_get(n, "chain") : NULL;
+                _cleanup_free_ char *p = NULL;
+                bool found = false;
+
+                if (!c || !is_string(c))
+                        continue;
+                for (size_t k = 0; k < rd->s->nft.n_chains && !found; k++)
+                        found = strcmp(rd->s->nft.chains[k].name, c->value) == 0;
+                if (found)
+                        continue;
+                p = nc_asprintf("nft.rules[%zu].chain", i);
+                if (!p) {
+                        rd->d->oom = true;
+                        return;
+                }
+                report(rd, c->at, p, "chain '%s' is not listed under nft.chains", c->value);
+        }
+}
+
+static int read_nft(struct reader *rd, const struct nc_ynode *n) {
+        static const char *const keys[] = { "table", "chains", "rules" };
+        const struct nc_ynode *table;
+        char buf[64];
+        int r;
+
+        if (n->kind != NC_YNODE_MAPPING) {
+                report(rd, n->at, "nft", "expected a mapping with table, chains and rules, got %s", got(n, buf));
+                return 0;
+        }
+        r = check_keys(rd, n, "nft", keys, ELEMENTSOF(keys));
+        if (r < 0)
+                return r;
+        table = nc_ynode_get(n, "table");
+        if (!table)
+                report(rd, n->at, "nft.table", "missing required key");
+        else if (!is_string(table) || strlen(table->value) > 255)
+                report(rd, table->at, "nft.table", "expected a table name, got %s", got(table, buf));
+        else if ((r = nc_state_set_nft_table(rd->s, table->value)) < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(nft_sections); i++) {
+                const struct nc_ynode *v = nc_ynode_get(n, strchr(nft_sections[i].key, '.') + 1);
+
+                r = v ? read_section(rd, &nft_sections[i], v) : 0;
+                if (r < 0)
+                        return r;
+        }
+        seen_check(rd, &rd->chains, "nft.chains", "chain");
+        check_rule_chains(rd, nc_ynode_get(n, "rules"));
+        return 0;
+}
+
 static int read_root(struct reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes" };
+        static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes",
+                                            "nft" };
+        const struct nc_ynode *nft;
         char buf[64];
         int r;
 
@@ -524,7 +772,8 @@ static int read_root(struct reader *rd, const struct nc_ynode *root) {
         }
         seen_check(rd, &rd->namespaces, "namespaces", "namespace");
         seen_check(rd, &rd->links, "links", "link (same netns and name)");
-        return 0;
+        nft = nc_ynode_get(root, "nft");
+        return nft ? read_nft(rd, nft) : 0;
 }
 
 int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
@@ -548,6 +797,7 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         nc_ydoc_done(&doc);
         free(rd.links.v);
         free(rd.namespaces.v);
+        free(rd.chains.v);
         nc_diags_sort(d);
         if (r < 0)
                 return r;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netconverge/addr.h"
@@ -71,6 +72,67 @@ static void write_route(FILE *f, const struct nc_route *r) {
         fprintf(f, ", protocol: %u}\n", r->protocol);
 }
 
+static void write_chain(FILE *f, const struct nc_nft_chain *c) {
+        const char *hook = nc_nft_hook_to_string(c->hook);
+
+        fputs("    - {name: ", f);
+        nc_yaml_write_scalar(f, c->name);
+        /* A hook we have no name for (inet's ingress) as the kernel's number. */
+        if (hook)
+                fprintf(f, ", hook: %s", hook);
+        else
+                fprintf(f, ", hook: %d", (int) c->hook);
+        if (c->hook != NC_HOOK_NONE) {
+                if (c->type)
+                        write_key_string(f, "type", c->type);
+                fprintf(f, ", priority: %d", c->priority);
+                if (c->policy_drop)
+                        fputs(", policy_drop: true", f);
+        }
+        fputs("}\n", f);
+}
+
+/* Only the fields of the rule's kind: the others mean nothing. */
+static void write_rule(FILE *f, const struct nc_nft_rule *r) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], to[NC_IPV4_STRLEN + 8];
+
+        fputs("    - {chain: ", f);
+        nc_yaml_write_scalar(f, r->chain);
+        if (r->key) {
+                fputs(", key: ", f);
+                nc_yaml_write_quoted(f, r->key);
+        }
+        fprintf(f, ", kind: %s", nc_rule_kind_to_string(r->kind));
+        switch (r->kind) {
+        case NC_RULE_MASQUERADE:
+                fprintf(f, ", saddr: %s", nc_cidr_format(r->saddr, r->saddr_len, cidr));
+                write_key_string(f, "oifname", r->oifname);
+                break;
+        case NC_RULE_JUMP:
+                write_key_string(f, "target", r->target);
+                if (r->not_loopback)
+                        fputs(", not_loopback: true", f);
+                break;
+        case NC_RULE_RETURN:
+                write_key_string(f, "iifname", r->iifname);
+                break;
+        case NC_RULE_DNAT:
+                fprintf(f, ", protocol: %s, daddr: %s, dport: %u", nc_proto_to_string(r->proto),
+                        nc_ipv4_format(r->daddr, ip), r->dport);
+                snprintf(to, sizeof(to), "%s:%u", nc_ipv4_format(r->to_addr, ip), r->to_port);
+                fputs(", to: ", f);
+                nc_yaml_write_quoted(f, to);
+                break;
+        case NC_RULE_DROP:
+                write_key_string(f, "iifname", r->iifname);
+                write_key_string(f, "oifname", r->oifname);
+                break;
+        default:
+                break;
+        }
+        fputs("}\n", f);
+}
+
 /* "key:" and its entries, or "key: []". */
 #define WRITE_SECTION(f, key, v, n, write_one)                  \
         do {                                                    \
@@ -79,6 +141,17 @@ static void write_route(FILE *f, const struct nc_route *r) {
                 for (size_t _i = 0; _i < (n); _i++)             \
                         write_one((f), &(v)[_i]);               \
         } while (0)
+
+/* The table, when there is one: no `nft:` means no table. */
+static void write_nft(FILE *f, const struct nc_nft *t) {
+        if (!t->table)
+                return;
+        fputs("nft:\n  table: ", f);
+        nc_yaml_write_scalar(f, t->table);
+        fputc('\n', f);
+        WRITE_SECTION(f, "  chains", t->chains, t->n_chains, write_chain);
+        WRITE_SECTION(f, "  rules", t->rules, t->n_rules, write_rule);
+}
 
 int nc_snapshot_write(const struct nc_state *s, FILE *f) {
         fputs(NC_SNAPSHOT_HEADER, f);
@@ -89,6 +162,7 @@ int nc_snapshot_write(const struct nc_state *s, FILE *f) {
         WRITE_SECTION(f, "links", s->links, s->n_links, write_link);
         WRITE_SECTION(f, "addresses", s->addresses, s->n_addresses, write_address);
         WRITE_SECTION(f, "routes", s->routes, s->n_routes, write_route);
+        write_nft(f, &s->nft);
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;
         return 0;

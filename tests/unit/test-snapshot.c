@@ -355,6 +355,170 @@ static void test_errors_with_positions(void **state) {
                      "node started at line 3, column 1\n");
 }
 
+/* The owned table: every chain and rule kind, a base chain with policy
+ * drop, a hook without a name (inet ingress: the kernel's number), rules
+ * without a key (kept in file order), two rules with one key. */
+static const char nft_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft:\n"
+        "  table: netconverge\n"
+        "  chains:\n"
+        "    - {name: forward, hook: forward, type: filter, priority: 0}\n"
+        "    - {name: in, hook: 5, type: filter, priority: -500, policy_drop: true}\n"
+        "    - {name: output, hook: output, type: nat, priority: -100}\n"
+        "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
+        "    - {name: prerouting, hook: prerouting, type: nat, priority: -100}\n"
+        "    - {name: publish, hook: none}\n"
+        "  rules:\n"
+        "    - {chain: forward, key: \"isolate a b\", kind: drop, iifname: a, oifname: b}\n"
+        "    - {chain: forward, key: \"isolate a b\", kind: drop, iifname: a, oifname: b}\n"
+        "    - {chain: forward, kind: other}\n"
+        "    - {chain: forward, kind: drop, iifname: x, oifname: \"y\"}\n"
+        "    - {chain: forward, kind: other}\n"
+        "    - {chain: output, key: \"jump output\", kind: jump, target: publish, not_loopback: true}\n"
+        "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, saddr: 172.17.0.0/16, "
+        "oifname: docker0}\n"
+        "    - {chain: prerouting, key: \"jump prerouting\", kind: jump, target: publish}\n"
+        "    - {chain: publish, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, daddr: 0.0.0.0, "
+        "dport: 8080, to: \"172.17.0.3:80\"}\n"
+        "    - {chain: publish, key: \"publish udp 127.0.0.1:5353\", kind: dnat, protocol: udp, daddr: 127.0.0.1, "
+        "dport: 5353, to: \"172.17.0.3:53\"}\n"
+        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n"
+        "    - {chain: publish, key: \"say \\\"hi\\\"\", kind: other}\n";
+
+static void test_nft_round_trip(void **state) {
+        struct nc_state *s;
+        const struct nc_nft_rule *r;
+
+        (void) state;
+        assert_round_trip(nft_snap);
+        s = read_ok(nft_snap);
+        assert_string_equal(s->nft.table, "netconverge");
+        assert_int_equal(s->nft.n_chains, 6);
+        assert_int_equal(s->nft.chains[1].hook, 5);
+        assert_true(s->nft.chains[1].policy_drop);
+        assert_int_equal(s->nft.chains[1].priority, -500);
+        assert_int_equal(s->nft.chains[5].hook, NC_HOOK_NONE);
+        assert_null(s->nft.chains[5].type);
+        assert_int_equal(s->nft.n_rules, 12);
+        r = &s->nft.rules[6];
+        assert_int_equal(r->kind, NC_RULE_MASQUERADE);
+        assert_int_equal(r->saddr, 0xac110000);
+        assert_int_equal(r->saddr_len, 16);
+        assert_string_equal(r->oifname, "docker0");
+        r = &s->nft.rules[9];
+        assert_int_equal(r->kind, NC_RULE_DNAT);
+        assert_int_equal(r->proto, NC_PROTO_UDP);
+        assert_int_equal(r->daddr, 0x7f000001);
+        assert_int_equal(r->dport, 5353);
+        assert_int_equal(r->to_addr, 0xac110003);
+        assert_int_equal(r->to_port, 53);
+        assert_true(s->nft.rules[5].not_loopback);
+        assert_string_equal(s->nft.rules[5].target, "publish");
+        assert_null(s->nft.rules[2].key);
+        assert_string_equal(s->nft.rules[11].key, "say \"hi\"");
+        nc_state_free(s);
+        /* No nft: no table; and none is written. */
+        s = read_ok("snapshot: 1\n");
+        assert_null(s->nft.table);
+        nc_state_free(s);
+        /* A table with nothing in it. */
+        assert_round_trip("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks: []\naddresses: []\n"
+                          "routes: []\nnft:\n  table: \"my table\"\n  chains: []\n  rules: []\n");
+}
+
+static void test_nft_write_exact(void **state) {
+        struct nc_state *s = nc_state_new();
+        struct nc_nft_chain pub = { .name = "publish", .hook = NC_HOOK_NONE, .handle = 5 };
+        struct nc_nft_chain post = { .name = "postrouting", .hook = NC_HOOK_POSTROUTING, .type = "nat",
+                                     .priority = 100, .handle = 3 };
+        struct nc_nft_rule ret = { .chain = "publish", .key = "return docker0", .kind = NC_RULE_RETURN,
+                                   .iifname = "docker0", .handle = 9 };
+        struct nc_nft_rule dnat = { .chain = "publish", .key = "publish tcp 0.0.0.0:8080", .kind = NC_RULE_DNAT,
+                                    .proto = NC_PROTO_TCP, .dport = 8080, .to_addr = 0xac110003, .to_port = 80,
+                                    .handle = 12 };
+        struct nc_nft_rule masq = { .chain = "postrouting", .key = "masquerade docker0",
+                                    .kind = NC_RULE_MASQUERADE, .saddr = 0xac110000, .saddr_len = 16,
+                                    .oifname = "docker0", .handle = 7 };
+        struct nc_nft_rule foreign = { .chain = "publish", .kind = NC_RULE_OTHER, .handle = 4 };
+        char *t;
+
+        (void) state;
+        /* Appended out of order, with handles: sorted, handles not written. */
+        assert_int_equal(nc_state_set_nft_table(s, "netconverge"), 0);
+        assert_int_equal(nc_state_add_nft_chain(s, &pub), 0);
+        assert_int_equal(nc_state_add_nft_chain(s, &post), 0);
+        assert_int_equal(nc_state_add_nft_rule(s, &foreign), 0);
+        assert_int_equal(nc_state_add_nft_rule(s, &ret), 0);
+        assert_int_equal(nc_state_add_nft_rule(s, &dnat), 0);
+        assert_int_equal(nc_state_add_nft_rule(s, &masq), 0);
+        nc_state_sort(s);
+        t = written(s);
+        assert_string_equal(t, "# netconverge snapshot\n"
+                               "snapshot: 1\n"
+                               "namespaces: []\n"
+                               "links: []\n"
+                               "addresses: []\n"
+                               "routes: []\n"
+                               "nft:\n"
+                               "  table: netconverge\n"
+                               "  chains:\n"
+                               "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
+                               "    - {name: publish, hook: none}\n"
+                               "  rules:\n"
+                               "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, "
+                               "saddr: 172.17.0.0/16, oifname: docker0}\n"
+                               "    - {chain: publish, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, "
+                               "daddr: 0.0.0.0, dport: 8080, to: \"172.17.0.3:80\"}\n"
+                               "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n"
+                               "    - {chain: publish, kind: other}\n");
+        free(t);
+        nc_state_free(s);
+}
+
+static void test_nft_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft: []\n", "t.snap:2:6: nft: expected a mapping with table, chains and rules, got a list\n");
+        expect_diags("snapshot: 1\nnft:\n  chain: []\n",
+                     "t.snap:3:3: nft.chain: unknown key; did you mean 'chains'?\n"
+                     "t.snap:3:3: nft.table: missing required key\n");
+        expect_diags("snapshot: 1\nnft:\n  table: t\n  chains:\n"
+                     "    - {name: a, hook: sideways}\n"
+                     "    - {name: b, hook: forward, type: filter}\n"
+                     "    - {name: c, hook: none, priority: 0}\n"
+                     "    - {name: d, hook: input, type: filter, priority: x}\n"
+                     "    - {name: e, hook: none}\n"
+                     "    - {name: e, hook: none}\n",
+                     "t.snap:5:23: nft.chains[0].hook: expected prerouting, input, forward, output, postrouting or "
+                     "none, got 'sideways'\n"
+                     "t.snap:6:7: nft.chains[1]: a base chain (hook forward) needs type and priority\n"
+                     "t.snap:7:7: nft.chains[2]: a regular chain (hook none) has no type, priority or policy_drop\n"
+                     "t.snap:8:54: nft.chains[3].priority: expected an integer, got 'x'\n"
+                     "t.snap:10:7: nft.chains[5]: duplicate chain (first at line 9)\n");
+        expect_diags("snapshot: 1\nnft:\n  table: t\n  chains: [{name: p, hook: none}]\n  rules:\n"
+                     "    - {chain: p, kind: accept}\n"
+                     "    - {chain: p, kind: dnat, protocol: sctp, daddr: 0.0.0.0, dport: 70000, to: 1.2.3.4}\n"
+                     "    - {chain: p, kind: masquerade, saddr: 10.0.0.0/8}\n"
+                     "    - {chain: p, kind: return, iifname: a, oifname: b}\n"
+                     "    - {chain: q, kind: other}\n"
+                     "    - {chain: p, kind: jump, target: a-name-longer-than-thirty-one-bytes}\n",
+                     "t.snap:6:24: nft.rules[0].kind: expected masquerade, jump, return, dnat, drop or other, got "
+                     "'accept'\n"
+                     "t.snap:7:40: nft.rules[1].protocol: expected tcp or udp, got 'sctp'\n"
+                     "t.snap:7:69: nft.rules[1].dport: expected a port from 0 to 65535, got '70000'\n"
+                     "t.snap:7:80: nft.rules[1].to: expected an address and port like 172.17.0.2:80, got '1.2.3.4'\n"
+                     "t.snap:8:7: nft.rules[2]: a masquerade rule needs oifname\n"
+                     "t.snap:9:53: nft.rules[3]: oifname does not go with a return rule\n"
+                     "t.snap:10:15: nft.rules[4].chain: chain 'q' is not listed under nft.chains\n"
+                     "t.snap:11:38: nft.rules[5].target: 'a-name-longer-than-thirty-one-bytes' is longer than 31 "
+                     "bytes\n");
+}
+
 static void test_peer_needs_both_keys(void **state) {
         (void) state;
         expect_diags("snapshot: 1\nlinks:\n  - {netns: \"\", name: v, kind: veth, mtu: 1500, peer_netns: w}\n",
@@ -692,6 +856,9 @@ int main(void) {
                 cmocka_unit_test(test_any_order_reads_sorted),
                 cmocka_unit_test(test_quoting_round_trips),
                 cmocka_unit_test(test_errors_with_positions),
+                cmocka_unit_test(test_nft_round_trip),
+                cmocka_unit_test(test_nft_write_exact),
+                cmocka_unit_test(test_nft_errors),
                 cmocka_unit_test(test_peer_needs_both_keys),
                 cmocka_unit_test(test_read_file),
                 cmocka_unit_test(test_thousand_containers),
