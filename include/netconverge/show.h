@@ -17,8 +17,9 @@
  * containers of one name in two namespaces...) is left out of the model
  * and described in a note, so that the printed file always validates.
  *
- * nftables is not observed yet: masquerade, isolated and ports take their
- * defaults (masquerade and isolation on, no ports). */
+ * From the owned nftables table: the table name, masquerade (a masquerade
+ * rule for the bridge), isolated (drops to and from every other bridge)
+ * and ports (DNAT rules, matched to containers by target address). */
 
 struct nc_show {
         struct nc_model *model;         /* sorted; every address and MAC explicit */

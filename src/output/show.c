@@ -104,6 +104,100 @@ static bool usable_gateway(const struct nc_address *a) {
                a->address != nc_subnet_broadcast(net, a->prefixlen);
 }
 
+__attribute__((format(printf, 3, 4)))
+static bool has_rule(const struct nc_state *s, enum nc_rule_kind kind, const char *fmt, ...) {
+        char key[128];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(key, sizeof(key), fmt, ap);
+        va_end(ap);
+        for (size_t i = 0; i < s->nft.n_rules; i++)
+                if (s->nft.rules[i].kind == kind && s->nft.rules[i].key && strcmp(s->nft.rules[i].key, key) == 0)
+                        return true;
+        return false;
+}
+
+/* The file says isolated per bridge, the kernel has drops per pair. A
+ * bridge reads as isolated when traffic to and from every other bridge is
+ * dropped; any choice that gives the same drops is the same file to the
+ * planner, and when none does the difference shows in `diff`. */
+static void infer_isolation(struct builder *b) {
+        struct nc_model *m = b->sh->model;
+
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                struct nc_bridge *x = &m->bridges[i];
+
+                for (size_t k = 0; k < m->n_bridges && x->isolated; k++)
+                        if (k != i)
+                                x->isolated = has_rule(b->s, NC_RULE_DROP, "isolate %s %s", x->name, m->bridges[k].name) &&
+                                              has_rule(b->s, NC_RULE_DROP, "isolate %s %s", m->bridges[k].name, x->name);
+        }
+}
+
+/* Published ports from the DNAT rules: each goes to the container whose
+ * address on some bridge is its target; runs of consecutive ports with
+ * consecutive targets become one range, as they were written. */
+static const struct nc_attachment *attachment_with(const struct nc_container *c, uint32_t address) {
+        for (size_t i = 0; i < c->n_networks; i++)
+                if (c->networks[i].address == address)
+                        return &c->networks[i];
+        return NULL;
+}
+
+static bool extends(const struct nc_port *p, const struct nc_nft_rule *r) {
+        return p->proto == r->proto && p->host_ip == r->daddr && p->host_port_end + 1 == r->dport &&
+               p->target_end + 1 == r->to_port;
+}
+
+static int ports_from_rules(struct builder *b) {
+        const struct nc_state *s = b->s;
+        struct nc_model *m = b->sh->model;
+
+        for (size_t i = 0; i < s->nft.n_rules; i++) {
+                const struct nc_nft_rule *r = &s->nft.rules[i];
+                const struct nc_attachment *a = NULL;
+                struct nc_container *c = NULL;
+                struct nc_port *p;
+
+                if (r->kind != NC_RULE_DNAT || !r->key || strncmp(r->key, "publish ", 8) != 0)
+                        continue;
+                for (size_t k = 0; k < m->n_containers && !a; k++)
+                        if ((a = attachment_with(&m->containers[k], r->to_addr)))
+                                c = &m->containers[k];
+                if (!a) {
+                        int q = note(b, "nft rule \"%s\": no container has its target address", r->key);
+
+                        if (q < 0)
+                                return q;
+                        continue;
+                }
+                if (c->n_ports > 0 && extends(&c->ports[c->n_ports - 1], r) &&
+                    strcmp(c->ports[c->n_ports - 1].network ? c->ports[c->n_ports - 1].network : c->networks[0].bridge,
+                           a->bridge) == 0) {
+                        c->ports[c->n_ports - 1].host_port_end = r->dport;
+                        c->ports[c->n_ports - 1].target_end = r->to_port;
+                        continue;
+                }
+                p = realloc(c->ports, (c->n_ports + 1) * sizeof(*c->ports));
+                if (!p)
+                        return -ENOMEM;
+                c->ports = p;
+                p = &c->ports[c->n_ports++];
+                *p = (struct nc_port) {
+                        .host_ip = r->daddr,
+                        .host_port = r->dport,
+                        .host_port_end = r->dport,
+                        .target = r->to_port,
+                        .target_end = r->to_port,
+                        .proto = r->proto,
+                };
+                if (a != &c->networks[0] && !(p->network = strdup(a->bridge)))
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int bridge_from_link(struct builder *b, const struct nc_link *l) {
         const struct nc_address *a = NULL, *v;
         struct nc_model *m = b->sh->model;
@@ -131,9 +225,8 @@ static int bridge_from_link(struct builder *b, const struct nc_link *l) {
                 .prefixlen = a->prefixlen,
                 .gateway = a->address,
                 .mtu = l->mtu,
-                /* Not observed yet (nftables): what the printed file means. */
-                .masquerade = true,
-                .isolated = true,
+                .masquerade = has_rule(b->s, NC_RULE_MASQUERADE, "masquerade %s", l->name),
+                .isolated = true,       /* decided once all bridges are known */
         };
         if (!x->name)
                 return -ENOMEM;
@@ -330,8 +423,8 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
         sh->model = nc_model_new();
         if (!sh->model)
                 return -ENOMEM;
-        /* The defaults, as a file that does not mention settings means. */
-        sh->model->settings.table = strdup("netconverge");
+        /* The table observed, else the default. */
+        sh->model->settings.table = strdup(s->nft.table ? s->nft.table : "netconverge");
         sh->model->settings.ip_forward = true;
         if (!sh->model->settings.table)
                 return -ENOMEM;
@@ -342,10 +435,15 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
                                 return r;
                 }
         nc_model_sort(sh->model);
+        infer_isolation(&b);
         r = containers_from_links(&b);
         if (r < 0)
                 return r;
         nc_model_sort(sh->model);
+        /* Rules are sorted by key, so ports come in a stable order. */
+        r = ports_from_rules(&b);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(sh);
         return 0;
 }
@@ -357,6 +455,38 @@ static void print_bridge(FILE *f, const struct nc_bridge *b) {
         nc_yaml_write_scalar(f, b->name);
         fprintf(f, ":\n    subnet: %s\n    gateway: %s\n    mtu: %u\n", nc_cidr_format(b->subnet, b->prefixlen, cidr),
                 nc_ipv4_format(b->gateway, ip), b->mtu);
+        if (!b->masquerade)
+                fputs("    masquerade: false\n", f);
+        if (!b->isolated)
+                fputs("    isolated: false\n", f);
+}
+
+static void print_range(FILE *f, unsigned start, unsigned end) {
+        fprintf(f, start == end ? "%u" : "%u-%u", start, end);
+}
+
+/* The short syntax when the port goes to the first network, else the long
+ * form, which can name the network. */
+static void print_port(FILE *f, const struct nc_port *p) {
+        char ip[NC_IPV4_STRLEN];
+
+        if (!p->network) {
+                fputs("      - \"", f);
+                if (p->host_ip)
+                        fprintf(f, "%s:", nc_ipv4_format(p->host_ip, ip));
+                print_range(f, p->host_port, p->host_port_end);
+                fputc(':', f);
+                print_range(f, p->target, p->target_end);
+                fprintf(f, "%s\"\n", p->proto == NC_PROTO_UDP ? "/udp" : "");
+                return;
+        }
+        fputs("      - { published: \"", f);
+        print_range(f, p->host_port, p->host_port_end);
+        fputs("\", target: \"", f);
+        print_range(f, p->target, p->target_end);
+        fprintf(f, "\", protocol: %s, host_ip: %s, network: ", nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
+        nc_yaml_write_scalar(f, p->network);
+        fputs(" }\n", f);
 }
 
 static void print_attachment(FILE *f, const struct nc_attachment *a) {
@@ -382,18 +512,24 @@ static void print_container(FILE *f, const struct nc_container *c) {
         fputs("\n    networks:\n", f);
         for (size_t i = 0; i < c->n_networks; i++)
                 print_attachment(f, &c->networks[i]);
+        if (c->n_ports)
+                fputs("    ports:\n", f);
+        for (size_t i = 0; i < c->n_ports; i++)
+                print_port(f, &c->ports[i]);
 }
 
 int nc_show_print_config(const struct nc_show *sh, FILE *f) {
         const struct nc_model *m = sh->model;
 
-        fputs("# netconverge show: what netconverge manages on this host, as a configuration file.\n"
-              "# masquerade, isolated and ports are not shown (nftables is not observed yet):\n"
-              "# they read as their defaults here.\n",
-              f);
+        fputs("# netconverge show: what netconverge manages on this host, as a configuration file.\n", f);
         for (size_t i = 0; i < sh->n_notes; i++)
                 fprintf(f, "# %s\n", sh->notes[i]);
         fputs("version: 1\n\n", f);
+        if (strcmp(m->settings.table, "netconverge") != 0) {
+                fputs("settings:\n  table: ", f);
+                nc_yaml_write_scalar(f, m->settings.table);
+                fputs("\n\n", f);
+        }
         fputs(m->n_bridges ? "bridges:\n" : "bridges: {}\n", f);
         for (size_t i = 0; i < m->n_bridges; i++)
                 print_bridge(f, &m->bridges[i]);

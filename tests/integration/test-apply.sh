@@ -54,11 +54,12 @@ all_ifindexes() {
         done
 }
 
-# Foreign objects in the host: a dummy (an ifb where the kernel has no
-# dummy driver) with an address and a route via it, and a veth pair, the
-# kind netconverge makes itself. Never to change.
+# Foreign objects in the host: a vxlan (unlike dummy or ifb, its module
+# makes no devices in the machine's own namespace when it loads) with an
+# address and a route via it, and a veth pair, the kind netconverge makes
+# itself. Never to change.
 make_foreign() {
-        nc_in "$H" link add "${P}f0" type dummy 2>/dev/null || nc_in "$H" link add "${P}f0" type ifb
+        nc_in "$H" link add "${P}f0" type vxlan id 42 dstport 4789
         nc_in "$H" addr add 192.0.2.1/24 dev "${P}f0"
         nc_in "$H" link set "${P}f0" up
         nc_in "$H" route add 198.51.100.0/24 via 192.0.2.2

@@ -12,6 +12,7 @@
 #include "netconverge/netconverge.h"
 #include "netconverge/plan.h"
 #include "netconverge/state.h"
+#include "testutil.h"
 
 /* The planner on hand-made observed states. The golden tests cover the
  * plan format broadly; these pin the rules: in sync is "No changes.",
@@ -46,35 +47,8 @@ static char *plan_text(const struct nc_model *m, const struct nc_state *observed
         return s;
 }
 
-/* What the kernel looks like once the plan for m was applied. */
 static struct nc_state *converged(const struct nc_model *m) {
-        struct nc_state *empty = nc_state_new(), *s = nc_state_new();
-        struct nc_plan *p = NULL;
-
-        assert_int_equal(nc_plan_compute(m, empty, &p), 0);
-        for (size_t i = 0; i < p->desired->n_links; i++)
-                assert_int_equal(nc_state_add_link(s, &p->desired->links[i]), 0);
-        for (size_t i = 0; i < p->desired->n_addresses; i++)
-                assert_int_equal(nc_state_add_address(s, &p->desired->addresses[i]), 0);
-        for (size_t i = 0; i < p->desired->n_routes; i++)
-                assert_int_equal(nc_state_add_route(s, &p->desired->routes[i]), 0);
-        for (size_t i = 0; i < p->desired->n_namespaces; i++)
-                assert_int_equal(nc_state_add_namespace(s, p->desired->namespaces[i].netns, true), 0);
-        if (p->desired->nft.table)
-                assert_int_equal(nc_state_set_nft_table(s, p->desired->nft.table), 0);
-        for (size_t i = 0; i < p->desired->nft.n_chains; i++)
-                assert_int_equal(nc_state_add_nft_chain(s, &p->desired->nft.chains[i]), 0);
-        for (size_t i = 0; i < p->desired->nft.n_rules; i++) {
-                struct nc_nft_rule r = p->desired->nft.rules[i];
-
-                r.handle = 100 + i;
-                assert_int_equal(nc_state_add_nft_rule(s, &r), 0);
-        }
-        s->ip_forward = 1;
-        nc_state_sort(s);
-        nc_plan_free(p);
-        nc_state_free(empty);
-        return s;
+        return nc_test_converged(m);
 }
 
 static struct nc_link *link_of(struct nc_state *s, const char *netns, const char *name) {

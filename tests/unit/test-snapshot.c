@@ -15,6 +15,7 @@
 #include "netconverge/netconverge.h"
 #include "netconverge/plan.h"
 #include "netconverge/show.h"
+#include "testutil.h"
 #include "netconverge/snapshot.h"
 #include "netconverge/state.h"
 #include "util/nlerr.h"
@@ -24,31 +25,53 @@
 
 /* A converged host: one bridge, one container (web), lo, and foreign
  * objects; in nc_state_sort() order, as the writer writes it. */
-static const char converged_snap[] =
-        "# netconverge snapshot\n"
-        "snapshot: 1\n"
-        "ip_forward: 1\n"
-        "namespaces:\n"
-        "  - {netns: web, exists: true}\n"
-        "links:\n"
-        "  - {netns: \"\", name: docker0, kind: bridge, mtu: 1500, mac: \"02:42:8e:00:00:01\", up: true, "
-        "alias: \"netconverge:bridge\"}\n"
-        "  - {netns: \"\", name: eth0, kind: other, mtu: 1400, mac: \"02:fc:00:00:00:01\", up: true}\n"
-        "  - {netns: \"\", name: lo, kind: loopback, mtu: 65536, up: true}\n"
-        "  - {netns: \"\", name: vethbb8e173b, kind: veth, mtu: 1500, mac: \"9a:1b:2c:3d:4e:5f\", up: true, "
-        "master: docker0, alias: \"netconverge:veth web docker0 web\", peer_netns: web, peer: eth0}\n"
-        "  - {netns: web, name: eth0, kind: veth, mtu: 1500, mac: \"02:42:ac:11:00:02\", up: true, "
-        "alias: \"netconverge:peer web docker0\", peer_netns: \"\", peer: vethbb8e173b}\n"
-        "  - {netns: web, name: lo, kind: loopback, mtu: 65536, up: true}\n"
-        "addresses:\n"
-        "  - {netns: \"\", dev: docker0, address: 172.17.0.1/16}\n"
-        "  - {netns: \"\", dev: eth0, address: 192.0.2.2/24}\n"
-        "  - {netns: \"\", dev: lo, address: 127.0.0.1/8}\n"
-        "  - {netns: web, dev: eth0, address: 172.17.0.2/16}\n"
-        "  - {netns: web, dev: lo, address: 127.0.0.1/8}\n"
-        "routes:\n"
-        "  - {netns: \"\", dst: 0.0.0.0/0, via: 192.0.2.1, dev: eth0, protocol: 3}\n"
-        "  - {netns: web, dst: 0.0.0.0/0, via: 172.17.0.1, dev: eth0, protocol: 78}\n";
+#define CONVERGED_HOST \
+        "# netconverge snapshot\n" \
+        "snapshot: 1\n" \
+        "ip_forward: 1\n" \
+        "namespaces:\n" \
+        "  - {netns: web, exists: true}\n" \
+        "links:\n" \
+        "  - {netns: \"\", name: docker0, kind: bridge, mtu: 1500, mac: \"02:42:8e:00:00:01\", up: true, " \
+        "alias: \"netconverge:bridge\"}\n" \
+        "  - {netns: \"\", name: eth0, kind: other, mtu: 1400, mac: \"02:fc:00:00:00:01\", up: true}\n" \
+        "  - {netns: \"\", name: lo, kind: loopback, mtu: 65536, up: true}\n" \
+        "  - {netns: \"\", name: vethbb8e173b, kind: veth, mtu: 1500, mac: \"9a:1b:2c:3d:4e:5f\", up: true, " \
+        "master: docker0, alias: \"netconverge:veth web docker0 web\", peer_netns: web, peer: eth0}\n" \
+        "  - {netns: web, name: eth0, kind: veth, mtu: 1500, mac: \"02:42:ac:11:00:02\", up: true, " \
+        "alias: \"netconverge:peer web docker0\", peer_netns: \"\", peer: vethbb8e173b}\n" \
+        "  - {netns: web, name: lo, kind: loopback, mtu: 65536, up: true}\n" \
+        "addresses:\n" \
+        "  - {netns: \"\", dev: docker0, address: 172.17.0.1/16}\n" \
+        "  - {netns: \"\", dev: eth0, address: 192.0.2.2/24}\n" \
+        "  - {netns: \"\", dev: lo, address: 127.0.0.1/8}\n" \
+        "  - {netns: web, dev: eth0, address: 172.17.0.2/16}\n" \
+        "  - {netns: web, dev: lo, address: 127.0.0.1/8}\n" \
+        "routes:\n" \
+        "  - {netns: \"\", dst: 0.0.0.0/0, via: 192.0.2.1, dev: eth0, protocol: 3}\n" \
+        "  - {netns: web, dst: 0.0.0.0/0, via: 172.17.0.1, dev: eth0, protocol: 78}\n"
+
+static const char converged_snap[] = CONVERGED_HOST;
+
+/* The same host with its nftables table: what apply leaves for a file
+ * whose web container publishes 8080:80. */
+static const char converged_nat_snap[] = CONVERGED_HOST
+        "nft:\n"
+        "  table: netconverge\n"
+        "  chains:\n"
+        "    - {name: forward, hook: forward, type: filter, priority: 0}\n"
+        "    - {name: output, hook: output, type: nat, priority: -100}\n"
+        "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
+        "    - {name: prerouting, hook: prerouting, type: nat, priority: -100}\n"
+        "    - {name: publish, hook: none}\n"
+        "  rules:\n"
+        "    - {chain: output, key: \"jump output\", kind: jump, target: publish, not_loopback: true}\n"
+        "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, saddr: 172.17.0.0/16, "
+        "oifname: docker0}\n"
+        "    - {chain: prerouting, key: \"jump prerouting\", kind: jump, target: publish}\n"
+        "    - {chain: publish, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, daddr: 0.0.0.0, "
+        "dport: 8080, to: \"172.17.0.2:80\"}\n"
+        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n";
 
 static char *written(const struct nc_state *s) {
         char *t = NULL;
@@ -616,14 +639,12 @@ static char *show_text(const struct nc_show *sh) {
 }
 
 static const char show_header[] =
-        "# netconverge show: what netconverge manages on this host, as a configuration file.\n"
-        "# masquerade, isolated and ports are not shown (nftables is not observed yet):\n"
-        "# they read as their defaults here.\n";
+        "# netconverge show: what netconverge manages on this host, as a configuration file.\n";
 
 /* show's file validates and, planned against the state it came from, is
  * in sync. */
 static void test_show_converged(void **state) {
-        struct nc_state *s = read_ok(converged_snap);
+        struct nc_state *s = read_ok(converged_nat_snap);
         struct nc_show *sh = NULL;
         struct nc_model *m = NULL;
         struct nc_plan *p = NULL;
@@ -650,7 +671,9 @@ static void test_show_converged(void **state) {
                                       "        address: 172.17.0.2\n"
                                       "        mac: \"02:42:ac:11:00:02\"\n"
                                       "        interface: eth0\n"
-                                      "        host_interface: vethbb8e173b\n"), -1);
+                                      "        host_interface: vethbb8e173b\n"
+                                      "    ports:\n"
+                                      "      - \"8080:80\"\n"), -1);
         assert_string_equal(t, expected);
         assert_int_equal(nc_diags_init(&d, "show.yaml"), 0);
         assert_int_equal(nc_config_load_buffer(t, strlen(t), &d, &m), 0);
@@ -715,6 +738,7 @@ static void test_show_leaves_out(void **state) {
                          "    subnet: 10.2.0.0/24\n"
                          "    gateway: 10.2.0.1\n"
                          "    mtu: 1500\n"
+                         "    masquerade: false\n"
                          "\n"
                          "containers:\n"
                          "  web:\n"
@@ -735,31 +759,17 @@ static void test_show_leaves_out(void **state) {
         nc_state_free(s);
 }
 
-/* What the kernel holds once the plan for text is applied (the plan's
- * lowered desired state, every namespace there). */
+/* What the kernel holds once the plan for text is applied. */
 static struct nc_state *converged_from(const char *text) {
-        struct nc_state *empty = nc_state_new(), *s = nc_state_new();
         struct nc_model *m = NULL;
-        struct nc_plan *p = NULL;
+        struct nc_state *s;
         struct nc_diags d;
 
         assert_int_equal(nc_diags_init(&d, "t.yaml"), 0);
         assert_int_equal(nc_config_load_buffer(text, strlen(text), &d, &m), 0);
         nc_diags_done(&d);
-        assert_int_equal(nc_plan_compute(m, empty, &p), 0);
-        for (size_t i = 0; i < p->desired->n_links; i++)
-                assert_int_equal(nc_state_add_link(s, &p->desired->links[i]), 0);
-        for (size_t i = 0; i < p->desired->n_addresses; i++)
-                assert_int_equal(nc_state_add_address(s, &p->desired->addresses[i]), 0);
-        for (size_t i = 0; i < p->desired->n_routes; i++)
-                assert_int_equal(nc_state_add_route(s, &p->desired->routes[i]), 0);
-        for (size_t i = 0; i < p->desired->n_namespaces; i++)
-                assert_int_equal(nc_state_add_namespace(s, p->desired->namespaces[i].netns, true), 0);
-        s->ip_forward = 1;
-        nc_state_sort(s);
-        nc_plan_free(p);
+        s = nc_test_converged(m);
         nc_model_free(m);
-        nc_state_free(empty);
         return s;
 }
 
