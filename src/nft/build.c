@@ -124,7 +124,7 @@ static void put_verdict(struct builder *b, int verdict, const char *chain) {
 static void put_ifname(struct builder *b, uint32_t key, enum nft_cmp_ops op, const char *name) {
         char buf[NC_IFNAMSIZ] = {};
 
-        strncpy(buf, name, sizeof(buf) - 1);
+        memcpy(buf, name, strnlen(name, sizeof(buf) - 1));
         put_meta(b, key);
         put_cmp(b, op, buf, sizeof(buf));
 }
