@@ -4,9 +4,9 @@
 #   scripts/install-deps.sh [build|test]   (default: test, which is a superset)
 set -euo pipefail
 
-build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
+build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev libsystemd-dev
        iproute2 nftables)
-test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping)
+test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
 
 case "${1:-test}" in
 build) packages=("${build[@]}") ;;

@@ -2,20 +2,26 @@
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "cli/reconcile.h"
+#include "netconverge/watch.h"
 
 int nc_cmd_watch(const struct nc_ctx *ctx, int argc, char **argv) {
         static const struct option options[] = { { "interval", required_argument, NULL, 'i' }, {} };
-        unsigned interval = 30;
+        struct nc_watch_opts o = { .interval = 30 };
         int c;
 
-        (void) ctx;
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
                 if (c == '?')
                         return NC_EXIT_ERROR;
-                if (c == 'i' && nc_cli_parse_seconds("watch", optarg, 86400, &interval) < 0)
+                if (c == 'i' && nc_cli_parse_seconds("watch", optarg, 86400, &o.interval) < 0)
                         return NC_EXIT_ERROR;
         }
         if (nc_cli_expect_args("watch", argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
-        return nc_cli_not_implemented("watch");
+        /* Once, for the whole run: every socket the watcher opens (the
+         * netlink monitors included) is then in this namespace. */
+        if (nc_cli_enter_netns(ctx, "watch") < 0)
+                return NC_EXIT_ERROR;
+        /* SIGTERM and SIGINT end it with 0 and leave the kernel as it is. */
+        return nc_watch_run(ctx, argv[optind], &o) < 0 ? NC_EXIT_ERROR : NC_EXIT_OK;
 }

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "watch/watch.h"
+
+#ifdef NC_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+/* Readiness and status for Type=notify units. sd_notify() itself does
+ * nothing when $NOTIFY_SOCKET is unset, so a watcher run by hand pays
+ * nothing. Built without libsystemd, there is no notification at all (the
+ * unit then needs Type=simple). */
+void nc_watch_notify(const char *fmt, ...) {
+#ifdef NC_HAVE_SYSTEMD
+        char buf[1024];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        /* A status too long for the buffer is cut, not dropped. */
+        (void) sd_notify(0, buf);
+#else
+        (void) fmt;
+#endif
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/netconf.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "watch/watch.h"
+
+/* The watcher's pure parts: when a cycle runs, which kernel messages
+ * matter, and how lines are logged. */
+
+#define MS (1000 * 1000LL)
+
+static void test_nothing_pending_blocks(void **state) {
+        struct nc_watch_sched s = {};
+
+        (void) state;
+        assert_int_equal(nc_watch_sched_due(&s), -1);
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 123 * MS), -1);
+        nc_watch_sched_mark(&s, 0, 5 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), -1);
+}
+
+static void test_start_reload_resync_run_at_once(void **state) {
+        static const unsigned now_flags[] = { NC_DIRTY_START, NC_DIRTY_RELOAD, NC_DIRTY_RESYNC, NC_DIRTY_RETRY };
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(now_flags) / sizeof(now_flags[0]); i++) {
+                struct nc_watch_sched s = {};
+
+                nc_watch_sched_mark(&s, now_flags[i], 1000 * MS);
+                assert_int_equal(nc_watch_sched_due(&s), 1000 * MS);
+                assert_int_equal(nc_watch_sched_timeout_ms(&s, 1000 * MS), 0);
+        }
+}
+
+static void test_bursts_wait_for_quiet_bounded(void **state) {
+        struct nc_watch_sched s = {};
+
+        (void) state;
+        nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1000 + NC_WATCH_QUIET_MS) * MS);
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 1000 * MS), NC_WATCH_QUIET_MS);
+        /* Each new event pushes it back... */
+        nc_watch_sched_mark(&s, NC_DIRTY_FILE, 1030 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1030 + NC_WATCH_QUIET_MS) * MS);
+        /* ...but never past the bound after the first. */
+        for (int64_t t = 1060; t <= 1400; t += 30)
+                nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, t * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1000 + NC_WATCH_MAX_DELAY_MS) * MS);
+        /* A resync joining a burst waits with it. */
+        s = (struct nc_watch_sched) {};
+        nc_watch_sched_mark(&s, NC_DIRTY_RESYNC, 1000 * MS);
+        nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1010 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1010 + NC_WATCH_QUIET_MS) * MS);
+        /* The first cycle does not wait for a burst. */
+        nc_watch_sched_mark(&s, NC_DIRTY_START, 1020 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), 1000 * MS);
+}
+
+static void test_after_a_failure_only_the_user_is_not_held(void **state) {
+        struct nc_watch_sched s = { .fail_gap_ns = 2000 * MS };
+
+        (void) state;
+        nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), 2000 * MS);
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 1500 * MS), 500);
+        s.dirty = 0;
+        nc_watch_sched_mark(&s, NC_DIRTY_RESYNC, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), 2000 * MS);
+        /* An edit or SIGHUP goes through. */
+        nc_watch_sched_mark(&s, NC_DIRTY_FILE, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1000 + NC_WATCH_QUIET_MS) * MS);
+        s.dirty = 0;
+        nc_watch_sched_mark(&s, NC_DIRTY_RELOAD, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), 1000 * MS);
+}
+
+static void test_lock_busy_holds_everything(void **state) {
+        struct nc_watch_sched s = { .lock_retry_ns = 3000 * MS };
+
+        (void) state;
+        nc_watch_sched_mark(&s, NC_DIRTY_RELOAD, 1000 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), 3000 * MS);
+        /* Rounded up to whole milliseconds. */
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 3000 * MS - 1), 1);
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 3000 * MS), 0);
+}
+
+static void test_reasons(void **state) {
+        char *r;
+
+        (void) state;
+        r = nc_watch_reasons(NC_DIRTY_START);
+        assert_string_equal(r, "start");
+        free(r);
+        r = nc_watch_reasons(NC_DIRTY_DRIFT | NC_DIRTY_FILE | NC_DIRTY_RESYNC);
+        assert_string_equal(r, "file changed, kernel drift, resync");
+        free(r);
+        /* A reload reads the file: said once. */
+        r = nc_watch_reasons(NC_DIRTY_RELOAD | NC_DIRTY_FILE);
+        assert_string_equal(r, "reload");
+        free(r);
+        r = nc_watch_reasons(0);
+        assert_string_equal(r, "none");
+        free(r);
+}
+
+static void test_time_is_iso8601(void **state) {
+        char buf[40];
+
+        (void) state;
+        nc_watch_format_time(buf, sizeof(buf), 0, true);
+        assert_string_equal(buf, "1970-01-01T00:00:00.000+00:00");
+        nc_watch_format_time(buf, sizeof(buf), 1764165361123456789LL, true);
+        assert_string_equal(buf, "2025-11-26T13:56:01.123+00:00");
+}
+
+/* A temporary file to log into; returns its fd, rewound by read_all(). */
+static int temp_fd(char *path) {
+        int fd = mkstemp(path);
+
+        assert_true(fd >= 0);
+        unlink(path);
+        return fd;
+}
+
+static char *read_all(int fd) {
+        static char buf[4096];
+        ssize_t n;
+
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        n = read(fd, buf, sizeof(buf) - 1);
+        assert_true(n >= 0);
+        buf[n] = '\0';
+        assert_int_equal(ftruncate(fd, 0), 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        return buf;
+}
+
+static void test_journal_is_recognised_by_dev_and_inode(void **state) {
+        char path[] = "/tmp/nc-test-watch-XXXXXX", env[64];
+        int fd = temp_fd(path);
+        struct stat st;
+
+        (void) state;
+        assert_int_equal(fstat(fd, &st), 0);
+        snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
+        assert_true(nc_watch_fd_is_journal(fd, env));
+        snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino + 1);
+        assert_false(nc_watch_fd_is_journal(fd, env));
+        assert_false(nc_watch_fd_is_journal(fd, NULL));
+        assert_false(nc_watch_fd_is_journal(fd, ""));
+        assert_false(nc_watch_fd_is_journal(fd, "12"));
+        assert_false(nc_watch_fd_is_journal(fd, "1:2x"));
+        close(fd);
+}
+
+static void test_log_levels_and_prefixes(void **state) {
+        char path[] = "/tmp/nc-test-watch-XXXXXX";
+        int fd = temp_fd(path);
+        struct nc_watch_log l = { .level = NC_LOG_NORMAL, .fd = fd, .journal = true };
+        const char *out;
+
+        (void) state;
+        nc_watch_log(&l, LOG_ERR, "%s: %s", "+ address 10.0.0.2/24 on eth0 in netns web", "File exists");
+        nc_watch_log(&l, LOG_WARNING, "careful");
+        nc_watch_log(&l, LOG_INFO, "+ bridge br0 (mtu 1500)");
+        nc_watch_log(&l, LOG_DEBUG, "event: hidden");
+        out = read_all(fd);
+        assert_string_equal(out, "<3>error: + address 10.0.0.2/24 on eth0 in netns web: File exists\n"
+                                 "<4>warning: careful\n"
+                                 "<6>+ bridge br0 (mtu 1500)\n");
+        l.level = NC_LOG_QUIET;
+        nc_watch_log(&l, LOG_ERR, "only this");
+        nc_watch_log(&l, LOG_WARNING, "not this");
+        nc_watch_log(&l, LOG_INFO, "nor this");
+        assert_string_equal(read_all(fd), "<3>error: only this\n");
+        l.level = NC_LOG_VERBOSE;
+        nc_watch_log(&l, LOG_DEBUG, "event: shown");
+        nc_watch_log_lines(&l, LOG_ERR, "f.yaml:4:13: a: bad\n\nf.yaml:5:1: b: worse\n");
+        assert_string_equal(read_all(fd), "<7>event: shown\n<3>error: f.yaml:4:13: a: bad\n<3>error: f.yaml:5:1: b: worse\n");
+
+        /* Not the journal: a timestamp, no priority. */
+        l.journal = false;
+        nc_watch_log(&l, LOG_INFO, "converged: 1 added, 0 changed, 0 removed (kernel drift)");
+        out = read_all(fd);
+        assert_true(strlen(out) > 30);
+        assert_int_equal(out[4], '-');
+        assert_int_equal(out[10], 'T');
+        assert_true(out[23] == '+' || out[23] == '-');
+        assert_string_equal(strchr(out, ' '), " converged: 1 added, 0 changed, 0 removed (kernel drift)\n");
+        close(fd);
+}
+
+/* Kernel messages, built the way the kernel sends them, into buf. */
+#define MSG_BUF 4096
+
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint8_t family, const char *name) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifinfomsg *ifi;
+
+        nlh->nlmsg_type = type;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = family;
+        ifi->ifi_index = 7;
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        return nlh;
+}
+
+static struct nlmsghdr *route_msg(char *buf, uint8_t table, uint8_t protocol, uint8_t type) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct rtmsg *rtm;
+
+        nlh->nlmsg_type = RTM_DELROUTE;
+        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = AF_INET;
+        rtm->rtm_table = table;
+        rtm->rtm_protocol = protocol;
+        rtm->rtm_type = type;
+        mnl_attr_put_u32(nlh, RTA_TABLE, table);
+        return nlh;
+}
+
+static struct nlmsghdr *netconf_msg(char *buf, int ifindex) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct netconfmsg *ncm;
+
+        nlh->nlmsg_type = RTM_NEWNETCONF;
+        ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
+        ncm->ncm_family = AF_INET;
+        mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t) ifindex);
+        mnl_attr_put_u32(nlh, NETCONFA_FORWARDING, 0);
+        return nlh;
+}
+
+static void test_rtnl_messages_that_matter(void **state) {
+        char buf[MSG_BUF] __attribute__((aligned(8))), what[256];
+
+        (void) state;
+        assert_true(nc_watch_rtnl_relevant(link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234"), what, sizeof(what)));
+        assert_string_equal(what, "RTM_DELLINK veth1234 (ifindex 7)");
+        /* A bridge port's state comes with a real link message anyway. */
+        assert_false(nc_watch_rtnl_relevant(link_msg(buf, RTM_NEWLINK, AF_BRIDGE, "veth1234"), what, sizeof(what)));
+        /* Routes: what observation reads, no more. */
+        assert_true(nc_watch_rtnl_relevant(route_msg(buf, RT_TABLE_MAIN, RTPROT_STATIC, RTN_UNICAST), what, sizeof(what)));
+        assert_true(nc_watch_rtnl_relevant(route_msg(buf, RT_TABLE_MAIN, 78, RTN_UNICAST), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(route_msg(buf, RT_TABLE_MAIN, RTPROT_KERNEL, RTN_UNICAST), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(route_msg(buf, RT_TABLE_LOCAL, RTPROT_KERNEL, RTN_LOCAL), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(route_msg(buf, RT_TABLE_MAIN, RTPROT_BOOT, RTN_BLACKHOLE), what, sizeof(what)));
+        /* net.ipv4.ip_forward is "all"; a device's own forwarding is not ours. */
+        assert_true(nc_watch_rtnl_relevant(netconf_msg(buf, NETCONFA_IFINDEX_ALL), what, sizeof(what)));
+        assert_string_equal(what, "RTM_NEWNETCONF ifindex -1 forwarding off");
+        assert_false(nc_watch_rtnl_relevant(netconf_msg(buf, 3), what, sizeof(what)));
+}
+
+static struct nlmsghdr *nft_msg(char *buf, uint16_t msg, uint8_t family, const char *table) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct nfgenmsg *nfg;
+
+        nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+        nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+        nfg->nfgen_family = family;
+        nfg->version = NFNETLINK_V0;
+        if (table)
+                mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+        return nlh;
+}
+
+static void test_nft_messages_that_matter(void **state) {
+        char buf[MSG_BUF] __attribute__((aligned(8))), what[256];
+
+        (void) state;
+        assert_true(nc_watch_nft_relevant("netconverge", nft_msg(buf, NFT_MSG_DELRULE, NFPROTO_INET, "netconverge"), what,
+                                          sizeof(what)));
+        assert_string_equal(what, "nft DELRULE family 1 table netconverge");
+        assert_true(nc_watch_nft_relevant("netconverge", nft_msg(buf, NFT_MSG_DELTABLE, NFPROTO_INET, "netconverge"),
+                                          what, sizeof(what)));
+        assert_false(nc_watch_nft_relevant("netconverge", nft_msg(buf, NFT_MSG_NEWRULE, NFPROTO_INET, "firewalld"), what,
+                                           sizeof(what)));
+        assert_false(nc_watch_nft_relevant("netconverge", nft_msg(buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, "netconverge"),
+                                           what, sizeof(what)));
+        assert_false(nc_watch_nft_relevant("netconverge", nft_msg(buf, NFT_MSG_NEWGEN, NFPROTO_UNSPEC, NULL), what,
+                                           sizeof(what)));
+        /* No model yet: any inet table. */
+        assert_true(nc_watch_nft_relevant(NULL, nft_msg(buf, NFT_MSG_NEWCHAIN, NFPROTO_INET, "other"), what, sizeof(what)));
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_nothing_pending_blocks),
+                cmocka_unit_test(test_start_reload_resync_run_at_once),
+                cmocka_unit_test(test_bursts_wait_for_quiet_bounded),
+                cmocka_unit_test(test_after_a_failure_only_the_user_is_not_held),
+                cmocka_unit_test(test_lock_busy_holds_everything),
+                cmocka_unit_test(test_reasons),
+                cmocka_unit_test(test_time_is_iso8601),
+                cmocka_unit_test(test_journal_is_recognised_by_dev_and_inode),
+                cmocka_unit_test(test_log_levels_and_prefixes),
+                cmocka_unit_test(test_rtnl_messages_that_matter),
+                cmocka_unit_test(test_nft_messages_that_matter),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
