@@ -2,14 +2,15 @@
 # The demo: builds netconverge, then runs its main job on
 # examples/docker0.yaml inside throwaway network namespaces, never touching
 # this machine's own network:
-#   plan -> apply -> ping between the two containers -> "No changes." ->
-#   drift by hand -> repaired -> destroy -> clean-up.
+#   plan -> apply -> ping between the two containers -> the published port
+#   answering from an "outside" host -> "No changes." -> drift by hand ->
+#   repaired -> destroy -> clean-up.
 #
 #   examples/demo.sh        (as root; a user without root: sudo examples/demo.sh)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-bash "$top/scripts/install-deps.sh" build
+bash "$top/scripts/install-deps.sh" demo
 cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$top/build" -j"$(nproc)" --target netconverge >/dev/null
 nc="$top/build/netconverge"
@@ -23,7 +24,8 @@ prefix="ncdemo$$"
 host="$prefix-host"
 work=$(mktemp -d)
 cleanup() {
-        for ns in "$host" "$prefix-web" "$prefix-db"; do
+        [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+        for ns in "$host" "$prefix-web" "$prefix-db" "$prefix-out"; do
                 ip netns del "$ns" 2>/dev/null || true
         done
         rm -rf "$work"
@@ -36,6 +38,13 @@ sed -e "s/^\(    netns:\) web\b/\1 $prefix-web/" -e "s/^\(    netns:\) db\b/\1 $
         "$top/examples/docker0.yaml" >"$work/docker0.yaml"
 ip netns add "$host"
 ip -n "$host" link set lo up
+# An "outside" host on the demo host's uplink, 198.51.100.0/24.
+ip netns add "$prefix-out"
+ip -n "$host" link add uplink type veth peer name eth0 netns "$prefix-out"
+ip -n "$host" addr add 198.51.100.1/24 dev uplink
+ip -n "$host" link set uplink up
+ip -n "$prefix-out" addr add 198.51.100.2/24 dev eth0
+ip -n "$prefix-out" link set eth0 up
 
 cd "$work"
 say "examples/docker0.yaml, with the demo's namespace names:"
@@ -49,6 +58,18 @@ step "netconverge -n $host apply docker0.yaml"
 
 step "ip netns exec $prefix-web ping -c 2 172.17.0.2    # web -> db, across the bridge"
 ip netns exec "$prefix-web" ping -c 2 -W 1 172.17.0.2
+
+say "web publishes 8080:80. A web server in web, asked from the outside host via the uplink:"
+mkdir -p "$work/www" && echo "hello from the web container" >"$work/www/index.html"
+ip netns exec "$prefix-web" python3 -m http.server 80 --bind 0.0.0.0 --directory "$work/www" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do
+        ip netns exec "$prefix-web" python3 -c 'import socket; socket.create_connection(("127.0.0.1", 80), 0.2)' 2>/dev/null && break
+        sleep 0.1
+done
+step "from the outside host ($prefix-out): GET http://198.51.100.1:8080/"
+ip netns exec "$prefix-out" python3 -c 'import urllib.request; print(urllib.request.urlopen("http://198.51.100.1:8080/", timeout=3).read().decode(), end="")'
+kill "$server"; wait "$server" 2>/dev/null || true; server=
 
 step "netconverge -n $host diff docker0.yaml"
 "$nc" -n "$host" diff docker0.yaml

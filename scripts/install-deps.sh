@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netconverge needs to build and test, if any
 # are missing. Needs root for apt-get (a user without root: sudo).
-#   scripts/install-deps.sh [build|test]   (default: test, which is a superset)
+#   scripts/install-deps.sh [build|demo|test]   (default: test, a superset of the others)
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev libsystemd-dev
        iproute2 nftables)
+# What examples/demo.sh runs besides netconverge: ping and a small web server.
+demo=(python3 iputils-ping)
 test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
 
 case "${1:-test}" in
 build) packages=("${build[@]}") ;;
+demo) packages=("${build[@]}" "${demo[@]}") ;;
 test) packages=("${build[@]}" "${test[@]}") ;;
-*) echo "usage: $0 [build|test]" >&2; exit 1 ;;
+*) echo "usage: $0 [build|demo|test]" >&2; exit 1 ;;
 esac
 
 missing=()
