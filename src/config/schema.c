@@ -45,17 +45,6 @@ static void report(struct schema *s, const struct nc_ynode *n, const char *path,
         va_end(ap);
 }
 
-/* What a wrong value was, for "expected X, got Y": the value itself when it
- * is short enough to quote. */
-static const char *got(const struct nc_ynode *n, char buf[static 64]) {
-        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
-                return nc_ynode_describe(n);
-        if (strlen(n->value) > 40)
-                snprintf(buf, 64, "'%.37s...'", n->value);
-        else
-                snprintf(buf, 64, "'%s'", n->value);
-        return buf;
-}
 
 static bool is_key_of(const char *key, const char *const *keys, size_t n) {
         for (size_t i = 0; i < n; i++)
@@ -116,7 +105,7 @@ static bool want_mapping(struct schema *s, const struct nc_ynode *n, const char 
 
         if (n->kind == NC_YNODE_MAPPING || nc_ynode_is_null(n))
                 return true;
-        report(s, n, path, "expected %s, got %s", what, got(n, buf));
+        report(s, n, path, "expected %s, got %s", what, nc_ynode_got(n, buf));
         return false;
 }
 
@@ -125,7 +114,7 @@ static int read_string(struct schema *s, const struct nc_ynode *n, const char *p
         char *v;
 
         if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
-                report(s, n, path, "expected a string, got %s", got(n, buf));
+                report(s, n, path, "expected a string, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         v = strdup(n->value);
@@ -162,7 +151,7 @@ static int read_bool(struct schema *s, const struct nc_ynode *n, const char *pat
         else if (n->kind == NC_YNODE_SCALAR && strcmp(n->value, "false") == 0)
                 *(bool *) dst = false;
         else
-                report(s, n, path, "expected true or false, got %s", got(n, buf));
+                report(s, n, path, "expected true or false, got %s", nc_ynode_got(n, buf));
         return 0;
 }
 
@@ -184,7 +173,7 @@ static int read_mtu(struct schema *s, const struct nc_ynode *n, const char *path
                         return 0;
                 }
         }
-        report(s, n, path, "expected an integer MTU (68-65535), got %s", got(n, buf));
+        report(s, n, path, "expected an integer MTU (68-65535), got %s", nc_ynode_got(n, buf));
         return 0;
 }
 
@@ -194,9 +183,9 @@ static int read_ipv4(struct schema *s, const struct nc_ynode *n, const char *pat
         if (n->kind == NC_YNODE_SCALAR && nc_ipv4_parse(n->value, dst) >= 0)
                 return 1;
         if (n->kind == NC_YNODE_SCALAR && strchr(n->value, ':') && !nc_ynode_is_null(n))
-                report(s, n, path, "%s is not an IPv4 address; IPv6 is not supported", got(n, buf));
+                report(s, n, path, "%s is not an IPv4 address; IPv6 is not supported", nc_ynode_got(n, buf));
         else
-                report(s, n, path, "expected an IPv4 address like 172.17.0.2, got %s", got(n, buf));
+                report(s, n, path, "expected an IPv4 address like 172.17.0.2, got %s", nc_ynode_got(n, buf));
         return 0;
 }
 
@@ -205,12 +194,12 @@ static int read_ifname(struct schema *s, const struct nc_ynode *n, const char *p
         char buf[64];
 
         if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
-                report(s, n, path, "expected an interface name, got %s", got(n, buf));
+                report(s, n, path, "expected an interface name, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         why = nc_ifname_invalid(n->value);
         if (why) {
-                report(s, n, path, "interface name %s %s", got(n, buf), why);
+                report(s, n, path, "interface name %s %s", nc_ynode_got(n, buf), why);
                 return 0;
         }
         memcpy(dst, n->value, strlen(n->value) + 1);
@@ -226,9 +215,9 @@ static int read_version(struct schema *s, const struct nc_ynode *root) {
         if (v->kind == NC_YNODE_SCALAR && strcmp(v->value, "1") == 0)
                 return 0;
         if (v->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(v))
-                report(s, v, "version", "unsupported version %s; this netconverge reads version 1", got(v, buf));
+                report(s, v, "version", "unsupported version %s; this netconverge reads version 1", nc_ynode_got(v, buf));
         else
-                report(s, v, "version", "expected version 1, got %s", got(v, buf));
+                report(s, v, "version", "expected version 1, got %s", nc_ynode_got(v, buf));
         return 0;
 }
 
@@ -271,7 +260,7 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
                         report(s, n, path, "prefix length /%s is not supported; use /8 to /30", slash + 1);
                         return 0;
                 }
-                report(s, n, path, "expected an IPv4 subnet like 172.17.0.0/16, got %s", got(n, buf));
+                report(s, n, path, "expected an IPv4 subnet like 172.17.0.0/16, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (plen < 8 || plen > 30) {
@@ -353,7 +342,7 @@ static int read_mac(struct schema *s, const struct nc_ynode *n, const char *path
 
         a->mac_at = n->at;
         if (n->kind != NC_YNODE_SCALAR || nc_mac_parse(n->value, a->mac) < 0) {
-                report(s, n, path, "expected a MAC address like 02:42:ac:11:00:02, got %s", got(n, buf));
+                report(s, n, path, "expected a MAC address like 02:42:ac:11:00:02, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (a->mac[0] & 1)
@@ -416,7 +405,7 @@ static int read_networks(struct schema *s, const struct nc_ynode *n, const char 
         else if (n->kind == NC_YNODE_MAPPING)
                 count = n->n_pairs;
         else {
-                report(s, n, path, "expected a list of bridge names or a mapping of bridges, got %s", got(n, buf));
+                report(s, n, path, "expected a list of bridge names or a mapping of bridges, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (count == 0) {
@@ -445,7 +434,7 @@ static int read_networks(struct schema *s, const struct nc_ynode *n, const char 
 
                         if (!p)
                                 return -ENOMEM;
-                        report(s, n->items[i], p, "expected a bridge name, got %s", got(n->items[i], buf));
+                        report(s, n->items[i], p, "expected a bridge name, got %s", nc_ynode_got(n->items[i], buf));
                         continue;
                 }
                 r = attachment_start(a, n->items[i], nc_path_index(path, i));
@@ -461,7 +450,7 @@ static int read_port_value(struct schema *s, const struct nc_ynode *n, const cha
         char buf[64], err[160];
 
         if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
-                report(s, n, path, "expected a port or a range like 8000-8010, got %s", got(n, buf));
+                report(s, n, path, "expected a port or a range like 8000-8010, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (nc_port_parse_range(n->value, start, end, err, sizeof(err)) < 0) {
@@ -504,7 +493,7 @@ static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_
                 if (!path)
                         return -ENOMEM;
                 if (proto < 0)
-                        report(s, v, path, "expected tcp or udp, got %s", got(v, buf));
+                        report(s, v, path, "expected tcp or udp, got %s", nc_ynode_got(v, buf));
                 else
                         p->proto = (enum nc_proto) proto;
         }
@@ -533,7 +522,7 @@ static int read_ports(struct schema *s, const struct nc_ynode *n, const char *pa
         if (nc_ynode_is_null(n))
                 return 0;
         if (n->kind != NC_YNODE_SEQUENCE) {
-                report(s, n, path, "expected a list of published ports, got %s", got(n, buf));
+                report(s, n, path, "expected a list of published ports, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         c->ports = calloc(n->n_items ? n->n_items : 1, sizeof(*c->ports));
@@ -556,7 +545,7 @@ static int read_ports(struct schema *s, const struct nc_ynode *n, const char *pa
                                 report(s, item, p->path, "%s", err);
                 } else {
                         report(s, item, p->path, "expected a port mapping like \"8080:80\" or a mapping, got %s",
-                               got(item, buf));
+                               nc_ynode_got(item, buf));
                 }
         }
         return 0;
@@ -671,7 +660,7 @@ int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_mode
                 return 0;
         }
         if (root->kind != NC_YNODE_MAPPING) {
-                report(&s, root, "", "expected a mapping with 'version: 1' at the top level, got %s", got(root, buf));
+                report(&s, root, "", "expected a mapping with 'version: 1' at the top level, got %s", nc_ynode_got(root, buf));
                 return 0;
         }
         r = check_keys(&s, root, root->at, "", root_keys, ELEMENTSOF(root_keys), required, ELEMENTSOF(required));

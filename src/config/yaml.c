@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -494,4 +495,14 @@ const char *nc_ynode_describe(const struct nc_ynode *n) {
         default:
                 return n->plain ? "a plain value" : "a quoted string";
         }
+}
+
+const char *nc_ynode_got(const struct nc_ynode *n, char buf[static NC_YNODE_GOT_SIZE]) {
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
+                return nc_ynode_describe(n);
+        if (strlen(n->value) > 40)
+                snprintf(buf, NC_YNODE_GOT_SIZE, "'%.37s...'", n->value);
+        else
+                snprintf(buf, NC_YNODE_GOT_SIZE, "'%s'", n->value);
+        return buf;
 }

@@ -60,3 +60,8 @@ bool nc_ynode_is_null(const struct nc_ynode *n);
 const struct nc_ynode *nc_ynode_get(const struct nc_ynode *map, const char *key);
 /* "a string", "a mapping", ... for type errors. */
 const char *nc_ynode_describe(const struct nc_ynode *n);
+
+/* What a wrong value was, for "expected X, got Y": the value itself,
+ * quoted, when it is short enough, else its description. */
+#define NC_YNODE_GOT_SIZE 64
+const char *nc_ynode_got(const struct nc_ynode *n, char buf[static NC_YNODE_GOT_SIZE]);

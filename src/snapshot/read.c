@@ -155,31 +155,13 @@ static const struct field rule_fields[] = {
 
 __attribute__((format(printf, 4, 5)))
 static void report(struct reader *rd, struct nc_origin at, const char *path, const char *fmt, ...) {
-        struct nc_strbuf b = {};
-        _cleanup_free_ char *m = NULL;
         va_list ap;
 
         va_start(ap, fmt);
-        nc_strbuf_vprintf(&b, fmt, ap);
+        nc_diags_vadd(rd->d, at, path, fmt, ap);
         va_end(ap);
-        m = nc_strbuf_steal(&b);
-        if (!m) {
-                rd->d->oom = true;
-                return;
-        }
-        nc_diags_add(rd->d, at, path, "%s", m);
 }
 
-/* What a wrong value was, for "expected X, got Y". */
-static const char *got(const struct nc_ynode *n, char buf[static 64]) {
-        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
-                return nc_ynode_describe(n);
-        if (strlen(n->value) > 40)
-                snprintf(buf, 64, "'%.37s...'", n->value);
-        else
-                snprintf(buf, 64, "'%s'", n->value);
-        return buf;
-}
 
 static bool is_string(const struct nc_ynode *n) {
         return n->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(n);
@@ -222,7 +204,7 @@ static int read_cidr(struct reader *rd, const struct field *f, const struct nc_y
         unsigned plen;
 
         if (!is_string(n) || nc_cidr_parse(n->value, &a, &plen) < 0) {
-                report(rd, n->at, path, "expected an IPv4 address/prefix like 172.17.0.1/16, got %s", got(n, buf));
+                report(rd, n->at, path, "expected an IPv4 address/prefix like 172.17.0.1/16, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (f->type == FIELD_PREFIX && (a & ~nc_prefix_mask(plen))) {
@@ -242,7 +224,7 @@ static int read_text(struct reader *rd, const struct field *f, const struct nc_y
         char *v;
 
         if (!is_string(n)) {
-                report(rd, n->at, path, "expected a string, got %s", got(n, buf));
+                report(rd, n->at, path, "expected a string, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (f->type == FIELD_IFNAME)
@@ -256,7 +238,7 @@ static int read_text(struct reader *rd, const struct field *f, const struct nc_y
         else if (strlen(n->value) > 255)
                 why = "is longer than the kernel's 255 bytes";
         if (why) {
-                report(rd, n->at, path, "%s %s", got(n, buf), why);
+                report(rd, n->at, path, "%s %s", nc_ynode_got(n, buf), why);
                 return 0;
         }
         if (f->type == FIELD_IFNAME || f->type == FIELD_TARGET) {
@@ -399,9 +381,9 @@ static int read_value(struct reader *rd, const struct field *f, const struct nc_
         if (parse_scalar(f, n, (char *) base + f->offset))
                 return 1;
         if (f->type == FIELD_UINT)
-                report(rd, n->at, path, "expected an integer from 0 to %u, got %s", f->max, got(n, buf));
+                report(rd, n->at, path, "expected an integer from 0 to %u, got %s", f->max, nc_ynode_got(n, buf));
         else
-                report(rd, n->at, path, "expected %s, got %s", expected_table[f->type], got(n, buf));
+                report(rd, n->at, path, "expected %s, got %s", expected_table[f->type], nc_ynode_got(n, buf));
         return 0;
 }
 
@@ -641,7 +623,7 @@ static int read_entry(struct reader *rd, const struct section *sec, const struct
         if (!path)
                 return -ENOMEM;
         if (n->kind != NC_YNODE_MAPPING) {
-                report(rd, n->at, path, "expected a mapping describing a %s, got %s", sec->what, got(n, buf));
+                report(rd, n->at, path, "expected a mapping describing a %s, got %s", sec->what, nc_ynode_got(n, buf));
                 return 0;
         }
         r = read_fields(rd, sec, n, path, &e);
@@ -657,7 +639,7 @@ static int read_section(struct reader *rd, const struct section *sec, const stru
         if (nc_ynode_is_null(n))
                 return 0;
         if (n->kind != NC_YNODE_SEQUENCE) {
-                report(rd, n->at, sec->key, "expected a list, got %s", got(n, buf));
+                report(rd, n->at, sec->key, "expected a list, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         for (size_t i = 0; i < n->n_items; i++) {
@@ -677,14 +659,14 @@ static void read_header(struct reader *rd, const struct nc_ynode *root) {
                 report(rd, root->at, "snapshot", "missing required key (snapshot: %d)", NC_SNAPSHOT_VERSION);
         else if (!is_string(v) || strcmp(v->value, "1") != 0)
                 report(rd, v->at, "snapshot", "unsupported snapshot version %s; this netconverge reads version %d",
-                       got(v, buf), NC_SNAPSHOT_VERSION);
+                       nc_ynode_got(v, buf), NC_SNAPSHOT_VERSION);
         rd->s->ip_forward = -1;
         if (!fwd)
                 return;
         if (is_string(fwd) && (strcmp(fwd->value, "0") == 0 || strcmp(fwd->value, "1") == 0))
                 rd->s->ip_forward = fwd->value[0] - '0';
         else
-                report(rd, fwd->at, "ip_forward", "expected 0 or 1, got %s", got(fwd, buf));
+                report(rd, fwd->at, "ip_forward", "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
 }
 
 /* Every rule is in a chain the table has. */
@@ -717,7 +699,7 @@ static int read_nft(struct reader *rd, const struct nc_ynode *n) {
         int r;
 
         if (n->kind != NC_YNODE_MAPPING) {
-                report(rd, n->at, "nft", "expected a mapping with table, chains and rules, got %s", got(n, buf));
+                report(rd, n->at, "nft", "expected a mapping with table, chains and rules, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         r = check_keys(rd, n, "nft", keys, ELEMENTSOF(keys));
@@ -727,7 +709,7 @@ static int read_nft(struct reader *rd, const struct nc_ynode *n) {
         if (!table)
                 report(rd, n->at, "nft.table", "missing required key");
         else if (!is_string(table) || strlen(table->value) > 255)
-                report(rd, table->at, "nft.table", "expected a table name, got %s", got(table, buf));
+                report(rd, table->at, "nft.table", "expected a table name, got %s", nc_ynode_got(table, buf));
         else if ((r = nc_state_set_nft_table(rd->s, table->value)) < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(nft_sections); i++) {
@@ -756,7 +738,7 @@ static int read_root(struct reader *rd, const struct nc_ynode *root) {
         }
         if (root->kind != NC_YNODE_MAPPING) {
                 report(rd, root->at, "", "expected a snapshot (a mapping starting with snapshot: %d), got %s",
-                       NC_SNAPSHOT_VERSION, got(root, buf));
+                       NC_SNAPSHOT_VERSION, nc_ynode_got(root, buf));
                 return 0;
         }
         r = check_keys(rd, root, "", keys, ELEMENTSOF(keys));
