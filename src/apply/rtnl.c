@@ -195,7 +195,10 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
         return r;
 }
 
-int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
+/* A link of the host namespace (a bridge, a veth's host end): only the
+ * attributes the diff names; the bits of one object never include
+ * another's (a bridge has no master, a veth is never adopted). */
+static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         struct nl_sock *sk;
         struct nc_ns *host;
@@ -211,11 +214,22 @@ int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
                 return ifindex;
         if (a->diff & NC_DIFF_MTU)
                 rtnl_link_set_mtu(changes, a->want->mtu);
+        if (a->diff & NC_DIFF_MASTER) {
+                /* 0 = no master */
+                r = a->want->master[0] ? nc_ns_ifindex(ap, host, a->want->master) : 0;
+                if (r < 0)
+                        return r;
+                rtnl_link_set_master(changes, r);
+        }
         if (a->diff & NC_DIFF_UP)
                 set_up(changes, a->want->up);
         if ((a->diff & NC_DIFF_ADOPT) && a->want->alias)
                 rtnl_link_set_ifalias(changes, a->want->alias);
         return link_change(ap, sk, ifindex, changes);
+}
+
+int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
+        return host_link_modify(ap, a);
 }
 
 /* The host end with its peer, in one request: the peer is created
@@ -289,33 +303,6 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         return r;
 }
 
-static int veth_modify_host(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
-        struct nl_sock *sk;
-        struct nc_ns *host;
-        int ifindex, r;
-
-        if (!changes)
-                return -ENOMEM;
-        r = ns_and_socket(ap, "", &host, &sk);
-        if (r < 0)
-                return r;
-        ifindex = link_index(ap, host, a->have);
-        if (ifindex < 0)
-                return ifindex;
-        if (a->diff & NC_DIFF_MTU)
-                rtnl_link_set_mtu(changes, a->want->mtu);
-        if (a->diff & NC_DIFF_MASTER) {
-                /* 0 = no master */
-                r = a->want->master[0] ? nc_ns_ifindex(ap, host, a->want->master) : 0;
-                if (r < 0)
-                        return r;
-                rtnl_link_set_master(changes, r);
-        }
-        if (a->diff & NC_DIFF_UP)
-                set_up(changes, a->want->up);
-        return link_change(ap, sk, ifindex, changes);
-}
 
 static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
@@ -349,7 +336,7 @@ int nc_apply_veth_modify(struct nc_applier *ap, const struct nc_action *a) {
         int r;
 
         if (a->diff & (NC_DIFF_MTU | NC_DIFF_MASTER | NC_DIFF_UP)) {
-                r = veth_modify_host(ap, a);
+                r = host_link_modify(ap, a);
                 if (r < 0)
                         return r;
         }
