@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netconverge needs to build and test, if any
 # are missing. Needs root for apt-get (a user without root: sudo).
-#   scripts/install-deps.sh [build|demo|test]   (default: test, a superset of the others)
+#   scripts/install-deps.sh [build|demo|test|bench]   (default: test, a superset of build and demo)
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev libsystemd-dev
@@ -9,12 +9,16 @@ build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnf
 # What examples/demo.sh runs besides netconverge: ping and a small web server.
 demo=(python3 iputils-ping)
 test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
+# bench/run.sh: GNU time for peak RSS, the CNI reference plugins and the
+# iptables they call (the CNI baseline); never needed to build or test.
+bench=(python3 time containernetworking-plugins iptables)
 
 case "${1:-test}" in
 build) packages=("${build[@]}") ;;
 demo) packages=("${build[@]}" "${demo[@]}") ;;
 test) packages=("${build[@]}" "${test[@]}") ;;
-*) echo "usage: $0 [build|demo|test]" >&2; exit 1 ;;
+bench) packages=("${build[@]}" "${bench[@]}") ;;
+*) echo "usage: $0 [build|demo|test|bench]" >&2; exit 1 ;;
 esac
 
 missing=()
