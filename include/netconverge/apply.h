@@ -24,10 +24,12 @@ struct nc_apply_result {
 
 /* Walks the plan in order and makes each change over netlink (libnl) in
  * the host namespace (the current one) and the containers' namespaces.
- * Links to remove are moved to NC_LINK_GROUP_DOOMED and deleted with one
- * request. A failed change is reported and apply goes on with the changes
- * that do not depend on it; the next apply starts from the real state.
- * The plan must have no conflicts. Returns 0 when every change succeeded,
+ * Links to remove are deleted with one request naming their link group
+ * (NC_LINK_GROUP_OWNED when all of its links go, else
+ * NC_LINK_GROUP_DOOMED after moving them there). A failed change is
+ * reported and apply goes on with the changes that do not depend on it;
+ * the next apply starts from the real state. The plan must have no
+ * conflicts. Returns 0 when every change succeeded,
  * -EIO when some failed (see result), or another negative errno when apply
  * could not run at all. */
 int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struct nc_apply_result *result);

@@ -32,10 +32,16 @@
  * added to an owned link (any other protocol) is never removed. */
 #define NC_RTPROT 78
 
-/* The link group owned links are moved to just before being deleted in
- * bulk: one RTM_DELLINK for the group instead of one kernel
- * synchronization per link. */
-#define NC_LINK_GROUP_DOOMED 0x6e63u
+/* Link groups (IFLA_GROUP), for removing links in bulk: one RTM_DELLINK
+ * naming a group costs one kernel synchronization for all its links
+ * instead of one per link. Bridges and host veth ends are created in
+ * NC_LINK_GROUP_OWNED, so that removing all of them (destroy) is that one
+ * request and nothing before it. Removing some of them moves those to
+ * NC_LINK_GROUP_DOOMED first. A group is only a means: ownership is the
+ * alias, and an owned link outside the group (made by an older version,
+ * adopted, or moved by hand) is moved into it before the delete. */
+#define NC_LINK_GROUP_OWNED 0x6e63u
+#define NC_LINK_GROUP_DOOMED 0x6e64u
 
 enum nc_link_kind {
         NC_LINK_BRIDGE,

@@ -11,14 +11,21 @@
 #include "apply/applier.h"
 #include "netconverge/plan.h"
 #include "util/cleanup.h"
+#include "util/strbuf.h"
 
 /* Removing links in bulk. Each RTM_DELLINK of one link costs the kernel
  * an RCU synchronization (tens of milliseconds on a busy host), so a
- * thousand of them take most of a minute. Instead every link to remove is
- * first moved to the link group NC_LINK_GROUP_DOOMED (a cheap attribute
- * change), then one RTM_DELLINK naming the group unregisters them all
- * together: one synchronization. Deleting a host veth end takes its peer
- * with it, wherever that is. */
+ * thousand of them take most of a minute. One RTM_DELLINK naming a link
+ * group unregisters all of its links together: one synchronization.
+ *
+ * Owned links are created in NC_LINK_GROUP_OWNED. When everything in that
+ * group goes (destroy, or the last containers and their bridge), the
+ * group is deleted as it is: one request. Moving a link to a group is an
+ * attribute change the kernel announces to every listener, about a
+ * millisecond each, so links are moved only when needed: an owned link
+ * outside the group into it; or, when only some of the group go, those
+ * to NC_LINK_GROUP_DOOMED, which is then deleted. Deleting a host veth
+ * end takes its peer with it, wherever that is. */
 
 static void link_putp(struct rtnl_link **l) {
         if (*l)
@@ -74,37 +81,116 @@ static int delete_group(struct nc_applier *ap, struct nl_sock *sk, uint32_t grou
         return nc_nl_request(ap, sk, msg);
 }
 
-struct group_check {
-        const struct moved *moved;      /* sorted by ifindex */
-        size_t n_moved;
-        size_t strangers;               /* in the group, not moved there by us */
+/* The links of one group in the namespace, from one dump. */
+struct group_members {
+        uint32_t group;
+        int *ifindex;
+        size_t n, cap;
+        int r;
 };
 
-static int check_link(const struct nc_linkinfo *l, void *data) {
-        struct group_check *c = data;
-        struct moved key = { .ifindex = l->ifindex };
+static int collect_member(const struct nc_linkinfo *l, void *data) {
+        struct group_members *g = data;
 
-        if (l->group == NC_LINK_GROUP_DOOMED &&
-            !bsearch(&key, c->moved, c->n_moved, sizeof(*c->moved), compare_moved))
-                c->strangers++;
+        if (l->group != g->group)
+                return 0;
+        if (nc_grow(&g->ifindex, &g->cap, g->n + 1, sizeof(*g->ifindex)) < 0)
+                return -ENOMEM;
+        g->ifindex[g->n++] = l->ifindex;
         return 0;
 }
 
-/* The group delete removes whatever is in the group, so it is only used
- * when the group holds exactly what this apply put there: a link left
- * there by an apply that died half-way, or put there by someone else, is
- * not ours to delete. */
-static bool group_is_ours(struct nc_applier *ap, struct nl_sock *sk, const struct moved *moved, size_t n_moved) {
-        struct group_check c = { .moved = moved, .n_moved = n_moved };
-        int r;
+static int compare_int(const void *a, const void *b) {
+        int x = *(const int *) a, y = *(const int *) b;
 
-        for (unsigned tries = 0; tries < 3; tries++) {
-                c.strangers = 0;
-                r = nc_nl_dump_links(ap, sk, check_link, &c);
-                if (r != -EAGAIN)
-                        break;
+        return (x > y) - (x < y);
+}
+
+static int group_members(struct nc_applier *ap, struct nl_sock *sk, uint32_t group, struct group_members *ret) {
+        struct group_members g = { .group = group };
+        int r = -EAGAIN;
+
+        for (unsigned tries = 0; tries < 3 && r == -EAGAIN; tries++) {
+                g.n = 0;
+                r = nc_nl_dump_links(ap, sk, collect_member, &g);
         }
-        return r >= 0 && c.strangers == 0;
+        if (r < 0) {
+                free(g.ifindex);
+                return r;
+        }
+        qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
+        *ret = g;
+        return 0;
+}
+
+static bool is_member(const struct group_members *g, int ifindex) {
+        return g->n > 0 && bsearch(&ifindex, g->ifindex, g->n, sizeof(*g->ifindex), compare_int);
+}
+
+/* Is every link of the group one of moved[0..n) (sorted by ifindex)? The
+ * group delete removes whatever is in the group, so it is only used when
+ * the group holds nothing else: a link left there by an apply that died
+ * half-way, put there by someone else, or owned and kept, is not this
+ * request's to delete. */
+static bool group_holds_only(const struct group_members *g, const struct moved *moved, size_t n) {
+        for (size_t i = 0; i < g->n; i++) {
+                struct moved key = { .ifindex = g->ifindex[i] };
+
+                if (!bsearch(&key, moved, n, sizeof(*moved), compare_moved))
+                        return false;
+        }
+        return true;
+}
+
+/* Moves the links of moved[0..n) that are not in group g there; a link
+ * gone already is dropped from the list (its removal succeeded). Returns
+ * the links left. */
+static size_t move_into(struct nc_applier *ap, struct nl_sock *sk, const struct group_members *g,
+                        struct moved *moved, size_t n, int *results, bool *ret_any) {
+        size_t k = 0;
+
+        *ret_any = false;
+        for (size_t i = 0; i < n; i++) {
+                bool member = is_member(g, moved[i].ifindex);
+                int r = member ? 0 : set_group(ap, sk, moved[i].ifindex, g->group);
+
+                *ret_any |= !member;
+
+                /* Gone already: what the removal wanted. */
+                results[moved[i].action] = r == -ENODEV ? 0 : r;
+                if (r >= 0)
+                        moved[k++] = moved[i];
+        }
+        return k;
+}
+
+/* Deletes group `group` if, after moving moved[0..n) into it, it holds
+ * exactly those links. Returns true when it did. */
+static bool delete_as_group(struct nc_applier *ap, struct nl_sock *sk, uint32_t group, struct moved *moved,
+                            size_t *n, int *results, bool only_if_already_exclusive) {
+        struct group_members g = {};
+        bool ok, any;
+
+        if (group_members(ap, sk, group, &g) < 0)
+                return false;
+        if (only_if_already_exclusive && !group_holds_only(&g, moved, *n)) {
+                free(g.ifindex);
+                return false;
+        }
+        *n = move_into(ap, sk, &g, moved, *n, results, &any);
+        free(g.ifindex);
+        if (*n == 0)
+                return true;
+        /* After moves, look again: the group must hold these and nothing else. */
+        if (any) {
+                if (group_members(ap, sk, group, &g) < 0)
+                        return false;
+                ok = group_holds_only(&g, moved, *n);
+                free(g.ifindex);
+                if (!ok)
+                        return false;
+        }
+        return delete_group(ap, sk, group) >= 0;
 }
 
 /* The actions of one namespace: idx[0..n) into actions. */
@@ -129,16 +215,19 @@ static void remove_in_namespace(struct nc_applier *ap, const struct nc_action *c
                 const struct nc_link *l = actions[idx[i]]->have;
                 int ifindex = l->ifindex > 0 ? l->ifindex : nc_ns_ifindex(ap, ns, l->name);
 
-                r = ifindex < 0 ? ifindex : set_group(ap, sk, ifindex, NC_LINK_GROUP_DOOMED);
                 /* Gone already: what the removal wanted. */
-                results[idx[i]] = r == -ENODEV ? 0 : r;
-                if (r >= 0)
+                results[idx[i]] = ifindex == -ENODEV ? 0 : ifindex < 0 ? ifindex : 0;
+                if (ifindex > 0)
                         moved[n_moved++] = (struct moved) { .ifindex = ifindex, .action = idx[i] };
         }
         if (n_moved == 0)
                 return;
         qsort(moved, n_moved, sizeof(*moved), compare_moved);
-        if (group_is_ours(ap, sk, moved, n_moved) && delete_group(ap, sk, NC_LINK_GROUP_DOOMED) >= 0)
+        /* Everything in the owned group goes: that group, as it is. */
+        if (delete_as_group(ap, sk, NC_LINK_GROUP_OWNED, moved, &n_moved, results, true))
+                return;
+        /* Some: a single link needs no group; more are moved to the doomed one. */
+        if (n_moved > 1 && delete_as_group(ap, sk, NC_LINK_GROUP_DOOMED, moved, &n_moved, results, false))
                 return;
         /* One at a time then, each with its own result. */
         for (size_t i = 0; i < n_moved; i++)

@@ -177,6 +177,8 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
                 return nc_kerr_end(ap, r);
         rtnl_link_set_name(l, w->name);
         rtnl_link_set_mtu(l, w->mtu);
+        /* Made in the owned group: destroy then deletes the group as it is (group.c). */
+        rtnl_link_set_group(l, NC_LINK_GROUP_OWNED);
         r = bridge_mac(w, mac);
         if (r < 0)
                 return r;
@@ -251,6 +253,7 @@ static int veth_fill(struct nc_applier *ap, struct nc_ns *host, const struct nc_
                         return r;
                 rtnl_link_set_master(l, r);
         }
+        rtnl_link_set_group(l, NC_LINK_GROUP_OWNED);
         set_up(l, w->up);
 
         rtnl_link_set_name(peer, p->name);
