@@ -10,6 +10,7 @@
 #include <netlink/addr.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
@@ -105,13 +106,25 @@ static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, s
         return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
 }
 
-/* The kernel ignores IFLA_IFALIAS when it creates a link, so the mark
- * of ownership is set right after, on the link found by its name (just
- * created, so the name is ours), with the peer's going up in the same
- * request: a veth peer cannot be brought up before both ends exist. */
-static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name, const char *alias, bool up) {
+/* The kernel ignores IFLA_IFALIAS (and IFLA_AF_SPEC) when it creates a
+ * link, so the mark of ownership is set right after, on the link found by
+ * its name (just created, so the name is ours), with the link's going up
+ * in the same request: a veth peer cannot be brought up before both ends
+ * exist.
+ *
+ * A veth also comes up without IPv6 addresses (addr_gen_mode none, set
+ * before it is up): netconverge's networks are IPv4 only, like Docker's
+ * without --ipv6, which turns IPv6 off on container interfaces. Left on,
+ * every new port's link-local address, duplicate address detection and
+ * router solicitation is flooded by the bridge to every other port and
+ * handled in every container: a thousand containers made the kernel
+ * spend most of a cold apply on that. A kernel without IPv6 refuses the
+ * attribute (EAFNOSUPPORT); the request is then made without it. */
+static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name, const char *alias, bool up,
+                     bool no_ipv6) {
         _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
         _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        int r;
 
         if (!orig || !changes)
                 return -ENOMEM;
@@ -122,8 +135,13 @@ static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name
                 rtnl_link_set_ifalias(changes, alias);
         if (up)
                 rtnl_link_set_flags(changes, IFF_UP);
+        if (no_ipv6 && rtnl_link_inet6_set_addr_gen_mode(changes, IN6_ADDR_GEN_MODE_NONE) < 0)
+                return -ENOMEM;
         nc_kerr_begin(ap);
-        return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+        r = nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+        if (r == -EAFNOSUPPORT && no_ipv6)
+                return set_alias(ap, sk, name, alias, up, false);
+        return r;
 }
 
 /* Takes back a link this change created before a later step of the same
@@ -191,7 +209,7 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
         nc_ns_forget(host, w->name);
         if (r < 0)
                 return r;
-        r = set_alias(ap, sk, w->name, w->alias, false);
+        r = set_alias(ap, sk, w->name, w->alias, false, false);
         if (r < 0)
                 undo_create(ap, sk, w->name);
         return r;
@@ -237,9 +255,8 @@ int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
 /* The host end with its peer, in one request: the peer is created
  * directly in the container's namespace (IFLA_NET_NS_FD inside
  * VETH_INFO_PEER), so no moment exists where it sits in the host under a
- * name that might clash. The host end comes up with it (its peer exists
- * by then); the peer cannot (veth_open() refuses before the pair is
- * linked: ENOTCONN) and goes up with its alias. */
+ * name that might clash. Both ends go up with their alias (see
+ * set_alias()), once IPv6 is off on them. */
 static int veth_fill(struct nc_applier *ap, struct nc_ns *host, const struct nc_action *a, int peer_ns_fd,
                      struct rtnl_link *l, struct rtnl_link *peer) {
         const struct nc_link *w = a->want, *p = a->want_peer;
@@ -254,7 +271,6 @@ static int veth_fill(struct nc_applier *ap, struct nc_ns *host, const struct nc_
                 rtnl_link_set_master(l, r);
         }
         rtnl_link_set_group(l, NC_LINK_GROUP_OWNED);
-        set_up(l, w->up);
 
         rtnl_link_set_name(peer, p->name);
         rtnl_link_set_mtu(peer, p->mtu);
@@ -296,11 +312,16 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         nc_ns_forget(pns, a->want_peer->name);
         if (r < 0)
                 return r;
-        r = set_alias(ap, sk, a->want->name, a->want->alias, false);
+        r = set_alias(ap, sk, a->want->name, a->want->alias, a->want->up, true);
         if (r >= 0)
                 r = nc_ns_socket(ap, pns, &peer_sk);
+        /* Its host end being up already, the peer would have its carrier
+         * (and so a link-local address) as it came up, before the kernel
+         * got to IFLA_AF_SPEC in the same request: up in a second one. */
         if (r >= 0)
-                r = set_alias(ap, peer_sk, a->want_peer->name, a->want_peer->alias, a->want_peer->up);
+                r = set_alias(ap, peer_sk, a->want_peer->name, a->want_peer->alias, false, true);
+        if (r >= 0 && a->want_peer->up)
+                r = set_alias(ap, peer_sk, a->want_peer->name, NULL, true, false);
         if (r < 0)
                 undo_create(ap, sk, a->want->name);
         return r;
