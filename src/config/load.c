@@ -25,7 +25,7 @@ int nc_config_load_buffer(const char *buf, size_t len, struct nc_diags *d, struc
         m = nc_model_new();
         if (!m)
                 return -ENOMEM;
-        r = nc_ydoc_parse(buf, len, d, &doc);
+        r = nc_ydoc_parse(buf, len, NC_CONFIG_MAX_NODES, d, &doc);
         if (r >= 0)
                 r = nc_schema_read(&doc, d, m);
         nc_ydoc_done(&doc);

@@ -28,6 +28,7 @@ struct anchor {
 struct builder {
         struct nc_ydoc *doc;
         struct nc_diags *diags;
+        size_t max_nodes;
         struct frame stack[NC_CONFIG_MAX_DEPTH];
         size_t depth;
         struct anchor *anchors;        /* open addressing, power-of-two size */
@@ -88,8 +89,8 @@ static int fail(struct builder *b, struct nc_origin at, const char *fmt, ...) {
 static struct nc_ynode *node_new(struct builder *b, enum nc_ynode_kind kind, yaml_mark_t mark) {
         struct nc_ynode *n;
 
-        if (b->doc->n_nodes >= NC_CONFIG_MAX_NODES) {
-                fail(b, origin_of(mark), "the file has more than %d nodes", NC_CONFIG_MAX_NODES);
+        if (b->doc->n_nodes >= b->max_nodes) {
+                fail(b, origin_of(mark), "the file has more than %zu nodes", b->max_nodes);
                 return NULL;
         }
         if (nc_grow(&b->doc->nodes, &b->doc->cap_nodes, b->doc->n_nodes + 1, sizeof(*b->doc->nodes)) < 0)
@@ -421,8 +422,8 @@ static int handle_event(struct builder *b, const yaml_event_t *e) {
         }
 }
 
-int nc_ydoc_parse(const char *buf, size_t len, struct nc_diags *diags, struct nc_ydoc *doc) {
-        struct builder b = { .doc = doc, .diags = diags, .buf = buf, .len = len };
+int nc_ydoc_parse(const char *buf, size_t len, size_t max_nodes, struct nc_diags *diags, struct nc_ydoc *doc) {
+        struct builder b = { .doc = doc, .diags = diags, .max_nodes = max_nodes, .buf = buf, .len = len };
         yaml_parser_t parser;
         bool done = false;
         int r = 0;

@@ -49,10 +49,11 @@ struct nc_ydoc {
         size_t n_nodes, cap_nodes;
 };
 
-/* Parses buf into *doc. On a syntax error or an exceeded limit, appends one
- * diagnostic and returns -EINVAL; doc must be released with
- * nc_ydoc_done() either way. */
-int nc_ydoc_parse(const char *buf, size_t len, struct nc_diags *diags, struct nc_ydoc *doc);
+/* Parses buf into *doc, at most max_nodes nodes (NC_CONFIG_MAX_NODES for a
+ * configuration file, NC_SNAPSHOT_MAX_NODES for a snapshot). On a syntax
+ * error or an exceeded limit, appends one diagnostic and returns -EINVAL;
+ * doc must be released with nc_ydoc_done() either way. */
+int nc_ydoc_parse(const char *buf, size_t len, size_t max_nodes, struct nc_diags *diags, struct nc_ydoc *doc);
 void nc_ydoc_done(struct nc_ydoc *doc);
 
 bool nc_ynode_is_null(const struct nc_ynode *n);

@@ -773,7 +773,7 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         s = rd.s = nc_state_new();
         if (!s)
                 return -ENOMEM;
-        r = nc_ydoc_parse(buf, len, d, &doc);
+        r = nc_ydoc_parse(buf, len, NC_SNAPSHOT_MAX_NODES, d, &doc);
         if (r >= 0)
                 r = read_root(&rd, doc.root);
         nc_ydoc_done(&doc);
