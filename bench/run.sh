@@ -11,7 +11,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bench=$top/bench
-quick=0 runs=5 big_runs=5 cni_runs=3 do_cni=1 do_watch=1 nc= out= args="$*"
+quick=0 runs=5 big_runs=5 cni_runs=1 do_cni=1 do_watch=1 nc= out= args="$*"
 while [ $# -gt 0 ]; do
         case $1 in
         --quick) quick=1 ;;
@@ -99,13 +99,30 @@ cpu_busy() {
         echo $(( 100 - 100 * b / a ))
 }
 
+# The kernel tears a deleted namespace down in a worker that holds the
+# rtnl lock for long stretches while it mostly waits (RCU), so a quiet CPU
+# is not enough: a request that needs rtnl (lo up, a no-op) must also be
+# answered at once, five times in a row.
+rtnl_free() {
+        local ok=0 t0 ms
+        ip netns list | grep -qx "$H" || return 0
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+                t0=$EPOCHREALTIME
+                ip -n "$H" link set lo up
+                ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+                if [ "$ms" -lt 8 ]; then ok=$((ok + 1)); [ "$ok" -ge 5 ] && return 0; else ok=0; fi
+                sleep 0.05
+        done
+        return 1
+}
+
 # Waits (bounded) until the CPUs are quiet (the kernel tears deleted
 # namespaces down in the background), so that one run's clean-up is not
 # timed as part of the next.
 settle() {
         local deadline=$((SECONDS + 60)) quiet=0
         while [ "$SECONDS" -lt "$deadline" ]; do
-                if [ "$(cpu_busy)" -lt 15 ]; then
+                if [ "$(cpu_busy)" -lt 15 ] && rtnl_free; then
                         quiet=$((quiet + 1))
                         [ "$quiet" -ge 2 ] && return 0
                 else
@@ -115,7 +132,12 @@ settle() {
         log "warning: not quiet after 60 s (load $(cut -d' ' -f1-3 /proc/loadavg)); going on"
 }
 
-# Fresh namespaces: the host one and N containers' (their creation timed apart).
+# The namespaces of a shape: the host one and N containers' (their
+# creation timed apart). Made once per shape: deleting a thousand
+# namespaces keeps the kernel busy (and the rtnl lock taken) for long after,
+# which would be timed as part of whatever runs next. Between runs,
+# netconverge's destroy empties them; after a baseline, the host namespace
+# is made anew (reset_host), which takes every container's veth with it.
 make_namespaces() {
         local n=$1 label=$2 t0
         drop_namespaces
@@ -126,6 +148,14 @@ make_namespaces() {
         record "$label" "netns create ($n + host, one ip -batch)" "$t0" ""
         ip -n "$H" link set lo up
         locks+=("/run/netconverge/lock-$(stat -L -c %i "/run/netns/$H")")
+}
+
+reset_host() {
+        timeout 60 ip netns delete "$H"
+        ip netns add "$H"
+        ip -n "$H" link set lo up
+        locks+=("/run/netconverge/lock-$(stat -L -c %i "/run/netns/$H")")
+        settle
 }
 
 # Results: one line per sample, "label<TAB>measure<TAB>ms<TAB>rss_kb".
@@ -188,10 +218,10 @@ shape() {
                 echo "ip netns exec $H sh -c 'nft -f $d/ip/ruleset.nft && echo 1 >/proc/sys/net/ipv4/ip_forward'"
         } >"$d/ip.sh"
 
+        make_namespaces "$n" "$label"
         for r in $(seq 1 "$rr"); do
                 # netconverge: cold apply, then (last run) the no-op and one-container
                 # operations, then destroy.
-                make_namespaces "$n" "$label"
                 settle
                 timed "$label" "netconverge cold apply" 0 "$nc" -n "$H" -q apply "$d/full.yaml"
                 check_nc "$d/full.yaml" "$d/samples" "$n" "$b"
@@ -203,18 +233,17 @@ shape() {
                 check_gone "$d/samples"
 
                 # The iproute2/nft baseline.
-                make_namespaces "$n" "$label"
                 settle
                 timed "$label" "iproute2+nft cold" 0 bash "$d/ip.sh"
                 python3 "$bench/check.py" built ip "$H" "$n" "$b" "$d/samples" || die "ip baseline not converged"
+                reset_host
 
                 # CNI.
                 if [ "$do_cni" -eq 1 ] && { [ "$n" -lt "$big" ] || [ "$r" -le "$cni_runs" ]; }; then
-                        make_namespaces "$n" "$label"
                         rm -rf "$d/cni/ipam"
-                        settle
                         timed "$label" "CNI cold (loopback+bridge+portmap)" 0 ip netns exec "$H" bash "$d/cni/add.sh"
                         python3 "$bench/check.py" built cni "$H" "$n" "$b" "$d/samples" || die "CNI not converged"
+                        reset_host
                 fi
         done
         drop_namespaces
