@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
 #include <netlink/cache.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -89,8 +91,27 @@ static int rtnl_open(struct nc_observer *o, const char *netns, int netns_fd, int
         return 0;
 }
 
-/* One dump request (our own header, so that addresses and routes come
- * for IPv4 only) into a fresh libnl cache of type cache_type. */
+/* The request: our own header, so that addresses and routes come for
+ * IPv4 only; links without their counters (RTEXT_FILTER_SKIP_STATS): the
+ * statistics are most of a link's message and nobody here reads them, and
+ * a host with a thousand veths dumps a thousand of them. */
+static int send_dump(struct nl_sock *sk, int msgtype, void *hdr, size_t hdrlen) {
+        struct nl_msg *msg = nlmsg_alloc_simple(msgtype, NLM_F_DUMP);
+        int r;
+
+        if (!msg)
+                return -NLE_NOMEM;
+        r = nlmsg_append(msg, hdr, hdrlen, NLMSG_ALIGNTO);
+        if (r >= 0 && msgtype == RTM_GETLINK)
+                r = nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        if (r >= 0)
+                r = nl_send_auto(sk, msg);
+        nlmsg_free(msg);
+        return r;
+}
+
+/* One dump request (see send_dump()) into a fresh libnl cache of type
+ * cache_type. */
 static int dump(struct nl_sock *sk, const char *cache_type, int msgtype, void *hdr, size_t hdrlen,
                 struct nl_cache **ret) {
         _cleanup_(nl_cache_freep) struct nl_cache *c = NULL;
@@ -100,7 +121,7 @@ static int dump(struct nl_sock *sk, const char *cache_type, int msgtype, void *h
         if (r < 0)
                 return nc_nlerr_to_errno(r);
         for (unsigned attempt = 0;; attempt++) {
-                r = nl_send_simple(sk, msgtype, NLM_F_DUMP, hdr, hdrlen);
+                r = send_dump(sk, msgtype, hdr, hdrlen);
                 if (r >= 0)
                         r = nl_cache_pickup(sk, c);
                 if (r != -NLE_DUMP_INTR || attempt == NC_DUMP_RETRIES)
