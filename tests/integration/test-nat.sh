@@ -163,7 +163,8 @@ nc_pass "isolated: false lets the bridges talk"
 # --- destroy: our table goes, the foreign one stays byte-identical
 nft_in list table inet foreign >"$NC_TMP/foreign.applied"
 nc_expect 0 destroy
-nft_in list tables | grep -q "inet $T\$" && nc_fail "destroy left the table"
+nft_in list tables >"$NC_TMP/tables"
+grep -q "inet $T\$" "$NC_TMP/tables" && nc_fail "destroy left the table"
 nft_in list table inet foreign >"$NC_TMP/foreign.after"
 # Counters count packets; compare the rules, not the numbers.
 for f in before applied after; do
