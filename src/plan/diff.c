@@ -354,12 +354,28 @@ static const struct nc_route *find_default_route(const struct nc_state *s, const
         return NULL;
 }
 
+/* Does this plan remove an address from (netns, ifname)? The kernel then
+ * flushes the routes whose gateway that address made reachable, so the
+ * default route must be added again after the new address. */
+static bool loses_address(const struct differ *d, const char *netns, const char *ifname) {
+        for (size_t i = 0; i < d->plan->n_actions; i++) {
+                const struct nc_action *a = &d->plan->actions[i];
+
+                if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE &&
+                    strcmp(a->have_address->netns, netns) == 0 && strcmp(a->have_address->ifname, ifname) == 0)
+                        return true;
+        }
+        return false;
+}
+
 static void diff_routes(struct differ *d) {
         char ip[NC_IPV4_STRLEN];
 
         for (size_t i = 0; i < d->want->n_routes; i++) {
                 const struct nc_route *w = &d->want->routes[i];
-                const struct nc_route *h = link_fresh(d, w->netns, w->ifname) ? NULL : find_default_route(d->have, w->netns);
+                const struct nc_route *h = link_fresh(d, w->netns, w->ifname) || loses_address(d, w->netns, w->ifname)
+                                                   ? NULL
+                                                   : find_default_route(d->have, w->netns);
                 struct nc_action *a;
 
                 if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
