@@ -18,6 +18,24 @@ static bool container_waits(const struct nc_container *c, const struct nc_state 
         return !ns || !ns->exists;
 }
 
+/* The index of the first address on (netns, ifname), or where it would be. */
+static size_t first_address_of(const struct nc_state *s, const char *netns, const char *ifname) {
+        size_t lo = 0, hi = s->n_addresses;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(s->addresses[mid].netns, netns);
+
+                if (c == 0)
+                        c = strcmp(s->addresses[mid].ifname, ifname);
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
 /* The address a container holds on a bridge now: an IPv4 address on its
  * owned container end for that bridge, inside the subnet. */
 static uint32_t held_address(const struct nc_state *observed, const struct nc_container *c,
@@ -27,11 +45,15 @@ static uint32_t held_address(const struct nc_state *observed, const struct nc_co
         if (!l || l->role != NC_ROLE_PEER_END || !l->owner_container || strcmp(l->owner_container, c->name) != 0 ||
             strcmp(l->owner_bridge, b->name) != 0)
                 return 0;
-        for (size_t i = 0; i < observed->n_addresses; i++) {
+        /* Addresses are sorted by (netns, ifname) first: a binary search
+         * finds the link's few (a scan of all of them per container was
+         * quadratic), and the first in the subnet is the one a scan finds. */
+        for (size_t i = first_address_of(observed, c->netns, a->interface); i < observed->n_addresses; i++) {
                 const struct nc_address *x = &observed->addresses[i];
 
-                if (strcmp(x->netns, c->netns) == 0 && strcmp(x->ifname, a->interface) == 0 &&
-                    nc_subnet_contains(b->subnet, b->prefixlen, x->address))
+                if (strcmp(x->netns, c->netns) != 0 || strcmp(x->ifname, a->interface) != 0)
+                        break;
+                if (nc_subnet_contains(b->subnet, b->prefixlen, x->address))
                         return x->address;
         }
         return 0;
