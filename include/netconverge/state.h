@@ -217,6 +217,9 @@ void nc_state_sort(struct nc_state *s);
 /* Lookups on a sorted state; NULL when absent. */
 const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name);
 const struct nc_namespace *nc_state_find_namespace(const struct nc_state *s, const char *netns);
+/* The routes of netns, a run of the sorted array (default routes first):
+ * returns how many, and the first in *ret. */
+size_t nc_state_routes_of(const struct nc_state *s, const char *netns, const struct nc_route **ret);
 
 /* The alias marks. Each returns a new string or NULL on OOM. */
 char *nc_alias_bridge(void);

@@ -262,23 +262,13 @@ static int container_address(struct builder *b, const struct attachment_src *src
  * routes a container through its first network, so that network must be
  * printed first. */
 static bool is_default_route_dev(const struct nc_state *s, const char *netns, const char *dev) {
-        size_t lo = 0, hi = s->n_routes;
+        const struct nc_route *r;
+        size_t n = nc_state_routes_of(s, netns, &r);
 
         /* Sorted by (netns, dst, dst_len): default routes lead their netns. */
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-
-                if (strcmp(s->routes[mid].netns, netns) < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        for (size_t i = lo; i < s->n_routes && strcmp(s->routes[i].netns, netns) == 0; i++) {
-                if (s->routes[i].dst != 0 || s->routes[i].dst_len != 0)
-                        break;
-                if (strcmp(s->routes[i].ifname, dev) == 0)
+        for (size_t i = 0; i < n && r[i].dst == 0 && r[i].dst_len == 0; i++)
+                if (strcmp(r[i].ifname, dev) == 0)
                         return true;
-        }
         return false;
 }
 

@@ -334,23 +334,16 @@ static void diff_addresses(struct differ *d) {
         }
 }
 
-/* The first default route of netns in array order. Routes are sorted by
- * netns first: a binary search finds the namespace's few, a walk the
- * default among them (a scan of all routes per namespace was quadratic). */
+/* The first default route of netns: routes are sorted by netns, so this
+ * looks only at the namespace's few (a scan of all routes per namespace
+ * was quadratic). */
 static const struct nc_route *find_default_route(const struct nc_state *s, const char *netns) {
-        size_t lo = 0, hi = s->n_routes;
+        const struct nc_route *r;
+        size_t n = nc_state_routes_of(s, netns, &r);
 
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-
-                if (strcmp(s->routes[mid].netns, netns) < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        for (size_t i = lo; i < s->n_routes && strcmp(s->routes[i].netns, netns) == 0; i++)
-                if (s->routes[i].dst_len == 0)
-                        return &s->routes[i];
+        for (size_t i = 0; i < n; i++)
+                if (r[i].dst_len == 0)
+                        return &r[i];
         return NULL;
 }
 

@@ -293,6 +293,23 @@ const struct nc_namespace *nc_state_find_namespace(const struct nc_state *s, con
         return bsearch(&key, s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
 }
 
+size_t nc_state_routes_of(const struct nc_state *s, const char *netns, const struct nc_route **ret) {
+        size_t lo = 0, hi = s->n_routes, n = 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (strcmp(s->routes[mid].netns, netns) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        while (lo + n < s->n_routes && strcmp(s->routes[lo + n].netns, netns) == 0)
+                n++;
+        *ret = s->routes + lo;
+        return n;
+}
+
 char *nc_alias_bridge(void) {
         return strdup(NC_ALIAS_PREFIX "bridge");
 }
