@@ -16,7 +16,10 @@ mkdir -p "$work"
 seeds=("$top/examples")
 for d in "$top/tests/bad" "$top/tests/good"; do [ -d "$d" ] && seeds+=("$d"); done
 
-# -rss_limit_mb and -timeout turn runaway memory or time into findings.
+# -malloc_limit_mb and -timeout turn one input's runaway memory or time
+# into a finding; -rss_limit_mb is the whole process's, which also holds
+# libFuzzer's growing corpus and ASan's quarantine (512 MB was reached by
+# those alone once the scratch corpus had grown over several runs).
 exec "$build/tests/fuzz/fuzz-config" "$work" "${seeds[@]}" \
         -dict="$top/tests/fuzz/config.dict" -max_total_time="$seconds" -max_len=65536 \
-        -rss_limit_mb=512 -timeout=1 -print_final_stats=1 -artifact_prefix="$build/"
+        -malloc_limit_mb=256 -rss_limit_mb=2048 -timeout=1 -print_final_stats=1 -artifact_prefix="$build/"
