@@ -41,6 +41,8 @@ if [ -z "$nc" ]; then
         nc=$top/build-bench/netconverge
 fi
 [ -z "$out" ] && out=$bench/results-$(date +%Y%m%d-%H%M%S).md
+# The tree the binary was built from (HEAD may move during a long run).
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD 2>/dev/null || echo '+dirty')
 # "big": the shapes where the slow baselines may run fewer times.
 if [ "$quick" -eq 1 ]; then
         shapes=("1 10" "1 100")
@@ -358,7 +360,7 @@ planning() {
 
 machine() {
         echo "- host: $(uname -srm), $(nproc) CPUs: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
-        echo "- netconverge: $("$nc" -V 2>&1 | head -1) (git $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet 2>/dev/null || echo '+dirty'), $(grep -E '^CMAKE_BUILD_TYPE' "$(dirname "$nc")/CMakeCache.txt" 2>/dev/null | cut -d= -f2 || echo '?'))"
+        echo "- netconverge: $("$nc" -V 2>&1 | head -1) (git $rev at the start of the run, $(grep -E '^CMAKE_BUILD_TYPE' "$(dirname "$nc")/CMakeCache.txt" 2>/dev/null | cut -d= -f2 || echo '?'))"
         echo "- $(ip -V); $(nft -v); containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo none); $(iptables -V 2>/dev/null || echo 'no iptables')"
         echo "- libnl-route-3 $(pkg-config --modversion libnl-route-3.0 2>/dev/null), libnftnl $(pkg-config --modversion libnftnl 2>/dev/null), libmnl $(pkg-config --modversion libmnl 2>/dev/null)"
 }
