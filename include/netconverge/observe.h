@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "netconverge/model.h"
+#include "netconverge/plan.h"
 #include "netconverge/state.h"
 
 /* Observes the kernel into a sorted nc_state, read-only:
@@ -20,3 +21,32 @@
  * Returns 0, or a negative errno with a message naming what failed (and
  * the kernel's words) in err. */
 int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err, size_t errlen);
+
+/* What may have changed since an earlier observation, so that only that
+ * is read again (apply's verify, the watcher's cycles). Everything else
+ * is copied from previous; a namespace previous did not see, or saw
+ * missing, is always looked at. The scope owns its strings. */
+struct nc_observe_scope {
+        const struct nc_state *previous;        /* NULL: observe everything */
+        bool host;                              /* the host's links, addresses, routes */
+        bool nft;                               /* the owned nftables table */
+        char **netns;                           /* container namespaces */
+        size_t n_netns;
+        size_t cap_netns;
+};
+
+void nc_observe_scope_done(struct nc_observe_scope *scope);
+/* The whole host and nftables: after this only containers are spared. */
+void nc_observe_scope_add_host(struct nc_observe_scope *scope);
+int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns);
+/* Everything a plan's changes touch: the namespaces of its links,
+ * addresses and routes, on both ends of a veth, and the table. */
+int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_plan *plan);
+/* Sorts and deduplicates the namespaces (nc_observe_scoped() needs that). */
+void nc_observe_scope_sort(struct nc_observe_scope *scope);
+bool nc_observe_scope_has_netns(const struct nc_observe_scope *scope, const char *netns);
+
+/* nc_observe() limited to scope (sorted); scope NULL or scope->previous
+ * NULL observes everything. ip_forward is always read again. */
+int nc_observe_scoped(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_state **ret,
+                      char *err, size_t errlen);

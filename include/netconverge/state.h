@@ -75,6 +75,7 @@ struct nc_link {
         /* Observed only, for matching and for apply; never in plan output. */
         int ifindex;
         int peer_ifindex;               /* IFLA_LINK */
+        bool peer_elsewhere;            /* IFLA_LINK_NETNSID given: peer_ifindex is in another namespace */
         /* Parsed from alias; role NONE means not owned. */
         enum nc_link_role role;
         char *owner_container;          /* HOST_END, PEER_END */

@@ -15,7 +15,15 @@
  * then a veth drops what it is given. So apply polls until every link it
  * created or brought up is IF_OPER_UP, or the time is over. */
 
-#define POLL_NS (10 * 1000 * 1000L)
+/* The first look comes at once, then every 1 ms doubling up to 10 ms:
+ * a veth is usually up within a millisecond or two, and a fixed 10 ms
+ * sleep was most of adding one container. */
+#define POLL_MIN_NS (1000 * 1000L)
+#define POLL_MAX_NS (10 * 1000 * 1000L)
+
+/* Up to this many host links pending, one query each; more, one dump
+ * (which costs as much as ~100 queries on a host with a thousand links). */
+#define HOST_QUERY_MAX 32
 
 static int64_t now_ns(void) {
         struct timespec ts;
@@ -68,20 +76,29 @@ static int mark_host_link(const struct nc_linkinfo *l, void *data) {
         return 0;
 }
 
-/* One dump answers for every host link. */
+static void poll_one(struct nc_applier *ap, struct nc_wait_link *w);
+
+/* A few links: a query each; many: one dump answers for all of them. */
 static void poll_host(struct nc_applier *ap, struct host_round *h) {
         struct nl_sock *sk;
         size_t pending = 0;
 
         for (size_t i = 0; i < h->n; i++)
                 pending += !h->links[i].up;
-        if (pending == 0 || nc_ns_socket(ap, h->links[0].ns, &sk) < 0)
+        if (pending == 0)
+                return;
+        if (pending <= HOST_QUERY_MAX) {
+                for (size_t i = 0; i < h->n; i++)
+                        poll_one(ap, &h->links[i]);
+                return;
+        }
+        if (nc_ns_socket(ap, h->links[0].ns, &sk) < 0)
                 return;
         /* An interrupted dump is simply the next round's to redo. */
         (void) nc_nl_dump_links(ap, sk, mark_host_link, h);
 }
 
-/* Container ends: one query each, only for those not yet up. */
+/* One link: a query, only while it is not up. */
 static void poll_one(struct nc_applier *ap, struct nc_wait_link *w) {
         struct nc_linkinfo l;
         struct nl_sock *sk;
@@ -103,6 +120,7 @@ static size_t count_down(const struct nc_applier *ap) {
 size_t nc_wait_run(struct nc_applier *ap, unsigned seconds) {
         const int64_t deadline = now_ns() + (int64_t) seconds * 1000000000;
         struct host_round host = { .links = ap->wait };
+        long sleep_ns = POLL_MIN_NS;
 
         if (ap->n_wait == 0)
                 return 0;
@@ -115,7 +133,8 @@ size_t nc_wait_run(struct nc_applier *ap, unsigned seconds) {
                         poll_one(ap, &ap->wait[i]);
                 if (count_down(ap) == 0 || now_ns() >= deadline)
                         break;
-                nanosleep(&(struct timespec) { .tv_nsec = POLL_NS }, NULL);
+                nanosleep(&(struct timespec) { .tv_nsec = sleep_ns }, NULL);
+                sleep_ns = sleep_ns * 2 > POLL_MAX_NS ? POLL_MAX_NS : sleep_ns * 2;
         }
         return count_down(ap);
 }

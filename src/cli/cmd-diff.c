@@ -27,7 +27,7 @@ int nc_cmd_diff(const struct nc_ctx *ctx, int argc, char **argv) {
         if (snapshot) {
                 if (nc_cli_read_snapshot(ctx, snapshot, &observed) < 0)
                         return NC_EXIT_ERROR;
-        } else if (nc_cli_enter_netns(ctx, "diff") < 0 || nc_cli_observe("diff", m, &observed) < 0) {
+        } else if (nc_cli_enter_netns(ctx, "diff") < 0 || nc_cli_observe("diff", m, NULL, &observed) < 0) {
                 return NC_EXIT_ERROR;
         }
         if (nc_cli_plan(ctx, "diff", m, observed, &plan) < 0 || nc_cli_print_plan(ctx, plan) < 0)

@@ -34,13 +34,24 @@ static void closep(int *fd) {
                 close(*fd);
 }
 
-/* After applying, the kernel must show nothing left to do. */
-static int verify(const struct nc_ctx *ctx, const struct nc_model *m, const char *command) {
+/* After applying, the kernel must show nothing left to do. What the plan
+ * touched is read again (the host whenever a change was made there); the
+ * rest of the first observation stands, as it was read under the same
+ * lock a moment ago. */
+static int verify(const struct nc_ctx *ctx, const struct nc_model *m, const char *command,
+                  const struct nc_state *observed, const struct nc_plan *plan) {
+        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = observed };
         _cleanup_(nc_state_freep) struct nc_state *again = NULL;
         _cleanup_(nc_plan_freep) struct nc_plan *rest = NULL;
         int r;
 
-        r = nc_cli_observe(command, m, &again);
+        r = nc_observe_scope_add_plan(&scope, plan);
+        if (r < 0) {
+                nc_cli_error(command, "%s", strerror(-r));
+                return r;
+        }
+        nc_observe_scope_sort(&scope);
+        r = nc_cli_observe(command, m, &scope, &again);
         if (r < 0)
                 return r;
         r = nc_cli_plan(ctx, command, m, again, &rest);
@@ -76,7 +87,7 @@ int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const st
                         return NC_EXIT_ERROR;
                 }
         }
-        if (nc_cli_observe(o->command, m, &observed) < 0 || nc_cli_plan(ctx, o->command, m, observed, &plan) < 0)
+        if (nc_cli_observe(o->command, m, NULL, &observed) < 0 || nc_cli_plan(ctx, o->command, m, observed, &plan) < 0)
                 return NC_EXIT_ERROR;
         if (ctx->log_level != NC_LOG_QUIET || o->dry_run)
                 nc_cli_print_plan(ctx, plan);
@@ -92,7 +103,7 @@ int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const st
         }
         if (result.not_up > 0)
                 nc_cli_error(o->command, "%zu link(s) not operationally up after %u s", result.not_up, o->wait_seconds);
-        if (verify(ctx, m, o->command) < 0 || result.failed > 0 || result.not_up > 0)
+        if (verify(ctx, m, o->command, observed, plan) < 0 || result.failed > 0 || result.not_up > 0)
                 return NC_EXIT_ERROR;
         if (ctx->format == NC_OUTPUT_TEXT && ctx->log_level != NC_LOG_QUIET)
                 printf("Applied: %zu added, %zu changed, %zu removed.\n", plan->n_add, plan->n_modify, plan->n_remove);

@@ -38,11 +38,12 @@ int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command) {
         return r;
 }
 
-int nc_cli_observe(const char *command, const struct nc_model *m, struct nc_state **ret) {
+int nc_cli_observe(const char *command, const struct nc_model *m, const struct nc_observe_scope *scope,
+                   struct nc_state **ret) {
         char err[512] = "";
         int r;
 
-        r = nc_observe(m, ret, err, sizeof(err));
+        r = nc_observe_scoped(m, scope, ret, err, sizeof(err));
         if (r < 0)
                 nc_cli_error(command, "observe: %s", err[0] ? err : strerror(-r));
         return r;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "netconverge/netconverge.h"
+#include "netconverge/observe.h"
 #include "netconverge/plan.h"
 #include "netconverge/state.h"
 
@@ -10,7 +11,8 @@
  * negative errno. */
 int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret);
 int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command);
-int nc_cli_observe(const char *command, const struct nc_model *m, struct nc_state **ret);
+int nc_cli_observe(const char *command, const struct nc_model *m, const struct nc_observe_scope *scope,
+                   struct nc_state **ret);
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
 /* Plans; conflicts are printed as errors and give -EEXIST. */
 int nc_cli_plan(const struct nc_ctx *ctx, const char *command, const struct nc_model *m,

@@ -105,39 +105,94 @@ static int observe_container_netns(struct nc_observer *o, const char *netns, int
         return nc_observe_rtnl(o, netns, fd, home_fd);
 }
 
-static int observe_all(const struct nc_model *desired, struct nc_observer *o) {
-        _cleanup_(closep) int home_fd = nc_netns_open("");
-        _cleanup_free_ const char **names = NULL;
-        size_t n = 0;
+/* Whether a scoped observation may copy this container namespace from
+ * the previous one: only one seen there, existing, and not in scope. A
+ * missing namespace is looked for every time: its creation sends no event
+ * anywhere the watcher listens. */
+static bool reusable(const struct nc_observe_scope *scope, const char *netns) {
+        const struct nc_namespace *ns;
+
+        if (!scope || !scope->previous || nc_observe_scope_has_netns(scope, netns))
+                return false;
+        ns = nc_state_find_namespace(scope->previous, netns);
+        return ns && ns->exists;
+}
+
+/* The host namespace: read, or kept from the previous observation. */
+static int observe_host(struct nc_observer *o, const struct nc_model *desired, const struct nc_observe_scope *scope,
+                        int home_fd) {
+        bool fresh = !scope || !scope->previous;
+        struct nc_observe_reuse keep = { .host = true };
         int r;
 
-        if (home_fd < 0)
-                return nc_observer_fail(o, home_fd, "opening the current network namespace");
-        r = nc_observe_rtnl(o, "", -1, home_fd);
+        if (fresh || scope->host)
+                r = nc_observe_rtnl(o, "", -1, home_fd);
+        else
+                r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
         if (r < 0)
                 return r;
         r = read_ip_forward(o);
         if (r < 0)
                 return r;
+        if (!fresh && !scope->nft)
+                return nc_observe_reuse_nft(o, scope->previous);
         /* The table the file names; with no file (destroy, show), the default. */
-        r = nc_observe_nft(o, desired ? desired->settings.table : "netconverge");
-        if (r < 0)
-                return r;
+        return nc_observe_nft(o, desired ? desired->settings.table : "netconverge");
+}
+
+static int observe_containers(struct nc_observer *o, const struct nc_model *desired,
+                              const struct nc_observe_scope *scope, int home_fd) {
+        _cleanup_free_ const char **names = NULL, **kept = NULL;
+        struct nc_observe_reuse keep = {};
+        size_t n = 0;
+        int r;
+
         r = list_namespaces(desired, o->state, &names, &n);
         if (r < 0)
                 return nc_observer_fail(o, r, "listing namespaces");
+        kept = calloc(n ? n : 1, sizeof(*kept));
+        if (!kept)
+                return nc_observer_fail(o, -ENOMEM, "listing namespaces");
+        keep.netns = kept;
         for (size_t i = 0; i < n; i++) {
+                if (reusable(scope, names[i])) {
+                        r = nc_state_add_namespace(o->state, names[i], true);
+                        if (r < 0)
+                                return nc_observer_fail(o, r, "recording netns %s", names[i]);
+                        /* names is sorted, so kept is too. */
+                        kept[keep.n_netns++] = names[i];
+                        continue;
+                }
                 r = observe_container_netns(o, names[i], home_fd);
                 if (r < 0)
                         return r;
         }
+        if (keep.n_netns == 0)
+                return 0;
+        r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
+        return r < 0 ? nc_observer_fail(o, r, "copying the previous observation") : 0;
+}
+
+static int observe_all(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_observer *o) {
+        _cleanup_(closep) int home_fd = nc_netns_open("");
+        int r;
+
+        if (home_fd < 0)
+                return nc_observer_fail(o, home_fd, "opening the current network namespace");
+        r = observe_host(o, desired, scope, home_fd);
+        if (r < 0)
+                return r;
+        r = observe_containers(o, desired, scope, home_fd);
+        if (r < 0)
+                return r;
         r = nc_observe_pair_veths(o);
         if (r < 0)
                 return nc_observer_fail(o, r, "pairing veth ends");
         return 0;
 }
 
-int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err, size_t errlen) {
+int nc_observe_scoped(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_state **ret,
+                      char *err, size_t errlen) {
         _cleanup_(nc_state_freep) struct nc_state *s = nc_state_new();
         struct nc_observer o = { .state = s, .err = err, .errlen = errlen };
         int r;
@@ -146,11 +201,14 @@ int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err,
                 err[0] = '\0';
         if (!s)
                 return nc_observer_fail(&o, -ENOMEM, "observing");
-        r = observe_all(desired, &o);
-        free(o.peer_elsewhere);
+        r = observe_all(desired, scope, &o);
         if (r < 0)
                 return r;
         nc_state_sort(s);
         *ret = TAKE_PTR(s);
         return 0;
+}
+
+int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err, size_t errlen) {
+        return nc_observe_scoped(desired, NULL, ret, err, errlen);
 }

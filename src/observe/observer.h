@@ -6,15 +6,10 @@
 
 #include "netconverge/state.h"
 
-/* One observation in progress: the state being filled, plus what pairing
- * veth ends needs and the state does not keep. */
+/* One observation in progress: the state being filled, and where to
+ * say what failed. */
 struct nc_observer {
         struct nc_state *state;
-        /* By link index (valid until nc_state_sort()): the kernel reported
-         * IFLA_LINK_NETNSID, i.e. the veth's peer is in another namespace
-         * and its IFLA_LINK is an ifindex there. */
-        bool *peer_elsewhere;
-        size_t cap_peer_elsewhere;
         char *err;
         size_t errlen;
 };
@@ -32,3 +27,13 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
 /* pair.c: fills peer_netns/peer_name of the veth ends whose other end was
  * observed. Call before nc_state_sort(). */
 int nc_observe_pair_veths(struct nc_observer *o);
+
+/* reuse.c: copies from prev what a scoped observation keeps. */
+struct nc_observe_reuse {
+        bool host;                      /* the host's links, addresses, routes */
+        const char **netns;             /* sorted: container namespaces */
+        size_t n_netns;
+};
+
+int nc_observe_reuse_rtnl(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_reuse *k);
+int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev);

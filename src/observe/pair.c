@@ -34,7 +34,7 @@ static int candidate_compare(const void *a, const void *b) {
 }
 
 static bool crosses(const struct nc_observer *o, size_t i) {
-        return o->state->links[i].kind == NC_LINK_VETH && o->peer_elsewhere[i];
+        return o->state->links[i].kind == NC_LINK_VETH && o->state->links[i].peer_elsewhere;
 }
 
 /* Container ends, sorted by (ifindex, IFLA_LINK). */

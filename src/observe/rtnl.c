@@ -229,18 +229,16 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
 static int add_links(struct nc_observer *o, const char *netns, const struct ifindex_map *m) {
         struct nc_state *s = o->state;
 
-        if (nc_grow(&o->peer_elsewhere, &o->cap_peer_elsewhere, s->n_links + m->n, sizeof(bool)) < 0)
-                return -ENOMEM;
         for (size_t i = 0; i < m->n; i++) {
                 struct nc_link l;
                 int32_t nsid;
                 int r;
 
                 link_from_rtnl(m->v[i], netns, m, &l);
+                l.peer_elsewhere = rtnl_link_get_link_netnsid(m->v[i], &nsid) == 0;
                 r = nc_state_add_link(s, &l);
                 if (r < 0)
                         return r;
-                o->peer_elsewhere[s->n_links - 1] = rtnl_link_get_link_netnsid(m->v[i], &nsid) == 0;
         }
         return 0;
 }

@@ -13,10 +13,17 @@
 #include "watch/watch.h"
 
 /* One reconcile cycle: (re)load the file if asked, take the run lock,
- * observe, plan, apply when there is something to do, then verify. Every
- * cycle observes the kernel in full: nothing is cached between cycles, so
- * a failed one leaves nothing stale behind and the next starts from the
- * real state. */
+ * observe, plan, apply when there is something to do, then verify.
+ *
+ * A cycle for kernel events alone reads again only what the events named
+ * (the host's links, addresses and routes, the table, the containers of
+ * our host veths that changed) and takes the rest from the last cycle's
+ * observation: on a host with a thousand containers that is the
+ * difference between one namespace and a thousand. Everything is read
+ * again at start, when the file changed, on SIGHUP, at every resync (which
+ * also catches changes inside containers: no events come from there), and
+ * after anything failed or events were lost, so nothing stale outlives a
+ * resync interval. */
 
 static const struct {
         unsigned flag;
@@ -116,11 +123,19 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         nc_watch_log(&p->w->log, LOG_INFO, "%s", line ? line : "?");
 }
 
-static int observe(struct nc_watch *w, struct nc_state **ret) {
+void nc_watch_forget(struct nc_watch *w) {
+        w->last = nc_state_free(w->last);
+        w->lost = true;
+}
+
+static int observe(struct nc_watch *w, const struct nc_observe_scope *scope, struct nc_state **ret) {
         char err[512] = "";
         int r;
 
-        r = nc_observe(w->model, ret, err, sizeof(err));
+        if (scope->previous)
+                nc_watch_log(&w->log, LOG_DEBUG, "observing %s%s%zu container namespace(s) again",
+                             scope->host ? "the host, " : "", scope->nft ? "the table, " : "", scope->n_netns);
+        r = nc_observe_scoped(w->model, scope, ret, err, sizeof(err));
         if (r < 0)
                 nc_watch_log(&w->log, LOG_ERR, "observe: %s", err[0] ? err : strerror(-r));
         return r;
@@ -165,21 +180,40 @@ static void log_waiting(struct nc_watch *w, const struct nc_plan *p) {
         }
 }
 
-/* After apply: what is left. The events apply caused were dropped just
- * before, so anything that changes from here on is news. */
-static int verify(struct nc_watch *w, struct nc_cycle_result *res) {
+/* Moves what events named so far into scope (a fresh one). */
+static void take_changed(struct nc_watch *w, struct nc_observe_scope *scope) {
+        *scope = w->changed;
+        w->changed = (struct nc_observe_scope) {};
+}
+
+/* After apply: what is left. What the plan touched is read again, and what
+ * the events queued meanwhile name (apply's own echo, and anyone else's
+ * change): anything that changes from here on comes as a new event. */
+static int verify(struct nc_watch *w, const struct nc_state *observed, const struct nc_plan *p,
+                  struct nc_cycle_result *res, struct nc_state **ret) {
+        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = {};
         _cleanup_(nc_state_freep) struct nc_state *again = NULL;
         _cleanup_(nc_plan_freep) struct nc_plan *rest = NULL;
         int r;
 
-        r = observe(w, &again);
+        nc_watch_monitor_collect(w);
+        take_changed(w, &scope);
+        /* Events lost while collecting: everything. */
+        scope.previous = w->lost ? NULL : observed;
+        r = nc_observe_scope_add_plan(&scope, p);
+        if (r < 0)
+                return r;
+        nc_observe_scope_sort(&scope);
+        r = observe(w, &scope, &again);
         if (r < 0)
                 return r;
         r = plan(w, again, &rest);
         if (r < 0)
                 return r;
-        if (rest->n_actions == 0)
+        if (rest->n_actions == 0) {
+                *ret = TAKE_PTR(again);
                 return 0;
+        }
         /* With a failure already reported, the rest is its echo. */
         nc_watch_log(&w->log, res->failed ? LOG_DEBUG : LOG_WARNING, "not converged after apply; still to do:");
         for (size_t i = 0; i < rest->n_actions; i++) {
@@ -190,8 +224,14 @@ static int verify(struct nc_watch *w, struct nc_cycle_result *res) {
         return -EAGAIN;
 }
 
-static void kernel_part(struct nc_watch *w, struct nc_cycle_result *res) {
-        _cleanup_(nc_state_freep) struct nc_state *observed = NULL;
+/* Whether a cycle may start from the last observation. */
+static bool may_scope(const struct nc_watch *w, unsigned reasons) {
+        return w->last && !(reasons & (NC_DIRTY_START | NC_DIRTY_LOAD | NC_DIRTY_RESYNC | NC_DIRTY_RETRY));
+}
+
+static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_result *res) {
+        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = {};
+        _cleanup_(nc_state_freep) struct nc_state *observed = NULL, *verified = NULL;
         _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
         struct progress progress = { w, res };
         struct nc_apply_opts aopts = {
@@ -203,14 +243,23 @@ static void kernel_part(struct nc_watch *w, struct nc_cycle_result *res) {
         int r;
 
         res->ran = true;
-        if (observe(w, &observed) < 0 || plan(w, observed, &p) < 0) {
+        take_changed(w, &scope);
+        w->lost = false;
+        if (may_scope(w, reasons))
+                scope.previous = w->last;
+        nc_observe_scope_sort(&scope);
+        if (observe(w, &scope, &observed) < 0 || plan(w, observed, &p) < 0) {
                 res->kernel_error = true;
+                nc_watch_forget(w);
                 return;
         }
         log_waiting(w, p);
         res->pending = p->n_actions;
-        if (p->n_actions == 0)
+        if (p->n_actions == 0) {
+                nc_state_free(w->last);
+                w->last = TAKE_PTR(observed);
                 return;
+        }
 
         r = nc_apply(p, &aopts, &ares);
         if (r < 0 && r != -EIO) {
@@ -223,12 +272,11 @@ static void kernel_part(struct nc_watch *w, struct nc_cycle_result *res) {
         if (res->failed > 0)
                 res->kernel_error = true;
 
-        /* Our own changes echo back as events: drop them, then look again.
-         * Whatever changed before this point is in the new observation;
-         * whatever changes after it comes as a new event. */
-        nc_watch_monitor_discard(w);
-        if (verify(w, res) < 0)
+        /* Keep w->last until verify has looked: it says whether events were lost. */
+        if (verify(w, observed, p, res, &verified) < 0)
                 res->kernel_error = true;
+        nc_state_free(w->last);
+        w->last = res->kernel_error ? NULL : TAKE_PTR(verified);
 }
 
 void nc_watch_cycle(struct nc_watch *w, unsigned reasons, struct nc_cycle_result *res) {
@@ -263,5 +311,5 @@ void nc_watch_cycle(struct nc_watch *w, unsigned reasons, struct nc_cycle_result
                 res->kernel_error = true;
                 return;
         }
-        kernel_part(w, res);
+        kernel_part(w, reasons, res);
 }

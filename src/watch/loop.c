@@ -116,6 +116,8 @@ static void watch_done(struct nc_watch *w) {
         if (w->epfd >= 0)
                 close(w->epfd);
         nc_model_free(w->model);
+        nc_state_free(w->last);
+        nc_observe_scope_done(&w->changed);
         free(w->waiting);
         free(w->buf);
 }

@@ -9,6 +9,7 @@
 #include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -176,9 +177,41 @@ bool nc_watch_nft_relevant(const char *ours, const struct nlmsghdr *nlh, char *w
         return nfg->nfgen_family == NFPROTO_INET && (!ours || strcmp(table, ours) == 0);
 }
 
-/* Reads everything queued. Returns true when a message that matters came,
- * or the buffer overran (events were lost: a full resync is the answer). */
-static int drain(struct nc_watch *w, struct mnl_socket *nl, bool nft, bool discard, bool *ret_relevant) {
+int nc_watch_rtnl_scope(const struct nlmsghdr *nlh, struct nc_observe_scope *scope) {
+        struct nc_link l = {};
+        char alias[256];
+        int r;
+
+        scope->host = true;
+        if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+            nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)) ||
+            !attr_str(find_attr(nlh, sizeof(struct ifinfomsg), IFLA_IFALIAS), alias, sizeof(alias)))
+                return 0;
+        /* A host veth end of ours: its container's namespace changed with it
+         * (a deleted end takes the other with it). */
+        l.alias = alias;
+        r = nc_link_parse_alias(&l);
+        if (r >= 0 && l.role == NC_ROLE_HOST_END)
+                r = nc_observe_scope_add_netns(scope, l.owner_netns);
+        free(l.owner_container);
+        free(l.owner_bridge);
+        free(l.owner_netns);
+        return r;
+}
+
+/* What a relevant message names, into w->changed; when that fails (out of
+ * memory), everything is read again instead. */
+static void note_change(struct nc_watch *w, bool nft, const struct nlmsghdr *nlh) {
+        if (nft)
+                w->changed.nft = true;
+        else if (nc_watch_rtnl_scope(nlh, &w->changed) < 0)
+                nc_watch_forget(w);
+}
+
+/* Reads everything queued, noting what relevant messages name. Returns
+ * true when a message that matters came, or the buffer overran (events
+ * were lost: a full resync is the answer). */
+static int drain(struct nc_watch *w, struct mnl_socket *nl, bool nft, bool *ret_relevant) {
         const char *table = w->model && w->model->settings.table ? w->model->settings.table : NULL;
         bool relevant = false;
 
@@ -194,17 +227,15 @@ static int drain(struct nc_watch *w, struct mnl_socket *nl, bool nft, bool disca
                                 break;
                         if (errno == ENOBUFS || errno == ENOSPC) {
                                 /* Overrun, or a message too big for the buffer. */
-                                if (!discard)
-                                        nc_watch_log(&w->log, LOG_DEBUG, "event: %s: %s, resyncing",
-                                                     nft ? "nftables" : "netlink",
-                                                     errno == ENOBUFS ? "receive buffer overrun" : "truncated");
+                                nc_watch_log(&w->log, LOG_DEBUG, "event: %s: %s, resyncing",
+                                             nft ? "nftables" : "netlink",
+                                             errno == ENOBUFS ? "receive buffer overrun" : "truncated");
+                                nc_watch_forget(w);
                                 relevant = true;
                                 continue;
                         }
                         return -errno;
                 }
-                if (discard)
-                        continue;
                 len = (int) n;
                 for (nlh = (const struct nlmsghdr *) w->buf; mnl_nlmsg_ok(nlh, len);
                      nlh = mnl_nlmsg_next(nlh, &len)) {
@@ -215,10 +246,12 @@ static int drain(struct nc_watch *w, struct mnl_socket *nl, bool nft, bool disca
                                 : nc_watch_rtnl_relevant(nlh, what, sizeof(what));
                         nc_watch_log(&w->log, LOG_DEBUG, "event: %s: %s%s", nft ? "nftables" : "netlink", what,
                                      r ? "" : " (ignored)");
+                        if (r)
+                                note_change(w, nft, nlh);
                         relevant |= r;
                 }
         }
-        *ret_relevant = relevant && !discard;
+        *ret_relevant = relevant;
         return 0;
 }
 
@@ -228,7 +261,7 @@ static int on_rtnl(struct nc_watch *w, struct nc_watch_source *s, uint32_t event
 
         (void) s;
         (void) events;
-        r = drain(w, w->rtnl_nl, false, false, &relevant);
+        r = drain(w, w->rtnl_nl, false, &relevant);
         if (r < 0)
                 return r;
         if (relevant)
@@ -242,7 +275,7 @@ static int on_nft(struct nc_watch *w, struct nc_watch_source *s, uint32_t events
 
         (void) s;
         (void) events;
-        r = drain(w, w->nft_nl, true, false, &relevant);
+        r = drain(w, w->nft_nl, true, &relevant);
         if (r < 0)
                 return r;
         if (relevant)
@@ -315,12 +348,12 @@ void nc_watch_monitor_close(struct nc_watch *w) {
         w->rtnl.fd = w->nft.fd = -1;
 }
 
-void nc_watch_monitor_discard(struct nc_watch *w) {
+void nc_watch_monitor_collect(struct nc_watch *w) {
         bool relevant;
 
         /* A failure to read shows again at the next epoll turn. */
         if (w->rtnl_nl)
-                (void) drain(w, w->rtnl_nl, false, true, &relevant);
+                (void) drain(w, w->rtnl_nl, false, &relevant);
         if (w->nft_nl)
-                (void) drain(w, w->nft_nl, true, true, &relevant);
+                (void) drain(w, w->nft_nl, true, &relevant);
 }

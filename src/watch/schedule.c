@@ -5,7 +5,9 @@
  * rules are unit tested:
  *  - file and kernel events come in bursts (an editor's save, a deleted
  *    veth's half dozen messages): the cycle waits until NC_WATCH_QUIET_MS
- *    pass with nothing new, but never longer than NC_WATCH_MAX_DELAY_MS
+ *    pass with nothing new (NC_WATCH_DRIFT_QUIET_MS for kernel events
+ *    alone: one command's messages come within microseconds, and a
+ *    repair should not wait for an editor's pace), but never longer than NC_WATCH_MAX_DELAY_MS
  *    after the first, so a steady stream cannot starve it, and a storm
  *    costs at most one cycle per NC_WATCH_MAX_DELAY_MS;
  *  - the first cycle and a SIGHUP run at once, and so do a resync or a
@@ -42,8 +44,11 @@ int64_t nc_watch_sched_due(const struct nc_watch_sched *s) {
                 return -1;
         if (s->dirty & (NC_DIRTY_START | NC_DIRTY_RELOAD))
                 due = s->first_event_ns;
-        else if (s->dirty & NC_DIRTY_DEBOUNCED)
-                due = min64(s->last_event_ns + NC_WATCH_QUIET_MS * MS, s->first_event_ns + NC_WATCH_MAX_DELAY_MS * MS);
+        else if (s->dirty & NC_DIRTY_DEBOUNCED) {
+                int64_t quiet = (s->dirty & NC_DIRTY_FILE ? NC_WATCH_QUIET_MS : NC_WATCH_DRIFT_QUIET_MS) * MS;
+
+                due = min64(s->last_event_ns + quiet, s->first_event_ns + NC_WATCH_MAX_DELAY_MS * MS);
+        }
         else
                 due = s->first_event_ns;
         due = max64(due, s->lock_retry_ns);

@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 
 #include "netconverge/netconverge.h"
+#include "netconverge/observe.h"
 #include "netconverge/watch.h"
 
 /* The watcher's internals. Everything lives in one loop object, struct
@@ -34,7 +35,8 @@
 #define NC_DIRTY_LOAD (NC_DIRTY_FILE | NC_DIRTY_RELOAD)
 
 /* Timings (milliseconds unless named otherwise). */
-#define NC_WATCH_QUIET_MS       50      /* debounce: run once nothing new came for this long */
+#define NC_WATCH_QUIET_MS       50      /* debounce: run once nothing new came for this long ... */
+#define NC_WATCH_DRIFT_QUIET_MS 5       /* ... or this long when only the kernel changed */
 #define NC_WATCH_MAX_DELAY_MS   200     /* ... but never later than this after the first event */
 #define NC_WATCH_LOCK_RETRY_MS  250     /* another run holds the lock: try again */
 #define NC_WATCH_FAIL_GAP_MS    1000    /* after a failed cycle: drift waits at least this long */
@@ -141,6 +143,13 @@ struct nc_watch {
         struct nc_file_id file_id;
         char *waiting;                  /* the waiting containers last reported, to log changes only */
 
+        /* The last observation, kept between cycles so that a cycle for a
+         * few kernel events reads again only what they name (cycle.c);
+         * NULL: the next cycle observes everything. */
+        struct nc_state *last;
+        struct nc_observe_scope changed;        /* what events named since */
+        bool lost;                              /* events lost (or a failure) in this cycle */
+
         uint64_t cycles;
         bool ready;                     /* READY=1 sent */
         bool reloading;                 /* RELOADING=1 sent, READY=1 owed */
@@ -166,8 +175,14 @@ bool nc_watch_rtnl_relevant(const struct nlmsghdr *nlh, char *what, size_t size)
 bool nc_watch_nft_relevant(const char *table, const struct nlmsghdr *nlh, char *what, size_t size);
 int nc_watch_monitor_open(struct nc_watch *w);
 void nc_watch_monitor_close(struct nc_watch *w);
-/* Reads and drops whatever is queued: the echo of the watcher's own apply. */
-void nc_watch_monitor_discard(struct nc_watch *w);
+/* Reads whatever is queued without scheduling a cycle (the echo of the
+ * watcher's own apply), noting in w->changed what it names. */
+void nc_watch_monitor_collect(struct nc_watch *w);
+/* What a relevant rtnetlink message names: the host, and for a link whose
+ * alias marks it ours, the container namespace of its other end. */
+int nc_watch_rtnl_scope(const struct nlmsghdr *nlh, struct nc_observe_scope *scope);
+/* Forgets the last observation: the next cycle observes everything. */
+void nc_watch_forget(struct nc_watch *w);
 
 /* cycle.c: (re)load if asked, lock, observe, plan, apply, verify. */
 int nc_watch_load(struct nc_watch *w);

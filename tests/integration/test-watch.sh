@@ -228,15 +228,18 @@ masquerade_handle() {
         timeout 10 ip netns exec "$H" nft -a list chain inet netconverge postrouting 2>/dev/null |
                 awk '/masquerade/ { print $NF; exit }'
 }
-masquerade_handle_set() { [ -n "$(masquerade_handle)" ]; }
+# Back means a masquerade rule with another handle than the deleted one:
+# the watcher may put it back before the test looks (within milliseconds).
+masquerade_handle_new() { local h; h=$(masquerade_handle); [ -n "$h" ] && [ "$h" != "$old_handle" ]; }
 if ! command -v nft >/dev/null; then
         nc_log "skip: nft rule deleted by hand (no nft(8) here)"
 elif [ -z "$(masquerade_handle)" ]; then
         nc_log "skip: nft rule deleted by hand (table inet netconverge has no masquerade rule in $H yet: NAT not applied)"
 else
-        timeout 10 ip netns exec "$H" nft delete rule inet netconverge postrouting handle "$(masquerade_handle)"
-        [ -z "$(masquerade_handle)" ] || nc_fail "the test could not delete the masquerade rule"
-        within 1000 masquerade_handle_set ||
+        old_handle=$(masquerade_handle)
+        timeout 10 ip netns exec "$H" nft delete rule inet netconverge postrouting handle "$old_handle" ||
+                nc_fail "the test could not delete the masquerade rule"
+        within 1000 masquerade_handle_new ||
                 nc_fail "nft rule deleted by hand: not back within 1 s"
         nc_pass "nft rule deleted by hand: back in ${ELAPSED} ms"
 fi

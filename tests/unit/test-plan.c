@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "netconverge/netconverge.h"
+#include "netconverge/observe.h"
 #include "netconverge/plan.h"
 #include "netconverge/state.h"
 #include "testutil.h"
@@ -247,6 +248,74 @@ static void test_waiting_container(void **state) {
         nc_model_free(m);
 }
 
+/* What verify reads again after a plan: every namespace a change touched,
+ * on both ends of a veth, and the table; nothing else. */
+static struct nc_observe_scope scope_of(const struct nc_model *m, const struct nc_state *observed) {
+        struct nc_observe_scope scope = {};
+        struct nc_plan *p = NULL;
+
+        assert_int_equal(nc_plan_compute(m, observed, &p), 0);
+        assert_int_equal(nc_observe_scope_add_plan(&scope, p), 0);
+        nc_observe_scope_sort(&scope);
+        nc_plan_free(p);
+        return scope;
+}
+
+static void test_verify_scope_is_what_the_plan_touches(void **state) {
+        struct nc_model *two = load("version: 1\n"
+                                    "bridges:\n  docker0: {subnet: 172.17.0.0/16}\n"
+                                    "containers:\n  web: {networks: [docker0], ports: ['8080:80']}\n"
+                                    "  db: {networks: [docker0]}\n");
+        struct nc_model *one = load(docker0);
+        struct nc_state *s = converged(two);
+        struct nc_observe_scope scope;
+        size_t k = 0;
+
+        (void) state;
+        /* In sync: nothing. */
+        scope = scope_of(two, s);
+        assert_false(scope.host);
+        assert_false(scope.nft);
+        assert_int_equal(scope.n_netns, 0);
+        nc_observe_scope_done(&scope);
+        /* Removing db: its host end (host), its namespace (the other end). */
+        scope = scope_of(one, s);
+        assert_true(scope.host);
+        assert_int_equal(scope.n_netns, 1);
+        assert_string_equal(scope.netns[0], "db");
+        nc_observe_scope_done(&scope);
+        /* db's default route gone by hand: db alone. */
+        for (size_t i = 0; i < s->n_routes; i++)
+                if (strcmp(s->routes[i].netns, "db") != 0)
+                        s->routes[k++] = s->routes[i];
+                else
+                        free(s->routes[i].netns);
+        assert_int_equal(s->n_routes - k, 1);
+        s->n_routes = k;
+        scope = scope_of(two, s);
+        assert_false(scope.host);
+        assert_false(scope.nft);
+        assert_int_equal(scope.n_netns, 1);
+        assert_string_equal(scope.netns[0], "db");
+        nc_observe_scope_done(&scope);
+        nc_state_free(s);
+        /* A fresh host: the host, the table, both containers. */
+        s = nc_state_new();
+        assert_int_equal(nc_state_add_namespace(s, "db", true), 0);
+        assert_int_equal(nc_state_add_namespace(s, "web", true), 0);
+        nc_state_sort(s);
+        scope = scope_of(two, s);
+        assert_true(scope.host);
+        assert_true(scope.nft);
+        assert_int_equal(scope.n_netns, 2);
+        assert_string_equal(scope.netns[0], "db");
+        assert_string_equal(scope.netns[1], "web");
+        nc_observe_scope_done(&scope);
+        nc_state_free(s);
+        nc_model_free(one);
+        nc_model_free(two);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_fresh_host),
@@ -256,6 +325,7 @@ int main(void) {
                 cmocka_unit_test(test_prune_removes_only_ours),
                 cmocka_unit_test(test_running_container_keeps_its_address),
                 cmocka_unit_test(test_waiting_container),
+                cmocka_unit_test(test_verify_scope_is_what_the_plan_touches),
                 cmocka_unit_test(test_nft_rules_diffed_one_by_one),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,9 +54,12 @@ static void test_bursts_wait_for_quiet_bounded(void **state) {
 
         (void) state;
         nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1000 * MS);
-        assert_int_equal(nc_watch_sched_due(&s), (1000 + NC_WATCH_QUIET_MS) * MS);
-        assert_int_equal(nc_watch_sched_timeout_ms(&s, 1000 * MS), NC_WATCH_QUIET_MS);
-        /* Each new event pushes it back... */
+        /* Kernel events alone: a short quiet. */
+        assert_int_equal(nc_watch_sched_due(&s), (1000 + NC_WATCH_DRIFT_QUIET_MS) * MS);
+        assert_int_equal(nc_watch_sched_timeout_ms(&s, 1000 * MS), NC_WATCH_DRIFT_QUIET_MS);
+        nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1004 * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1004 + NC_WATCH_DRIFT_QUIET_MS) * MS);
+        /* Each new event pushes it back, the file's with the longer quiet... */
         nc_watch_sched_mark(&s, NC_DIRTY_FILE, 1030 * MS);
         assert_int_equal(nc_watch_sched_due(&s), (1030 + NC_WATCH_QUIET_MS) * MS);
         /* ...but never past the bound after the first. */
@@ -67,7 +70,7 @@ static void test_bursts_wait_for_quiet_bounded(void **state) {
         s = (struct nc_watch_sched) {};
         nc_watch_sched_mark(&s, NC_DIRTY_RESYNC, 1000 * MS);
         nc_watch_sched_mark(&s, NC_DIRTY_DRIFT, 1010 * MS);
-        assert_int_equal(nc_watch_sched_due(&s), (1010 + NC_WATCH_QUIET_MS) * MS);
+        assert_int_equal(nc_watch_sched_due(&s), (1010 + NC_WATCH_DRIFT_QUIET_MS) * MS);
         /* The first cycle does not wait for a burst. */
         nc_watch_sched_mark(&s, NC_DIRTY_START, 1020 * MS);
         assert_int_equal(nc_watch_sched_due(&s), 1000 * MS);
@@ -301,6 +304,52 @@ static void test_nft_messages_that_matter(void **state) {
         assert_true(nc_watch_nft_relevant(NULL, nft_msg(buf, NFT_MSG_NEWCHAIN, NFPROTO_INET, "other"), what, sizeof(what)));
 }
 
+/* What a cycle for these events reads again: the host always; for a link
+ * whose alias marks it our host veth end, also its container's namespace. */
+static void test_rtnl_messages_name_their_scope(void **state) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        struct nc_observe_scope scope = {};
+
+        (void) state;
+        assert_int_equal(nc_watch_rtnl_scope(route_msg(buf, RT_TABLE_MAIN, RTPROT_STATIC, RTN_UNICAST), &scope), 0);
+        assert_true(scope.host);
+        assert_false(scope.nft);
+        assert_int_equal(scope.n_netns, 0);
+        /* Not ours (no alias, someone else's alias, our bridge): the host alone. */
+        assert_int_equal(nc_watch_rtnl_scope(link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234"), &scope), 0);
+        nlh = link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "docker: veth web br0 ns-web");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        nlh = link_msg(buf, RTM_NEWLINK, AF_UNSPEC, "br0");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:bridge");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        assert_int_equal(scope.n_netns, 0);
+        /* Our host ends: their containers, each once after sorting. */
+        nlh = link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:veth web br0 ns-web");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        nlh = link_msg(buf, RTM_NEWLINK, AF_UNSPEC, "veth5678");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:veth db br0 ns-db");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        nlh = link_msg(buf, RTM_NEWLINK, AF_UNSPEC, "veth1234");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:veth web br0 ns-web");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        nc_observe_scope_sort(&scope);
+        assert_int_equal(scope.n_netns, 2);
+        assert_string_equal(scope.netns[0], "ns-db");
+        assert_string_equal(scope.netns[1], "ns-web");
+        assert_true(nc_observe_scope_has_netns(&scope, "ns-web"));
+        assert_false(nc_observe_scope_has_netns(&scope, "ns-we"));
+        /* The container end's alias names no namespace of its own. */
+        nc_observe_scope_done(&scope);
+        nlh = link_msg(buf, RTM_NEWLINK, AF_UNSPEC, "eth0");
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:peer web br0");
+        assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
+        assert_int_equal(scope.n_netns, 0);
+        nc_observe_scope_done(&scope);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_nothing_pending_blocks),
@@ -313,6 +362,7 @@ int main(void) {
                 cmocka_unit_test(test_journal_is_recognised_by_dev_and_inode),
                 cmocka_unit_test(test_log_levels_and_prefixes),
                 cmocka_unit_test(test_rtnl_messages_that_matter),
+                cmocka_unit_test(test_rtnl_messages_name_their_scope),
                 cmocka_unit_test(test_nft_messages_that_matter),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

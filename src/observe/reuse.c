@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "observe/observer.h"
+
+/* The parts of an earlier observation that a scoped one keeps: copied
+ * entry by entry (the appenders copy strings, so the new state owns all
+ * of its own). Veth pairing is not copied: it is worked out again over
+ * the mix of copied and fresh links. */
+
+static int strp_compare(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static bool kept(const struct nc_observe_reuse *k, const char *netns) {
+        if (!netns[0])
+                return k->host;
+        return k->n_netns > 0 && bsearch(&netns, k->netns, k->n_netns, sizeof(*k->netns), strp_compare);
+}
+
+static int copy_links(struct nc_state *s, const struct nc_state *prev, const struct nc_observe_reuse *k) {
+        for (size_t i = 0; i < prev->n_links; i++) {
+                struct nc_link l = prev->links[i];
+                int r;
+
+                if (!kept(k, l.netns))
+                        continue;
+                l.peer_netns = NULL;
+                l.peer_name[0] = '\0';
+                r = nc_state_add_link(s, &l);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int copy_addresses(struct nc_state *s, const struct nc_state *prev, const struct nc_observe_reuse *k) {
+        for (size_t i = 0; i < prev->n_addresses; i++) {
+                int r;
+
+                if (!kept(k, prev->addresses[i].netns))
+                        continue;
+                r = nc_state_add_address(s, &prev->addresses[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int copy_routes(struct nc_state *s, const struct nc_state *prev, const struct nc_observe_reuse *k) {
+        for (size_t i = 0; i < prev->n_routes; i++) {
+                int r;
+
+                if (!kept(k, prev->routes[i].netns))
+                        continue;
+                r = nc_state_add_route(s, &prev->routes[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int nc_observe_reuse_rtnl(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_reuse *k) {
+        int r;
+
+        if (!k->host && k->n_netns == 0)
+                return 0;
+        r = copy_links(o->state, prev, k);
+        if (r >= 0)
+                r = copy_addresses(o->state, prev, k);
+        if (r >= 0)
+                r = copy_routes(o->state, prev, k);
+        return r;
+}
+
+int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
+        const struct nc_nft *n = &prev->nft;
+        int r = 0;
+
+        if (!n->table)
+                return 0;
+        r = nc_state_set_nft_table(o->state, n->table);
+        for (size_t i = 0; i < n->n_chains && r >= 0; i++)
+                r = nc_state_add_nft_chain(o->state, &n->chains[i]);
+        for (size_t i = 0; i < n->n_rules && r >= 0; i++)
+                r = nc_state_add_nft_rule(o->state, &n->rules[i]);
+        return r;
+}
