@@ -194,6 +194,10 @@ void nc_state_freep(struct nc_state **s);
  * They return 0 or -ENOMEM. nc_state_add_link() also fills role and owner_*
  * from the alias. */
 int nc_state_add_link(struct nc_state *s, const struct nc_link *l);
+/* Moves src's links, addresses, routes and namespaces (not its nftables
+ * table or ip_forward) to the end of dst's; src keeps none. 0 or -ENOMEM,
+ * when both are left as they were. */
+int nc_state_absorb(struct nc_state *dst, struct nc_state *src);
 int nc_state_add_address(struct nc_state *s, const struct nc_address *a);
 int nc_state_add_route(struct nc_state *s, const struct nc_route *r);
 int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);

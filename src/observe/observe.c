@@ -56,39 +56,63 @@ static int strptr_compare(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-/* The namespaces to look into, sorted and distinct: the file's, and those
- * the host ends we own point at (their containers may be gone from the
- * file, and prune needs to see the other end). The strings belong to
- * desired and to the host links, which outlive the list. */
-static int list_namespaces(const struct nc_model *desired, const struct nc_state *s, const char ***ret,
-                           size_t *ret_n) {
-        size_t n_max = s->n_links + (desired ? desired->n_containers : 0), n = 0, k = 0;
-        _cleanup_free_ const char **v = calloc(n_max ? n_max : 1, sizeof(*v));
+/* Sorts v and drops repeats; returns the new length. */
+static size_t sort_unique(const char **v, size_t n) {
+        size_t k = 0;
 
-        if (!v)
-                return -ENOMEM;
-        for (size_t i = 0; desired && i < desired->n_containers; i++)
-                if (desired->containers[i].netns)
-                        v[n++] = desired->containers[i].netns;
-        for (size_t i = 0; i < s->n_links; i++) {
-                const struct nc_link *l = &s->links[i];
-
-                /* An alias is anyone's to write: a netns field that is no
-                 * valid namespace value is not followed anywhere. */
-                if (!l->netns[0] && l->role == NC_ROLE_HOST_END && !nc_netns_invalid(l->owner_netns))
-                        v[n++] = l->owner_netns;
-        }
         if (n > 1)
                 qsort(v, n, sizeof(*v), strptr_compare);
         for (size_t i = 0; i < n; i++)
                 if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
                         v[k++] = v[i];
+        return k;
+}
+
+static bool in_sorted(const char *const *v, size_t n, const char *s) {
+        return n > 0 && bsearch(&s, v, n, sizeof(*v), strptr_compare) != NULL;
+}
+
+/* The namespaces the file names, sorted and distinct. The strings belong
+ * to desired. */
+static int desired_namespaces(const struct nc_model *desired, const char ***ret, size_t *ret_n) {
+        size_t n_max = desired ? desired->n_containers : 0, n = 0;
+        _cleanup_free_ const char **v = calloc(n_max ? n_max : 1, sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_max; i++)
+                if (desired->containers[i].netns)
+                        v[n++] = desired->containers[i].netns;
+        *ret_n = sort_unique(v, n);
         *ret = TAKE_PTR(v);
-        *ret_n = k;
         return 0;
 }
 
-static int observe_container_netns(struct nc_observer *o, const char *netns, int home_fd) {
+/* Those the host ends we own point at and the file does not name (their
+ * containers may be gone from the file, and prune needs to see the other
+ * end), sorted and distinct. The strings belong to the host links. */
+static int owner_namespaces(const struct nc_state *s, const char *const *named, size_t n_named, const char ***ret,
+                            size_t *ret_n) {
+        _cleanup_free_ const char **v = calloc(s->n_links ? s->n_links : 1, sizeof(*v));
+        size_t n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_links; i++) {
+                const struct nc_link *l = &s->links[i];
+
+                /* An alias is anyone's to write: a netns field that is no
+                 * valid namespace value is not followed anywhere. */
+                if (!l->netns[0] && l->role == NC_ROLE_HOST_END && !nc_netns_invalid(l->owner_netns) &&
+                    !in_sorted(named, n_named, l->owner_netns))
+                        v[n++] = l->owner_netns;
+        }
+        *ret_n = sort_unique(v, n);
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
+int nc_observe_container(struct nc_observer *o, const char *netns, int home_fd) {
         _cleanup_(closep) int fd = nc_netns_open(netns);
         int r;
 
@@ -140,32 +164,54 @@ static int observe_host(struct nc_observer *o, const struct nc_model *desired, c
         return nc_observe_nft(o, desired ? desired->settings.table : "netconverge");
 }
 
-static int observe_containers(struct nc_observer *o, const struct nc_model *desired,
-                              const struct nc_observe_scope *scope, int home_fd) {
-        _cleanup_free_ const char **names = NULL, **kept = NULL;
-        struct nc_observe_reuse keep = {};
-        size_t n = 0;
+/* Splits names (sorted) into those to read and those to copy, both
+ * sorted; names stays as it is (it is searched later). */
+struct split {
+        const char **read, **copy;
+        size_t n_read, n_copy;
+};
+
+static void split_done(struct split *x) {
+        free(x->read);
+        free(x->copy);
+}
+
+static int split(const struct nc_observe_scope *scope, const char *const *names, size_t n, struct split *ret) {
+        struct split x = {
+                .read = calloc(n ? n : 1, sizeof(*x.read)),
+                .copy = calloc(n ? n : 1, sizeof(*x.copy)),
+        };
+
+        if (!x.read || !x.copy) {
+                split_done(&x);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (reusable(scope, names[i]))
+                        x.copy[x.n_copy++] = names[i];
+                else
+                        x.read[x.n_read++] = names[i];
+        }
+        *ret = x;
+        return 0;
+}
+
+/* Container namespaces copied from the previous observation. */
+static int keep_containers(struct nc_observer *o, const struct nc_observe_scope *scope, const char **a, size_t n_a,
+                           const char **b, size_t n_b) {
+        _cleanup_free_ const char **kept = calloc(n_a + n_b ? n_a + n_b : 1, sizeof(*kept));
+        struct nc_observe_reuse keep = { .netns = kept };
         int r;
 
-        r = list_namespaces(desired, o->state, &names, &n);
-        if (r < 0)
-                return nc_observer_fail(o, r, "listing namespaces");
-        kept = calloc(n ? n : 1, sizeof(*kept));
         if (!kept)
-                return nc_observer_fail(o, -ENOMEM, "listing namespaces");
-        keep.netns = kept;
-        for (size_t i = 0; i < n; i++) {
-                if (reusable(scope, names[i])) {
-                        r = nc_state_add_namespace(o->state, names[i], true);
-                        if (r < 0)
-                                return nc_observer_fail(o, r, "recording netns %s", names[i]);
-                        /* names is sorted, so kept is too. */
-                        kept[keep.n_netns++] = names[i];
-                        continue;
-                }
-                r = observe_container_netns(o, names[i], home_fd);
+                return nc_observer_fail(o, -ENOMEM, "copying the previous observation");
+        memcpy(kept, a, n_a * sizeof(*a));
+        memcpy(kept + n_a, b, n_b * sizeof(*b));
+        keep.n_netns = sort_unique(kept, n_a + n_b);
+        for (size_t i = 0; i < keep.n_netns; i++) {
+                r = nc_state_add_namespace(o->state, kept[i], true);
                 if (r < 0)
-                        return r;
+                        return nc_observer_fail(o, r, "recording netns %s", kept[i]);
         }
         if (keep.n_netns == 0)
                 return 0;
@@ -173,16 +219,47 @@ static int observe_containers(struct nc_observer *o, const struct nc_model *desi
         return r < 0 ? nc_observer_fail(o, r, "copying the previous observation") : 0;
 }
 
+/* The file's containers are read by a pool while this thread reads the
+ * host; then the containers only the host's veths name. */
 static int observe_all(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_observer *o) {
         _cleanup_(closep) int home_fd = nc_netns_open("");
+        _cleanup_(nc_observe_pool_done) struct nc_observe_pool pool = {};
+        _cleanup_free_ const char **named = NULL, **owners = NULL;
+        _cleanup_(split_done) struct split a = {}, b = {};
+        size_t n_named = 0, n_owners = 0;
         int r;
 
         if (home_fd < 0)
                 return nc_observer_fail(o, home_fd, "opening the current network namespace");
+        r = desired_namespaces(desired, &named, &n_named);
+        if (r >= 0)
+                r = split(scope, named, n_named, &a);
+        if (r < 0)
+                return nc_observer_fail(o, r, "listing namespaces");
+        r = nc_observe_pool_start(&pool, a.read, a.n_read, home_fd);
+        if (r < 0)
+                return nc_observer_fail(o, r, "observing namespaces");
         r = observe_host(o, desired, scope, home_fd);
         if (r < 0)
                 return r;
-        r = observe_containers(o, desired, scope, home_fd);
+        r = nc_observe_pool_finish(&pool, o);
+        nc_observe_pool_done(&pool);
+        if (r < 0)
+                return r;
+
+        r = owner_namespaces(o->state, named, n_named, &owners, &n_owners);
+        if (r >= 0)
+                r = split(scope, owners, n_owners, &b);
+        if (r < 0)
+                return nc_observer_fail(o, r, "listing namespaces");
+        r = nc_observe_pool_start(&pool, b.read, b.n_read, home_fd);
+        if (r < 0)
+                return nc_observer_fail(o, r, "observing namespaces");
+        r = nc_observe_pool_finish(&pool, o);
+        if (r < 0)
+                return r;
+
+        r = keep_containers(o, scope, a.copy, a.n_copy, b.copy, b.n_copy);
         if (r < 0)
                 return r;
         r = nc_observe_pair_veths(o);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,3 +38,26 @@ struct nc_observe_reuse {
 
 int nc_observe_reuse_rtnl(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_reuse *k);
 int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev);
+
+/* observe.c: one container namespace (missing is no error). */
+int nc_observe_container(struct nc_observer *o, const char *netns, int home_fd);
+
+/* pool.c: container namespaces observed by several threads. start() sets
+ * them going on names (which must outlive the pool); the caller may do
+ * other work, then finish() joins in, waits, and moves what was observed
+ * into o->state, or reports the first failure (by position in names) in
+ * o->err. done() always, after start(). */
+struct nc_observe_worker;
+struct nc_observe_pool {
+        const char **names;
+        size_t n;
+        int home_fd;
+        struct nc_observe_worker *workers;
+        size_t n_workers;
+        atomic_size_t next;
+        atomic_bool stop;
+};
+
+int nc_observe_pool_start(struct nc_observe_pool *p, const char **names, size_t n, int home_fd);
+int nc_observe_pool_finish(struct nc_observe_pool *p, struct nc_observer *o);
+void nc_observe_pool_done(struct nc_observe_pool *p);

@@ -82,6 +82,50 @@ static int dup_or_null(const char *s, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* The capacity grow() assumes for an array of n. */
+static size_t implied_capacity(size_t n) {
+        size_t cap = 0;
+
+        if (n > 0) {
+                cap = 8;
+                while (cap < n)
+                        cap *= 2;
+        }
+        return cap;
+}
+
+static int reserve(void *v, size_t n, size_t more, size_t sz) {
+        size_t cap = implied_capacity(n);
+
+        return more == 0 ? 0 : nc_grow(v, &cap, n + more, sz);
+}
+
+static void move_all(void *dst, size_t *n_dst, void *src, size_t *n_src, size_t sz) {
+        char **d = dst, **s = src;
+
+        if (*n_src > 0)
+                memcpy(*d + *n_dst * sz, *s, *n_src * sz);
+        *n_dst += *n_src;
+        free(*s);
+        *s = NULL;
+        *n_src = 0;
+}
+
+int nc_state_absorb(struct nc_state *dst, struct nc_state *src) {
+        /* Room first, so that a failure leaves both as they were. */
+        if (reserve(&dst->links, dst->n_links, src->n_links, sizeof(*dst->links)) < 0 ||
+            reserve(&dst->addresses, dst->n_addresses, src->n_addresses, sizeof(*dst->addresses)) < 0 ||
+            reserve(&dst->routes, dst->n_routes, src->n_routes, sizeof(*dst->routes)) < 0 ||
+            reserve(&dst->namespaces, dst->n_namespaces, src->n_namespaces, sizeof(*dst->namespaces)) < 0)
+                return -ENOMEM;
+        move_all(&dst->links, &dst->n_links, &src->links, &src->n_links, sizeof(*dst->links));
+        move_all(&dst->addresses, &dst->n_addresses, &src->addresses, &src->n_addresses, sizeof(*dst->addresses));
+        move_all(&dst->routes, &dst->n_routes, &src->routes, &src->n_routes, sizeof(*dst->routes));
+        move_all(&dst->namespaces, &dst->n_namespaces, &src->namespaces, &src->n_namespaces,
+                 sizeof(*dst->namespaces));
+        return 0;
+}
+
 int nc_state_add_link(struct nc_state *s, const struct nc_link *l) {
         struct nc_link *x;
 

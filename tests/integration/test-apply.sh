@@ -15,6 +15,7 @@ WEB=$P-web
 DB=$P-db
 two=$(nc_config apply-two)
 one=$(nc_config apply-one)
+dbonly=$(nc_config apply-db)
 
 # The host end of a container's veth: the port of the bridge whose alias
 # names that container.
@@ -168,6 +169,22 @@ nc_ping "$WEB" 10.123.0.1 || nc_fail "web lost the gateway in the prune"
 check_foreign "prune"
 nc_expect 0 diff "$one"
 nc_pass "prune: only db's veth removed"
+
+# --- Growing a converged host by one container: apply verifies by reading
+# again what it changed and keeps the rest of its first look; the new
+# container sorts before (db) and after (web) the one kept.
+grow() {
+        nc_expect 0 apply "$two"
+        check_converged
+        check_traffic
+        nc_expect 0 diff "$two"
+        grep -q "No changes." <<<"$NC_OUT" || nc_fail "grow ($1): diff after apply: $NC_OUT"
+}
+grow "db back"
+nc_expect 0 apply "$dbonly"
+nc_in "$WEB" link show dev eth0 >/dev/null 2>&1 && nc_fail "prune: web's eth0 is still there"
+grow "web back"
+nc_pass "grow: one container added to a converged host, converged and verified"
 
 # --- destroy: everything owned goes, the namespaces and foreign objects stay.
 nc_expect 0 destroy
