@@ -28,7 +28,14 @@ int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err,
  * missing, is always looked at. The scope owns its strings. */
 struct nc_observe_scope {
         const struct nc_state *previous;        /* NULL: observe everything */
-        bool host;                              /* the host's links, addresses, routes */
+        bool host;                              /* the host's links, addresses, routes: all */
+        /* Or in part: the host's addresses and routes, and these links
+         * (by ifindex, or by name for one made since). */
+        bool host_some;
+        int *host_ifindexes;
+        size_t n_host_ifindexes, cap_host_ifindexes;
+        char **host_links;
+        size_t n_host_links, cap_host_links;
         bool nft;                               /* the owned nftables table */
         char **netns;                           /* container namespaces */
         size_t n_netns;
@@ -39,6 +46,8 @@ void nc_observe_scope_done(struct nc_observe_scope *scope);
 /* The whole host and nftables: after this only containers are spared. */
 void nc_observe_scope_add_host(struct nc_observe_scope *scope);
 int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns);
+/* A host link, by ifindex (> 0) or else by name; either may be unset. */
+int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, const char *name);
 /* Everything a plan's changes touch: the namespaces of its links,
  * addresses and routes, on both ends of a veth, and the table. */
 int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_plan *plan);

@@ -46,6 +46,7 @@ struct nc_wait_link {
         struct nc_ns *ns;
         char name[NC_IFNAMSIZ];
         bool up;
+        bool gone;                      /* no such link any more (deleted, renamed): not waited for */
 };
 
 struct nc_applier {

@@ -84,7 +84,7 @@ static void poll_host(struct nc_applier *ap, struct host_round *h) {
         size_t pending = 0;
 
         for (size_t i = 0; i < h->n; i++)
-                pending += !h->links[i].up;
+                pending += !h->links[i].up && !h->links[i].gone;
         if (pending == 0)
                 return;
         if (pending <= HOST_QUERY_MAX) {
@@ -98,14 +98,20 @@ static void poll_host(struct nc_applier *ap, struct host_round *h) {
         (void) nc_nl_dump_links(ap, sk, mark_host_link, h);
 }
 
-/* One link: a query, only while it is not up. */
+/* One link: a query, only while it is not up. A link that went away
+ * under its name (deleted or renamed by someone else meanwhile) will not
+ * come up: waiting for it would only delay the verify that reports it. */
 static void poll_one(struct nc_applier *ap, struct nc_wait_link *w) {
         struct nc_linkinfo l;
         struct nl_sock *sk;
+        int r;
 
-        if (w->up || nc_ns_socket(ap, w->ns, &sk) < 0)
+        if (w->up || w->gone || nc_ns_socket(ap, w->ns, &sk) < 0)
                 return;
-        if (nc_nl_get_link(ap, sk, 0, w->name, &l) >= 0 && l.operstate == IF_OPER_UP)
+        r = nc_nl_get_link(ap, sk, 0, w->name, &l);
+        if (r == -ENODEV)
+                w->gone = true;
+        else if (r >= 0 && l.operstate == IF_OPER_UP)
                 w->up = true;
 }
 
@@ -113,7 +119,7 @@ static size_t count_down(const struct nc_applier *ap) {
         size_t n = 0;
 
         for (size_t i = 0; i < ap->n_wait; i++)
-                n += !ap->wait[i].up;
+                n += !ap->wait[i].up && !ap->wait[i].gone;
         return n;
 }
 

@@ -142,15 +142,21 @@ static bool reusable(const struct nc_observe_scope *scope, const char *netns) {
         return ns && ns->exists;
 }
 
-/* The host namespace: read, or kept from the previous observation. */
+/* Beyond this many host links, one dump costs less than a query each. */
+#define HOST_QUERY_MAX 64
+
+/* The host namespace: read, read in part, or kept from the previous
+ * observation. */
 static int observe_host(struct nc_observer *o, const struct nc_model *desired, const struct nc_observe_scope *scope,
                         int home_fd) {
         bool fresh = !scope || !scope->previous;
         struct nc_observe_reuse keep = { .host = true };
         int r;
 
-        if (fresh || scope->host)
+        if (fresh || scope->host || scope->n_host_links + scope->n_host_ifindexes > HOST_QUERY_MAX)
                 r = nc_observe_rtnl(o, "", -1, home_fd);
+        else if (scope->host_some)
+                r = nc_observe_rtnl_host_some(o, scope->previous, scope, home_fd);
         else
                 r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
         if (r < 0)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "netconverge/observe.h"
 #include "netconverge/state.h"
 
 /* One observation in progress: the state being filled, and where to
@@ -24,6 +25,13 @@ int nc_observer_fail(struct nc_observer *o, int r, const char *fmt, ...);
  * current namespace; otherwise the socket is created inside netns_fd and
  * the process returns to home_fd before dumping. */
 int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int home_fd);
+
+/* rtnl.c: the host namespace in part (scope->host_some): the links scope
+ * names read again one by one, the others copied from prev; every address
+ * and route dumped (a host's are few). */
+struct nc_observe_scope;
+int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
+                              int home_fd);
 
 /* pair.c: fills peer_netns/peer_name of the veth ends whose other end was
  * observed. Call before nc_state_sort(). */

@@ -135,55 +135,69 @@ static int dump(struct nl_sock *sk, const char *cache_type, int msgtype, void *h
         return 0;
 }
 
-/* A namespace's links by ifindex, to name masters, address and route
- * devices without asking the kernel again (rtnl_link_get() is a list
+/* A namespace's link names by ifindex, to name masters, address and
+ * route devices without asking the kernel again (rtnl_link_get() is a list
  * walk: quadratic on a host with a thousand veths). */
+struct ifname_entry {
+        int ifindex;
+        char name[NC_IFNAMSIZ];
+};
+
 struct ifindex_map {
-        struct rtnl_link **v;
-        size_t n;
+        struct ifname_entry *v;
+        size_t n, cap;
 };
 
 static void ifindex_map_done(struct ifindex_map *m) {
         free(m->v);
 }
 
+static int ifindex_map_add(struct ifindex_map *m, int ifindex, const char *name) {
+        if (nc_grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0)
+                return -ENOMEM;
+        m->v[m->n].ifindex = ifindex;
+        snprintf(m->v[m->n].name, sizeof(m->v[m->n].name), "%s", name ? name : "");
+        m->n++;
+        return 0;
+}
+
 static int by_ifindex(const void *a, const void *b) {
-        int x = rtnl_link_get_ifindex(*(struct rtnl_link *const *) a);
-        int y = rtnl_link_get_ifindex(*(struct rtnl_link *const *) b);
+        int x = ((const struct ifname_entry *) a)->ifindex, y = ((const struct ifname_entry *) b)->ifindex;
 
         return (x > y) - (x < y);
 }
 
-static int ifindex_map_build(struct nl_cache *links, struct ifindex_map *m) {
-        size_t n = (size_t) nl_cache_nitems(links), i = 0;
+static void ifindex_map_sort(struct ifindex_map *m) {
+        if (m->n > 1)
+                qsort(m->v, m->n, sizeof(*m->v), by_ifindex);
+}
 
-        m->v = calloc(n ? n : 1, sizeof(*m->v));
-        if (!m->v)
+/* The links of a dump, sorted by ifindex; the map names them. */
+static int links_of(struct nl_cache *links, struct rtnl_link ***ret, size_t *ret_n, struct ifindex_map *m) {
+        size_t n = (size_t) nl_cache_nitems(links), i = 0;
+        _cleanup_free_ struct rtnl_link **v = calloc(n ? n : 1, sizeof(*v));
+
+        if (!v)
                 return -ENOMEM;
-        for (struct nl_object *x = nl_cache_get_first(links); x && i < n; x = nl_cache_get_next(x))
-                m->v[i++] = (struct rtnl_link *) x;
-        m->n = i;
-        qsort(m->v, m->n, sizeof(*m->v), by_ifindex);
+        for (struct nl_object *x = nl_cache_get_first(links); x && i < n; x = nl_cache_get_next(x)) {
+                v[i] = (struct rtnl_link *) x;
+                if (ifindex_map_add(m, rtnl_link_get_ifindex(v[i]), rtnl_link_get_name(v[i])) < 0)
+                        return -ENOMEM;
+                i++;
+        }
+        ifindex_map_sort(m);
+        *ret = TAKE_PTR(v);
+        *ret_n = i;
         return 0;
 }
 
 /* The name of ifindex in this namespace, NULL when unknown (a link that
  * appeared between two dumps: the next observation will see it). */
 static const char *ifindex_map_name(const struct ifindex_map *m, int ifindex) {
-        size_t lo = 0, hi = m->n;
+        struct ifname_entry key = { .ifindex = ifindex };
+        const struct ifname_entry *e = m->n > 0 ? bsearch(&key, m->v, m->n, sizeof(*m->v), by_ifindex) : NULL;
 
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int x = rtnl_link_get_ifindex(m->v[mid]);
-
-                if (x == ifindex)
-                        return rtnl_link_get_name(m->v[mid]);
-                if (x < ifindex)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return NULL;
+        return e ? e->name : NULL;
 }
 
 static enum nc_link_kind link_kind(struct rtnl_link *rl) {
@@ -226,17 +240,20 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
                 copy_ifname(l->master, ifindex_map_name(m, master));
 }
 
-static int add_links(struct nc_observer *o, const char *netns, const struct ifindex_map *m) {
-        struct nc_state *s = o->state;
+static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns, const struct ifindex_map *m) {
+        struct nc_link l;
+        int32_t nsid;
 
-        for (size_t i = 0; i < m->n; i++) {
-                struct nc_link l;
-                int32_t nsid;
-                int r;
+        link_from_rtnl(rl, netns, m, &l);
+        l.peer_elsewhere = rtnl_link_get_link_netnsid(rl, &nsid) == 0;
+        return nc_state_add_link(s, &l);
+}
 
-                link_from_rtnl(m->v[i], netns, m, &l);
-                l.peer_elsewhere = rtnl_link_get_link_netnsid(m->v[i], &nsid) == 0;
-                r = nc_state_add_link(s, &l);
+static int add_links(struct nc_observer *o, const char *netns, struct rtnl_link **v, size_t n,
+                     const struct ifindex_map *m) {
+        for (size_t i = 0; i < n; i++) {
+                int r = add_link(o->state, v[i], netns, m);
+
                 if (r < 0)
                         return r;
         }
@@ -314,6 +331,8 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
         _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
         _cleanup_(nl_cache_freep) struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL;
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
+        _cleanup_free_ struct rtnl_link **v = NULL;
+        size_t n = 0;
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         struct ifaddrmsg ifa = { .ifa_family = AF_INET };
         struct rtmsg rtm = { .rtm_family = AF_INET };
@@ -333,14 +352,143 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping routes%s", in_netns(netns, buf));
 
-        r = ifindex_map_build(links, &m);
+        r = links_of(links, &v, &n, &m);
         if (r >= 0)
-                r = add_links(o, netns, &m);
+                r = add_links(o, netns, v, n, &m);
         if (r >= 0)
                 r = add_addresses(o->state, netns, addrs, &m);
         if (r >= 0)
                 r = add_routes(o->state, netns, routes, &m);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording the state%s", in_netns(netns, buf));
+        return 0;
+}
+
+static void rtnl_link_putp(struct rtnl_link **l) {
+        if (*l)
+                rtnl_link_put(*l);
+}
+
+/* The host's links a partial read asks for, as the kernel has them now. */
+struct fetched {
+        struct rtnl_link **v;
+        size_t n, cap;
+};
+
+static void fetched_done(struct fetched *f) {
+        for (size_t i = 0; i < f->n; i++)
+                rtnl_link_put(f->v[i]);
+        free(f->v);
+}
+
+static bool fetched_has(const struct fetched *f, int ifindex) {
+        for (size_t i = 0; i < f->n; i++)
+                if (rtnl_link_get_ifindex(f->v[i]) == ifindex)
+                        return true;
+        return false;
+}
+
+/* One link by ifindex or name; gone is no error (nothing is added). */
+static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct fetched *f) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
+        int r = nc_nlerr_to_errno(rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &l));
+
+        if (r == -ENODEV || r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (fetched_has(f, rtnl_link_get_ifindex(l)))
+                return 0;
+        if (nc_grow(&f->v, &f->cap, f->n + 1, sizeof(*f->v)) < 0)
+                return -ENOMEM;
+        f->v[f->n++] = TAKE_PTR(l);
+        return 0;
+}
+
+/* Whether the previous observation's host link l is read again: asked for
+ * (by ifindex or name), or its ifindex or name is now another link's. */
+static bool superseded(const struct nc_link *l, const struct nc_observe_scope *scope, const struct fetched *f) {
+        for (size_t i = 0; i < scope->n_host_ifindexes; i++)
+                if (scope->host_ifindexes[i] == l->ifindex)
+                        return true;
+        for (size_t i = 0; i < scope->n_host_links; i++)
+                if (strcmp(scope->host_links[i], l->name) == 0)
+                        return true;
+        for (size_t i = 0; i < f->n; i++)
+                if (rtnl_link_get_ifindex(f->v[i]) == l->ifindex || strcmp(rtnl_link_get_name(f->v[i]), l->name) == 0)
+                        return true;
+        return false;
+}
+
+static int fetch_all(struct nl_sock *sk, const struct nc_observe_scope *scope, struct fetched *f) {
+        int r = 0;
+
+        for (size_t i = 0; i < scope->n_host_ifindexes && r >= 0; i++)
+                r = fetch(sk, scope->host_ifindexes[i], NULL, f);
+        for (size_t i = 0; i < scope->n_host_links && r >= 0; i++)
+                r = fetch(sk, 0, scope->host_links[i], f);
+        return r;
+}
+
+/* The kept links (copied, their pairing to be worked out again) and the
+ * fetched ones, all named in m. */
+static int merge_host_links(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
+                            const struct fetched *f, struct ifindex_map *m) {
+        int r;
+
+        for (size_t i = 0; i < f->n; i++)
+                if (ifindex_map_add(m, rtnl_link_get_ifindex(f->v[i]), rtnl_link_get_name(f->v[i])) < 0)
+                        return -ENOMEM;
+        for (size_t i = 0; i < prev->n_links; i++) {
+                struct nc_link l = prev->links[i];
+
+                if (l.netns[0] || superseded(&l, scope, f))
+                        continue;
+                if (ifindex_map_add(m, l.ifindex, l.name) < 0)
+                        return -ENOMEM;
+                l.peer_netns = NULL;
+                l.peer_name[0] = '\0';
+                r = nc_state_add_link(o->state, &l);
+                if (r < 0)
+                        return r;
+        }
+        ifindex_map_sort(m);
+        for (size_t i = 0; i < f->n; i++) {
+                r = add_link(o->state, f->v[i], "", m);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
+                              int home_fd) {
+        _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
+        _cleanup_(nl_cache_freep) struct nl_cache *addrs = NULL, *routes = NULL;
+        _cleanup_(ifindex_map_done) struct ifindex_map m = {};
+        _cleanup_(fetched_done) struct fetched f = {};
+        struct ifaddrmsg ifa = { .ifa_family = AF_INET };
+        struct rtmsg rtm = { .rtm_family = AF_INET };
+        int r;
+
+        r = rtnl_open(o, "", -1, home_fd, &sk);
+        if (r < 0)
+                return r;
+        r = fetch_all(sk, scope, &f);
+        if (r < 0)
+                return nc_observer_fail(o, r, "reading links");
+        r = dump(sk, "route/addr", RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
+        if (r < 0)
+                return nc_observer_fail(o, r, "dumping addresses");
+        r = dump(sk, "route/route", RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
+        if (r < 0)
+                return nc_observer_fail(o, r, "dumping routes");
+        r = merge_host_links(o, prev, scope, &f, &m);
+        if (r >= 0)
+                r = add_addresses(o->state, "", addrs, &m);
+        if (r >= 0)
+                r = add_routes(o->state, "", routes, &m);
+        if (r < 0)
+                return nc_observer_fail(o, r, "recording the state");
         return 0;
 }

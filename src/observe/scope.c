@@ -14,6 +14,10 @@ void nc_observe_scope_done(struct nc_observe_scope *scope) {
         for (size_t i = 0; i < scope->n_netns; i++)
                 free(scope->netns[i]);
         free(scope->netns);
+        for (size_t i = 0; i < scope->n_host_links; i++)
+                free(scope->host_links[i]);
+        free(scope->host_links);
+        free(scope->host_ifindexes);
         *scope = (struct nc_observe_scope) {};
 }
 
@@ -28,7 +32,8 @@ int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns
         if (!netns)
                 return 0;
         if (!netns[0]) {
-                scope->host = true;
+                /* The host: its addresses and routes (links come by name). */
+                scope->host_some = true;
                 return 0;
         }
         if (nc_grow(&scope->netns, &scope->cap_netns, scope->n_netns + 1, sizeof(*scope->netns)) < 0)
@@ -40,13 +45,56 @@ int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns
         return 0;
 }
 
+int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, const char *name) {
+        char *copy;
+
+        scope->host_some = true;
+        if (ifindex > 0) {
+                if (nc_grow(&scope->host_ifindexes, &scope->cap_host_ifindexes, scope->n_host_ifindexes + 1,
+                            sizeof(*scope->host_ifindexes)) < 0)
+                        return -ENOMEM;
+                scope->host_ifindexes[scope->n_host_ifindexes++] = ifindex;
+        }
+        if (!name || !name[0])
+                return 0;
+        if (nc_grow(&scope->host_links, &scope->cap_host_links, scope->n_host_links + 1,
+                    sizeof(*scope->host_links)) < 0)
+                return -ENOMEM;
+        copy = strdup(name);
+        if (!copy)
+                return -ENOMEM;
+        scope->host_links[scope->n_host_links++] = copy;
+        return 0;
+}
+
+/* A namespace's addresses and routes: the host's in part, or a container's. */
+static int add_place(struct nc_observe_scope *scope, const char *netns) {
+        if (netns && !netns[0]) {
+                scope->host_some = true;
+                return 0;
+        }
+        return nc_observe_scope_add_netns(scope, netns);
+}
+
+/* A link a change touches: in the host, itself (by ifindex when it was
+ * observed, by name too: it may be made anew) and its bridge, whose state
+ * follows its ports'; in a container, the namespace. Either way the
+ * other end of a veth, and the container an owned host end names. */
 static int add_link(struct nc_observe_scope *scope, const struct nc_link *l) {
         int r;
 
         if (!l)
                 return 0;
-        r = nc_observe_scope_add_netns(scope, l->netns);
-        if (r >= 0)
+        if (l->netns[0])
+                r = nc_observe_scope_add_netns(scope, l->netns);
+        else {
+                r = nc_observe_scope_add_host_link(scope, l->ifindex, l->name);
+                if (r >= 0 && l->master[0])
+                        r = nc_observe_scope_add_host_link(scope, 0, l->master);
+        }
+        if (r >= 0 && l->peer_netns && !l->peer_netns[0])
+                r = nc_observe_scope_add_host_link(scope, 0, l->peer_name);
+        else if (r >= 0 && l->peer_netns)
                 r = nc_observe_scope_add_netns(scope, l->peer_netns);
         if (r >= 0)
                 r = nc_observe_scope_add_netns(scope, l->owner_netns);
@@ -69,17 +117,17 @@ static int add_action(struct nc_observe_scope *scope, const struct nc_action *a)
         default:
                 break;
         }
-        r = nc_observe_scope_add_netns(scope, a->netns);
+        r = add_place(scope, a->netns);
         for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r >= 0; i++)
                 r = add_link(scope, links[i]);
         if (r >= 0 && a->want_address)
-                r = nc_observe_scope_add_netns(scope, a->want_address->netns);
+                r = add_place(scope, a->want_address->netns);
         if (r >= 0 && a->have_address)
-                r = nc_observe_scope_add_netns(scope, a->have_address->netns);
+                r = add_place(scope, a->have_address->netns);
         if (r >= 0 && a->want_route)
-                r = nc_observe_scope_add_netns(scope, a->want_route->netns);
+                r = add_place(scope, a->want_route->netns);
         if (r >= 0 && a->have_route)
-                r = nc_observe_scope_add_netns(scope, a->have_route->netns);
+                r = add_place(scope, a->have_route->netns);
         return r;
 }
 
@@ -97,18 +145,37 @@ static int strp_compare(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+static size_t sort_unique_strings(char **v, size_t n) {
+        size_t k = 0;
+
+        if (n > 1)
+                qsort(v, n, sizeof(*v), strp_compare);
+        for (size_t i = 0; i < n; i++) {
+                if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
+                        free(v[i]);
+                else
+                        v[k++] = v[i];
+        }
+        return k;
+}
+
+static int int_compare(const void *a, const void *b) {
+        int x = *(const int *) a, y = *(const int *) b;
+
+        return (x > y) - (x < y);
+}
+
 void nc_observe_scope_sort(struct nc_observe_scope *scope) {
         size_t k = 0;
 
-        if (scope->n_netns > 1)
-                qsort(scope->netns, scope->n_netns, sizeof(*scope->netns), strp_compare);
-        for (size_t i = 0; i < scope->n_netns; i++) {
-                if (k > 0 && strcmp(scope->netns[k - 1], scope->netns[i]) == 0)
-                        free(scope->netns[i]);
-                else
-                        scope->netns[k++] = scope->netns[i];
-        }
-        scope->n_netns = k;
+        scope->n_netns = sort_unique_strings(scope->netns, scope->n_netns);
+        scope->n_host_links = sort_unique_strings(scope->host_links, scope->n_host_links);
+        if (scope->n_host_ifindexes > 1)
+                qsort(scope->host_ifindexes, scope->n_host_ifindexes, sizeof(int), int_compare);
+        for (size_t i = 0; i < scope->n_host_ifindexes; i++)
+                if (k == 0 || scope->host_ifindexes[k - 1] != scope->host_ifindexes[i])
+                        scope->host_ifindexes[k++] = scope->host_ifindexes[i];
+        scope->n_host_ifindexes = k;
 }
 
 bool nc_observe_scope_has_netns(const struct nc_observe_scope *scope, const char *netns) {

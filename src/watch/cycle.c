@@ -132,9 +132,10 @@ static int observe(struct nc_watch *w, const struct nc_observe_scope *scope, str
         char err[512] = "";
         int r;
 
-        if (scope->previous)
-                nc_watch_log(&w->log, LOG_DEBUG, "observing %s%s%zu container namespace(s) again",
-                             scope->host ? "the host, " : "", scope->nft ? "the table, " : "", scope->n_netns);
+        if (scope->previous && nc_watch_log_enabled(&w->log, LOG_DEBUG))
+                nc_watch_log(&w->log, LOG_DEBUG, "observing again: the host %s, %s%zu container namespace(s)",
+                             scope->host ? "in full" : scope->host_some ? "in part" : "not",
+                             scope->nft ? "the table, " : "", scope->n_netns);
         r = nc_observe_scoped(w->model, scope, ret, err, sizeof(err));
         if (r < 0)
                 nc_watch_log(&w->log, LOG_ERR, "observe: %s", err[0] ? err : strerror(-r));

@@ -178,15 +178,23 @@ bool nc_watch_nft_relevant(const char *ours, const struct nlmsghdr *nlh, char *w
 }
 
 int nc_watch_rtnl_scope(const struct nlmsghdr *nlh, struct nc_observe_scope *scope) {
+        const struct ifinfomsg *ifi;
         struct nc_link l = {};
-        char alias[256];
+        char name[IF_NAMESIZE] = "", alias[256];
         int r;
 
-        scope->host = true;
+        /* Addresses, routes, ip_forward: the host's are read again whole. */
+        scope->host_some = true;
         if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
-            nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)) ||
-            !attr_str(find_attr(nlh, sizeof(struct ifinfomsg), IFLA_IFALIAS), alias, sizeof(alias)))
+            nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
                 return 0;
+        /* A link: that one (by ifindex: a rename keeps it, and a link made
+         * anew under an old name comes with an event of its own). */
+        ifi = mnl_nlmsg_get_payload(nlh);
+        (void) attr_str(find_attr(nlh, sizeof(*ifi), IFLA_IFNAME), name, sizeof(name));
+        r = nc_observe_scope_add_host_link(scope, ifi->ifi_index, name);
+        if (r < 0 || !attr_str(find_attr(nlh, sizeof(*ifi), IFLA_IFALIAS), alias, sizeof(alias)))
+                return r;
         /* A host veth end of ours: its container's namespace changed with it
          * (a deleted end takes the other with it). */
         l.alias = alias;

@@ -213,6 +213,20 @@ nc_in "$H" addr del "$GW/24" dev "$BR"
 within 1000 has_addr "$H" "$BR" "$GW" || nc_fail "bridge address deleted by hand: not back within 1 s"
 nc_pass "bridge address deleted by hand: back in ${ELAPSED} ms"
 
+# A cycle for events reads again only the links they name, by ifindex: a
+# link set down, and one renamed (the event has the new name only).
+link_up() { [ "$(nc_in "$H" -j link show dev "$1" | nc_j 'str("UP" in d[0]["flags"])')" = True ]; }
+nc_in "$H" link set "$BR" down
+within 1000 link_up "$BR" || nc_fail "bridge set down by hand: not up again within 1 s"
+nc_pass "bridge set down by hand: up again in ${ELAPSED} ms"
+WEB_END=$(host_end web)
+# (Down and renamed back to back: a link must be down to be renamed, and
+# the watcher would bring it up again between two separate commands.)
+printf 'link set %s down\nlink set %s name %s\n' "$WEB_END" "$WEB_END" "${P}moved" | nc_in "$H" -batch -
+web_renamed_back() { ! has_link "$H" "${P}moved" && has_link "$H" "$WEB_END" && link_up "$WEB_END" && container_ok "$WEB" "$WEB_IP"; }
+within 1000 web_renamed_back || { tail -20 "$LOG1" >&2; nc_fail "host veth renamed by hand: not back within 1 s"; }
+nc_pass "host veth renamed by hand: back under its name in ${ELAPSED} ms"
+
 ip_forward() { timeout 5 ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward; }
 ip_forward_on() { [ "$(ip_forward)" = 1 ]; }
 if ip_forward_on; then

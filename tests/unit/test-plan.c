@@ -275,12 +275,17 @@ static void test_verify_scope_is_what_the_plan_touches(void **state) {
         /* In sync: nothing. */
         scope = scope_of(two, s);
         assert_false(scope.host);
+        assert_false(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 0);
         nc_observe_scope_done(&scope);
-        /* Removing db: its host end (host), its namespace (the other end). */
+        /* Removing db: its host end and its bridge, its namespace (the other end). */
         scope = scope_of(one, s);
-        assert_true(scope.host);
+        assert_false(scope.host);
+        assert_true(scope.host_some);
+        assert_int_equal(scope.n_host_links, 2);
+        assert_string_equal(scope.host_links[0], "docker0");
+        assert_string_equal(scope.host_links[1], nc_state_find_link(s, "db", "eth0")->peer_name);
         assert_int_equal(scope.n_netns, 1);
         assert_string_equal(scope.netns[0], "db");
         nc_observe_scope_done(&scope);
@@ -294,18 +299,22 @@ static void test_verify_scope_is_what_the_plan_touches(void **state) {
         s->n_routes = k;
         scope = scope_of(two, s);
         assert_false(scope.host);
+        assert_false(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 1);
         assert_string_equal(scope.netns[0], "db");
         nc_observe_scope_done(&scope);
         nc_state_free(s);
-        /* A fresh host: the host, the table, both containers. */
+        /* A fresh host: the bridge and both host ends, the table, both containers. */
         s = nc_state_new();
         assert_int_equal(nc_state_add_namespace(s, "db", true), 0);
         assert_int_equal(nc_state_add_namespace(s, "web", true), 0);
         nc_state_sort(s);
         scope = scope_of(two, s);
-        assert_true(scope.host);
+        assert_true(scope.host_some);
+        assert_int_equal(scope.n_host_links, 3);
+        assert_int_equal(scope.n_host_ifindexes, 0);
+        assert_string_equal(scope.host_links[0], "docker0");
         assert_true(scope.nft);
         assert_int_equal(scope.n_netns, 2);
         assert_string_equal(scope.netns[0], "db");

@@ -313,9 +313,11 @@ static void test_rtnl_messages_name_their_scope(void **state) {
 
         (void) state;
         assert_int_equal(nc_watch_rtnl_scope(route_msg(buf, RT_TABLE_MAIN, RTPROT_STATIC, RTN_UNICAST), &scope), 0);
-        assert_true(scope.host);
+        assert_false(scope.host);
+        assert_true(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 0);
+        assert_int_equal(scope.n_host_links + scope.n_host_ifindexes, 0);
         /* Not ours (no alias, someone else's alias, our bridge): the host alone. */
         assert_int_equal(nc_watch_rtnl_scope(link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234"), &scope), 0);
         nlh = link_msg(buf, RTM_DELLINK, AF_UNSPEC, "veth1234");
@@ -336,6 +338,13 @@ static void test_rtnl_messages_name_their_scope(void **state) {
         mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netconverge:veth web br0 ns-web");
         assert_int_equal(nc_watch_rtnl_scope(nlh, &scope), 0);
         nc_observe_scope_sort(&scope);
+        /* Each link by ifindex and name (ifindex 7, four names). */
+        assert_int_equal(scope.n_host_ifindexes, 1);
+        assert_int_equal(scope.host_ifindexes[0], 7);
+        assert_int_equal(scope.n_host_links, 3);
+        assert_string_equal(scope.host_links[0], "br0");
+        assert_string_equal(scope.host_links[1], "veth1234");
+        assert_string_equal(scope.host_links[2], "veth5678");
         assert_int_equal(scope.n_netns, 2);
         assert_string_equal(scope.netns[0], "ns-db");
         assert_string_equal(scope.netns[1], "ns-web");
