@@ -75,7 +75,8 @@ struct nc_link {
         /* Observed only, for matching and for apply; never in plan output. */
         int ifindex;
         int peer_ifindex;               /* IFLA_LINK */
-        /* Parsed from alias; role NONE means not owned. */
+        /* Parsed from alias; role NONE means not owned. One allocation,
+         * owned by owner_container; the others point into it. */
         enum nc_link_role role;
         char *owner_container;          /* HOST_END, PEER_END */
         char *owner_bridge;             /* HOST_END, PEER_END */
