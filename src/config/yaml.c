@@ -553,8 +553,19 @@ bool nc_ynode_is_null(const struct nc_ynode *n) {
                 return true;
         if (n->kind != NC_YNODE_SCALAR || !n->plain)
                 return false;
-        return n->value[0] == '\0' || strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0 ||
-               strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0;
+        /* Asked of every value read: most start with none of these. */
+        switch (n->value[0]) {
+        case '\0':
+                return true;
+        case '~':
+                return n->value[1] == '\0';
+        case 'n':
+        case 'N':
+                return strcmp(n->value, "null") == 0 || strcmp(n->value, "Null") == 0 ||
+                       strcmp(n->value, "NULL") == 0;
+        default:
+                return false;
+        }
 }
 
 const struct nc_ynode *nc_ynode_get(const struct nc_ynode *map, const char *key) {
