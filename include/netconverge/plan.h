@@ -133,6 +133,10 @@ void nc_plan_freep(struct nc_plan **p);
 /* The plan's text line for one action, without the newline, e.g.
  * "+ veth vethbb8e173b <-> eth0 in netns web, master docker0". */
 char *nc_action_format(const struct nc_action *a);
+/* The same, appended to b (util/strbuf.h): printing a plan reuses one
+ * buffer for all its lines. */
+struct nc_strbuf;
+void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a);
 
 const char *nc_change_to_string(enum nc_change c);     /* "add", "modify", "remove" */
 const char *nc_object_to_string(enum nc_object o);     /* "netns", "bridge", ... */

@@ -76,7 +76,8 @@ struct nc_link {
         int ifindex;
         int peer_ifindex;               /* IFLA_LINK */
         bool peer_elsewhere;            /* IFLA_LINK_NETNSID given: peer_ifindex is in another namespace */
-        /* Parsed from alias; role NONE means not owned. */
+        /* Parsed from alias; role NONE means not owned. One allocation,
+         * owned by owner_container; the others point into it. */
         enum nc_link_role role;
         char *owner_container;          /* HOST_END, PEER_END */
         char *owner_bridge;             /* HOST_END, PEER_END */

@@ -28,12 +28,38 @@ static const char *const container_keys[] = { "netns", "networks", "ports" };
 static const char *const attachment_keys[] = { "address", "mac", "interface", "host_interface" };
 static const char *const port_keys[] = { "published", "target", "protocol", "host_ip", "network" };
 
+/* By hand: the model keeps a path for every container, network and port
+ * (for diagnostics found later), and asprintf() for each of them was a
+ * quarter of reading a file of 10,000 containers. */
 char *nc_path_join(const char *path, const char *key) {
-        return nc_asprintf("%s%s%s", path, *path ? "." : "", key);
+        size_t lp = strlen(path), lk = strlen(key), dot = lp > 0;
+        char *p = malloc(lp + dot + lk + 1);
+
+        if (!p)
+                return NULL;
+        memcpy(p, path, lp);
+        p[lp] = '.';
+        memcpy(p + lp + dot, key, lk + 1);
+        return p;
 }
 
 char *nc_path_index(const char *path, size_t i) {
-        return nc_asprintf("%s[%zu]", path, i);
+        char digits[24];
+        size_t lp = strlen(path), n = sizeof(digits);
+        char *p;
+
+        do {
+                digits[--n] = (char) ('0' + i % 10);
+                i /= 10;
+        } while (i);
+        p = malloc(lp + 1 + (sizeof(digits) - n) + 2);
+        if (!p)
+                return NULL;
+        memcpy(p, path, lp);
+        p[lp] = '[';
+        memcpy(p + lp + 1, digits + n, sizeof(digits) - n);
+        memcpy(p + lp + 1 + (sizeof(digits) - n), "]", 2);
+        return p;
 }
 
 __attribute__((format(printf, 4, 5)))

@@ -86,23 +86,62 @@ static int fail(struct builder *b, struct nc_origin at, const char *fmt, ...) {
         return -EINVAL;
 }
 
+#define NODES_PER_BLOCK 1024
+#define TEXT_BLOCK_SIZE 65536
+
+struct nc_ynode_block {
+        struct nc_ynode_block *next;
+        size_t n;
+        struct nc_ynode v[NODES_PER_BLOCK];
+};
+
+struct nc_ytext_block {
+        struct nc_ytext_block *next;
+        size_t used, size;
+        char s[];
+};
+
 static struct nc_ynode *node_new(struct builder *b, enum nc_ynode_kind kind, yaml_mark_t mark) {
+        struct nc_ynode_block *blk = b->doc->nodes;
         struct nc_ynode *n;
 
         if (b->doc->n_nodes >= b->max_nodes) {
                 fail(b, origin_of(mark), "the file has more than %zu nodes", b->max_nodes);
                 return NULL;
         }
-        if (nc_grow(&b->doc->nodes, &b->doc->cap_nodes, b->doc->n_nodes + 1, sizeof(*b->doc->nodes)) < 0)
-                return NULL;
-        n = calloc(1, sizeof(*n));
-        if (!n)
-                return NULL;
-        n->kind = kind;
-        n->at = origin_of(mark);
-        n->weight = 1;
-        b->doc->nodes[b->doc->n_nodes++] = n;
+        if (!blk || blk->n == NODES_PER_BLOCK) {
+                blk = malloc(sizeof(*blk));
+                if (!blk)
+                        return NULL;
+                blk->next = b->doc->nodes;
+                blk->n = 0;
+                b->doc->nodes = blk;
+        }
+        n = &blk->v[blk->n++];
+        *n = (struct nc_ynode) { .kind = kind, .at = origin_of(mark), .weight = 1 };
+        b->doc->n_nodes++;
         return n;
+}
+
+/* A copy of s (len bytes and a NUL) in the document's text. */
+static char *text_dup(struct nc_ydoc *doc, const char *s, size_t len) {
+        struct nc_ytext_block *blk = doc->text;
+        char *t;
+
+        if (!blk || blk->size - blk->used < len + 1) {
+                size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+
+                blk = malloc(sizeof(*blk) + size);
+                if (!blk)
+                        return NULL;
+                *blk = (struct nc_ytext_block) { .next = doc->text, .size = size };
+                doc->text = blk;
+        }
+        t = blk->s + blk->used;
+        memcpy(t, s, len);
+        t[len] = '\0';
+        blk->used += len + 1;
+        return t;
 }
 
 static uint64_t hash_string(const char *s) {
@@ -227,6 +266,49 @@ static int add_merged(struct builder *b, struct candidate **v, size_t *n, size_t
         return 0;
 }
 
+static void report_duplicate_key(struct builder *b, const struct nc_ynode *k, const struct nc_ynode *first) {
+        _cleanup_free_ char *path = builder_path(b);
+        _cleanup_free_ char *full = path ? nc_asprintf("%s%s%s", path, *path ? "." : "", k->value) : NULL;
+
+        if (!full) {
+                b->diags->oom = true;
+                return;
+        }
+        /* Not fatal: the first one is kept and the schema still reports
+         * everything else. */
+        nc_diags_add(b->diags, k->at, full, "duplicate key (first at line %u)", first->at.line);
+}
+
+/* A small mapping without merge keys (nearly all of them): duplicates by
+ * comparing each key with the ones kept before it, no sorting. Each is
+ * reported where mapping_finish() would, and diagnostics are sorted by
+ * place in the end. 1 done, 0 not such a mapping. */
+#define SMALL_MAPPING 16
+
+static int small_mapping_finish(struct builder *b, struct nc_ynode *m) {
+        size_t kept = 0;
+
+        if (m->n_pairs > SMALL_MAPPING)
+                return 0;
+        for (size_t i = 0; i < m->n_pairs; i++)
+                if (is_merge_key(m->pairs[i].key))
+                        return 0;
+        for (size_t i = 0; i < m->n_pairs; i++) {
+                const struct nc_ynode *k = m->pairs[i].key;
+                size_t j = 0;
+
+                while (j < kept && strcmp(m->pairs[j].key->value, k->value) != 0)
+                        j++;
+                if (j < kept) {
+                        report_duplicate_key(b, k, m->pairs[j].key);
+                        continue;
+                }
+                m->pairs[kept++] = m->pairs[i];
+        }
+        m->n_pairs = kept;
+        return 1;
+}
+
 /* Applies merge keys and finds duplicate keys, in O(n log n): a file with
  * ten thousand containers is one large mapping. Of two entries for one key,
  * an explicit one wins over a merged one, and the first merged one over
@@ -236,6 +318,8 @@ static int mapping_finish(struct builder *b, struct nc_ynode *m) {
         size_t n = 0, cap = 0, kept = 0;
         int r;
 
+        if (small_mapping_finish(b, m))
+                return 0;
         for (size_t i = 0; i < m->n_pairs; i++) {
                 if (is_merge_key(m->pairs[i].key))
                         continue;
@@ -269,20 +353,8 @@ static int mapping_finish(struct builder *b, struct nc_ynode *m) {
         qsort(v, n, sizeof(*v), by_key_seq);
         for (size_t i = 0; i < n; i++) {
                 if (kept > 0 && strcmp(v[kept - 1].pair.key->value, v[i].pair.key->value) == 0) {
-                        if (v[i].explicit_key) {
-                                _cleanup_free_ char *path = builder_path(b);
-                                const struct nc_ynode *k = v[i].pair.key;
-
-                                _cleanup_free_ char *full = path ? nc_asprintf("%s%s%s", path, *path ? "." : "",
-                                                                               k->value) : NULL;
-
-                                if (!full)
-                                        return -ENOMEM;
-                                /* Not fatal: the first one is kept and the
-                                 * schema still reports everything else. */
-                                nc_diags_add(b->diags, k->at, full, "duplicate key (first at line %u)",
-                                             v[kept - 1].pair.key->at.line);
-                        }
+                        if (v[i].explicit_key)
+                                report_duplicate_key(b, v[i].pair.key, v[kept - 1].pair.key);
                         continue;
                 }
                 v[kept++] = v[i];
@@ -305,7 +377,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *e) {
         n = node_new(b, NC_YNODE_SCALAR, e->start_mark);
         if (!n)
                 return b->failed ? -EINVAL : -ENOMEM;
-        n->value = strdup((const char *) e->data.scalar.value);
+        n->value = text_dup(b->doc, (const char *) e->data.scalar.value, e->data.scalar.length);
         if (!n->value)
                 return -ENOMEM;
         n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -457,13 +529,22 @@ int nc_ydoc_parse(const char *buf, size_t len, size_t max_nodes, struct nc_diags
 }
 
 void nc_ydoc_done(struct nc_ydoc *doc) {
-        for (size_t i = 0; i < doc->n_nodes; i++) {
-                free(doc->nodes[i]->value);
-                free(doc->nodes[i]->items);
-                free(doc->nodes[i]->pairs);
-                free(doc->nodes[i]);
+        while (doc->nodes) {
+                struct nc_ynode_block *blk = doc->nodes;
+
+                for (size_t i = 0; i < blk->n; i++) {
+                        free(blk->v[i].items);
+                        free(blk->v[i].pairs);
+                }
+                doc->nodes = blk->next;
+                free(blk);
         }
-        free(doc->nodes);
+        while (doc->text) {
+                struct nc_ytext_block *blk = doc->text;
+
+                doc->text = blk->next;
+                free(blk);
+        }
         *doc = (struct nc_ydoc) {};
 }
 
@@ -472,8 +553,19 @@ bool nc_ynode_is_null(const struct nc_ynode *n) {
                 return true;
         if (n->kind != NC_YNODE_SCALAR || !n->plain)
                 return false;
-        return n->value[0] == '\0' || strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0 ||
-               strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0;
+        /* Asked of every value read: most start with none of these. */
+        switch (n->value[0]) {
+        case '\0':
+                return true;
+        case '~':
+                return n->value[1] == '\0';
+        case 'n':
+        case 'N':
+                return strcmp(n->value, "null") == 0 || strcmp(n->value, "Null") == 0 ||
+                       strcmp(n->value, "NULL") == 0;
+        default:
+                return false;
+        }
 }
 
 const struct nc_ynode *nc_ynode_get(const struct nc_ynode *map, const char *key) {

@@ -99,21 +99,59 @@ int nc_mac_parse(const char *s, uint8_t ret[6]) {
         return 0;
 }
 
+/* By hand, not snprintf(): plans and JSON format tens of thousands of
+ * addresses, and printf's machinery was most of printing a plan. */
+static char *put_decimal(char *p, unsigned v) {
+        char tmp[10];
+        size_t n = 0;
+
+        do {
+                tmp[n++] = (char) ('0' + v % 10);
+                v /= 10;
+        } while (v);
+        while (n)
+                *p++ = tmp[--n];
+        return p;
+}
+
+static char *put_ipv4(char *p, uint32_t a) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+                p = put_decimal(p, (a >> shift) & 0xff);
+                if (shift)
+                        *p++ = '.';
+        }
+        return p;
+}
+
 char *nc_ipv4_format(uint32_t a, char buf[static NC_IPV4_STRLEN]) {
-        snprintf(buf, NC_IPV4_STRLEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+        *put_ipv4(buf, a) = '\0';
         return buf;
 }
 
 char *nc_cidr_format(uint32_t a, unsigned prefixlen, char buf[static NC_CIDR_STRLEN]) {
-        char ip[NC_IPV4_STRLEN];
+        char tmp[32], *p = put_ipv4(tmp, a);
+        size_t n;
 
-        snprintf(buf, NC_CIDR_STRLEN, "%s/%u", nc_ipv4_format(a, ip), prefixlen);
+        *p++ = '/';
+        p = put_decimal(p, prefixlen);
+        /* A length over 99 (a caller's bug) is cut, as snprintf() did. */
+        n = (size_t) (p - tmp) < NC_CIDR_STRLEN ? (size_t) (p - tmp) : NC_CIDR_STRLEN - 1;
+        memcpy(buf, tmp, n);
+        buf[n] = '\0';
         return buf;
 }
 
 char *nc_mac_format(const uint8_t mac[6], char buf[static NC_MAC_STRLEN]) {
-        snprintf(buf, NC_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
-                 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+        static const char hex[] = "0123456789abcdef";
+        char *p = buf;
+
+        for (int i = 0; i < 6; i++) {
+                if (i)
+                        *p++ = ':';
+                *p++ = hex[mac[i] >> 4];
+                *p++ = hex[mac[i] & 0xf];
+        }
+        *p = '\0';
         return buf;
 }
 

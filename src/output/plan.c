@@ -4,6 +4,7 @@
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
 #include "netconverge/plan.h"
+#include "util/strbuf.h"
 
 static void print_waiting_text(const struct nc_plan *p, FILE *f) {
         for (size_t i = 0; i < p->n_waiting; i++)
@@ -12,14 +13,20 @@ static void print_waiting_text(const struct nc_plan *p, FILE *f) {
 }
 
 int nc_print_plan_text(const struct nc_plan *p, FILE *f) {
-        for (size_t i = 0; i < p->n_actions; i++) {
-                char *line = nc_action_format(&p->actions[i]);
+        struct nc_strbuf line = {};
 
-                if (!line)
+        /* One buffer for every line, emptied between them. */
+        for (size_t i = 0; i < p->n_actions; i++) {
+                line.len = 0;
+                nc_action_describe(&line, &p->actions[i]);
+                nc_strbuf_append(&line, "\n");
+                if (line.oom) {
+                        nc_strbuf_done(&line);
                         return -1;
-                fprintf(f, "%s\n", line);
-                free(line);
+                }
+                fwrite(line.s, 1, line.len, f);
         }
+        nc_strbuf_done(&line);
         print_waiting_text(p, f);
         if (p->n_actions == 0)
                 fputs("No changes.\n", f);
@@ -93,11 +100,13 @@ static void json_rule(struct nc_json *j, const struct nc_action *a) {
         }
 }
 
-static void json_action(struct nc_json *j, const struct nc_action *a) {
+static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_strbuf *text) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
         const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
         const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
-        char *text = nc_action_format(a);
+
+        text->len = 0;
+        nc_action_describe(text, a);
 
         nc_json_object_begin(j);
         json_str(j, "action", nc_change_to_string(a->change));
@@ -137,12 +146,12 @@ static void json_action(struct nc_json *j, const struct nc_action *a) {
         default:
                 break;
         }
-        json_str(j, "text", text ? text : "");
+        json_str(j, "text", !text->oom && text->s ? text->s : "");
         nc_json_object_end(j);
-        free(text);
 }
 
 int nc_print_plan_json(const struct nc_plan *p, FILE *f) {
+        struct nc_strbuf text = {};
         struct nc_json j;
 
         nc_json_init(&j, f);
@@ -150,7 +159,8 @@ int nc_print_plan_json(const struct nc_plan *p, FILE *f) {
         nc_json_key(&j, "changes");
         nc_json_array_begin(&j);
         for (size_t i = 0; i < p->n_actions; i++)
-                json_action(&j, &p->actions[i]);
+                json_action(&j, &p->actions[i], &text);
+        nc_strbuf_done(&text);
         nc_json_array_end(&j);
         nc_json_key(&j, "waiting");
         nc_json_array_begin(&j);

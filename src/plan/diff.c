@@ -9,8 +9,8 @@
 #include "util/strbuf.h"
 
 /* The comparison of desired and observed kernel objects. Both states are
- * sorted, so every lookup is a binary search and the whole diff is
- * O(n log n). Links are compared first; a link that is created anew
+ * sorted and hashed (index.c), so every lookup takes about one comparison
+ * and the whole diff is O(n log n) (the final sort). Links are compared first; a link that is created anew
  * (added, replaced, or in a namespace being created) takes its addresses
  * and routes with it, and a link being removed takes its own away, so
  * those are not listed again. */
@@ -18,11 +18,13 @@
 struct differ {
         const struct nc_state *have;
         const struct nc_state *want;
+        struct nc_state_index have_ix, want_ix;
         struct nc_plan *plan;
         size_t cap_actions, cap_conflicts;
         bool *fresh;            /* per want link: created by this plan */
         bool *gone;             /* per have link: removed by this plan */
         bool *matched;          /* per have link: some want link claims it */
+        bool *loses_address;    /* per have link: this plan removes an address from it */
         int r;                  /* first error (ENOMEM) */
 };
 
@@ -74,7 +76,7 @@ static bool namespace_is_new(const struct differ *d, const char *netns) {
 
         if (!netns[0])
                 return false;
-        ns = nc_state_find_namespace(d->have, netns);
+        ns = nc_state_index_namespace(&d->have_ix, netns);
         return !ns || !ns->exists;
 }
 
@@ -99,7 +101,7 @@ static void remove_link(struct differ *d, const struct nc_link *have) {
                 return;
         a->have = have;
         if (have->kind == NC_LINK_VETH && have->peer_netns) {
-                a->have_peer = nc_state_find_link(d->have, have->peer_netns, have->peer_name);
+                a->have_peer = nc_state_index_link(&d->have_ix, have->peer_netns, have->peer_name);
                 /* Its other end goes with it. */
                 if (a->have_peer)
                         d->gone[have_index(d, a->have_peer)] = true;
@@ -125,7 +127,7 @@ static bool same_str(const char *a, const char *b) {
 }
 
 static void diff_bridge(struct differ *d, const struct nc_link *want, const struct nc_model *m) {
-        const struct nc_link *have = nc_state_find_link(d->have, "", want->name);
+        const struct nc_link *have = nc_state_index_link(&d->have_ix, "", want->name);
         const struct nc_bridge *b = nc_model_find_bridge(m, want->name);
         struct nc_action *a;
         uint32_t diff = 0;
@@ -180,9 +182,9 @@ static bool veth_pair_matches(const struct nc_link *want, const struct nc_link *
 }
 
 static void diff_veth(struct differ *d, const struct nc_link *want) {
-        const struct nc_link *want_peer = nc_state_find_link(d->want, want->peer_netns, want->peer_name);
-        const struct nc_link *have = nc_state_find_link(d->have, "", want->name);
-        const struct nc_link *slot = nc_state_find_link(d->have, want->peer_netns, want->peer_name);
+        const struct nc_link *want_peer = nc_state_index_link(&d->want_ix, want->peer_netns, want->peer_name);
+        const struct nc_link *have = nc_state_index_link(&d->have_ix, "", want->name);
+        const struct nc_link *slot = nc_state_index_link(&d->have_ix, want->peer_netns, want->peer_name);
         const struct nc_link *have_peer = NULL;
         struct nc_action *a;
         uint32_t diff = 0;
@@ -235,7 +237,7 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
 
 static void diff_loopback(struct differ *d, const struct nc_link *want) {
         const struct nc_link *have = namespace_is_new(d, want->netns) ? NULL
-                                                                       : nc_state_find_link(d->have, want->netns, "lo");
+                                                                       : nc_state_index_link(&d->have_ix, want->netns, "lo");
         struct nc_action *a;
 
         if (have && have->up)
@@ -274,40 +276,31 @@ static void diff_links(struct differ *d, const struct nc_model *m) {
 /* Is the link (netns, name) ours to manage addresses and routes on, now or
  * after this plan (an adopted bridge)? And is it still there? */
 static bool link_managed(const struct differ *d, const char *netns, const char *name) {
-        const struct nc_link *h = nc_state_find_link(d->have, netns, name);
+        const struct nc_link *h = nc_state_index_link(&d->have_ix, netns, name);
         const struct nc_link *w;
 
         if (!h || d->gone[have_index(d, h)])
                 return false;
         if (h->role != NC_ROLE_NONE)
                 return true;
-        w = nc_state_find_link(d->want, netns, name);
+        w = nc_state_index_link(&d->want_ix, netns, name);
         return w && w->kind == NC_LINK_BRIDGE && d->matched[have_index(d, h)];
 }
 
 static bool link_fresh(const struct differ *d, const char *netns, const char *name) {
-        const struct nc_link *w = nc_state_find_link(d->want, netns, name);
+        const struct nc_link *w = nc_state_index_link(&d->want_ix, netns, name);
 
         return namespace_is_new(d, netns) || (w && d->fresh[want_index(d, w)]);
 }
 
-static int address_key_compare(const struct nc_address *x, const struct nc_address *y) {
-        int r = strcmp(x->netns, y->netns);
+static bool state_has_address(const struct nc_state_index *ix, const struct nc_address *a) {
+        const struct nc_address *x;
+        size_t n = nc_state_index_addresses(ix, a->netns, a->ifname, &x);
 
-        if (r == 0)
-                r = strcmp(x->ifname, y->ifname);
-        if (r == 0)
-                r = (x->address > y->address) - (x->address < y->address);
-        return r != 0 ? r : (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
-}
-
-static int address_bsearch_compare(const void *a, const void *b) {
-        return address_key_compare(a, b);
-}
-
-static bool state_has_address(const struct nc_state *s, const struct nc_address *a) {
-        return s->n_addresses > 0 &&
-               bsearch(a, s->addresses, s->n_addresses, sizeof(*s->addresses), address_bsearch_compare);
+        for (size_t i = 0; i < n; i++)
+                if (x[i].address == a->address && x[i].prefixlen == a->prefixlen)
+                        return true;
+        return false;
 }
 
 static void diff_addresses(struct differ *d) {
@@ -315,7 +308,7 @@ static void diff_addresses(struct differ *d) {
                 const struct nc_address *w = &d->want->addresses[i];
                 struct nc_action *a;
 
-                if (!link_fresh(d, w->netns, w->ifname) && state_has_address(d->have, w))
+                if (!link_fresh(d, w->netns, w->ifname) && state_has_address(&d->have_ix, w))
                         continue;
                 a = action_add(d, w->netns[0] ? NC_PHASE_ADDRESS : NC_PHASE_HOST_ADDRESS, NC_CHANGE_ADD,
                                NC_OBJECT_ADDRESS, w->netns);
@@ -326,20 +319,23 @@ static void diff_addresses(struct differ *d) {
                 const struct nc_address *h = &d->have->addresses[i];
                 struct nc_action *a;
 
-                if (!link_managed(d, h->netns, h->ifname) || state_has_address(d->want, h))
+                if (!link_managed(d, h->netns, h->ifname) || state_has_address(&d->want_ix, h))
                         continue;
                 a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
-                if (a)
-                        a->have_address = h;
+                if (!a)
+                        continue;
+                a->have_address = h;
+                /* link_managed(): the link is there. */
+                d->loses_address[have_index(d, nc_state_index_link(&d->have_ix, h->netns, h->ifname))] = true;
         }
 }
 
 /* The first default route of netns: routes are sorted by netns, so this
  * looks only at the namespace's few (a scan of all routes per namespace
  * was quadratic). */
-static const struct nc_route *find_default_route(const struct nc_state *s, const char *netns) {
+static const struct nc_route *find_default_route(const struct nc_state_index *ix, const char *netns) {
         const struct nc_route *r;
-        size_t n = nc_state_routes_of(s, netns, &r);
+        size_t n = nc_state_index_routes(ix, netns, &r);
 
         for (size_t i = 0; i < n; i++)
                 if (r[i].dst_len == 0)
@@ -349,16 +345,13 @@ static const struct nc_route *find_default_route(const struct nc_state *s, const
 
 /* Does this plan remove an address from (netns, ifname)? The kernel then
  * flushes the routes whose gateway that address made reachable, so the
- * default route must be added again after the new address. */
+ * default route must be added again after the new address. Marked by
+ * diff_addresses() (a scan of the actions here, once per route, was
+ * quadratic). */
 static bool loses_address(const struct differ *d, const char *netns, const char *ifname) {
-        for (size_t i = 0; i < d->plan->n_actions; i++) {
-                const struct nc_action *a = &d->plan->actions[i];
+        const struct nc_link *h = nc_state_index_link(&d->have_ix, netns, ifname);
 
-                if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE &&
-                    strcmp(a->have_address->netns, netns) == 0 && strcmp(a->have_address->ifname, ifname) == 0)
-                        return true;
-        }
-        return false;
+        return h && d->loses_address[have_index(d, h)];
 }
 
 static void diff_routes(struct differ *d) {
@@ -368,7 +361,7 @@ static void diff_routes(struct differ *d) {
                 const struct nc_route *w = &d->want->routes[i];
                 const struct nc_route *h = link_fresh(d, w->netns, w->ifname) || loses_address(d, w->netns, w->ifname)
                                                    ? NULL
-                                                   : find_default_route(d->have, w->netns);
+                                                   : find_default_route(&d->have_ix, w->netns);
                 struct nc_action *a;
 
                 if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
@@ -388,7 +381,7 @@ static void diff_routes(struct differ *d) {
         /* Routes we added that nobody wants any more, where their link stays. */
         for (size_t i = 0; i < d->have->n_routes; i++) {
                 const struct nc_route *h = &d->have->routes[i];
-                const struct nc_route *w = h->dst_len == 0 ? find_default_route(d->want, h->netns) : NULL;
+                const struct nc_route *w = h->dst_len == 0 ? find_default_route(&d->want_ix, h->netns) : NULL;
                 struct nc_action *a;
 
                 if (h->protocol != NC_RTPROT || !link_managed(d, h->netns, h->ifname) || w)
@@ -469,7 +462,13 @@ int nc_plan_diff(const struct nc_state *observed, struct nc_plan *plan, const st
         d.fresh = calloc(d.want->n_links + 1, sizeof(*d.fresh));
         d.gone = calloc(d.have->n_links + 1, sizeof(*d.gone));
         d.matched = calloc(d.have->n_links + 1, sizeof(*d.matched));
-        if (!d.fresh || !d.gone || !d.matched) {
+        d.loses_address = calloc(d.have->n_links + 1, sizeof(*d.loses_address));
+        if (!d.fresh || !d.gone || !d.matched || !d.loses_address || nc_state_index_init(&d.have_ix, d.have) < 0) {
+                d.r = -ENOMEM;
+                goto out;
+        }
+        if (nc_state_index_init(&d.want_ix, d.want) < 0) {
+                nc_state_index_done(&d.have_ix);
                 d.r = -ENOMEM;
                 goto out;
         }
@@ -482,7 +481,10 @@ int nc_plan_diff(const struct nc_state *observed, struct nc_plan *plan, const st
                 d.r = nc_plan_diff_nft(observed, plan, &d.cap_actions);
         if (d.r >= 0 && plan->n_actions > 1)
                 qsort(plan->actions, plan->n_actions, sizeof(*plan->actions), action_compare);
+        nc_state_index_done(&d.have_ix);
+        nc_state_index_done(&d.want_ix);
 out:
+        free(d.loses_address);
         free(d.fresh);
         free(d.gone);
         free(d.matched);

@@ -88,9 +88,50 @@ const char *nc_object_to_string(enum nc_object o) {
 
 static const char sign[_NC_CHANGE_MAX] = { [NC_CHANGE_ADD] = '+', [NC_CHANGE_MODIFY] = '~', [NC_CHANGE_REMOVE] = '-' };
 
+/* Lines are built from appends, not printf: a plan of 10,000 containers
+ * has 60,000 of them, and vsnprintf() twice a fragment was most of the
+ * time printing it took. */
+static void put(struct nc_strbuf *b, const char *s) {
+        nc_strbuf_append(b, s);
+}
+
+static void put_uint(struct nc_strbuf *b, unsigned v) {
+        char tmp[10];
+        size_t n = sizeof(tmp);
+
+        do {
+                tmp[--n] = (char) ('0' + v % 10);
+                v /= 10;
+        } while (v);
+        nc_strbuf_appendn(b, tmp + n, sizeof(tmp) - n);
+}
+
+static void put_int(struct nc_strbuf *b, int v) {
+        if (v < 0) {
+                put(b, "-");
+                put_uint(b, 0u - (unsigned) v);
+        } else {
+                put_uint(b, (unsigned) v);
+        }
+}
+
+static void put_ipv4(struct nc_strbuf *b, uint32_t a) {
+        char ip[NC_IPV4_STRLEN];
+
+        put(b, nc_ipv4_format(a, ip));
+}
+
+static void put_cidr(struct nc_strbuf *b, uint32_t a, unsigned prefixlen) {
+        char cidr[NC_CIDR_STRLEN];
+
+        put(b, nc_cidr_format(a, prefixlen, cidr));
+}
+
 static void append_netns(struct nc_strbuf *b, const char *netns) {
-        if (netns[0])
-                nc_strbuf_printf(b, " in netns %s", netns);
+        if (netns[0]) {
+                put(b, " in netns ");
+                put(b, netns);
+        }
 }
 
 /* ", " between the items of a "~" line. */
@@ -109,7 +150,7 @@ static void format_link_changes(struct nc_strbuf *b, const struct nc_action *a) 
 
         if (a->diff & NC_DIFF_ADOPT) {
                 sep(b, &first);
-                nc_strbuf_append(b, "adopt");
+                put(b, "adopt");
         }
         if (a->diff & NC_DIFF_MTU) {
                 unsigned from = a->have->mtu;
@@ -118,175 +159,267 @@ static void format_link_changes(struct nc_strbuf *b, const struct nc_action *a) 
                 if (a->have_peer && a->have->mtu == a->want->mtu)
                         from = a->have_peer->mtu;
                 sep(b, &first);
-                nc_strbuf_printf(b, "mtu %u -> %u", from, a->want->mtu);
+                put(b, "mtu ");
+                put_uint(b, from);
+                put(b, " -> ");
+                put_uint(b, a->want->mtu);
         }
         if (a->diff & NC_DIFF_MASTER) {
                 sep(b, &first);
-                nc_strbuf_printf(b, "master %s -> %s", a->have->master[0] ? a->have->master : "none", a->want->master);
+                put(b, "master ");
+                put(b, a->have->master[0] ? a->have->master : "none");
+                put(b, " -> ");
+                put(b, a->want->master);
         }
         if (a->diff & NC_DIFF_MAC) {
                 sep(b, &first);
-                nc_strbuf_printf(b, "mac %s -> %s", nc_mac_format(a->have_peer->mac, m1), nc_mac_format(a->want_peer->mac, m2));
+                put(b, "mac ");
+                put(b, nc_mac_format(a->have_peer->mac, m1));
+                put(b, " -> ");
+                put(b, nc_mac_format(a->want_peer->mac, m2));
         }
         if (a->diff & NC_DIFF_UP) {
                 sep(b, &first);
-                nc_strbuf_printf(b, "%s%s -> up", a->object == NC_OBJECT_VETH ? "host end " : "",
-                                 updown(a->have && a->have->up));
+                put(b, a->object == NC_OBJECT_VETH ? "host end " : "");
+                put(b, updown(a->have && a->have->up));
+                put(b, " -> up");
         }
         if (a->diff & NC_DIFF_PEER_UP) {
                 sep(b, &first);
-                nc_strbuf_append(b, "container end down -> up");
+                put(b, "container end down -> up");
         }
 }
 
+static void format_peer(struct nc_strbuf *b, const char *name, const char *netns) {
+        put(b, " <-> ");
+        put(b, name);
+        put(b, " in netns ");
+        put(b, netns);
+}
+
 static void format_veth(struct nc_strbuf *b, const struct nc_link *host, const struct nc_link *peer) {
-        nc_strbuf_printf(b, "veth %s", host->name);
+        put(b, "veth ");
+        put(b, host->name);
         if (peer)
-                nc_strbuf_printf(b, " <-> %s in netns %s", peer->name, peer->netns);
+                format_peer(b, peer->name, peer->netns);
         else if (host->peer_netns && host->peer_netns[0])
-                nc_strbuf_printf(b, " <-> %s in netns %s", host->peer_name, host->peer_netns);
+                format_peer(b, host->peer_name, host->peer_netns);
 }
 
 static void format_route(struct nc_strbuf *b, const struct nc_route *r, bool with_dev) {
-        char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
-
-        if (r->dst_len == 0)
-                nc_strbuf_append(b, "route default");
-        else
-                nc_strbuf_printf(b, "route %s", nc_cidr_format(r->dst, r->dst_len, cidr));
-        if (r->gateway)
-                nc_strbuf_printf(b, " via %s", nc_ipv4_format(r->gateway, ip));
-        if (with_dev)
-                nc_strbuf_printf(b, " dev %s", r->ifname);
+        if (r->dst_len == 0) {
+                put(b, "route default");
+        } else {
+                put(b, "route ");
+                put_cidr(b, r->dst, r->dst_len);
+        }
+        if (r->gateway) {
+                put(b, " via ");
+                put_ipv4(b, r->gateway);
+        }
+        if (with_dev) {
+                put(b, " dev ");
+                put(b, r->ifname);
+        }
 }
 
 /* " via 172.17.0.1[ dev eth0]" for the two sides of a route change. */
 static void format_route_tail(struct nc_strbuf *b, const struct nc_route *r, bool with_dev) {
-        char ip[NC_IPV4_STRLEN];
+        put(b, " via ");
+        if (r->gateway)
+                put_ipv4(b, r->gateway);
+        else
+                put(b, "none");
+        if (with_dev) {
+                put(b, " dev ");
+                put(b, r->ifname);
+        }
+}
 
-        nc_strbuf_printf(b, " via %s", r->gateway ? nc_ipv4_format(r->gateway, ip) : "none");
-        if (with_dev)
-                nc_strbuf_printf(b, " dev %s", r->ifname);
+static void format_nat_chain(struct nc_strbuf *b, const struct nc_nft_rule *r) {
+        put(b, "nat ");
+        put(b, r->chain);
+        put(b, ": ");
 }
 
 /* What a rule does, in the words of SPEC section 5:
  * "nat masquerade 172.17.0.0/16 out !docker0",
  * "nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80". */
 void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r) {
-        char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
-
         /* Without our key it is not ours, whatever it looks like. */
         if (!r->key) {
-                nc_strbuf_printf(b, "nft rule in chain %s, not made by netconverge", r->chain);
+                put(b, "nft rule in chain ");
+                put(b, r->chain);
+                put(b, ", not made by netconverge");
                 return;
         }
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
-                nc_strbuf_printf(b, "nat masquerade %s out !%s", nc_cidr_format(r->saddr, r->saddr_len, cidr), r->oifname);
+                put(b, "nat masquerade ");
+                put_cidr(b, r->saddr, r->saddr_len);
+                put(b, " out !");
+                put(b, r->oifname);
                 break;
         case NC_RULE_DNAT:
-                nc_strbuf_printf(b, "nat publish %s %s:%u", nc_proto_to_string(r->proto), nc_ipv4_format(r->daddr, ip),
-                                 r->dport);
-                nc_strbuf_printf(b, " -> %s:%u", nc_ipv4_format(r->to_addr, ip), r->to_port);
+                put(b, "nat publish ");
+                put(b, nc_proto_to_string(r->proto));
+                put(b, " ");
+                put_ipv4(b, r->daddr);
+                put(b, ":");
+                put_uint(b, r->dport);
+                put(b, " -> ");
+                put_ipv4(b, r->to_addr);
+                put(b, ":");
+                put_uint(b, r->to_port);
                 break;
         case NC_RULE_JUMP:
-                nc_strbuf_printf(b, "nat %s: local addresses%s jump to %s", r->chain,
-                                 r->not_loopback ? " but 127.0.0.0/8" : "", r->target);
+                format_nat_chain(b, r);
+                put(b, "local addresses");
+                put(b, r->not_loopback ? " but 127.0.0.0/8" : "");
+                put(b, " jump to ");
+                put(b, r->target);
                 break;
         case NC_RULE_RETURN:
-                nc_strbuf_printf(b, "nat %s: return traffic from %s", r->chain, r->iifname);
+                format_nat_chain(b, r);
+                put(b, "return traffic from ");
+                put(b, r->iifname);
                 break;
         case NC_RULE_DROP:
-                nc_strbuf_printf(b, "filter isolate %s -> %s", r->iifname, r->oifname);
+                put(b, "filter isolate ");
+                put(b, r->iifname);
+                put(b, " -> ");
+                put(b, r->oifname);
                 break;
         default:
-                nc_strbuf_printf(b, "nft rule \"%s\" in chain %s, not one netconverge makes", r->key, r->chain);
+                put(b, "nft rule \"");
+                put(b, r->key);
+                put(b, "\" in chain ");
+                put(b, r->chain);
+                put(b, ", not one netconverge makes");
                 break;
         }
 }
 
 static void format_chain(struct nc_strbuf *b, const struct nc_nft_chain *c) {
-        nc_strbuf_printf(b, "nft chain %s", c->name);
-        if (c->hook != NC_HOOK_NONE)
-                nc_strbuf_printf(b, " (%s, hook %s, priority %d)", c->type ? c->type : "?", nc_nft_hook_to_string(c->hook),
-                                 c->priority);
+        put(b, "nft chain ");
+        put(b, c->name);
+        if (c->hook != NC_HOOK_NONE) {
+                put(b, " (");
+                put(b, c->type ? c->type : "?");
+                put(b, ", hook ");
+                /* A hook without a name: printf printed "(null)". */
+                put(b, nc_nft_hook_to_string(c->hook) ? nc_nft_hook_to_string(c->hook) : "(null)");
+                put(b, ", priority ");
+                put_int(b, c->priority);
+                put(b, ")");
+        }
 }
 
-char *nc_action_format(const struct nc_action *a) {
-        struct nc_strbuf b = {};
-        char cidr[NC_CIDR_STRLEN];
+static void format_sysctl(struct nc_strbuf *b, const struct nc_action *a) {
+        put(b, "sysctl net.ipv4.ip_forward: ");
+        if (a->have_value < 0)
+                put(b, "unknown");
+        else
+                put_int(b, a->have_value);
+        put(b, " -> ");
+        put_int(b, a->want_value);
+}
+
+static void format_route_change(struct nc_strbuf *b, const struct nc_action *a) {
+        bool dev = strcmp(a->have_route->ifname, a->want_route->ifname) != 0;
+        struct nc_route head = *a->want_route;
+
+        head.gateway = 0;
+        format_route(b, &head, false);
+        append_netns(b, a->netns);
+        put(b, ":");
+        format_route_tail(b, a->have_route, dev);
+        put(b, " ->");
+        format_route_tail(b, a->want_route, dev);
+}
+
+void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         const struct nc_address *x;
         const struct nc_link *l = a->want ? a->want : a->have;
+        char head[2] = { sign[a->change], '\0' };
 
-        nc_strbuf_printf(&b, "%c ", sign[a->change]);
+        put(b, head);
+        put(b, " ");
         switch (a->object) {
         case NC_OBJECT_NETNS:
-                nc_strbuf_printf(&b, "netns %s", a->netns);
+                put(b, "netns ");
+                put(b, a->netns);
                 break;
         case NC_OBJECT_BRIDGE:
-                nc_strbuf_printf(&b, "bridge %s", l->name);
-                if (a->change == NC_CHANGE_ADD)
-                        nc_strbuf_printf(&b, " (mtu %u)", l->mtu);
-                else if (a->change == NC_CHANGE_MODIFY)
-                        format_link_changes(&b, a);
+                put(b, "bridge ");
+                put(b, l->name);
+                if (a->change == NC_CHANGE_ADD) {
+                        put(b, " (mtu ");
+                        put_uint(b, l->mtu);
+                        put(b, ")");
+                } else if (a->change == NC_CHANGE_MODIFY) {
+                        format_link_changes(b, a);
+                }
                 break;
         case NC_OBJECT_VETH:
-                format_veth(&b, l, a->want ? a->want_peer : a->have_peer);
-                if (a->change == NC_CHANGE_ADD)
-                        nc_strbuf_printf(&b, ", master %s", l->master);
-                else if (a->change == NC_CHANGE_MODIFY)
-                        format_link_changes(&b, a);
+                format_veth(b, l, a->want ? a->want_peer : a->have_peer);
+                if (a->change == NC_CHANGE_ADD) {
+                        put(b, ", master ");
+                        put(b, l->master);
+                } else if (a->change == NC_CHANGE_MODIFY) {
+                        format_link_changes(b, a);
+                }
                 break;
         case NC_OBJECT_LOOPBACK:
-                nc_strbuf_append(&b, "link lo");
-                append_netns(&b, a->netns);
-                nc_strbuf_printf(&b, ": %s -> up", updown(a->have && a->have->up));
-                return nc_strbuf_steal(&b);
+                put(b, "link lo");
+                append_netns(b, a->netns);
+                put(b, ": ");
+                put(b, updown(a->have && a->have->up));
+                put(b, " -> up");
+                return;
         case NC_OBJECT_ADDRESS:
                 x = a->want_address ? a->want_address : a->have_address;
-                nc_strbuf_printf(&b, "address %s on %s", nc_cidr_format(x->address, x->prefixlen, cidr), x->ifname);
+                put(b, "address ");
+                put_cidr(b, x->address, x->prefixlen);
+                put(b, " on ");
+                put(b, x->ifname);
                 break;
         case NC_OBJECT_ROUTE:
                 if (a->change == NC_CHANGE_MODIFY) {
-                        bool dev = strcmp(a->have_route->ifname, a->want_route->ifname) != 0;
-                        struct nc_route head = *a->want_route;
-
-                        head.gateway = 0;
-                        format_route(&b, &head, false);
-                        append_netns(&b, a->netns);
-                        nc_strbuf_append(&b, ":");
-                        format_route_tail(&b, a->have_route, dev);
-                        nc_strbuf_append(&b, " ->");
-                        format_route_tail(&b, a->want_route, dev);
-                        return nc_strbuf_steal(&b);
+                        format_route_change(b, a);
+                        return;
                 }
-                format_route(&b, a->want_route ? a->want_route : a->have_route, a->change == NC_CHANGE_REMOVE &&
-                                                                                   a->have_route->dst_len != 0);
+                format_route(b, a->want_route ? a->want_route : a->have_route, a->change == NC_CHANGE_REMOVE &&
+                                                                                  a->have_route->dst_len != 0);
                 break;
         case NC_OBJECT_NFT_TABLE:
-                nc_strbuf_printf(&b, "nft table inet %s", a->table);
-                return nc_strbuf_steal(&b);
+                put(b, "nft table inet ");
+                put(b, a->table);
+                return;
         case NC_OBJECT_NFT_CHAIN:
-                format_chain(&b, a->want_chain ? a->want_chain : a->have_chain);
-                return nc_strbuf_steal(&b);
+                format_chain(b, a->want_chain ? a->want_chain : a->have_chain);
+                return;
         case NC_OBJECT_NFT_RULE:
-                nc_rule_describe(&b, a->want_rule ? a->want_rule : a->have_rule);
+                nc_rule_describe(b, a->want_rule ? a->want_rule : a->have_rule);
                 if (a->change == NC_CHANGE_MODIFY) {
-                        nc_strbuf_append(&b, " (was: ");
-                        nc_rule_describe(&b, a->have_rule);
-                        nc_strbuf_append(&b, ")");
+                        put(b, " (was: ");
+                        nc_rule_describe(b, a->have_rule);
+                        put(b, ")");
                 }
-                return nc_strbuf_steal(&b);
+                return;
         case NC_OBJECT_SYSCTL:
-                if (a->have_value < 0)
-                        nc_strbuf_printf(&b, "sysctl net.ipv4.ip_forward: unknown -> %d", a->want_value);
-                else
-                        nc_strbuf_printf(&b, "sysctl net.ipv4.ip_forward: %d -> %d", a->have_value, a->want_value);
-                return nc_strbuf_steal(&b);
+                format_sysctl(b, a);
+                return;
         default:
                 break;
         }
         if (a->object != NC_OBJECT_NETNS)
-                append_netns(&b, a->netns);
+                append_netns(b, a->netns);
+}
+
+char *nc_action_format(const struct nc_action *a) {
+        struct nc_strbuf b = {};
+
+        nc_action_describe(&b, a);
         return nc_strbuf_steal(&b);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/yaml.h"
+#include "snapshot/reader.h"
 #include "netconverge/addr.h"
 #include "netconverge/names.h"
 #include "netconverge/snapshot.h"
@@ -18,7 +19,12 @@
 /* Reads what nc_snapshot_write() writes, strictly: a snapshot is the
  * planner's whole view of a host, so a typo must not silently become "no
  * such link". Problems are reported like the configuration loader's, all
- * of them in one run, each with its position. */
+ * of them in one run, each with its position.
+ *
+ * A file as the writer writes it is first given to the line reader
+ * (lines.c), which reads it without building a node tree and hands every
+ * entry to the code below; anything else, and any problem, is read here
+ * from the tree, which reports. See reader.h. */
 
 enum field_type {
         FIELD_NETNS,            /* char *: "" (the host) or a netns value */
@@ -49,7 +55,9 @@ struct field {
         unsigned max;
 };
 
-/* One entry being read, before it is appended to the state. */
+/* One entry being read, before it is appended to the state. Its strings
+ * are borrowed from the nodes, which outlive it: the state's appenders
+ * copy them. */
 union entry {
         struct nc_namespace ns;
         struct nc_link link;
@@ -59,33 +67,32 @@ union entry {
         struct nc_nft_rule rule;
 };
 
-/* An object's identity and where it was written, to find duplicates. */
-struct seen {
-        const char *netns, *name;       /* node values: the document outlives them */
-        struct nc_origin at;
-        size_t index;                   /* in its list: the diagnostic path */
+#define MAX_FIELDS 16
+#define NO_INDEX SIZE_MAX
+
+/* Where a problem is: "links[25].mac". Only formatted when one is
+ * reported: formatting it for every field of every entry, in case, was
+ * most of the reader's own time. */
+struct where {
+        const char *section;    /* "links", "nft.rules", "nft", "" (the top) */
+        size_t index;           /* in the list, or NO_INDEX */
+        const char *key;        /* NULL: the entry (or section) itself */
 };
 
-struct seen_list {
-        struct seen *v;
-        size_t n, cap;
-};
-
-struct reader {
-        struct nc_diags *d;
-        struct nc_state *s;
-        struct seen_list links, namespaces, chains;
-        size_t n_rules;                 /* read so far: the next rule's stand-in handle */
+/* An entry's values, by the index of their field in its section. */
+struct values {
+        const struct nc_ynode *v[MAX_FIELDS];
 };
 
 struct section {
-        const char *key;
-        const char *what;               /* "link", for messages */
+        const char *key;        /* the diagnostic path of the list */
+        const char *name;       /* its key in its parent mapping */
+        const char *what;       /* "link", for messages */
         const struct field *fields;
         size_t n_fields;
-        /* Cross-field checks, then appends e; index is the entry's place in
-         * its list, path its diagnostic path. 0 when reported. */
-        int (*add)(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path, union entry *e);
+        /* Cross-field checks, then appends e. 1 added, 0 reported. */
+        int (*add)(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                   const struct where *w, union entry *e);
 };
 
 #define F(k, t, req, member) { .key = k, .type = t, .required = req, .offset = offsetof(union entry, member) }
@@ -153,15 +160,44 @@ static const struct field rule_fields[] = {
 
 #undef F
 
+static char *where_format(const struct where *w) {
+        struct nc_strbuf b = {};
+
+        nc_strbuf_append(&b, w->section);
+        if (w->index != NO_INDEX)
+                nc_strbuf_printf(&b, "[%zu]", w->index);
+        if (w->key)
+                nc_strbuf_printf(&b, "%s%s", b.len > 0 ? "." : "", w->key);
+        return nc_strbuf_steal(&b);
+}
+
+static struct where where_key(const struct where *w, const char *key) {
+        struct where k = *w;
+
+        k.key = key;
+        return k;
+}
+
+/* The line reader reports nothing: the file is read again the generic
+ * way, and that reports. */
 __attribute__((format(printf, 4, 5)))
-static void report(struct reader *rd, struct nc_origin at, const char *path, const char *fmt, ...) {
+static void report(struct snap_reader *rd, struct nc_origin at, const struct where *w, const char *fmt, ...) {
+        _cleanup_free_ char *path = NULL;
         va_list ap;
 
+        if (rd->strict) {
+                rd->failed = true;
+                return;
+        }
+        path = where_format(w);
+        if (!path) {
+                rd->d->oom = true;
+                return;
+        }
         va_start(ap, fmt);
         nc_diags_vadd(rd->d, at, path, fmt, ap);
         va_end(ap);
 }
-
 
 static bool is_string(const struct nc_ynode *n) {
         return n->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(n);
@@ -185,10 +221,10 @@ static int parse_uint(const char *s, unsigned max, unsigned *ret) {
 
 /* Interface names as the kernel keeps them: the snapshot records any
  * link, so only what our types cannot hold is refused. */
-static const char *ifname_invalid(const char *s) {
-        if (!*s)
+static const char *ifname_invalid(size_t len) {
+        if (len == 0)
                 return "is empty";
-        if (strlen(s) >= NC_IFNAMSIZ)
+        if (len >= NC_IFNAMSIZ)
                 return "is longer than 15 bytes";
         return NULL;
 }
@@ -197,18 +233,18 @@ static const char *netns_invalid(const char *s) {
         return *s ? nc_netns_invalid(s) : NULL;
 }
 
-static int read_cidr(struct reader *rd, const struct field *f, const struct nc_ynode *n, const char *path,
+static int read_cidr(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
                      void *base) {
-        char buf[64], cidr[NC_CIDR_STRLEN];
+        char buf[NC_YNODE_GOT_SIZE], cidr[NC_CIDR_STRLEN];
         uint32_t a;
         unsigned plen;
 
         if (!is_string(n) || nc_cidr_parse(n->value, &a, &plen) < 0) {
-                report(rd, n->at, path, "expected an IPv4 address/prefix like 172.17.0.1/16, got %s", nc_ynode_got(n, buf));
+                report(rd, n->at, w, "expected an IPv4 address/prefix like 172.17.0.1/16, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         if (f->type == FIELD_PREFIX && (a & ~nc_prefix_mask(plen))) {
-                report(rd, n->at, path, "%s has host bits set; did you mean %s?", n->value,
+                report(rd, n->at, w, "%s has host bits set; did you mean %s?", n->value,
                        nc_cidr_format(a & nc_prefix_mask(plen), plen, cidr));
                 return 0;
         }
@@ -217,38 +253,35 @@ static int read_cidr(struct reader *rd, const struct field *f, const struct nc_y
         return 1;
 }
 
-static int read_text(struct reader *rd, const struct field *f, const struct nc_ynode *n, const char *path,
+static int read_text(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
                      void *base) {
-        char *dst = (char *) base + f->offset, buf[64];
+        char *dst = (char *) base + f->offset, buf[NC_YNODE_GOT_SIZE];
         const char *why = NULL;
-        char *v;
+        size_t len;
 
         if (!is_string(n)) {
-                report(rd, n->at, path, "expected a string, got %s", nc_ynode_got(n, buf));
+                report(rd, n->at, w, "expected a string, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
+        len = strlen(n->value);
         if (f->type == FIELD_IFNAME)
-                why = ifname_invalid(n->value);
+                why = ifname_invalid(len);
         else if (f->type == FIELD_NETNS)
                 why = netns_invalid(n->value);
-        else if ((f->type == FIELD_STRING || f->type == FIELD_TARGET) && !*n->value)
+        else if ((f->type == FIELD_STRING || f->type == FIELD_TARGET) && len == 0)
                 why = "is empty";
-        else if (f->type == FIELD_TARGET && strlen(n->value) >= sizeof(((union entry *) 0)->rule.target))
+        else if (f->type == FIELD_TARGET && len >= sizeof(((union entry *) 0)->rule.target))
                 why = "is longer than 31 bytes";
-        else if (strlen(n->value) > 255)
+        else if (len > 255)
                 why = "is longer than the kernel's 255 bytes";
         if (why) {
-                report(rd, n->at, path, "%s %s", nc_ynode_got(n, buf), why);
+                report(rd, n->at, w, "%s %s", nc_ynode_got(n, buf), why);
                 return 0;
         }
-        if (f->type == FIELD_IFNAME || f->type == FIELD_TARGET) {
-                memcpy(dst, n->value, strlen(n->value) + 1);
-                return 1;
-        }
-        v = strdup(n->value);
-        if (!v)
-                return -ENOMEM;
-        *(char **) dst = v;
+        if (f->type == FIELD_IFNAME || f->type == FIELD_TARGET)
+                memcpy(dst, n->value, len + 1);
+        else
+                *(char **) dst = n->value;      /* borrowed: see union entry */
         return 1;
 }
 
@@ -356,9 +389,9 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
 }
 
 /* 1 read, 0 reported, or a negative errno. */
-static int read_value(struct reader *rd, const struct field *f, const struct nc_ynode *n, const char *path,
+static int read_value(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
                       void *base) {
-        char buf[64];
+        char buf[NC_YNODE_GOT_SIZE];
 
         switch (f->type) {
         case FIELD_NETNS:
@@ -366,7 +399,7 @@ static int read_value(struct reader *rd, const struct field *f, const struct nc_
         case FIELD_ALIAS:
         case FIELD_STRING:
         case FIELD_TARGET:
-                return read_text(rd, f, n, path, base);
+                return read_text(rd, f, n, w, base);
         case FIELD_HOSTPORT:
                 if (is_string(n) && parse_hostport(n->value, (uint32_t *) ((char *) base + f->offset),
                                                    (uint16_t *) ((char *) base + f->offset2)))
@@ -374,61 +407,120 @@ static int read_value(struct reader *rd, const struct field *f, const struct nc_
                 break;
         case FIELD_ADDRESS:
         case FIELD_PREFIX:
-                return read_cidr(rd, f, n, path, base);
+                return read_cidr(rd, f, n, w, base);
         default:
                 break;
         }
         if (parse_scalar(f, n, (char *) base + f->offset))
                 return 1;
         if (f->type == FIELD_UINT)
-                report(rd, n->at, path, "expected an integer from 0 to %u, got %s", f->max, nc_ynode_got(n, buf));
+                report(rd, n->at, w, "expected an integer from 0 to %u, got %s", f->max, nc_ynode_got(n, buf));
         else
-                report(rd, n->at, path, "expected %s, got %s", expected_table[f->type], nc_ynode_got(n, buf));
+                report(rd, n->at, w, "expected %s, got %s", expected_table[f->type], nc_ynode_got(n, buf));
         return 0;
 }
 
-/* Unknown keys, with a did-you-mean. */
-static int check_keys(struct reader *rd, const struct nc_ynode *map, const char *path, const char *const *keys,
-                      size_t n_keys) {
+static void report_unknown_key(struct snap_reader *rd, const struct nc_ynode *k, const struct where *w,
+                               const char *const *keys, size_t n_keys) {
+        const char *hint = rd->strict ? NULL : nc_did_you_mean(k->value, keys, n_keys);
+        struct where kw = where_key(w, k->value);
+
+        if (hint)
+                report(rd, k->at, &kw, "unknown key; did you mean '%s'?", hint);
+        else
+                report(rd, k->at, &kw, "unknown key");
+}
+
+/* Unknown keys of a mapping that is not a list entry, with a did-you-mean. */
+static void check_keys(struct snap_reader *rd, const struct nc_ynode *map, const struct where *w,
+                       const char *const *keys, size_t n_keys) {
         for (size_t i = 0; i < map->n_pairs; i++) {
                 const struct nc_ynode *k = map->pairs[i].key;
-                _cleanup_free_ char *p = NULL;
-                const char *hint;
                 bool known = false;
 
                 for (size_t j = 0; j < n_keys && !known; j++)
                         known = strcmp(k->value, keys[j]) == 0;
-                if (known)
-                        continue;
-                p = nc_asprintf("%s%s%s", path, *path ? "." : "", k->value);
-                if (!p)
-                        return -ENOMEM;
-                hint = nc_did_you_mean(k->value, keys, n_keys);
-                if (hint)
-                        report(rd, k->at, p, "unknown key; did you mean '%s'?", hint);
-                else
-                        report(rd, k->at, p, "unknown key");
+                if (!known)
+                        report_unknown_key(rd, k, w, keys, n_keys);
         }
+}
+
+/* Each pair's value in vals, by its field; unknown keys reported. The
+ * search for a key starts after the field found last, as the writer writes
+ * keys in table order: one comparison a key instead of a scan. */
+static void find_fields(struct snap_reader *rd, const struct field *fields, size_t n_fields,
+                        const struct nc_ynode *map, const struct where *w, struct values *vals) {
+        size_t next = 0;
+
+        for (size_t i = 0; i < map->n_pairs; i++) {
+                const struct nc_ynode *k = map->pairs[i].key;
+                size_t j = next, tried = 0;
+
+                for (; tried < n_fields; tried++, j = j + 1 < n_fields ? j + 1 : 0)
+                        if (strcmp(fields[j].key, k->value) == 0)
+                                break;
+                if (tried == n_fields) {
+                        const char *keys[MAX_FIELDS];
+
+                        for (size_t x = 0; x < n_fields; x++)
+                                keys[x] = fields[x].key;
+                        report_unknown_key(rd, k, w, keys, n_fields);
+                        continue;
+                }
+                /* A key twice: the tree has reported it and kept the
+                 * first; the line reader leaves it to the tree. */
+                if (vals->v[j]) {
+                        if (rd->strict)
+                                rd->failed = true;
+                        continue;
+                }
+                vals->v[j] = map->pairs[i].value;
+                next = j + 1 < n_fields ? j + 1 : 0;
+        }
+}
+
+static const struct nc_ynode *field_value(const struct field *fields, size_t n_fields, const struct values *vals,
+                                          const char *key) {
+        for (size_t i = 0; i < n_fields; i++)
+                if (strcmp(fields[i].key, key) == 0)
+                        return vals->v[i];
+        return NULL;
+}
+
+static int seen_add(struct snap_reader *rd, enum snap_section id, size_t state_index, struct nc_origin at,
+                    size_t index) {
+        struct snap_seen_list *l = &rd->seen[id];
+
+        /* The line reader's file is sorted: its duplicates are neighbours
+         * in the sorted state (sorted_state_ok()). */
+        if (rd->strict)
+                return 0;
+        if (nc_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
+                return -ENOMEM;
+        l->v[l->n++] = (struct snap_seen) { .state_index = state_index, .at = at, .index = index };
         return 0;
 }
 
-static int seen_add(struct seen_list *l, const struct nc_ynode *n, size_t index, const char *name_key) {
-        const struct nc_ynode *netns = nc_ynode_get(n, "netns"), *name = nc_ynode_get(n, name_key);
-
-        if (nc_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
-                return -ENOMEM;
-        l->v[l->n] = (struct seen) {
-                .netns = netns ? netns->value : "",     /* chains: one table, no netns */
-                .name = name ? name->value : "",
-                .at = n->at,
-                .index = index,
-        };
-        l->n++;
-        return 0;
+/* Names from the state, now that it has stopped growing. */
+static void seen_resolve(const struct nc_state *s, enum snap_section id, struct snap_seen *x) {
+        switch (id) {
+        case SNAP_NAMESPACES:
+                x->netns = s->namespaces[x->state_index].netns;
+                x->name = "";
+                break;
+        case SNAP_LINKS:
+                x->netns = s->links[x->state_index].netns;
+                x->name = s->links[x->state_index].name;
+                break;
+        default:
+                x->netns = "";  /* chains: one table, no netns */
+                x->name = s->nft.chains[x->state_index].name;
+                break;
+        }
 }
 
 static int seen_compare(const void *a, const void *b) {
-        const struct seen *x = a, *y = b;
+        const struct snap_seen *x = a, *y = b;
         int r = strcmp(x->netns, y->netns);
 
         if (r == 0)
@@ -437,72 +529,83 @@ static int seen_compare(const void *a, const void *b) {
 }
 
 /* The kernel has one link of a name per namespace: a second is a mistake. */
-static void seen_check(struct reader *rd, struct seen_list *l, const char *section, const char *what) {
+static void seen_check(struct snap_reader *rd, enum snap_section id, const char *what) {
+        struct snap_seen_list *l = &rd->seen[id];
+
+        for (size_t i = 0; i < l->n; i++)
+                seen_resolve(rd->s, id, &l->v[i]);
         if (l->n > 1)
                 qsort(l->v, l->n, sizeof(*l->v), seen_compare);
         for (size_t i = 1; i < l->n; i++) {
-                const struct seen *first = &l->v[i - 1], *x = &l->v[i];
-                _cleanup_free_ char *p = NULL;
+                const struct snap_seen *first = &l->v[i - 1], *x = &l->v[i];
+                struct where w = { snap_section_key(id), x->index, NULL };
 
                 if (strcmp(first->netns, x->netns) != 0 || strcmp(first->name, x->name) != 0)
                         continue;
-                p = nc_asprintf("%s[%zu]", section, x->index);
-                if (!p) {
-                        rd->d->oom = true;
-                        return;
-                }
-                report(rd, x->at, p, "duplicate %s (first at line %u)", what, first->at.line);
+                report(rd, x->at, &w, "duplicate %s (first at line %u)", what, first->at.line);
         }
 }
 
-static int add_namespace(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path,
-                         union entry *e) {
+static int added(int r) {
+        return r < 0 ? r : 1;
+}
+
+static int add_namespace(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                         const struct where *w, union entry *e) {
+        int r;
+
+        (void) vals;
         if (!e->ns.netns[0]) {
-                report(rd, n->at, path, "the host namespace (netns \"\") is not listed under namespaces");
+                report(rd, n->at, w, "the host namespace (netns \"\") is not listed under namespaces");
                 return 0;
         }
-        if (seen_add(&rd->namespaces, n, index, "") < 0)
-                return -ENOMEM;
-        return nc_state_add_namespace(rd->s, e->ns.netns, e->ns.exists);
+        r = seen_add(rd, SNAP_NAMESPACES, rd->s->n_namespaces, n->at, w->index);
+        return r < 0 ? r : added(nc_state_add_namespace(rd->s, e->ns.netns, e->ns.exists));
 }
 
-static int add_link(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path, union entry *e) {
+static int add_link(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                    const struct where *w, union entry *e) {
+        int r;
+
+        (void) vals;
         if (!e->link.peer_netns != !e->link.peer_name[0]) {
-                report(rd, n->at, path, "peer_netns and peer go together: give both or neither");
+                report(rd, n->at, w, "peer_netns and peer go together: give both or neither");
                 return 0;
         }
-        if (seen_add(&rd->links, n, index, "name") < 0)
-                return -ENOMEM;
-        return nc_state_add_link(rd->s, &e->link);
+        r = seen_add(rd, SNAP_LINKS, rd->s->n_links, n->at, w->index);
+        return r < 0 ? r : added(nc_state_add_link(rd->s, &e->link));
 }
 
-static int add_address(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path,
-                       union entry *e) {
-        (void) n, (void) index, (void) path;
-        return nc_state_add_address(rd->s, &e->address);
+static int add_address(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                       const struct where *w, union entry *e) {
+        (void) n, (void) vals, (void) w;
+        return added(nc_state_add_address(rd->s, &e->address));
 }
 
-static int add_route(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path, union entry *e) {
-        (void) n, (void) index, (void) path;
-        return nc_state_add_route(rd->s, &e->route);
+static int add_route(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                     const struct where *w, union entry *e) {
+        (void) n, (void) vals, (void) w;
+        return added(nc_state_add_route(rd->s, &e->route));
 }
 
-static int add_chain(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path,
-                     union entry *e) {
+static int add_chain(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                     const struct where *w, union entry *e) {
+        const struct nc_ynode *priority = field_value(chain_fields, ELEMENTSOF(chain_fields), vals, "priority");
         bool base = e->chain.hook != NC_HOOK_NONE;
+        int r;
 
-        if (base && (!e->chain.type || !nc_ynode_get(n, "priority"))) {
-                report(rd, n->at, path, "a base chain (hook %s) needs type and priority",
-                       nc_ynode_get(n, "hook")->value);
+        if (base && (!e->chain.type || !priority)) {
+                report(rd, n->at, w, "a base chain (hook %s) needs type and priority",
+                       field_value(chain_fields, ELEMENTSOF(chain_fields), vals, "hook")->value);
                 return 0;
         }
-        if (!base && (e->chain.type || nc_ynode_get(n, "priority") || nc_ynode_get(n, "policy_drop"))) {
-                report(rd, n->at, path, "a regular chain (hook none) has no type, priority or policy_drop");
+        if (!base && (e->chain.type || priority ||
+                      field_value(chain_fields, ELEMENTSOF(chain_fields), vals, "policy_drop"))) {
+                report(rd, n->at, w, "a regular chain (hook none) has no type, priority or policy_drop");
                 return 0;
         }
-        if (seen_add(&rd->chains, n, index, "name") < 0)
-                return -ENOMEM;
-        return nc_state_add_nft_chain(rd->s, &e->chain);
+        r = seen_add(rd, SNAP_CHAINS, rd->s->nft.n_chains, n->at, w->index);
+        return r < 0 ? r : added(nc_state_add_nft_chain(rd->s, &e->chain));
 }
 
 /* The keys each kind of rule has: required, then optional. */
@@ -526,87 +629,78 @@ static bool in_list(const char *const *v, size_t n, const char *key) {
 }
 
 /* 1 when the keys fit the kind, 0 when reported. */
-static int check_rule_keys(struct reader *rd, const struct nc_ynode *n, const char *path, enum nc_rule_kind kind) {
+static int check_rule_keys(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                           const struct where *w, enum nc_rule_kind kind) {
         const char *const *req = rule_kind_keys[kind].required, *const *opt = rule_kind_keys[kind].optional;
         const char *name = nc_rule_kind_to_string(kind);
         int ok = 1;
 
         for (size_t i = 0; i < ELEMENTSOF(rule_kind_keys[kind].required) && req[i]; i++)
-                if (!nc_ynode_get(n, req[i])) {
-                        report(rd, n->at, path, "a %s rule needs %s", name, req[i]);
+                if (!field_value(rule_fields, ELEMENTSOF(rule_fields), vals, req[i])) {
+                        report(rd, n->at, w, "a %s rule needs %s", name, req[i]);
                         ok = 0;
                 }
         /* chain, key and kind belong to every rule; the rest to some. */
         for (size_t i = 3; i < ELEMENTSOF(rule_fields); i++) {
-                const struct nc_ynode *v = nc_ynode_get(n, rule_fields[i].key);
+                const struct nc_ynode *v = vals->v[i];
 
                 if (v && !in_list(req, ELEMENTSOF(rule_kind_keys[kind].required), rule_fields[i].key) &&
                     !in_list(opt, ELEMENTSOF(rule_kind_keys[kind].optional), rule_fields[i].key)) {
-                        report(rd, v->at, path, "%s does not go with a %s rule", rule_fields[i].key, name);
+                        report(rd, v->at, w, "%s does not go with a %s rule", rule_fields[i].key, name);
                         ok = 0;
                 }
         }
         return ok;
 }
 
-static int add_rule(struct reader *rd, const struct nc_ynode *n, size_t index, const char *path, union entry *e) {
-        int r = check_rule_keys(rd, n, path, e->rule.kind);
+static int add_rule(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                    const struct where *w, union entry *e) {
+        int r = check_rule_keys(rd, n, vals, w, e->rule.kind);
 
-        (void) index;
         if (r <= 0)
                 return r;
         /* Handles are not written. A stand-in in file order keeps rules
          * without a key (sorted by handle) in the order they were written. */
         e->rule.handle = ++rd->n_rules;
-        return nc_state_add_nft_rule(rd->s, &e->rule);
+        return added(nc_state_add_nft_rule(rd->s, &e->rule));
 }
 
-static const struct section sections[] = {
-        { "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields), add_namespace },
-        { "links", "link", link_fields, ELEMENTSOF(link_fields), add_link },
-        { "addresses", "address", address_fields, ELEMENTSOF(address_fields), add_address },
-        { "routes", "route", route_fields, ELEMENTSOF(route_fields), add_route },
+static const struct section sections[_SNAP_SECTION_MAX] = {
+        [SNAP_NAMESPACES] = { "namespaces", "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields),
+                              add_namespace },
+        [SNAP_LINKS] = { "links", "links", "link", link_fields, ELEMENTSOF(link_fields), add_link },
+        [SNAP_ADDRESSES] = { "addresses", "addresses", "address", address_fields, ELEMENTSOF(address_fields),
+                             add_address },
+        [SNAP_ROUTES] = { "routes", "routes", "route", route_fields, ELEMENTSOF(route_fields), add_route },
+        /* Inside `nft:`. */
+        [SNAP_CHAINS] = { "nft.chains", "chains", "chain", chain_fields, ELEMENTSOF(chain_fields), add_chain },
+        [SNAP_RULES] = { "nft.rules", "rules", "rule", rule_fields, ELEMENTSOF(rule_fields), add_rule },
 };
 
-/* Inside `nft:`; key is the diagnostic path. */
-static const struct section nft_sections[] = {
-        { "nft.chains", "chain", chain_fields, ELEMENTSOF(chain_fields), add_chain },
-        { "nft.rules", "rule", rule_fields, ELEMENTSOF(rule_fields), add_rule },
-};
-
-static void entry_done(const struct section *sec, union entry *e) {
-        for (size_t i = 0; i < sec->n_fields; i++)
-                if (sec->fields[i].type == FIELD_NETNS || sec->fields[i].type == FIELD_ALIAS ||
-                    sec->fields[i].type == FIELD_STRING)
-                        free(*(char **) ((char *) e + sec->fields[i].offset));
+const char *snap_section_key(enum snap_section id) {
+        return sections[id].key;
 }
 
-static int read_fields(struct reader *rd, const struct section *sec, const struct nc_ynode *n, const char *path,
-                       union entry *e) {
-        const char *keys[16];
+const char *snap_section_name(enum snap_section id) {
+        return sections[id].name;
+}
+
+static int read_fields(struct snap_reader *rd, const struct section *sec, const struct nc_ynode *n,
+                       const struct values *vals, const struct where *w, union entry *e) {
         bool ok = true;
-        int r;
 
-        assert(sec->n_fields <= ELEMENTSOF(keys));
-        for (size_t i = 0; i < sec->n_fields; i++)
-                keys[i] = sec->fields[i].key;
-        r = check_keys(rd, n, path, keys, sec->n_fields);
-        if (r < 0)
-                return r;
         for (size_t i = 0; i < sec->n_fields; i++) {
                 const struct field *f = &sec->fields[i];
-                const struct nc_ynode *v = nc_ynode_get(n, f->key);
-                _cleanup_free_ char *p = nc_asprintf("%s.%s", path, f->key);
+                struct where fw = where_key(w, f->key);
+                int r;
 
-                if (!p)
-                        return -ENOMEM;
-                if (!v) {
+                if (!vals->v[i]) {
                         if (f->required)
-                                report(rd, n->at, p, "missing required key");
+                                report(rd, n->at, &fw, "missing required key");
                         ok = ok && !f->required;
                         continue;
                 }
-                r = read_value(rd, f, v, p, e);
+                r = read_value(rd, f, vals->v[i], &fw, e);
                 if (r < 0)
                         return r;
                 ok = ok && r > 0;
@@ -614,36 +708,38 @@ static int read_fields(struct reader *rd, const struct section *sec, const struc
         return ok;
 }
 
-static int read_entry(struct reader *rd, const struct section *sec, const struct nc_ynode *n, size_t index) {
-        _cleanup_free_ char *path = nc_asprintf("%s[%zu]", sec->key, index);
+int snap_read_entry(struct snap_reader *rd, enum snap_section id, const struct nc_ynode *n, size_t index) {
+        const struct section *sec = &sections[id];
+        struct where w = { sec->key, index, NULL };
+        char buf[NC_YNODE_GOT_SIZE];
+        struct values vals = {};
         union entry e = {};
-        char buf[64];
         int r;
 
-        if (!path)
-                return -ENOMEM;
+        assert(sec->n_fields <= MAX_FIELDS);
         if (n->kind != NC_YNODE_MAPPING) {
-                report(rd, n->at, path, "expected a mapping describing a %s, got %s", sec->what, nc_ynode_got(n, buf));
+                report(rd, n->at, &w, "expected a mapping describing a %s, got %s", sec->what, nc_ynode_got(n, buf));
                 return 0;
         }
-        r = read_fields(rd, sec, n, path, &e);
+        find_fields(rd, sec->fields, sec->n_fields, n, &w, &vals);
+        r = read_fields(rd, sec, n, &vals, &w, &e);
         if (r > 0)
-                r = sec->add(rd, n, index, path, &e);
-        entry_done(sec, &e);
+                r = sec->add(rd, n, &vals, &w, &e);
         return r;
 }
 
-static int read_section(struct reader *rd, const struct section *sec, const struct nc_ynode *n) {
-        char buf[64];
+static int read_section(struct snap_reader *rd, enum snap_section id, const struct nc_ynode *n) {
+        struct where w = { sections[id].key, NO_INDEX, NULL };
+        char buf[NC_YNODE_GOT_SIZE];
 
         if (nc_ynode_is_null(n))
                 return 0;
         if (n->kind != NC_YNODE_SEQUENCE) {
-                report(rd, n->at, sec->key, "expected a list, got %s", nc_ynode_got(n, buf));
+                report(rd, n->at, &w, "expected a list, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
         for (size_t i = 0; i < n->n_items; i++) {
-                int r = read_entry(rd, sec, n->items[i], i);
+                int r = snap_read_entry(rd, id, n->items[i], i);
 
                 if (r < 0)
                         return r;
@@ -651,14 +747,15 @@ static int read_section(struct reader *rd, const struct section *sec, const stru
         return 0;
 }
 
-static void read_header(struct reader *rd, const struct nc_ynode *root) {
+static void read_header(struct snap_reader *rd, const struct nc_ynode *root) {
+        static const struct where version = { "snapshot", NO_INDEX, NULL }, forward = { "ip_forward", NO_INDEX, NULL };
         const struct nc_ynode *v = nc_ynode_get(root, "snapshot"), *fwd = nc_ynode_get(root, "ip_forward");
-        char buf[64];
+        char buf[NC_YNODE_GOT_SIZE];
 
         if (!v)
-                report(rd, root->at, "snapshot", "missing required key (snapshot: %d)", NC_SNAPSHOT_VERSION);
+                report(rd, root->at, &version, "missing required key (snapshot: %d)", NC_SNAPSHOT_VERSION);
         else if (!is_string(v) || strcmp(v->value, "1") != 0)
-                report(rd, v->at, "snapshot", "unsupported snapshot version %s; this netconverge reads version %d",
+                report(rd, v->at, &version, "unsupported snapshot version %s; this netconverge reads version %d",
                        nc_ynode_got(v, buf), NC_SNAPSHOT_VERSION);
         rd->s->ip_forward = -1;
         if (!fwd)
@@ -666,69 +763,73 @@ static void read_header(struct reader *rd, const struct nc_ynode *root) {
         if (is_string(fwd) && (strcmp(fwd->value, "0") == 0 || strcmp(fwd->value, "1") == 0))
                 rd->s->ip_forward = fwd->value[0] - '0';
         else
-                report(rd, fwd->at, "ip_forward", "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
+                report(rd, fwd->at, &forward, "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
 }
 
 /* Every rule is in a chain the table has. */
-static void check_rule_chains(struct reader *rd, const struct nc_ynode *rules) {
+static void check_rule_chains(struct snap_reader *rd, const struct nc_ynode *rules) {
         for (size_t i = 0; rules && rules->kind == NC_YNODE_SEQUENCE && i < rules->n_items; i++) {
                 const struct nc_ynode *n = rules->items[i];
                 const struct nc_ynode *c = n->kind == NC_YNODE_MAPPING ? nc_ynode_get(n, "chain") : NULL;
-                _cleanup_free_ char *p = NULL;
+                struct where w = { "nft.rules", i, "chain" };
                 bool found = false;
 
                 if (!c || !is_string(c))
                         continue;
                 for (size_t k = 0; k < rd->s->nft.n_chains && !found; k++)
                         found = strcmp(rd->s->nft.chains[k].name, c->value) == 0;
-                if (found)
-                        continue;
-                p = nc_asprintf("nft.rules[%zu].chain", i);
-                if (!p) {
-                        rd->d->oom = true;
-                        return;
-                }
-                report(rd, c->at, p, "chain '%s' is not listed under nft.chains", c->value);
+                if (!found)
+                        report(rd, c->at, &w, "chain '%s' is not listed under nft.chains", c->value);
         }
 }
 
-static int read_nft(struct reader *rd, const struct nc_ynode *n) {
+int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table) {
+        static const struct where w = { "nft.table", NO_INDEX, NULL };
+        char buf[NC_YNODE_GOT_SIZE];
+
+        if (!is_string(table) || strlen(table->value) > 255) {
+                report(rd, table->at, &w, "expected a table name, got %s", nc_ynode_got(table, buf));
+                return 0;
+        }
+        return added(nc_state_set_nft_table(rd->s, table->value));
+}
+
+static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
         static const char *const keys[] = { "table", "chains", "rules" };
+        static const struct where w = { "nft", NO_INDEX, NULL }, table_w = { "nft.table", NO_INDEX, NULL };
+        static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES };
         const struct nc_ynode *table;
-        char buf[64];
+        char buf[NC_YNODE_GOT_SIZE];
         int r;
 
         if (n->kind != NC_YNODE_MAPPING) {
-                report(rd, n->at, "nft", "expected a mapping with table, chains and rules, got %s", nc_ynode_got(n, buf));
+                report(rd, n->at, &w, "expected a mapping with table, chains and rules, got %s", nc_ynode_got(n, buf));
                 return 0;
         }
-        r = check_keys(rd, n, "nft", keys, ELEMENTSOF(keys));
-        if (r < 0)
-                return r;
+        check_keys(rd, n, &w, keys, ELEMENTSOF(keys));
         table = nc_ynode_get(n, "table");
         if (!table)
-                report(rd, n->at, "nft.table", "missing required key");
-        else if (!is_string(table) || strlen(table->value) > 255)
-                report(rd, table->at, "nft.table", "expected a table name, got %s", nc_ynode_got(table, buf));
-        else if ((r = nc_state_set_nft_table(rd->s, table->value)) < 0)
+                report(rd, n->at, &table_w, "missing required key");
+        else if ((r = snap_read_table(rd, table)) < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(nft_sections); i++) {
-                const struct nc_ynode *v = nc_ynode_get(n, strchr(nft_sections[i].key, '.') + 1);
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
+                const struct nc_ynode *v = nc_ynode_get(n, sections[lists[i]].name);
 
-                r = v ? read_section(rd, &nft_sections[i], v) : 0;
+                r = v ? read_section(rd, lists[i], v) : 0;
                 if (r < 0)
                         return r;
         }
-        seen_check(rd, &rd->chains, "nft.chains", "chain");
+        seen_check(rd, SNAP_CHAINS, "chain");
         check_rule_chains(rd, nc_ynode_get(n, "rules"));
         return 0;
 }
 
-static int read_root(struct reader *rd, const struct nc_ynode *root) {
+static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes",
                                             "nft" };
+        static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
-        char buf[64];
+        char buf[NC_YNODE_GOT_SIZE];
         int r;
 
         /* Nothing at all (/dev/null): a host nobody has touched. */
@@ -737,30 +838,78 @@ static int read_root(struct reader *rd, const struct nc_ynode *root) {
                 return 0;
         }
         if (root->kind != NC_YNODE_MAPPING) {
-                report(rd, root->at, "", "expected a snapshot (a mapping starting with snapshot: %d), got %s",
+                report(rd, root->at, &w, "expected a snapshot (a mapping starting with snapshot: %d), got %s",
                        NC_SNAPSHOT_VERSION, nc_ynode_got(root, buf));
                 return 0;
         }
-        r = check_keys(rd, root, "", keys, ELEMENTSOF(keys));
-        if (r < 0)
-                return r;
+        check_keys(rd, root, &w, keys, ELEMENTSOF(keys));
         read_header(rd, root);
-        for (size_t i = 0; i < ELEMENTSOF(sections); i++) {
-                const struct nc_ynode *n = nc_ynode_get(root, sections[i].key);
+        for (enum snap_section id = SNAP_NAMESPACES; id <= SNAP_ROUTES; id++) {
+                const struct nc_ynode *n = nc_ynode_get(root, sections[id].name);
 
-                r = n ? read_section(rd, &sections[i], n) : 0;
+                r = n ? read_section(rd, id, n) : 0;
                 if (r < 0)
                         return r;
         }
-        seen_check(rd, &rd->namespaces, "namespaces", "namespace");
-        seen_check(rd, &rd->links, "links", "link (same netns and name)");
+        seen_check(rd, SNAP_NAMESPACES, "namespace");
+        seen_check(rd, SNAP_LINKS, "link (same netns and name)");
         nft = nc_ynode_get(root, "nft");
         return nft ? read_nft(rd, nft) : 0;
 }
 
+static void reader_done(struct snap_reader *rd) {
+        for (size_t i = 0; i < ELEMENTSOF(rd->seen); i++)
+                free(rd->seen[i].v);
+}
+
+static int chain_name_compare(const void *key, const void *c) {
+        return strcmp(key, ((const struct nc_nft_chain *) c)->name);
+}
+
+/* The line reader's checks, on the sorted state, in place of the seen
+ * lists and check_rule_chains(): no namespace, link or chain listed twice,
+ * and every rule in a listed chain. */
+static bool sorted_state_ok(const struct nc_state *s) {
+        for (size_t i = 1; i < s->n_namespaces; i++)
+                if (strcmp(s->namespaces[i - 1].netns, s->namespaces[i].netns) == 0)
+                        return false;
+        for (size_t i = 1; i < s->n_links; i++)
+                if (strcmp(s->links[i - 1].netns, s->links[i].netns) == 0 &&
+                    strcmp(s->links[i - 1].name, s->links[i].name) == 0)
+                        return false;
+        for (size_t i = 1; i < s->nft.n_chains; i++)
+                if (strcmp(s->nft.chains[i - 1].name, s->nft.chains[i].name) == 0)
+                        return false;
+        for (size_t i = 0; i < s->nft.n_rules; i++)
+                if (!bsearch(s->nft.rules[i].chain, s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains),
+                             chain_name_compare))
+                        return false;
+        return true;
+}
+
+/* A file as the writer writes it, by the line reader: 1 read into *ret,
+ * 0 when it is to be read the generic way, or a negative errno. */
+static int read_lines(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
+        _cleanup_(nc_state_freep) struct nc_state *s = nc_state_new();
+        struct snap_reader rd = { .d = d, .s = s, .strict = true };
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = snap_read_lines(&rd, buf, len, NC_SNAPSHOT_MAX_NODES);
+        reader_done(&rd);
+        if (r <= 0)
+                return r;
+        nc_state_sort(s);
+        if (!sorted_state_ok(s))
+                return 0;
+        *ret = TAKE_PTR(s);
+        return 1;
+}
+
 int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
         _cleanup_(nc_state_freep) struct nc_state *s = NULL;
-        struct reader rd = { .d = d };
+        struct snap_reader rd = { .d = d };
         size_t n_before = d->n;
         struct nc_ydoc doc;
         int r;
@@ -770,6 +919,9 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
                              NC_SNAPSHOT_MAX_BYTES);
                 return -EFBIG;
         }
+        r = read_lines(buf, len, d, ret);
+        if (r != 0)
+                return r < 0 ? r : 0;
         s = rd.s = nc_state_new();
         if (!s)
                 return -ENOMEM;
@@ -777,9 +929,7 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         if (r >= 0)
                 r = read_root(&rd, doc.root);
         nc_ydoc_done(&doc);
-        free(rd.links.v);
-        free(rd.namespaces.v);
-        free(rd.chains.v);
+        reader_done(&rd);
         nc_diags_sort(d);
         if (r < 0)
                 return r;

@@ -19,9 +19,9 @@ static void link_done(struct nc_link *l) {
         free(l->netns);
         free(l->alias);
         free(l->peer_netns);
+        /* owner_bridge and owner_netns point into the same allocation:
+         * see nc_link_parse_alias(). */
         free(l->owner_container);
-        free(l->owner_bridge);
-        free(l->owner_netns);
 }
 
 struct nc_state *nc_state_free(struct nc_state *s) {
@@ -305,19 +305,26 @@ static int rule_compare(const void *a, const void *b) {
         return (x->handle > y->handle) - (x->handle < y->handle);
 }
 
+/* qsort() unless v is sorted already: a snapshot is written sorted, and
+ * checking costs one comparison an element where glibc's merge sort
+ * costs n log n / 2 of them. */
+static void sort_unless_sorted(void *v, size_t n, size_t sz, int (*compare)(const void *, const void *)) {
+        const char *p = v;
+
+        for (size_t i = 1; i < n; i++)
+                if (compare(p + (i - 1) * sz, p + i * sz) > 0) {
+                        qsort(v, n, sz, compare);
+                        return;
+                }
+}
+
 void nc_state_sort(struct nc_state *s) {
-        if (s->nft.n_chains > 1)
-                qsort(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
-        if (s->nft.n_rules > 1)
-                qsort(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
-        if (s->n_links > 1)
-                qsort(s->links, s->n_links, sizeof(*s->links), link_compare);
-        if (s->n_addresses > 1)
-                qsort(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
-        if (s->n_routes > 1)
-                qsort(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
-        if (s->n_namespaces > 1)
-                qsort(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
+        sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
+        sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
+        sort_unless_sorted(s->links, s->n_links, sizeof(*s->links), link_compare);
+        sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
+        sort_unless_sorted(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
+        sort_unless_sorted(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
 }
 
 const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name) {
@@ -358,26 +365,51 @@ char *nc_alias_bridge(void) {
         return strdup(NC_ALIAS_PREFIX "bridge");
 }
 
+/* "PREFIX a b[ c]", built directly: planning makes two for every
+ * container, and asprintf() was most of their cost. */
+static char *alias_join(const char *prefix, const char *a, const char *b, const char *c) {
+        const char *parts[] = { prefix, a, " ", b, c ? " " : "", c ? c : "" };
+        size_t len = 0;
+        char *s, *p;
+
+        for (size_t i = 0; i < ELEMENTSOF(parts); i++)
+                len += strlen(parts[i]);
+        s = p = malloc(len + 1);
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(parts); i++)
+                p = stpcpy(p, parts[i]);
+        return s;
+}
+
 char *nc_alias_host_end(const char *container, const char *bridge, const char *netns) {
-        return nc_asprintf(NC_ALIAS_PREFIX "veth %s %s %s", container, bridge, netns);
+        return alias_join(NC_ALIAS_PREFIX "veth ", container, bridge, netns);
 }
 
 char *nc_alias_peer_end(const char *container, const char *bridge) {
-        return nc_asprintf(NC_ALIAS_PREFIX "peer %s %s", container, bridge);
+        return alias_join(NC_ALIAS_PREFIX "peer ", container, bridge, NULL);
 }
 
-/* Splits "a b rest..." into its first fields; the last takes the rest. */
+/* Splits "a b rest..." into its first fields; the last takes the rest.
+ * The fields are one allocation, owned by out[0]: a link keeps two or
+ * three of them, and one malloc each was most of appending a link. */
 static int split_fields(const char *s, char **out, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                const char *sp = i + 1 < n ? strchr(s, ' ') : NULL;
-                size_t len = sp ? (size_t) (sp - s) : strlen(s);
+        char *copy = strdup(s), *p = copy;
 
-                if (len == 0 || (i + 1 < n && !sp))
+        if (!copy)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                char *sp = i + 1 < n ? strchr(p, ' ') : NULL;
+                size_t len = sp ? (size_t) (sp - p) : strlen(p);
+
+                if (len == 0 || (i + 1 < n && !sp)) {
+                        free(copy);
                         return 0;       /* malformed: not ours after all */
-                out[i] = strndup(s, len);
-                if (!out[i])
-                        return -ENOMEM;
-                s += len + (sp ? 1 : 0);
+                }
+                out[i] = p;
+                if (sp)
+                        *sp = '\0';
+                p += len + (sp ? 1 : 0);
         }
         return 1;
 }
@@ -414,8 +446,6 @@ int nc_link_parse_alias(struct nc_link *l) {
         } else {
                 return 0;       /* a prefix we do not know: leave it alone */
         }
-        for (size_t i = 0; i < 3; i++)
-                free(f[i]);
         return r < 0 ? r : 0;
 }
 

@@ -201,9 +201,7 @@ int nc_watch_rtnl_scope(const struct nlmsghdr *nlh, struct nc_observe_scope *sco
         r = nc_link_parse_alias(&l);
         if (r >= 0 && l.role == NC_ROLE_HOST_END)
                 r = nc_observe_scope_add_netns(scope, l.owner_netns);
-        free(l.owner_container);
-        free(l.owner_bridge);
-        free(l.owner_netns);
+        free(l.owner_container);        /* the three owner fields are one allocation */
         return r;
 }
 

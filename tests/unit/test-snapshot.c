@@ -18,6 +18,7 @@
 #include "testutil.h"
 #include "netconverge/snapshot.h"
 #include "netconverge/state.h"
+#include "snapshot/reader.h"
 #include "util/nlerr.h"
 
 /* Snapshots (write, read, round trip, every diagnostic), `show` rebuilt
@@ -581,14 +582,11 @@ static double now(void) {
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-/* A host with 1000 containers: the snapshot stays exact, and reading it
- * back is cheap next to observing. */
-static void test_thousand_containers(void **state) {
-        struct nc_state *s = nc_state_new(), *back;
-        double t0, t1;
-        char *t, *t2;
+/* A host with 1000 containers, sorted. */
+static struct nc_state *thousand_containers(void) {
+        struct nc_state *s = nc_state_new();
 
-        (void) state;
+        assert_non_null(s);
         s->ip_forward = 1;
         for (unsigned i = 0; i < 1000; i++) {
                 char ns[32], host[16], alias[96];
@@ -614,6 +612,17 @@ static void test_thousand_containers(void **state) {
                 assert_int_equal(nc_state_add_namespace(s, ns, true), 0);
         }
         nc_state_sort(s);
+        return s;
+}
+
+/* The snapshot of 1000 containers stays exact, and reading it back is
+ * cheap next to observing. */
+static void test_thousand_containers(void **state) {
+        struct nc_state *s = thousand_containers(), *back;
+        double t0, t1;
+        char *t, *t2;
+
+        (void) state;
         t = written(s);
         t0 = now();
         back = read_ok(t);
@@ -625,6 +634,198 @@ static void test_thousand_containers(void **state) {
         free(t2);
         nc_state_free(back);
         nc_state_free(s);
+}
+
+/* A copy of text with the first `from` replaced by `to`. */
+static char *edited(const char *text, const char *from, const char *to) {
+        const char *at = strstr(text, from);
+        char *t;
+
+        assert_non_null(at);
+        assert_true(asprintf(&t, "%.*s%s%s", (int) (at - text), text, to, at + strlen(from)) > 0);
+        return t;
+}
+
+/* What the line reader (lines.c) alone makes of text: 1 read (into *ret,
+ * sorted), or 0 left to the generic reader. It never reports. */
+static int lines_read(const char *text, struct nc_state **ret) {
+        struct nc_state *s = nc_state_new();
+        struct nc_diags d;
+        struct snap_reader rd = { .d = &d, .s = s, .strict = true };
+        int r;
+
+        assert_non_null(s);
+        assert_int_equal(nc_diags_init(&d, "t.snap"), 0);
+        r = snap_read_lines(&rd, text, strlen(text), NC_SNAPSHOT_MAX_NODES);
+        assert_true(r == 0 || r == 1);
+        assert_int_equal(d.n, 0);
+        assert_false(r == 1 && rd.failed);
+        nc_diags_done(&d);
+        if (r == 0) {
+                nc_state_free(s);
+                return 0;
+        }
+        nc_state_sort(s);
+        *ret = s;
+        return 1;
+}
+
+/* The line reader reads what the writer writes, to the same state as the
+ * generic reader. */
+static void assert_lines_round_trip(const char *text) {
+        struct nc_state *s = NULL, *generic = read_ok(text);
+        char *t, *t2;
+
+        assert_int_equal(lines_read(text, &s), 1);
+        t = written(s);
+        t2 = written(generic);
+        assert_string_equal(t, text);
+        assert_string_equal(t2, text);
+        free(t);
+        free(t2);
+        nc_state_free(generic);
+        nc_state_free(s);
+}
+
+static void test_lines_round_trip(void **state) {
+        struct nc_state *s = thousand_containers(), *back = NULL;
+        struct nc_link odd = { .netns = "/run/netns/x", .name = "a\"b", .kind = NC_LINK_OTHER, .mtu = 1500,
+                               .alias = "say \"hi\" \\ tab\there \x01 del\x7f {a, b: c} #x" };
+        const struct nc_link *l;
+        char *t;
+
+        (void) state;
+        assert_lines_round_trip(converged_snap);
+        assert_lines_round_trip(converged_nat_snap);
+        assert_lines_round_trip(nft_snap);
+        assert_lines_round_trip("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks: []\naddresses: []\n"
+                                "routes: []\nnft:\n  table: \"my table\"\n  chains: []\n  rules: []\n");
+        assert_lines_round_trip("# netconverge snapshot\nsnapshot: 1\nip_forward: 0\nnamespaces: []\nlinks: []\n"
+                                "addresses: []\nroutes: []\n");
+
+        /* An escape the writer would not need reads as libyaml reads it. */
+        t = edited(converged_snap, "\"02:42:8e:00:00:01\"", "\"02:42:8e:00:00:\\x301\"");
+        assert_int_equal(lines_read(t, &back), 1);
+        assert_int_equal(back->links[0].mac[5], 1);
+        back = nc_state_free(back);
+        free(t);
+
+        /* A real state, with ASCII the writer escapes. */
+        assert_int_equal(nc_state_add_link(s, &odd), 0);
+        nc_state_sort(s);
+        t = written(s);
+        assert_lines_round_trip(t);
+        assert_int_equal(lines_read(t, &back), 1);
+        l = nc_state_find_link(back, "/run/netns/x", "a\"b");
+        assert_non_null(l);
+        assert_string_equal(l->alias, odd.alias);
+        l = nc_state_find_link(back, "c7", "eth0");
+        assert_non_null(l);
+        assert_int_equal(l->role, NC_ROLE_NONE);
+        assert_int_equal(l->mac[5], 7);
+        l = nc_state_find_link(back, "", "vb7");
+        assert_int_equal(l->role, NC_ROLE_HOST_END);
+        assert_string_equal(l->owner_netns, "c7");
+        assert_int_equal(back->n_links, 3001);
+        assert_int_equal(back->ip_forward, 1);
+        free(t);
+        nc_state_free(back);
+        nc_state_free(s);
+}
+
+/* Valid YAML that is not what the writer writes: the line reader leaves
+ * it, and the generic reader reads it as before. */
+static void test_lines_fall_back(void **state) {
+        static const struct {
+                const char *from, *to;
+        } edits[] = {
+                { "# netconverge snapshot\n", "" },
+                { "links:\n", "# edited by hand\nlinks:\n" },
+                { "{netns: web, exists: true}", "{netns: web,  exists: true}" },
+                { "{netns: web, exists: true}", "{netns: 'web', exists: true}" },
+                { "{netns: web, exists: true}", "{exists: true, netns: web}  # moved" },
+                { "{netns: web, exists: true}", "{netns: web, exists: true, }" },
+                { "namespaces:\n  - {netns: web, exists: true}\n", "namespaces: [{netns: web, exists: true}]\n" },
+                { "namespaces:\n  - {netns: web, exists: true}\n", "namespaces:\n  - netns: web\n    exists: true\n" },
+                { "mtu: 65536, up: true}\naddresses", "mtu: 65536, up: !!str true}\naddresses" },
+                { "\"02:42:8e:00:00:01\"", "\"02:42:8e:00:00:0\\u0031\"" },
+                { "\"02:42:8e:00:00:01\"", "\"02:42:8e:00:00:\\\n  01\"" },
+                { "routes:\n", "routes:\r\n" },
+                { "protocol: 78}\n", "protocol: 78}" },
+                { "snapshot: 1\n", "---\nsnapshot: 1\n" },
+        };
+        struct nc_state *s = NULL;
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+                char *text = edited(converged_snap, edits[i].from, edits[i].to), *t;
+
+                if (lines_read(text, &s) != 0)
+                        fail_msg("the line reader read edit %zu", i);
+                s = read_ok(text);
+                t = written(s);
+                assert_string_equal(t, converged_snap);
+                free(t);
+                free(text);
+                s = nc_state_free(s);
+        }
+        /* UTF-8 and escapes above 0x7f are left to libyaml. */
+        assert_int_equal(lines_read("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks:\n"
+                                    "  - {netns: \"\", name: x, kind: other, mtu: 1, up: false, alias: \"caf\xc3\xa9\"}\n"
+                                    "addresses: []\nroutes: []\n", &s), 0);
+        assert_int_equal(lines_read("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks:\n"
+                                    "  - {netns: \"\", name: x, kind: other, mtu: 1, up: false, alias: \"\\x85\"}\n"
+                                    "addresses: []\nroutes: []\n", &s), 0);
+        /* Nothing at all is a fresh host, for the generic reader. */
+        assert_int_equal(lines_read("", &s), 0);
+}
+
+/* Problems in lines as the writer writes them: the line reader gives up
+ * and the generic reader reports them, with their places. */
+static void test_lines_errors(void **state) {
+        static const char head[] = "# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks:\n";
+        static const char tail[] = "addresses: []\nroutes: []\n";
+        static const struct {
+                const char *links, *expected;
+        } cases[] = {
+                { "  - {netns: \"\", name: eth0, kind: veth, mtu: 1500, up: true}\n"
+                  "  - {netns: \"\", name: eth0, kind: veth, mtu: 1500, up: true}\n",
+                  "t.snap:6:5: links[1]: duplicate link (same netns and name) (first at line 5)\n" },
+                { "  - {netns: \"\", name: eth0, kind: veth, mtu: 99999999999, up: true}\n",
+                  "t.snap:5:46: links[0].mtu: expected an integer from 0 to 4294967295, got '99999999999'\n" },
+                { "  - {netns: \"\", name: eth0, kind: veth, mtu: 1500, up: true, mastr: br0}\n",
+                  "t.snap:5:62: links[0].mastr: unknown key; did you mean 'master'?\n" },
+                { "  - {netns: \"\", name: eth0, kind: veth, mtu: 1500, up: true, alias: null}\n",
+                  "t.snap:5:69: links[0].alias: expected a string, got nothing (null)\n" },
+                { "  - {netns: \"\", name: eth0, name: eth1, kind: veth, mtu: 1500}\n",
+                  "t.snap:5:29: links[0].name: duplicate key (first at line 5)\n" },
+                { "  - {netns: web, name: eth0, kind: veth, mtu: 1500, up: true, peer_netns: \"\"}\n",
+                  "t.snap:5:5: links[0]: peer_netns and peer go together: give both or neither\n" },
+                { "  - {netns: \"\", name: eth0, kind: tap, mtu: 1500, up: true, mac: \"02:42\"}\n",
+                  "t.snap:5:35: links[0].kind: expected bridge, veth, loopback or other, got 'tap'\n"
+                  "t.snap:5:66: links[0].mac: expected a MAC address like 02:42:ac:11:00:02, got '02:42'\n" },
+        };
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *text;
+
+                assert_true(asprintf(&text, "%s%s%s", head, cases[i].links, tail) > 0);
+                expect_diags(text, cases[i].expected);
+                free(text);
+        }
+        expect_diags("# netconverge snapshot\nsnapshot: 1\nip_forward: 2\nnamespaces: []\nlinks: []\n"
+                     "addresses: []\nroutes: []\n",
+                     "t.snap:3:13: ip_forward: expected 0 or 1, got '2'\n");
+        expect_diags("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks: []\naddresses: []\nroutes: []\n"
+                     "nft:\n  table: t\n  chains:\n    - {name: p, hook: none}\n    - {name: p, hook: none}\n"
+                     "  rules:\n    - {chain: q, kind: other}\n",
+                     "t.snap:11:7: nft.chains[1]: duplicate chain (first at line 10)\n"
+                     "t.snap:13:15: nft.rules[0].chain: chain 'q' is not listed under nft.chains\n");
+        expect_diags("# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks: []\naddresses: []\nroutes: []\n"
+                     "nft:\n  table: \"\"\n  chains: []\n  rules: []\n"
+                     "  rules: []\n",
+                     "t.snap:11:3: nft.rules: duplicate key (first at line 10)\n");
 }
 
 static char *show_text(const struct nc_show *sh) {
@@ -872,6 +1073,9 @@ int main(void) {
                 cmocka_unit_test(test_peer_needs_both_keys),
                 cmocka_unit_test(test_read_file),
                 cmocka_unit_test(test_thousand_containers),
+                cmocka_unit_test(test_lines_round_trip),
+                cmocka_unit_test(test_lines_fall_back),
+                cmocka_unit_test(test_lines_errors),
                 cmocka_unit_test(test_show_converged),
                 cmocka_unit_test(test_show_leaves_out),
                 cmocka_unit_test(test_show_first_network),
