@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "netconverge/netns.h"
 #include "observe/observer.h"
@@ -34,9 +35,51 @@ static void nl_sock_freep(struct nl_sock **sk) {
                 nl_socket_free(*sk);
 }
 
-static void nl_cache_freep(struct nl_cache **c) {
-        if (*c)
-                nl_cache_free(*c);
+/* What one dump returned: libnl-route objects (links, addresses or
+ * routes), one reference each. Not a libnl cache: a cache allocates and
+ * clears a hash table, which was most of the user time of observing a
+ * namespace that holds two links. */
+struct objects {
+        struct nl_object **v;
+        size_t n, cap;
+        int r;                          /* the first failure while parsing */
+};
+
+static void objects_clear(struct objects *o) {
+        for (size_t i = 0; i < o->n; i++)
+                nl_object_put(o->v[i]);
+        o->n = 0;
+        o->r = 0;
+}
+
+static void objects_done(struct objects *o) {
+        objects_clear(o);
+        free(o->v);
+        o->v = NULL;
+        o->cap = 0;
+}
+
+static void keep_object(struct nl_object *obj, void *data) {
+        struct objects *o = data;
+
+        if (o->r < 0)
+                return;
+        if (nc_grow(&o->v, &o->cap, o->n + 1, sizeof(*o->v)) < 0) {
+                o->r = -NLE_NOMEM;
+                return;
+        }
+        nl_object_get(obj);
+        o->v[o->n++] = obj;
+}
+
+static int on_valid(struct nl_msg *msg, void *data) {
+        struct objects *o = data;
+        int r = nl_msg_parse(msg, keep_object, o);
+
+        /* A message libnl has no parser for is not ours to read. */
+        if (r < 0 && r != -NLE_MSGTYPE_NOSUPPORT && r != -NLE_OPNOTSUPP && o->r >= 0)
+                o->r = r;
+        return NL_OK;
 }
 
 /* " in netns web", or "" for the host namespace: for messages. */
@@ -87,6 +130,12 @@ static int rtnl_open(struct nc_observer *o, const char *netns, int netns_fd, int
         if (r < 0)
                 return nc_observer_fail(o, r, "opening a netlink socket%s", in_netns(netns, buf));
         nl_socket_disable_msg_peek(sk);
+        /* Strict checking makes the kernel honour a dump request's filters:
+         * the route dump then walks the main table alone, not the local
+         * table's half dozen routes per namespace that would be dropped here
+         * anyway (route_wanted()). A kernel without it (before 4.20) dumps
+         * everything, which is only slower. */
+        (void) setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &(int) { 1 }, sizeof(int));
         *ret = TAKE_PTR(sk);
         return 0;
 }
@@ -110,29 +159,26 @@ static int send_dump(struct nl_sock *sk, int msgtype, void *hdr, size_t hdrlen) 
         return r;
 }
 
-/* One dump request (see send_dump()) into a fresh libnl cache of type
- * cache_type. */
-static int dump(struct nl_sock *sk, const char *cache_type, int msgtype, void *hdr, size_t hdrlen,
-                struct nl_cache **ret) {
-        _cleanup_(nl_cache_freep) struct nl_cache *c = NULL;
+/* One dump request (see send_dump()), its answer parsed by libnl-route
+ * into ret (cleared first). */
+static int dump(struct nl_sock *sk, int msgtype, void *hdr, size_t hdrlen, struct objects *ret) {
         int r;
 
-        r = nl_cache_alloc_name(cache_type, &c);
+        r = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, ret);
         if (r < 0)
                 return nc_nlerr_to_errno(r);
         for (unsigned attempt = 0;; attempt++) {
+                objects_clear(ret);
                 r = send_dump(sk, msgtype, hdr, hdrlen);
                 if (r >= 0)
-                        r = nl_cache_pickup(sk, c);
+                        r = nl_recvmsgs_default(sk);
+                if (r >= 0)
+                        r = ret->r;
+                /* libnl read the interrupted dump to its end; start over. */
                 if (r != -NLE_DUMP_INTR || attempt == NC_DUMP_RETRIES)
                         break;
-                /* libnl read the interrupted dump to its end; start over. */
-                nl_cache_clear(c);
         }
-        if (r < 0)
-                return nc_nlerr_to_errno(r);
-        *ret = TAKE_PTR(c);
-        return 0;
+        return r < 0 ? nc_nlerr_to_errno(r) : 0;
 }
 
 /* A namespace's link names by ifindex, to name masters, address and
@@ -172,22 +218,15 @@ static void ifindex_map_sort(struct ifindex_map *m) {
                 qsort(m->v, m->n, sizeof(*m->v), by_ifindex);
 }
 
-/* The links of a dump, sorted by ifindex; the map names them. */
-static int links_of(struct nl_cache *links, struct rtnl_link ***ret, size_t *ret_n, struct ifindex_map *m) {
-        size_t n = (size_t) nl_cache_nitems(links), i = 0;
-        _cleanup_free_ struct rtnl_link **v = calloc(n ? n : 1, sizeof(*v));
+/* The links of a dump named in the map. */
+static int name_links(const struct objects *links, struct ifindex_map *m) {
+        for (size_t i = 0; i < links->n; i++) {
+                struct rtnl_link *l = (struct rtnl_link *) links->v[i];
 
-        if (!v)
-                return -ENOMEM;
-        for (struct nl_object *x = nl_cache_get_first(links); x && i < n; x = nl_cache_get_next(x)) {
-                v[i] = (struct rtnl_link *) x;
-                if (ifindex_map_add(m, rtnl_link_get_ifindex(v[i]), rtnl_link_get_name(v[i])) < 0)
+                if (ifindex_map_add(m, rtnl_link_get_ifindex(l), rtnl_link_get_name(l)) < 0)
                         return -ENOMEM;
-                i++;
         }
         ifindex_map_sort(m);
-        *ret = TAKE_PTR(v);
-        *ret_n = i;
         return 0;
 }
 
@@ -249,10 +288,10 @@ static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns,
         return nc_state_add_link(s, &l);
 }
 
-static int add_links(struct nc_observer *o, const char *netns, struct rtnl_link **v, size_t n,
+static int add_links(struct nc_observer *o, const char *netns, const struct objects *links,
                      const struct ifindex_map *m) {
-        for (size_t i = 0; i < n; i++) {
-                int r = add_link(o->state, v[i], netns, m);
+        for (size_t i = 0; i < links->n; i++) {
+                int r = add_link(o->state, (struct rtnl_link *) links->v[i], netns, m);
 
                 if (r < 0)
                         return r;
@@ -269,10 +308,10 @@ static uint32_t ipv4_of(struct nl_addr *a) {
         return ntohl(v);
 }
 
-static int add_addresses(struct nc_state *s, const char *netns, struct nl_cache *addrs,
+static int add_addresses(struct nc_state *s, const char *netns, const struct objects *addrs,
                          const struct ifindex_map *m) {
-        for (struct nl_object *x = nl_cache_get_first(addrs); x; x = nl_cache_get_next(x)) {
-                struct rtnl_addr *ra = (struct rtnl_addr *) x;
+        for (size_t i = 0; i < addrs->n; i++) {
+                struct rtnl_addr *ra = (struct rtnl_addr *) addrs->v[i];
                 const char *dev = ifindex_map_name(m, rtnl_addr_get_ifindex(ra));
                 struct nc_address a = { .netns = (char *) netns };
                 int r;
@@ -296,10 +335,10 @@ static bool route_wanted(struct rtnl_route *rr) {
                rtnl_route_get_type(rr) == RTN_UNICAST && rtnl_route_get_protocol(rr) != RTPROT_KERNEL;
 }
 
-static int add_routes(struct nc_state *s, const char *netns, struct nl_cache *routes,
+static int add_routes(struct nc_state *s, const char *netns, const struct objects *routes,
                       const struct ifindex_map *m) {
-        for (struct nl_object *x = nl_cache_get_first(routes); x; x = nl_cache_get_next(x)) {
-                struct rtnl_route *rr = (struct rtnl_route *) x;
+        for (size_t i = 0; i < routes->n; i++) {
+                struct rtnl_route *rr = (struct rtnl_route *) routes->v[i];
                 struct nc_route rt = { .netns = (char *) netns };
                 struct rtnl_nexthop *nh;
                 struct nl_addr *dst;
@@ -329,36 +368,34 @@ static int add_routes(struct nc_state *s, const char *netns, struct nl_cache *ro
 
 int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int home_fd) {
         _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
-        _cleanup_(nl_cache_freep) struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL;
+        _cleanup_(objects_done) struct objects links = {}, addrs = {}, routes = {};
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
-        _cleanup_free_ struct rtnl_link **v = NULL;
-        size_t n = 0;
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         struct ifaddrmsg ifa = { .ifa_family = AF_INET };
-        struct rtmsg rtm = { .rtm_family = AF_INET };
+        struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
         char buf[192];
         int r;
 
         r = rtnl_open(o, netns, netns_fd, home_fd, &sk);
         if (r < 0)
                 return r;
-        r = dump(sk, "route/link", RTM_GETLINK, &ifi, sizeof(ifi), &links);
+        r = dump(sk, RTM_GETLINK, &ifi, sizeof(ifi), &links);
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping links%s", in_netns(netns, buf));
-        r = dump(sk, "route/addr", RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
+        r = dump(sk, RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping addresses%s", in_netns(netns, buf));
-        r = dump(sk, "route/route", RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
+        r = dump(sk, RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping routes%s", in_netns(netns, buf));
 
-        r = links_of(links, &v, &n, &m);
+        r = name_links(&links, &m);
         if (r >= 0)
-                r = add_links(o, netns, v, n, &m);
+                r = add_links(o, netns, &links, &m);
         if (r >= 0)
-                r = add_addresses(o->state, netns, addrs, &m);
+                r = add_addresses(o->state, netns, &addrs, &m);
         if (r >= 0)
-                r = add_routes(o->state, netns, routes, &m);
+                r = add_routes(o->state, netns, &routes, &m);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording the state%s", in_netns(netns, buf));
         return 0;
@@ -464,11 +501,11 @@ static int merge_host_links(struct nc_observer *o, const struct nc_state *prev, 
 int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
                               int home_fd) {
         _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
-        _cleanup_(nl_cache_freep) struct nl_cache *addrs = NULL, *routes = NULL;
+        _cleanup_(objects_done) struct objects addrs = {}, routes = {};
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
         _cleanup_(fetched_done) struct fetched f = {};
         struct ifaddrmsg ifa = { .ifa_family = AF_INET };
-        struct rtmsg rtm = { .rtm_family = AF_INET };
+        struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
         int r;
 
         r = rtnl_open(o, "", -1, home_fd, &sk);
@@ -477,17 +514,17 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
         r = fetch_all(sk, scope, &f);
         if (r < 0)
                 return nc_observer_fail(o, r, "reading links");
-        r = dump(sk, "route/addr", RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
+        r = dump(sk, RTM_GETADDR, &ifa, sizeof(ifa), &addrs);
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping addresses");
-        r = dump(sk, "route/route", RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
+        r = dump(sk, RTM_GETROUTE, &rtm, sizeof(rtm), &routes);
         if (r < 0)
                 return nc_observer_fail(o, r, "dumping routes");
         r = merge_host_links(o, prev, scope, &f, &m);
         if (r >= 0)
-                r = add_addresses(o->state, "", addrs, &m);
+                r = add_addresses(o->state, "", &addrs, &m);
         if (r >= 0)
-                r = add_routes(o->state, "", routes, &m);
+                r = add_routes(o->state, "", &routes, &m);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording the state");
         return 0;
