@@ -158,6 +158,10 @@ struct nc_nft_rule {
         uint16_t to_port;                       /* DNAT */
         char target[32];                        /* JUMP: the chain jumped to */
         uint64_t handle;                        /* observed only: for delete and replace */
+        /* Observed only: the kernel's message (its attributes), so that a
+         * later observation decodes only rules whose bytes changed. */
+        uint8_t *raw;
+        size_t raw_len;
 };
 
 struct nc_nft {

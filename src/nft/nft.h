@@ -103,7 +103,10 @@ int nc_nft_get_genid(struct mnl_socket *nl, uint32_t seq, uint32_t *ret);
  * by the generation id and redone when a commit happened in between
  * (bounded). A failure is reported through nc_observer_fail(). */
 struct nc_observer;
-int nc_observe_nft(struct nc_observer *o, const char *table);
+/* prev (may be NULL): an earlier observation, whose decoded rules are
+ * taken for rules whose kernel message is byte for byte the same. */
+struct nc_nft;
+int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft *prev);
 
 /* apply/nft.c: the outcome of one action of the batch. */
 struct nc_nft_outcome {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <endian.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -30,6 +33,8 @@ struct nft_reader {
         uint32_t seq;
         const char *table;
         struct nc_state *s;             /* scratch: moved to the observed state once consistent */
+        const struct nc_nft_rule **prev;        /* an earlier observation's rules, by handle */
+        size_t n_prev;
 };
 
 static void table_freep(struct nftnl_table **t) {
@@ -73,12 +78,53 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
         return r < 0 ? r : nc_state_add_nft_chain(rd->s, &c);
 }
 
+/* A rule message's handle, 0 when it has none. */
+static uint64_t rule_handle(const struct nlmsghdr *nlh) {
+        const struct nlattr *a;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+                if (mnl_attr_get_type(a) == NFTA_RULE_HANDLE && mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
+                        return be64toh(mnl_attr_get_u64(a));
+        return 0;
+}
+
+static int by_handle(const void *a, const void *b) {
+        uint64_t x = (*(const struct nc_nft_rule *const *) a)->handle;
+        uint64_t y = (*(const struct nc_nft_rule *const *) b)->handle;
+
+        return (x > y) - (x < y);
+}
+
+/* The earlier observation's rule with the same handle and the very same
+ * message (table, chain, expressions, comment), or NULL. Decoding is most
+ * of reading a thousand rules (libnftnl allocates every expression), and
+ * an unchanged rule decodes the same. */
+static const struct nc_nft_rule *unchanged(const struct nft_reader *rd, const struct nlmsghdr *nlh,
+                                           const void *raw, size_t raw_len) {
+        struct nc_nft_rule key = { .handle = rule_handle(nlh) };
+        const struct nc_nft_rule *k = &key, **hit;
+
+        if (rd->n_prev == 0 || key.handle == 0)
+                return NULL;
+        hit = bsearch(&k, rd->prev, rd->n_prev, sizeof(*rd->prev), by_handle);
+        if (!hit || (*hit)->raw_len != raw_len || memcmp((*hit)->raw, raw, raw_len) != 0)
+                return NULL;
+        return *hit;
+}
+
 static int rule_cb(const struct nlmsghdr *nlh, void *data) {
-        _cleanup_(nc_nft_rule_freep) struct nftnl_rule *nr = nftnl_rule_alloc();
+        _cleanup_(nc_nft_rule_freep) struct nftnl_rule *nr = NULL;
         struct nft_reader *rd = data;
+        const void *raw = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct nfgenmsg));
+        size_t raw_len = nlh->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
+        const struct nc_nft_rule *same = unchanged(rd, nlh, raw, raw_len);
         struct nc_nft_rule rule;
         int r;
 
+        /* The dump asked for our table only; the same bytes are in it. */
+        if (same)
+                return nc_state_add_nft_rule(rd->s, same);
+        nr = nftnl_rule_alloc();
         if (!nr)
                 return -ENOMEM;
         if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
@@ -86,7 +132,25 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data) {
         if (!ours(rd, nftnl_rule_get_str(nr, NFTNL_RULE_TABLE)))
                 return 0;
         r = nc_nft_rule_decode(nr, &rule);
-        return r < 0 ? r : nc_state_add_nft_rule(rd->s, &rule);
+        if (r < 0)
+                return r;
+        rule.raw = (uint8_t *) raw;
+        rule.raw_len = raw_len;
+        return nc_state_add_nft_rule(rd->s, &rule);
+}
+
+/* prev's rules by handle, for unchanged(). */
+static int index_previous(struct nft_reader *rd, const struct nc_nft *prev) {
+        if (!prev || prev->n_rules == 0 || !prev->table || strcmp(prev->table, rd->table) != 0)
+                return 0;
+        rd->prev = calloc(prev->n_rules, sizeof(*rd->prev));
+        if (!rd->prev)
+                return -ENOMEM;
+        for (size_t i = 0; i < prev->n_rules; i++)
+                if (prev->rules[i].raw)
+                        rd->prev[rd->n_prev++] = &prev->rules[i];
+        qsort(rd->prev, rd->n_prev, sizeof(*rd->prev), by_handle);
+        return 0;
 }
 
 static int dump_chains(struct nft_reader *rd) {
@@ -138,17 +202,24 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
         return r;
 }
 
-int nc_observe_nft(struct nc_observer *o, const char *table) {
-        int r = 0;
+int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft *prev) {
+        _cleanup_free_ const struct nc_nft_rule **by_handle_prev = NULL;
+        struct nft_reader base = { .table = table };
+        int r;
 
+        r = index_previous(&base, prev);
+        if (r < 0)
+                return nc_observer_fail(o, r, "reading nftables table inet %s", table);
+        by_handle_prev = base.prev;
         for (unsigned i = 0; i < NC_NFT_READ_TRIES; i++) {
                 _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
                 _cleanup_(nc_state_freep) struct nc_state *scratch = nc_state_new();
-                struct nft_reader rd = { .table = table, .s = scratch };
+                struct nft_reader rd = base;
                 bool stable = false;
 
                 if (!scratch)
                         return nc_observer_fail(o, -ENOMEM, "reading nftables table inet %s", table);
+                rd.s = scratch;
                 /* A fresh socket each time: an interrupted dump leaves
                  * answers behind. */
                 r = nc_nft_socket_open(&nl);

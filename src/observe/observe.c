@@ -167,7 +167,8 @@ static int observe_host(struct nc_observer *o, const struct nc_model *desired, c
         if (!fresh && !scope->nft)
                 return nc_observe_reuse_nft(o, scope->previous);
         /* The table the file names; with no file (destroy, show), the default. */
-        return nc_observe_nft(o, desired ? desired->settings.table : "netconverge");
+        return nc_observe_nft(o, desired ? desired->settings.table : "netconverge",
+                              fresh ? NULL : &scope->previous->nft);
 }
 
 /* Splits names (sorted) into those to read and those to copy, both

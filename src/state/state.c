@@ -42,6 +42,7 @@ struct nc_state *nc_state_free(struct nc_state *s) {
         for (size_t i = 0; i < s->nft.n_rules; i++) {
                 free(s->nft.rules[i].chain);
                 free(s->nft.rules[i].key);
+                free(s->nft.rules[i].raw);
         }
         free(s->nft.table);
         free(s->nft.chains);
@@ -224,6 +225,18 @@ int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r) {
         if (dup_or_null(r->key, &x->key) < 0) {
                 free(x->chain);
                 return -ENOMEM;
+        }
+        x->raw = NULL;
+        x->raw_len = 0;
+        if (r->raw && r->raw_len > 0) {
+                x->raw = malloc(r->raw_len);
+                if (!x->raw) {
+                        free(x->chain);
+                        free(x->key);
+                        return -ENOMEM;
+                }
+                memcpy(x->raw, r->raw, r->raw_len);
+                x->raw_len = r->raw_len;
         }
         s->nft.n_rules++;
         return 0;

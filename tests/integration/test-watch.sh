@@ -73,7 +73,9 @@ kernel_state() {
                 [ -e "/run/netns/$ns" ] || continue
                 echo "[$ns]"
                 nc_in "$ns" -j link show        # not -d: it has running timers
-                nc_in "$ns" -j addr show
+                # IPv4 only: an IPv6 link-local address's duplicate address
+                # detection ends by itself (the bridge was set down above).
+                nc_in "$ns" -j -4 addr show
                 nc_in "$ns" -j route show
         done
         if command -v nft >/dev/null; then
