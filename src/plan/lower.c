@@ -9,53 +9,32 @@
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
-static bool container_waits(const struct nc_container *c, const struct nc_state *observed) {
+static bool container_waits(const struct nc_container *c, const struct nc_state_index *observed, uint32_t netns) {
         const struct nc_namespace *ns;
 
         if (!nc_netns_is_path(c->netns))
                 return false;   /* a name: created when missing */
-        ns = nc_state_find_namespace(observed, c->netns);
+        ns = nc_state_index_namespace(observed, netns);
         return !ns || !ns->exists;
 }
 
-/* The index of the first address on (netns, ifname), or where it would be. */
-static size_t first_address_of(const struct nc_state *s, const char *netns, const char *ifname) {
-        size_t lo = 0, hi = s->n_addresses;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcmp(s->addresses[mid].netns, netns);
-
-                if (c == 0)
-                        c = strcmp(s->addresses[mid].ifname, ifname);
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo;
-}
-
 /* The address a container holds on a bridge now: an IPv4 address on its
- * owned container end for that bridge, inside the subnet. */
-static uint32_t held_address(const struct nc_state *observed, const struct nc_container *c,
+ * owned container end for that bridge, inside the subnet. netns is the id
+ * of c->netns. */
+static uint32_t held_address(const struct nc_state_index *observed, uint32_t netns, const struct nc_container *c,
                              const struct nc_attachment *a, const struct nc_bridge *b) {
-        const struct nc_link *l = nc_state_find_link(observed, c->netns, a->interface);
+        const struct nc_link *l = nc_state_index_link(observed, netns, a->interface);
+        const struct nc_address *x;
+        size_t n;
 
         if (!l || l->role != NC_ROLE_PEER_END || !l->owner_container || strcmp(l->owner_container, c->name) != 0 ||
             strcmp(l->owner_bridge, b->name) != 0)
                 return 0;
-        /* Addresses are sorted by (netns, ifname) first: a binary search
-         * finds the link's few (a scan of all of them per container was
-         * quadratic), and the first in the subnet is the one a scan finds. */
-        for (size_t i = first_address_of(observed, c->netns, a->interface); i < observed->n_addresses; i++) {
-                const struct nc_address *x = &observed->addresses[i];
-
-                if (strcmp(x->netns, c->netns) != 0 || strcmp(x->ifname, a->interface) != 0)
-                        break;
-                if (nc_subnet_contains(b->subnet, b->prefixlen, x->address))
-                        return x->address;
-        }
+        /* The first in the subnet is the one a scan finds. */
+        n = nc_state_index_addresses(observed, netns, a->interface, &x);
+        for (size_t i = 0; i < n; i++)
+                if (nc_subnet_contains(b->subnet, b->prefixlen, x[i].address))
+                        return x[i].address;
         return 0;
 }
 
@@ -66,8 +45,8 @@ struct slot {
 
 /* Addresses of one bridge's attachments, written to out[] (indexed like
  * the attachments in model order). */
-static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b, const struct nc_state *observed,
-                           uint32_t **addrs) {
+static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
+                           const struct nc_state_index *observed, const uint32_t *netns, uint32_t **addrs) {
         _cleanup_free_ struct nc_ipam_request *reqs = NULL;
         _cleanup_free_ struct slot *slots = NULL;
         size_t n = 0, total = 0;
@@ -91,7 +70,7 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b, 
                         reqs[n] = (struct nc_ipam_request) {
                                 .container = c->name,
                                 .explicit_addr = a->address_explicit ? a->address : 0,
-                                .held_addr = held_address(observed, c, a, b),
+                                .held_addr = held_address(observed, netns[i], c, a, b),
                         };
                         n++;
                 }
@@ -187,9 +166,10 @@ static void free_addrs(uint32_t **addrs, size_t n) {
         free(addrs);
 }
 
-int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, struct nc_plan *plan) {
+int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
+                  struct nc_plan *plan) {
         struct nc_state *s = nc_state_new();
-        uint32_t **addrs = NULL;
+        uint32_t **addrs = NULL, *netns = NULL;
         bool *waits = NULL;
         int r = -ENOMEM;
 
@@ -197,15 +177,19 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, str
                 return -ENOMEM;
         plan->desired = s;
         addrs = calloc(m->n_containers + 1, sizeof(*addrs));
-        if (!addrs)
+        netns = calloc(m->n_containers + 1, sizeof(*netns));
+        if (!addrs || !netns)
                 goto out;
+        /* NC_NETNS_NONE for a namespace the observed state does not name. */
+        for (size_t i = 0; i < m->n_containers; i++)
+                netns[i] = nc_netns_ids_find(ids, m->containers[i].netns);
         for (size_t i = 0; i < m->n_containers; i++) {
                 addrs[i] = calloc(m->containers[i].n_networks + 1, sizeof(**addrs));
                 if (!addrs[i])
                         goto out;
         }
         for (size_t i = 0; i < m->n_bridges; i++) {
-                r = allocate_bridge(m, &m->bridges[i], observed, addrs);
+                r = allocate_bridge(m, &m->bridges[i], observed, netns, addrs);
                 if (r < 0)
                         goto out;
                 r = add_bridge(s, &m->bridges[i]);
@@ -225,7 +209,7 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, str
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
-                if (container_waits(c, observed)) {
+                if (container_waits(c, observed, netns[i])) {
                         plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
                         waits[i] = true;
                         continue;
@@ -247,6 +231,7 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, str
         nc_state_sort(s);
         r = 0;
 out:
+        free(netns);
         free(waits);
         free_addrs(addrs, m->n_containers);
         return r;
