@@ -204,6 +204,10 @@ int nc_state_add_link(struct nc_state *s, const struct nc_link *l);
  * when both are left as they were. */
 int nc_state_absorb(struct nc_state *dst, struct nc_state *src);
 int nc_state_add_address(struct nc_state *s, const struct nc_address *a);
+/* Room for this many more of each, so that appending them moves nothing
+ * (a builder that knows its counts). 0 or -ENOMEM. */
+int nc_state_reserve(struct nc_state *s, size_t links, size_t addresses, size_t routes, size_t namespaces,
+                     size_t rules);
 int nc_state_add_route(struct nc_state *s, const struct nc_route *r);
 int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
 int nc_state_set_nft_table(struct nc_state *s, const char *table);

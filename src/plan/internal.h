@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "netconverge/plan.h"
@@ -13,7 +15,10 @@ void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r);
  * against what `observed` holds. Containers whose namespace is a path that
  * does not exist are left out (they take part in IPAM, so their address
  * does not move when they appear) and listed in plan->waiting. */
-int nc_plan_lower(const struct nc_model *m, const struct nc_state *observed, struct nc_plan *plan);
+struct nc_state_index;
+struct nc_netns_ids;
+int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
+                  struct nc_plan *plan);
 
 /* plan.c: appends an action (counted in the summary); NULL on OOM. */
 struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase phase, enum nc_change change,
@@ -27,43 +32,80 @@ int nc_plan_lower_nft(const struct nc_model *m, uint32_t *const *addrs, const bo
 /* diff-nft.c: table, chains and rules, appended to plan->actions. */
 int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions);
 
-/* diff.c: the actions and conflicts that take observed to plan->desired. */
-int nc_plan_diff(const struct nc_state *observed, struct nc_plan *plan, const struct nc_model *m);
+/* diff.c: the actions and conflicts that take observed to plan->desired;
+ * ids gains the namespaces only plan->desired names. */
+int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan,
+                 const struct nc_model *m);
 
-/* index.c: hash lookups into a sorted array by a key of two strings; an
- * index maps a key to the first element with it (the start of its run). */
-typedef void (*nc_index_key_fn)(const void *base, size_t i, const char **a, const char **b);
+/* index.c: hash lookups into the sorted arrays of a state. */
+struct nc_index_slot {
+        uint32_t fingerprint;           /* the high half of the key's hash */
+        uint32_t element;               /* element index + 1; 0 = empty */
+};
 
-struct nc_index {
-        const void *base;
-        nc_index_key_fn key_of;
-        uint32_t *slots;                /* element index + 1; 0 = empty */
+/* Namespace names as small numbers, shared by the two states of a plan:
+ * equal names, equal ids. The names point into the states' strings. */
+#define NC_NETNS_HOST 0u                /* "" is interned first */
+#define NC_NETNS_NONE UINT32_MAX        /* no name, or one no state has */
+
+struct nc_netns_ids {
+        const char **names;             /* by id */
+        size_t n, cap;
+        struct nc_index_slot *slots;
         size_t mask;
 };
 
-int nc_index_init(struct nc_index *ix, const void *base, size_t n, nc_index_key_fn key_of);
-/* The first element with the key, or SIZE_MAX. */
-size_t nc_index_find(const struct nc_index *ix, const char *a, const char *b);
-void nc_index_done(struct nc_index *ix);
+int nc_netns_ids_init(struct nc_netns_ids *t);
+void nc_netns_ids_done(struct nc_netns_ids *t);
+/* The id of netns, given one if new: 0 or -ENOMEM. */
+int nc_netns_ids_intern(struct nc_netns_ids *t, const char *netns, uint32_t *ret);
+/* The id of netns, or NC_NETNS_NONE. */
+uint32_t nc_netns_ids_find(const struct nc_netns_ids *t, const char *netns);
 
-void nc_index_link_key(const void *base, size_t i, const char **a, const char **b);          /* netns, name */
-void nc_index_namespace_key(const void *base, size_t i, const char **a, const char **b);     /* netns */
-void nc_index_address_key(const void *base, size_t i, const char **a, const char **b);       /* netns, ifname */
-void nc_index_route_key(const void *base, size_t i, const char **a, const char **b);         /* netns */
-
-/* The lookups of nc_state_find_link() and friends on a sorted state,
- * hashed. The state must not change while indexed. */
-struct nc_state_index {
-        const struct nc_state *s;
-        struct nc_index links, namespaces, addresses, routes;
+/* (namespace id, name), zero-padded: compared and hashed as bytes. */
+struct nc_name_key {
+        uint32_t netns;
+        char name[NC_IFNAMSIZ];
 };
 
-int nc_state_index_init(struct nc_state_index *ix, const struct nc_state *s);
+struct nc_key_index {
+        const struct nc_name_key *keys;
+        struct nc_index_slot *slots;    /* to the first element with a key */
+        size_t mask;
+};
+
+/* The lookups of nc_state_find_link() and friends on a sorted state, by
+ * namespace id. The state must not change while indexed. Namespaces
+ * interned after the index was built are in none of its elements. */
+struct nc_state_index {
+        const struct nc_state *s;
+        uint32_t *link_peer_ns;         /* per link: id of peer_netns, NC_NETNS_NONE when NULL */
+        struct nc_name_key *link_keys;  /* per link: (netns, name) */
+        struct nc_name_key *address_keys; /* per address: (netns, ifname) */
+        uint32_t *route_ns;             /* per route: id of netns */
+        uint32_t *namespace_ns;         /* per namespace: id of netns */
+        struct nc_key_index links, addresses;
+        size_t n_ids;                   /* ids known when built */
+        uint32_t *namespace_of;         /* by id: namespace index + 1; 0 = none */
+        uint32_t *routes_first, *routes_count; /* by id: the run of its routes */
+};
+
+/* Interns every namespace s names into ids, then indexes s. */
+int nc_state_index_init(struct nc_state_index *ix, const struct nc_state *s, struct nc_netns_ids *ids);
 void nc_state_index_done(struct nc_state_index *ix);
-const struct nc_link *nc_state_index_link(const struct nc_state_index *ix, const char *netns, const char *name);
-const struct nc_namespace *nc_state_index_namespace(const struct nc_state_index *ix, const char *netns);
+
+static inline uint32_t nc_state_index_link_ns(const struct nc_state_index *ix, size_t i) {
+        return ix->link_keys[i].netns;
+}
+
+static inline uint32_t nc_state_index_address_ns(const struct nc_state_index *ix, size_t i) {
+        return ix->address_keys[i].netns;
+}
+
+const struct nc_link *nc_state_index_link(const struct nc_state_index *ix, uint32_t netns, const char *name);
+const struct nc_namespace *nc_state_index_namespace(const struct nc_state_index *ix, uint32_t netns);
 /* The run of addresses on (netns, ifname), or of routes in netns: how
  * many, and the first in *ret. */
-size_t nc_state_index_addresses(const struct nc_state_index *ix, const char *netns, const char *ifname,
+size_t nc_state_index_addresses(const struct nc_state_index *ix, uint32_t netns, const char *ifname,
                                 const struct nc_address **ret);
-size_t nc_state_index_routes(const struct nc_state_index *ix, const char *netns, const struct nc_route **ret);
+size_t nc_state_index_routes(const struct nc_state_index *ix, uint32_t netns, const struct nc_route **ret);

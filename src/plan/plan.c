@@ -8,15 +8,25 @@
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
+/* The observed state is indexed once, for lowering (the addresses
+ * containers hold) and for the diff. */
 int nc_plan_compute(const struct nc_model *desired, const struct nc_state *observed, struct nc_plan **ret) {
         struct nc_plan *p = calloc(1, sizeof(*p));
+        struct nc_state_index have = {};
+        struct nc_netns_ids ids = {};
         int r;
 
         if (!p)
                 return -ENOMEM;
-        r = nc_plan_lower(desired, observed, p);
+        r = nc_netns_ids_init(&ids);
         if (r >= 0)
-                r = nc_plan_diff(observed, p, desired);
+                r = nc_state_index_init(&have, observed, &ids);
+        if (r >= 0)
+                r = nc_plan_lower(desired, &have, &ids, p);
+        if (r >= 0)
+                r = nc_plan_diff(&have, &ids, p, desired);
+        nc_state_index_done(&have);
+        nc_netns_ids_done(&ids);
         if (r < 0) {
                 nc_plan_free(p);
                 return r;

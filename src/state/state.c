@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,19 +60,19 @@ void nc_state_freep(struct nc_state **s) {
         *s = nc_state_free(*s);
 }
 
-/* Capacities live beside the arrays only while appending; the state keeps
- * counts, so growth doubles from the count (amortised O(1) all the same,
- * since capacity is recomputed as the next power of two). */
-static int grow(void *v, size_t n, size_t sz) {
-        size_t cap = 0;
+/* The state keeps counts, not capacities: an array's allocation says how
+ * large it is. Growth doubles (amortised O(1)); nc_state_reserve() makes
+ * one large enough up front. */
+static size_t capacity_of(void *v, size_t sz) {
+        void *p = *(void **) v;
 
-        /* The array was allocated with the power of two >= n (or 0). */
-        if (n > 0) {
-                cap = 8;
-                while (cap < n)
-                        cap *= 2;
-        }
-        return nc_grow(v, &cap, n + 1, sz);
+        return p ? malloc_usable_size(p) / sz : 0;
+}
+
+static int grow(void *v, size_t n, size_t sz) {
+        size_t cap = capacity_of(v, sz);
+
+        return n < cap ? 0 : nc_grow(v, &cap, n + 1, sz);
 }
 
 static int dup_or_null(const char *s, char **ret) {
@@ -83,20 +84,8 @@ static int dup_or_null(const char *s, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* The capacity grow() assumes for an array of n. */
-static size_t implied_capacity(size_t n) {
-        size_t cap = 0;
-
-        if (n > 0) {
-                cap = 8;
-                while (cap < n)
-                        cap *= 2;
-        }
-        return cap;
-}
-
 static int reserve(void *v, size_t n, size_t more, size_t sz) {
-        size_t cap = implied_capacity(n);
+        size_t cap = capacity_of(v, sz);
 
         return more == 0 ? 0 : nc_grow(v, &cap, n + more, sz);
 }
@@ -124,6 +113,32 @@ int nc_state_absorb(struct nc_state *dst, struct nc_state *src) {
         move_all(&dst->routes, &dst->n_routes, &src->routes, &src->n_routes, sizeof(*dst->routes));
         move_all(&dst->namespaces, &dst->n_namespaces, &src->namespaces, &src->n_namespaces,
                  sizeof(*dst->namespaces));
+        return 0;
+}
+
+/* Exactly n + more (no doubling: the builder knows its counts). */
+static int reserve_exactly(void *v, size_t n, size_t more, size_t sz) {
+        void *q;
+
+        if (more == 0 || n + more <= capacity_of(v, sz))
+                return 0;
+        if (n > SIZE_MAX / sz - more)
+                return -ENOMEM;
+        q = realloc(*(void **) v, (n + more) * sz);
+        if (!q)
+                return -ENOMEM;
+        *(void **) v = q;
+        return 0;
+}
+
+int nc_state_reserve(struct nc_state *s, size_t links, size_t addresses, size_t routes, size_t namespaces,
+                     size_t rules) {
+        if (reserve_exactly(&s->links, s->n_links, links, sizeof(*s->links)) < 0 ||
+            reserve_exactly(&s->addresses, s->n_addresses, addresses, sizeof(*s->addresses)) < 0 ||
+            reserve_exactly(&s->routes, s->n_routes, routes, sizeof(*s->routes)) < 0 ||
+            reserve_exactly(&s->namespaces, s->n_namespaces, namespaces, sizeof(*s->namespaces)) < 0 ||
+            reserve_exactly(&s->nft.rules, s->nft.n_rules, rules, sizeof(*s->nft.rules)) < 0)
+                return -ENOMEM;
         return 0;
 }
 
