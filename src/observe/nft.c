@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -241,4 +243,48 @@ int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft
         return nc_observer_fail(o, -EAGAIN,
                                 "reading nftables table inet %s (the ruleset changed during each of %d reads)", table,
                                 NC_NFT_READ_TRIES);
+}
+
+/* The table read on a thread of its own, alongside the rest: after an
+ * apply, reading the table (the kernel's dump of a thousand rules) is most
+ * of what a verify reads, and the rest is a few small dumps. */
+static void *nft_job_run(void *data) {
+        struct nc_nft_job *j = data;
+        struct nc_observer o = { .state = j->state, .err = j->err, .errlen = sizeof(j->err) };
+
+        j->r = nc_observe_nft(&o, j->table, j->prev);
+        return NULL;
+}
+
+int nc_observe_nft_start(struct nc_nft_job *j, const char *table, const struct nc_nft *prev) {
+        *j = (struct nc_nft_job) { .table = table, .prev = prev, .state = nc_state_new() };
+        if (!j->state)
+                return -ENOMEM;
+        /* No thread: the read happens in finish(). */
+        j->started = pthread_create(&j->thread, NULL, nft_job_run, j) == 0;
+        return 0;
+}
+
+int nc_observe_nft_finish(struct nc_nft_job *j, struct nc_observer *o) {
+        if (j->started) {
+                pthread_join(j->thread, NULL);
+                j->started = false;
+        } else
+                nft_job_run(j);
+        if (j->r < 0) {
+                if (o->err && o->errlen > 0)
+                        snprintf(o->err, o->errlen, "%s", j->err);
+                return j->r;
+        }
+        o->state->nft = j->state->nft;
+        j->state->nft = (struct nc_nft) {};
+        return 0;
+}
+
+void nc_observe_nft_job_done(struct nc_nft_job *j) {
+        if (j->started) {
+                pthread_join(j->thread, NULL);
+                j->started = false;
+        }
+        j->state = nc_state_free(j->state);
 }

@@ -145,10 +145,9 @@ static bool reusable(const struct nc_observe_scope *scope, const char *netns) {
 /* Beyond this many host links, one dump costs less than a query each. */
 #define HOST_QUERY_MAX 64
 
-/* The host namespace: read, read in part, or kept from the previous
- * observation. */
-static int observe_host(struct nc_observer *o, const struct nc_model *desired, const struct nc_observe_scope *scope,
-                        int home_fd) {
+/* The host namespace's links, addresses and routes: read, read in part,
+ * or kept from the previous observation; and ip_forward. */
+static int observe_host(struct nc_observer *o, const struct nc_observe_scope *scope, int home_fd) {
         bool fresh = !scope || !scope->previous;
         struct nc_observe_reuse keep = { .host = true };
         int r;
@@ -161,14 +160,24 @@ static int observe_host(struct nc_observer *o, const struct nc_model *desired, c
                 r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
         if (r < 0)
                 return r;
-        r = read_ip_forward(o);
-        if (r < 0)
-                return r;
-        if (!fresh && !scope->nft)
-                return nc_observe_reuse_nft(o, scope->previous);
+        return read_ip_forward(o);
+}
+
+/* The table: read (on a thread, see nft.c), or kept. Whether a read was
+ * started is in j->state. */
+static int start_table(struct nc_observer *o, const struct nc_model *desired, const struct nc_observe_scope *scope,
+                       struct nc_nft_job *j) {
+        bool fresh = !scope || !scope->previous;
+        int r;
+
+        if (!fresh && !scope->nft) {
+                r = nc_observe_reuse_nft(o, scope->previous);
+                return r < 0 ? nc_observer_fail(o, r, "copying the previous observation") : 0;
+        }
         /* The table the file names; with no file (destroy, show), the default. */
-        return nc_observe_nft(o, desired ? desired->settings.table : "netconverge",
-                              fresh ? NULL : &scope->previous->nft);
+        r = nc_observe_nft_start(j, desired ? desired->settings.table : "netconverge",
+                                 fresh ? NULL : &scope->previous->nft);
+        return r < 0 ? nc_observer_fail(o, r, "reading the nftables table") : 0;
 }
 
 /* Splits names (sorted) into those to read and those to copy, both
@@ -231,6 +240,7 @@ static int keep_containers(struct nc_observer *o, const struct nc_observe_scope 
 static int observe_all(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_observer *o) {
         _cleanup_(closep) int home_fd = nc_netns_open("");
         _cleanup_(nc_observe_pool_done) struct nc_observe_pool pool = {};
+        _cleanup_(nc_observe_nft_job_done) struct nc_nft_job table = {};
         _cleanup_free_ const char **named = NULL, **owners = NULL;
         _cleanup_(split_done) struct split a = {}, b = {};
         size_t n_named = 0, n_owners = 0;
@@ -243,10 +253,13 @@ static int observe_all(const struct nc_model *desired, const struct nc_observe_s
                 r = split(scope, named, n_named, &a);
         if (r < 0)
                 return nc_observer_fail(o, r, "listing namespaces");
+        r = start_table(o, desired, scope, &table);
+        if (r < 0)
+                return r;
         r = nc_observe_pool_start(&pool, a.read, a.n_read, home_fd);
         if (r < 0)
                 return nc_observer_fail(o, r, "observing namespaces");
-        r = observe_host(o, desired, scope, home_fd);
+        r = observe_host(o, scope, home_fd);
         if (r < 0)
                 return r;
         r = nc_observe_pool_finish(&pool, o);
@@ -269,6 +282,11 @@ static int observe_all(const struct nc_model *desired, const struct nc_observe_s
         r = keep_containers(o, scope, a.copy, a.n_copy, b.copy, b.n_copy);
         if (r < 0)
                 return r;
+        if (table.state) {
+                r = nc_observe_nft_finish(&table, o);
+                if (r < 0)
+                        return r;
+        }
         r = nc_observe_pair_veths(o);
         if (r < 0)
                 return nc_observer_fail(o, r, "pairing veth ends");

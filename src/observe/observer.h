@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,3 +70,21 @@ struct nc_observe_pool {
 int nc_observe_pool_start(struct nc_observe_pool *p, const char **names, size_t n, int home_fd);
 int nc_observe_pool_finish(struct nc_observe_pool *p, struct nc_observer *o);
 void nc_observe_pool_done(struct nc_observe_pool *p);
+
+/* nft.c: the table read on a thread while the caller reads the rest.
+ * start() never fails for want of a thread (finish() then reads inline);
+ * finish() moves the table into o->state or reports the failure in o->err;
+ * job_done() always, after start(). */
+struct nc_nft_job {
+        pthread_t thread;
+        bool started;
+        const char *table;
+        const struct nc_nft *prev;
+        struct nc_state *state;
+        char err[512];
+        int r;
+};
+
+int nc_observe_nft_start(struct nc_nft_job *j, const char *table, const struct nc_nft *prev);
+int nc_observe_nft_finish(struct nc_nft_job *j, struct nc_observer *o);
+void nc_observe_nft_job_done(struct nc_nft_job *j);
