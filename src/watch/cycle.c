@@ -273,7 +273,8 @@ static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_re
         if (res->failed > 0)
                 res->kernel_error = true;
 
-        /* Keep w->last until verify has looked: it says whether events were lost. */
+        /* What verify saw is the next cycle's starting point, unless
+         * something failed (then the next cycle reads everything). */
         if (verify(w, observed, p, res, &verified) < 0)
                 res->kernel_error = true;
         nc_state_free(w->last);
