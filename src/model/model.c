@@ -5,6 +5,7 @@
 
 #include "netconverge/model.h"
 #include "util/cleanup.h"
+#include "util/sort.h"
 
 struct nc_model *nc_model_new(void) {
         return calloc(1, sizeof(struct nc_model));
@@ -63,21 +64,9 @@ static int container_compare(const void *a, const void *b) {
         return strcmp(((const struct nc_container *) a)->name, ((const struct nc_container *) b)->name);
 }
 
-/* qsort() unless v is sorted already, as files written in order (and
- * every generated one) are: one comparison an element instead of n log n. */
-static void sort_unless_sorted(void *v, size_t n, size_t sz, int (*compare)(const void *, const void *)) {
-        const char *p = v;
-
-        for (size_t i = 1; i < n; i++)
-                if (compare(p + (i - 1) * sz, p + i * sz) > 0) {
-                        qsort(v, n, sz, compare);
-                        return;
-                }
-}
-
 void nc_model_sort(struct nc_model *m) {
-        sort_unless_sorted(m->bridges, m->n_bridges, sizeof(*m->bridges), bridge_compare);
-        sort_unless_sorted(m->containers, m->n_containers, sizeof(*m->containers), container_compare);
+        nc_sort_unless_sorted(m->bridges, m->n_bridges, sizeof(*m->bridges), bridge_compare);
+        nc_sort_unless_sorted(m->containers, m->n_containers, sizeof(*m->containers), container_compare);
 }
 
 const struct nc_bridge *nc_model_find_bridge(const struct nc_model *m, const char *name) {

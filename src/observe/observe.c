@@ -12,6 +12,7 @@
 #include "nft/nft.h"
 #include "observe/observer.h"
 #include "util/cleanup.h"
+#include "util/sort.h"
 
 #define NC_IP_FORWARD_PATH "/proc/sys/net/ipv4/ip_forward"
 
@@ -52,16 +53,12 @@ static int read_ip_forward(struct nc_observer *o) {
         return 0;
 }
 
-static int strptr_compare(const void *a, const void *b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 /* Sorts v and drops repeats; returns the new length. */
 static size_t sort_unique(const char **v, size_t n) {
         size_t k = 0;
 
         if (n > 1)
-                qsort(v, n, sizeof(*v), strptr_compare);
+                qsort(v, n, sizeof(*v), nc_strptr_compare);
         for (size_t i = 0; i < n; i++)
                 if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
                         v[k++] = v[i];
@@ -69,7 +66,7 @@ static size_t sort_unique(const char **v, size_t n) {
 }
 
 static bool in_sorted(const char *const *v, size_t n, const char *s) {
-        return n > 0 && bsearch(&s, v, n, sizeof(*v), strptr_compare) != NULL;
+        return n > 0 && bsearch(&s, v, n, sizeof(*v), nc_strptr_compare) != NULL;
 }
 
 /* The namespaces the file names, sorted and distinct. The strings belong

@@ -3,20 +3,17 @@
 #include <string.h>
 
 #include "observe/observer.h"
+#include "util/sort.h"
 
 /* The parts of an earlier observation that a scoped one keeps: copied
  * entry by entry (the appenders copy strings, so the new state owns all
  * of its own). Veth pairing is not copied: it is worked out again over
  * the mix of copied and fresh links. */
 
-static int strp_compare(const void *a, const void *b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 static bool kept(const struct nc_observe_reuse *k, const char *netns) {
         if (!netns[0])
                 return k->host;
-        return k->n_netns > 0 && bsearch(&netns, k->netns, k->n_netns, sizeof(*k->netns), strp_compare);
+        return k->n_netns > 0 && bsearch(&netns, k->netns, k->n_netns, sizeof(*k->netns), nc_strptr_compare);
 }
 
 static int copy_links(struct nc_state *s, const struct nc_state *prev, const struct nc_observe_reuse *k) {

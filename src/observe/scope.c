@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "netconverge/observe.h"
+#include "util/sort.h"
 #include "util/strbuf.h"
 
 /* Which parts of an earlier observation are stale. The rule is to err on
@@ -141,15 +142,11 @@ int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_pl
         return 0;
 }
 
-static int strp_compare(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static size_t sort_unique_strings(char **v, size_t n) {
         size_t k = 0;
 
         if (n > 1)
-                qsort(v, n, sizeof(*v), strp_compare);
+                qsort(v, n, sizeof(*v), nc_strptr_compare);
         for (size_t i = 0; i < n; i++) {
                 if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
                         free(v[i]);
@@ -180,5 +177,5 @@ void nc_observe_scope_sort(struct nc_observe_scope *scope) {
 
 bool nc_observe_scope_has_netns(const struct nc_observe_scope *scope, const char *netns) {
         return scope->n_netns > 0 &&
-               bsearch(&netns, scope->netns, scope->n_netns, sizeof(*scope->netns), strp_compare) != NULL;
+               bsearch(&netns, scope->netns, scope->n_netns, sizeof(*scope->netns), nc_strptr_compare) != NULL;
 }

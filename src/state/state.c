@@ -6,6 +6,7 @@
 
 #include "netconverge/state.h"
 #include "util/cleanup.h"
+#include "util/sort.h"
 #include "util/strbuf.h"
 
 struct nc_state *nc_state_new(void) {
@@ -333,26 +334,13 @@ static int rule_compare(const void *a, const void *b) {
         return (x->handle > y->handle) - (x->handle < y->handle);
 }
 
-/* qsort() unless v is sorted already: a snapshot is written sorted, and
- * checking costs one comparison an element where glibc's merge sort
- * costs n log n / 2 of them. */
-static void sort_unless_sorted(void *v, size_t n, size_t sz, int (*compare)(const void *, const void *)) {
-        const char *p = v;
-
-        for (size_t i = 1; i < n; i++)
-                if (compare(p + (i - 1) * sz, p + i * sz) > 0) {
-                        qsort(v, n, sz, compare);
-                        return;
-                }
-}
-
 void nc_state_sort(struct nc_state *s) {
-        sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
-        sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
-        sort_unless_sorted(s->links, s->n_links, sizeof(*s->links), link_compare);
-        sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
-        sort_unless_sorted(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
-        sort_unless_sorted(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
+        nc_sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
+        nc_sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
+        nc_sort_unless_sorted(s->links, s->n_links, sizeof(*s->links), link_compare);
+        nc_sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
+        nc_sort_unless_sorted(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
+        nc_sort_unless_sorted(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
 }
 
 const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name) {
