@@ -25,6 +25,8 @@ host="$prefix-host"
 work=$(mktemp -d)
 cleanup() {
         [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+        # The run lock netconverge made for the demo's host namespace.
+        [ -e "/run/netns/$host" ] && rm -f "/run/netconverge/lock-$(stat -L -c %i "/run/netns/$host")"
         for ns in "$host" "$prefix-web" "$prefix-db" "$prefix-out"; do
                 ip netns del "$ns" 2>/dev/null || true
         done

@@ -22,6 +22,8 @@ tmp=$(mktemp -d)
 
 cleanup() {
         local ns
+        # The run lock netconverge made for our host namespace.
+        [ -e "/run/netns/$host" ] && rm -f "/run/netconverge/lock-$(stat -L -c %i "/run/netns/$host")"
         for ns in "$host" "$c1"; do
                 timeout 10 ip netns delete "$ns" 2>/dev/null || true
         done
