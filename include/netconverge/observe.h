@@ -28,9 +28,9 @@ int nc_observe(const struct nc_model *desired, struct nc_state **ret, char *err,
  * missing, is always looked at. The scope owns its strings. */
 struct nc_observe_scope {
         const struct nc_state *previous;        /* NULL: observe everything */
-        bool host;                              /* the host's links, addresses, routes: all */
-        /* Or in part: the host's addresses and routes, and these links
-         * (by ifindex, or by name for one made since). */
+        /* The host in part: its addresses and routes, and these links (by
+         * ifindex, and by name for one made since); more than a few links
+         * read the host in full. */
         bool host_some;
         int *host_ifindexes;
         size_t n_host_ifindexes, cap_host_ifindexes;
@@ -43,15 +43,16 @@ struct nc_observe_scope {
 };
 
 void nc_observe_scope_done(struct nc_observe_scope *scope);
-/* The whole host and nftables: after this only containers are spared. */
-void nc_observe_scope_add_host(struct nc_observe_scope *scope);
+/* A container namespace; "" is the host's addresses and routes (host_some). */
 int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns);
-/* A host link, by ifindex (> 0) or else by name; either may be unset. */
+/* A host link, by ifindex (> 0) and by name (non-empty), whichever are given. */
 int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, const char *name);
 /* Everything a plan's changes touch: the namespaces of its links,
- * addresses and routes, on both ends of a veth, and the table. */
+ * addresses and routes, on both ends of a veth, the host links it changes
+ * and their bridges, and the table. */
 int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_plan *plan);
-/* Sorts and deduplicates the namespaces (nc_observe_scoped() needs that). */
+/* Sorts and deduplicates namespaces, host links and ifindexes
+ * (nc_observe_scoped() needs that). */
 void nc_observe_scope_sort(struct nc_observe_scope *scope);
 bool nc_observe_scope_has_netns(const struct nc_observe_scope *scope, const char *netns);
 

@@ -149,7 +149,7 @@ static int observe_host(struct nc_observer *o, const struct nc_observe_scope *sc
         struct nc_observe_reuse keep = { .host = true };
         int r;
 
-        if (fresh || scope->host || scope->n_host_links + scope->n_host_ifindexes > HOST_QUERY_MAX)
+        if (fresh || scope->n_host_links + scope->n_host_ifindexes > HOST_QUERY_MAX)
                 r = nc_observe_rtnl(o, "", -1, home_fd);
         else if (scope->host_some)
                 r = nc_observe_rtnl_host_some(o, scope->previous, scope, home_fd);

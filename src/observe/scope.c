@@ -22,11 +22,6 @@ void nc_observe_scope_done(struct nc_observe_scope *scope) {
         *scope = (struct nc_observe_scope) {};
 }
 
-void nc_observe_scope_add_host(struct nc_observe_scope *scope) {
-        scope->host = true;
-        scope->nft = true;
-}
-
 int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns) {
         char *copy;
 

@@ -134,7 +134,7 @@ static int observe(struct nc_watch *w, const struct nc_observe_scope *scope, str
 
         if (scope->previous && nc_watch_log_enabled(&w->log, LOG_DEBUG))
                 nc_watch_log(&w->log, LOG_DEBUG, "observing again: the host %s, %s%zu container namespace(s)",
-                             scope->host ? "in full" : scope->host_some ? "in part" : "not",
+                             scope->host_some ? "in part" : "not",
                              scope->nft ? "the table, " : "", scope->n_netns);
         r = nc_observe_scoped(w->model, scope, ret, err, sizeof(err));
         if (r < 0)

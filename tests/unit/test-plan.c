@@ -274,14 +274,12 @@ static void test_verify_scope_is_what_the_plan_touches(void **state) {
         (void) state;
         /* In sync: nothing. */
         scope = scope_of(two, s);
-        assert_false(scope.host);
         assert_false(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 0);
         nc_observe_scope_done(&scope);
         /* Removing db: its host end and its bridge, its namespace (the other end). */
         scope = scope_of(one, s);
-        assert_false(scope.host);
         assert_true(scope.host_some);
         assert_int_equal(scope.n_host_links, 2);
         assert_string_equal(scope.host_links[0], "docker0");
@@ -298,7 +296,6 @@ static void test_verify_scope_is_what_the_plan_touches(void **state) {
         assert_int_equal(s->n_routes - k, 1);
         s->n_routes = k;
         scope = scope_of(two, s);
-        assert_false(scope.host);
         assert_false(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 1);

@@ -313,7 +313,6 @@ static void test_rtnl_messages_name_their_scope(void **state) {
 
         (void) state;
         assert_int_equal(nc_watch_rtnl_scope(route_msg(buf, RT_TABLE_MAIN, RTPROT_STATIC, RTN_UNICAST), &scope), 0);
-        assert_false(scope.host);
         assert_true(scope.host_some);
         assert_false(scope.nft);
         assert_int_equal(scope.n_netns, 0);
