@@ -406,27 +406,20 @@ static void rtnl_link_putp(struct rtnl_link **l) {
                 rtnl_link_put(*l);
 }
 
-/* The host's links a partial read asks for, as the kernel has them now. */
-struct fetched {
-        struct rtnl_link **v;
-        size_t n, cap;
-};
-
-static void fetched_done(struct fetched *f) {
-        for (size_t i = 0; i < f->n; i++)
-                rtnl_link_put(f->v[i]);
-        free(f->v);
+static struct rtnl_link *link_at(const struct objects *links, size_t i) {
+        return (struct rtnl_link *) links->v[i];
 }
 
-static bool fetched_has(const struct fetched *f, int ifindex) {
-        for (size_t i = 0; i < f->n; i++)
-                if (rtnl_link_get_ifindex(f->v[i]) == ifindex)
+static bool has_ifindex(const struct objects *links, int ifindex) {
+        for (size_t i = 0; i < links->n; i++)
+                if (rtnl_link_get_ifindex(link_at(links, i)) == ifindex)
                         return true;
         return false;
 }
 
-/* One link by ifindex or name; gone is no error (nothing is added). */
-static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct fetched *f) {
+/* One link by ifindex or name into f (the host's links a partial read
+ * asks for, as the kernel has them now); gone is no error. */
+static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct objects *f) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
         int r = nc_nlerr_to_errno(rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &l));
 
@@ -434,30 +427,30 @@ static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct fetch
                 return 0;
         if (r < 0)
                 return r;
-        if (fetched_has(f, rtnl_link_get_ifindex(l)))
-                return 0;
-        if (nc_grow(&f->v, &f->cap, f->n + 1, sizeof(*f->v)) < 0)
-                return -ENOMEM;
-        f->v[f->n++] = TAKE_PTR(l);
-        return 0;
+        if (!has_ifindex(f, rtnl_link_get_ifindex(l)))
+                keep_object((struct nl_object *) l, f);
+        return f->r < 0 ? -ENOMEM : 0;
 }
 
 /* Whether the previous observation's host link l is read again: asked for
  * (by ifindex or name), or its ifindex or name is now another link's. */
-static bool superseded(const struct nc_link *l, const struct nc_observe_scope *scope, const struct fetched *f) {
+static bool superseded(const struct nc_link *l, const struct nc_observe_scope *scope, const struct objects *f) {
         for (size_t i = 0; i < scope->n_host_ifindexes; i++)
                 if (scope->host_ifindexes[i] == l->ifindex)
                         return true;
         for (size_t i = 0; i < scope->n_host_links; i++)
                 if (strcmp(scope->host_links[i], l->name) == 0)
                         return true;
-        for (size_t i = 0; i < f->n; i++)
-                if (rtnl_link_get_ifindex(f->v[i]) == l->ifindex || strcmp(rtnl_link_get_name(f->v[i]), l->name) == 0)
+        for (size_t i = 0; i < f->n; i++) {
+                struct rtnl_link *x = link_at(f, i);
+
+                if (rtnl_link_get_ifindex(x) == l->ifindex || strcmp(rtnl_link_get_name(x), l->name) == 0)
                         return true;
+        }
         return false;
 }
 
-static int fetch_all(struct nl_sock *sk, const struct nc_observe_scope *scope, struct fetched *f) {
+static int fetch_all(struct nl_sock *sk, const struct nc_observe_scope *scope, struct objects *f) {
         int r = 0;
 
         for (size_t i = 0; i < scope->n_host_ifindexes && r >= 0; i++)
@@ -470,12 +463,11 @@ static int fetch_all(struct nl_sock *sk, const struct nc_observe_scope *scope, s
 /* The kept links (copied, their pairing to be worked out again) and the
  * fetched ones, all named in m. */
 static int merge_host_links(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
-                            const struct fetched *f, struct ifindex_map *m) {
+                            const struct objects *f, struct ifindex_map *m) {
         int r;
 
-        for (size_t i = 0; i < f->n; i++)
-                if (ifindex_map_add(m, rtnl_link_get_ifindex(f->v[i]), rtnl_link_get_name(f->v[i])) < 0)
-                        return -ENOMEM;
+        if (name_links(f, m) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < prev->n_links; i++) {
                 struct nc_link l = prev->links[i];
 
@@ -490,12 +482,7 @@ static int merge_host_links(struct nc_observer *o, const struct nc_state *prev, 
                         return r;
         }
         ifindex_map_sort(m);
-        for (size_t i = 0; i < f->n; i++) {
-                r = add_link(o->state, f->v[i], "", m);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return add_links(o, "", f, m);
 }
 
 int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
@@ -503,7 +490,7 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
         _cleanup_(nl_sock_freep) struct nl_sock *sk = NULL;
         _cleanup_(objects_done) struct objects addrs = {}, routes = {};
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
-        _cleanup_(fetched_done) struct fetched f = {};
+        _cleanup_(objects_done) struct objects f = {};
         struct ifaddrmsg ifa = { .ifa_family = AF_INET };
         struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
         int r;

@@ -22,9 +22,20 @@ void nc_observe_scope_done(struct nc_observe_scope *scope) {
         *scope = (struct nc_observe_scope) {};
 }
 
-int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns) {
+/* A copy of s at the end of v. */
+static int append_copy(char ***v, size_t *n, size_t *cap, const char *s) {
         char *copy;
 
+        if (nc_grow(v, cap, *n + 1, sizeof(**v)) < 0)
+                return -ENOMEM;
+        copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        (*v)[(*n)++] = copy;
+        return 0;
+}
+
+int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns) {
         if (!netns)
                 return 0;
         if (!netns[0]) {
@@ -32,18 +43,10 @@ int nc_observe_scope_add_netns(struct nc_observe_scope *scope, const char *netns
                 scope->host_some = true;
                 return 0;
         }
-        if (nc_grow(&scope->netns, &scope->cap_netns, scope->n_netns + 1, sizeof(*scope->netns)) < 0)
-                return -ENOMEM;
-        copy = strdup(netns);
-        if (!copy)
-                return -ENOMEM;
-        scope->netns[scope->n_netns++] = copy;
-        return 0;
+        return append_copy(&scope->netns, &scope->n_netns, &scope->cap_netns, netns);
 }
 
 int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, const char *name) {
-        char *copy;
-
         scope->host_some = true;
         if (ifindex > 0) {
                 if (nc_grow(&scope->host_ifindexes, &scope->cap_host_ifindexes, scope->n_host_ifindexes + 1,
@@ -53,23 +56,7 @@ int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, 
         }
         if (!name || !name[0])
                 return 0;
-        if (nc_grow(&scope->host_links, &scope->cap_host_links, scope->n_host_links + 1,
-                    sizeof(*scope->host_links)) < 0)
-                return -ENOMEM;
-        copy = strdup(name);
-        if (!copy)
-                return -ENOMEM;
-        scope->host_links[scope->n_host_links++] = copy;
-        return 0;
-}
-
-/* A namespace's addresses and routes: the host's in part, or a container's. */
-static int add_place(struct nc_observe_scope *scope, const char *netns) {
-        if (netns && !netns[0]) {
-                scope->host_some = true;
-                return 0;
-        }
-        return nc_observe_scope_add_netns(scope, netns);
+        return append_copy(&scope->host_links, &scope->n_host_links, &scope->cap_host_links, name);
 }
 
 /* A link a change touches: in the host, itself (by ifindex when it was
@@ -113,17 +100,17 @@ static int add_action(struct nc_observe_scope *scope, const struct nc_action *a)
         default:
                 break;
         }
-        r = add_place(scope, a->netns);
+        r = nc_observe_scope_add_netns(scope, a->netns);
         for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r >= 0; i++)
                 r = add_link(scope, links[i]);
         if (r >= 0 && a->want_address)
-                r = add_place(scope, a->want_address->netns);
+                r = nc_observe_scope_add_netns(scope, a->want_address->netns);
         if (r >= 0 && a->have_address)
-                r = add_place(scope, a->have_address->netns);
+                r = nc_observe_scope_add_netns(scope, a->have_address->netns);
         if (r >= 0 && a->want_route)
-                r = add_place(scope, a->want_route->netns);
+                r = nc_observe_scope_add_netns(scope, a->want_route->netns);
         if (r >= 0 && a->have_route)
-                r = add_place(scope, a->have_route->netns);
+                r = nc_observe_scope_add_netns(scope, a->have_route->netns);
         return r;
 }
 
