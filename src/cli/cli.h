@@ -15,7 +15,8 @@ struct nc_command {
         const char *name;
         int (*run)(const struct nc_ctx *ctx, int argc, char **argv);
         const char *synopsis;
-        const char *help;
+        const char *help;               /* one line, for the overview */
+        const char *details;            /* what it does and its options, for COMMAND --help */
 };
 
 int nc_cmd_validate(const struct nc_ctx *ctx, int argc, char **argv);

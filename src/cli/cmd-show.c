@@ -37,7 +37,6 @@ static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
 int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
         static const struct option options[] = {
                 { "snapshot", no_argument, NULL, 's' },
-                { "help", no_argument, NULL, 'h' },
                 {},
         };
         _cleanup_(nc_state_freep) struct nc_state *s = NULL;
@@ -45,15 +44,10 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
         char err[512];
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
                 if (c == 's')
                         snapshot = true;
-                else if (c == 'h') {
-                        printf("Usage: netconverge show [--snapshot]\n"
-                               "Print what netconverge manages here as a configuration file;\n"
-                               "--snapshot: everything the planner reads, for diff --observed.\n");
-                        return NC_EXIT_OK;
-                } else
+                else
                         return NC_EXIT_ERROR;
         }
         if (nc_cli_expect_args("show", argc, argv, 0) < 0)

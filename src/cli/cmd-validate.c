@@ -7,22 +7,13 @@
 #include "util/cleanup.h"
 
 int nc_cmd_validate(const struct nc_ctx *ctx, int argc, char **argv) {
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
+        static const struct option options[] = { {} };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
         struct nc_diags d;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
-                if (c == 'h') {
-                        printf("Usage: netconverge validate FILE\n"
-                               "Check FILE and report every problem; exit 0 valid, 1 invalid.\n");
-                        return NC_EXIT_OK;
-                }
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 return NC_EXIT_ERROR;
-        }
         if (argc - optind != 1) {
                 nc_cli_error("validate", "expected one FILE argument");
                 return NC_EXIT_ERROR;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,17 +8,44 @@
 #include "cli/cli.h"
 #include "netconverge/names.h"
 
+/* One place for each command's usage: the overview (netconverge --help)
+ * prints the synopsis and summary, `netconverge COMMAND --help` all of it. */
 static const struct nc_command commands[] = {
-        { "validate", nc_cmd_validate, "validate FILE", "check the file only; exit 0 valid, 1 invalid" },
+        { "validate", nc_cmd_validate, "validate FILE", "check the file only; exit 0 valid, 1 invalid",
+          "Checks FILE and reports every problem in one run, as FILE:LINE:COLUMN: PATH: message.\n"
+          "Touches nothing; needs no root. With -v, prints the desired state with every default filled in.\n" },
         { "diff", nc_cmd_diff, "diff FILE [--observed SNAP]",
-          "print the plan; exit 0 in sync, 2 changes pending, 1 error" },
+          "print the plan; exit 0 in sync, 2 changes pending, 1 error",
+          "Prints the plan that would make the kernel match FILE, in the order apply makes the changes.\n"
+          "\n"
+          "  --observed SNAP     plan against a snapshot (show --snapshot) instead of the live kernel;\n"
+          "                      needs no root; /dev/null is a fresh host\n" },
         { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--wait S]",
-          "converge, then re-observe and verify" },
-        { "show", nc_cmd_show, "show [--snapshot]", "print the managed state as a config file" },
+          "converge, then re-observe and verify",
+          "Makes the planned changes, waits for new links to be up, observes again and verifies.\n"
+          "\n"
+          "  --dry-run           print the plan, change nothing; exit 0 (1 on error)\n"
+          "  --detailed-exitcode exit 0 when nothing needed changing, 2 when changes were made\n"
+          "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n" },
+        { "show", nc_cmd_show, "show [--snapshot]", "print the managed state as a config file",
+          "Prints what netconverge manages here as a valid configuration file.\n"
+          "\n"
+          "  --snapshot          print everything the planner reads, in the form diff --observed takes\n" },
         { "watch", nc_cmd_watch, "watch FILE [--interval S]",
-          "apply, then re-converge on file change, timer and kernel drift" },
-        { "destroy", nc_cmd_destroy, "destroy", "remove everything netconverge owns here" },
+          "apply, then re-converge on file change, timer and kernel drift",
+          "Applies FILE, then again when it changes, when something netconverge owns drifts, and on a timer.\n"
+          "SIGHUP reloads the file; SIGTERM and SIGINT exit 0 and tear nothing down; a bad edit is\n"
+          "reported and the last good file stays in force.\n"
+          "\n"
+          "  --interval S        full resync every S seconds (default 30, 0: off)\n" },
+        { "destroy", nc_cmd_destroy, "destroy [--dry-run]", "remove everything netconverge owns here",
+          "Removes every link, address, route and nftables table netconverge owns here, as applying a\n"
+          "file with no bridges and no containers would. Network namespaces are the containers' and stay.\n"
+          "\n"
+          "  --dry-run           print what would be removed, change nothing\n" },
 };
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 void nc_cli_error(const char *command, const char *fmt, ...) {
         va_list ap;
@@ -36,7 +64,22 @@ void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d) {
                 nc_print_diags_text(d, stderr);
 }
 
+static const char global_options[] =
+        "Options:\n"
+        "  -n, --netns NETNS   act inside the named network namespace, like `ip -n`\n"
+        "  -o, --output FMT    text (default) or json\n"
+        "  -v, --verbose       say more\n"
+        "  -q, --quiet         say only what went wrong\n"
+        "  -h, --help          show this help (after a command: that command's)\n"
+        "  -V, --version       show the version\n";
+
+static const char exit_codes[] =
+        "Exit codes: 0 success or in sync, 1 error (including usage errors),\n"
+        "2 changes pending (diff, apply --detailed-exitcode).\n";
+
 static void usage(FILE *f) {
+        int width = 0;
+
         fputs("Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] COMMAND [ARGS]\n"
               "\n"
               "Make a host's container networking (bridges, veths, addresses, routes, NAT)\n"
@@ -44,20 +87,30 @@ static void usage(FILE *f) {
               "\n"
               "Commands:\n",
               f);
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                fprintf(f, "  %-54s %s\n", commands[i].synopsis, commands[i].help);
-        fputs("\n"
-              "Options:\n"
-              "  -n, --netns NETNS   act inside the named network namespace, like `ip -n`\n"
-              "  -o, --output FMT    text (default) or json\n"
-              "  -v, --verbose       say more\n"
-              "  -q, --quiet         say only what went wrong\n"
-              "  -h, --help          show this help\n"
-              "  -V, --version       show the version\n"
-              "\n"
-              "Exit codes: 0 success or in sync, 1 error (including usage errors),\n"
-              "2 changes pending (diff, apply --detailed-exitcode).\n",
-              f);
+        for (size_t i = 0; i < N_COMMANDS; i++)
+                if ((int) strlen(commands[i].synopsis) > width)
+                        width = (int) strlen(commands[i].synopsis);
+        for (size_t i = 0; i < N_COMMANDS; i++)
+                fprintf(f, "  %-*s  %s\n", width, commands[i].synopsis, commands[i].help);
+        fprintf(f, "\n%s\n%s", global_options, exit_codes);
+}
+
+static void command_usage(const struct nc_command *c, FILE *f) {
+        fprintf(f, "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] %s\n\n%s\n%s\n%s", c->synopsis,
+                c->details, global_options, exit_codes);
+}
+
+/* `COMMAND --help` or `COMMAND -h` anywhere among the command's own
+ * arguments (before a "--"), whatever else is there: asking for help
+ * never runs the command. */
+static bool wants_help(int argc, char **argv) {
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--") == 0)
+                        return false;
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+                        return true;
+        }
+        return false;
 }
 
 int main(int argc, char **argv) {
@@ -117,10 +170,14 @@ int main(int argc, char **argv) {
                 usage(stderr);
                 return NC_EXIT_ERROR;
         }
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        for (size_t i = 0; i < N_COMMANDS; i++)
                 if (strcmp(argv[optind], commands[i].name) == 0) {
                         argv += optind;
                         argc -= optind;
+                        if (wants_help(argc, argv)) {
+                                command_usage(&commands[i], stdout);
+                                return NC_EXIT_OK;
+                        }
                         optind = 0;     /* glibc: 0 re-initialises getopt for the command */
                         return commands[i].run(&ctx, argc, argv);
                 }

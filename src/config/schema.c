@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,13 +204,46 @@ static int read_mtu(struct schema *s, const struct nc_ynode *n, const char *path
         return 0;
 }
 
+/* An IPv6 value where IPv4 is expected: say so, and name the key where
+ * IPv6 goes (SPEC 7.1: subnet6, gateway6, address6) rather than
+ * complaining about its prefix length or syntax. */
+static bool looks_ipv6(const struct nc_ynode *n) {
+        char addr[INET6_ADDRSTRLEN];
+        struct in6_addr a6;
+        size_t len;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n) || !strchr(n->value, ':'))
+                return false;
+        len = strcspn(n->value, "/");
+        if (len >= sizeof(addr))
+                return false;
+        memcpy(addr, n->value, len);
+        addr[len] = '\0';
+        return inet_pton(AF_INET6, addr, &a6) == 1;
+}
+
+static void report_ipv6(struct schema *s, const struct nc_ynode *n, const char *path, const char *what) {
+        const char *dot = strrchr(path, '.');
+        const char *key = dot ? dot + 1 : path;
+        char buf[NC_YNODE_GOT_SIZE];
+
+        if (strcmp(key, "subnet") == 0 || strcmp(key, "gateway") == 0 || strcmp(key, "address") == 0)
+                report(s, n, path,
+                       "%s is an IPv6 %s; '%s' takes IPv4, IPv6 goes in '%s6' (dual stack), "
+                       "which this version of netconverge does not support yet",
+                       nc_ynode_got(n, buf), what, key, key);
+        else
+                report(s, n, path, "%s is an IPv6 %s; this version of netconverge supports IPv4 only",
+                       nc_ynode_got(n, buf), what);
+}
+
 static int read_ipv4(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
         char buf[64];
 
         if (n->kind == NC_YNODE_SCALAR && nc_ipv4_parse(n->value, dst) >= 0)
                 return 1;
-        if (n->kind == NC_YNODE_SCALAR && strchr(n->value, ':') && !nc_ynode_is_null(n))
-                report(s, n, path, "%s is not an IPv4 address; IPv6 is not supported", nc_ynode_got(n, buf));
+        if (looks_ipv6(n))
+                report_ipv6(s, n, path, "address");
         else
                 report(s, n, path, "expected an IPv4 address like 172.17.0.2, got %s", nc_ynode_got(n, buf));
         return 0;
@@ -277,6 +311,10 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
         unsigned plen;
         uint32_t a;
 
+        if (looks_ipv6(n)) {
+                report_ipv6(s, n, path, "subnet");
+                return 0;
+        }
         if (n->kind != NC_YNODE_SCALAR || nc_cidr_parse(n->value, &a, &plen) < 0) {
                 const char *slash = n->kind == NC_YNODE_SCALAR ? strrchr(n->value, '/') : NULL;
 

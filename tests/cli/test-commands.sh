@@ -24,6 +24,21 @@ expect_is() { printf '%s\n' "$2" | cmp -s - "$tmp/$1" || fail "$1 is '$(cat "$tm
 run 0 "$nc" --help
 for c in validate diff apply show watch destroy; do expect_in out "  $c"; done
 expect_in out "Exit codes"
+# Every command's own --help: its usage on stdout, exit 0, and never the
+# command itself (apply --help with a file changes nothing: no root needed).
+declare -A own_option=([validate]="FILE" [diff]="--observed SNAP" [apply]="--detailed-exitcode"
+                       [show]="--snapshot" [watch]="--interval S" [destroy]="--dry-run")
+for c in validate diff apply show watch destroy; do
+        run 0 "$nc" "$c" --help
+        expect_in out "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] $c"
+        expect_in out "${own_option[$c]}"
+        expect_in out "Exit codes"
+        [ ! -s "$tmp/err" ] || fail "$c --help wrote to stderr: $(head -c 200 "$tmp/err")"
+done
+run 0 "$nc" apply "$tmp/missing.yaml" --dry-run -h
+expect_in out "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] apply"
+run 0 "$nc" --help
+expect_in out "  destroy [--dry-run]"
 run 0 "$nc" --version
 grep -qE '^netconverge [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "--version printed '$(cat "$tmp/out")'"
 run 1 "$nc"
