@@ -19,6 +19,13 @@ static const struct nc_command commands[] = {
         { "destroy", nc_cmd_destroy, "destroy", "remove everything netconverge owns here" },
 };
 
+/* -o dot draws the topology: only these commands have one to draw. */
+#define DOT_COMMANDS "show"
+
+static bool takes_dot(const char *command) {
+        return strcmp(command, DOT_COMMANDS) == 0;
+}
+
 void nc_cli_error(const char *command, const char *fmt, ...) {
         va_list ap;
 
@@ -37,7 +44,7 @@ void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d) {
 }
 
 static void usage(FILE *f) {
-        fputs("Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] COMMAND [ARGS]\n"
+        fputs("Usage: netconverge [-n NETNS] [-o text|json|dot] [-v|-q] COMMAND [ARGS]\n"
               "\n"
               "Make a host's container networking (bridges, veths, addresses, routes, NAT)\n"
               "match a YAML file.\n"
@@ -49,7 +56,7 @@ static void usage(FILE *f) {
         fputs("\n"
               "Options:\n"
               "  -n, --netns NETNS   act inside the named network namespace, like `ip -n`\n"
-              "  -o, --output FMT    text (default) or json\n"
+              "  -o, --output FMT    text (default), json, or dot (show only)\n"
               "  -v, --verbose       say more\n"
               "  -q, --quiet         say only what went wrong\n"
               "  -h, --help          show this help\n"
@@ -91,8 +98,10 @@ int main(int argc, char **argv) {
                                 ctx.format = NC_OUTPUT_TEXT;
                         else if (strcmp(optarg, "json") == 0)
                                 ctx.format = NC_OUTPUT_JSON;
+                        else if (strcmp(optarg, "dot") == 0)
+                                ctx.format = NC_OUTPUT_DOT;
                         else {
-                                nc_cli_error(NULL, "-o: unknown output format '%s'; use text or json", optarg);
+                                nc_cli_error(NULL, "-o: unknown output format '%s'; use text, json or dot", optarg);
                                 return NC_EXIT_ERROR;
                         }
                         break;
@@ -119,6 +128,11 @@ int main(int argc, char **argv) {
         }
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 if (strcmp(argv[optind], commands[i].name) == 0) {
+                        if (ctx.format == NC_OUTPUT_DOT && !takes_dot(commands[i].name)) {
+                                nc_cli_error(NULL, "-o dot: only %s draws a graph, not %s", DOT_COMMANDS,
+                                             commands[i].name);
+                                return NC_EXIT_ERROR;
+                        }
                         argv += optind;
                         argc -= optind;
                         optind = 0;     /* glibc: 0 re-initialises getopt for the command */
