@@ -9,7 +9,11 @@
  * Editors (yaml-language-server) type scalars by YAML 1.2 instead: 1500 is
  * an integer, true a boolean. Each scalar type below therefore accepts its
  * YAML 1.2 value and the string the parser reads, with the parser's syntax
- * as a pattern; test-schema.py validates every good file both ways. */
+ * as a pattern; test-schema.py validates every good file both ways.
+ *
+ * Only keywords that mean the same from draft 6 on are used (type arrays,
+ * enum, pattern, propertyNames, oneOf/anyOf, additionalProperties), so
+ * editors whose validator is draft 7 read it the same. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +61,6 @@ static void types(struct gen *g, const char *a, const char *b) {
         nc_json_array_end(&g->j);
 }
 
-static void ref(struct gen *g, const struct nc_key_table *t) {
-        char buf[64];
-
-        snprintf(buf, sizeof(buf), "#/$defs/%s", t->what);
-        key_string(g, "$ref", buf);
-}
-
 /* A number the parser reads from digits: a YAML 1.2 integer or the string. */
 static void number(struct gen *g, unsigned long min, unsigned long max, const char *pattern) {
         types(g, "integer", "string");
@@ -103,6 +100,8 @@ static void name_schema(struct gen *g, enum nc_name_type t) {
         name_keywords(g, t);
         nc_json_object_end(&g->j);
 }
+
+static void table_body(struct gen *g, const struct nc_key_table *t, bool with_description);
 
 /* The default as the file writes it, in the JSON type of the YAML 1.2 value. */
 static void default_value(struct gen *g, const struct nc_key *k) {
@@ -181,7 +180,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
         case NC_KEY_MAPPING:
                 /* Null is read as an empty mapping. */
                 types(g, "object", "null");
-                ref(g, k->table);
+                table_body(g, k->table, false);    /* the key's description is the table's */
                 break;
         case NC_KEY_MAP_OF:
                 types(g, "object", "null");
@@ -190,7 +189,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
                 nc_json_key(&g->j, "additionalProperties");
                 nc_json_object_begin(&g->j);
                 types(g, "object", NULL);
-                ref(g, k->table);
+                table_body(g, k->table, true);
                 nc_json_object_end(&g->j);
                 break;
         case NC_KEY_NETWORKS:
@@ -212,7 +211,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
                 nc_json_key(&g->j, "additionalProperties");
                 nc_json_object_begin(&g->j);
                 types(g, "object", "null");
-                ref(g, k->table);
+                table_body(g, k->table, true);
                 nc_json_object_end(&g->j);
                 nc_json_object_end(&g->j);
                 nc_json_array_end(&g->j);
@@ -229,7 +228,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
                 nc_json_object_end(&g->j);
                 nc_json_object_begin(&g->j);
                 types(g, "object", NULL);
-                ref(g, k->table);
+                table_body(g, k->table, true);
                 nc_json_object_end(&g->j);
                 nc_json_array_end(&g->j);
                 nc_json_object_end(&g->j);
@@ -239,11 +238,14 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
         }
 }
 
-/* The keywords of one mapping: its keys, which are required, nothing else. */
-static void table_body(struct gen *g, const struct nc_key_table *t) {
+/* The keywords of one mapping: its keys, which are required, nothing else.
+ * Inline where the mapping is used (each table is used once): no $ref,
+ * whose sibling keywords draft-7 tools such as yaml-language-server ignore. */
+static void table_body(struct gen *g, const struct nc_key_table *t, bool with_description) {
         bool any_required = false;
 
-        key_string(g, "description", t->description);
+        if (with_description)
+                key_string(g, "description", t->description);
         nc_json_key(&g->j, "properties");
         nc_json_object_begin(&g->j);
         for (size_t i = 0; i < t->n_keys; i++) {
@@ -271,21 +273,6 @@ static void table_body(struct gen *g, const struct nc_key_table *t) {
         nc_json_bool(&g->j, false);
 }
 
-/* Every table below t, depth first in key order, as a definition. */
-static void definitions(struct gen *g, const struct nc_key_table *t) {
-        for (size_t i = 0; i < t->n_keys; i++) {
-                const struct nc_key_table *sub = t->keys[i].table;
-
-                if (!sub)
-                        continue;
-                nc_json_key(&g->j, sub->what);
-                nc_json_object_begin(&g->j);
-                table_body(g, sub);
-                nc_json_object_end(&g->j);
-                definitions(g, sub);
-        }
-}
-
 int main(void) {
         const struct nc_key_table *root = nc_schema_root();
         struct gen g;
@@ -298,11 +285,7 @@ int main(void) {
                    "Generated by tests/schema/gen-schema.c from the parser's key tables (src/config/schema.c); "
                    "do not edit, run the schema test with UPDATE_GOLDEN=1.");
         types(&g, "object", NULL);
-        table_body(&g, root);
-        nc_json_key(&g.j, "$defs");
-        nc_json_object_begin(&g.j);
-        definitions(&g, root);
-        nc_json_object_end(&g.j);
+        table_body(&g, root, true);
         nc_json_object_end(&g.j);
         nc_json_finish(&g.j);
         return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;

@@ -9,3 +9,7 @@ add_test(NAME schema/generated
                  ${PROJECT_SOURCE_DIR}/docs/netconverge.schema.json)
 add_test(NAME schema/validate
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/schema/test-schema.py ${PROJECT_SOURCE_DIR})
+# The tables' fixed defaults are the parser's.
+add_executable(test-schema-defaults schema/test-defaults.c)
+target_link_libraries(test-schema-defaults PRIVATE netconverge_core PkgConfig::CMOCKA)
+add_test(NAME schema/defaults COMMAND test-schema-defaults)
