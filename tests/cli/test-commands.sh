@@ -31,7 +31,7 @@ expect_in err "Usage:"
 run 1 "$nc" frobnicate
 expect_is err "netconverge: unknown command 'frobnicate'; see netconverge --help"
 run 1 "$nc" -o yaml validate "$top/examples/docker0.yaml"
-expect_is err "netconverge: -o: unknown output format 'yaml'; use text or json"
+expect_is err "netconverge: -o: unknown output format 'yaml'; use text, json or dot"
 run 1 "$nc" -n a/b validate "$top/examples/docker0.yaml"
 expect_in err "-n: namespace name 'a/b'"
 
