@@ -61,7 +61,8 @@ static void put_escaped(FILE *f, const char *s) {
 }
 
 /* Node names by position in the sorted model, never by name: two kernel
- * names that differ only in bytes replaced by '?' stay two nodes. */
+ * names that differ only in bytes replaced by '?' stay two nodes. The
+ * bridge's index, or n_bridges when there is none of that name. */
 static size_t bridge_index(const struct nc_model *m, const char *name) {
         const struct nc_bridge *b = nc_model_find_bridge(m, name);
 
@@ -106,9 +107,12 @@ static void print_container(FILE *f, const struct nc_container *c, size_t index,
         fputs("  }\n", f);
         for (size_t i = 0; i < c->n_networks; i++) {
                 const struct nc_attachment *a = &c->networks[i];
+                size_t b = bridge_index(m, a->bridge);
 
-                /* A bridge not in the model (a file's typo) would be b<n>: a node of its own. */
-                fprintf(f, "  b%zu -> c%zu_%zu [dir=none, label=\"", bridge_index(m, a->bridge), index, i);
+                /* Neither show's model nor a valid file has a network on a bridge it lacks. */
+                if (b == m->n_bridges)
+                        continue;
+                fprintf(f, "  b%zu -> c%zu_%zu [dir=none, label=\"", b, index, i);
                 put_escaped(f, a->host_interface);
                 fputs("\"];\n", f);
         }
