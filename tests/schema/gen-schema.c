@@ -103,6 +103,18 @@ static void name_schema(struct gen *g, enum nc_name_type t) {
 
 static void table_body(struct gen *g, const struct nc_key_table *t, bool with_description);
 
+/* Docker's short syntax, the protocols from the parser's own table. */
+static void short_port_pattern(struct gen *g) {
+        char pattern[1024];
+        int n = snprintf(pattern, sizeof(pattern), "^(" IPV4 ":)?" PORT_RANGE ":" PORT_RANGE "(/(");
+
+        for (int p = 0; p < _NC_PROTO_MAX; p++)
+                n += snprintf(pattern + n, sizeof(pattern) - (size_t) n, "%s%s", p ? "|" : "",
+                              nc_proto_to_string((enum nc_proto) p));
+        snprintf(pattern + n, sizeof(pattern) - (size_t) n, "))?$");
+        string_pattern(g, pattern);
+}
+
 /* The default as the file writes it, in the JSON type of the YAML 1.2 value. */
 static void default_value(struct gen *g, const struct nc_key *k) {
         if (!k->default_value)
@@ -224,7 +236,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
                 nc_json_array_begin(&g->j);
                 nc_json_object_begin(&g->j);
                 key_string(g, "description", "[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]");
-                string_pattern(g, "^(" IPV4 ":)?" PORT_RANGE ":" PORT_RANGE "(/(tcp|udp))?$");
+                short_port_pattern(g);
                 nc_json_object_end(&g->j);
                 nc_json_object_begin(&g->j);
                 types(g, "object", NULL);
