@@ -9,6 +9,9 @@ build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnf
 # What examples/demo.sh runs besides netconverge: ping and a small web server.
 demo=(python3 iputils-ping)
 test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
+# tests/schema (the file's JSON Schema checked against every example and good file) and
+# the dot renderer's tests (`show -o dot` must be accepted by `dot -Tsvg`).
+test+=(graphviz python3-jsonschema python3-yaml)
 # bench/run.sh: GNU time for peak RSS, the CNI reference plugins and the
 # iptables they call (the CNI baseline); never needed to build or test.
 bench=(python3 time containernetworking-plugins iptables)

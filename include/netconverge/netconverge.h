@@ -12,6 +12,7 @@
 enum nc_output_format {
         NC_OUTPUT_TEXT,
         NC_OUTPUT_JSON,
+        NC_OUTPUT_DOT,          /* show only: a Graphviz graph */
         _NC_OUTPUT_MAX,
 };
 

@@ -35,3 +35,12 @@ void nc_show_freep(struct nc_show **sh);
 /* The model as a configuration file (version 1), the notes as comments
  * at the top. Returns 0, or -EIO when the stream failed. */
 int nc_show_print_config(const struct nc_show *sh, FILE *f);
+
+/* The model as a Graphviz digraph (`show -o dot`, output/dot.c): bridges
+ * with subnet, gateway and MTU; each container's namespace with its
+ * interfaces (address, MAC) joined to their bridges by the veths; published
+ * ports (host ip:port/proto -> container address:port); masquerade to the
+ * outside; dashed red edges between isolated bridges; the notes. Sorted
+ * like the model, every name escaped for dot (no byte copied raw that is
+ * not UTF-8). Returns 0, or -EIO when the stream failed. */
+int nc_show_print_dot(const struct nc_show *sh, FILE *f);

@@ -25,7 +25,9 @@ static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
                         nc_cli_error("show", "%s", sh->notes[i]);
                 nc_print_model_json(sh->model, stdout);
                 r = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -EIO;
-        } else
+        } else if (ctx->format == NC_OUTPUT_DOT)
+                r = nc_show_print_dot(sh, stdout);
+        else
                 r = nc_show_print_config(sh, stdout);
         if (r < 0) {
                 nc_cli_error("show", "writing the output: %s", strerror(-r));
@@ -52,6 +54,10 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
         }
         if (nc_cli_expect_args("show", argc, argv, 0) < 0)
                 return NC_EXIT_ERROR;
+        if (snapshot && ctx->format == NC_OUTPUT_DOT) {
+                nc_cli_error("show", "-o dot draws the managed topology; --snapshot is the planner's input, not a graph");
+                return NC_EXIT_ERROR;
+        }
         /* -n: observe from inside that namespace, as `ip -n` does.
          * Entering it again when already there is harmless. */
         if (ctx->netns) {

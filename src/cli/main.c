@@ -28,7 +28,8 @@ static const struct nc_command commands[] = {
           "  --detailed-exitcode exit 0 when nothing needed changing, 2 when changes were made\n"
           "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n" },
         { "show", nc_cmd_show, "show [--snapshot]", "print the managed state as a config file",
-          "Prints what netconverge manages here as a valid configuration file.\n"
+          "Prints what netconverge manages here as a valid configuration file; with -o dot, its\n"
+          "topology as a Graphviz graph (netconverge -o dot show | dot -Tsvg >net.svg).\n"
           "\n"
           "  --snapshot          print everything the planner reads, in the form diff --observed takes\n" },
         { "watch", nc_cmd_watch, "watch FILE [--interval S]",
@@ -47,6 +48,13 @@ static const struct nc_command commands[] = {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* -o dot draws the topology: only these commands have one to draw. */
+#define DOT_COMMANDS "show"
+
+static bool takes_dot(const char *command) {
+        return strcmp(command, DOT_COMMANDS) == 0;
+}
+
 void nc_cli_error(const char *command, const char *fmt, ...) {
         va_list ap;
 
@@ -64,10 +72,13 @@ void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d) {
                 nc_print_diags_text(d, stderr);
 }
 
+/* One usage line, for the overview and for every command's help. */
+#define USAGE_PREFIX "Usage: netconverge [-n NETNS] [-o text|json|dot] [-v|-q] "
+
 static const char global_options[] =
         "Options:\n"
         "  -n, --netns NETNS   act inside the named network namespace, like `ip -n`\n"
-        "  -o, --output FMT    text (default) or json\n"
+        "  -o, --output FMT    text (default), json, or dot (show only)\n"
         "  -v, --verbose       say more\n"
         "  -q, --quiet         say only what went wrong\n"
         "  -h, --help          show this help (after a command: that command's)\n"
@@ -80,7 +91,7 @@ static const char exit_codes[] =
 static void usage(FILE *f) {
         int width = 0;
 
-        fputs("Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] COMMAND [ARGS]\n"
+        fputs(USAGE_PREFIX "COMMAND [ARGS]\n"
               "\n"
               "Make a host's container networking (bridges, veths, addresses, routes, NAT)\n"
               "match a YAML file.\n"
@@ -96,8 +107,7 @@ static void usage(FILE *f) {
 }
 
 static void command_usage(const struct nc_command *c, FILE *f) {
-        fprintf(f, "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] %s\n\n%s\n%s\n%s", c->synopsis,
-                c->details, global_options, exit_codes);
+        fprintf(f, USAGE_PREFIX "%s\n\n%s\n%s\n%s", c->synopsis, c->details, global_options, exit_codes);
 }
 
 /* `COMMAND --help` or `COMMAND -h` anywhere among the command's own
@@ -144,8 +154,10 @@ int main(int argc, char **argv) {
                                 ctx.format = NC_OUTPUT_TEXT;
                         else if (strcmp(optarg, "json") == 0)
                                 ctx.format = NC_OUTPUT_JSON;
+                        else if (strcmp(optarg, "dot") == 0)
+                                ctx.format = NC_OUTPUT_DOT;
                         else {
-                                nc_cli_error(NULL, "-o: unknown output format '%s'; use text or json", optarg);
+                                nc_cli_error(NULL, "-o: unknown output format '%s'; use text, json or dot", optarg);
                                 return NC_EXIT_ERROR;
                         }
                         break;
@@ -177,6 +189,11 @@ int main(int argc, char **argv) {
                         if (wants_help(argc, argv)) {
                                 command_usage(&commands[i], stdout);
                                 return NC_EXIT_OK;
+                        }
+                        if (ctx.format == NC_OUTPUT_DOT && !takes_dot(commands[i].name)) {
+                                nc_cli_error(NULL, "-o dot: only %s draws a graph, not %s", DOT_COMMANDS,
+                                             commands[i].name);
+                                return NC_EXIT_ERROR;
                         }
                         optind = 0;     /* glibc: 0 re-initialises getopt for the command */
                         return commands[i].run(&ctx, argc, argv);

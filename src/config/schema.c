@@ -9,6 +9,7 @@
 #include "config/stages.h"
 #include "netconverge/addr.h"
 #include "netconverge/names.h"
+#include "netconverge/schema.h"
 #include "util/cleanup.h"
 #include "util/misspell.h"
 #include "util/strbuf.h"
@@ -22,12 +23,102 @@ struct schema {
         struct nc_diags *d;
 };
 
-static const char *const root_keys[] = { "version", "settings", "bridges", "containers" };
-static const char *const settings_keys[] = { "table", "ip_forward" };
-static const char *const bridge_keys[] = { "subnet", "gateway", "mtu", "masquerade", "isolated", "adopt" };
-static const char *const container_keys[] = { "netns", "networks", "ports" };
-static const char *const attachment_keys[] = { "address", "mac", "interface", "host_interface" };
-static const char *const port_keys[] = { "published", "target", "protocol", "host_ip", "network" };
+/* The key tables (include/netconverge/schema.h): which keys each mapping
+ * may hold, which are required, their fixed defaults and a sentence each.
+ * The readers below apply the defaults; test-schema checks they agree. */
+#define TABLE(w, d, k) { .what = (w), .description = (d), .keys = (k), .n_keys = ELEMENTSOF(k) }
+
+static const struct nc_key settings_keys[] = {
+        { "table", NC_KEY_TABLE_NAME, .default_value = "netconverge",
+          .description = "The nftables table (family inet) netconverge owns." },
+        { "ip_forward", NC_KEY_BOOL, .default_value = "true",
+          .description = "Set net.ipv4.ip_forward=1 when any bridge masquerades or publishes a port." },
+};
+static const struct nc_key_table settings_table =
+        TABLE("settings", "Settings for the whole host; every key is optional.", settings_keys);
+
+static const struct nc_key bridge_keys[] = {
+        { "subnet", NC_KEY_SUBNET, .required = true,
+          .description = "The bridge's IPv4 subnet, /8 to /30 with no host bits set; bridges' subnets must not overlap." },
+        { "gateway", NC_KEY_IPV4,
+          .description = "The bridge's own address, the containers' default route; default: the first host "
+                         "address of the subnet." },
+        { "mtu", NC_KEY_MTU, .default_value = "1500", .description = "The MTU of the bridge and of every veth on it." },
+        { "masquerade", NC_KEY_BOOL, .default_value = "true",
+          .description = "NAT the subnet's traffic that leaves through another interface." },
+        { "isolated", NC_KEY_BOOL, .default_value = "true",
+          .description = "Drop traffic between this bridge and another managed bridge, unless both say "
+                         "isolated: false." },
+        { "adopt", NC_KEY_BOOL, .default_value = "false",
+          .description = "Take over an existing bridge of this name that netconverge did not create "
+                         "(otherwise a conflict)." },
+};
+static const struct nc_key_table bridge_table =
+        TABLE("bridge", "A Linux bridge with one IPv4 subnet.", bridge_keys);
+
+static const struct nc_key attachment_keys[] = {
+        { "address", NC_KEY_IPV4,
+          .description = "The container's IPv4 address on this bridge; default: allocated (an address it already "
+                         "has is kept, new ones take the lowest free address in container-name order)." },
+        { "mac", NC_KEY_MAC,
+          .description = "The interface's unicast MAC address; default: 02:42 followed by the four address bytes." },
+        { "interface", NC_KEY_IFNAME,
+          .description = "The interface name inside the container; default: eth0, eth1, ... in the order listed." },
+        { "host_interface", NC_KEY_IFNAME,
+          .description = "The host end of the veth pair; default: veth followed by 8 hex digits of a stable hash "
+                         "of container and bridge." },
+};
+static const struct nc_key_table attachment_table =
+        TABLE("network", "A container's interface on one bridge; every key is optional.", attachment_keys);
+
+static const struct nc_key port_keys[] = {
+        { "published", NC_KEY_PORT, .required = true, .description = "The host port or range of ports." },
+        { "target", NC_KEY_PORT, .required = true,
+          .description = "The container port or range, as long as the published one." },
+        { "protocol", NC_KEY_PROTOCOL, .default_value = "tcp", .description = "tcp or udp." },
+        { "host_ip", NC_KEY_IPV4,
+          .description = "The host address the port is published on; default: every local address." },
+        { "network", NC_KEY_STRING,
+          .description = "The bridge on which the container is reached; default: the container's first network." },
+};
+static const struct nc_key_table port_table =
+        TABLE("port", "A published port in the long form.", port_keys);
+
+static const struct nc_key container_keys[] = {
+        { "netns", NC_KEY_NETNS,
+          .description = "A name under /run/netns (created when missing) or an absolute path to an existing "
+                         "namespace; default: the container's name." },
+        { "networks", NC_KEY_NETWORKS, .required = true, .table = &attachment_table,
+          .description = "The bridges the container is on: a list of bridge names, or a mapping of bridge names "
+                         "to the interface's details." },
+        { "ports", NC_KEY_PORTS, .table = &port_table,
+          .description = "Published ports: Docker's short syntax "
+                         "\"[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]\" or the long form." },
+};
+static const struct nc_key_table container_table =
+        TABLE("container", "A container: a network namespace attached to bridges by veth pairs.", container_keys);
+
+static const struct nc_key root_keys[] = {
+        { "version", NC_KEY_VERSION, .required = true, .description = "The version of the file format: 1." },
+        { "settings", NC_KEY_MAPPING, .table = &settings_table, .description = settings_table.description },
+        { "bridges", NC_KEY_MAP_OF, .table = &bridge_table, .name_type = NC_NAME_IFNAME,
+          .description = "The bridges, by name (the kernel interface name)." },
+        { "containers", NC_KEY_MAP_OF, .table = &container_table, .name_type = NC_NAME_CONTAINER,
+          .description = "The containers, by name." },
+};
+static const struct nc_key_table root_table =
+        TABLE("file", "A netconverge configuration file, version 1 (netconverge.yaml(5)).", root_keys);
+
+/* check_keys() gives nc_did_you_mean() the names on the stack. */
+#define KEYS_MAX 8
+_Static_assert(ELEMENTSOF(root_keys) <= KEYS_MAX && ELEMENTSOF(settings_keys) <= KEYS_MAX &&
+               ELEMENTSOF(bridge_keys) <= KEYS_MAX && ELEMENTSOF(attachment_keys) <= KEYS_MAX &&
+               ELEMENTSOF(port_keys) <= KEYS_MAX && ELEMENTSOF(container_keys) <= KEYS_MAX,
+               "a key table outgrew KEYS_MAX");
+
+const struct nc_key_table *nc_schema_root(void) {
+        return &root_table;
+}
 
 /* By hand: the model keeps a path for every container, network and port
  * (for diagnostics found later), and asprintf() for each of them was a
@@ -85,7 +176,12 @@ static bool is_key_of(const char *key, const char *const *keys, size_t n) {
  * that an unknown key is a misspelling of is not reported again as
  * missing. */
 static int check_keys(struct schema *s, const struct nc_ynode *map, struct nc_origin owner_at, const char *path,
-                      const char *const *keys, size_t n_keys, const char *const *required, size_t n_required) {
+                      const struct nc_key_table *t) {
+        const char *keys[KEYS_MAX];
+        size_t n_keys = t->n_keys;
+
+        for (size_t i = 0; i < n_keys; i++)
+                keys[i] = t->keys[i].name;
         for (size_t i = 0; i < map->n_pairs; i++) {
                 const struct nc_ynode *k = map->pairs[i].key;
                 _cleanup_free_ char *p = NULL;
@@ -104,21 +200,22 @@ static int check_keys(struct schema *s, const struct nc_ynode *map, struct nc_or
                 else
                         report(s, k, p, "unknown key");
         }
-        for (size_t i = 0; i < n_required; i++) {
+        for (size_t i = 0; i < n_keys; i++) {
+                const char *required = keys[i];
                 _cleanup_free_ char *p = NULL;
                 bool misspelled = false;
 
-                if (nc_ynode_get(map, required[i]))
+                if (!t->keys[i].required || nc_ynode_get(map, required))
                         continue;
                 for (size_t k = 0; k < map->n_pairs && !misspelled; k++) {
                         const char *key = map->pairs[k].key->value;
                         const char *hint = is_key_of(key, keys, n_keys) ? NULL : nc_did_you_mean(key, keys, n_keys);
 
-                        misspelled = hint && strcmp(hint, required[i]) == 0;
+                        misspelled = hint && strcmp(hint, required) == 0;
                 }
                 if (misspelled)
                         continue;
-                p = nc_path_join(path, required[i]);
+                p = nc_path_join(path, required);
                 if (!p)
                         return -ENOMEM;
                 nc_diags_add(s->d, owner_at, p, "missing required key");
@@ -282,13 +379,12 @@ static int read_version(struct schema *s, const struct nc_ynode *root) {
 }
 
 static int read_settings(struct schema *s, const struct nc_ynode *n, struct nc_settings *st) {
-        static const char *const none[] = {};
         const struct nc_ynode *t;
         int r;
 
         if (!want_mapping(s, n, "settings", "a mapping of settings") || nc_ynode_is_null(n))
                 return 0;
-        r = check_keys(s, n, n->at, "settings", settings_keys, ELEMENTSOF(settings_keys), none, 0);
+        r = check_keys(s, n, n->at, "settings", &settings_table);
         if (r < 0)
                 return r;
         t = nc_ynode_get(n, "table");
@@ -342,7 +438,6 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
 }
 
 static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
-        static const char *const required[] = { "subnet" };
         const struct nc_ynode *n = pair->value, *sub;
         const char *why;
         struct nc_origin gw_at = {};
@@ -371,7 +466,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 report(s, pair->key, p, "missing required key");
                 return 0;
         }
-        r = check_keys(s, n, pair->key->at, b->path, bridge_keys, ELEMENTSOF(bridge_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, pair->key->at, b->path, &bridge_table);
         if (r < 0)
                 return r;
 
@@ -419,14 +514,13 @@ static int read_mac(struct schema *s, const struct nc_ynode *n, const char *path
 }
 
 static int read_attachment_details(struct schema *s, const struct nc_ynode *n, struct nc_attachment *a) {
-        static const char *const none[] = {};
         const struct nc_ynode *mac;
         uint32_t addr = 0;
         int r;
 
         if (!want_mapping(s, n, a->path, "a mapping of the network's settings") || nc_ynode_is_null(n))
                 return 0;
-        r = check_keys(s, n, a->at, a->path, attachment_keys, ELEMENTSOF(attachment_keys), none, 0);
+        r = check_keys(s, n, a->at, a->path, &attachment_table);
         if (r < 0)
                 return r;
         r = read_field(s, n, a->path, "address", read_ipv4, &addr, &a->address_at);
@@ -525,13 +619,12 @@ static int read_port_value(struct schema *s, const struct nc_ynode *n, const cha
 }
 
 static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_port *p) {
-        static const char *const required[] = { "published", "target" };
         const struct nc_ynode *v;
         char buf[64], err[160];
         bool ok = true;
         int r;
 
-        r = check_keys(s, n, p->at, p->path, port_keys, ELEMENTSOF(port_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, p->at, p->path, &port_table);
         if (r < 0)
                 return r;
         ok = nc_ynode_get(n, "published") && nc_ynode_get(n, "target");
@@ -616,7 +709,6 @@ static int read_ports(struct schema *s, const struct nc_ynode *n, const char *pa
 }
 
 static int read_container(struct schema *s, const struct nc_ypair *pair, struct nc_container *c) {
-        static const char *const required[] = { "networks" };
         const struct nc_ynode *n = pair->value, *v;
         const char *why;
         int r;
@@ -640,7 +732,7 @@ static int read_container(struct schema *s, const struct nc_ypair *pair, struct 
                 report(s, pair->key, p, "missing required key");
                 return 0;
         }
-        r = check_keys(s, n, pair->key->at, c->path, container_keys, ELEMENTSOF(container_keys), required, ELEMENTSOF(required));
+        r = check_keys(s, n, pair->key->at, c->path, &container_table);
         if (r < 0)
                 return r;
 
@@ -712,7 +804,6 @@ static int read_containers(struct schema *s, const struct nc_ynode *n, struct nc
 }
 
 int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_model *m) {
-        static const char *const required[] = { "version" };
         struct schema s = { .d = d };
         const struct nc_ynode *root = doc->root, *n;
         char buf[64];
@@ -727,7 +818,7 @@ int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_mode
                 report(&s, root, "", "expected a mapping with 'version: 1' at the top level, got %s", nc_ynode_got(root, buf));
                 return 0;
         }
-        r = check_keys(&s, root, root->at, "", root_keys, ELEMENTSOF(root_keys), required, ELEMENTSOF(required));
+        r = check_keys(&s, root, root->at, "", &root_table);
         if (r < 0)
                 return r;
         read_version(&s, root);

@@ -30,13 +30,13 @@ declare -A own_option=([validate]="FILE" [diff]="--observed SNAP" [apply]="--det
                        [show]="--snapshot" [watch]="--interval S" [destroy]="--dry-run")
 for c in validate diff apply show watch destroy; do
         run 0 "$nc" "$c" --help
-        expect_in out "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] $c"
+        expect_in out "Usage: netconverge [-n NETNS] [-o text|json|dot] [-v|-q] $c"
         expect_in out "${own_option[$c]}"
         expect_in out "Exit codes"
         [ ! -s "$tmp/err" ] || fail "$c --help wrote to stderr: $(head -c 200 "$tmp/err")"
 done
 run 0 "$nc" apply "$tmp/missing.yaml" --dry-run -h
-expect_in out "Usage: netconverge [-n NETNS] [-o text|json] [-v|-q] apply"
+expect_in out "Usage: netconverge [-n NETNS] [-o text|json|dot] [-v|-q] apply"
 run 0 "$nc" --help
 expect_in out "  destroy [--dry-run]"
 run 0 "$nc" --version
@@ -46,7 +46,7 @@ expect_in err "Usage:"
 run 1 "$nc" frobnicate
 expect_is err "netconverge: unknown command 'frobnicate'; see netconverge --help"
 run 1 "$nc" -o yaml validate "$top/examples/docker0.yaml"
-expect_is err "netconverge: -o: unknown output format 'yaml'; use text or json"
+expect_is err "netconverge: -o: unknown output format 'yaml'; use text, json or dot"
 run 1 "$nc" -n a/b validate "$top/examples/docker0.yaml"
 expect_in err "-n: namespace name 'a/b'"
 

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""docs/netconverge.schema.json against the files the parser reads.
+
+test-schema.py TOP
+
+Every example and good file validates; every schema-level bad file (listed
+below with what makes it bad) does not; every other bad file is listed with
+why a schema cannot see its mistake. A new bad file must be put in one list.
+
+Each file is loaded twice:
+- as the parser reads it (SPEC section 1): every scalar a string, except a
+  plain empty, ~ or null, which is null (src/config/yaml.c,
+  nc_ynode_is_null()); merge keys (<<) merged. PyYAML's BaseLoader comes
+  closest but reads null as '' and does not merge; SafeLoader applies
+  YAML 1.1 implicit typing (yes is true, 8080:80 is the number 484880),
+  which the parser does not.
+- as an editor does: YAML 1.2 core schema typing, what yaml-language-server
+  applies (1500 an integer, true a boolean, yes and 8080:80 strings).
+The schema must accept a good file either way and reject a bad one either way,
+and give the same verdicts read as draft 7 (what yaml-language-server's
+validator implements) as read as draft 2020-12.
+"""
+import json
+import pathlib
+import re
+import sys
+
+import jsonschema
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+NULL = re.compile(r'^(?:~|null|Null|NULL|)$')
+
+
+class ParserResolver(BaseResolver):
+    pass
+
+
+ParserResolver.add_implicit_resolver('tag:yaml.org,2002:null', NULL, list('~nN') + [''])
+ParserResolver.add_implicit_resolver('tag:yaml.org,2002:merge', re.compile(r'^<<$'), ['<'])
+
+
+class ParserLoader(Reader, Scanner, Parser, Composer, SafeConstructor, ParserResolver):
+    """Scalars as the parser reads them: strings, and null."""
+
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        ParserResolver.__init__(self)
+
+
+class Yaml12Resolver(ParserResolver):
+    pass
+
+
+Yaml12Resolver.add_implicit_resolver('tag:yaml.org,2002:bool', re.compile(r'^(?:true|True|TRUE|false|False|FALSE)$'),
+                                     list('tTfF'))
+Yaml12Resolver.add_implicit_resolver('tag:yaml.org,2002:int', re.compile(r'^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$'),
+                                     list('-+0123456789'))
+Yaml12Resolver.add_implicit_resolver(
+    'tag:yaml.org,2002:float',
+    re.compile(r'^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$'),
+    list('-+0123456789.'))
+
+
+class Yaml12Constructor(SafeConstructor):
+    pass
+
+
+Yaml12Constructor.add_constructor('tag:yaml.org,2002:bool', lambda c, n: c.construct_scalar(n).lower() == 'true')
+Yaml12Constructor.add_constructor('tag:yaml.org,2002:int', lambda c, n: int(c.construct_scalar(n), 0)
+                                  if c.construct_scalar(n)[:2] in ('0o', '0x') else int(c.construct_scalar(n), 10))
+Yaml12Constructor.add_constructor('tag:yaml.org,2002:float', SafeConstructor.construct_yaml_float)
+
+
+class Yaml12Loader(Reader, Scanner, Parser, Composer, Yaml12Constructor, Yaml12Resolver):
+    """Scalars as an editor types them (YAML 1.2 core schema)."""
+
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Yaml12Constructor.__init__(self)
+        Yaml12Resolver.__init__(self)
+
+
+LOADERS = {'parser': ParserLoader, 'yaml-1.2': Yaml12Loader}
+
+# Mistakes the schema says: the file must fail validation.
+SCHEMA_LEVEL = {
+    'address-ipv6.yaml': 'address is not IPv4',
+    'address-not-ipv4.yaml': 'address syntax',
+    'bridge-listed-twice.yaml': 'networks list items are unique',
+    'bridge-missing-subnet.yaml': 'subnet is required',
+    'bridge-name-too-long.yaml': 'bridge name over 15 characters',
+    'cidr-missing-prefix.yaml': 'subnet syntax',
+    'cidr-octet-300.yaml': 'subnet syntax',
+    'cidr-prefix-31.yaml': 'prefix /8 to /30',
+    'cidr-prefix-33.yaml': 'prefix /8 to /30',
+    'cidr-prefix-7.yaml': 'prefix /8 to /30',
+    'container-name-invalid.yaml': 'container name syntax',
+    'container-null-value.yaml': 'a container is a mapping',
+    'containers-as-list.yaml': 'containers is a mapping',
+    'empty.yaml': 'the file is a mapping',
+    'ifname-colon.yaml': 'interface name syntax',
+    'ifname-slash.yaml': 'interface name syntax',
+    'ifname-too-long.yaml': 'interface name over 15 characters',
+    'ifname-whitespace.yaml': 'interface name syntax',
+    'mac-syntax.yaml': 'MAC syntax',
+    'mtu-out-of-range.yaml': 'MTU 68-65535',
+    'name-limits.yaml': 'container name over 64 characters, netns over 150',
+    'netns-empty.yaml': 'netns is not empty',
+    'netns-relative-path.yaml': 'netns is a name or an absolute path',
+    'networks-details-not-mapping.yaml': 'network details are a mapping',
+    'networks-empty-list.yaml': 'at least one network',
+    'networks-list-of-mappings.yaml': 'networks list items are names',
+    'networks-missing.yaml': 'networks is required',
+    'only-comment.yaml': 'the file is a mapping',
+    'port-70000.yaml': 'port 1-65535',
+    'port-host-ip-not-ipv4.yaml': 'short syntax host_ip is IPv4',
+    'port-ip-empty-host-port.yaml': 'short syntax needs a host port',
+    'port-ipv6-host.yaml': 'short syntax host_ip is IPv4',
+    'port-long-key-abbreviated.yaml': 'unknown key in a port',
+    'port-long-missing-target.yaml': 'target is required',
+    'port-long-protocol-sctp.yaml': 'protocol tcp or udp',
+    'port-long-target-zero.yaml': 'port 1-65535',
+    'port-long-unknown-key.yaml': 'unknown key in a port',
+    'port-no-host-port.yaml': 'short syntax needs a host port',
+    'port-protocol-sctp.yaml': 'short syntax protocol tcp or udp',
+    'port-zero.yaml': 'port 1-65535',
+    'settings-ip-forward-maybe.yaml': 'booleans are true or false',
+    'settings-not-mapping.yaml': 'settings is a mapping',
+    'settings-table-invalid.yaml': 'table name syntax',
+    'several-errors-with-duplicate-mac.yaml': 'MTU is a number (and more)',
+    'several-errors-with-exhausted-subnet.yaml': 'short syntax needs a host port (and more)',
+    'several-errors.yaml': 'booleans are true or false (yes, on)',
+    'top-level-list.yaml': 'the file is a mapping',
+    'type-isolated-1.yaml': 'booleans are true or false (1)',
+    'type-masquerade-yes.yaml': 'booleans are true or false (yes)',
+    'type-mtu-string.yaml': 'MTU is a number',
+    'type-networks-number.yaml': 'networks is a list or a mapping',
+    'type-ports-mapping.yaml': 'ports is a list',
+    'type-subnet-list.yaml': 'subnet is a string',
+    'unknown-key-did-you-mean.yaml': 'unknown top-level key',
+    'unknown-key-misspelled-required.yaml': 'unknown key, required subnet missing',
+    'unknown-key-no-suggestion.yaml': 'unknown key in a container',
+    'version-2.yaml': 'version is 1',
+    'version-missing.yaml': 'version is required',
+    'version-one.yaml': 'version is 1',
+}
+
+# Mistakes a JSON Schema cannot see: values compared across objects, address
+# arithmetic, YAML the parser refuses before any schema applies ('YAML:').
+# All but the YAML ones must validate: the schema is not stricter than the
+# parser about the rest of those files.
+BEYOND_SCHEMA = {
+    'address-broadcast.yaml': 'address arithmetic (broadcast of the subnet)',
+    'address-duplicate.yaml': 'the same address in two containers',
+    'address-explicit-gateway.yaml': 'address equals the gateway set elsewhere',
+    'address-gateway.yaml': 'address equals the derived gateway',
+    'address-network.yaml': 'address arithmetic (network address)',
+    'address-outside-subnet.yaml': 'address against its bridge\'s subnet',
+    'alias-bomb.yaml': 'YAML: alias expansion limit',
+    'alias-recursive.yaml': 'YAML: recursive alias',
+    'alias-undefined-anchor.yaml': 'YAML: undefined anchor',
+    'bridge-too-many-containers.yaml': 'counting containers per bridge',
+    'bridge-undeclared-did-you-mean.yaml': 'a network names an undeclared bridge',
+    'bridge-undeclared.yaml': 'a network names an undeclared bridge',
+    'cidr-host-bits.yaml': 'address arithmetic (host bits)',
+    'duplicate-key-nested.yaml': 'YAML: duplicate keys (a loader keeps the last)',
+    'duplicate-key-top-level.yaml': 'YAML: duplicate keys (a loader keeps the last)',
+    'gateway-broadcast-address.yaml': 'address arithmetic',
+    'gateway-network-address.yaml': 'address arithmetic',
+    'gateway-outside-subnet.yaml': 'gateway against the subnet',
+    'gateway-zero.yaml': 'gateway against the subnet',
+    'host-interface-duplicate.yaml': 'the same host link name twice',
+    'host-interface-is-bridge.yaml': 'a host link name equal to a bridge name',
+    'ifname-lo.yaml': 'interface lo is the namespace\'s loopback (a valid name)',
+    'ifname-same-in-container.yaml': 'one interface name twice in a container',
+    'invalid-utf8.yaml': 'YAML: not UTF-8',
+    'mac-all-zero.yaml': 'MAC value check',
+    'mac-duplicate-derived.yaml': 'a MAC equal to a derived one',
+    'mac-duplicate.yaml': 'the same MAC twice',
+    'mac-multicast.yaml': 'MAC value check (multicast bit)',
+    'merge-key-not-mapping.yaml': 'YAML: merge key of a scalar',
+    'merge-key-scalar.yaml': 'YAML: merge key of a scalar',
+    'multiple-documents.yaml': 'YAML: more than one document',
+    'netns-name-vs-path.yaml': 'two containers in one namespace',
+    'netns-shared.yaml': 'two containers in one namespace',
+    'nul-byte.yaml': 'YAML: control character',
+    'port-duplicate-any-vs-specific-ip.yaml': 'the same host port twice',
+    'port-duplicate-same-container.yaml': 'the same host port twice',
+    'port-duplicate-two-containers.yaml': 'the same host port twice',
+    'port-long-range-unequal-length.yaml': 'comparing two range lengths',
+    'port-network-not-attached.yaml': 'port network against the container\'s networks',
+    'port-range-overlap.yaml': 'overlapping host port ranges',
+    'port-range-reversed.yaml': 'comparing a range\'s ends',
+    'port-range-unequal-length.yaml': 'comparing two range lengths',
+    'subnet-exhausted.yaml': 'IPAM: no free address',
+    'subnet-overlap-identical.yaml': 'subnets of two bridges overlap',
+    'subnet-overlap-nested.yaml': 'subnets of two bridges overlap',
+    'syntax-bad-indentation.yaml': 'YAML: syntax error',
+    'syntax-tab-indentation.yaml': 'YAML: syntax error',
+    'syntax-unclosed-flow-sequence.yaml': 'YAML: syntax error',
+}
+
+
+def load(path, loader):
+    with open(path, 'rb') as f:
+        return yaml.load(f, Loader=loader)
+
+
+def main():
+    top = pathlib.Path(sys.argv[1])
+    schema = json.loads((top / 'docs' / 'netconverge.schema.json').read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
+    failures = []
+    for draft in (jsonschema.Draft202012Validator, jsonschema.Draft7Validator):
+        failures += check(top, draft(schema), draft.__name__)
+    for f in failures:
+        print(f, file=sys.stderr)
+    print(f'{len(SCHEMA_LEVEL)} schema-level bad files, {len(BEYOND_SCHEMA)} beyond a schema; '
+          f'{len(failures)} problems')
+    return 1 if failures else 0
+
+
+def check(top, validator, draft):
+    """Every verdict of the module's docstring; the problems found."""
+    failures = []
+
+    good = sorted(top.glob('examples/*.yaml')) + sorted((top / 'tests' / 'good').glob('*.yaml'))
+    for path in good:
+        for view, loader in LOADERS.items():
+            errors = list(validator.iter_errors(load(path, loader)))
+            for e in errors:
+                failures.append(f'{path.relative_to(top)} ({view}): valid to the parser, but the schema says: '
+                                f'{"/".join(map(str, e.absolute_path))}: {e.message}')
+
+    bad = {p.name: p for p in (top / 'tests' / 'bad').glob('*.yaml')}
+    for name in sorted(set(bad) - set(SCHEMA_LEVEL) - set(BEYOND_SCHEMA)):
+        failures.append(f'tests/bad/{name}: not classified; add it to SCHEMA_LEVEL or BEYOND_SCHEMA')
+    for name in sorted((set(SCHEMA_LEVEL) | set(BEYOND_SCHEMA)) - set(bad)):
+        failures.append(f'tests/bad/{name}: listed but missing')
+    for name in sorted(set(SCHEMA_LEVEL) & set(bad)):
+        for view, loader in LOADERS.items():
+            if validator.is_valid(load(bad[name], loader)):
+                failures.append(f'tests/bad/{name} ({view}): the schema accepts it ({SCHEMA_LEVEL[name]})')
+
+    for name in sorted(set(BEYOND_SCHEMA) & set(bad)):
+        if BEYOND_SCHEMA[name].startswith('YAML:'):
+            continue
+        for view, loader in LOADERS.items():
+            for e in validator.iter_errors(load(bad[name], loader)):
+                failures.append(f'tests/bad/{name} ({view}): listed as beyond a schema, but the schema says: '
+                                f'{"/".join(map(str, e.absolute_path))}: {e.message}')
+
+    print(f'{draft}: {len(good)} good files')
+    return [f'{draft}: {f}' for f in failures]
+
+
+if __name__ == '__main__':
+    sys.exit(main())
