@@ -31,10 +31,6 @@
 
 #define NC_NFT_READ_TRIES 5
 
-/* The table an earlier netconverge made when no file names one: before
- * tables were marked, it was this one (settings.table's default). */
-#define NC_TABLE_DEFAULT "netconverge"
-
 struct nft_reader {
         struct mnl_socket *nl;
         uint32_t seq;
