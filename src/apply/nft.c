@@ -21,8 +21,8 @@
 #include "util/cleanup.h"
 
 /* Every nftables change of an apply in one batch: BATCH_BEGIN, one message
- * per change (two for a chain removal or a table marked), BATCH_END, sent at once. The
- * kernel applies the whole batch or, when any message fails, none of it;
+ * per change (two for a chain removal or a table marked), BATCH_END, sent
+ * at once. The kernel applies the whole batch or, when any message fails, none of it;
  * so does this report: the rejected changes with the kernel's error, the
  * others as not applied.
  *

@@ -224,9 +224,10 @@ static void remove_unwanted_tables(struct nft_differ *d) {
         }
 }
 
-/* The wanted table as it is: 1 to diff against it, 0 when it is made anew
- * (missing, or an earlier netconverge's taken over), or when it is not
- * ours (a conflict, nothing planned for it). */
+/* The wanted table as it is. 0: its chains and rules are diffed, against
+ * it, or all new (table_fresh) when it is made (missing, or an earlier
+ * netconverge's taken over). -1: it is not ours, a conflict, and nothing
+ * is planned for it. */
 static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
         const char *want = d->want->table;
         const struct nc_nft_table *x = nc_nft_find_table(d->have, want);
@@ -240,7 +241,7 @@ static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
                 return 0;
         }
         if (x->marked && read)
-                return 1;
+                return 0;
         if (!x->marked && is_legacy(d->have, want)) {
                 a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
                 if (a)
@@ -269,8 +270,6 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
         struct nft_differ d = { .have = &observed->nft, .want = &plan->desired->nft, .plan = plan, .cap = cap_actions };
         struct nc_nft have = observed->nft;
         struct nc_nft_table one = { .name = have.table, .marked = true };
-        int state;
-
         /* A state that lists no tables but has one (made by hand, in a
          * test) has it marked. */
         if (have.n_tables == 0 && have.table) {
@@ -282,8 +281,7 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
         remove_unwanted_tables(&d);
         if (!d.want->table || d.r < 0)
                 return d.r;
-        state = table_state(&d, cap_conflicts);
-        if (state < 0)
+        if (table_state(&d, cap_conflicts) < 0)
                 return d.r;
         d.chain_fresh = calloc(d.want->n_chains + 1, sizeof(*d.chain_fresh));
         d.chain_gone = calloc(d.have->n_chains + 1, sizeof(*d.chain_gone));
