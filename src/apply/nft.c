@@ -22,9 +22,9 @@
 
 /* Every nftables change of an apply in one batch: BATCH_BEGIN, one message
  * per change (two for a chain removal or a table marked), BATCH_END, sent
- * at once. The kernel applies the whole batch or, when any message fails, none of it;
- * so does this report: the rejected changes with the kernel's error, the
- * others as not applied.
+ * at once. The kernel applies the whole batch or, when any message fails,
+ * none of it; so does this report: the rejected changes with the kernel's
+ * error, the others as not applied.
  *
  * Each message asks for an ack under its own seq, and the seq says which
  * change it belongs to (nftables' mnl_batch_talk() does the same). */
