@@ -29,8 +29,8 @@ enum nc_phase {
          * transaction, in this order, all or nothing. */
         NC_PHASE_NFT_REMOVE_RULE,       /* - rules not ours or no longer wanted */
         NC_PHASE_NFT_REMOVE_CHAIN,      /* - chains not ours (flushed, then deleted) */
-        NC_PHASE_NFT_REMOVE_TABLE,      /* - the whole table (destroy) */
-        NC_PHASE_NFT_TABLE,             /* + the table */
+        NC_PHASE_NFT_REMOVE_TABLE,      /* - owned tables no longer wanted (destroy, a new settings.table) */
+        NC_PHASE_NFT_TABLE,             /* + the table; ~ an earlier netconverge's, marked */
         NC_PHASE_NFT_CHAIN,             /* + chains */
         NC_PHASE_NFT_RULE,              /* + ~ rules: RETURN rules go to the head of their chain, others are appended */
         NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward: last, once isolation is in place */
@@ -69,6 +69,7 @@ enum nc_object {
 #define NC_DIFF_GATEWAY         (1U << 6)       /* route: via and dev (replace) */
 #define NC_DIFF_VALUE           (1U << 7)       /* sysctl */
 #define NC_DIFF_RULE            (1U << 8)       /* nft rule: replaced in place (same handle) */
+#define NC_DIFF_MARK            (1U << 9)       /* nft table: an earlier netconverge's, marked (made again) */
 
 /* One change. Pointers point into the plan's desired state (want*) and
  * into the observed state it was computed from (have*); the observed state
@@ -81,7 +82,8 @@ enum nc_object {
  *   ADDRESS   add: want_address; remove: have_address
  *   ROUTE     add: want_route; modify: want_route, have_route; remove: have_route
  *   SYSCTL    modify: want_value, have_value (-1 unknown)
- *   NFT_TABLE add, remove: table (the name; family inet)
+ *   NFT_TABLE add, remove: table (the name; family inet); modify (NC_DIFF_MARK):
+ *             table, deleted and made again with the mark, its chains and rules added after it
  *   NFT_CHAIN add: want_chain; remove: have_chain
  *   NFT_RULE  add: want_rule; modify: want_rule, have_rule (replace have_rule->handle);
  *             remove: have_rule (by handle)

@@ -102,8 +102,26 @@ struct nc_route {
         unsigned protocol;              /* rtm_protocol; NC_RTPROT = ours */
 };
 
-/* nftables: netconverge owns one table, family inet, named by
- * settings.table, in the host namespace. Its chains: */
+/* nftables: netconverge keeps its rules in one table, family inet, named
+ * by settings.table, in the host namespace.
+ *
+ * Every table it creates carries a mark in the kernel object: the table's
+ * userdata holds a comment TLV (NFTNL_UDATA_TABLE_COMMENT, the one nft
+ * writes for `comment "..."`) with exactly NC_TABLE_MARK, so `nft list
+ * ruleset` shows the operator `comment "managed by netconverge"`. Ownership
+ * of a table is that mark, whatever its name: destroy removes every marked
+ * table, show finds the marked one, and a table of the wanted name without
+ * it is a conflict, unless it is one an earlier netconverge made (see
+ * docs/plan.md, "Ownership of tables"). The kernel does not change the
+ * userdata of an existing table, so the mark is given when the table is
+ * made, and only then. */
+#define NC_TABLE_MARK "managed by netconverge"
+
+/* settings.table's default, the one table every netconverge before the
+ * mark made when the file named none. */
+#define NC_TABLE_DEFAULT "netconverge"
+
+/* The owned table's chains: */
 #define NC_CHAIN_POSTROUTING "postrouting"      /* nat, hook postrouting, priority srcnat (100) */
 #define NC_CHAIN_PREROUTING  "prerouting"       /* nat, hook prerouting, priority dstnat (-100) */
 #define NC_CHAIN_OUTPUT      "output"           /* nat, hook output, priority dstnat (-100) */
@@ -164,12 +182,25 @@ struct nc_nft_rule {
         size_t raw_len;
 };
 
+/* An inet table of the host, by name: observation lists them all (one
+ * cheap dump), whichever is read in full. */
+struct nc_nft_table {
+        char *name;
+        bool marked;                            /* its userdata carries NC_TABLE_MARK */
+};
+
 struct nc_nft {
-        char *table;                            /* NULL: the table does not exist */
+        /* The table read in full: the one settings.table names, or, with no
+         * file (show), the marked one. NULL: it does not exist. Its mark is
+         * its entry in tables. The desired state has no tables list: the
+         * table it wants is marked. */
+        char *table;
         struct nc_nft_chain *chains;            /* sorted by name */
         size_t n_chains;
         struct nc_nft_rule *rules;              /* sorted by (chain, key); keyless last by handle */
         size_t n_rules;
+        struct nc_nft_table *tables;            /* every inet table, table included; sorted by name */
+        size_t n_tables;
 };
 
 /* A namespace the file names, and whether it exists. */
@@ -213,6 +244,9 @@ int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
 int nc_state_set_nft_table(struct nc_state *s, const char *table);
 int nc_state_add_nft_chain(struct nc_state *s, const struct nc_nft_chain *c);
 int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);
+int nc_state_add_nft_table(struct nc_state *s, const char *name, bool marked);
+/* The entry of tables named name (tables sorted), or NULL. */
+const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name);
 
 /* Field-by-field equality of what two rules do (chain, key and handle
  * aside); NC_RULE_OTHER equals nothing. */
@@ -225,7 +259,7 @@ int nc_nft_hook_from_string(const char *s);
 /* Sorts every collection by its key: links (netns, name), addresses
  * (netns, ifname, address, prefixlen), routes (netns, dst, dst_len),
  * namespaces (netns), nft chains (name), nft rules (chain, key; keyless
- * ones last, by handle). */
+ * ones last, by handle), nft tables (name). */
 void nc_state_sort(struct nc_state *s);
 
 /* Lookups on a sorted state; NULL when absent. */

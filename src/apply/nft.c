@@ -21,10 +21,10 @@
 #include "util/cleanup.h"
 
 /* Every nftables change of an apply in one batch: BATCH_BEGIN, one message
- * per change (two for a chain removal), BATCH_END, sent at once. The
- * kernel applies the whole batch or, when any message fails, none of it;
- * so does this report: the rejected changes with the kernel's error, the
- * others as not applied.
+ * per change (two for a chain removal or a table marked), BATCH_END, sent
+ * at once. The kernel applies the whole batch or, when any message fails,
+ * none of it; so does this report: the rejected changes with the kernel's
+ * error, the others as not applied.
  *
  * Each message asks for an ack under its own seq, and the seq says which
  * change it belongs to (nftables' mnl_batch_talk() does the same). */
@@ -65,11 +65,6 @@ static void batch_done(struct batch *bt) {
         free(bt->owner);
 }
 
-static void table_freep(struct nftnl_table **t) {
-        if (*t)
-                nftnl_table_free(*t);
-}
-
 /* The header of the next change message, owned by action i. */
 static struct nlmsghdr *msg_begin(struct batch *bt, size_t i, uint16_t type, uint16_t flags) {
         if (bt->n_msgs == bt->cap_msgs) {
@@ -89,19 +84,36 @@ static int msg_end(struct batch *bt) {
         return nftnl_batch_update(bt->b) < 0 ? -ENOMEM : 0;
 }
 
-static int put_table(struct batch *bt, size_t i, const struct nc_action *a) {
-        _cleanup_(table_freep) struct nftnl_table *t = nftnl_table_alloc();
-        bool add = a->change == NC_CHANGE_ADD;
+static int put_table_msg(struct batch *bt, size_t i, const char *name, bool add) {
+        _cleanup_(nc_nft_table_freep) struct nftnl_table *t = NULL;
         struct nlmsghdr *nlh;
+        int r;
 
-        if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, a->table) < 0)
-                return -ENOMEM;
-        nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-        nlh = msg_begin(bt, i, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE, add ? NLM_F_CREATE : 0);
+        /* Made with the mark; EXCL: a table that appeared since it was
+         * observed missing is someone else's, and the batch fails. */
+        r = nc_nft_table_build(name, add, &t);
+        if (r < 0)
+                return r;
+        nlh = msg_begin(bt, i, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
         if (!nlh)
                 return -ENOMEM;
         nftnl_table_nlmsg_build_payload(nlh, t);
         return msg_end(bt);
+}
+
+/* + a table, - a table, or ~ mark one: the kernel keeps a table's
+ * userdata as it was made (a NEWTABLE for an existing table changes only
+ * its flags), so an earlier netconverge's table is deleted and made again
+ * with the mark, in this batch, and its chains and rules are added after
+ * it (planned as +). The ruleset switches at the commit, all at once. */
+static int put_table(struct batch *bt, size_t i, const struct nc_action *a) {
+        int r = 0;
+
+        if (a->change != NC_CHANGE_ADD)
+                r = put_table_msg(bt, i, a->table, false);
+        if (r >= 0 && a->change != NC_CHANGE_REMOVE)
+                r = put_table_msg(bt, i, a->table, true);
+        return r;
 }
 
 /* DELRULE naming only the table and the chain flushes the chain. */

@@ -10,6 +10,19 @@
 #include "netconverge/snapshot.h"
 #include "util/cleanup.h"
 
+/* Observation read the first owned table by name; more than one (a file
+ * applied under two names at once, by two instances) is said, not hidden:
+ * destroy removes them all. */
+static void note_other_tables(const struct nc_ctx *ctx, const struct nc_state *s) {
+        for (size_t i = 0; i < s->nft.n_tables && ctx->log_level > NC_LOG_QUIET; i++) {
+                const struct nc_nft_table *t = &s->nft.tables[i];
+
+                if (t->marked && s->nft.table && strcmp(t->name, s->nft.table) != 0)
+                        nc_cli_error("show", "netconverge also owns nftables table inet %s, not shown (this shows "
+                                     "inet %s)", t->name, s->nft.table);
+        }
+}
+
 static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
         _cleanup_(nc_show_freep) struct nc_show *sh = NULL;
         int r;
@@ -72,8 +85,10 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
                 nc_cli_error("show", "%s", err[0] ? err : strerror(-r));
                 return NC_EXIT_ERROR;
         }
-        if (!snapshot)
+        if (!snapshot) {
+                note_other_tables(ctx, s);
                 return print_show(ctx, s);
+        }
         r = nc_snapshot_write(s, stdout);
         if (r < 0) {
                 nc_cli_error("show", "writing the snapshot: %s", strerror(-r));

@@ -67,6 +67,17 @@ int nc_nft_chain_build(const struct nc_nft_chain *c, const char *table, struct n
  * -EBADMSG without a name. */
 int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret);
 
+/* table.c: a new nftnl_table, family inet, named name; with mark, its
+ * userdata carries netconverge's mark (NC_TABLE_MARK as the table's
+ * comment). -ENOMEM. */
+struct nftnl_table;
+int nc_nft_table_build(const char *name, bool mark, struct nftnl_table **ret);
+
+/* The table as the kernel dumped it: its name (pointing into t) and
+ * whether it carries the mark. -EBADMSG without a name. */
+int nc_nft_table_decode(const struct nftnl_table *t, struct nc_nft_table *ret);
+
+void nc_nft_table_freep(struct nftnl_table **t);
 void nc_nft_rule_freep(struct nftnl_rule **r);
 void nc_nft_chain_freep(struct nftnl_chain **c);
 void nc_mnl_socket_closep(struct mnl_socket **nl);
@@ -98,9 +109,12 @@ int nc_nft_get_genid(struct mnl_socket *nl, uint32_t seq, uint32_t *ret);
 
 /* Entry points. */
 
-/* observe/nft.c: our table (only it) into o->state->nft: no table when it
- * does not exist; its chains and rules otherwise. The dumps are bracketed
- * by the generation id and redone when a commit happened in between
+/* observe/nft.c: every inet table by name and mark into o->state->nft.tables,
+ * and one of them read in full (its chains and rules): table, or with
+ * table NULL (no file: show) the first marked one by name, else
+ * "netconverge" (a table an earlier netconverge made, before the mark).
+ * No full table when that one does not exist. The dumps are bracketed by
+ * the generation id and redone when a commit happened in between
  * (bounded). A failure is reported through nc_observer_fail(). */
 struct nc_observer;
 /* prev (may be NULL): an earlier observation, whose decoded rules are

@@ -19,10 +19,11 @@
 #include "observe/observer.h"
 #include "util/cleanup.h"
 
-/* Our nftables table, read-only: its existence, its chains, its rules,
- * decoded into the normalized form. No other table is asked for; the
- * kernel cannot filter a chain dump by table, so other tables' chains
- * that come with it are dropped unread.
+/* The nftables tables, read-only: every inet table's name and whether it
+ * carries netconverge's mark (one dump of tables, small), and one table's
+ * chains and rules, decoded into the normalized form. No other table's
+ * chains or rules are asked for; the kernel cannot filter a chain dump by
+ * table, so other tables' chains that come with it are dropped unread.
  *
  * Three dumps are not one snapshot: a commit between them (another
  * apply, a user's nft) would mix two rulesets. So the generation id is
@@ -33,30 +34,51 @@
 struct nft_reader {
         struct mnl_socket *nl;
         uint32_t seq;
-        const char *table;
+        const char *wanted;             /* the table to read in full; NULL: the marked one */
+        const char *table;              /* the one read in full, once chosen */
         struct nc_state *s;             /* scratch: moved to the observed state once consistent */
         const struct nc_nft_rule **prev;        /* an earlier observation's rules, by handle */
         size_t n_prev;
 };
 
-static void table_freep(struct nftnl_table **t) {
-        if (*t)
-                nftnl_table_free(*t);
-}
-
-static int read_table(struct nft_reader *rd, bool *ret_exists) {
-        _cleanup_(table_freep) struct nftnl_table *t = nftnl_table_alloc();
-        NC_NFT_REQUEST_BUF(buf);
-        struct nlmsghdr *nlh;
+static int table_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_table_freep) struct nftnl_table *t = nftnl_table_alloc();
+        struct nft_reader *rd = data;
+        struct nc_nft_table x;
         int r;
 
-        if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, rd->table) < 0)
+        if (!t)
                 return -ENOMEM;
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, ++rd->seq);
-        nftnl_table_nlmsg_build_payload(nlh, t);
-        r = nc_nft_talk(rd->nl, nlh, NULL);
-        *ret_exists = r >= 0;
-        return r == -ENOENT ? 0 : r;
+        if (nftnl_table_nlmsg_parse(nlh, t) < 0)
+                return -EBADMSG;
+        r = nc_nft_table_decode(t, &x);
+        return r < 0 ? r : nc_state_add_nft_table(rd->s, x.name, x.marked);
+}
+
+/* Every inet table (the dump asks for family inet only). */
+static int dump_tables(struct nft_reader *rd) {
+        struct nc_nft_dump d = { .cb = table_cb, .data = rd };
+        NC_NFT_REQUEST_BUF(buf);
+        struct nlmsghdr *nlh;
+
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
+        return nc_nft_talk(rd->nl, nlh, &d);
+}
+
+/* The table to read in full, among those that exist (sorted); NULL for
+ * none. */
+static const char *choose_table(const struct nft_reader *rd) {
+        const struct nc_nft *t = &rd->s->nft;
+
+        if (rd->wanted) {
+                const struct nc_nft_table *x = nc_nft_find_table(t, rd->wanted);
+
+                return x ? x->name : NULL;
+        }
+        for (size_t i = 0; i < t->n_tables; i++)
+                if (t->tables[i].marked)
+                        return t->tables[i].name;
+        return nc_nft_find_table(t, NC_TABLE_DEFAULT) ? NC_TABLE_DEFAULT : NULL;
 }
 
 /* The dumps are asked for our table; a message about another is ignored. */
@@ -143,7 +165,9 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data) {
 
 /* prev's rules by handle, for unchanged(). */
 static int index_previous(struct nft_reader *rd, const struct nc_nft *prev) {
-        if (!prev || prev->n_rules == 0 || !prev->table || strcmp(prev->table, rd->table) != 0)
+        /* Any table's: a rule's message names its table, so one of another
+         * table never has the same bytes. */
+        if (!prev || prev->n_rules == 0 || !prev->table)
                 return 0;
         rd->prev = calloc(prev->n_rules, sizeof(*rd->prev));
         if (!rd->prev)
@@ -185,13 +209,16 @@ static int dump_rules(struct nft_reader *rd) {
 /* One read into rd->s. *ret_stable: no commit happened during it. */
 static int read_once(struct nft_reader *rd, bool *ret_stable) {
         uint32_t before = 0, after = 0;
-        bool exists;
         int r;
 
         r = nc_nft_get_genid(rd->nl, ++rd->seq, &before);
         if (r >= 0)
-                r = read_table(rd, &exists);
-        if (r >= 0 && exists) {
+                r = dump_tables(rd);
+        if (r >= 0) {
+                nc_state_sort(rd->s);
+                rd->table = choose_table(rd);
+        }
+        if (r >= 0 && rd->table) {
                 r = nc_state_set_nft_table(rd->s, rd->table);
                 if (r >= 0)
                         r = dump_chains(rd);
@@ -206,12 +233,18 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
 
 int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft *prev) {
         _cleanup_free_ const struct nc_nft_rule **by_handle_prev = NULL;
-        struct nft_reader base = { .table = table };
+        struct nft_reader base = { .wanted = table };
         int r;
+
+        char what[300];
+
+        /* For messages: the table named, or all of them. */
+        snprintf(what, sizeof(what), "%s%s", table ? "nftables table inet " : "the nftables tables",
+                 table ? table : "");
 
         r = index_previous(&base, prev);
         if (r < 0)
-                return nc_observer_fail(o, r, "reading nftables table inet %s", table);
+                return nc_observer_fail(o, r, "reading %s", what);
         by_handle_prev = base.prev;
         for (unsigned i = 0; i < NC_NFT_READ_TRIES; i++) {
                 _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
@@ -220,7 +253,7 @@ int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft
                 bool stable = false;
 
                 if (!scratch)
-                        return nc_observer_fail(o, -ENOMEM, "reading nftables table inet %s", table);
+                        return nc_observer_fail(o, -ENOMEM, "reading %s", what);
                 rd.s = scratch;
                 /* A fresh socket each time: an interrupted dump leaves
                  * answers behind. */
@@ -235,13 +268,13 @@ int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft
                 if (r == -EINTR || (r >= 0 && !stable))
                         continue;
                 if (r < 0)
-                        return nc_observer_fail(o, r, "reading nftables table inet %s", table);
+                        return nc_observer_fail(o, r, "reading %s", what);
                 o->state->nft = scratch->nft;
                 scratch->nft = (struct nc_nft) {};
                 return 0;
         }
         return nc_observer_fail(o, -EAGAIN,
-                                "reading nftables table inet %s (the ruleset changed during each of %d reads)", table,
+                                "reading %s (the ruleset changed during each of %d reads)", what,
                                 NC_NFT_READ_TRIES);
 }
 

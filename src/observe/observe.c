@@ -171,8 +171,8 @@ static int start_table(struct nc_observer *o, const struct nc_model *desired, co
                 r = nc_observe_reuse_nft(o, scope->previous);
                 return r < 0 ? nc_observer_fail(o, r, "copying the previous observation") : 0;
         }
-        /* The table the file names; with no file (destroy, show), the default. */
-        r = nc_observe_nft_start(j, desired ? desired->settings.table : "netconverge",
+        /* The table the file names; with no file (show), the marked one. */
+        r = nc_observe_nft_start(j, desired ? desired->settings.table : NULL,
                                  fresh ? NULL : &scope->previous->nft);
         return r < 0 ? nc_observer_fail(o, r, "reading the nftables table") : 0;
 }

@@ -75,8 +75,10 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
         const struct nc_nft *n = &prev->nft;
         int r = 0;
 
-        if (!n->table)
-                return 0;
+        for (size_t i = 0; i < n->n_tables && r >= 0; i++)
+                r = nc_state_add_nft_table(o->state, n->tables[i].name, n->tables[i].marked);
+        if (!n->table || r < 0)
+                return r;
         r = nc_state_set_nft_table(o->state, n->table);
         for (size_t i = 0; i < n->n_chains && r >= 0; i++)
                 r = nc_state_add_nft_chain(o->state, &n->chains[i]);

@@ -8,8 +8,13 @@
 /* The owned table, rule by rule: a wanted rule is found by (chain, key);
  * same key and same normalized form is in sync, a different form is
  * replaced in place (it keeps its handle), and every rule of the table
- * that nobody wants (no key, unknown key, a second copy) is removed. Other
- * tables are never looked at. */
+ * that nobody wants (no key, unknown key, a second copy) is removed.
+ *
+ * Which table is ours is its mark (state.h): a marked table other than
+ * the wanted one goes; a table of the wanted name without the mark is a
+ * conflict, unless everything in it is what an earlier netconverge (one
+ * that did not mark) made, and then it is taken over. Other tables are
+ * never touched. */
 
 struct nft_differ {
         const struct nc_nft *have, *want;
@@ -160,19 +165,124 @@ static void diff_rules(struct nft_differ *d) {
         }
 }
 
-int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions) {
-        struct nft_differ d = { .have = &observed->nft, .want = &plan->desired->nft, .plan = plan, .cap = cap_actions };
-        struct nc_action *a;
+/* Whether t, unmarked, is a table an earlier netconverge made: evidence
+ * enough to take it over. That version made all five chains at once, with
+ * the very hooks, types and priorities, policy accept, and every rule with
+ * the key its kind and fields give (lower-nft.c), in the chain that kind
+ * goes in. A table with nothing in it, or with only some of our chains,
+ * could be anyone's: a user's `nft add table inet netconverge`, or a
+ * table made for another purpose; it is not taken. */
+static bool made_by_earlier_version(const struct nc_nft *t) {
+        if (t->n_chains != nc_plan_nft_n_chains())
+                return false;
+        for (size_t i = 0; i < t->n_chains; i++) {
+                const struct nc_nft_chain *ours = nc_plan_nft_chain(t->chains[i].name);
 
-        if (!d.want->table) {
-                /* Nothing wanted: the whole table goes, with its chains and rules. */
-                if (d.have->table) {
-                        a = push(&d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
-                        (void) a;
-                }
-                return d.r;
+                if (!ours || !chain_same(ours, &t->chains[i]))
+                        return false;
         }
-        d.table_fresh = !d.have->table || strcmp(d.have->table, d.want->table) != 0;
+        for (size_t i = 0; i < t->n_rules; i++) {
+                const struct nc_nft_rule *r = &t->rules[i];
+                char key[NC_RULE_KEY_MAX];
+                const char *chain;
+
+                if (!r->key || nc_plan_nft_rule_key(r, key, sizeof(key), &chain) < 0 || strcmp(key, r->key) != 0 ||
+                    strcmp(chain, r->chain) != 0)
+                        return false;
+        }
+        return true;
+}
+
+/* The observed full table is the one named, an earlier netconverge's. */
+static bool is_legacy(const struct nc_nft *have, const char *name) {
+        const struct nc_nft_table *x = nc_nft_find_table(have, name);
+
+        return x && !x->marked && have->table && strcmp(have->table, name) == 0 && made_by_earlier_version(have);
+}
+
+static void remove_table(struct nft_differ *d, const char *name) {
+        struct nc_action *a = push(d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
+
+        if (a)
+                a->table = name;
+}
+
+/* Every owned table but the wanted one goes, with its chains and rules:
+ * the tables of an earlier settings.table, and all of them for destroy. */
+static void remove_unwanted_tables(struct nft_differ *d) {
+        const char *want = d->want->table;
+
+        for (size_t i = 0; i < d->have->n_tables; i++) {
+                const struct nc_nft_table *x = &d->have->tables[i];
+
+                if (want && strcmp(x->name, want) == 0)
+                        continue;
+                /* An earlier netconverge's table is found only as the
+                 * one read in full (the file's, or the default's name). */
+                if (x->marked || is_legacy(d->have, x->name))
+                        remove_table(d, x->name);
+        }
+}
+
+/* The wanted table as it is. 0: its chains and rules are diffed, against
+ * it, or all new (table_fresh) when it is made (missing, or an earlier
+ * netconverge's taken over). -1: it is not ours, a conflict, and nothing
+ * is planned for it. */
+static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
+        const char *want = d->want->table;
+        const struct nc_nft_table *x = nc_nft_find_table(d->have, want);
+        bool read = d->have->table && strcmp(d->have->table, want) == 0;
+        struct nc_action *a;
+        int r;
+
+        if (!x) {
+                push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_ADD, NC_OBJECT_NFT_TABLE);
+                d->table_fresh = true;
+                return 0;
+        }
+        if (x->marked && read)
+                return 0;
+        if (!x->marked && is_legacy(d->have, want)) {
+                a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
+                if (a)
+                        a->diff = NC_DIFF_MARK;
+                d->table_fresh = true;
+                return 0;
+        }
+        if (x->marked)
+                /* Only a snapshot can lack the table it marks as ours. */
+                r = nc_plan_conflict(d->plan, cap_conflicts,
+                                     "nftables table inet %s is netconverge's, but the observed state holds none of "
+                                     "its chains and rules",
+                                     want);
+        else
+                r = nc_plan_conflict(d->plan, cap_conflicts,
+                                     "nftables table inet %s exists and is not managed by netconverge; set "
+                                     "settings.table to another name, or delete the table",
+                                     want);
+        if (r < 0)
+                d->r = r;
+        return -1;
+}
+
+int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions,
+                     size_t *cap_conflicts) {
+        struct nft_differ d = { .have = &observed->nft, .want = &plan->desired->nft, .plan = plan, .cap = cap_actions };
+        struct nc_nft have = observed->nft;
+        struct nc_nft_table one = { .name = have.table, .marked = true };
+        /* A state that lists no tables but has one (made by hand, in a
+         * test) has it marked. */
+        if (have.n_tables == 0 && have.table) {
+                have.tables = &one;
+                have.n_tables = 1;
+                d.have = &have;
+        }
+
+        remove_unwanted_tables(&d);
+        if (!d.want->table || d.r < 0)
+                return d.r;
+        if (table_state(&d, cap_conflicts) < 0)
+                return d.r;
         d.chain_fresh = calloc(d.want->n_chains + 1, sizeof(*d.chain_fresh));
         d.chain_gone = calloc(d.have->n_chains + 1, sizeof(*d.chain_gone));
         d.rule_used = calloc(d.have->n_rules + 1, sizeof(*d.rule_used));
@@ -180,8 +290,6 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
                 d.r = -ENOMEM;
                 goto out;
         }
-        if (d.table_fresh)
-                push(&d, NC_PHASE_NFT_TABLE, NC_CHANGE_ADD, NC_OBJECT_NFT_TABLE);
         diff_chains(&d);
         diff_rules(&d);
 out:

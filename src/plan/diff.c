@@ -53,24 +53,18 @@ static struct nc_action *action_add(struct differ *d, enum nc_phase phase, enum 
 __attribute__((format(printf, 2, 3)))
 static void conflict(struct differ *d, const char *fmt, ...) {
         struct nc_strbuf b = {};
-        struct nc_plan *p = d->plan;
         va_list ap;
 
         if (d->r < 0)
                 return;
-        if (nc_grow(&p->conflicts, &d->cap_conflicts, p->n_conflicts + 1, sizeof(*p->conflicts)) < 0) {
-                d->r = -ENOMEM;
-                return;
-        }
         va_start(ap, fmt);
         nc_strbuf_vprintf(&b, fmt, ap);
         va_end(ap);
-        p->conflicts[p->n_conflicts] = nc_strbuf_steal(&b);
-        if (!p->conflicts[p->n_conflicts]) {
+        if (b.oom || !b.s)
                 d->r = -ENOMEM;
-                return;
-        }
-        p->n_conflicts++;
+        else
+                d->r = nc_plan_conflict(d->plan, &d->cap_conflicts, "%s", b.s);
+        nc_strbuf_done(&b);
 }
 
 static bool namespace_is_new(const struct differ *d, uint32_t netns) {
@@ -546,7 +540,7 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
         diff_routes(&d);
         diff_sysctl(&d);
         if (d.r >= 0)
-                d.r = nc_plan_diff_nft(d.have, plan, &d.cap_actions);
+                d.r = nc_plan_diff_nft(d.have, plan, &d.cap_actions, &d.cap_conflicts);
         if (d.r >= 0)
                 d.r = sort_actions(plan);
         nc_state_index_done(&d.want_ix);

@@ -29,8 +29,26 @@ struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase pha
  * i's ports out. */
 int nc_plan_lower_nft(const struct nc_model *m, uint32_t *const *addrs, const bool *waiting, struct nc_state *s);
 
-/* diff-nft.c: table, chains and rules, appended to plan->actions. */
-int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions);
+/* The owned table's chains, by name (NULL: not one of them), and how many
+ * there are: the shapes a table of ours has, for lowering and for
+ * recognizing a table an earlier netconverge made. */
+const struct nc_nft_chain *nc_plan_nft_chain(const char *name);
+size_t nc_plan_nft_n_chains(void);
+
+/* The key a rule of this kind and these fields has (its comment), and
+ * the chain it goes in. -EINVAL for a rule netconverge does not make,
+ * -ENOBUFS when size is short (NC_RULE_KEY_MAX is enough). */
+#define NC_RULE_KEY_MAX 96
+int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, const char **ret_chain);
+
+/* diff-nft.c: tables, chains and rules, appended to plan->actions; a
+ * table of the wanted name that is not ours is a conflict. */
+int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_actions,
+                     size_t *cap_conflicts);
+
+/* plan.c: appends a conflict to the plan. 0 or -ENOMEM. */
+__attribute__((format(printf, 3, 4)))
+int nc_plan_conflict(struct nc_plan *p, size_t *cap, const char *fmt, ...);
 
 /* diff.c: the actions and conflicts that take observed to plan->desired;
  * ids gains the namespaces only plan->desired names. */

@@ -11,27 +11,90 @@
  * so that it is found again on the next observe whatever the kernel's
  * order. */
 
-static int add_chain(struct nc_state *s, const char *name, enum nc_nft_hook hook, const char *type, int priority) {
-        struct nc_nft_chain c = { .name = (char *) name, .hook = hook, .type = (char *) type, .priority = priority };
+/* The chains of the owned table, always all of them: Docker's nat and
+ * filter hooks, and the published ports' regular chain. */
+static const struct nc_nft_chain table_chains[] = {
+        { .name = NC_CHAIN_POSTROUTING, .hook = NC_HOOK_POSTROUTING, .type = "nat", .priority = 100 },
+        { .name = NC_CHAIN_PREROUTING, .hook = NC_HOOK_PREROUTING, .type = "nat", .priority = -100 },
+        { .name = NC_CHAIN_OUTPUT, .hook = NC_HOOK_OUTPUT, .type = "nat", .priority = -100 },
+        { .name = NC_CHAIN_FORWARD, .hook = NC_HOOK_FORWARD, .type = "filter", .priority = 0 },
+        { .name = NC_CHAIN_PUBLISH, .hook = NC_HOOK_NONE },
+};
 
-        return nc_state_add_nft_chain(s, &c);
+const struct nc_nft_chain *nc_plan_nft_chain(const char *name) {
+        for (size_t i = 0; i < sizeof(table_chains) / sizeof(table_chains[0]); i++)
+                if (strcmp(table_chains[i].name, name) == 0)
+                        return &table_chains[i];
+        return NULL;
+}
+
+size_t nc_plan_nft_n_chains(void) {
+        return sizeof(table_chains) / sizeof(table_chains[0]);
 }
 
 static int add_chains(struct nc_state *s) {
         int r;
 
-        if ((r = add_chain(s, NC_CHAIN_POSTROUTING, NC_HOOK_POSTROUTING, "nat", 100)) < 0 ||
-            (r = add_chain(s, NC_CHAIN_PREROUTING, NC_HOOK_PREROUTING, "nat", -100)) < 0 ||
-            (r = add_chain(s, NC_CHAIN_OUTPUT, NC_HOOK_OUTPUT, "nat", -100)) < 0 ||
-            (r = add_chain(s, NC_CHAIN_FORWARD, NC_HOOK_FORWARD, "filter", 0)) < 0 ||
-            (r = add_chain(s, NC_CHAIN_PUBLISH, NC_HOOK_NONE, NULL, 0)) < 0)
-                return r;
+        for (size_t i = 0; i < sizeof(table_chains) / sizeof(table_chains[0]); i++) {
+                r = nc_state_add_nft_chain(s, &table_chains[i]);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
-static int add_rule(struct nc_state *s, struct nc_nft_rule *r, const char *chain, const char *key) {
+/* The key (comment) of each kind of rule, from the fields that make it
+ * that rule, and the chain it goes in. */
+int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, const char **ret_chain) {
+        char ip[NC_IPV4_STRLEN];
+        const char *chain;
+        int n;
+
+        switch (r->kind) {
+        case NC_RULE_JUMP:
+                /* From the host itself only when not to loopback. */
+                chain = r->not_loopback ? NC_CHAIN_OUTPUT : NC_CHAIN_PREROUTING;
+                if (strcmp(r->target, NC_CHAIN_PUBLISH) != 0)
+                        return -EINVAL;
+                n = snprintf(buf, size, "jump %s", chain);
+                break;
+        case NC_RULE_RETURN:
+                chain = NC_CHAIN_PUBLISH;
+                n = snprintf(buf, size, "return %s", r->iifname);
+                break;
+        case NC_RULE_MASQUERADE:
+                chain = NC_CHAIN_POSTROUTING;
+                n = snprintf(buf, size, "masquerade %s", r->oifname);
+                break;
+        case NC_RULE_DROP:
+                chain = NC_CHAIN_FORWARD;
+                n = snprintf(buf, size, "isolate %s %s", r->iifname, r->oifname);
+                break;
+        case NC_RULE_DNAT:
+                chain = NC_CHAIN_PUBLISH;
+                n = snprintf(buf, size, "publish %s %s:%u", nc_proto_to_string(r->proto),
+                             nc_ipv4_format(r->daddr, ip), r->dport);
+                break;
+        default:
+                return -EINVAL;
+        }
+        if (n < 0 || (size_t) n >= size)
+                return -ENOBUFS;
+        *ret_chain = chain;
+        return 0;
+}
+
+/* r in its chain, with the key its fields give it. */
+static int add_rule(struct nc_state *s, struct nc_nft_rule *r) {
+        char key[NC_RULE_KEY_MAX];
+        const char *chain;
+        int e;
+
+        e = nc_plan_nft_rule_key(r, key, sizeof(key), &chain);
+        if (e < 0)
+                return e;
         r->chain = (char *) chain;
-        r->key = (char *) key;
+        r->key = key;
         return nc_state_add_nft_rule(s, r);
 }
 
@@ -42,33 +105,29 @@ static int add_jumps(struct nc_state *s) {
         struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true };
         int r;
 
-        r = add_rule(s, &pre, NC_CHAIN_PREROUTING, "jump prerouting");
-        return r < 0 ? r : add_rule(s, &out, NC_CHAIN_OUTPUT, "jump output");
+        r = add_rule(s, &pre);
+        return r < 0 ? r : add_rule(s, &out);
 }
 
 static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
         struct nc_nft_rule ret = { .kind = NC_RULE_RETURN };
-        char key[64];
         int r;
 
         /* Traffic from the container's own bridge is not published back to
          * it (Docker's "-i docker0 -j RETURN"). */
         strcpy(ret.iifname, b->name);
-        snprintf(key, sizeof(key), "return %s", b->name);
-        r = add_rule(s, &ret, NC_CHAIN_PUBLISH, key);
+        r = add_rule(s, &ret);
         if (r < 0 || !b->masquerade)
                 return r;
 
         struct nc_nft_rule masq = { .kind = NC_RULE_MASQUERADE, .saddr = b->subnet, .saddr_len = b->prefixlen };
 
         strcpy(masq.oifname, b->name);
-        snprintf(key, sizeof(key), "masquerade %s", b->name);
-        return add_rule(s, &masq, NC_CHAIN_POSTROUTING, key);
+        return add_rule(s, &masq);
 }
 
 /* Both directions between every two bridges unless both opt out. */
 static int add_isolation(struct nc_state *s, const struct nc_model *m) {
-        char key[64];
         int r;
 
         for (size_t i = 0; i < m->n_bridges; i++)
@@ -80,8 +139,7 @@ static int add_isolation(struct nc_state *s, const struct nc_model *m) {
                                 continue;
                         strcpy(drop.iifname, a->name);
                         strcpy(drop.oifname, b->name);
-                        snprintf(key, sizeof(key), "isolate %s %s", a->name, b->name);
-                        r = add_rule(s, &drop, NC_CHAIN_FORWARD, key);
+                        r = add_rule(s, &drop);
                         if (r < 0)
                                 return r;
                 }
@@ -91,7 +149,6 @@ static int add_isolation(struct nc_state *s, const struct nc_model *m) {
 /* One DNAT rule per host port: a range maps port to port, as Docker does,
  * and each stays individually comparable. */
 static int add_port_rules(struct nc_state *s, const struct nc_port *p, uint32_t to_addr) {
-        char key[80], ip[NC_IPV4_STRLEN];
         int r;
 
         for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
@@ -104,9 +161,7 @@ static int add_port_rules(struct nc_state *s, const struct nc_port *p, uint32_t 
                         .to_port = (uint16_t) (p->target + (port - p->host_port)),
                 };
 
-                snprintf(key, sizeof(key), "publish %s %s:%u", nc_proto_to_string(p->proto),
-                         nc_ipv4_format(p->host_ip, ip), port);
-                r = add_rule(s, &dnat, NC_CHAIN_PUBLISH, key);
+                r = add_rule(s, &dnat);
                 if (r < 0)
                         return r;
         }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,22 @@ struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase pha
         else
                 p->n_remove++;
         return a;
+}
+
+int nc_plan_conflict(struct nc_plan *p, size_t *cap, const char *fmt, ...) {
+        struct nc_strbuf b = {};
+        va_list ap;
+
+        if (nc_grow(&p->conflicts, cap, p->n_conflicts + 1, sizeof(*p->conflicts)) < 0)
+                return -ENOMEM;
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        p->conflicts[p->n_conflicts] = nc_strbuf_steal(&b);
+        if (!p->conflicts[p->n_conflicts])
+                return -ENOMEM;
+        p->n_conflicts++;
+        return 0;
 }
 
 struct nc_plan *nc_plan_free(struct nc_plan *p) {
@@ -405,6 +422,10 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         case NC_OBJECT_NFT_TABLE:
                 put(b, "nft table inet ");
                 put(b, a->table);
+                /* The kernel keeps a table's userdata as it was made: the
+                 * mark comes with a new table. */
+                if (a->diff & NC_DIFF_MARK)
+                        put(b, ": mark as owned (made again, with its chains and rules)");
                 return;
         case NC_OBJECT_NFT_CHAIN:
                 format_chain(b, a->want_chain ? a->want_chain : a->have_chain);

@@ -245,11 +245,13 @@ static int read_list(struct snap_reader *rd, struct lines *l, enum snap_section 
         return 1;
 }
 
-/* "nft:", "  table: NAME", then chains and rules. */
+/* "nft:", "  table: NAME", "  marked: false" when unmarked, then chains
+ * and rules. */
 static int read_nft(struct snap_reader *rd, struct lines *l) {
         static const char table[] = "  table: ";
         const size_t skip = sizeof(table) - 1;
-        struct nc_ynode n = {};
+        struct nc_ynode n = {}, marked = {};
+        bool has_marked = false;
         const char *s;
         size_t len;
         char *o;
@@ -268,10 +270,24 @@ static int read_nft(struct snap_reader *rd, struct lines *l) {
                 return 0;
         set_scalar(&n, l, s, s + skip, l->scratch, plain);
         l->nodes += 4;          /* nft, its mapping, table and its name */
-        r = snap_read_table(rd, &n);
+        line_next(l, len);
+        /* The writer writes only false; true reads the same way. */
+        s = line_peek(l, &len);
+        for (int v = 0; s && v < 2 && !has_marked; v++) {
+                static const char *const values[] = { "false", "true" };
+                static const char key[] = "  marked: ";
+
+                if (len != strlen(key) + strlen(values[v]) || memcmp(s, key, strlen(key)) != 0 ||
+                    memcmp(s + strlen(key), values[v], strlen(values[v])) != 0)
+                        continue;
+                set_scalar(&marked, l, s, s + strlen(key), (char *) values[v], true);
+                line_next(l, len);
+                has_marked = true;
+                l->nodes += 2;
+        }
+        r = snap_read_table(rd, &n, has_marked ? &marked : NULL);
         if (r <= 0 || rd->failed)
                 return r < 0 ? r : 0;
-        line_next(l, len);
         r = read_list(rd, l, SNAP_CHAINS, 2);
         return r <= 0 ? r : read_list(rd, l, SNAP_RULES, 2);
 }
@@ -295,6 +311,12 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
                 l.nodes += 2;
         for (enum snap_section id = SNAP_NAMESPACES; id <= SNAP_ROUTES; id++) {
                 r = read_list(rd, &l, id, 0);
+                if (r <= 0)
+                        goto out;
+        }
+        /* Written only when there are such tables. */
+        if (line_starts(&l, "nft_tables:", strlen("nft_tables:"))) {
+                r = read_list(rd, &l, SNAP_TABLES, 0);
                 if (r <= 0)
                         goto out;
         }

@@ -65,6 +65,7 @@ union entry {
         struct nc_route route;
         struct nc_nft_chain chain;
         struct nc_nft_rule rule;
+        struct nc_nft_table table;
 };
 
 #define MAX_FIELDS 16
@@ -156,6 +157,11 @@ static const struct field rule_fields[] = {
         F("dport", FIELD_PORT, false, rule.dport),
         { .key = "to", .type = FIELD_HOSTPORT, .offset = offsetof(union entry, rule.to_addr),
           .offset2 = offsetof(union entry, rule.to_port) },
+};
+
+static const struct field table_fields[] = {
+        F("name", FIELD_STRING, true, table.name),
+        F("marked", FIELD_BOOL, true, table.marked),
 };
 
 #undef F
@@ -512,6 +518,10 @@ static void seen_resolve(const struct nc_state *s, enum snap_section id, struct 
                 x->netns = s->links[x->state_index].netns;
                 x->name = s->links[x->state_index].name;
                 break;
+        case SNAP_TABLES:
+                x->netns = "";
+                x->name = s->nft.tables[x->state_index].name;
+                break;
         default:
                 x->netns = "";  /* chains: one table, no netns */
                 x->name = s->nft.chains[x->state_index].name;
@@ -665,6 +675,15 @@ static int add_rule(struct snap_reader *rd, const struct nc_ynode *n, const stru
         return added(nc_state_add_nft_rule(rd->s, &e->rule));
 }
 
+static int add_table(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                     const struct where *w, union entry *e) {
+        int r;
+
+        (void) vals;
+        r = seen_add(rd, SNAP_TABLES, rd->s->nft.n_tables, n->at, w->index);
+        return r < 0 ? r : added(nc_state_add_nft_table(rd->s, e->table.name, e->table.marked));
+}
+
 static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_NAMESPACES] = { "namespaces", "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields),
                               add_namespace },
@@ -675,6 +694,7 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
         /* Inside `nft:`. */
         [SNAP_CHAINS] = { "nft.chains", "chains", "chain", chain_fields, ELEMENTSOF(chain_fields), add_chain },
         [SNAP_RULES] = { "nft.rules", "rules", "rule", rule_fields, ELEMENTSOF(rule_fields), add_rule },
+        [SNAP_TABLES] = { "nft_tables", "nft_tables", "table", table_fields, ELEMENTSOF(table_fields), add_table },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -783,19 +803,34 @@ static void check_rule_chains(struct snap_reader *rd, const struct nc_ynode *rul
         }
 }
 
-int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table) {
-        static const struct where w = { "nft.table", NO_INDEX, NULL };
+int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table, const struct nc_ynode *marked) {
+        static const struct where w = { "nft.table", NO_INDEX, NULL }, mw = { "nft.marked", NO_INDEX, NULL };
         char buf[NC_YNODE_GOT_SIZE];
+        bool is_marked = true;
+        int r;
 
         if (!is_string(table) || strlen(table->value) > 255) {
                 report(rd, table->at, &w, "expected a table name, got %s", nc_ynode_got(table, buf));
                 return 0;
         }
-        return added(nc_state_set_nft_table(rd->s, table->value));
+        if (marked) {
+                if (!is_string(marked) || (strcmp(marked->value, "true") != 0 && strcmp(marked->value, "false") != 0)) {
+                        report(rd, marked->at, &mw, "expected true or false, got %s", nc_ynode_got(marked, buf));
+                        return 0;
+                }
+                is_marked = strcmp(marked->value, "true") == 0;
+        }
+        for (size_t i = 0; i < rd->s->nft.n_tables; i++)
+                if (strcmp(rd->s->nft.tables[i].name, table->value) == 0) {
+                        report(rd, table->at, &w, "table '%s' is listed under nft_tables too", table->value);
+                        return 0;
+                }
+        r = nc_state_set_nft_table(rd->s, table->value);
+        return added(r < 0 ? r : nc_state_add_nft_table(rd->s, table->value, is_marked));
 }
 
 static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
-        static const char *const keys[] = { "table", "chains", "rules" };
+        static const char *const keys[] = { "table", "marked", "chains", "rules" };
         static const struct where w = { "nft", NO_INDEX, NULL }, table_w = { "nft.table", NO_INDEX, NULL };
         static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES };
         const struct nc_ynode *table;
@@ -810,7 +845,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
         table = nc_ynode_get(n, "table");
         if (!table)
                 report(rd, n->at, &table_w, "missing required key");
-        else if ((r = snap_read_table(rd, table)) < 0)
+        else if ((r = snap_read_table(rd, table, nc_ynode_get(n, "marked"))) < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
                 const struct nc_ynode *v = nc_ynode_get(n, sections[lists[i]].name);
@@ -826,7 +861,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes",
-                                            "nft" };
+                                            "nft_tables", "nft" };
         static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
         char buf[NC_YNODE_GOT_SIZE];
@@ -853,6 +888,12 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         }
         seen_check(rd, SNAP_NAMESPACES, "namespace");
         seen_check(rd, SNAP_LINKS, "link (same netns and name)");
+        /* Before nft: its table is checked against them. */
+        nft = nc_ynode_get(root, "nft_tables");
+        r = nft ? read_section(rd, SNAP_TABLES, nft) : 0;
+        if (r < 0)
+                return r;
+        seen_check(rd, SNAP_TABLES, "nftables table");
         nft = nc_ynode_get(root, "nft");
         return nft ? read_nft(rd, nft) : 0;
 }
@@ -867,7 +908,7 @@ static int chain_name_compare(const void *key, const void *c) {
 }
 
 /* The line reader's checks, on the sorted state, in place of the seen
- * lists and check_rule_chains(): no namespace, link or chain listed twice,
+ * lists and check_rule_chains(): no namespace, link, chain or table listed twice,
  * and every rule in a listed chain. */
 static bool sorted_state_ok(const struct nc_state *s) {
         for (size_t i = 1; i < s->n_namespaces; i++)
@@ -879,6 +920,9 @@ static bool sorted_state_ok(const struct nc_state *s) {
                         return false;
         for (size_t i = 1; i < s->nft.n_chains; i++)
                 if (strcmp(s->nft.chains[i - 1].name, s->nft.chains[i].name) == 0)
+                        return false;
+        for (size_t i = 1; i < s->nft.n_tables; i++)
+                if (strcmp(s->nft.tables[i - 1].name, s->nft.tables[i].name) == 0)
                         return false;
         for (size_t i = 0; i < s->nft.n_rules; i++)
                 if (!bsearch(s->nft.rules[i].chain, s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains),

@@ -27,6 +27,7 @@ enum snap_section {
         SNAP_ROUTES,
         SNAP_CHAINS,            /* nft.chains */
         SNAP_RULES,             /* nft.rules */
+        SNAP_TABLES,            /* nft_tables: the inet tables other than nft.table (read before nft) */
         _SNAP_SECTION_MAX,
 };
 
@@ -64,8 +65,11 @@ const char *snap_section_name(enum snap_section sec);
  * 0 reported (strict: failed set), or a negative errno. */
 int snap_read_entry(struct snap_reader *rd, enum snap_section sec, const struct nc_ynode *n, size_t index);
 
-/* nft.table's value. 1 set, 0 reported, or a negative errno. */
-int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table);
+/* nft.table's value and nft.marked's (NULL: absent, which is true: the
+ * table of a snapshot from before tables were marked was netconverge's).
+ * The table is also listed with the others (nft_tables, read before).
+ * 1 set, 0 reported, or a negative errno. */
+int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table, const struct nc_ynode *marked);
 
 /* Reads buf if it is exactly what nc_snapshot_write() writes (rd->strict
  * set, rd->s empty): 1 when it was read, 0 when it is not (rd->failed set

@@ -142,13 +142,39 @@ static void write_rule(FILE *f, const struct nc_nft_rule *r) {
                         write_one((f), &(v)[_i]);               \
         } while (0)
 
-/* The table, when there is one: no `nft:` means no table. */
+/* The inet tables other than the one read in full, with their marks;
+ * none, as before tables were marked, writes nothing. */
+static void write_tables(FILE *f, const struct nc_nft *t) {
+        bool head = false;
+
+        for (size_t i = 0; i < t->n_tables; i++) {
+                const struct nc_nft_table *x = &t->tables[i];
+
+                if (t->table && strcmp(x->name, t->table) == 0)
+                        continue;
+                if (!head)
+                        fputs("nft_tables:\n", f);
+                head = true;
+                fputs("  - {name: ", f);
+                nc_yaml_write_scalar(f, x->name);
+                fprintf(f, ", marked: %s}\n", x->marked ? "true" : "false");
+        }
+}
+
+/* The table, when there is one: no `nft:` means no table. Its mark only
+ * when it has none: a snapshot from before tables were marked has no
+ * `marked:`, and its table was netconverge's. */
 static void write_nft(FILE *f, const struct nc_nft *t) {
+        const struct nc_nft_table *x;
+
         if (!t->table)
                 return;
         fputs("nft:\n  table: ", f);
         nc_yaml_write_scalar(f, t->table);
         fputc('\n', f);
+        x = nc_nft_find_table(t, t->table);
+        if (x && !x->marked)
+                fputs("  marked: false\n", f);
         WRITE_SECTION(f, "  chains", t->chains, t->n_chains, write_chain);
         WRITE_SECTION(f, "  rules", t->rules, t->n_rules, write_rule);
 }
@@ -162,6 +188,7 @@ int nc_snapshot_write(const struct nc_state *s, FILE *f) {
         WRITE_SECTION(f, "links", s->links, s->n_links, write_link);
         WRITE_SECTION(f, "addresses", s->addresses, s->n_addresses, write_address);
         WRITE_SECTION(f, "routes", s->routes, s->n_routes, write_route);
+        write_tables(f, &s->nft);
         write_nft(f, &s->nft);
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;

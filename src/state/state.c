@@ -46,6 +46,9 @@ struct nc_state *nc_state_free(struct nc_state *s) {
                 free(s->nft.rules[i].key);
                 free(s->nft.rules[i].raw);
         }
+        for (size_t i = 0; i < s->nft.n_tables; i++)
+                free(s->nft.tables[i].name);
+        free(s->nft.tables);
         free(s->nft.table);
         free(s->nft.chains);
         free(s->nft.rules);
@@ -258,6 +261,31 @@ int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r) {
         return 0;
 }
 
+int nc_state_add_nft_table(struct nc_state *s, const char *name, bool marked) {
+        struct nc_nft_table *x;
+
+        if (grow(&s->nft.tables, s->nft.n_tables, sizeof(*s->nft.tables)) < 0)
+                return -ENOMEM;
+        x = &s->nft.tables[s->nft.n_tables];
+        x->marked = marked;
+        if (dup_or_null(name, &x->name) < 0)
+                return -ENOMEM;
+        s->nft.n_tables++;
+        return 0;
+}
+
+static int table_compare(const void *a, const void *b) {
+        return strcmp(((const struct nc_nft_table *) a)->name, ((const struct nc_nft_table *) b)->name);
+}
+
+const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name) {
+        struct nc_nft_table key = { .name = (char *) name };
+
+        if (!name || t->n_tables == 0)
+                return NULL;
+        return bsearch(&key, t->tables, t->n_tables, sizeof(*t->tables), table_compare);
+}
+
 bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
         if (a->kind != b->kind || a->kind == NC_RULE_OTHER)
                 return false;
@@ -337,6 +365,7 @@ static int rule_compare(const void *a, const void *b) {
 void nc_state_sort(struct nc_state *s) {
         nc_sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
         nc_sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
+        nc_sort_unless_sorted(s->nft.tables, s->nft.n_tables, sizeof(*s->nft.tables), table_compare);
         nc_sort_unless_sorted(s->links, s->n_links, sizeof(*s->links), link_compare);
         nc_sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
         nc_sort_unless_sorted(s->routes, s->n_routes, sizeof(*s->routes), route_compare);

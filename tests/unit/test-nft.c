@@ -21,6 +21,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
 #include "netconverge/state.h"
@@ -494,6 +495,75 @@ static void test_chains_round_trip(void **state) {
         }
 }
 
+/* A table through the wire form: its name and whether it is marked. */
+static struct nc_nft_table table_through_wire(struct nftnl_table *t, struct nftnl_table **ret_back) {
+        static char buf[4096] __attribute__((aligned(8)));
+        struct nftnl_table *back = nftnl_table_alloc();
+        struct nlmsghdr *nlh;
+        struct nc_nft_table got;
+
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWTABLE, NFPROTO_INET, 0, 1);
+        nftnl_table_nlmsg_build_payload(nlh, t);
+        assert_int_equal(nftnl_table_nlmsg_parse(nlh, back), 0);
+        assert_int_equal(nc_nft_table_decode(back, &got), 0);
+        *ret_back = back;
+        return got;
+}
+
+/* A table userdata with one comment TLV, as nft writes `comment "..."`. */
+static void set_comment(struct nftnl_table *t, uint8_t type, const char *text, size_t len) {
+        struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
+
+        assert_true(nftnl_udata_put(u, type, (uint32_t) len, text));
+        nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
+        nftnl_udata_buf_free(u);
+}
+
+static void test_table_mark(void **state) {
+        static const struct {
+                uint8_t type;
+                const char *text;
+                size_t len;
+        } not_marks[] = {
+                { NFTNL_UDATA_TABLE_COMMENT, "managed by netconverge", sizeof("managed by netconverge") - 1 },
+                { NFTNL_UDATA_TABLE_COMMENT, "managed by netconverge!", sizeof("managed by netconverge!") },
+                { NFTNL_UDATA_TABLE_COMMENT, "mine", sizeof("mine") },
+                { NFTNL_UDATA_TABLE_COMMENT + 1, NC_TABLE_MARK, sizeof(NC_TABLE_MARK) },
+        };
+        struct nftnl_table *t = NULL, *back = NULL;
+        struct nc_nft_table got;
+        (void) state;
+
+        /* Marked: the comment nft shows, exactly. */
+        assert_int_equal(nc_nft_table_build("custom", true, &t), 0);
+        got = table_through_wire(t, &back);
+        assert_string_equal(got.name, "custom");
+        assert_true(got.marked);
+        nftnl_table_free(back);
+        nftnl_table_free(t);
+
+        assert_int_equal(nc_nft_table_build("netconverge", false, &t), 0);
+        got = table_through_wire(t, &back);
+        assert_string_equal(got.name, "netconverge");
+        assert_false(got.marked);
+        nftnl_table_free(back);
+
+        /* A comment like it, without its NUL, with more, another, or another
+         * TLV type: not the mark. */
+        for (size_t i = 0; i < sizeof(not_marks) / sizeof(not_marks[0]); i++) {
+                set_comment(t, not_marks[i].type, not_marks[i].text, not_marks[i].len);
+                got = table_through_wire(t, &back);
+                assert_false(got.marked);
+                nftnl_table_free(back);
+        }
+        /* Userdata that is no TLV list at all. */
+        nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, "\x00\x40xy", 4);
+        got = table_through_wire(t, &back);
+        assert_false(got.marked);
+        nftnl_table_free(back);
+        nftnl_table_free(t);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_every_kind_round_trips),
@@ -507,6 +577,7 @@ int main(void) {
                 cmocka_unit_test(test_near_misses_are_other),
                 cmocka_unit_test(test_build_refuses),
                 cmocka_unit_test(test_chains_round_trip),
+                cmocka_unit_test(test_table_mark),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -735,6 +735,77 @@ static void test_lines_round_trip(void **state) {
 
 /* Valid YAML that is not what the writer writes: the line reader leaves
  * it, and the generic reader reads it as before. */
+/* The tables and their marks: the others listed before nft, the table's
+ * own mark in nft only when it has none. */
+static const char tables_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft_tables:\n"
+        "  - {name: filter, marked: false}\n"
+        "  - {name: old, marked: true}\n"
+        "nft:\n"
+        "  table: netconverge\n"
+        "  marked: false\n"
+        "  chains: [{name: publish, hook: none}]\n"
+        "  rules: []\n";
+
+static void test_table_marks_round_trip(void **state) {
+        static const char only_others[] = "# netconverge snapshot\nsnapshot: 1\nnamespaces: []\nlinks: []\n"
+                                          "addresses: []\nroutes: []\nnft_tables:\n"
+                                          "  - {name: \"my table\", marked: true}\n";
+        struct nc_state *s;
+        char *t;
+
+        (void) state;
+        s = read_ok(tables_snap);
+        assert_int_equal(s->nft.n_tables, 3);
+        assert_false(nc_nft_find_table(&s->nft, "netconverge")->marked);
+        assert_true(nc_nft_find_table(&s->nft, "old")->marked);
+        assert_false(nc_nft_find_table(&s->nft, "filter")->marked);
+        nc_state_free(s);
+        /* "chains: [...]" is not the writer's: the line reader hands it on. */
+        s = read_ok(tables_snap);
+        t = written(s);
+        assert_non_null(strstr(t, "  marked: false\n  chains:\n    - {name: publish, hook: none}\n  rules: []\n"));
+        assert_lines_round_trip(t);
+        free(t);
+        nc_state_free(s);
+        assert_lines_round_trip(only_others);
+        s = read_ok(only_others);
+        assert_null(s->nft.table);
+        assert_true(nc_nft_find_table(&s->nft, "my table")->marked);
+        nc_state_free(s);
+        /* A snapshot from before the mark: its table was netconverge's. */
+        s = read_ok(nft_snap);
+        assert_int_equal(s->nft.n_tables, 1);
+        assert_true(nc_nft_find_table(&s->nft, "netconverge")->marked);
+        nc_state_free(s);
+        /* marked: true is read, and not written. */
+        s = read_ok("snapshot: 1\nnft:\n  table: t\n  marked: true\n");
+        assert_true(nc_nft_find_table(&s->nft, "t")->marked);
+        t = written(s);
+        assert_null(strstr(t, "marked"));
+        free(t);
+        nc_state_free(s);
+}
+
+static void test_table_marks_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft_tables:\n  - {name: a, marked: yes}\n  - {name: b}\n"
+                     "  - {name: a, marked: false}\nnft:\n  table: b\n  marked: 1\n",
+                     "t.snap:3:23: nft_tables[0].marked: expected true or false, got 'yes'\n"
+                     "t.snap:4:5: nft_tables[1].marked: missing required key\n"
+                     "t.snap:8:11: nft.marked: expected true or false, got '1'\n");
+        expect_diags("snapshot: 1\nnft_tables:\n  - {name: a, marked: true}\n  - {name: a, marked: false}\n"
+                     "nft:\n  table: a\n",
+                     "t.snap:4:5: nft_tables[1]: duplicate nftables table (first at line 3)\n"
+                     "t.snap:6:10: nft.table: table 'a' is listed under nft_tables too\n");
+}
+
 static void test_lines_fall_back(void **state) {
         static const struct {
                 const char *from, *to;
@@ -1068,6 +1139,8 @@ int main(void) {
                 cmocka_unit_test(test_quoting_round_trips),
                 cmocka_unit_test(test_errors_with_positions),
                 cmocka_unit_test(test_nft_round_trip),
+                cmocka_unit_test(test_table_marks_round_trip),
+                cmocka_unit_test(test_table_marks_errors),
                 cmocka_unit_test(test_nft_write_exact),
                 cmocka_unit_test(test_nft_errors),
                 cmocka_unit_test(test_peer_needs_both_keys),
