@@ -47,10 +47,10 @@ within() {
 }
 
 has_addr() {    # NS DEV ADDRESS
-        ip -n "$1" -j -4 addr show dev "$2" 2>/dev/null | grep -q "\"local\":\"$3\""
+        grep -q "\"local\":\"$3\"" <<<"$(ip -n "$1" -j -4 addr show dev "$2" 2>/dev/null)"
 }
 has_default() { # NS GATEWAY
-        ip -n "$1" -j route show default 2>/dev/null | grep -q "\"gateway\":\"$2\""
+        grep -q "\"gateway\":\"$2\"" <<<"$(ip -n "$1" -j route show default 2>/dev/null)"
 }
 has_link() {    # NS NAME
         ip -n "$1" -j link show dev "$2" >/dev/null 2>&1
@@ -130,7 +130,7 @@ nc_pass "a bad file at start: exit 1 with its diagnostics"
 # Under AddressSanitizer, freed memory waits in a quarantine (256 MB by
 # default) and shows as RSS growth: a small one for the RSS check below.
 asan=no
-if ldd "$NC_BIN" 2>/dev/null | grep -q libasan; then
+if grep -q libasan <<<"$(ldd "$NC_BIN" 2>/dev/null)"; then
         asan=yes
 fi
 edit_in_place "$F" web
@@ -336,7 +336,7 @@ NOTES=$NC_TMP/notify.log
 : >"$LOG2"
 : >"$NOTES"
 notify=no
-if ldd "$NC_BIN" 2>/dev/null | grep -q libsystemd; then
+if grep -q libsystemd <<<"$(ldd "$NC_BIN" 2>/dev/null)"; then
         notify=yes
         nc_background timeout 120 python3 -c '
 import socket, sys
