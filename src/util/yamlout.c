@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "util/cleanup.h"
+#include "util/utf8.h"
 #include "util/yamlout.h"
 
 /* Words other YAML readers would take for a boolean or null (YAML 1.1);
@@ -26,39 +27,6 @@ static bool is_plain_word(const char *s) {
         return true;
 }
 
-static bool is_continuation(unsigned char c) {
-        return (c & 0xc0) == 0x80;
-}
-
-/* Decodes one UTF-8 sequence: its length, or 0 when it is not valid UTF-8
- * (overlong forms and surrogates included). */
-static size_t utf8_decode(const unsigned char *p, uint32_t *ret) {
-        size_t len;
-        uint32_t cp, min;
-
-        if (p[0] < 0x80) {
-                *ret = p[0];
-                return 1;
-        }
-        if (p[0] >= 0xc2 && p[0] <= 0xdf)
-                len = 2, cp = p[0] & 0x1f, min = 0x80;
-        else if (p[0] >= 0xe0 && p[0] <= 0xef)
-                len = 3, cp = p[0] & 0x0f, min = 0x800;
-        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-                len = 4, cp = p[0] & 0x07, min = 0x10000;
-        else
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if (!is_continuation(p[i]))     /* also stops at the NUL */
-                        return 0;
-                cp = cp << 6 | (p[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        *ret = cp;
-        return len;
-}
-
 /* What libyaml accepts verbatim in a stream (its reader rejects the rest,
  * even inside quotes); the BOM is escaped too, to be read back as data. */
 static bool is_printable(uint32_t cp) {
@@ -72,7 +40,7 @@ void nc_yaml_write_quoted(FILE *f, const char *s) {
         fputc('"', f);
         while (*p) {
                 uint32_t cp;
-                size_t len = utf8_decode(p, &cp);
+                size_t len = nc_utf8_decode((const char *) p, &cp);
 
                 if (len == 0) {
                         fputc('?', f);

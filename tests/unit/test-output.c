@@ -45,6 +45,41 @@ static void test_json_writer(void **state) {
         free(s);
 }
 
+/* Every string the writer emits is valid UTF-8: each byte that does not
+ * begin a valid sequence is one \ufffd; valid UTF-8 is copied. */
+static void test_json_string_utf8(void **state) {
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "caf\xc3\xa9", "\"caf\xc3\xa9\"" },                           /* valid 2-byte */
+                { "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },                 /* valid 4-byte */
+                { "a\xffz", "\"a\\ufffdz\"" },                                  /* never a lead byte */
+                { "\x80", "\"\\ufffd\"" },                                      /* stray continuation */
+                { "\xc0\xaf", "\"\\ufffd\\ufffd\"" },                           /* overlong '/' */
+                { "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },                /* overlong, 3 bytes */
+                { "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },                /* surrogate U+D800 */
+                { "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },     /* above U+10FFFF */
+                { "x\xe2\x82", "\"x\\ufffd\\ufffd\"" },                         /* truncated at the end */
+                { "\xe2\x82y", "\"\\ufffd\\ufffdy\"" },                         /* truncated inside */
+                { "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },                /* control bytes */
+                { "\xc3\xa9\xc3", "\"\xc3\xa9\\ufffd\"" },                      /* valid, then truncated */
+        };
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *s = NULL;
+                size_t n = 0;
+                FILE *f = open_memstream(&s, &n);
+                struct nc_json j;
+
+                nc_json_init(&j, f);
+                nc_json_string(&j, cases[i].in);
+                fclose(f);
+                assert_string_equal(s, cases[i].out);
+                free(s);
+        }
+}
+
 static void test_diags_sorted_and_printed(void **state) {
         struct nc_diags d;
         char *s = NULL;
@@ -103,6 +138,7 @@ static void test_diags_sorted_and_printed(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_json_writer),
+                cmocka_unit_test(test_json_string_utf8),
                 cmocka_unit_test(test_diags_sorted_and_printed),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
