@@ -16,19 +16,27 @@ static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
 
         r = nc_show_build(s, &sh);
         if (r < 0) {
-                nc_cli_error("show", "%s", strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(-r));
                 return NC_EXIT_ERROR;
         }
         if (ctx->format == NC_OUTPUT_JSON) {
-                /* JSON has no comments: what was left out goes to stderr. */
+                struct nc_document doc = nc_cli_document(ctx);
+                struct nc_json j;
+
+                /* JSON has no comments: what was left out goes to stderr
+                 * (notes, not errors). */
                 for (size_t i = 0; i < sh->n_notes && ctx->log_level > NC_LOG_QUIET; i++)
-                        nc_cli_error("show", "%s", sh->notes[i]);
-                nc_print_model_json(sh->model, stdout);
+                        fprintf(stderr, "netconverge: show: %s\n", sh->notes[i]);
+                nc_json_init(&j, stdout);
+                nc_json_document_begin(&j, &doc);
+                nc_json_model(&j, sh->model);
+                nc_json_document_end(&j, &doc);
+                nc_cli_document_printed(ctx);
                 r = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -EIO;
         } else
                 r = nc_show_print_config(sh, stdout);
         if (r < 0) {
-                nc_cli_error("show", "writing the output: %s", strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_OUTPUT, "writing the output: %s", strerror(-r));
                 return NC_EXIT_ERROR;
         }
         return NC_EXIT_OK;
@@ -45,7 +53,7 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
         char err[512];
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+        while ((c = nc_cli_getopt(ctx, argc, argv, "h", options)) >= 0) {
                 if (c == 's')
                         snapshot = true;
                 else if (c == 'h') {
@@ -56,27 +64,33 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv) {
                 } else
                         return NC_EXIT_ERROR;
         }
-        if (nc_cli_expect_args("show", argc, argv, 0) < 0)
+        if (nc_cli_expect_args(ctx, argc, argv, 0) < 0)
                 return NC_EXIT_ERROR;
         /* -n: observe from inside that namespace, as `ip -n` does.
          * Entering it again when already there is harmless. */
         if (ctx->netns) {
                 r = nc_netns_enter_named(ctx->netns);
                 if (r < 0) {
-                        nc_cli_error("show", "entering netns %s: %s", ctx->netns, strerror(-r));
+                        nc_cli_error(ctx, NC_ERROR_NETNS, "entering netns %s: %s", ctx->netns, strerror(-r));
                         return NC_EXIT_ERROR;
                 }
         }
         r = nc_observe(NULL, &s, err, sizeof(err));
         if (r < 0) {
-                nc_cli_error("show", "%s", err[0] ? err : strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_OBSERVE, "%s", err[0] ? err : strerror(-r));
                 return NC_EXIT_ERROR;
         }
         if (!snapshot)
                 return print_show(ctx, s);
-        r = nc_snapshot_write(s, stdout);
+        if (ctx->format == NC_OUTPUT_JSON) {
+                struct nc_document doc = nc_cli_document(ctx);
+
+                r = nc_snapshot_write_json(s, &doc, stdout);
+                nc_cli_document_printed(ctx);
+        } else
+                r = nc_snapshot_write(s, stdout);
         if (r < 0) {
-                nc_cli_error("show", "writing the snapshot: %s", strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_OUTPUT, "writing the snapshot: %s", strerror(-r));
                 return NC_EXIT_ERROR;
         }
         return NC_EXIT_OK;

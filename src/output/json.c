@@ -126,6 +126,11 @@ void nc_json_uint(struct nc_json *j, uint64_t v) {
         fprintf(j->f, "%" PRIu64, v);
 }
 
+void nc_json_int(struct nc_json *j, int64_t v) {
+        before_value(j);
+        fprintf(j->f, "%" PRId64, v);
+}
+
 void nc_json_bool(struct nc_json *j, bool v) {
         before_value(j);
         fputs(v ? "true" : "false", j->f);
