@@ -16,8 +16,12 @@
  * prints as it goes and only uses the plan). */
 struct converge {
         const struct nc_ctx *ctx;
+        /* A plan points into the state it was made from: each state lives
+         * as long as its plan, until the document is printed. */
+        struct nc_state *observed;
         struct nc_plan *plan;
         struct nc_change_result *results;       /* one per plan action, once apply ran */
+        struct nc_state *again;                 /* observed after applying */
         struct nc_plan *rest;                   /* what verification found still to do */
         struct nc_apply_report report;
 };
@@ -27,7 +31,9 @@ static void converge_done(struct converge *c) {
                 free(c->results[i].message);
         free(c->results);
         nc_plan_free(c->rest);
+        nc_state_free(c->again);
         nc_plan_free(c->plan);
+        nc_state_free(c->observed);
 }
 
 /* An outcome from what apply reported: -ECANCELED is a change apply did
@@ -65,9 +71,8 @@ static void closep(int *fd) {
  * touched is read again (the host whenever a change was made there); the
  * rest of the first observation stands, as it was read under the same
  * lock a moment ago. */
-static int verify(struct converge *c, const struct nc_model *m, const struct nc_state *observed) {
-        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = observed };
-        _cleanup_(nc_state_freep) struct nc_state *again = NULL;
+static int verify(struct converge *c, const struct nc_model *m) {
+        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = c->observed };
         const struct nc_ctx *ctx = c->ctx;
         int r;
 
@@ -77,10 +82,10 @@ static int verify(struct converge *c, const struct nc_model *m, const struct nc_
                 return r;
         }
         nc_observe_scope_sort(&scope);
-        r = nc_cli_observe(ctx, m, &scope, &again);
+        r = nc_cli_observe(ctx, m, &scope, &c->again);
         if (r < 0)
                 return r;
-        r = nc_cli_plan(ctx, m, again, &c->rest);
+        r = nc_cli_plan(ctx, m, c->again, &c->rest);
         if (r == -EEXIST)
                 c->report.verified = 0;
         if (r < 0)
@@ -115,7 +120,6 @@ static int take_lock(const struct nc_ctx *ctx) {
  * is printed by the caller, from what this leaves in c. */
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
         const struct nc_ctx *ctx = c->ctx;
-        _cleanup_(nc_state_freep) struct nc_state *observed = NULL;
         _cleanup_(closep) int lock = -1;
         struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .userdata = c };
         struct nc_apply_result result = {};
@@ -129,9 +133,9 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
                 if (lock < 0)
                         return NC_EXIT_ERROR;
         }
-        if (nc_cli_observe(ctx, m, NULL, &observed) < 0)
+        if (nc_cli_observe(ctx, m, NULL, &c->observed) < 0)
                 return NC_EXIT_ERROR;
-        r = nc_cli_plan(ctx, m, observed, &c->plan);
+        r = nc_cli_plan(ctx, m, c->observed, &c->plan);
         c->report.plan = c->plan;
         if (r < 0)
                 return NC_EXIT_ERROR;
@@ -157,7 +161,7 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         if (result.not_up > 0)
                 nc_cli_error(ctx, NC_ERROR_NOT_UP, "%zu link(s) not operationally up after %u s", result.not_up,
                              o->wait_seconds);
-        if (verify(c, m, observed) < 0 || result.failed > 0 || result.not_up > 0)
+        if (verify(c, m) < 0 || result.failed > 0 || result.not_up > 0)
                 return NC_EXIT_ERROR;
         if (!json && ctx->log_level != NC_LOG_QUIET)
                 printf("Applied: %zu added, %zu changed, %zu removed.\n", c->plan->n_add, c->plan->n_modify,

@@ -15,7 +15,8 @@ void nc_cli_error(const struct nc_ctx *ctx, enum nc_error_kind kind, const char 
         struct nc_strbuf message = {};
         va_list ap;
 
-        if (ctx->format != NC_OUTPUT_JSON || !ctx->run) {
+        /* Once the document is out, nothing can join it: stderr, as text. */
+        if (ctx->format != NC_OUTPUT_JSON || !ctx->run || ctx->run->printed) {
                 fprintf(stderr, "netconverge: %s%s", command ? command : "", command ? ": " : "");
                 va_start(ap, fmt);
                 vfprintf(stderr, fmt, ap);
