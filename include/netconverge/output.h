@@ -133,6 +133,14 @@ struct nc_change_result {
         char *message;                  /* failed: the kernel's words; skipped: why; else NULL */
 };
 
+/* What nc_apply()'s progress callback said of a change (r, message), as
+ * an outcome: 0 applied; -ECANCELED not attempted (apply skipped it, a
+ * change it depends on having failed, or an nftables batch was not sent),
+ * with apply's reason; any other error failed, with the kernel's words
+ * (strerror(-r) when there are none). Returns 0 or -ENOMEM. */
+int nc_change_result_set(struct nc_change_result *res, int r, const char *message);
+void nc_change_result_done(struct nc_change_result *res);
+
 /* An apply or destroy run: the plan's changes each with its outcome, and
  * what came after. */
 struct nc_apply_report {

@@ -28,25 +28,12 @@ struct converge {
 
 static void converge_done(struct converge *c) {
         for (size_t i = 0; c->results && i < c->plan->n_actions; i++)
-                free(c->results[i].message);
+                nc_change_result_done(&c->results[i]);
         free(c->results);
         nc_plan_free(c->rest);
         nc_state_free(c->again);
         nc_plan_free(c->plan);
         nc_state_free(c->observed);
-}
-
-/* An outcome from what apply reported: -ECANCELED is a change apply did
- * not make because one it depends on failed (apply.c's SKIPPED_MESSAGE,
- * or an nftables batch not sent). */
-static void record(struct converge *c, const struct nc_action *a, int r, const char *message) {
-        struct nc_change_result *res = &c->results[a - c->plan->actions];
-
-        res->outcome = r >= 0 ? NC_OUTCOME_APPLIED : r == -ECANCELED ? NC_OUTCOME_NOT_ATTEMPTED : NC_OUTCOME_FAILED;
-        if (r < 0) {
-                free(res->message);
-                res->message = strdup(message ? message : strerror(-r));
-        }
 }
 
 /* Failures always, one line each with the change and the kernel's words;
@@ -55,7 +42,9 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         struct converge *c = userdata;
         _cleanup_free_ char *line = nc_action_format(a);
 
-        record(c, a, r, message);
+        /* The action is one of c->plan's: its index is its result's. */
+        if (nc_change_result_set(&c->results[a - c->plan->actions], r, message) < 0)
+                nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
         if (r < 0)
                 nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s: %s", line ? line : "?", message ? message : strerror(-r));
         else if (c->ctx->log_level == NC_LOG_VERBOSE)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
@@ -293,6 +295,20 @@ static const char *const outcome_table[_NC_OUTCOME_MAX] = {
 
 const char *nc_outcome_to_string(enum nc_outcome o) {
         return (unsigned) o < _NC_OUTCOME_MAX ? outcome_table[o] : NULL;
+}
+
+int nc_change_result_set(struct nc_change_result *res, int r, const char *message) {
+        nc_change_result_done(res);
+        res->outcome = r >= 0 ? NC_OUTCOME_APPLIED : r == -ECANCELED ? NC_OUTCOME_NOT_ATTEMPTED : NC_OUTCOME_FAILED;
+        if (r >= 0)
+                return 0;
+        res->message = strdup(message && message[0] ? message : strerror(-r));
+        return res->message ? 0 : -ENOMEM;
+}
+
+void nc_change_result_done(struct nc_change_result *res) {
+        free(res->message);
+        res->message = NULL;
 }
 
 static void json_apply_summary(struct nc_json *j, const struct nc_apply_report *r) {
