@@ -141,6 +141,11 @@ struct nc_change_result {
 int nc_change_result_set(struct nc_change_result *res, int r, const char *message);
 void nc_change_result_done(struct nc_change_result *res);
 
+struct nc_link_name {
+        char *netns;                    /* "" = the host */
+        char *name;
+};
+
 /* An apply or destroy run: the plan's changes each with its outcome, and
  * what came after. */
 struct nc_apply_report {
@@ -148,13 +153,14 @@ struct nc_apply_report {
         const struct nc_plan *plan;     /* NULL: the run stopped before planning */
         const struct nc_change_result *results;        /* one per plan action; NULL: none attempted */
         unsigned wait_seconds;
-        size_t not_up;                  /* links not operationally up after the wait */
+        const struct nc_link_name *not_up;      /* links not operationally up after the wait */
+        size_t n_not_up;
         int verified;                   /* 1 converged, 0 not (see rest), -1 not checked */
         const struct nc_plan *rest;     /* verified == 0: what was still to do */
 };
 
 /* {"format_version", "command", "dry_run", "changes" (each with "outcome"),
  * "waiting", "conflicts", "summary" (with "applied", "failed",
- * "not_attempted"), "not_up", "verified", "still_to_do", "errors"}.
+ * "not_attempted"), "not_up" ([{"netns", "name"}]), "verified", "still_to_do", "errors"}.
  * Returns 0, or -1 when out of memory. */
 int nc_print_apply_json(const struct nc_apply_report *r, const struct nc_document *doc, FILE *f);

@@ -8,6 +8,7 @@
 #include "cli/reconcile.h"
 #include "netconverge/apply.h"
 #include "util/cleanup.h"
+#include "util/strbuf.h"
 
 /* How long a second run waits for the lock before failing clearly. */
 #define LOCK_TIMEOUT_SECONDS 60
@@ -23,6 +24,8 @@ struct converge {
         struct nc_change_result *results;       /* one per plan action, once apply ran */
         struct nc_state *again;                 /* observed after applying */
         struct nc_plan *rest;                   /* what verification found still to do */
+        struct nc_link_name *not_up;
+        size_t n_not_up, cap_not_up;
         struct nc_apply_report report;
 };
 
@@ -30,6 +33,11 @@ static void converge_done(struct converge *c) {
         for (size_t i = 0; c->results && i < c->plan->n_actions; i++)
                 nc_change_result_done(&c->results[i]);
         free(c->results);
+        for (size_t i = 0; i < c->n_not_up; i++) {
+                free(c->not_up[i].netns);
+                free(c->not_up[i].name);
+        }
+        free(c->not_up);
         nc_plan_free(c->rest);
         nc_state_free(c->again);
         nc_plan_free(c->plan);
@@ -49,6 +57,25 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
                 nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s: %s", line ? line : "?", message ? message : strerror(-r));
         else if (c->ctx->log_level == NC_LOG_VERBOSE)
                 fprintf(stderr, "%s: done: %s\n", c->ctx->run ? c->ctx->run->command : "apply", line ? line : "?");
+}
+
+static void on_not_up(const char *netns, const char *name, void *userdata) {
+        struct converge *c = userdata;
+        struct nc_link_name *l;
+
+        if (nc_grow(&c->not_up, &c->cap_not_up, c->n_not_up + 1, sizeof(*c->not_up)) < 0)
+                goto oom;
+        l = &c->not_up[c->n_not_up];
+        *l = (struct nc_link_name) { .netns = strdup(netns), .name = strdup(name) };
+        if (!l->netns || !l->name) {
+                free(l->netns);
+                free(l->name);
+                goto oom;
+        }
+        c->n_not_up++;
+        return;
+oom:
+        nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
 }
 
 static void closep(int *fd) {
@@ -110,7 +137,8 @@ static int take_lock(const struct nc_ctx *ctx) {
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
         const struct nc_ctx *ctx = c->ctx;
         _cleanup_(closep) int lock = -1;
-        struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .userdata = c };
+        struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .not_up = on_not_up,
+                                      .userdata = c };
         struct nc_apply_result result = {};
         bool json = ctx->format == NC_OUTPUT_JSON;
         int r;
@@ -146,7 +174,8 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
                 nc_cli_error(ctx, NC_ERROR_APPLY, "%s", strerror(-r));
                 return NC_EXIT_ERROR;
         }
-        c->report.not_up = result.not_up;
+        c->report.not_up = c->not_up;
+        c->report.n_not_up = c->n_not_up;
         if (result.not_up > 0)
                 nc_cli_error(ctx, NC_ERROR_NOT_UP, "%zu link(s) not operationally up after %u s", result.not_up,
                              o->wait_seconds);

@@ -341,7 +341,15 @@ int nc_print_apply_json(const struct nc_apply_report *r, const struct nc_documen
         json_waiting_conflicts(&j, p);
         json_apply_summary(&j, &rr);
         json_count(&j, "wait_seconds", r->wait_seconds);
-        json_count(&j, "not_up", r->not_up);
+        nc_json_key(&j, "not_up");
+        nc_json_array_begin(&j);
+        for (size_t i = 0; i < r->n_not_up; i++) {
+                nc_json_object_begin(&j);
+                json_str(&j, "netns", r->not_up[i].netns);
+                json_str(&j, "name", r->not_up[i].name);
+                nc_json_object_end(&j);
+        }
+        nc_json_array_end(&j);
         nc_json_key(&j, "verified");
         if (r->verified < 0)
                 nc_json_null(&j);

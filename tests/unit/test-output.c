@@ -225,7 +225,7 @@ static void test_apply_document(void **state) {
         assert_non_null(strstr(got, "\"outcome\": \"not attempted\",\n      \"message\": \"not attempted: a change"));
         snprintf(want, sizeof(want),
                  "\"summary\": {\n    \"add\": %zu,\n    \"change\": %zu,\n    \"remove\": 0,\n    \"applied\": 1,\n"
-                 "    \"failed\": 1,\n    \"not_attempted\": %zu\n  },\n  \"wait_seconds\": 10,\n  \"not_up\": 0,\n"
+                 "    \"failed\": 1,\n    \"not_attempted\": %zu\n  },\n  \"wait_seconds\": 10,\n  \"not_up\": [],\n"
                  "  \"verified\": false,\n  \"still_to_do\": [\n",
                  p->n_add, p->n_modify, p->n_actions - 2);
         assert_non_null(strstr(got, want));
@@ -237,6 +237,15 @@ static void test_apply_document(void **state) {
         fclose(f);
         *strstr(strstr(plan, "\"text\""), "\n") = '\0';
         assert_non_null(strstr(got, strstr(plan, "    {\n      \"action\"")));
+        free(got);
+
+        /* Links still down after the wait, by namespace and name. */
+        r = (struct nc_apply_report) { .plan = p, .results = res, .verified = 0,
+                                       .not_up = (struct nc_link_name[]) { { "", "br0" }, { "web", "eth0" } },
+                                       .n_not_up = 2 };
+        got = printed_apply(&r, &doc);
+        assert_non_null(strstr(got, "\"not_up\": [\n    {\n      \"netns\": \"\",\n      \"name\": \"br0\"\n    },\n"
+                                    "    {\n      \"netns\": \"web\",\n      \"name\": \"eth0\"\n    }\n  ],\n"));
         free(got);
 
         /* A dry run: nothing attempted, nothing verified. */
