@@ -16,6 +16,7 @@
 #include "netconverge/plan.h"
 #include "netconverge/show.h"
 #include "testutil.h"
+#include "netconverge/output.h"
 #include "netconverge/snapshot.h"
 #include "netconverge/state.h"
 #include "snapshot/reader.h"
@@ -344,6 +345,26 @@ static void test_binary_round_trips(void **state) {
                                "alias: !!binary \"b3ZlcmxvbmcgwK8sIHN1cnJvZ2F0ZSDtoIAsIGN1dCDigg==\"}\n"
                                "addresses: []\n"
                                "routes: []\n");
+        /* The same state as JSON: valid UTF-8, the bytes that are not
+         * replaced by U+FFFD (output/json.c). */
+        {
+                char *js = NULL;
+                size_t jn = 0;
+                FILE *jf = open_memstream(&js, &jn);
+                const struct nc_document doc = { .command = "show" };
+
+                assert_non_null(jf);
+                assert_int_equal(nc_snapshot_write_json(s, &doc, jf), 0);
+                fclose(jf);
+                assert_non_null(strstr(js, "{\n  \"format_version\": 1,\n  \"command\": \"show\",\n  \"snapshot\": 1,\n"
+                                           "  \"namespaces\": [],\n  \"links\": [\n    {\n      \"netns\": \"\",\n"
+                                           "      \"name\": \"caf\xc3\xa9\",\n      \"kind\": \"other\",\n"
+                                           "      \"mtu\": 1500,\n      \"up\": false\n    },\n"));
+                assert_non_null(strstr(js, "      \"netns\": \"ns\\ufffd\",\n      \"name\": \"e\\ufffd\\ufffd\",\n"));
+                assert_non_null(strstr(js, "\"master\": \"br\\ufffd\\ufffd\",\n"));
+                assert_non_null(strstr(js, "  \"routes\": [],\n  \"errors\": []\n}\n"));
+                free(js);
+        }
         back = read_ok(t);
         assert_int_equal(back->n_links, 2);
         assert_string_equal(back->links[1].netns, "ns\xff");
