@@ -123,15 +123,22 @@ nc_json show
 check "show JSON" "[b['name'] for b in d['bridges']] == ['$BR']"
 timeout "$NC_TIMEOUT" "$NC_BIN" -n "$H" show --snapshot >"$NC_TMP/host.snap" || nc_fail "show --snapshot failed"
 grep -q '!!binary' "$NC_TMP/host.snap" || nc_fail "the snapshot has no !!binary name"
-# Now drift that both plans must see: the veth's host end down.
+# Now drift that both plans must see: the bridge down, and a rule in our
+# table that is not ours, whose comment (where our keys go) is not UTF-8.
 nc_in "$H" link set "$BR" down
+timeout 10 ip netns exec "$H" nft add rule inet netconverge forward counter comment "\"$P$(printf '\xff')\"" ||
+        nc_fail "could not add a rule with a comment that is not UTF-8"
+nc_json diff "$one"
+check "plan JSON with a rule comment that is not UTF-8" "
+        [(c['action'], c['key']) for c in d['changes'] if c['object'] == 'nft-rule'] == [('remove', '$P\ufffd')]
+        and '$P\ufffd' in [c for c in d['changes'] if c['object'] == 'nft-rule'][0]['text']"
 timeout "$NC_TIMEOUT" "$NC_BIN" -n "$H" show --snapshot >"$NC_TMP/host.snap"
 live=0 snap=0
 timeout "$NC_TIMEOUT" "$NC_BIN" -n "$H" diff "$one" >"$NC_TMP/live.plan" 2>&1 || live=$?
 timeout "$NC_TIMEOUT" "$NC_BIN" diff "$one" --observed "$NC_TMP/host.snap" >"$NC_TMP/snap.plan" 2>&1 || snap=$?
 [ "$live" -eq 2 ] && [ "$snap" -eq 2 ] || nc_fail "diff exited $live live, $snap on the snapshot, expected 2 and 2"
 diff -u "$NC_TMP/live.plan" "$NC_TMP/snap.plan" || nc_fail "the snapshot plans differently from the kernel"
-nc_pass "names that are not UTF-8: JSON valid, the snapshot round-trips and plans as the kernel does"
+nc_pass "link names and a rule comment that are not UTF-8: JSON valid, the snapshot round-trips and plans as the kernel does"
 
 # 6. destroy -o json: everything applied, and gone from the kernel.
 nc_json destroy
