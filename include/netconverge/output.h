@@ -11,7 +11,9 @@
 
 /* A small streaming JSON writer: pretty-printed, two-space indent, output
  * deterministic for deterministic calls. Nesting is bounded; deeper calls
- * are ignored (nothing we emit comes close). */
+ * are ignored (nothing we emit comes close). Strings come out valid UTF-8
+ * whatever their bytes: each byte that does not begin a valid sequence is
+ * written as \ufffd (docs/json.md). */
 #define NC_JSON_MAX_DEPTH 32
 
 struct nc_json {
