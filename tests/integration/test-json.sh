@@ -42,6 +42,19 @@ no_stderr() { [ ! -s "$NC_TMP/err" ] || nc_fail "$1 wrote on stderr: $(head -c 5
 
 ip_forward() { timeout 5 ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward; }
 
+# 0. A conflict (a foreign bridge of the wanted name): the plan in the
+# document, nothing attempted, the conflict as an error; nothing changed.
+nc_in "$H" link add "$BR" type bridge
+nc_json apply "$one"
+[ "$NC_RC" -eq 1 ] || nc_fail "apply with a conflict exited $NC_RC, expected 1"
+no_stderr "apply -o json with a conflict"
+check "conflict document" "len(d['conflicts']) == 1 and '$BR' in d['conflicts'][0]
+        and [e['kind'] for e in d['errors']] == ['conflict'] and set(o) <= {'not attempted'}
+        and d['verified'] is None"
+[ -z "$(nc_in "$WEB" -o link show type veth)" ] || nc_fail "apply changed something despite a conflict"
+nc_in "$H" link del "$BR"
+nc_pass "apply -o json with a conflict: the conflict in the document, nothing attempted or changed"
+
 # 1. --dry-run: every change "not attempted", nothing in the kernel.
 nc_json apply "$one" --dry-run
 [ "$NC_RC" -eq 0 ] || nc_fail "apply --dry-run -o json exited $NC_RC"
