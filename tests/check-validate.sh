@@ -6,9 +6,10 @@
 # MODE bad:  `netconverge validate NAME.yaml` run in DIR must exit 1, print
 #            nothing on stdout, and print exactly NAME.expected on stderr.
 #            `-o json validate NAME.yaml` must exit 1 and print on stdout a
-#            JSON array of as many objects as NAME.expected has lines, each
-#            with file, line, column, path and message, which render to the
-#            same lines as the text output.
+#            JSON document (format_version 1, valid false) whose "errors"
+#            array has as many objects as NAME.expected has lines, each of
+#            kind "file" with file, line, column, path and message, which
+#            render to the same lines as the text output.
 # MODE good: `netconverge -v validate NAME.yaml` run in DIR must exit 0,
 #            print nothing on stderr, and print exactly NAME.expected on
 #            stdout.
@@ -74,16 +75,18 @@ compare() {
 [[ -f $yaml ]] || { echo "FAIL: no $dir/$yaml" >&2; exit 1; }
 [[ -f $expected ]] || { echo "FAIL: no $dir/$expected" >&2; exit 1; }
 
-# Renders a JSON array of diagnostics as the text form
+# Renders the errors of a validate JSON document as the text form
 # FILE[:LINE:COLUMN][: PATH]: MESSAGE, one per line, after checking that
 # every element has the five keys. Exits non-zero when it cannot.
 json_to_text() {
         if command -v jq >/dev/null 2>&1; then
                 jq -r '
-                  if type != "array" then error("not a JSON array") else . end
-                  | .[]
+                  if type != "object" or .format_version != 1 or .valid != false or (.errors | type) != "array"
+                  then error("not a validate document with format_version 1, valid false and errors") else . end
+                  | .errors[]
                   | if type != "object" then error("an element is not an object") else . end
-                  | if (has("file") and has("line") and has("column") and has("path") and has("message")) | not
+                  | if (has("file") and has("line") and has("column") and has("path") and has("message")
+                        and .kind == "file") | not
                     then error("an element lacks one of file, line, column, path, message") else . end
                   | "\(.file)\(if .line != null then ":\(.line):\(.column)" else "" end)\(if .path != "" then ": \(.path)" else "" end): \(.message)"
                 ' "$1"
@@ -95,10 +98,12 @@ try:
         v = json.load(f)
 except ValueError as e:
     sys.exit(f"not JSON: {e}")
-if not isinstance(v, list):
-    sys.exit("not a JSON array")
-for x in v:
-    if not isinstance(x, dict) or not {"file", "line", "column", "path", "message"} <= x.keys():
+if not isinstance(v, dict) or v.get("format_version") != 1 or v.get("valid") is not False \
+        or not isinstance(v.get("errors"), list):
+    sys.exit("not a validate document with format_version 1, valid false and errors")
+for x in v["errors"]:
+    if not isinstance(x, dict) or not {"file", "line", "column", "path", "message"} <= x.keys() \
+            or x.get("kind") != "file":
         sys.exit("an element lacks one of file, line, column, path, message")
     place = f":{x['line']}:{x['column']}" if x["line"] is not None else ""
     path = f": {x['path']}" if x["path"] else ""

@@ -10,10 +10,15 @@
  * message the kernel's extended ack text or strerror(-r). */
 typedef void (*nc_apply_progress_fn)(const struct nc_action *a, int r, const char *message, void *userdata);
 
+/* Called once per link still not operationally up when the wait ends
+ * (netns "" = the host), in (netns, name) order. */
+typedef void (*nc_apply_not_up_fn)(const char *netns, const char *name, void *userdata);
+
 struct nc_apply_opts {
         unsigned wait_seconds;          /* wait for links to be operationally up; 0 = don't */
         nc_apply_progress_fn progress;  /* may be NULL */
-        void *userdata;
+        nc_apply_not_up_fn not_up;      /* may be NULL */
+        void *userdata;                 /* for both */
 };
 
 struct nc_apply_result {

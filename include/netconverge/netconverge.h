@@ -22,9 +22,14 @@ enum nc_log_level {
         NC_LOG_VERBOSE,
 };
 
-/* What every command gets: the global options. No globals elsewhere. */
+struct nc_run;
+
+/* What every command gets: the global options, and the run they report
+ * to (cli/report.c: its errors, and whether its one JSON document is
+ * out). No globals elsewhere. */
 struct nc_ctx {
         const char *netns;              /* -n NETNS, or NULL for the current one */
         enum nc_output_format format;   /* -o */
         enum nc_log_level log_level;    /* -v / -q */
+        struct nc_run *run;             /* NULL outside the command line */
 };

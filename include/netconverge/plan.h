@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netconverge/addr.h"
 #include "netconverge/model.h"
 #include "netconverge/state.h"
 
@@ -139,6 +140,40 @@ char *nc_action_format(const struct nc_action *a);
  * buffer for all its lines. */
 struct nc_strbuf;
 void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a);
+
+/* What a ~ changes, field by field, old and new: the one description the
+ * text line ("mtu 1400 -> 1500") and the JSON ("changed": {"mtu": {"old":
+ * 1400, "new": 1500}}) are both made from, so they cannot drift. A rule
+ * replaced in place is described by its two rules (have_rule, want_rule),
+ * not here. */
+enum nc_field_type {
+        NC_FIELD_FLAG,                  /* text: the label alone ("adopt"); JSON: false -> true */
+        NC_FIELD_UP,                    /* bool; text "down"/"up" */
+        NC_FIELD_UINT,
+        NC_FIELD_INT,
+        NC_FIELD_TEXT,                  /* a name, a MAC or an address */
+};
+
+struct nc_field_value {
+        bool absent;                    /* none or unknown: JSON null, text the field's `absent` */
+        bool b;
+        long long n;
+        char text[NC_MAC_STRLEN > NC_IFNAMSIZ ? NC_MAC_STRLEN : NC_IFNAMSIZ];
+};
+
+struct nc_changed_field {
+        const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt",
+                                         * "gateway", "dev", "value", "marked" */
+        const char *label;              /* text before "OLD -> NEW": "mtu ", "host end ", "" */
+        const char *absent;             /* text of an absent value: "none", "unknown" */
+        enum nc_field_type type;
+        struct nc_field_value old, new;
+};
+
+#define NC_CHANGED_FIELDS_MAX 8
+/* Fills f with the fields a ~ action changes, in the text line's order;
+ * returns how many (0 for adds, removes and rule replacements). */
+size_t nc_action_changed_fields(const struct nc_action *a, struct nc_changed_field f[static NC_CHANGED_FIELDS_MAX]);
 
 const char *nc_change_to_string(enum nc_change c);     /* "add", "modify", "remove" */
 const char *nc_object_to_string(enum nc_object o);     /* "netns", "bridge", ... */

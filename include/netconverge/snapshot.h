@@ -33,9 +33,11 @@
  * host: nothing at all, ip_forward 0.
  *
  * Strings that are not plain words are double-quoted with YAML escapes.
- * Bytes that are not UTF-8 (a foreign link's name or alias may hold any)
- * are written as '?', so a written snapshot always reads back, and
- * write(read(write(x))) == write(x). */
+ * A string whose bytes are not UTF-8 (a foreign link's name, an alias, a
+ * namespace name or a rule comment may hold any bytes, and YAML text is
+ * Unicode) is written as a `!!binary` scalar, its bytes in base64, e.g.
+ * `name: !!binary "/2V0aDA="`; the reader decodes it, so a snapshot plans
+ * exactly what the kernel would, and write(read(write(x))) == write(x). */
 
 #define NC_SNAPSHOT_HEADER "# netconverge snapshot\n"
 #define NC_SNAPSHOT_VERSION 1
@@ -48,6 +50,10 @@
 /* Writes s, which must be sorted (nc_state_sort()). Returns 0, or -EIO
  * when the stream failed. */
 int nc_snapshot_write(const struct nc_state *s, FILE *f);
+/* The same content as a JSON document (docs/json.md): the same keys,
+ * lists as arrays. */
+struct nc_document;
+int nc_snapshot_write_json(const struct nc_state *s, const struct nc_document *doc, FILE *f);
 
 /* Reads a snapshot into a new sorted state. Every problem is appended to
  * d with its position (FILE:LINE:COLUMN: PATH: message, like the

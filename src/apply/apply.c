@@ -292,6 +292,9 @@ int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struc
         if (r >= 0 && opts && opts->wait_seconds > 0) {
                 drop_portless_bridges(&ap);
                 res.not_up = nc_wait_run(&ap, opts->wait_seconds);
+                for (size_t i = 0; opts->not_up && i < ap.n_wait; i++)
+                        if (!ap.wait[i].up && !ap.wait[i].gone)
+                                opts->not_up(ap.wait[i].ns->netns, ap.wait[i].name, opts->userdata);
         }
         nc_applier_done(&ap);
         if (r < 0)

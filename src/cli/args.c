@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 
-int nc_cli_parse_seconds(const char *command, const char *s, unsigned max, unsigned *ret) {
+int nc_cli_parse_seconds(const struct nc_ctx *ctx, const char *s, unsigned max, unsigned *ret) {
         char *end;
         unsigned long v;
 
@@ -16,19 +16,19 @@ int nc_cli_parse_seconds(const char *command, const char *s, unsigned max, unsig
         *ret = (unsigned) v;
         return 0;
 bad:
-        nc_cli_error(command, "'%s' is not a number of seconds (0 to %u)", s, max);
+        nc_cli_error(ctx, NC_ERROR_USAGE, "'%s' is not a number of seconds (0 to %u)", s, max);
         return -1;
 }
 
-int nc_cli_expect_args(const char *command, int argc, char **argv, int want) {
+int nc_cli_expect_args(const struct nc_ctx *ctx, int argc, char **argv, int want) {
         (void) argv;
         if (argc - optind == want)
                 return 0;
-        nc_cli_error(command, want ? "expected one FILE argument" : "takes no arguments");
+        nc_cli_error(ctx, NC_ERROR_USAGE, want ? "expected one FILE argument" : "takes no arguments");
         return -1;
 }
 
-int nc_cli_not_implemented(const char *command) {
-        nc_cli_error(command, "not implemented yet in netconverge %s", NC_VERSION);
+int nc_cli_not_implemented(const struct nc_ctx *ctx) {
+        nc_cli_error(ctx, NC_ERROR_USAGE, "not implemented yet in netconverge %s", NC_VERSION);
         return NC_EXIT_ERROR;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <getopt.h>
+
 #include "netconverge/netconverge.h"
 
 /* Exit codes (SPEC section 4). Usage errors are 1: 2 means "changes
@@ -26,13 +28,37 @@ int nc_cmd_show(const struct nc_ctx *ctx, int argc, char **argv);
 int nc_cmd_watch(const struct nc_ctx *ctx, int argc, char **argv);
 int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv);
 
-/* "netconverge: COMMAND: message" on stderr. */
-__attribute__((format(printf, 2, 3))) void nc_cli_error(const char *command, const char *fmt, ...);
+/* One run of the command line (report.c). Text mode prints each error on
+ * stderr at once; -o json collects them, and the run prints exactly one
+ * JSON document on stdout: the command's own, which ends with the errors,
+ * or, when the command never got to print one, an error document
+ * (docs/json.md). */
+struct nc_run {
+        const char *command;            /* NULL until main has found it */
+        struct nc_errors errors;
+        bool printed;                   /* the run's JSON document is out */
+};
+
+/* Text: "netconverge: COMMAND: message" on stderr. JSON: one entry of the
+ * document's "errors". */
+__attribute__((format(printf, 3, 4))) void nc_cli_error(const struct nc_ctx *ctx, enum nc_error_kind kind,
+                                                        const char *fmt, ...);
+/* A load's diagnostics: text on stderr, JSON as errors of kind (FILE or
+ * SNAPSHOT) with their places. */
+void nc_cli_print_diags(const struct nc_ctx *ctx, enum nc_error_kind kind, const struct nc_diags *d);
+/* The frame of the run's JSON document; printing one calls
+ * nc_cli_document_printed(). */
+struct nc_document nc_cli_document(const struct nc_ctx *ctx);
+void nc_cli_document_printed(const struct nc_ctx *ctx);
+/* At the end of main: with -o json and no document printed yet, the error
+ * document. Returns code. */
+int nc_cli_finish(const struct nc_ctx *ctx, int code);
+/* getopt_long() for a command's options: text mode leaves the messages to
+ * getopt, as ever; under -o json a bad option is an error of kind usage. */
+int nc_cli_getopt(const struct nc_ctx *ctx, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts);
 
 /* Argument helpers (args.c); each reports its own error. */
-int nc_cli_parse_seconds(const char *command, const char *s, unsigned max, unsigned *ret);
-int nc_cli_expect_args(const char *command, int argc, char **argv, int want);
-int nc_cli_not_implemented(const char *command);
-
-/* Prints a load's diagnostics in the context's format. */
-void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d);
+int nc_cli_parse_seconds(const struct nc_ctx *ctx, const char *s, unsigned max, unsigned *ret);
+int nc_cli_expect_args(const struct nc_ctx *ctx, int argc, char **argv, int want);
+int nc_cli_not_implemented(const struct nc_ctx *ctx);

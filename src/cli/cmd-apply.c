@@ -13,10 +13,10 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                 {},
         };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
-        struct nc_converge_opts o = { .command = "apply", .wait_seconds = 10 };
+        struct nc_converge_opts o = { .wait_seconds = 10 };
         int c;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+        while ((c = nc_cli_getopt(ctx, argc, argv, "", options)) >= 0) {
                 switch (c) {
                 case 'd':
                         o.dry_run = true;
@@ -25,14 +25,14 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                         o.detailed_exitcode = true;
                         break;
                 case 'w':
-                        if (nc_cli_parse_seconds("apply", optarg, 3600, &o.wait_seconds) < 0)
+                        if (nc_cli_parse_seconds(ctx, optarg, 3600, &o.wait_seconds) < 0)
                                 return NC_EXIT_ERROR;
                         break;
                 default:
                         return NC_EXIT_ERROR;
                 }
         }
-        if (nc_cli_expect_args("apply", argc, argv, 1) < 0)
+        if (nc_cli_expect_args(ctx, argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
         if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
                 return NC_EXIT_ERROR;

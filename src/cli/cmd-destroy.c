@@ -10,20 +10,20 @@
 int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv) {
         static const struct option options[] = { { "dry-run", no_argument, NULL, 'd' }, {} };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
-        struct nc_converge_opts o = { .command = "destroy", .wait_seconds = 0 };
+        struct nc_converge_opts o = { .wait_seconds = 0 };
         int c;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+        while ((c = nc_cli_getopt(ctx, argc, argv, "", options)) >= 0) {
                 if (c == 'd')
                         o.dry_run = true;
                 else
                         return NC_EXIT_ERROR;
         }
-        if (nc_cli_expect_args("destroy", argc, argv, 0) < 0)
+        if (nc_cli_expect_args(ctx, argc, argv, 0) < 0)
                 return NC_EXIT_ERROR;
         m = nc_cli_empty_model();
         if (!m) {
-                nc_cli_error("destroy", "out of memory");
+                nc_cli_error(ctx, NC_ERROR_INTERNAL, "out of memory");
                 return NC_EXIT_ERROR;
         }
         return nc_cli_converge(ctx, m, &o);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <getopt.h>
 
 #include "cli/cli.h"
@@ -11,15 +12,15 @@ int nc_cmd_diff(const struct nc_ctx *ctx, int argc, char **argv) {
         _cleanup_(nc_state_freep) struct nc_state *observed = NULL;
         _cleanup_(nc_plan_freep) struct nc_plan *plan = NULL;
         const char *snapshot = NULL;
-        int c;
+        int c, r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+        while ((c = nc_cli_getopt(ctx, argc, argv, "", options)) >= 0) {
                 if (c == '?')
                         return NC_EXIT_ERROR;
                 if (c == 'O')
                         snapshot = optarg;
         }
-        if (nc_cli_expect_args("diff", argc, argv, 1) < 0)
+        if (nc_cli_expect_args(ctx, argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
         if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
                 return NC_EXIT_ERROR;
@@ -27,10 +28,14 @@ int nc_cmd_diff(const struct nc_ctx *ctx, int argc, char **argv) {
         if (snapshot) {
                 if (nc_cli_read_snapshot(ctx, snapshot, &observed) < 0)
                         return NC_EXIT_ERROR;
-        } else if (nc_cli_enter_netns(ctx, "diff") < 0 || nc_cli_observe("diff", m, NULL, &observed) < 0) {
+        } else if (nc_cli_enter_netns(ctx) < 0 || nc_cli_observe(ctx, m, NULL, &observed) < 0) {
                 return NC_EXIT_ERROR;
         }
-        if (nc_cli_plan(ctx, "diff", m, observed, &plan) < 0 || nc_cli_print_plan(ctx, plan) < 0)
+        r = nc_cli_plan(ctx, m, observed, &plan);
+        /* With conflicts the JSON document still lists the plan. */
+        if (r == -EEXIST && ctx->format == NC_OUTPUT_JSON)
+                nc_cli_print_plan(ctx, plan);
+        if (r < 0 || nc_cli_print_plan(ctx, plan) < 0)
                 return NC_EXIT_ERROR;
         return plan->n_actions > 0 ? NC_EXIT_PENDING : NC_EXIT_OK;
 }

@@ -8,25 +8,74 @@
 #include "cli/reconcile.h"
 #include "netconverge/apply.h"
 #include "util/cleanup.h"
+#include "util/strbuf.h"
 
 /* How long a second run waits for the lock before failing clearly. */
 #define LOCK_TIMEOUT_SECONDS 60
 
-struct progress {
+/* One apply or destroy run: what its JSON document reports (text mode
+ * prints as it goes and only uses the plan). */
+struct converge {
         const struct nc_ctx *ctx;
-        const char *command;
+        /* A plan points into the state it was made from: each state lives
+         * as long as its plan, until the document is printed. */
+        struct nc_state *observed;
+        struct nc_plan *plan;
+        struct nc_change_result *results;       /* one per plan action, once apply ran */
+        struct nc_state *again;                 /* observed after applying */
+        struct nc_plan *rest;                   /* what verification found still to do */
+        struct nc_link_name *not_up;
+        size_t n_not_up, cap_not_up;
+        struct nc_apply_report report;
 };
+
+static void converge_done(struct converge *c) {
+        for (size_t i = 0; c->results && i < c->plan->n_actions; i++)
+                nc_change_result_done(&c->results[i]);
+        free(c->results);
+        for (size_t i = 0; i < c->n_not_up; i++) {
+                free(c->not_up[i].netns);
+                free(c->not_up[i].name);
+        }
+        free(c->not_up);
+        nc_plan_free(c->rest);
+        nc_state_free(c->again);
+        nc_plan_free(c->plan);
+        nc_state_free(c->observed);
+}
 
 /* Failures always, one line each with the change and the kernel's words;
  * successes only with -v. */
 static void on_progress(const struct nc_action *a, int r, const char *message, void *userdata) {
-        const struct progress *p = userdata;
+        struct converge *c = userdata;
         _cleanup_free_ char *line = nc_action_format(a);
 
+        /* The action is one of c->plan's: its index is its result's. */
+        if (nc_change_result_set(&c->results[a - c->plan->actions], r, message) < 0)
+                nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
         if (r < 0)
-                nc_cli_error(p->command, "%s: %s", line ? line : "?", message ? message : strerror(-r));
-        else if (p->ctx->log_level == NC_LOG_VERBOSE)
-                fprintf(stderr, "%s: done: %s\n", p->command, line ? line : "?");
+                nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s: %s", line ? line : "?", message ? message : strerror(-r));
+        else if (c->ctx->log_level == NC_LOG_VERBOSE)
+                fprintf(stderr, "%s: done: %s\n", c->ctx->run ? c->ctx->run->command : "apply", line ? line : "?");
+}
+
+static void on_not_up(const char *netns, const char *name, void *userdata) {
+        struct converge *c = userdata;
+        struct nc_link_name *l;
+
+        if (nc_grow(&c->not_up, &c->cap_not_up, c->n_not_up + 1, sizeof(*c->not_up)) < 0)
+                goto oom;
+        l = &c->not_up[c->n_not_up];
+        *l = (struct nc_link_name) { .netns = strdup(netns), .name = strdup(name) };
+        if (!l->netns || !l->name) {
+                free(l->netns);
+                free(l->name);
+                goto oom;
+        }
+        c->n_not_up++;
+        return;
+oom:
+        nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
 }
 
 static void closep(int *fd) {
@@ -38,74 +87,120 @@ static void closep(int *fd) {
  * touched is read again (the host whenever a change was made there); the
  * rest of the first observation stands, as it was read under the same
  * lock a moment ago. */
-static int verify(const struct nc_ctx *ctx, const struct nc_model *m, const char *command,
-                  const struct nc_state *observed, const struct nc_plan *plan) {
-        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = observed };
-        _cleanup_(nc_state_freep) struct nc_state *again = NULL;
-        _cleanup_(nc_plan_freep) struct nc_plan *rest = NULL;
+static int verify(struct converge *c, const struct nc_model *m) {
+        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = c->observed };
+        const struct nc_ctx *ctx = c->ctx;
         int r;
 
-        r = nc_observe_scope_add_plan(&scope, plan);
+        r = nc_observe_scope_add_plan(&scope, c->plan);
         if (r < 0) {
-                nc_cli_error(command, "%s", strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(-r));
                 return r;
         }
         nc_observe_scope_sort(&scope);
-        r = nc_cli_observe(command, m, &scope, &again);
+        r = nc_cli_observe(ctx, m, &scope, &c->again);
         if (r < 0)
                 return r;
-        r = nc_cli_plan(ctx, command, m, again, &rest);
+        r = nc_cli_plan(ctx, m, c->again, &c->rest);
+        if (r == -EEXIST)
+                c->report.verified = 0;
         if (r < 0)
                 return r;
-        if (rest->n_actions == 0)
+        if (c->rest->n_actions == 0) {
+                c->report.verified = 1;
                 return 0;
-        nc_cli_error(command, "the kernel did not converge; still to do:");
-        nc_print_plan_text(rest, stderr);
+        }
+        c->report.verified = 0;
+        if (ctx->format == NC_OUTPUT_JSON) {
+                /* The rest is the document's "still_to_do". */
+                nc_cli_error(ctx, NC_ERROR_VERIFY, "the kernel did not converge");
+                return -EAGAIN;
+        }
+        nc_cli_error(ctx, NC_ERROR_VERIFY, "the kernel did not converge; still to do:");
+        nc_print_plan_text(c->rest, stderr);
         return -EAGAIN;
 }
 
-int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o) {
-        _cleanup_(nc_state_freep) struct nc_state *observed = NULL;
-        _cleanup_(nc_plan_freep) struct nc_plan *plan = NULL;
+static int take_lock(const struct nc_ctx *ctx) {
+        int lock = nc_lock_acquire(LOCK_TIMEOUT_SECONDS);
+
+        if (lock == -ETIMEDOUT)
+                nc_cli_error(ctx, NC_ERROR_LOCK, "another netconverge run holds the lock; gave up after %d s",
+                             LOCK_TIMEOUT_SECONDS);
+        else if (lock < 0)
+                nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock: %s", strerror(-lock));
+        return lock;
+}
+
+/* Plans and makes the changes; returns an exit code. The JSON document
+ * is printed by the caller, from what this leaves in c. */
+static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
+        const struct nc_ctx *ctx = c->ctx;
         _cleanup_(closep) int lock = -1;
-        struct progress progress = { ctx, o->command };
-        struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .userdata = &progress };
+        struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .not_up = on_not_up,
+                                      .userdata = c };
         struct nc_apply_result result = {};
+        bool json = ctx->format == NC_OUTPUT_JSON;
         int r;
 
-        if (nc_cli_enter_netns(ctx, o->command) < 0)
+        if (nc_cli_enter_netns(ctx) < 0)
                 return NC_EXIT_ERROR;
         if (!o->dry_run) {
-                lock = nc_lock_acquire(LOCK_TIMEOUT_SECONDS);
-                if (lock == -ETIMEDOUT) {
-                        nc_cli_error(o->command, "another netconverge run holds the lock; gave up after %d s",
-                                     LOCK_TIMEOUT_SECONDS);
+                lock = take_lock(ctx);
+                if (lock < 0)
                         return NC_EXIT_ERROR;
-                }
-                if (lock < 0) {
-                        nc_cli_error(o->command, "cannot take the run lock: %s", strerror(-lock));
-                        return NC_EXIT_ERROR;
-                }
         }
-        if (nc_cli_observe(o->command, m, NULL, &observed) < 0 || nc_cli_plan(ctx, o->command, m, observed, &plan) < 0)
+        if (nc_cli_observe(ctx, m, NULL, &c->observed) < 0)
                 return NC_EXIT_ERROR;
-        if (ctx->log_level != NC_LOG_QUIET || o->dry_run)
-                nc_cli_print_plan(ctx, plan);
-        if (o->dry_run)
+        r = nc_cli_plan(ctx, m, c->observed, &c->plan);
+        c->report.plan = c->plan;
+        if (r < 0)
+                return NC_EXIT_ERROR;
+        if (!json && (ctx->log_level != NC_LOG_QUIET || o->dry_run) && nc_cli_print_plan(ctx, c->plan) < 0)
+                return NC_EXIT_ERROR;
+        if (o->dry_run || c->plan->n_actions == 0) {
+                c->report.verified = o->dry_run ? -1 : 1;
                 return NC_EXIT_OK;
-        if (plan->n_actions == 0)
-                return NC_EXIT_OK;
+        }
 
-        r = nc_apply(plan, &aopts, &result);
-        if (r < 0 && r != -EIO) {
-                nc_cli_error(o->command, "%s", strerror(-r));
+        c->results = calloc(c->plan->n_actions, sizeof(*c->results));
+        if (!c->results) {
+                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
                 return NC_EXIT_ERROR;
         }
-        if (result.not_up > 0)
-                nc_cli_error(o->command, "%zu link(s) not operationally up after %u s", result.not_up, o->wait_seconds);
-        if (verify(ctx, m, o->command, observed, plan) < 0 || result.failed > 0 || result.not_up > 0)
+        c->report.results = c->results;
+        r = nc_apply(c->plan, &aopts, &result);
+        if (r < 0 && r != -EIO) {
+                nc_cli_error(ctx, NC_ERROR_APPLY, "%s", strerror(-r));
                 return NC_EXIT_ERROR;
-        if (ctx->format == NC_OUTPUT_TEXT && ctx->log_level != NC_LOG_QUIET)
-                printf("Applied: %zu added, %zu changed, %zu removed.\n", plan->n_add, plan->n_modify, plan->n_remove);
+        }
+        c->report.not_up = c->not_up;
+        c->report.n_not_up = c->n_not_up;
+        if (result.not_up > 0)
+                nc_cli_error(ctx, NC_ERROR_NOT_UP, "%zu link(s) not operationally up after %u s", result.not_up,
+                             o->wait_seconds);
+        if (verify(c, m) < 0 || result.failed > 0 || result.not_up > 0)
+                return NC_EXIT_ERROR;
+        if (!json && ctx->log_level != NC_LOG_QUIET)
+                printf("Applied: %zu added, %zu changed, %zu removed.\n", c->plan->n_add, c->plan->n_modify,
+                       c->plan->n_remove);
         return o->detailed_exitcode ? NC_EXIT_PENDING : NC_EXIT_OK;
+}
+
+int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o) {
+        struct converge c = { .ctx = ctx,
+                              .report = { .dry_run = o->dry_run, .wait_seconds = o->wait_seconds, .verified = -1 } };
+        int code = run(&c, m, o);
+
+        /* Without a plan there is nothing but errors: the error document. */
+        if (ctx->format == NC_OUTPUT_JSON && c.plan) {
+                struct nc_document doc = nc_cli_document(ctx);
+
+                c.report.rest = c.rest;
+                if (nc_print_apply_json(&c.report, &doc, stdout) < 0)
+                        code = NC_EXIT_ERROR;
+                nc_cli_document_printed(ctx);
+        }
+        converge_done(&c);
+        return code;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,23 +54,6 @@ static bool takes_dot(const char *command) {
         return strcmp(command, DOT_COMMANDS) == 0;
 }
 
-void nc_cli_error(const char *command, const char *fmt, ...) {
-        va_list ap;
-
-        fprintf(stderr, "netconverge: %s%s", command ? command : "", command ? ": " : "");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-}
-
-void nc_cli_print_diags(const struct nc_ctx *ctx, const struct nc_diags *d) {
-        if (ctx->format == NC_OUTPUT_JSON)
-                nc_print_diags_json(d, stdout);
-        else
-                nc_print_diags_text(d, stderr);
-}
-
 /* One usage line, for the overview and for every command's help. */
 #define USAGE_PREFIX "Usage: netconverge [-n NETNS] [-o text|json|dot] [-v|-q] "
 
@@ -123,6 +105,8 @@ static bool wants_help(int argc, char **argv) {
         return false;
 }
 
+static int run_main(struct nc_run *run, int argc, char **argv, const struct option *options);
+
 int main(int argc, char **argv) {
         static const struct option options[] = {
                 { "netns", required_argument, NULL, 'n' },
@@ -133,19 +117,43 @@ int main(int argc, char **argv) {
                 { "version", no_argument, NULL, 'V' },
                 {},
         };
-        struct nc_ctx ctx = { .format = NC_OUTPUT_TEXT, .log_level = NC_LOG_NORMAL };
+        struct nc_run run = {};
+        int code = run_main(&run, argc, argv, options);
+
+        nc_errors_done(&run.errors);
+        return code;
+}
+
+/* -o first, silently: every error, a bad option included, is then
+ * reported in the format asked for. */
+static enum nc_output_format output_format(int argc, char **argv, const struct option *options) {
+        enum nc_output_format format = NC_OUTPUT_TEXT;
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+n:o:vqhV", options, NULL)) >= 0)
+                if (c == 'o' && strcmp(optarg, "json") == 0)
+                        format = NC_OUTPUT_JSON;
+                else if (c == 'o')
+                        format = NC_OUTPUT_TEXT;
+        optind = 0;
+        return format;
+}
+
+static int run_main(struct nc_run *run, int argc, char **argv, const struct option *options) {
+        struct nc_ctx ctx = { .format = output_format(argc, argv, options), .log_level = NC_LOG_NORMAL, .run = run };
         const char *why;
         int c;
 
         /* '+': options end at the command; its own options follow it. */
-        while ((c = getopt_long(argc, argv, "+n:o:vqhV", options, NULL)) >= 0) {
+        while ((c = nc_cli_getopt(&ctx, argc, argv, "+n:o:vqhV", options)) >= 0) {
                 switch (c) {
                 case 'n':
                         why = nc_netns_invalid(optarg);
                         if (why || optarg[0] == '/') {
-                                nc_cli_error(NULL, "-n: namespace name '%s' %s", optarg,
+                                nc_cli_error(&ctx, NC_ERROR_USAGE, "-n: namespace name '%s' %s", optarg,
                                              why ? why : "must be a name under /run/netns, not a path");
-                                return NC_EXIT_ERROR;
+                                return nc_cli_finish(&ctx, NC_EXIT_ERROR);
                         }
                         ctx.netns = optarg;
                         break;
@@ -157,8 +165,9 @@ int main(int argc, char **argv) {
                         else if (strcmp(optarg, "dot") == 0)
                                 ctx.format = NC_OUTPUT_DOT;
                         else {
-                                nc_cli_error(NULL, "-o: unknown output format '%s'; use text, json or dot", optarg);
-                                return NC_EXIT_ERROR;
+                                nc_cli_error(&ctx, NC_ERROR_USAGE,
+                                             "-o: unknown output format '%s'; use text, json or dot", optarg);
+                                return nc_cli_finish(&ctx, NC_EXIT_ERROR);
                         }
                         break;
                 case 'v':
@@ -174,13 +183,17 @@ int main(int argc, char **argv) {
                         printf("netconverge %s\n", NC_VERSION);
                         return NC_EXIT_OK;
                 default:
-                        usage(stderr);
-                        return NC_EXIT_ERROR;
+                        if (ctx.format != NC_OUTPUT_JSON)
+                                usage(stderr);
+                        return nc_cli_finish(&ctx, NC_EXIT_ERROR);
                 }
         }
         if (optind >= argc) {
-                usage(stderr);
-                return NC_EXIT_ERROR;
+                if (ctx.format == NC_OUTPUT_JSON)
+                        nc_cli_error(&ctx, NC_ERROR_USAGE, "no command given; see netconverge --help");
+                else
+                        usage(stderr);
+                return nc_cli_finish(&ctx, NC_EXIT_ERROR);
         }
         for (size_t i = 0; i < N_COMMANDS; i++)
                 if (strcmp(argv[optind], commands[i].name) == 0) {
@@ -190,14 +203,15 @@ int main(int argc, char **argv) {
                                 command_usage(&commands[i], stdout);
                                 return NC_EXIT_OK;
                         }
+                        ctx.run->command = commands[i].name;
                         if (ctx.format == NC_OUTPUT_DOT && !takes_dot(commands[i].name)) {
-                                nc_cli_error(NULL, "-o dot: only %s draws a graph, not %s", DOT_COMMANDS,
-                                             commands[i].name);
-                                return NC_EXIT_ERROR;
+                                nc_cli_error(&ctx, NC_ERROR_USAGE, "-o dot: only %s draws a graph, not %s",
+                                             DOT_COMMANDS, commands[i].name);
+                                return nc_cli_finish(&ctx, NC_EXIT_ERROR);
                         }
                         optind = 0;     /* glibc: 0 re-initialises getopt for the command */
-                        return commands[i].run(&ctx, argc, argv);
+                        return nc_cli_finish(&ctx, commands[i].run(&ctx, argc, argv));
                 }
-        nc_cli_error(NULL, "unknown command '%s'; see netconverge --help", argv[optind]);
-        return NC_EXIT_ERROR;
+        nc_cli_error(&ctx, NC_ERROR_USAGE, "unknown command '%s'; see netconverge --help", argv[optind]);
+        return nc_cli_finish(&ctx, NC_EXIT_ERROR);
 }

@@ -22,30 +22,30 @@ int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_mode
                 return -ENOMEM;
         r = nc_config_load_file(path, &d, ret);
         if (r < 0)
-                nc_cli_print_diags(ctx, &d);
+                nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
         nc_diags_done(&d);
         return r;
 }
 
-int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command) {
+int nc_cli_enter_netns(const struct nc_ctx *ctx) {
         int r;
 
         if (!ctx->netns)
                 return 0;
         r = nc_netns_enter_named(ctx->netns);
         if (r < 0)
-                nc_cli_error(command, "cannot enter netns %s: %s", ctx->netns, strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_NETNS, "cannot enter netns %s: %s", ctx->netns, strerror(-r));
         return r;
 }
 
-int nc_cli_observe(const char *command, const struct nc_model *m, const struct nc_observe_scope *scope,
+int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_observe_scope *scope,
                    struct nc_state **ret) {
         char err[512] = "";
         int r;
 
         r = nc_observe_scoped(m, scope, ret, err, sizeof(err));
         if (r < 0)
-                nc_cli_error(command, "observe: %s", err[0] ? err : strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_OBSERVE, "observe: %s", err[0] ? err : strerror(-r));
         return r;
 }
 
@@ -57,41 +57,42 @@ int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_s
                 return -ENOMEM;
         r = nc_snapshot_read_file(path, &d, ret);
         if (r < 0)
-                nc_cli_print_diags(ctx, &d);
+                nc_cli_print_diags(ctx, NC_ERROR_SNAPSHOT, &d);
         nc_diags_done(&d);
         return r;
 }
 
-int nc_cli_plan(const struct nc_ctx *ctx, const char *command, const struct nc_model *m,
-                const struct nc_state *observed, struct nc_plan **ret) {
+int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                struct nc_plan **ret) {
         _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
         int r;
 
         r = nc_plan_compute(m, observed, &p);
         if (r < 0) {
-                nc_cli_error(command, "planning: %s", strerror(-r));
+                nc_cli_error(ctx, NC_ERROR_PLAN, "planning: %s", strerror(-r));
                 return r;
         }
-        /* A conflict is found while planning, so nothing at all changes.
-         * JSON readers get it in the plan's "conflicts". */
+        /* A conflict is found while planning, so nothing at all changes. */
         for (size_t i = 0; i < p->n_conflicts; i++)
-                nc_cli_error(command, "conflict: %s", p->conflicts[i]);
-        if (p->n_conflicts > 0) {
-                if (ctx->format == NC_OUTPUT_JSON)
-                        nc_print_plan_json(p, stdout);
-                return -EEXIST;
-        }
+                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->conflicts[i]);
+        r = p->n_conflicts > 0 ? -EEXIST : 0;
         *ret = TAKE_PTR(p);
-        return 0;
+        return r;
 }
 
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p) {
-        int r = ctx->format == NC_OUTPUT_JSON ? nc_print_plan_json(p, stdout) : nc_print_plan_text(p, stdout);
+        struct nc_document doc = nc_cli_document(ctx);
+        int r;
 
-        fflush(stdout);
+        if (ctx->format == NC_OUTPUT_JSON) {
+                r = nc_print_plan_json(p, &doc, stdout);
+                nc_cli_document_printed(ctx);
+        } else {
+                r = nc_print_plan_text(p, stdout);
+                fflush(stdout);
+        }
         return r < 0 ? -ENOMEM : 0;
 }
-
 
 struct nc_model *nc_cli_empty_model(void) {
         struct nc_model *m = nc_model_new();

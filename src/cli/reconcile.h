@@ -10,13 +10,16 @@
  * failure (diagnostics or "netconverge: COMMAND: ...") and returns a
  * negative errno. */
 int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret);
-int nc_cli_enter_netns(const struct nc_ctx *ctx, const char *command);
-int nc_cli_observe(const char *command, const struct nc_model *m, const struct nc_observe_scope *scope,
+int nc_cli_enter_netns(const struct nc_ctx *ctx);
+int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_observe_scope *scope,
                    struct nc_state **ret);
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
-/* Plans; conflicts are printed as errors and give -EEXIST. */
-int nc_cli_plan(const struct nc_ctx *ctx, const char *command, const struct nc_model *m,
-                const struct nc_state *observed, struct nc_plan **ret);
+/* Plans. Conflicts are reported as errors and give -EEXIST with the plan
+ * in *ret all the same (JSON documents list them); other failures leave
+ * *ret alone. */
+int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                struct nc_plan **ret);
+/* diff's output: the plan as text, or its JSON document. */
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
 /* version 1 with nothing in it: what destroy converges to. */
 struct nc_model *nc_cli_empty_model(void);
@@ -24,7 +27,6 @@ struct nc_model *nc_cli_empty_model(void);
 /* The converge loop of apply and destroy: lock, observe, plan, print, make
  * the changes, re-observe and verify. Returns an exit code. */
 struct nc_converge_opts {
-        const char *command;
         bool dry_run;
         bool detailed_exitcode;
         unsigned wait_seconds;

@@ -381,6 +381,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *e) {
         if (!n->value)
                 return -ENOMEM;
         n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        n->binary = e->data.scalar.tag && strcmp((const char *) e->data.scalar.tag, "tag:yaml.org,2002:binary") == 0;
         if (e->data.scalar.anchor) {
                 char *a = strdup((const char *) e->data.scalar.anchor);
 

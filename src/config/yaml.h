@@ -29,6 +29,7 @@ struct nc_ynode {
         /* scalar */
         char *value;
         bool plain;             /* unquoted: only plain scalars can be null */
+        bool binary;            /* tagged !!binary: value is base64 (the snapshot reader decodes it) */
         /* sequence */
         struct nc_ynode **items;
         size_t n_items, cap_items;

@@ -84,79 +84,83 @@ static void json_port(struct nc_json *j, const struct nc_container *c, const str
         nc_json_object_end(j);
 }
 
-void nc_print_model_json(const struct nc_model *m, FILE *f) {
+void nc_json_model(struct nc_json *j, const struct nc_model *m) {
         char cidr[NC_CIDR_STRLEN], mac[NC_MAC_STRLEN];
-        struct nc_json j;
 
-        nc_json_init(&j, f);
-        nc_json_object_begin(&j);
-        nc_json_key(&j, "settings");
-        nc_json_object_begin(&j);
-        nc_json_key(&j, "table");
-        nc_json_string(&j, m->settings.table);
-        nc_json_key(&j, "ip_forward");
-        nc_json_bool(&j, m->settings.ip_forward);
-        nc_json_object_end(&j);
+        nc_json_key(j, "settings");
+        nc_json_object_begin(j);
+        nc_json_key(j, "table");
+        nc_json_string(j, m->settings.table);
+        nc_json_key(j, "ip_forward");
+        nc_json_bool(j, m->settings.ip_forward);
+        nc_json_object_end(j);
 
-        nc_json_key(&j, "bridges");
-        nc_json_array_begin(&j);
+        nc_json_key(j, "bridges");
+        nc_json_array_begin(j);
         for (size_t i = 0; i < m->n_bridges; i++) {
                 const struct nc_bridge *b = &m->bridges[i];
 
-                nc_json_object_begin(&j);
-                nc_json_key(&j, "name");
-                nc_json_string(&j, b->name);
-                nc_json_key(&j, "subnet");
-                nc_json_string(&j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
-                json_ipv4(&j, "gateway", b->gateway);
-                nc_json_key(&j, "mtu");
-                nc_json_uint(&j, b->mtu);
-                nc_json_key(&j, "masquerade");
-                nc_json_bool(&j, b->masquerade);
-                nc_json_key(&j, "isolated");
-                nc_json_bool(&j, b->isolated);
-                nc_json_key(&j, "adopt");
-                nc_json_bool(&j, b->adopt);
-                nc_json_object_end(&j);
+                nc_json_object_begin(j);
+                nc_json_key(j, "name");
+                nc_json_string(j, b->name);
+                nc_json_key(j, "subnet");
+                nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                json_ipv4(j, "gateway", b->gateway);
+                nc_json_key(j, "mtu");
+                nc_json_uint(j, b->mtu);
+                nc_json_key(j, "masquerade");
+                nc_json_bool(j, b->masquerade);
+                nc_json_key(j, "isolated");
+                nc_json_bool(j, b->isolated);
+                nc_json_key(j, "adopt");
+                nc_json_bool(j, b->adopt);
+                nc_json_object_end(j);
         }
-        nc_json_array_end(&j);
+        nc_json_array_end(j);
 
-        nc_json_key(&j, "containers");
-        nc_json_array_begin(&j);
+        nc_json_key(j, "containers");
+        nc_json_array_begin(j);
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
-                nc_json_object_begin(&j);
-                nc_json_key(&j, "name");
-                nc_json_string(&j, c->name);
-                nc_json_key(&j, "netns");
-                nc_json_string(&j, c->netns);
-                nc_json_key(&j, "networks");
-                nc_json_array_begin(&j);
+                nc_json_object_begin(j);
+                nc_json_key(j, "name");
+                nc_json_string(j, c->name);
+                nc_json_key(j, "netns");
+                nc_json_string(j, c->netns);
+                nc_json_key(j, "networks");
+                nc_json_array_begin(j);
                 for (size_t k = 0; k < c->n_networks; k++) {
                         const struct nc_attachment *a = &c->networks[k];
 
-                        nc_json_object_begin(&j);
-                        nc_json_key(&j, "bridge");
-                        nc_json_string(&j, a->bridge);
-                        json_ipv4(&j, "address", a->address);
-                        nc_json_key(&j, "mac");
-                        nc_json_string(&j, nc_mac_format(a->mac, mac));
-                        nc_json_key(&j, "interface");
-                        nc_json_string(&j, a->interface);
-                        nc_json_key(&j, "host_interface");
-                        nc_json_string(&j, a->host_interface);
-                        nc_json_object_end(&j);
+                        nc_json_object_begin(j);
+                        nc_json_key(j, "bridge");
+                        nc_json_string(j, a->bridge);
+                        json_ipv4(j, "address", a->address);
+                        nc_json_key(j, "mac");
+                        nc_json_string(j, nc_mac_format(a->mac, mac));
+                        nc_json_key(j, "interface");
+                        nc_json_string(j, a->interface);
+                        nc_json_key(j, "host_interface");
+                        nc_json_string(j, a->host_interface);
+                        nc_json_object_end(j);
                 }
-                nc_json_array_end(&j);
-                nc_json_key(&j, "ports");
-                nc_json_array_begin(&j);
+                nc_json_array_end(j);
+                nc_json_key(j, "ports");
+                nc_json_array_begin(j);
                 for (size_t k = 0; k < c->n_ports; k++)
-                        json_port(&j, c, &c->ports[k]);
-                nc_json_array_end(&j);
-                nc_json_object_end(&j);
+                        json_port(j, c, &c->ports[k]);
+                nc_json_array_end(j);
+                nc_json_object_end(j);
         }
-        nc_json_array_end(&j);
-        nc_json_object_end(&j);
-        nc_json_finish(&j);
+        nc_json_array_end(j);
+}
+
+void nc_print_model_json(const struct nc_model *m, const struct nc_document *doc, FILE *f) {
+        struct nc_json j;
+
+        nc_json_init(&j, f);
+        nc_json_document_begin(&j, doc);
+        nc_json_model(&j, m);
+        nc_json_document_end(&j, doc);
 }

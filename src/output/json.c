@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "netconverge/output.h"
+#include "util/utf8.h"
 
 void nc_json_init(struct nc_json *j, FILE *f) {
         *j = (struct nc_json) { .f = f };
@@ -61,10 +62,27 @@ void nc_json_array_end(struct nc_json *j) {
         close_(j, ']');
 }
 
+/* JSON text must be UTF-8 (RFC 8259 section 8.1), but a kernel name, a
+ * namespace name or a rule comment may hold any bytes. Valid UTF-8 is
+ * copied; each byte that does not begin a valid sequence (a stray or
+ * missing continuation byte, an overlong form, an encoded surrogate, a
+ * code point above U+10FFFF) becomes one U+FFFD, written as the escape
+ * \ufffd so that the output stays ASCII where the input was not UTF-8.
+ * Control characters and DEL are escaped. docs/json.md documents this. */
 static void write_string(FILE *f, const char *s) {
+        const char *p = s;
+
         fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-                switch (*p) {
+        while (*p) {
+                uint32_t cp;
+                size_t len = nc_utf8_decode(p, &cp);
+
+                if (len == 0) {
+                        fputs("\\ufffd", f);
+                        p++;
+                        continue;
+                }
+                switch (cp) {
                 case '"':
                         fputs("\\\"", f);
                         break;
@@ -81,11 +99,12 @@ static void write_string(FILE *f, const char *s) {
                         fputs("\\r", f);
                         break;
                 default:
-                        if (*p < 0x20 || *p == 0x7f)
-                                fprintf(f, "\\u%04x", *p);
+                        if (cp < 0x20 || cp == 0x7f)
+                                fprintf(f, "\\u%04x", (unsigned) cp);
                         else
-                                fputc(*p, f);
+                                fwrite(p, 1, len, f);
                 }
+                p += len;
         }
         fputc('"', f);
 }
@@ -105,6 +124,11 @@ void nc_json_string(struct nc_json *j, const char *s) {
 void nc_json_uint(struct nc_json *j, uint64_t v) {
         before_value(j);
         fprintf(j->f, "%" PRIu64, v);
+}
+
+void nc_json_int(struct nc_json *j, int64_t v) {
+        before_value(j);
+        fprintf(j->f, "%" PRId64, v);
 }
 
 void nc_json_bool(struct nc_json *j, bool v) {

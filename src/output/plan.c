@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
@@ -62,11 +64,10 @@ static void json_link_fields(struct nc_json *j, const struct nc_action *a) {
         }
 }
 
-static void json_rule(struct nc_json *j, const struct nc_action *a) {
-        const struct nc_nft_rule *r = a->want_rule ? a->want_rule : a->have_rule;
+/* A rule's own fields: the change's, and each side of a replacement. */
+static void json_rule_fields(struct nc_json *j, const struct nc_nft_rule *r) {
         char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
 
-        json_str(j, "table", a->table);
         json_str(j, "chain", r->chain);
         if (r->key)
                 json_str(j, "key", r->key);
@@ -100,7 +101,80 @@ static void json_rule(struct nc_json *j, const struct nc_action *a) {
         }
 }
 
-static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_strbuf *text) {
+static void json_rule(struct nc_json *j, const struct nc_action *a) {
+        json_str(j, "table", a->table);
+        json_rule_fields(j, a->want_rule ? a->want_rule : a->have_rule);
+}
+
+static void json_field_value(struct nc_json *j, const struct nc_changed_field *x, const struct nc_field_value *v) {
+        if (v->absent) {
+                nc_json_null(j);
+                return;
+        }
+        switch (x->type) {
+        case NC_FIELD_FLAG:
+        case NC_FIELD_UP:
+                nc_json_bool(j, v->b);
+                break;
+        case NC_FIELD_UINT:
+        case NC_FIELD_INT:
+                nc_json_int(j, v->n);
+                break;
+        default:
+                nc_json_string(j, v->text);
+                break;
+        }
+}
+
+static void json_old_new_begin(struct nc_json *j, const char *key) {
+        nc_json_key(j, key);
+        nc_json_object_begin(j);
+        nc_json_key(j, "old");
+}
+
+/* "changed": {"mtu": {"old": 1400, "new": 1500}, ...}: the fields of
+ * nc_action_changed_fields(), which the text line is made from too. */
+static void json_changed(struct nc_json *j, const struct nc_action *a) {
+        struct nc_changed_field f[NC_CHANGED_FIELDS_MAX];
+        size_t n = nc_action_changed_fields(a, f);
+
+        if (a->change != NC_CHANGE_MODIFY)
+                return;
+        nc_json_key(j, "changed");
+        nc_json_object_begin(j);
+        for (size_t i = 0; i < n; i++) {
+                json_old_new_begin(j, f[i].key);
+                json_field_value(j, &f[i], &f[i].old);
+                nc_json_key(j, "new");
+                json_field_value(j, &f[i], &f[i].new);
+                nc_json_object_end(j);
+        }
+        if (a->object == NC_OBJECT_NFT_RULE) {
+                json_old_new_begin(j, "rule");
+                nc_json_object_begin(j);
+                json_rule_fields(j, a->have_rule);
+                nc_json_object_end(j);
+                nc_json_key(j, "new");
+                nc_json_object_begin(j);
+                json_rule_fields(j, a->want_rule);
+                nc_json_object_end(j);
+                nc_json_object_end(j);
+        }
+        nc_json_object_end(j);
+}
+
+static void json_result(struct nc_json *j, const struct nc_change_result *res) {
+        enum nc_outcome o = res ? res->outcome : NC_OUTCOME_NOT_ATTEMPTED;
+
+        json_str(j, "outcome", nc_outcome_to_string(o));
+        if (res && res->message)
+                json_str(j, "message", res->message);
+}
+
+/* One change: what diff prints, and for apply the same with its outcome
+ * (with_result; res NULL = not attempted). */
+static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_strbuf *text, bool with_result,
+                        const struct nc_change_result *res) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
         const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
         const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
@@ -146,46 +220,148 @@ static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_
         default:
                 break;
         }
+        json_changed(j, a);
         json_str(j, "text", !text->oom && text->s ? text->s : "");
+        if (with_result)
+                json_result(j, res);
         nc_json_object_end(j);
 }
 
-int nc_print_plan_json(const struct nc_plan *p, FILE *f) {
+/* "changes": [...]; results NULL with with_result: none attempted. */
+static int json_changes(struct nc_json *j, const char *key, const struct nc_plan *p, bool with_result,
+                        const struct nc_change_result *results) {
         struct nc_strbuf text = {};
+        bool oom;
+
+        nc_json_key(j, key);
+        nc_json_array_begin(j);
+        for (size_t i = 0; i < p->n_actions; i++)
+                json_action(j, &p->actions[i], &text, with_result, results ? &results[i] : NULL);
+        oom = text.oom;
+        nc_strbuf_done(&text);
+        nc_json_array_end(j);
+        return oom ? -1 : 0;
+}
+
+static void json_waiting_conflicts(struct nc_json *j, const struct nc_plan *p) {
+        nc_json_key(j, "waiting");
+        nc_json_array_begin(j);
+        for (size_t i = 0; i < p->n_waiting; i++) {
+                nc_json_object_begin(j);
+                json_str(j, "container", p->waiting[i].container);
+                json_str(j, "netns", p->waiting[i].netns);
+                nc_json_object_end(j);
+        }
+        nc_json_array_end(j);
+        nc_json_key(j, "conflicts");
+        nc_json_array_begin(j);
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                nc_json_string(j, p->conflicts[i]);
+        nc_json_array_end(j);
+}
+
+static void json_count(struct nc_json *j, const char *key, size_t n) {
+        nc_json_key(j, key);
+        nc_json_uint(j, n);
+}
+
+static void json_summary_counts(struct nc_json *j, const struct nc_plan *p) {
+        json_count(j, "add", p->n_add);
+        json_count(j, "change", p->n_modify);
+        json_count(j, "remove", p->n_remove);
+}
+
+int nc_print_plan_json(const struct nc_plan *p, const struct nc_document *doc, FILE *f) {
         struct nc_json j;
+        int r;
 
         nc_json_init(&j, f);
+        nc_json_document_begin(&j, doc);
+        r = json_changes(&j, "changes", p, false, NULL);
+        json_waiting_conflicts(&j, p);
+        nc_json_key(&j, "summary");
         nc_json_object_begin(&j);
-        nc_json_key(&j, "changes");
+        json_summary_counts(&j, p);
+        nc_json_object_end(&j);
+        nc_json_document_end(&j, doc);
+        return r;
+}
+
+static const char *const outcome_table[_NC_OUTCOME_MAX] = {
+        [NC_OUTCOME_NOT_ATTEMPTED] = "not attempted",
+        [NC_OUTCOME_APPLIED] = "applied",
+        [NC_OUTCOME_FAILED] = "failed",
+};
+
+const char *nc_outcome_to_string(enum nc_outcome o) {
+        return (unsigned) o < _NC_OUTCOME_MAX ? outcome_table[o] : NULL;
+}
+
+int nc_change_result_set(struct nc_change_result *res, int r, const char *message) {
+        nc_change_result_done(res);
+        res->outcome = r >= 0 ? NC_OUTCOME_APPLIED : r == -ECANCELED ? NC_OUTCOME_NOT_ATTEMPTED : NC_OUTCOME_FAILED;
+        if (r >= 0)
+                return 0;
+        res->message = strdup(message && message[0] ? message : strerror(-r));
+        return res->message ? 0 : -ENOMEM;
+}
+
+void nc_change_result_done(struct nc_change_result *res) {
+        free(res->message);
+        res->message = NULL;
+}
+
+static void json_apply_summary(struct nc_json *j, const struct nc_apply_report *r) {
+        size_t count[_NC_OUTCOME_MAX] = {};
+
+        for (size_t i = 0; i < r->plan->n_actions; i++)
+                count[r->results ? r->results[i].outcome : NC_OUTCOME_NOT_ATTEMPTED]++;
+        nc_json_key(j, "summary");
+        nc_json_object_begin(j);
+        json_summary_counts(j, r->plan);
+        json_count(j, "applied", count[NC_OUTCOME_APPLIED]);
+        json_count(j, "failed", count[NC_OUTCOME_FAILED]);
+        json_count(j, "not_attempted", count[NC_OUTCOME_NOT_ATTEMPTED]);
+        nc_json_object_end(j);
+}
+
+int nc_print_apply_json(const struct nc_apply_report *r, const struct nc_document *doc, FILE *f) {
+        static const struct nc_plan none = {};
+        const struct nc_plan *p = r->plan ? r->plan : &none;
+        struct nc_apply_report rr = *r;
+        struct nc_json j;
+        int ret;
+
+        rr.plan = p;
+        nc_json_init(&j, f);
+        nc_json_document_begin(&j, doc);
+        nc_json_key(&j, "dry_run");
+        nc_json_bool(&j, r->dry_run);
+        ret = json_changes(&j, "changes", p, true, r->results);
+        json_waiting_conflicts(&j, p);
+        json_apply_summary(&j, &rr);
+        json_count(&j, "wait_seconds", r->wait_seconds);
+        nc_json_key(&j, "not_up");
         nc_json_array_begin(&j);
-        for (size_t i = 0; i < p->n_actions; i++)
-                json_action(&j, &p->actions[i], &text);
-        nc_strbuf_done(&text);
-        nc_json_array_end(&j);
-        nc_json_key(&j, "waiting");
-        nc_json_array_begin(&j);
-        for (size_t i = 0; i < p->n_waiting; i++) {
+        for (size_t i = 0; i < r->n_not_up; i++) {
                 nc_json_object_begin(&j);
-                json_str(&j, "container", p->waiting[i].container);
-                json_str(&j, "netns", p->waiting[i].netns);
+                json_str(&j, "netns", r->not_up[i].netns);
+                json_str(&j, "name", r->not_up[i].name);
                 nc_json_object_end(&j);
         }
         nc_json_array_end(&j);
-        nc_json_key(&j, "conflicts");
-        nc_json_array_begin(&j);
-        for (size_t i = 0; i < p->n_conflicts; i++)
-                nc_json_string(&j, p->conflicts[i]);
-        nc_json_array_end(&j);
-        nc_json_key(&j, "summary");
-        nc_json_object_begin(&j);
-        nc_json_key(&j, "add");
-        nc_json_uint(&j, p->n_add);
-        nc_json_key(&j, "change");
-        nc_json_uint(&j, p->n_modify);
-        nc_json_key(&j, "remove");
-        nc_json_uint(&j, p->n_remove);
-        nc_json_object_end(&j);
-        nc_json_object_end(&j);
-        nc_json_finish(&j);
-        return 0;
+        nc_json_key(&j, "verified");
+        if (r->verified < 0)
+                nc_json_null(&j);
+        else
+                nc_json_bool(&j, r->verified > 0);
+        if (ret >= 0 && r->verified == 0 && r->rest)
+                ret = json_changes(&j, "still_to_do", r->rest, false, NULL);
+        else {
+                nc_json_key(&j, "still_to_do");
+                nc_json_array_begin(&j);
+                nc_json_array_end(&j);
+        }
+        nc_json_document_end(&j, doc);
+        return ret;
 }

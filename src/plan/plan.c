@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,59 +162,163 @@ static void append_netns(struct nc_strbuf *b, const char *netns) {
         }
 }
 
-/* ", " between the items of a "~" line. */
-static void sep(struct nc_strbuf *b, bool *first) {
-        nc_strbuf_append(b, *first ? ": " : ", ");
-        *first = false;
-}
-
 static const char *updown(bool up) {
         return up ? "up" : "down";
 }
 
-static void format_link_changes(struct nc_strbuf *b, const struct nc_action *a) {
-        char m1[NC_MAC_STRLEN], m2[NC_MAC_STRLEN];
-        bool first = true;
+static struct nc_changed_field *field(struct nc_changed_field *f, size_t *n, const char *key, const char *label,
+                                      enum nc_field_type type) {
+        struct nc_changed_field *x = &f[(*n)++];
+
+        *x = (struct nc_changed_field) { .key = key, .label = label, .absent = "none", .type = type };
+        return x;
+}
+
+static void field_name(struct nc_field_value *v, const char *name) {
+        v->absent = !name[0];
+        snprintf(v->text, sizeof(v->text), "%s", name);
+}
+
+static void field_ipv4(struct nc_field_value *v, uint32_t a) {
+        char ip[NC_IPV4_STRLEN];
+
+        v->absent = a == 0;
+        snprintf(v->text, sizeof(v->text), "%s", nc_ipv4_format(a, ip));
+}
+
+/* The order is the text line's. */
+static size_t link_fields(const struct nc_action *a, struct nc_changed_field *f) {
+        struct nc_changed_field *x;
+        size_t n = 0;
 
         if (a->diff & NC_DIFF_ADOPT) {
-                sep(b, &first);
-                put(b, "adopt");
+                x = field(f, &n, "adopt", "adopt", NC_FIELD_FLAG);
+                x->new.b = true;
         }
         if (a->diff & NC_DIFF_MTU) {
-                unsigned from = a->have->mtu;
-
+                x = field(f, &n, "mtu", "mtu ", NC_FIELD_UINT);
                 /* A veth's ends may differ; show the one that is off. */
-                if (a->have_peer && a->have->mtu == a->want->mtu)
-                        from = a->have_peer->mtu;
-                sep(b, &first);
-                put(b, "mtu ");
-                put_uint(b, from);
-                put(b, " -> ");
-                put_uint(b, a->want->mtu);
+                x->old.n = a->have_peer && a->have->mtu == a->want->mtu ? a->have_peer->mtu : a->have->mtu;
+                x->new.n = a->want->mtu;
         }
         if (a->diff & NC_DIFF_MASTER) {
-                sep(b, &first);
-                put(b, "master ");
-                put(b, a->have->master[0] ? a->have->master : "none");
-                put(b, " -> ");
-                put(b, a->want->master);
+                x = field(f, &n, "master", "master ", NC_FIELD_TEXT);
+                field_name(&x->old, a->have->master);
+                field_name(&x->new, a->want->master);
         }
         if (a->diff & NC_DIFF_MAC) {
-                sep(b, &first);
-                put(b, "mac ");
-                put(b, nc_mac_format(a->have_peer->mac, m1));
-                put(b, " -> ");
-                put(b, nc_mac_format(a->want_peer->mac, m2));
+                x = field(f, &n, "mac", "mac ", NC_FIELD_TEXT);
+                nc_mac_format(a->have_peer->mac, x->old.text);
+                nc_mac_format(a->want_peer->mac, x->new.text);
         }
         if (a->diff & NC_DIFF_UP) {
-                sep(b, &first);
-                put(b, a->object == NC_OBJECT_VETH ? "host end " : "");
-                put(b, updown(a->have && a->have->up));
-                put(b, " -> up");
+                x = field(f, &n, "up", a->object == NC_OBJECT_VETH ? "host end " : "", NC_FIELD_UP);
+                x->old.b = a->have && a->have->up;
+                x->new.b = true;
         }
         if (a->diff & NC_DIFF_PEER_UP) {
-                sep(b, &first);
-                put(b, "container end down -> up");
+                /* Only ever brought up: a ~ is made when it is down. */
+                x = field(f, &n, "peer_up", "container end ", NC_FIELD_UP);
+                x->new.b = true;
+        }
+        return n;
+}
+
+static size_t route_fields(const struct nc_action *a, struct nc_changed_field *f) {
+        struct nc_changed_field *x;
+        size_t n = 0;
+
+        x = field(f, &n, "gateway", " via ", NC_FIELD_TEXT);
+        field_ipv4(&x->old, a->have_route->gateway);
+        field_ipv4(&x->new, a->want_route->gateway);
+        if (strcmp(a->have_route->ifname, a->want_route->ifname) != 0) {
+                x = field(f, &n, "dev", " dev ", NC_FIELD_TEXT);
+                field_name(&x->old, a->have_route->ifname);
+                field_name(&x->new, a->want_route->ifname);
+        }
+        return n;
+}
+
+size_t nc_action_changed_fields(const struct nc_action *a, struct nc_changed_field f[static NC_CHANGED_FIELDS_MAX]) {
+        struct nc_changed_field *x;
+        size_t n = 0;
+
+        if (a->change != NC_CHANGE_MODIFY)
+                return 0;
+        switch (a->object) {
+        case NC_OBJECT_BRIDGE:
+        case NC_OBJECT_VETH:
+                return link_fields(a, f);
+        case NC_OBJECT_LOOPBACK:
+                x = field(f, &n, "up", "", NC_FIELD_UP);
+                x->old.b = a->have && a->have->up;
+                x->new.b = true;
+                return n;
+        case NC_OBJECT_ROUTE:
+                return route_fields(a, f);
+        case NC_OBJECT_NFT_TABLE:
+                /* The kernel keeps a table's userdata as it was made: the
+                 * mark comes with a new table. */
+                if (a->diff & NC_DIFF_MARK) {
+                        x = field(f, &n, "marked", "mark as owned (made again, with its chains and rules)",
+                                  NC_FIELD_FLAG);
+                        x->new.b = true;
+                }
+                return n;
+        case NC_OBJECT_SYSCTL:
+                x = field(f, &n, "value", "", NC_FIELD_INT);
+                x->absent = "unknown";
+                x->old.absent = a->have_value < 0;
+                x->old.n = a->have_value;
+                x->new.n = a->want_value;
+                return n;
+        default:
+                return 0;
+        }
+}
+
+static void put_field_value(struct nc_strbuf *b, const struct nc_changed_field *x, const struct nc_field_value *v) {
+        char num[24];
+
+        if (v->absent) {
+                put(b, x->absent);
+                return;
+        }
+        switch (x->type) {
+        case NC_FIELD_UP:
+                put(b, updown(v->b));
+                break;
+        case NC_FIELD_UINT:
+        case NC_FIELD_INT:
+                snprintf(num, sizeof(num), "%lld", v->n);
+                put(b, num);
+                break;
+        case NC_FIELD_TEXT:
+                put(b, v->text);
+                break;
+        default:
+                break;
+        }
+}
+
+/* "LABEL OLD -> NEW", or the label alone for a flag. */
+static void put_field(struct nc_strbuf *b, const struct nc_changed_field *x) {
+        put(b, x->label);
+        if (x->type == NC_FIELD_FLAG)
+                return;
+        put_field_value(b, x, &x->old);
+        put(b, " -> ");
+        put_field_value(b, x, &x->new);
+}
+
+/* ": FIELD OLD -> NEW, ..." for a ~ of any kind. */
+static void format_changes(struct nc_strbuf *b, const struct nc_action *a) {
+        struct nc_changed_field f[NC_CHANGED_FIELDS_MAX];
+        size_t n = nc_action_changed_fields(a, f);
+
+        for (size_t i = 0; i < n; i++) {
+                put(b, i == 0 ? ": " : ", ");
+                put_field(b, &f[i]);
         }
 }
 
@@ -244,19 +349,6 @@ static void format_route(struct nc_strbuf *b, const struct nc_route *r, bool wit
                 put(b, " via ");
                 put_ipv4(b, r->gateway);
         }
-        if (with_dev) {
-                put(b, " dev ");
-                put(b, r->ifname);
-        }
-}
-
-/* " via 172.17.0.1[ dev eth0]" for the two sides of a route change. */
-static void format_route_tail(struct nc_strbuf *b, const struct nc_route *r, bool with_dev) {
-        put(b, " via ");
-        if (r->gateway)
-                put_ipv4(b, r->gateway);
-        else
-                put(b, "none");
         if (with_dev) {
                 put(b, " dev ");
                 put(b, r->ifname);
@@ -343,26 +435,34 @@ static void format_chain(struct nc_strbuf *b, const struct nc_nft_chain *c) {
 }
 
 static void format_sysctl(struct nc_strbuf *b, const struct nc_action *a) {
+        struct nc_changed_field f[NC_CHANGED_FIELDS_MAX];
+
         put(b, "sysctl net.ipv4.ip_forward: ");
-        if (a->have_value < 0)
-                put(b, "unknown");
-        else
-                put_int(b, a->have_value);
-        put(b, " -> ");
-        put_int(b, a->want_value);
+        if (nc_action_changed_fields(a, f) == 1)
+                put_field(b, &f[0]);
+}
+
+/* "route default in netns web: via A[ dev X] -> via B[ dev Y]": the
+ * fields grouped by side. */
+static void format_route_side(struct nc_strbuf *b, const struct nc_changed_field *f, size_t n, bool new) {
+        for (size_t i = 0; i < n; i++) {
+                put(b, f[i].label);
+                put_field_value(b, &f[i], new ? &f[i].new : &f[i].old);
+        }
 }
 
 static void format_route_change(struct nc_strbuf *b, const struct nc_action *a) {
-        bool dev = strcmp(a->have_route->ifname, a->want_route->ifname) != 0;
+        struct nc_changed_field f[NC_CHANGED_FIELDS_MAX];
+        size_t n = nc_action_changed_fields(a, f);
         struct nc_route head = *a->want_route;
 
         head.gateway = 0;
         format_route(b, &head, false);
         append_netns(b, a->netns);
         put(b, ":");
-        format_route_tail(b, a->have_route, dev);
+        format_route_side(b, f, n, false);
         put(b, " ->");
-        format_route_tail(b, a->want_route, dev);
+        format_route_side(b, f, n, true);
 }
 
 void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
@@ -385,7 +485,7 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
                         put_uint(b, l->mtu);
                         put(b, ")");
                 } else if (a->change == NC_CHANGE_MODIFY) {
-                        format_link_changes(b, a);
+                        format_changes(b, a);
                 }
                 break;
         case NC_OBJECT_VETH:
@@ -394,15 +494,13 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
                         put(b, ", master ");
                         put(b, l->master);
                 } else if (a->change == NC_CHANGE_MODIFY) {
-                        format_link_changes(b, a);
+                        format_changes(b, a);
                 }
                 break;
         case NC_OBJECT_LOOPBACK:
                 put(b, "link lo");
                 append_netns(b, a->netns);
-                put(b, ": ");
-                put(b, updown(a->have && a->have->up));
-                put(b, " -> up");
+                format_changes(b, a);
                 return;
         case NC_OBJECT_ADDRESS:
                 x = a->want_address ? a->want_address : a->have_address;
@@ -422,10 +520,7 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         case NC_OBJECT_NFT_TABLE:
                 put(b, "nft table inet ");
                 put(b, a->table);
-                /* The kernel keeps a table's userdata as it was made: the
-                 * mark comes with a new table. */
-                if (a->diff & NC_DIFF_MARK)
-                        put(b, ": mark as owned (made again, with its chains and rules)");
+                format_changes(b, a);
                 return;
         case NC_OBJECT_NFT_CHAIN:
                 format_chain(b, a->want_chain ? a->want_chain : a->have_chain);

@@ -15,6 +15,7 @@
 #include "util/misspell.h"
 #include "util/readfile.h"
 #include "util/strbuf.h"
+#include "util/yamlout.h"
 
 /* Reads what nc_snapshot_write() writes, strictly: a snapshot is the
  * planner's whole view of a host, so a typo must not silently become "no
@@ -931,6 +932,39 @@ static bool sorted_state_ok(const struct nc_state *s) {
         return true;
 }
 
+/* !!binary scalars, the writer's form of a string whose bytes are not
+ * UTF-8, decoded in place into those bytes, before any field reads them.
+ * Only as deep as a snapshot goes (root, section, list, entry, value):
+ * nothing deeper is read. An alias shares its node, which is decoded
+ * once. */
+#define SNAPSHOT_DEPTH 5
+
+static void decode_binary(struct snap_reader *rd, struct nc_ynode *n, unsigned depth) {
+        static const struct where top = { "", NO_INDEX, NULL };
+
+        if (!n || depth >= SNAPSHOT_DEPTH)
+                return;
+        switch (n->kind) {
+        case NC_YNODE_SCALAR:
+                if (!n->binary)
+                        return;
+                n->binary = false;
+                if (nc_base64_decode_inplace(n->value) < 0)
+                        report(rd, n->at, &top, "a !!binary value must be base64 of bytes other than NUL");
+                return;
+        case NC_YNODE_SEQUENCE:
+                for (size_t i = 0; i < n->n_items; i++)
+                        decode_binary(rd, n->items[i], depth + 1);
+                return;
+        case NC_YNODE_MAPPING:
+                for (size_t i = 0; i < n->n_pairs; i++) {
+                        decode_binary(rd, n->pairs[i].key, depth + 1);
+                        decode_binary(rd, n->pairs[i].value, depth + 1);
+                }
+                return;
+        }
+}
+
 /* A file as the writer writes it, by the line reader: 1 read into *ret,
  * 0 when it is to be read the generic way, or a negative errno. */
 static int read_lines(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
@@ -970,6 +1004,8 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         if (!s)
                 return -ENOMEM;
         r = nc_ydoc_parse(buf, len, NC_SNAPSHOT_MAX_NODES, d, &doc);
+        if (r >= 0)
+                decode_binary(&rd, doc.root, 0);
         if (r >= 0)
                 r = read_root(&rd, doc.root);
         nc_ydoc_done(&doc);

@@ -6,19 +6,107 @@
 #include <string.h>
 
 #include "netconverge/addr.h"
+#include "netconverge/output.h"
 #include "netconverge/snapshot.h"
 #include "util/yamlout.h"
 
-/* ", key: value" */
-static void write_key_string(FILE *f, const char *key, const char *s) {
-        fprintf(f, ", %s: ", key);
-        nc_yaml_write_scalar(f, s);
+/* One description of a snapshot, two back ends (iproute2's PRINT_ANY
+ * idea): the functions below say which fields an object has, in which
+ * order; `struct out` writes them as the snapshot's YAML (one flow mapping
+ * a line, which `diff --observed` reads) or as JSON (`show -o json
+ * --snapshot`). The field names are the same in both. */
+struct out {
+        FILE *f;
+        struct nc_json *j;              /* NULL: YAML */
+        bool first;                     /* YAML: no ", " before an entry's first field */
+};
+
+static void yaml_key(struct out *o, const char *key) {
+        fprintf(o->f, "%s%s: ", o->first ? "" : ", ", key);
+        o->first = false;
 }
 
-static void write_namespace(FILE *f, const struct nc_namespace *n) {
-        fputs("  - {netns: ", f);
-        nc_yaml_write_scalar(f, n->netns);
-        fprintf(f, ", exists: %s}\n", n->exists ? "true" : "false");
+/* A list: YAML "key:" then "  - {...}" lines (indent is the list's), or
+ * "key: []". */
+static void list_begin(struct out *o, const char *indent, const char *key, size_t n) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_array_begin(o->j);
+                return;
+        }
+        fprintf(o->f, "%s%s:%s\n", indent, key, n > 0 ? "" : " []");
+}
+
+static void list_end(struct out *o) {
+        if (o->j)
+                nc_json_array_end(o->j);
+}
+
+static void entry_begin(struct out *o, const char *indent) {
+        if (o->j) {
+                nc_json_object_begin(o->j);
+                return;
+        }
+        fprintf(o->f, "%s  - {", indent);
+        o->first = true;
+}
+
+static void entry_end(struct out *o) {
+        if (o->j)
+                nc_json_object_end(o->j);
+        else
+                fputs("}\n", o->f);
+}
+
+/* A name or any text from the kernel. YAML: a plain word, or quoted
+ * (always, with `quoted`); bytes that are not UTF-8 as !!binary, so they
+ * read back exactly. JSON: a string (see json.c for such bytes). */
+static void field_text(struct out *o, const char *key, const char *s, bool quoted) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_string(o->j, s);
+                return;
+        }
+        yaml_key(o, key);
+        nc_yaml_write_exact(o->f, s, quoted);
+}
+
+/* A value of our own making: a keyword, an address, a prefix. */
+static void field_word(struct out *o, const char *key, const char *s) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_string(o->j, s);
+                return;
+        }
+        yaml_key(o, key);
+        fputs(s, o->f);
+}
+
+static void field_int(struct out *o, const char *key, long long v) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_int(o->j, v);
+                return;
+        }
+        yaml_key(o, key);
+        fprintf(o->f, "%lld", v);
+}
+
+static void field_bool(struct out *o, const char *key, bool v) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_bool(o->j, v);
+                return;
+        }
+        yaml_key(o, key);
+        fputs(v ? "true" : "false", o->f);
+}
+
+static void write_namespace(struct out *o, const struct nc_namespace *n) {
+        entry_begin(o, "");
+        field_text(o, "netns", n->netns, false);
+        field_bool(o, "exists", n->exists);
+        entry_end(o);
 }
 
 static bool mac_is_zero(const uint8_t mac[6]) {
@@ -27,169 +115,217 @@ static bool mac_is_zero(const uint8_t mac[6]) {
         return memcmp(mac, zero, sizeof(zero)) == 0;
 }
 
-static void write_link(FILE *f, const struct nc_link *l) {
+static void write_link(struct out *o, const struct nc_link *l) {
         char mac[NC_MAC_STRLEN];
 
-        fputs("  - {netns: ", f);
-        nc_yaml_write_scalar(f, l->netns);
-        write_key_string(f, "name", l->name);
-        fprintf(f, ", kind: %s, mtu: %u", nc_link_kind_to_string(l->kind), l->mtu);
+        entry_begin(o, "");
+        field_text(o, "netns", l->netns, false);
+        field_text(o, "name", l->name, false);
+        field_word(o, "kind", nc_link_kind_to_string(l->kind));
+        field_int(o, "mtu", l->mtu);
         if (!mac_is_zero(l->mac))
-                fprintf(f, ", mac: \"%s\"", nc_mac_format(l->mac, mac));
-        fprintf(f, ", up: %s", l->up ? "true" : "false");
+                field_text(o, "mac", nc_mac_format(l->mac, mac), true);
+        field_bool(o, "up", l->up);
         if (l->master[0])
-                write_key_string(f, "master", l->master);
-        if (l->alias) {
-                fputs(", alias: ", f);
-                nc_yaml_write_quoted(f, l->alias);
-        }
+                field_text(o, "master", l->master, false);
+        if (l->alias)
+                field_text(o, "alias", l->alias, true);
         if (l->peer_netns) {
-                write_key_string(f, "peer_netns", l->peer_netns);
-                write_key_string(f, "peer", l->peer_name);
+                field_text(o, "peer_netns", l->peer_netns, false);
+                field_text(o, "peer", l->peer_name, false);
         }
-        fputs("}\n", f);
+        entry_end(o);
 }
 
-static void write_address(FILE *f, const struct nc_address *a) {
+static void write_address(struct out *o, const struct nc_address *a) {
         char cidr[NC_CIDR_STRLEN];
 
-        fputs("  - {netns: ", f);
-        nc_yaml_write_scalar(f, a->netns);
-        write_key_string(f, "dev", a->ifname);
-        fprintf(f, ", address: %s}\n", nc_cidr_format(a->address, a->prefixlen, cidr));
+        entry_begin(o, "");
+        field_text(o, "netns", a->netns, false);
+        field_text(o, "dev", a->ifname, false);
+        field_word(o, "address", nc_cidr_format(a->address, a->prefixlen, cidr));
+        entry_end(o);
 }
 
-static void write_route(FILE *f, const struct nc_route *r) {
+static void write_route(struct out *o, const struct nc_route *r) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
 
-        fputs("  - {netns: ", f);
-        nc_yaml_write_scalar(f, r->netns);
-        fprintf(f, ", dst: %s", nc_cidr_format(r->dst, r->dst_len, cidr));
+        entry_begin(o, "");
+        field_text(o, "netns", r->netns, false);
+        field_word(o, "dst", nc_cidr_format(r->dst, r->dst_len, cidr));
         if (r->gateway)
-                fprintf(f, ", via: %s", nc_ipv4_format(r->gateway, ip));
+                field_word(o, "via", nc_ipv4_format(r->gateway, ip));
         if (r->ifname[0])
-                write_key_string(f, "dev", r->ifname);
-        fprintf(f, ", protocol: %u}\n", r->protocol);
+                field_text(o, "dev", r->ifname, false);
+        field_int(o, "protocol", r->protocol);
+        entry_end(o);
 }
 
-static void write_chain(FILE *f, const struct nc_nft_chain *c) {
+static void write_chain(struct out *o, const struct nc_nft_chain *c) {
         const char *hook = nc_nft_hook_to_string(c->hook);
 
-        fputs("    - {name: ", f);
-        nc_yaml_write_scalar(f, c->name);
+        entry_begin(o, "  ");
+        field_text(o, "name", c->name, false);
         /* A hook we have no name for (inet's ingress) as the kernel's number. */
         if (hook)
-                fprintf(f, ", hook: %s", hook);
+                field_word(o, "hook", hook);
         else
-                fprintf(f, ", hook: %d", (int) c->hook);
+                field_int(o, "hook", (int) c->hook);
         if (c->hook != NC_HOOK_NONE) {
                 if (c->type)
-                        write_key_string(f, "type", c->type);
-                fprintf(f, ", priority: %d", c->priority);
+                        field_text(o, "type", c->type, false);
+                field_int(o, "priority", c->priority);
                 if (c->policy_drop)
-                        fputs(", policy_drop: true", f);
+                        field_bool(o, "policy_drop", true);
         }
-        fputs("}\n", f);
+        entry_end(o);
 }
 
 /* Only the fields of the rule's kind: the others mean nothing. */
-static void write_rule(FILE *f, const struct nc_nft_rule *r) {
+static void write_rule(struct out *o, const struct nc_nft_rule *r) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], to[NC_IPV4_STRLEN + 8];
 
-        fputs("    - {chain: ", f);
-        nc_yaml_write_scalar(f, r->chain);
-        if (r->key) {
-                fputs(", key: ", f);
-                nc_yaml_write_quoted(f, r->key);
-        }
-        fprintf(f, ", kind: %s", nc_rule_kind_to_string(r->kind));
+        entry_begin(o, "  ");
+        field_text(o, "chain", r->chain, false);
+        if (r->key)
+                field_text(o, "key", r->key, true);
+        field_word(o, "kind", nc_rule_kind_to_string(r->kind));
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
-                fprintf(f, ", saddr: %s", nc_cidr_format(r->saddr, r->saddr_len, cidr));
-                write_key_string(f, "oifname", r->oifname);
+                field_word(o, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));
+                field_text(o, "oifname", r->oifname, false);
                 break;
         case NC_RULE_JUMP:
-                write_key_string(f, "target", r->target);
+                field_text(o, "target", r->target, false);
                 if (r->not_loopback)
-                        fputs(", not_loopback: true", f);
+                        field_bool(o, "not_loopback", true);
                 break;
         case NC_RULE_RETURN:
-                write_key_string(f, "iifname", r->iifname);
+                field_text(o, "iifname", r->iifname, false);
                 break;
         case NC_RULE_DNAT:
-                fprintf(f, ", protocol: %s, daddr: %s, dport: %u", nc_proto_to_string(r->proto),
-                        nc_ipv4_format(r->daddr, ip), r->dport);
+                field_word(o, "protocol", nc_proto_to_string(r->proto));
+                field_word(o, "daddr", nc_ipv4_format(r->daddr, ip));
+                field_int(o, "dport", r->dport);
                 snprintf(to, sizeof(to), "%s:%u", nc_ipv4_format(r->to_addr, ip), r->to_port);
-                fputs(", to: ", f);
-                nc_yaml_write_quoted(f, to);
+                field_text(o, "to", to, true);
                 break;
         case NC_RULE_DROP:
-                write_key_string(f, "iifname", r->iifname);
-                write_key_string(f, "oifname", r->oifname);
+                field_text(o, "iifname", r->iifname, false);
+                field_text(o, "oifname", r->oifname, false);
                 break;
         default:
                 break;
         }
-        fputs("}\n", f);
+        entry_end(o);
 }
 
-/* "key:" and its entries, or "key: []". */
-#define WRITE_SECTION(f, key, v, n, write_one)                  \
+#define WRITE_LIST(o, indent, key, v, n, write_one)             \
         do {                                                    \
-                fputs(key ":", (f));                            \
-                fputs((n) > 0 ? "\n" : " []\n", (f));           \
+                list_begin((o), (indent), (key), (n));          \
                 for (size_t _i = 0; _i < (n); _i++)             \
-                        write_one((f), &(v)[_i]);               \
+                        write_one((o), &(v)[_i]);               \
+                list_end(o);                                    \
         } while (0)
 
 /* The inet tables other than the one read in full, with their marks;
  * none, as before tables were marked, writes nothing. */
-static void write_tables(FILE *f, const struct nc_nft *t) {
-        bool head = false;
+static bool other_table(const struct nc_nft *t, const struct nc_nft_table *x) {
+        return !t->table || strcmp(x->name, t->table) != 0;
+}
 
+static void write_tables(struct out *o, const struct nc_nft *t) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < t->n_tables; i++)
+                n += other_table(t, &t->tables[i]);
+        if (n == 0)
+                return;
+        list_begin(o, "", "nft_tables", n);
         for (size_t i = 0; i < t->n_tables; i++) {
                 const struct nc_nft_table *x = &t->tables[i];
 
-                if (t->table && strcmp(x->name, t->table) == 0)
+                if (!other_table(t, x))
                         continue;
-                if (!head)
-                        fputs("nft_tables:\n", f);
-                head = true;
-                fputs("  - {name: ", f);
-                nc_yaml_write_scalar(f, x->name);
-                fprintf(f, ", marked: %s}\n", x->marked ? "true" : "false");
+                entry_begin(o, "");
+                field_text(o, "name", x->name, false);
+                field_bool(o, "marked", x->marked);
+                entry_end(o);
         }
+        list_end(o);
 }
 
-/* The table, when there is one: no `nft:` means no table. Its mark only
+/* The table, when there is one: no `nft` means no table. Its mark only
  * when it has none: a snapshot from before tables were marked has no
- * `marked:`, and its table was netconverge's. */
-static void write_nft(FILE *f, const struct nc_nft *t) {
+ * `marked`, and its table was netconverge's. */
+static void write_nft(struct out *o, const struct nc_nft *t) {
         const struct nc_nft_table *x;
+        bool unmarked;
 
         if (!t->table)
                 return;
-        fputs("nft:\n  table: ", f);
-        nc_yaml_write_scalar(f, t->table);
-        fputc('\n', f);
         x = nc_nft_find_table(t, t->table);
-        if (x && !x->marked)
-                fputs("  marked: false\n", f);
-        WRITE_SECTION(f, "  chains", t->chains, t->n_chains, write_chain);
-        WRITE_SECTION(f, "  rules", t->rules, t->n_rules, write_rule);
+        unmarked = x && !x->marked;
+        if (o->j) {
+                nc_json_key(o->j, "nft");
+                nc_json_object_begin(o->j);
+                nc_json_key(o->j, "table");
+                nc_json_string(o->j, t->table);
+                if (unmarked) {
+                        nc_json_key(o->j, "marked");
+                        nc_json_bool(o->j, false);
+                }
+        } else {
+                fputs("nft:\n  table: ", o->f);
+                nc_yaml_write_exact(o->f, t->table, false);
+                fputc('\n', o->f);
+                if (unmarked)
+                        fputs("  marked: false\n", o->f);
+        }
+        WRITE_LIST(o, "  ", "chains", t->chains, t->n_chains, write_chain);
+        WRITE_LIST(o, "  ", "rules", t->rules, t->n_rules, write_rule);
+        if (o->j)
+                nc_json_object_end(o->j);
+}
+static void write_top_int(struct out *o, const char *key, int v) {
+        if (o->j) {
+                nc_json_key(o->j, key);
+                nc_json_int(o->j, v);
+        } else {
+                fprintf(o->f, "%s: %d\n", key, v);
+        }
+}
+
+static void write_state(struct out *o, const struct nc_state *s) {
+        write_top_int(o, "snapshot", NC_SNAPSHOT_VERSION);
+        if (s->ip_forward >= 0)
+                write_top_int(o, "ip_forward", s->ip_forward);
+        WRITE_LIST(o, "", "namespaces", s->namespaces, s->n_namespaces, write_namespace);
+        WRITE_LIST(o, "", "links", s->links, s->n_links, write_link);
+        WRITE_LIST(o, "", "addresses", s->addresses, s->n_addresses, write_address);
+        WRITE_LIST(o, "", "routes", s->routes, s->n_routes, write_route);
+        write_tables(o, &s->nft);
+        write_nft(o, &s->nft);
 }
 
 int nc_snapshot_write(const struct nc_state *s, FILE *f) {
+        struct out o = { .f = f };
+
         fputs(NC_SNAPSHOT_HEADER, f);
-        fprintf(f, "snapshot: %d\n", NC_SNAPSHOT_VERSION);
-        if (s->ip_forward >= 0)
-                fprintf(f, "ip_forward: %d\n", s->ip_forward);
-        WRITE_SECTION(f, "namespaces", s->namespaces, s->n_namespaces, write_namespace);
-        WRITE_SECTION(f, "links", s->links, s->n_links, write_link);
-        WRITE_SECTION(f, "addresses", s->addresses, s->n_addresses, write_address);
-        WRITE_SECTION(f, "routes", s->routes, s->n_routes, write_route);
-        write_tables(f, &s->nft);
-        write_nft(f, &s->nft);
+        write_state(&o, s);
+        if (fflush(f) != 0 || ferror(f))
+                return -EIO;
+        return 0;
+}
+
+int nc_snapshot_write_json(const struct nc_state *s, const struct nc_document *doc, FILE *f) {
+        struct nc_json j;
+        struct out o = { .f = f, .j = &j };
+
+        nc_json_init(&j, f);
+        nc_json_document_begin(&j, doc);
+        write_state(&o, s);
+        nc_json_document_end(&j, doc);
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;
         return 0;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util/cleanup.h"
+#include "util/utf8.h"
 #include "util/yamlout.h"
 
 /* Words other YAML readers would take for a boolean or null (YAML 1.1);
@@ -26,39 +28,6 @@ static bool is_plain_word(const char *s) {
         return true;
 }
 
-static bool is_continuation(unsigned char c) {
-        return (c & 0xc0) == 0x80;
-}
-
-/* Decodes one UTF-8 sequence: its length, or 0 when it is not valid UTF-8
- * (overlong forms and surrogates included). */
-static size_t utf8_decode(const unsigned char *p, uint32_t *ret) {
-        size_t len;
-        uint32_t cp, min;
-
-        if (p[0] < 0x80) {
-                *ret = p[0];
-                return 1;
-        }
-        if (p[0] >= 0xc2 && p[0] <= 0xdf)
-                len = 2, cp = p[0] & 0x1f, min = 0x80;
-        else if (p[0] >= 0xe0 && p[0] <= 0xef)
-                len = 3, cp = p[0] & 0x0f, min = 0x800;
-        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-                len = 4, cp = p[0] & 0x07, min = 0x10000;
-        else
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if (!is_continuation(p[i]))     /* also stops at the NUL */
-                        return 0;
-                cp = cp << 6 | (p[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        *ret = cp;
-        return len;
-}
-
 /* What libyaml accepts verbatim in a stream (its reader rejects the rest,
  * even inside quotes); the BOM is escaped too, to be read back as data. */
 static bool is_printable(uint32_t cp) {
@@ -72,7 +41,7 @@ void nc_yaml_write_quoted(FILE *f, const char *s) {
         fputc('"', f);
         while (*p) {
                 uint32_t cp;
-                size_t len = utf8_decode(p, &cp);
+                size_t len = nc_utf8_decode((const char *) p, &cp);
 
                 if (len == 0) {
                         fputc('?', f);
@@ -97,4 +66,80 @@ void nc_yaml_write_scalar(FILE *f, const char *s) {
                 fputs(s, f);
         else
                 nc_yaml_write_quoted(f, s);
+}
+
+static const char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void write_base64(FILE *f, const unsigned char *p, size_t n) {
+        for (size_t i = 0; i < n; i += 3) {
+                uint32_t v = (uint32_t) p[i] << 16;
+                size_t k = n - i < 3 ? n - i : 3;
+
+                if (k > 1)
+                        v |= (uint32_t) p[i + 1] << 8;
+                if (k > 2)
+                        v |= p[i + 2];
+                fputc(base64_alphabet[v >> 18 & 63], f);
+                fputc(base64_alphabet[v >> 12 & 63], f);
+                fputc(k > 1 ? base64_alphabet[v >> 6 & 63] : '=', f);
+                fputc(k > 2 ? base64_alphabet[v & 63] : '=', f);
+        }
+}
+
+void nc_yaml_write_exact(FILE *f, const char *s, bool quoted) {
+        if (!nc_utf8_valid(s)) {
+                fputs("!!binary \"", f);
+                write_base64(f, (const unsigned char *) s, strlen(s));
+                fputc('"', f);
+        } else if (quoted) {
+                nc_yaml_write_quoted(f, s);
+        } else {
+                nc_yaml_write_scalar(f, s);
+        }
+}
+
+static int base64_value(char c) {
+        const char *p = c ? strchr(base64_alphabet, c) : NULL;
+
+        return p ? (int) (p - base64_alphabet) : -1;
+}
+
+int nc_base64_decode_inplace(char *s) {
+        size_t out = 0, n = 0, pad = 0;
+        uint32_t v = 0;
+
+        for (const char *p = s; *p; p++) {
+                int x;
+
+                if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+                        continue;
+                if (*p == '=') {
+                        pad++;
+                        x = 0;
+                } else {
+                        if (pad > 0)
+                                return -EINVAL;         /* data after the padding */
+                        x = base64_value(*p);
+                        if (x < 0)
+                                return -EINVAL;
+                }
+                v = v << 6 | (uint32_t) x;
+                if (++n % 4 != 0)
+                        continue;
+                if (pad > 2)
+                        return -EINVAL;
+                /* out never passes p: 3 bytes out for every 4 in. */
+                s[out++] = (char) (v >> 16);
+                if (pad < 2)
+                        s[out++] = (char) (v >> 8);
+                if (pad < 1)
+                        s[out++] = (char) v;
+                v = 0;
+        }
+        if (n % 4 != 0)
+                return -EINVAL;
+        if (memchr(s, '\0', out))
+                return -EINVAL;
+        s[out] = '\0';
+        return (int) out;
 }

@@ -20,6 +20,25 @@ run() {
 }
 expect_in() { grep -qF -- "$2" "$tmp/$1" || fail "$1 lacks '$2': $(head -c 400 "$tmp/$1")"; }
 expect_is() { printf '%s\n' "$2" | cmp -s - "$tmp/$1" || fail "$1 is '$(cat "$tmp/$1")', expected '$2'"; }
+# json_is FILE EXPR [ARG]: FILE holds exactly one JSON document, read as
+# strict UTF-8, and the python expression EXPR holds (d is the document,
+# arg is ARG).
+json_is() {
+        python3 -c '
+import json, sys
+with open(sys.argv[1], encoding="utf-8", errors="strict") as f:
+    d = json.loads(f.read())
+arg = sys.argv[2]
+sys.exit(0 if eval("(" + sys.argv[3] + ")") else 1)
+' "$tmp/$1" "${3:-}" "$2" || fail "$1 is not one JSON document where $2: $(head -c 600 "$tmp/$1")"
+}
+# json_error KIND TEXT: stdout is an error document of one error of KIND
+# whose message contains TEXT, and nothing went to stderr.
+json_error() {
+        json_is out "d['format_version'] == 1 and set(d) == {'format_version', 'command', 'errors'}
+                     and [e['kind'] for e in d['errors']] == ['$1'] and arg in d['errors'][0]['message']" "$2"
+        [ ! -s "$tmp/err" ] || fail "-o json wrote on stderr: $(cat "$tmp/err")"
+}
 
 run 0 "$nc" --help
 for c in validate diff apply show watch destroy; do expect_in out "  $c"; done
@@ -54,7 +73,7 @@ for f in "$top"/examples/*.yaml; do
         run 0 "$nc" validate "$f"
         expect_in out "valid:"
         run 0 "$nc" -o json validate "$f"
-        expect_is out "[]"
+        json_is out "d == {'format_version': 1, 'command': 'validate', 'file': arg, 'valid': True, 'errors': []}" "$f"
         run 0 "$nc" -q validate "$f"
         [ ! -s "$tmp/out" ] || fail "-q validate printed '$(cat "$tmp/out")'"
 done
@@ -74,16 +93,16 @@ head -c 5000000 /dev/urandom >"$tmp/big.yaml"
 run 1 "$nc" validate "$tmp/big.yaml"
 expect_is err "$tmp/big.yaml: the file is larger than the limit of 4194304 bytes"
 run 1 "$nc" -o json validate "$tmp/missing.yaml"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["line"] is None and "No such file" in d[0]["message"], d' \
-        "$tmp/out" || fail "json error for a missing file: $(cat "$tmp/out")"
+json_is out "d['valid'] is False and d['errors'][0]['kind'] == 'file' and d['errors'][0]['line'] is None
+             and 'No such file' in d['errors'][0]['message']"
+[ ! -s "$tmp/err" ] || fail "-o json validate wrote on stderr: $(cat "$tmp/err")"
 
 # Planning without root: a snapshot, /dev/null being a fresh host.
 run 2 "$nc" diff "$top/examples/docker0.yaml" --observed /dev/null
 expect_in out "+ bridge docker0 (mtu 1500)"
 expect_in out "Plan: 21 to add, 3 to change, 0 to remove."
 run 2 "$nc" -o json diff "$top/examples/docker0.yaml" --observed /dev/null
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]=={"add":21,"change":3,"remove":0}, d["summary"]' \
-        "$tmp/out" || fail "json plan summary: $(head -c 300 "$tmp/out")"
+json_is out "d['summary'] == {'add': 21, 'change': 3, 'remove': 0} and d['format_version'] == 1 and d['errors'] == []"
 printf 'snapshot: 1\nlinks:\n  - {netns: "", name: x, kind: frob}\n' >"$tmp/bad.snap"
 run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/bad.snap"
 expect_in err "bad.snap:3:"
@@ -98,6 +117,55 @@ run 1 "$nc" watch "$tmp/missing.yaml" --interval soon
 expect_in err "'soon' is not a number of seconds"
 run 1 "$nc" destroy extra
 expect_in err "takes no arguments"
+
+# -o json: every error is one JSON document on stdout, nothing on stderr;
+# text mode keeps its messages (checked above).
+run 1 "$nc" -o json frobnicate
+json_error usage "unknown command 'frobnicate'"
+json_is out "d['command'] is None"
+run 1 "$nc" -o json
+json_error usage "no command given"
+run 1 "$nc" -n a/b -o json validate "$top/examples/docker0.yaml"
+json_error usage "-n: namespace name 'a/b'"
+run 1 "$nc" -o json --bogus validate "$top/examples/docker0.yaml"
+json_error usage "unknown option '--bogus'"
+run 1 "$nc" -o json validate
+json_error usage "expected one FILE argument"
+json_is out "d['command'] == 'validate'"
+run 1 "$nc" -o json apply
+json_error usage "expected one FILE argument"
+run 1 "$nc" -o json apply --frob x.yaml
+json_error usage "unknown option '--frob'"
+run 1 "$nc" -o json apply x.yaml --wait
+json_error usage "option '--wait' requires an argument"
+run 1 "$nc" -o json watch "$tmp/missing.yaml" --interval soon
+json_error usage "'soon' is not a number of seconds"
+run 1 "$nc" -o json destroy extra
+json_error usage "takes no arguments"
+run 1 "$nc" -o json diff "$tmp/missing.yaml" --observed /dev/null
+json_error file "cannot read the file: No such file or directory"
+json_is out "d['errors'][0]['file'] == arg and d['errors'][0]['line'] is None" "$tmp/missing.yaml"
+run 1 "$nc" -o json diff "$top/examples/docker0.yaml" --observed "$tmp/bad.snap"
+json_is out "{(e['kind'], e['line'], e['file']) for e in d['errors']} == {('snapshot', 3, arg)}" \
+        "$tmp/bad.snap"
+run 1 "$nc" -o json diff "$top/examples/docker0.yaml" --observed "$tmp/missing.snap"
+json_error snapshot "No such file"
+run 1 "$nc" -o json -n nc-no-such-netns-$$ diff "$top/examples/docker0.yaml"
+json_error netns "cannot enter netns nc-no-such-netns-$$"
+run 1 "$nc" -o json -n nc-no-such-netns-$$ show
+json_error netns "entering netns nc-no-such-netns-$$"
+run 1 "$nc" -o json -n nc-no-such-netns-$$ apply "$top/examples/docker0.yaml"
+json_error netns "cannot enter netns"
+json_is out "d['command'] == 'apply'"
+# A snapshot holding a name that is not UTF-8 (as !!binary): the plan's
+# JSON is still strict UTF-8.
+printf 'snapshot: 1\nlinks:\n  - {netns: "", name: !!binary "ZG9ja2VyMP8=", kind: bridge, mtu: 1500}\n' >"$tmp/bin.snap"
+run 2 "$nc" -o json diff "$top/examples/docker0.yaml" --observed "$tmp/bin.snap"
+json_is out "d['errors'] == [] and d['summary']['add'] == 21"
+# The error document's bytes are the contract: golden.
+run 1 "$nc" -o json validate "$tmp/missing.yaml"
+sed "s|$tmp|TMP|g" "$tmp/out" >"$tmp/golden"
+diff -u "$top/tests/cli/error-document.json" "$tmp/golden" || fail "the error document differs from tests/cli/error-document.json"
 
 if [ "$failures" -gt 0 ]; then
         echo "$failures check(s) failed"

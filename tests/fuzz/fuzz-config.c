@@ -20,11 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (nc_config_load_buffer((const char *) data, size, &d, &m) >= 0) {
                 if (null) {
                         nc_print_model_text(m, null);
-                        nc_print_model_json(m, null);
+                        nc_print_model_json(m, NULL, null);
                 }
         } else if (null) {
                 nc_print_diags_text(&d, null);
-                nc_print_diags_json(&d, null);
+                nc_print_diags_json(&d, NULL, null);
         }
         if (null)
                 fclose(null);

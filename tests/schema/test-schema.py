@@ -98,6 +98,7 @@ LOADERS = {'parser': ParserLoader, 'yaml-1.2': Yaml12Loader}
 # Mistakes the schema says: the file must fail validation.
 SCHEMA_LEVEL = {
     'address-ipv6.yaml': 'address is not IPv4',
+    'subnet-ipv6.yaml': 'subnet and gateway are not IPv4',
     'address-not-ipv4.yaml': 'address syntax',
     'bridge-listed-twice.yaml': 'networks list items are unique',
     'bridge-missing-subnet.yaml': 'subnet is required',

@@ -59,7 +59,7 @@ static char *model_json(const struct nc_model *m) {
         FILE *f = open_memstream(&s, &n);
 
         assert_non_null(f);
-        nc_print_model_json(m, f);
+        nc_print_model_json(m, NULL, f);
         fclose(f);
         return s;
 }

@@ -16,6 +16,7 @@
 #include "netconverge/plan.h"
 #include "netconverge/show.h"
 #include "testutil.h"
+#include "netconverge/output.h"
 #include "netconverge/snapshot.h"
 #include "netconverge/state.h"
 #include "snapshot/reader.h"
@@ -286,7 +287,7 @@ static void test_quoting_round_trips(void **state) {
         /* What a foreign link may carry: quotes, backslashes, control
          * characters, UTF-8, bytes that are not UTF-8, YAML words. */
         struct nc_link odd = { .netns = "/proc/1/ns/net", .name = "true", .kind = NC_LINK_OTHER, .mtu = 9000,
-                               .alias = "say \"hi\" \\ tab\there\nnl \x01 caf\xc3\xa9 \xc2\x85 \xef\xbb\xbf bad\xff" };
+                               .alias = "say \"hi\" \\ tab\there\nnl \x01 caf\xc3\xa9 \xc2\x85 \xef\xbb\xbf" };
         struct nc_link num = { .netns = "", .name = "123", .kind = NC_LINK_OTHER, .mtu = 1500, .master = "a,b{c}" };
         struct nc_link dash = { .netns = "", .name = "-x#y", .kind = NC_LINK_OTHER, .mtu = 1500, .alias = "" };
         char *t, *t2;
@@ -304,13 +305,12 @@ static void test_quoting_round_trips(void **state) {
                                "  - {netns: \"\", name: \"-x#y\", kind: other, mtu: 1500, up: false, alias: \"\"}\n"
                                "  - {netns: \"\", name: \"123\", kind: other, mtu: 1500, up: false, master: \"a,b{c}\"}\n"
                                "  - {netns: \"/proc/1/ns/net\", name: \"true\", kind: other, mtu: 9000, up: false, "
-                               "alias: \"say \\\"hi\\\" \\\\ tab\\x09here\\x0anl \\x01 caf\xc3\xa9 \\x85 \\ufeff bad?\"}\n"
+                               "alias: \"say \\\"hi\\\" \\\\ tab\\x09here\\x0anl \\x01 caf\xc3\xa9 \\x85 \\ufeff\"}\n"
                                "addresses: []\n"
                                "routes: []\n");
         back = read_ok(t);
-        /* Every byte comes back but the one that was not UTF-8. */
         assert_string_equal(back->links[2].alias,
-                            "say \"hi\" \\ tab\there\nnl \x01 caf\xc3\xa9 \xc2\x85 \xef\xbb\xbf bad?");
+                            "say \"hi\" \\ tab\there\nnl \x01 caf\xc3\xa9 \xc2\x85 \xef\xbb\xbf");
         assert_string_equal(back->links[0].alias, "");
         t2 = written(back);
         assert_string_equal(t2, t);
@@ -318,6 +318,75 @@ static void test_quoting_round_trips(void **state) {
         free(t2);
         nc_state_free(back);
         nc_state_free(s);
+}
+
+/* Bytes that are not UTF-8 in any string the kernel hands us (a link's
+ * name, alias, master, peer, a namespace name, a rule comment) come back
+ * exactly: a snapshot must plan what the kernel would. */
+static void test_binary_round_trips(void **state) {
+        struct nc_state *s = nc_state_new(), *back;
+        struct nc_link odd = { .netns = "ns\xff", .name = "e\xff\xfe", .kind = NC_LINK_OTHER, .mtu = 1500,
+                               .master = "br\xc0\xaf", .alias = "overlong \xc0\xaf, surrogate \xed\xa0\x80, cut \xe2\x82" };
+        struct nc_link ok = { .netns = "", .name = "caf\xc3\xa9", .kind = NC_LINK_OTHER, .mtu = 1500 };
+        char *t, *t2;
+
+        (void) state;
+        assert_int_equal(nc_state_add_link(s, &odd), 0);
+        assert_int_equal(nc_state_add_link(s, &ok), 0);
+        nc_state_sort(s);
+        t = written(s);
+        assert_string_equal(t, "# netconverge snapshot\n"
+                               "snapshot: 1\n"
+                               "namespaces: []\n"
+                               "links:\n"
+                               "  - {netns: \"\", name: \"caf\xc3\xa9\", kind: other, mtu: 1500, up: false}\n"
+                               "  - {netns: !!binary \"bnP/\", name: !!binary \"Zf/+\", kind: other, mtu: 1500, "
+                               "up: false, master: !!binary \"YnLArw==\", "
+                               "alias: !!binary \"b3ZlcmxvbmcgwK8sIHN1cnJvZ2F0ZSDtoIAsIGN1dCDigg==\"}\n"
+                               "addresses: []\n"
+                               "routes: []\n");
+        /* The same state as JSON: valid UTF-8, the bytes that are not
+         * replaced by U+FFFD (output/json.c). */
+        {
+                char *js = NULL;
+                size_t jn = 0;
+                FILE *jf = open_memstream(&js, &jn);
+                const struct nc_document doc = { .command = "show" };
+
+                assert_non_null(jf);
+                assert_int_equal(nc_snapshot_write_json(s, &doc, jf), 0);
+                fclose(jf);
+                assert_non_null(strstr(js, "{\n  \"format_version\": 1,\n  \"command\": \"show\",\n  \"snapshot\": 1,\n"
+                                           "  \"namespaces\": [],\n  \"links\": [\n    {\n      \"netns\": \"\",\n"
+                                           "      \"name\": \"caf\xc3\xa9\",\n      \"kind\": \"other\",\n"
+                                           "      \"mtu\": 1500,\n      \"up\": false\n    },\n"));
+                assert_non_null(strstr(js, "      \"netns\": \"ns\\ufffd\",\n      \"name\": \"e\\ufffd\\ufffd\",\n"));
+                assert_non_null(strstr(js, "\"master\": \"br\\ufffd\\ufffd\",\n"));
+                assert_non_null(strstr(js, "  \"routes\": [],\n  \"errors\": []\n}\n"));
+                free(js);
+        }
+        back = read_ok(t);
+        assert_int_equal(back->n_links, 2);
+        assert_string_equal(back->links[1].netns, "ns\xff");
+        assert_string_equal(back->links[1].name, "e\xff\xfe");
+        assert_string_equal(back->links[1].master, "br\xc0\xaf");
+        assert_string_equal(back->links[1].alias, "overlong \xc0\xaf, surrogate \xed\xa0\x80, cut \xe2\x82");
+        t2 = written(back);
+        assert_string_equal(t2, t);
+        free(t);
+        free(t2);
+        nc_state_free(back);
+        nc_state_free(s);
+}
+
+/* A !!binary value that is not base64, or decodes to a NUL, is refused
+ * with its place. */
+static void test_binary_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nlinks:\n  - {netns: \"\", name: !!binary \"*bad\", kind: other, mtu: 1}\n",
+                     "t.snap:3:23: a !!binary value must be base64 of bytes other than NUL\n");
+        expect_diags("snapshot: 1\nlinks:\n  - {netns: \"\", name: !!binary \"YQBi\", kind: other, mtu: 1}\n",
+                     "t.snap:3:23: a !!binary value must be base64 of bytes other than NUL\n");
 }
 
 static void test_errors_with_positions(void **state) {
@@ -1137,6 +1206,8 @@ int main(void) {
                 cmocka_unit_test(test_empty_is_fresh_host),
                 cmocka_unit_test(test_any_order_reads_sorted),
                 cmocka_unit_test(test_quoting_round_trips),
+                cmocka_unit_test(test_binary_round_trips),
+                cmocka_unit_test(test_binary_errors),
                 cmocka_unit_test(test_errors_with_positions),
                 cmocka_unit_test(test_nft_round_trip),
                 cmocka_unit_test(test_table_marks_round_trip),

@@ -1,0 +1,6 @@
+# -o json against real namespaces (root and ip(8); skipped otherwise).
+# Included from tests/CMakeLists.txt.
+add_test(NAME integration/json
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test-json.sh $<TARGET_FILE:netconverge>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(integration/json PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
