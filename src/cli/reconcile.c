@@ -99,7 +99,7 @@ struct nc_model *nc_cli_empty_model(void) {
 
         if (!m)
                 return NULL;
-        m->settings.table = strdup("netconverge");
+        m->settings.table = strdup(NC_TABLE_DEFAULT);
         if (!m->settings.table)
                 return nc_model_free(m);
         return m;

@@ -13,7 +13,7 @@
 /* Defaults of SPEC section 1 that depend on nothing but the file. */
 int nc_config_fill_defaults(struct nc_model *m) {
         if (!m->settings.table) {
-                m->settings.table = strdup("netconverge");
+                m->settings.table = strdup(NC_TABLE_DEFAULT);
                 if (!m->settings.table)
                         return -ENOMEM;
         }

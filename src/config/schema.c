@@ -29,7 +29,7 @@ struct schema {
 #define TABLE(w, d, k) { .what = (w), .description = (d), .keys = (k), .n_keys = ELEMENTSOF(k) }
 
 static const struct nc_key settings_keys[] = {
-        { "table", NC_KEY_TABLE_NAME, .default_value = "netconverge",
+        { "table", NC_KEY_TABLE_NAME, .default_value = NC_TABLE_DEFAULT,
           .description = "The nftables table (family inet) netconverge owns." },
         { "ip_forward", NC_KEY_BOOL, .default_value = "true",
           .description = "Set net.ipv4.ip_forward=1 when any bridge masquerades or publishes a port." },

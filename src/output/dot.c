@@ -5,6 +5,7 @@
 
 #include "netconverge/addr.h"
 #include "netconverge/show.h"
+#include "util/utf8.h"
 
 /* `show -o dot`: the model `show` builds, drawn. Left to right: the
  * outside world and the host's published ports, the bridges, the
@@ -13,39 +14,14 @@
 
 #define FONT "Helvetica"
 
-/* The length of the valid UTF-8 sequence at p, or 0. A local copy of the
- * decoder in util/yamlout.c: names read from the kernel may hold any byte. */
-static size_t utf8_length(const unsigned char *p) {
-        size_t len;
-        uint32_t cp, min;
-
-        if (p[0] < 0x80)
-                return 1;
-        if (p[0] >= 0xc2 && p[0] <= 0xdf)
-                len = 2, cp = p[0] & 0x1f, min = 0x80;
-        else if (p[0] >= 0xe0 && p[0] <= 0xef)
-                len = 3, cp = p[0] & 0x0f, min = 0x800;
-        else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-                len = 4, cp = p[0] & 0x07, min = 0x10000;
-        else
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if ((p[i] & 0xc0) != 0x80)      /* also stops at the NUL */
-                        return 0;
-                cp = cp << 6 | (p[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        return len;
-}
-
 /* The inside of a dot double-quoted string: '"' and '\\' escaped (a
  * backslash would otherwise start an escape such as \N or \l), control
  * characters and bytes that are not UTF-8 as '?', so a name from the
  * kernel can neither end the string nor make the file invalid text. */
 static void put_escaped(FILE *f, const char *s) {
         for (const unsigned char *p = (const unsigned char *) s; *p;) {
-                size_t n = utf8_length(p);
+                uint32_t cp;
+                size_t n = nc_utf8_decode((const char *) p, &cp);
 
                 if (n == 0 || *p < 0x20 || *p == 0x7f) {
                         fputc('?', f);

@@ -414,7 +414,7 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
         if (!sh->model)
                 return -ENOMEM;
         /* The table observed, else the default. */
-        sh->model->settings.table = strdup(s->nft.table ? s->nft.table : "netconverge");
+        sh->model->settings.table = strdup(s->nft.table ? s->nft.table : NC_TABLE_DEFAULT);
         sh->model->settings.ip_forward = true;
         if (!sh->model->settings.table)
                 return -ENOMEM;
@@ -515,7 +515,7 @@ int nc_show_print_config(const struct nc_show *sh, FILE *f) {
         for (size_t i = 0; i < sh->n_notes; i++)
                 fprintf(f, "# %s\n", sh->notes[i]);
         fputs("version: 1\n\n", f);
-        if (strcmp(m->settings.table, "netconverge") != 0) {
+        if (strcmp(m->settings.table, NC_TABLE_DEFAULT) != 0) {
                 fputs("settings:\n  table: ", f);
                 nc_yaml_write_scalar(f, m->settings.table);
                 fputs("\n\n", f);
