@@ -7,6 +7,10 @@
 
 #include "netconverge/diag.h"
 
+/* settings.table's default, the one table every netconverge before the
+ * mark made when the file named none. */
+#define NC_TABLE_DEFAULT "netconverge"
+
 /* The model: what a host's container networking is. The configuration file
  * is parsed into one (the desired model); observing the kernel yields
  * another of the same types (the observed model); planning compares them.

@@ -117,10 +117,6 @@ struct nc_route {
  * made, and only then. */
 #define NC_TABLE_MARK "managed by netconverge"
 
-/* settings.table's default, the one table every netconverge before the
- * mark made when the file named none. */
-#define NC_TABLE_DEFAULT "netconverge"
-
 /* The owned table's chains: */
 #define NC_CHAIN_POSTROUTING "postrouting"      /* nat, hook postrouting, priority srcnat (100) */
 #define NC_CHAIN_PREROUTING  "prerouting"       /* nat, hook prerouting, priority dstnat (-100) */
