@@ -47,9 +47,10 @@ if(NC_MANPAGES_ENABLED)
   foreach(page netconverge.8 netconverge.yaml.5)
     string(REGEX REPLACE ".*\\." "" section ${page})
     set(src ${PROJECT_SOURCE_DIR}/docs/man/${page}.scd)
-    set(out ${CMAKE_BINARY_DIR}/man/${page})
+    # build/man is a manual tree: MANPATH=build/man man netconverge.
+    set(out ${CMAKE_BINARY_DIR}/man/man${section}/${page})
     add_custom_command(OUTPUT ${out}
-                       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
+                       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man/man${section}
                        COMMAND ${SCDOC} < ${src} > ${out}
                        DEPENDS ${src}
                        VERBATIM)
