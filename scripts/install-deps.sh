@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages netconverge needs to build and test, if any
 # are missing. Needs root for apt-get (a user without root: sudo).
-#   scripts/install-deps.sh [build|demo|test|bench]   (default: test, a superset of build and demo)
+#   scripts/install-deps.sh [build|demo|package|test|bench]
+#   (default: test, a superset of all but bench)
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libyaml-dev libnl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev libsystemd-dev
        iproute2 nftables)
 # What examples/demo.sh runs besides netconverge: ping and a small web server.
 demo=(python3 iputils-ping)
+# The manual pages (docs/man/*.scd) are built when scdoc is there; the
+# Debian package (`--target package`) needs them, dpkg-shlibdeps (dpkg-dev)
+# for its Depends, and lintian to check it.
+package=(scdoc dpkg-dev lintian)
+# tests/package/test-package.sh: all of the above, plus man -w (man-db) and
+# systemd-analyze verify (systemd).
+package_test=(man-db systemd)
 test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
 # tests/schema (the file's JSON Schema checked against every example and good file) and
 # the dot renderer's tests (`show -o dot` must be accepted by `dot -Tsvg`).
@@ -19,9 +27,10 @@ bench=(python3 time containernetworking-plugins iptables)
 case "${1:-test}" in
 build) packages=("${build[@]}") ;;
 demo) packages=("${build[@]}" "${demo[@]}") ;;
-test) packages=("${build[@]}" "${test[@]}") ;;
+package) packages=("${build[@]}" "${package[@]}") ;;
+test) packages=("${build[@]}" "${test[@]}" "${package[@]}" "${package_test[@]}") ;;
 bench) packages=("${build[@]}" "${bench[@]}") ;;
-*) echo "usage: $0 [build|demo|test|bench]" >&2; exit 1 ;;
+*) echo "usage: $0 [build|demo|package|test|bench]" >&2; exit 1 ;;
 esac
 
 missing=()

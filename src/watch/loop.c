@@ -122,12 +122,40 @@ static void watch_done(struct nc_watch *w) {
         free(w->buf);
 }
 
+/* epoll_wait()'s timeout: the pending cycle's, or sooner when the
+ * watchdog is due. */
+static int wait_ms(const struct nc_watch *w, int64_t now) {
+        int ms = nc_watch_sched_timeout_ms(&w->sched, now);
+        int64_t left;
+        int ping_ms;
+
+        if (w->watchdog_ns == 0)
+                return ms;
+        left = w->watchdog_due_ns - now;
+        ping_ms = left <= 0 ? 0 : (int) ((left + MS - 1) / MS);
+        return ms < 0 || ping_ms < ms ? ping_ms : ms;
+}
+
+static void watchdog_ping(struct nc_watch *w) {
+        int64_t now;
+
+        if (w->watchdog_ns == 0)
+                return;
+        now = nc_watch_now_ns();
+        if (now < w->watchdog_due_ns)
+                return;
+        nc_watch_notify("WATCHDOG=1");
+        w->watchdog_due_ns = now + w->watchdog_ns;
+}
+
 static int loop(struct nc_watch *w) {
         struct epoll_event events[8];
 
         while (!w->stop) {
-                int n = epoll_wait(w->epfd, events, (int) ELEMENTSOF(events),
-                                   nc_watch_sched_timeout_ms(&w->sched, nc_watch_now_ns()));
+                int n;
+
+                watchdog_ping(w);
+                n = epoll_wait(w->epfd, events, (int) ELEMENTSOF(events), wait_ms(w, nc_watch_now_ns()));
 
                 if (n < 0) {
                         if (errno == EINTR)
@@ -199,6 +227,10 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
         else
                 nc_watch_log(&w.log, LOG_INFO, "watching %s (no periodic resync)", path);
         nc_watch_mark(&w, NC_DIRTY_START);
+        w.watchdog_ns = nc_watch_watchdog_interval_ns();
+        if (w.watchdog_ns > 0)
+                nc_watch_log(&w.log, LOG_DEBUG, "watchdog: WATCHDOG=1 every %lld ms",
+                             (long long) (w.watchdog_ns / MS));
         r = loop(&w);
         if (r >= 0) {
                 nc_watch_notify("STOPPING=1\nSTATUS=Stopping on %s", strsignal(w.stop_signal));

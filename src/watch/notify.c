@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "watch/watch.h"
@@ -28,4 +29,17 @@ void nc_watch_notify(const char *fmt, ...) {
 #else
         (void) fmt;
 #endif
+}
+
+/* How often the loop must say WATCHDOG=1: half of WatchdogSec=, so that a
+ * late ping still arrives in time (what sd_watchdog_enabled(3) advises).
+ * 0: no watchdog (not asked for, not this process, or no libsystemd). */
+int64_t nc_watch_watchdog_interval_ns(void) {
+#ifdef NC_HAVE_SYSTEMD
+        uint64_t usec = 0;
+
+        if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
+                return (int64_t) (usec / 2) * 1000;
+#endif
+        return 0;
 }

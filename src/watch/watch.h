@@ -86,6 +86,8 @@ void nc_watch_format_time(char *buf, size_t size, int64_t realtime_ns, bool utc)
 /* sd_notify (notify.c): a no-op when built without libsystemd or when not
  * run by systemd. */
 __attribute__((format(printf, 1, 2))) void nc_watch_notify(const char *fmt, ...);
+/* Nanoseconds between WATCHDOG=1 pings; 0 when there is no watchdog. */
+int64_t nc_watch_watchdog_interval_ns(void);
 
 struct nc_watch;
 struct nc_watch_source {
@@ -153,6 +155,11 @@ struct nc_watch {
         uint64_t cycles;
         bool ready;                     /* READY=1 sent */
         bool reloading;                 /* RELOADING=1 sent, READY=1 owed */
+
+        /* WatchdogSec=: pinged by the loop itself, so a loop stuck in a
+         * cycle or a handler stops the pings and systemd restarts it. */
+        int64_t watchdog_ns;            /* 0: no watchdog */
+        int64_t watchdog_due_ns;        /* the next WATCHDOG=1 */
 };
 
 /* Monotonic clock. */
