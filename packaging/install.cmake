@@ -17,7 +17,8 @@ install(FILES packaging/systemd/netconverge.service DESTINATION ${NC_SYSTEMD_UNI
 install(FILES packaging/netconverge.yaml.example DESTINATION ${NC_CONF_DIR})
 install(FILES packaging/bash-completion/netconverge
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
-install(FILES packaging/debian/copyright README.md docs/file-format.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES packaging/debian/copyright README.md docs/file-format.md docs/plan.md docs/json.md docs/schema.md
+              docs/netconverge.schema.json DESTINATION ${CMAKE_INSTALL_DOCDIR})
 file(GLOB NC_EXAMPLES CONFIGURE_DEPENDS examples/*.yaml)
 install(FILES ${NC_EXAMPLES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 

@@ -34,8 +34,11 @@ static const struct nc_key settings_keys[] = {
         { "ip_forward", NC_KEY_BOOL, .default_value = "true",
           .description = "Set net.ipv4.ip_forward=1 when any bridge masquerades or publishes a port." },
 };
-static const struct nc_key_table settings_table =
-        TABLE("settings", "Settings for the whole host; every key is optional.", settings_keys);
+/* Said of the table and of the key that holds it (a constant, not
+ * settings_table.description: C does not take another object's member as
+ * a static initializer, and clang refuses it). */
+#define SETTINGS_DESCRIPTION "Settings for the whole host; every key is optional."
+static const struct nc_key_table settings_table = TABLE("settings", SETTINGS_DESCRIPTION, settings_keys);
 
 static const struct nc_key bridge_keys[] = {
         { "subnet", NC_KEY_SUBNET, .required = true,
@@ -100,7 +103,7 @@ static const struct nc_key_table container_table =
 
 static const struct nc_key root_keys[] = {
         { "version", NC_KEY_VERSION, .required = true, .description = "The version of the file format: 1." },
-        { "settings", NC_KEY_MAPPING, .table = &settings_table, .description = settings_table.description },
+        { "settings", NC_KEY_MAPPING, .table = &settings_table, .description = SETTINGS_DESCRIPTION },
         { "bridges", NC_KEY_MAP_OF, .table = &bridge_table, .name_type = NC_NAME_IFNAME,
           .description = "The bridges, by name (the kernel interface name)." },
         { "containers", NC_KEY_MAP_OF, .table = &container_table, .name_type = NC_NAME_CONTAINER,
