@@ -926,7 +926,10 @@ static bool sorted_state_ok(const struct nc_state *s) {
                 if (strcmp(s->nft.tables[i - 1].name, s->nft.tables[i].name) == 0)
                         return false;
         for (size_t i = 0; i < s->nft.n_rules; i++)
-                if (!bsearch(s->nft.rules[i].chain, s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains),
+                /* bsearch() must not be given a NULL array, even of length 0
+                 * (UBSan: `chains: []` with one rule). */
+                if (s->nft.n_chains == 0 ||
+                    !bsearch(s->nft.rules[i].chain, s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains),
                              chain_name_compare))
                         return false;
         return true;

@@ -20,7 +20,9 @@ static int cannot_read(struct nc_diags *d, int r) {
 }
 
 int nc_read_file_bounded(const char *path, size_t max, struct nc_diags *d, char **ret, size_t *ret_len) {
-        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer,
+         * forever (validate, apply and watch hung on one). */
+        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
         struct stat st;
@@ -29,6 +31,14 @@ int nc_read_file_bounded(const char *path, size_t max, struct nc_diags *d, char 
                 return cannot_read(d, -errno);
         if (S_ISDIR(st.st_mode))
                 return cannot_read(d, -EISDIR);
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+                nc_diags_add(d, (struct nc_origin) {}, "", "cannot read the file: it is a %s, not a regular file",
+                             S_ISFIFO(st.st_mode) ? "FIFO" : "socket");
+                return -EINVAL;
+        }
+        /* Devices such as /dev/null (an empty snapshot) are read as before. */
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+                return cannot_read(d, -errno);
         for (;;) {
                 ssize_t n;
 

@@ -87,6 +87,13 @@ run 1 "$nc" validate "$tmp/missing.yaml"
 expect_is err "$tmp/missing.yaml: cannot read the file: No such file or directory"
 run 1 "$nc" validate "$tmp"
 expect_is err "$tmp: cannot read the file: Is a directory"
+# A FIFO is refused at once, never waited on (it used to block open()
+# forever); run's timeout turns a hang into exit 124.
+mkfifo "$tmp/fifo.yaml"
+run 1 "$nc" validate "$tmp/fifo.yaml"
+expect_is err "$tmp/fifo.yaml: cannot read the file: it is a FIFO, not a regular file"
+run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/fifo.yaml"
+expect_in err "it is a FIFO, not a regular file"
 run 1 "$nc" validate /dev/zero
 expect_is err "/dev/zero: the file is larger than the limit of 4194304 bytes"
 head -c 5000000 /dev/urandom >"$tmp/big.yaml"
@@ -106,6 +113,11 @@ json_is out "d['summary'] == {'add': 21, 'change': 3, 'remove': 0} and d['format
 printf 'snapshot: 1\nlinks:\n  - {netns: "", name: x, kind: frob}\n' >"$tmp/bad.snap"
 run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/bad.snap"
 expect_in err "bad.snap:3:"
+# A rule with an empty chain list: a clear diagnostic (it used to reach
+# bsearch() with a NULL array, which UBSan reports under clang).
+printf 'snapshot: 1\nnft:\n  table: netconverge\n  chains: []\n  rules:\n    - {chain: output, key: "jump output", kind: jump, target: publish, not_loopback: true}\n' >"$tmp/nochains.snap"
+run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/nochains.snap"
+expect_is err "$tmp/nochains.snap:6:15: nft.rules[0].chain: chain 'output' is not listed under nft.chains"
 run 1 "$nc" diff "$tmp/missing.yaml" --observed /dev/null
 expect_is err "$tmp/missing.yaml: cannot read the file: No such file or directory"
 
