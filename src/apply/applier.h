@@ -60,6 +60,7 @@ struct nc_applier {
         struct nc_kerr kerr;
         struct nc_wait_link *wait;
         size_t n_wait, cap_wait;
+        bool nft_failed;                /* the batch was refused: isolation may be missing */
 };
 
 /* ns.c */

@@ -58,7 +58,11 @@ static bool depends_on_failure(struct nc_applier *ap, const struct nc_action *a)
         const struct nc_address *x = a->want_address;
         const struct nc_route *rt = a->want_route;
 
-        if (a->object == NC_OBJECT_NETNS || a->object == NC_OBJECT_SYSCTL)
+        /* Forwarding goes on only once the batch holding the isolation
+         * rules is in (SPEC 7.7); turning it off never waits. */
+        if (a->object == NC_OBJECT_SYSCTL)
+                return a->want_value != 0 && ap->nft_failed;
+        if (a->object == NC_OBJECT_NETNS)
                 return false;
         if (ns_unusable(ap, action_netns(a)) || ns_unusable(ap, peer_netns(a)))
                 return true;
@@ -228,8 +232,11 @@ static int apply_nft(struct nc_applier *ap, const struct nc_apply_opts *opts, st
                         handled[i] = true;
                 }
         nc_apply_nft(list, n, out);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+                if (out[i].r < 0)
+                        ap->nft_failed = true;
                 report(opts, res, list[i], out[i].r, out[i].message);
+        }
         return 0;
 }
 
