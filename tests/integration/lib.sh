@@ -189,3 +189,20 @@ nc_background() {
         "$@" &
         NC_PIDS+=("$!")
 }
+
+# nc_notify_listener SOCKET NOTES SECONDS: stands in for systemd's notify
+# socket (NOTIFY_SOCKET) for at most SECONDS; each datagram becomes one line
+# of NOTES, its newlines as " | ". Returns once it listens.
+nc_notify_listener() {
+        nc_background timeout "$3" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2] + ".up", "w").close()
+while True:
+        m = s.recv(4096).decode()
+        with open(sys.argv[2], "a") as f:
+                f.write(m.replace("\n", " | ") + "\n")
+' "$1" "$2"
+        nc_wait_until 5 test -e "$2.up" || nc_fail "the notify listener did not start"
+}

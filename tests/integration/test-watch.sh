@@ -338,17 +338,7 @@ NOTES=$NC_TMP/notify.log
 notify=no
 if grep -q libsystemd <<<"$(ldd "$NC_BIN" 2>/dev/null)"; then
         notify=yes
-        nc_background timeout 120 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2] + ".up", "w").close()
-while True:
-        m = s.recv(4096).decode()
-        with open(sys.argv[2], "a") as f:
-                f.write(m.replace("\n", " | ") + "\n")
-' "$NC_TMP/notify.sock" "$NOTES"
-        within 5000 test -e "$NOTES.up" || nc_fail "the notify listener did not start"
+        nc_notify_listener "$NC_TMP/notify.sock" "$NOTES" 120
 fi
 journal=$(stat -c '%d:%i' "$LOG2")
 JOURNAL_STREAM=$journal NOTIFY_SOCKET=$NC_TMP/notify.sock \

@@ -21,26 +21,12 @@ bridges:
     subnet: 10.127.0.0/24
 YAML
 
-# Listens on a notify socket; each datagram one line in $2.
-listen() {
-        nc_background timeout 60 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2] + ".up", "w").close()
-while True:
-        m = s.recv(4096).decode()
-        with open(sys.argv[2], "a") as f:
-                f.write(m.replace("\n", " | ") + "\n")
-' "$1" "$2"
-        nc_wait_until 5 test -e "$2.up" || nc_fail "the notify listener did not start"
-}
 pings() { grep -c '^WATCHDOG=1$' "$1" || true; }
 
 # 1. WatchdogSec=200ms: a ping every 100 ms, from the start on.
 N1=$NC_TMP/notify1.log
 : >"$N1"
-listen "$NC_TMP/n1.sock" "$N1"
+nc_notify_listener "$NC_TMP/n1.sock" "$N1" 60
 # exec: WATCHDOG_PID must be the watcher's own PID, as systemd sets it.
 nc_background bash -c 'export WATCHDOG_PID=$$; exec "$@"' _ env NOTIFY_SOCKET="$NC_TMP/n1.sock" \
         WATCHDOG_USEC=200000 "$NC_BIN" -n "$NC_HOST" watch "$F" --interval 3600
@@ -59,7 +45,7 @@ nc_pass "WATCHDOG_USEC=200000: $((after - before)) pings in 1 s"
 # 2. No watchdog asked for (or for another PID): no pings, READY still.
 N2=$NC_TMP/notify2.log
 : >"$N2"
-listen "$NC_TMP/n2.sock" "$N2"
+nc_notify_listener "$NC_TMP/n2.sock" "$N2" 60
 nc_background env NOTIFY_SOCKET="$NC_TMP/n2.sock" WATCHDOG_USEC=200000 WATCHDOG_PID=1 \
         "$NC_BIN" -n "$NC_HOST" watch "$F" --interval 3600
 W=$!
