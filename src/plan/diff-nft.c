@@ -41,11 +41,18 @@ static struct nc_action *push(struct nft_differ *d, enum nc_phase phase, enum nc
         return a;
 }
 
+static int chain_name_compare(const void *key, const void *c) {
+        return strcmp(key, ((const struct nc_nft_chain *) c)->name);
+}
+
+/* Both states' chains are sorted by name (nc_state_sort()), and names are
+ * unique in a table: a binary search, since every rule of the table asks
+ * (have_chain_gone()); a scan made planning O(chains x rules), 1.4 s for
+ * 30,000 of each. bsearch() is never given an empty (maybe NULL) array. */
 static const struct nc_nft_chain *find_chain(const struct nc_nft *t, const char *name) {
-        for (size_t i = 0; i < t->n_chains; i++)
-                if (strcmp(t->chains[i].name, name) == 0)
-                        return &t->chains[i];
-        return NULL;
+        if (t->n_chains == 0)
+                return NULL;
+        return bsearch(name, t->chains, t->n_chains, sizeof(*t->chains), chain_name_compare);
 }
 
 static bool chain_same(const struct nc_nft_chain *a, const struct nc_nft_chain *b) {
