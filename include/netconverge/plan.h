@@ -29,9 +29,13 @@ enum nc_phase {
         /* nftables: every change of these phases goes in ONE batch
          * transaction, in this order, all or nothing. */
         NC_PHASE_NFT_REMOVE_RULE,       /* - rules not ours or no longer wanted */
+        NC_PHASE_NFT_REMOVE_SET,        /* - sets and maps (none is ours): once no rule uses them, before the
+                                         * chains a verdict map jumps to; the chains removed below are
+                                         * flushed before the first of these */
         NC_PHASE_NFT_REMOVE_CHAIN,      /* - chains not ours (flushed, then deleted) */
+        NC_PHASE_NFT_REMOVE_FLOWTABLE,  /* - flowtables (none is ours): once no rule offloads to them */
         NC_PHASE_NFT_REMOVE_TABLE,      /* - owned tables no longer wanted (destroy, a new settings.table) */
-        NC_PHASE_NFT_TABLE,             /* + the table; ~ an earlier netconverge's, marked */
+        NC_PHASE_NFT_TABLE,             /* + the table; ~ an earlier netconverge's, marked; ~ dormant cleared */
         NC_PHASE_NFT_CHAIN,             /* + chains */
         NC_PHASE_NFT_RULE,              /* + ~ rules: RETURN rules go to the head of their chain, others are appended */
         NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward: last, once isolation is in place */
@@ -56,6 +60,9 @@ enum nc_object {
         NC_OBJECT_NFT_TABLE,
         NC_OBJECT_NFT_CHAIN,
         NC_OBJECT_NFT_RULE,
+        NC_OBJECT_NFT_SET,
+        NC_OBJECT_NFT_MAP,
+        NC_OBJECT_NFT_FLOWTABLE,
         _NC_OBJECT_MAX,
 };
 
@@ -71,6 +78,7 @@ enum nc_object {
 #define NC_DIFF_VALUE           (1U << 7)       /* sysctl */
 #define NC_DIFF_RULE            (1U << 8)       /* nft rule: replaced in place (same handle) */
 #define NC_DIFF_MARK            (1U << 9)       /* nft table: an earlier netconverge's, marked (made again) */
+#define NC_DIFF_DORMANT         (1U << 10)      /* nft table: dormant flag cleared (in place) */
 
 /* One change. Pointers point into the plan's desired state (want*) and
  * into the observed state it was computed from (have*); the observed state
@@ -84,7 +92,9 @@ enum nc_object {
  *   ROUTE     add: want_route; modify: want_route, have_route; remove: have_route
  *   SYSCTL    modify: want_value, have_value (-1 unknown)
  *   NFT_TABLE add, remove: table (the name; family inet); modify (NC_DIFF_MARK):
- *             table, deleted and made again with the mark, its chains and rules added after it
+ *             table, deleted and made again with the mark, its chains and rules added after it;
+ *             modify (NC_DIFF_DORMANT): table, its flags set to 0 in place
+ *   NFT_SET, NFT_MAP, NFT_FLOWTABLE remove: have_object (by name)
  *   NFT_CHAIN add: want_chain; remove: have_chain
  *   NFT_RULE  add: want_rule; modify: want_rule, have_rule (replace have_rule->handle);
  *             remove: have_rule (by handle)
@@ -103,7 +113,13 @@ struct nc_action {
         const char *table;
         const struct nc_nft_chain *want_chain, *have_chain;
         const struct nc_nft_rule *want_rule, *have_rule;
+        const struct nc_nft_object *have_object;
 };
+
+/* Whether the action is one of the nftables batch's. */
+static inline bool nc_action_is_nft(const struct nc_action *a) {
+        return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_FLOWTABLE;
+}
 
 /* A container whose namespace path does not exist: not an error, not a
  * pending change; everything else converges. */
@@ -163,7 +179,7 @@ struct nc_field_value {
 
 struct nc_changed_field {
         const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt",
-                                         * "gateway", "dev", "value", "marked" */
+                                         * "gateway", "dev", "value", "marked", "dormant" */
         const char *label;              /* text before "OLD -> NEW": "mtu ", "host end ", "" */
         const char *absent;             /* text of an absent value: "none", "unknown" */
         enum nc_field_type type;

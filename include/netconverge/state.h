@@ -183,6 +183,34 @@ struct nc_nft_rule {
 struct nc_nft_table {
         char *name;
         bool marked;                            /* its userdata carries NC_TABLE_MARK */
+        /* NFT_TABLE_F_DORMANT: the table's base chains are off their hooks,
+         * so none of its rules sees a packet. One `nft add table inet T
+         * '{ flags dormant; }'` does it; for the owned table it is drift. */
+        bool dormant;
+        /* NFT_TABLE_F_OWNER: a process holds the table through its netlink
+         * socket (the table dies with the socket), and the kernel refuses
+         * every change to it from any other socket (EPERM). */
+        bool has_owner;
+        uint32_t owner;                         /* NFTA_TABLE_OWNER: that socket's port id; 0 not told */
+};
+
+/* Sets, maps and flowtables in the owned table. netconverge makes none of
+ * them: every one is foreign, and is removed (a verdict map jumping to a
+ * chain holds that chain, a set is held by the rules using it; left in
+ * place, they make the batch that deletes or re-creates what they
+ * reference fail with EBUSY). Anonymous sets (a rule's `{ a, b }`) are not
+ * listed: they belong to their rule and go with it. */
+enum nc_nft_object_kind {
+        NC_NFT_SET,                             /* a set (NFT_MSG_NEWSET without NFT_SET_MAP) */
+        NC_NFT_MAP,                             /* NFT_SET_MAP or NFT_SET_OBJECT: a verdict, data or object map */
+        NC_NFT_FLOWTABLE,
+        _NC_NFT_OBJECT_KIND_MAX,
+};
+
+struct nc_nft_object {
+        enum nc_nft_object_kind kind;
+        char *name;
+        uint64_t handle;                        /* observed only */
 };
 
 struct nc_nft {
@@ -197,6 +225,8 @@ struct nc_nft {
         size_t n_rules;
         struct nc_nft_table *tables;            /* every inet table, table included; sorted by name */
         size_t n_tables;
+        struct nc_nft_object *objects;          /* table's sets, maps, flowtables; sorted by (kind, name) */
+        size_t n_objects;
 };
 
 /* A namespace the file names, and whether it exists. */
@@ -240,7 +270,9 @@ int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
 int nc_state_set_nft_table(struct nc_state *s, const char *table);
 int nc_state_add_nft_chain(struct nc_state *s, const struct nc_nft_chain *c);
 int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);
-int nc_state_add_nft_table(struct nc_state *s, const char *name, bool marked);
+/* An entry of tables: t's fields, its name copied. */
+int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t);
+int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o);
 /* The entry of tables named name (tables sorted), or NULL. */
 const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name);
 
@@ -249,13 +281,15 @@ const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char 
 bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b);
 const char *nc_rule_kind_to_string(enum nc_rule_kind k);
 int nc_rule_kind_from_string(const char *s);
+const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k);     /* "set", "map", "flowtable" */
+int nc_nft_object_kind_from_string(const char *s);
 const char *nc_nft_hook_to_string(enum nc_nft_hook h);
 int nc_nft_hook_from_string(const char *s);
 
 /* Sorts every collection by its key: links (netns, name), addresses
  * (netns, ifname, address, prefixlen), routes (netns, dst, dst_len),
  * namespaces (netns), nft chains (name), nft rules (chain, key; keyless
- * ones last, by handle), nft tables (name). */
+ * ones last, by handle), nft tables (name), nft objects (kind, name). */
 void nc_state_sort(struct nc_state *s);
 
 /* Lookups on a sorted state; NULL when absent. */

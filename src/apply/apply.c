@@ -211,9 +211,6 @@ static int remove_links(struct nc_applier *ap, const struct nc_apply_opts *opts,
         return 0;
 }
 
-static bool is_nft(const struct nc_action *a) {
-        return a->object == NC_OBJECT_NFT_TABLE || a->object == NC_OBJECT_NFT_CHAIN || a->object == NC_OBJECT_NFT_RULE;
-}
 
 /* Every nftables change in one transaction (see nft.c), reported in plan
  * order: all applied, or none. */
@@ -227,7 +224,7 @@ static int apply_nft(struct nc_applier *ap, const struct nc_apply_opts *opts, st
         if (!list || !out)
                 return -ENOMEM;
         for (size_t i = 0; i < plan->n_actions; i++)
-                if (is_nft(&plan->actions[i])) {
+                if (nc_action_is_nft(&plan->actions[i])) {
                         list[n++] = &plan->actions[i];
                         handled[i] = true;
                 }
@@ -252,8 +249,8 @@ static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct 
 
                 if (handled[i])
                         continue;
-                if (a->phase == NC_PHASE_REMOVE_LINK || is_nft(a)) {
-                        r = is_nft(a) ? apply_nft(ap, opts, res, handled) : remove_links(ap, opts, res, handled);
+                if (a->phase == NC_PHASE_REMOVE_LINK || nc_action_is_nft(a)) {
+                        r = nc_action_is_nft(a) ? apply_nft(ap, opts, res, handled) : remove_links(ap, opts, res, handled);
                         if (r < 0)
                                 return r;
                         continue;

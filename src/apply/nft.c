@@ -13,7 +13,9 @@
 #include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "netconverge/plan.h"
@@ -109,6 +111,21 @@ static int put_table_msg(struct batch *bt, size_t i, const char *name, bool add)
 static int put_table(struct batch *bt, size_t i, const struct nc_action *a) {
         int r = 0;
 
+        /* ~ dormant: the table's flags cleared in place, its chains
+         * back on their hooks at the commit. */
+        if (a->change == NC_CHANGE_MODIFY && a->diff == NC_DIFF_DORMANT) {
+                _cleanup_(nc_nft_table_freep) struct nftnl_table *t = NULL;
+                struct nlmsghdr *nlh;
+
+                r = nc_nft_table_build_active(a->table, &t);
+                if (r < 0)
+                        return r;
+                nlh = msg_begin(bt, i, NFT_MSG_NEWTABLE, 0);
+                if (!nlh)
+                        return -ENOMEM;
+                nftnl_table_nlmsg_build_payload(nlh, t);
+                return msg_end(bt);
+        }
         if (a->change != NC_CHANGE_ADD)
                 r = put_table_msg(bt, i, a->table, false);
         if (r >= 0 && a->change != NC_CHANGE_REMOVE)
@@ -131,12 +148,12 @@ static int put_flush(struct batch *bt, size_t i, const char *table, const char *
         return msg_end(bt);
 }
 
-/* A chain goes empty, then goes. All the chains this batch removes are
- * flushed before the first is deleted: one of them may jump to another. */
-static int put_chain_remove(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
-        _cleanup_(nc_nft_chain_freep) struct nftnl_chain *nc = nftnl_chain_alloc();
-        const struct nc_action *a = actions[i];
-        struct nlmsghdr *nlh;
+/* All the chains this batch removes are flushed before the first set,
+ * map, chain or flowtable is deleted: a rule of one may jump to another
+ * chain, look up a set or offload to a flowtable, and the kernel refuses
+ * (EBUSY) to delete what a rule still uses. Plan order puts all of those
+ * deletions after actions[i]. */
+static int put_flushes(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
         int r;
 
         for (size_t k = i; !bt->chains_flushed && k < n; k++) {
@@ -149,6 +166,52 @@ static int put_chain_remove(struct batch *bt, const struct nc_action *const *act
                         return r;
         }
         bt->chains_flushed = true;
+        return 0;
+}
+
+/* - a set, map or flowtable, by name. */
+static int put_object_remove(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
+        const struct nc_action *a = actions[i];
+        struct nlmsghdr *nlh;
+        int r;
+
+        r = put_flushes(bt, actions, n, i);
+        if (r < 0)
+                return r;
+        if (a->object == NC_OBJECT_NFT_FLOWTABLE) {
+                _cleanup_(nc_nft_flowtable_freep) struct nftnl_flowtable *ft = nftnl_flowtable_alloc();
+
+                if (!ft || nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_TABLE, a->table) < 0 ||
+                    nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_NAME, a->have_object->name) < 0)
+                        return -ENOMEM;
+                nlh = msg_begin(bt, i, NFT_MSG_DELFLOWTABLE, 0);
+                if (!nlh)
+                        return -ENOMEM;
+                nftnl_flowtable_nlmsg_build_payload(nlh, ft);
+        } else {
+                _cleanup_(nc_nft_set_freep) struct nftnl_set *set = nftnl_set_alloc();
+
+                if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, a->table) < 0 ||
+                    nftnl_set_set_str(set, NFTNL_SET_NAME, a->have_object->name) < 0)
+                        return -ENOMEM;
+                nlh = msg_begin(bt, i, NFT_MSG_DELSET, 0);
+                if (!nlh)
+                        return -ENOMEM;
+                nftnl_set_nlmsg_build_payload(nlh, set);
+        }
+        return msg_end(bt);
+}
+
+/* A chain goes empty, then goes. */
+static int put_chain_remove(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
+        _cleanup_(nc_nft_chain_freep) struct nftnl_chain *nc = nftnl_chain_alloc();
+        const struct nc_action *a = actions[i];
+        struct nlmsghdr *nlh;
+        int r;
+
+        r = put_flushes(bt, actions, n, i);
+        if (r < 0)
+                return r;
         if (!nc || nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, a->table) < 0 ||
             nftnl_chain_set_str(nc, NFTNL_CHAIN_NAME, a->have_chain->name) < 0)
                 return -ENOMEM;
@@ -255,6 +318,10 @@ static int put_action(struct batch *bt, const struct nc_action *const *actions, 
                 return remove ? put_chain_remove(bt, actions, n, i) : put_chain_add(bt, i, a);
         case NC_OBJECT_NFT_RULE:
                 return remove ? put_rule_remove(bt, i, a) : put_rule_set(bt, i, a);
+        case NC_OBJECT_NFT_SET:
+        case NC_OBJECT_NFT_MAP:
+        case NC_OBJECT_NFT_FLOWTABLE:
+                return remove ? put_object_remove(bt, actions, n, i) : -EINVAL;
         default:
                 return -EINVAL;
         }

@@ -73,13 +73,23 @@ int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret);
 struct nftnl_table;
 int nc_nft_table_build(const char *name, bool mark, struct nftnl_table **ret);
 
-/* The table as the kernel dumped it: its name (pointing into t) and
- * whether it carries the mark. -EBADMSG without a name. */
+/* The same for an existing table, flags 0 (no dormant): a NEWTABLE of it,
+ * without NLM_F_EXCL, is how the kernel changes a table's flags (it keeps
+ * its userdata, chains and rules). -ENOMEM. */
+int nc_nft_table_build_active(const char *name, struct nftnl_table **ret);
+
+/* The table as the kernel dumped it: its name (pointing into t), whether
+ * it carries the mark, its dormant and owner flags and the owner's port
+ * id. -EBADMSG without a name. */
 int nc_nft_table_decode(const struct nftnl_table *t, struct nc_nft_table *ret);
 
 void nc_nft_table_freep(struct nftnl_table **t);
 void nc_nft_rule_freep(struct nftnl_rule **r);
 void nc_nft_chain_freep(struct nftnl_chain **c);
+struct nftnl_set;
+struct nftnl_flowtable;
+void nc_nft_set_freep(struct nftnl_set **s);
+void nc_nft_flowtable_freep(struct nftnl_flowtable **f);
 void nc_mnl_socket_closep(struct mnl_socket **nl);
 
 /* socket.c: a netfilter socket in the current namespace, bound, asking

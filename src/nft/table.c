@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <string.h>
 
+#include <libnftnl/flowtable.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
@@ -22,9 +25,33 @@ static void udata_freep(struct nftnl_udata_buf **u) {
                 nftnl_udata_buf_free(*u);
 }
 
+void nc_nft_set_freep(struct nftnl_set **s) {
+        if (*s)
+                nftnl_set_free(*s);
+}
+
+void nc_nft_flowtable_freep(struct nftnl_flowtable **f) {
+        if (*f)
+                nftnl_flowtable_free(*f);
+}
+
 void nc_nft_table_freep(struct nftnl_table **t) {
         if (*t)
                 nftnl_table_free(*t);
+}
+
+int nc_nft_table_build_active(const char *name, struct nftnl_table **ret) {
+        _cleanup_(nc_nft_table_freep) struct nftnl_table *t = NULL;
+        int r;
+
+        r = nc_nft_table_build(name, false, &t);
+        if (r < 0)
+                return r;
+        /* NFTA_TABLE_FLAGS given, as 0: without it the kernel leaves the
+         * flags as they are. */
+        nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+        *ret = TAKE_PTR(t);
+        return 0;
 }
 
 int nc_nft_table_build(const char *name, bool mark, struct nftnl_table **ret) {
@@ -68,6 +95,15 @@ int nc_nft_table_decode(const struct nftnl_table *t, struct nc_nft_table *ret) {
 
         if (!x.name)
                 return -EBADMSG;
+        if (nftnl_table_is_set(t, NFTNL_TABLE_FLAGS)) {
+                uint32_t flags = nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS);
+
+                x.dormant = flags & NFT_TABLE_F_DORMANT;
+                x.has_owner = flags & NFT_TABLE_F_OWNER;
+        }
+        /* The kernel names the owner's port whenever the table has one. */
+        if (x.has_owner && nftnl_table_is_set(t, NFTNL_TABLE_OWNER))
+                x.owner = nftnl_table_get_u32(t, NFTNL_TABLE_OWNER);
         /* Userdata is anyone's to write: one that does not parse is no mark. */
         if (ud && len > 0)
                 (void) nftnl_udata_parse(ud, len, mark_cb, &x.marked);

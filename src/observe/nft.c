@@ -12,20 +12,23 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "nft/nft.h"
 #include "observe/observer.h"
 #include "util/cleanup.h"
 
-/* The nftables tables, read-only: every inet table's name and whether it
- * carries netconverge's mark (one dump of tables, small), and one table's
- * chains and rules, decoded into the normalized form. No other table's
+/* The nftables tables, read-only: every inet table's name, flags and
+ * whether it carries netconverge's mark (one dump of tables, small), and
+ * one table's chains and rules, decoded into the normalized form, and its
+ * named sets, maps and flowtables (all foreign: they are removed). No other table's
  * chains or rules are asked for; the kernel cannot filter a chain dump by
  * table, so other tables' chains that come with it are dropped unread.
  *
- * Three dumps are not one snapshot: a commit between them (another
+ * Five dumps are not one snapshot: a commit between them (another
  * apply, a user's nft) would mix two rulesets. So the generation id is
  * read before and after, and the whole read is redone when it moved. */
 
@@ -52,7 +55,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *data) {
         if (nftnl_table_nlmsg_parse(nlh, t) < 0)
                 return -EBADMSG;
         r = nc_nft_table_decode(t, &x);
-        return r < 0 ? r : nc_state_add_nft_table(rd->s, x.name, x.marked);
+        return r < 0 ? r : nc_state_add_nft_table(rd->s, &x);
 }
 
 /* Every inet table (the dump asks for family inet only). */
@@ -206,6 +209,83 @@ static int dump_rules(struct nft_reader *rd) {
         return nc_nft_talk(rd->nl, nlh, &d);
 }
 
+/* Named sets and maps: all foreign (state.h). An anonymous set is its
+ * rule's and goes with it. */
+static int set_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *x = nftnl_set_alloc();
+        struct nft_reader *rd = data;
+        struct nc_nft_object o = { .kind = NC_NFT_SET };
+        uint32_t flags = 0;
+
+        if (!x)
+                return -ENOMEM;
+        if (nftnl_set_nlmsg_parse(nlh, x) < 0)
+                return -EBADMSG;
+        if (!ours(rd, nftnl_set_get_str(x, NFTNL_SET_TABLE)))
+                return 0;
+        o.name = (char *) nftnl_set_get_str(x, NFTNL_SET_NAME);
+        if (!o.name)
+                return -EBADMSG;
+        if (nftnl_set_is_set(x, NFTNL_SET_FLAGS))
+                flags = nftnl_set_get_u32(x, NFTNL_SET_FLAGS);
+        if (flags & NFT_SET_ANONYMOUS)
+                return 0;
+        if (flags & (NFT_SET_MAP | NFT_SET_OBJECT))
+                o.kind = NC_NFT_MAP;
+        if (nftnl_set_is_set(x, NFTNL_SET_HANDLE))
+                o.handle = nftnl_set_get_u64(x, NFTNL_SET_HANDLE);
+        return nc_state_add_nft_object(rd->s, &o);
+}
+
+static int flowtable_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_flowtable_freep) struct nftnl_flowtable *x = nftnl_flowtable_alloc();
+        struct nft_reader *rd = data;
+        struct nc_nft_object o = { .kind = NC_NFT_FLOWTABLE };
+
+        if (!x)
+                return -ENOMEM;
+        if (nftnl_flowtable_nlmsg_parse(nlh, x) < 0)
+                return -EBADMSG;
+        if (!ours(rd, nftnl_flowtable_get_str(x, NFTNL_FLOWTABLE_TABLE)))
+                return 0;
+        o.name = (char *) nftnl_flowtable_get_str(x, NFTNL_FLOWTABLE_NAME);
+        if (!o.name)
+                return -EBADMSG;
+        if (nftnl_flowtable_is_set(x, NFTNL_FLOWTABLE_HANDLE))
+                o.handle = nftnl_flowtable_get_u64(x, NFTNL_FLOWTABLE_HANDLE);
+        return nc_state_add_nft_object(rd->s, &o);
+}
+
+/* The kernel filters both dumps by the table named in the request. */
+static int dump_sets(struct nft_reader *rd) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *x = nftnl_set_alloc();
+        struct nc_nft_dump d = { .cb = set_cb, .data = rd };
+        NC_NFT_REQUEST_BUF(buf);
+        struct nlmsghdr *nlh;
+
+        if (!x || nftnl_set_set_str(x, NFTNL_SET_TABLE, rd->table) < 0)
+                return -ENOMEM;
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
+        nftnl_set_nlmsg_build_payload(nlh, x);
+        return nc_nft_talk(rd->nl, nlh, &d);
+}
+
+static int dump_flowtables(struct nft_reader *rd) {
+        _cleanup_(nc_nft_flowtable_freep) struct nftnl_flowtable *x = nftnl_flowtable_alloc();
+        struct nc_nft_dump d = { .cb = flowtable_cb, .data = rd };
+        NC_NFT_REQUEST_BUF(buf);
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!x || nftnl_flowtable_set_str(x, NFTNL_FLOWTABLE_TABLE, rd->table) < 0)
+                return -ENOMEM;
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETFLOWTABLE, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
+        nftnl_flowtable_nlmsg_build_payload(nlh, x);
+        r = nc_nft_talk(rd->nl, nlh, &d);
+        /* A kernel without flowtables (before 4.16) has none. */
+        return r == -EOPNOTSUPP ? 0 : r;
+}
+
 /* One read into rd->s. *ret_stable: no commit happened during it. */
 static int read_once(struct nft_reader *rd, bool *ret_stable) {
         uint32_t before = 0, after = 0;
@@ -224,6 +304,10 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
                         r = dump_chains(rd);
                 if (r >= 0)
                         r = dump_rules(rd);
+                if (r >= 0)
+                        r = dump_sets(rd);
+                if (r >= 0)
+                        r = dump_flowtables(rd);
         }
         if (r >= 0)
                 r = nc_nft_get_genid(rd->nl, ++rd->seq, &after);

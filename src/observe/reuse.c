@@ -76,7 +76,7 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
         int r = 0;
 
         for (size_t i = 0; i < n->n_tables && r >= 0; i++)
-                r = nc_state_add_nft_table(o->state, n->tables[i].name, n->tables[i].marked);
+                r = nc_state_add_nft_table(o->state, &n->tables[i]);
         if (!n->table || r < 0)
                 return r;
         r = nc_state_set_nft_table(o->state, n->table);
@@ -84,5 +84,7 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
                 r = nc_state_add_nft_chain(o->state, &n->chains[i]);
         for (size_t i = 0; i < n->n_rules && r >= 0; i++)
                 r = nc_state_add_nft_rule(o->state, &n->rules[i]);
+        for (size_t i = 0; i < n->n_objects && r >= 0; i++)
+                r = nc_state_add_nft_object(o->state, &n->objects[i]);
         return r;
 }

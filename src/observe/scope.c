@@ -92,6 +92,9 @@ static int add_action(struct nc_observe_scope *scope, const struct nc_action *a)
         case NC_OBJECT_NFT_TABLE:
         case NC_OBJECT_NFT_CHAIN:
         case NC_OBJECT_NFT_RULE:
+        case NC_OBJECT_NFT_SET:
+        case NC_OBJECT_NFT_MAP:
+        case NC_OBJECT_NFT_FLOWTABLE:
                 scope->nft = true;
                 return 0;
         case NC_OBJECT_SYSCTL:

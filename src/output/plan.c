@@ -212,6 +212,12 @@ static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_
         case NC_OBJECT_NFT_RULE:
                 json_rule(j, a);
                 break;
+        case NC_OBJECT_NFT_SET:
+        case NC_OBJECT_NFT_MAP:
+        case NC_OBJECT_NFT_FLOWTABLE:
+                json_str(j, "table", a->table);
+                json_str(j, "name", a->have_object->name);
+                break;
         case NC_OBJECT_SYSCTL:
                 json_str(j, "name", "net.ipv4.ip_forward");
                 nc_json_key(j, "value");

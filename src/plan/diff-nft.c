@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +10,10 @@
 /* The owned table, rule by rule: a wanted rule is found by (chain, key);
  * same key and same normalized form is in sync, a different form is
  * replaced in place (it keeps its handle), and every rule of the table
- * that nobody wants (no key, unknown key, a second copy) is removed.
+ * that nobody wants (no key, unknown key, a second copy) is removed, as
+ * are its chains that are not ours and all its sets, maps and flowtables
+ * (netconverge makes none). A dormant table is woken; a table another
+ * process owns (NFT_TABLE_F_OWNER) is a conflict.
  *
  * Which table is ours is its mark (state.h): a marked table other than
  * the wanted one goes; a table of the wanted name without the mark is a
@@ -180,7 +185,8 @@ static void diff_rules(struct nft_differ *d) {
  * could be anyone's: a user's `nft add table inet netconverge`, or a
  * table made for another purpose; it is not taken. */
 static bool made_by_earlier_version(const struct nc_nft *t) {
-        if (t->n_chains != nc_plan_nft_n_chains())
+        /* It never made a set, a map or a flowtable either. */
+        if (t->n_chains != nc_plan_nft_n_chains() || t->n_objects > 0)
                 return false;
         for (size_t i = 0; i < t->n_chains; i++) {
                 const struct nc_nft_chain *ours = nc_plan_nft_chain(t->chains[i].name);
@@ -214,9 +220,30 @@ static void remove_table(struct nft_differ *d, const char *name) {
                 a->table = name;
 }
 
+/* A table held by another process (NFT_TABLE_F_OWNER): the kernel
+ * refuses every change to it from our socket (EPERM), so planning any is
+ * a conflict, found before anything changes. -1 when it is one. */
+static int owned_elsewhere(struct nft_differ *d, const struct nc_nft_table *x, size_t *cap_conflicts) {
+        char port[48] = "";
+        int r;
+
+        if (!x->has_owner)
+                return 0;
+        if (x->owner)
+                snprintf(port, sizeof(port), " (netlink port id %" PRIu32 ")", x->owner);
+        r = nc_plan_conflict(d->plan, cap_conflicts,
+                             "nftables table inet %s is owned by another process%s: the kernel lets only that "
+                             "process change it, and the table goes when it closes its socket; stop that process, "
+                             "or set settings.table to another name",
+                             x->name, port);
+        if (r < 0)
+                d->r = r;
+        return -1;
+}
+
 /* Every owned table but the wanted one goes, with its chains and rules:
  * the tables of an earlier settings.table, and all of them for destroy. */
-static void remove_unwanted_tables(struct nft_differ *d) {
+static void remove_unwanted_tables(struct nft_differ *d, size_t *cap_conflicts) {
         const char *want = d->want->table;
 
         for (size_t i = 0; i < d->have->n_tables; i++) {
@@ -226,8 +253,33 @@ static void remove_unwanted_tables(struct nft_differ *d) {
                         continue;
                 /* An earlier netconverge's table is found only as the
                  * one read in full (the file's, or the default's name). */
-                if (x->marked || is_legacy(d->have, x->name))
+                if ((x->marked || is_legacy(d->have, x->name)) && owned_elsewhere(d, x, cap_conflicts) == 0)
                         remove_table(d, x->name);
+        }
+}
+
+/* The table's sets, maps and flowtables: none is ours (state.h), each is
+ * removed, in the phase that puts it after the rules using it and, for a
+ * map, before the chains it jumps to. */
+static void remove_objects(struct nft_differ *d) {
+        static const struct {
+                enum nc_phase phase;
+                enum nc_object object;
+        } by_kind[_NC_NFT_OBJECT_KIND_MAX] = {
+                [NC_NFT_SET] = { NC_PHASE_NFT_REMOVE_SET, NC_OBJECT_NFT_SET },
+                [NC_NFT_MAP] = { NC_PHASE_NFT_REMOVE_SET, NC_OBJECT_NFT_MAP },
+                [NC_NFT_FLOWTABLE] = { NC_PHASE_NFT_REMOVE_FLOWTABLE, NC_OBJECT_NFT_FLOWTABLE },
+        };
+
+        for (size_t i = 0; i < d->have->n_objects; i++) {
+                const struct nc_nft_object *o = &d->have->objects[i];
+                struct nc_action *a;
+
+                if ((unsigned) o->kind >= _NC_NFT_OBJECT_KIND_MAX)
+                        continue;
+                a = push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
+                if (a)
+                        a->have_object = o;
         }
 }
 
@@ -247,8 +299,18 @@ static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
                 d->table_fresh = true;
                 return 0;
         }
-        if (x->marked && read)
+        if (owned_elsewhere(d, x, cap_conflicts) < 0)
+                return -1;
+        if (x->marked && read) {
+                /* Dormant, none of its rules sees a packet: woken in
+                 * place, in the batch, its chains and rules kept. */
+                if (x->dormant) {
+                        a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
+                        if (a)
+                                a->diff = NC_DIFF_DORMANT;
+                }
                 return 0;
+        }
         if (!x->marked && is_legacy(d->have, want)) {
                 a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
                 if (a)
@@ -285,7 +347,7 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
                 d.have = &have;
         }
 
-        remove_unwanted_tables(&d);
+        remove_unwanted_tables(&d, cap_conflicts);
         if (!d.want->table || d.r < 0)
                 return d.r;
         if (table_state(&d, cap_conflicts) < 0)
@@ -299,6 +361,8 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
         }
         diff_chains(&d);
         diff_rules(&d);
+        if (!d.table_fresh)
+                remove_objects(&d);
 out:
         free(d.chain_fresh);
         free(d.chain_gone);

@@ -417,6 +417,8 @@ static const char *action_name(const struct nc_action *a) {
                 return rule->key ? rule->key : "";
         if (chain)
                 return chain->name;
+        if (a->have_object)
+                return a->have_object->name;
         if (a->want)
                 return a->want->name;
         if (a->have)

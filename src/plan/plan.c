@@ -104,6 +104,9 @@ static const char *const object_table[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_TABLE] = "nft-table",
         [NC_OBJECT_NFT_CHAIN] = "nft-chain",
         [NC_OBJECT_NFT_RULE] = "nft-rule",
+        [NC_OBJECT_NFT_SET] = "nft-set",
+        [NC_OBJECT_NFT_MAP] = "nft-map",
+        [NC_OBJECT_NFT_FLOWTABLE] = "nft-flowtable",
 };
 
 const char *nc_change_to_string(enum nc_change c) {
@@ -263,6 +266,12 @@ size_t nc_action_changed_fields(const struct nc_action *a, struct nc_changed_fie
                         x = field(f, &n, "marked", "mark as owned (made again, with its chains and rules)",
                                   NC_FIELD_FLAG);
                         x->new.b = true;
+                }
+                if (a->diff & NC_DIFF_DORMANT) {
+                        x = field(f, &n, "dormant", "dormant -> active (its chains were off their hooks)",
+                                  NC_FIELD_FLAG);
+                        x->old.b = true;
+                        x->new.b = false;
                 }
                 return n;
         case NC_OBJECT_SYSCTL:
@@ -524,6 +533,14 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
                 return;
         case NC_OBJECT_NFT_CHAIN:
                 format_chain(b, a->want_chain ? a->want_chain : a->have_chain);
+                return;
+        case NC_OBJECT_NFT_SET:
+        case NC_OBJECT_NFT_MAP:
+        case NC_OBJECT_NFT_FLOWTABLE:
+                put(b, "nft ");
+                put(b, nc_nft_object_kind_to_string(a->have_object->kind));
+                put(b, " ");
+                put(b, a->have_object->name);
                 return;
         case NC_OBJECT_NFT_RULE:
                 nc_rule_describe(b, a->want_rule ? a->want_rule : a->have_rule);

@@ -285,11 +285,19 @@ static int read_nft(struct snap_reader *rd, struct lines *l) {
                 has_marked = true;
                 l->nodes += 2;
         }
-        r = snap_read_table(rd, &n, has_marked ? &marked : NULL);
+        /* A dormant or owned table is rare: left to the tree. */
+        if (line_starts(l, "  dormant:", strlen("  dormant:")) || line_starts(l, "  owner:", strlen("  owner:")))
+                return 0;
+        r = snap_read_table(rd, &(struct snap_table_nodes) { .table = &n, .marked = has_marked ? &marked : NULL });
         if (r <= 0 || rd->failed)
                 return r < 0 ? r : 0;
         r = read_list(rd, l, SNAP_CHAINS, 2);
-        return r <= 0 ? r : read_list(rd, l, SNAP_RULES, 2);
+        if (r > 0)
+                r = read_list(rd, l, SNAP_RULES, 2);
+        /* Written only when the table has any. */
+        if (r > 0 && line_starts(l, "  objects:", strlen("  objects:")))
+                r = read_list(rd, l, SNAP_OBJECTS, 2);
+        return r;
 }
 
 int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t max_nodes) {

@@ -46,6 +46,7 @@ enum field_type {
         FIELD_PROTO,            /* enum nc_proto */
         FIELD_PORT,             /* uint16_t */
         FIELD_HOSTPORT,         /* "ADDRESS:PORT": uint32_t at offset, uint16_t at offset2 */
+        FIELD_OBJECT_KIND,      /* enum nc_nft_object_kind */
 };
 
 struct field {
@@ -67,6 +68,7 @@ union entry {
         struct nc_nft_chain chain;
         struct nc_nft_rule rule;
         struct nc_nft_table table;
+        struct nc_nft_object object;
 };
 
 #define MAX_FIELDS 16
@@ -163,6 +165,13 @@ static const struct field rule_fields[] = {
 static const struct field table_fields[] = {
         F("name", FIELD_STRING, true, table.name),
         F("marked", FIELD_BOOL, true, table.marked),
+        F("dormant", FIELD_BOOL, false, table.dormant),
+        { .key = "owner", .type = FIELD_UINT, .offset = offsetof(union entry, table.owner), .max = UINT32_MAX },
+};
+
+static const struct field object_fields[] = {
+        F("kind", FIELD_OBJECT_KIND, true, object.kind),
+        F("name", FIELD_STRING, true, object.name),
 };
 
 #undef F
@@ -304,6 +313,7 @@ static const char *const expected_table[] = {
         [FIELD_PROTO] = "tcp or udp",
         [FIELD_PORT] = "a port from 0 to 65535",
         [FIELD_HOSTPORT] = "an address and port like 172.17.0.2:80",
+        [FIELD_OBJECT_KIND] = "set, map or flowtable",
 };
 
 static bool parse_int(const char *s, int *ret) {
@@ -390,6 +400,11 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                         return false;
                 *(uint16_t *) dst = (uint16_t) u;
                 return true;
+        case FIELD_OBJECT_KIND:
+                k = nc_nft_object_kind_from_string(n->value);
+                if (k >= 0)
+                        *(enum nc_nft_object_kind *) dst = (enum nc_nft_object_kind) k;
+                return k >= 0;
         default:
                 return false;
         }
@@ -522,6 +537,11 @@ static void seen_resolve(const struct nc_state *s, enum snap_section id, struct 
         case SNAP_TABLES:
                 x->netns = "";
                 x->name = s->nft.tables[x->state_index].name;
+                break;
+        case SNAP_OBJECTS:
+                /* A set and a flowtable may share a name. */
+                x->netns = nc_nft_object_kind_to_string(s->nft.objects[x->state_index].kind);
+                x->name = s->nft.objects[x->state_index].name;
                 break;
         default:
                 x->netns = "";  /* chains: one table, no netns */
@@ -680,9 +700,18 @@ static int add_table(struct snap_reader *rd, const struct nc_ynode *n, const str
                      const struct where *w, union entry *e) {
         int r;
 
-        (void) vals;
+        e->table.has_owner = field_value(table_fields, ELEMENTSOF(table_fields), vals, "owner") != NULL;
         r = seen_add(rd, SNAP_TABLES, rd->s->nft.n_tables, n->at, w->index);
-        return r < 0 ? r : added(nc_state_add_nft_table(rd->s, e->table.name, e->table.marked));
+        return r < 0 ? r : added(nc_state_add_nft_table(rd->s, &e->table));
+}
+
+static int add_object(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                      const struct where *w, union entry *e) {
+        int r;
+
+        (void) vals;
+        r = seen_add(rd, SNAP_OBJECTS, rd->s->nft.n_objects, n->at, w->index);
+        return r < 0 ? r : added(nc_state_add_nft_object(rd->s, &e->object));
 }
 
 static const struct section sections[_SNAP_SECTION_MAX] = {
@@ -696,6 +725,8 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_CHAINS] = { "nft.chains", "chains", "chain", chain_fields, ELEMENTSOF(chain_fields), add_chain },
         [SNAP_RULES] = { "nft.rules", "rules", "rule", rule_fields, ELEMENTSOF(rule_fields), add_rule },
         [SNAP_TABLES] = { "nft_tables", "nft_tables", "table", table_fields, ELEMENTSOF(table_fields), add_table },
+        [SNAP_OBJECTS] = { "nft.objects", "objects", "set, map or flowtable", object_fields, ELEMENTSOF(object_fields),
+                           add_object },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -804,22 +835,46 @@ static void check_rule_chains(struct snap_reader *rd, const struct nc_ynode *rul
         }
 }
 
-int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table, const struct nc_ynode *marked) {
-        static const struct where w = { "nft.table", NO_INDEX, NULL }, mw = { "nft.marked", NO_INDEX, NULL };
+/* An optional true/false of nft:, into *ret; false when reported. */
+static bool read_table_bool(struct snap_reader *rd, const struct nc_ynode *n, const char *path, bool *ret) {
+        const struct where w = { path, NO_INDEX, NULL };
         char buf[NC_YNODE_GOT_SIZE];
-        bool is_marked = true;
+
+        if (!n)
+                return true;
+        if (!is_string(n) || (strcmp(n->value, "true") != 0 && strcmp(n->value, "false") != 0)) {
+                report(rd, n->at, &w, "expected true or false, got %s", nc_ynode_got(n, buf));
+                return false;
+        }
+        *ret = strcmp(n->value, "true") == 0;
+        return true;
+}
+
+int snap_read_table(struct snap_reader *rd, const struct snap_table_nodes *t) {
+        static const struct where w = { "nft.table", NO_INDEX, NULL }, ow = { "nft.owner", NO_INDEX, NULL };
+        const struct nc_ynode *table = t->table;
+        struct nc_nft_table x = { .marked = true };
+        char buf[NC_YNODE_GOT_SIZE];
         int r;
 
         if (!is_string(table) || strlen(table->value) > 255) {
                 report(rd, table->at, &w, "expected a table name, got %s", nc_ynode_got(table, buf));
                 return 0;
         }
-        if (marked) {
-                if (!is_string(marked) || (strcmp(marked->value, "true") != 0 && strcmp(marked->value, "false") != 0)) {
-                        report(rd, marked->at, &mw, "expected true or false, got %s", nc_ynode_got(marked, buf));
+        x.name = table->value;
+        if (!read_table_bool(rd, t->marked, "nft.marked", &x.marked) ||
+            !read_table_bool(rd, t->dormant, "nft.dormant", &x.dormant))
+                return 0;
+        if (t->owner) {
+                unsigned u;
+
+                if (!is_string(t->owner) || parse_uint(t->owner->value, UINT32_MAX, &u) < 0) {
+                        report(rd, t->owner->at, &ow, "expected a netlink port id from 0 to %u, got %s", UINT32_MAX,
+                               nc_ynode_got(t->owner, buf));
                         return 0;
                 }
-                is_marked = strcmp(marked->value, "true") == 0;
+                x.has_owner = true;
+                x.owner = u;
         }
         for (size_t i = 0; i < rd->s->nft.n_tables; i++)
                 if (strcmp(rd->s->nft.tables[i].name, table->value) == 0) {
@@ -827,13 +882,13 @@ int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table, const 
                         return 0;
                 }
         r = nc_state_set_nft_table(rd->s, table->value);
-        return added(r < 0 ? r : nc_state_add_nft_table(rd->s, table->value, is_marked));
+        return added(r < 0 ? r : nc_state_add_nft_table(rd->s, &x));
 }
 
 static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
-        static const char *const keys[] = { "table", "marked", "chains", "rules" };
+        static const char *const keys[] = { "table", "marked", "dormant", "owner", "chains", "rules", "objects" };
         static const struct where w = { "nft", NO_INDEX, NULL }, table_w = { "nft.table", NO_INDEX, NULL };
-        static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES };
+        static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES, SNAP_OBJECTS };
         const struct nc_ynode *table;
         char buf[NC_YNODE_GOT_SIZE];
         int r;
@@ -846,7 +901,10 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
         table = nc_ynode_get(n, "table");
         if (!table)
                 report(rd, n->at, &table_w, "missing required key");
-        else if ((r = snap_read_table(rd, table, nc_ynode_get(n, "marked"))) < 0)
+        else if ((r = snap_read_table(rd, &(struct snap_table_nodes) { .table = table,
+                                                                      .marked = nc_ynode_get(n, "marked"),
+                                                                      .dormant = nc_ynode_get(n, "dormant"),
+                                                                      .owner = nc_ynode_get(n, "owner") })) < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
                 const struct nc_ynode *v = nc_ynode_get(n, sections[lists[i]].name);
@@ -856,6 +914,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
                         return r;
         }
         seen_check(rd, SNAP_CHAINS, "chain");
+        seen_check(rd, SNAP_OBJECTS, "set, map or flowtable (same kind and name)");
         check_rule_chains(rd, nc_ynode_get(n, "rules"));
         return 0;
 }
@@ -924,6 +983,10 @@ static bool sorted_state_ok(const struct nc_state *s) {
                         return false;
         for (size_t i = 1; i < s->nft.n_tables; i++)
                 if (strcmp(s->nft.tables[i - 1].name, s->nft.tables[i].name) == 0)
+                        return false;
+        for (size_t i = 1; i < s->nft.n_objects; i++)
+                if (s->nft.objects[i - 1].kind == s->nft.objects[i].kind &&
+                    strcmp(s->nft.objects[i - 1].name, s->nft.objects[i].name) == 0)
                         return false;
         for (size_t i = 0; i < s->nft.n_rules; i++)
                 /* bsearch() must not be given a NULL array, even of length 0

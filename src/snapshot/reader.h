@@ -28,6 +28,7 @@ enum snap_section {
         SNAP_CHAINS,            /* nft.chains */
         SNAP_RULES,             /* nft.rules */
         SNAP_TABLES,            /* nft_tables: the inet tables other than nft.table (read before nft) */
+        SNAP_OBJECTS,           /* nft.objects: the table's sets, maps and flowtables */
         _SNAP_SECTION_MAX,
 };
 
@@ -66,10 +67,14 @@ const char *snap_section_name(enum snap_section sec);
 int snap_read_entry(struct snap_reader *rd, enum snap_section sec, const struct nc_ynode *n, size_t index);
 
 /* nft.table's value and nft.marked's (NULL: absent, which is true: the
- * table of a snapshot from before tables were marked was netconverge's).
+ * table of a snapshot from before tables were marked was netconverge's),
+ * nft.dormant's and nft.owner's (NULL: absent, not dormant, no owner).
  * The table is also listed with the others (nft_tables, read before).
  * 1 set, 0 reported, or a negative errno. */
-int snap_read_table(struct snap_reader *rd, const struct nc_ynode *table, const struct nc_ynode *marked);
+struct snap_table_nodes {
+        const struct nc_ynode *table, *marked, *dormant, *owner;
+};
+int snap_read_table(struct snap_reader *rd, const struct snap_table_nodes *t);
 
 /* Reads buf if it is exactly what nc_snapshot_write() writes (rd->strict
  * set, rd->s empty): 1 when it was read, 0 when it is not (rd->failed set

@@ -234,6 +234,22 @@ static bool other_table(const struct nc_nft *t, const struct nc_nft_table *x) {
         return !t->table || strcmp(x->name, t->table) != 0;
 }
 
+/* Flags only when set: a snapshot of a table without them reads and
+ * writes as before they were observed. */
+static void write_table_flags(struct out *o, const struct nc_nft_table *x) {
+        if (x->dormant)
+                field_bool(o, "dormant", true);
+        if (x->has_owner)
+                field_int(o, "owner", x->owner);
+}
+
+static void write_object(struct out *o, const struct nc_nft_object *x) {
+        entry_begin(o, "  ");
+        field_word(o, "kind", nc_nft_object_kind_to_string(x->kind));
+        field_text(o, "name", x->name, false);
+        entry_end(o);
+}
+
 static void write_tables(struct out *o, const struct nc_nft *t) {
         size_t n = 0;
 
@@ -250,6 +266,7 @@ static void write_tables(struct out *o, const struct nc_nft *t) {
                 entry_begin(o, "");
                 field_text(o, "name", x->name, false);
                 field_bool(o, "marked", x->marked);
+                write_table_flags(o, x);
                 entry_end(o);
         }
         list_end(o);
@@ -275,15 +292,30 @@ static void write_nft(struct out *o, const struct nc_nft *t) {
                         nc_json_key(o->j, "marked");
                         nc_json_bool(o->j, false);
                 }
+                if (x && x->dormant) {
+                        nc_json_key(o->j, "dormant");
+                        nc_json_bool(o->j, true);
+                }
+                if (x && x->has_owner) {
+                        nc_json_key(o->j, "owner");
+                        nc_json_uint(o->j, x->owner);
+                }
         } else {
                 fputs("nft:\n  table: ", o->f);
                 nc_yaml_write_exact(o->f, t->table, false);
                 fputc('\n', o->f);
                 if (unmarked)
                         fputs("  marked: false\n", o->f);
+                if (x && x->dormant)
+                        fputs("  dormant: true\n", o->f);
+                if (x && x->has_owner)
+                        fprintf(o->f, "  owner: %u\n", x->owner);
         }
         WRITE_LIST(o, "  ", "chains", t->chains, t->n_chains, write_chain);
         WRITE_LIST(o, "  ", "rules", t->rules, t->n_rules, write_rule);
+        /* Only when there are any: most tables have none. */
+        if (t->n_objects > 0)
+                WRITE_LIST(o, "  ", "objects", t->objects, t->n_objects, write_object);
         if (o->j)
                 nc_json_object_end(o->j);
 }

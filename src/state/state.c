@@ -49,6 +49,9 @@ struct nc_state *nc_state_free(struct nc_state *s) {
         for (size_t i = 0; i < s->nft.n_tables; i++)
                 free(s->nft.tables[i].name);
         free(s->nft.tables);
+        for (size_t i = 0; i < s->nft.n_objects; i++)
+                free(s->nft.objects[i].name);
+        free(s->nft.objects);
         free(s->nft.table);
         free(s->nft.chains);
         free(s->nft.rules);
@@ -261,16 +264,29 @@ int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r) {
         return 0;
 }
 
-int nc_state_add_nft_table(struct nc_state *s, const char *name, bool marked) {
+int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t) {
         struct nc_nft_table *x;
 
         if (grow(&s->nft.tables, s->nft.n_tables, sizeof(*s->nft.tables)) < 0)
                 return -ENOMEM;
         x = &s->nft.tables[s->nft.n_tables];
-        x->marked = marked;
-        if (dup_or_null(name, &x->name) < 0)
+        *x = *t;
+        if (dup_or_null(t->name, &x->name) < 0)
                 return -ENOMEM;
         s->nft.n_tables++;
+        return 0;
+}
+
+int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o) {
+        struct nc_nft_object *x;
+
+        if (grow(&s->nft.objects, s->nft.n_objects, sizeof(*s->nft.objects)) < 0)
+                return -ENOMEM;
+        x = &s->nft.objects[s->nft.n_objects];
+        *x = *o;
+        if (dup_or_null(o->name, &x->name) < 0)
+                return -ENOMEM;
+        s->nft.n_objects++;
         return 0;
 }
 
@@ -362,7 +378,16 @@ static int rule_compare(const void *a, const void *b) {
         return (x->handle > y->handle) - (x->handle < y->handle);
 }
 
+static int object_compare(const void *a, const void *b) {
+        const struct nc_nft_object *x = a, *y = b;
+
+        if (x->kind != y->kind)
+                return x->kind < y->kind ? -1 : 1;
+        return strcmp(x->name, y->name);
+}
+
 void nc_state_sort(struct nc_state *s) {
+        nc_sort_unless_sorted(s->nft.objects, s->nft.n_objects, sizeof(*s->nft.objects), object_compare);
         nc_sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
         nc_sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
         nc_sort_unless_sorted(s->nft.tables, s->nft.n_tables, sizeof(*s->nft.tables), table_compare);
@@ -528,6 +553,23 @@ const char *nc_rule_kind_to_string(enum nc_rule_kind k) {
 int nc_rule_kind_from_string(const char *s) {
         for (size_t i = 0; i < _NC_RULE_KIND_MAX; i++)
                 if (strcmp(s, rule_kind_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+static const char *const object_kind_table[_NC_NFT_OBJECT_KIND_MAX] = {
+        [NC_NFT_SET] = "set",
+        [NC_NFT_MAP] = "map",
+        [NC_NFT_FLOWTABLE] = "flowtable",
+};
+
+const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k) {
+        return (unsigned) k < _NC_NFT_OBJECT_KIND_MAX ? object_kind_table[k] : NULL;
+}
+
+int nc_nft_object_kind_from_string(const char *s) {
+        for (size_t i = 0; i < _NC_NFT_OBJECT_KIND_MAX; i++)
+                if (strcmp(s, object_kind_table[i]) == 0)
                         return (int) i;
         return -EINVAL;
 }
