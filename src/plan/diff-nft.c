@@ -151,6 +151,12 @@ static void diff_rules(struct nft_differ *d) {
                 const struct nc_nft_rule *h = want_chain_fresh(d, w->chain) ? NULL : find_rule(d, w->chain, w->key);
                 struct nc_action *a;
 
+                /* A rule with our key but not our shape may use a set or
+                 * map this plan removes, and a replacement comes after
+                 * that removal in the batch (EBUSY): it is removed first
+                 * instead, with the foreign rules, and added again. */
+                if (h && h->kind == NC_RULE_OTHER && d->have->n_objects > 0)
+                        h = NULL;
                 if (h)
                         d->rule_used[h - d->have->rules] = true;
                 if (h && nc_nft_rule_equal(w, h))

@@ -125,6 +125,13 @@ nft_in add chain inet "$T" extra
 nft_in add rule inet "$T" extra ip saddr @s jump publish
 nft_in add map inet "$T" vm '{ type ipv4_addr : verdict; elements = { 192.0.2.1 : jump extra, 192.0.2.2 : jump publish } }'
 nft_in add rule inet "$T" forward ip daddr @s drop
+# Our masquerade rule's key on a rule that uses the set: removed and added
+# again before the set goes (a replacement after it would fail, EBUSY).
+mh=$(handles | sed -n "s/^postrouting:masquerade ${P}a=//p")
+[ -n "$mh" ] || nc_fail "no masquerade rule for ${P}a"
+nft_in replace rule inet "$T" postrouting handle "$mh" ip saddr @s masquerade comment "\"masquerade ${P}a\""
+grep -v "^postrouting:masquerade ${P}a=" "$NC_TMP/handles.before" >"$NC_TMP/handles.kept"
+mv "$NC_TMP/handles.kept" "$NC_TMP/handles.before"
 # Flowtables need nf_flow_table_inet, which a kernel may lack.
 ft=0
 if nft_in add flowtable inet "$T" ft '{ hook ingress priority 0; devices = { lo }; }' 2>/dev/null; then
@@ -143,9 +150,10 @@ nc_expect 0 apply "$more"
 nft_in -j list table inet "$T" >"$NC_TMP/table.json"
 left=$(nc_j '[k + " " + x[k]["name"] for x in d["nftables"] for k in ("set", "map", "flowtable", "chain") if k in x and x[k]["name"] not in ("forward", "output", "postrouting", "prerouting", "publish")]' <"$NC_TMP/table.json")
 [ -z "$left" ] || nc_fail "foreign objects left in the table: $left"
-handles >"$NC_TMP/handles.after"
+handles | grep -v "^postrouting:masquerade ${P}a=" >"$NC_TMP/handles.after"
 cmp -s "$NC_TMP/handles.before" "$NC_TMP/handles.after" ||
         nc_fail "our rules changed: $(diff "$NC_TMP/handles.before" "$NC_TMP/handles.after")"
+grep -q "^postrouting:masquerade ${P}a=" <<<"$(handles)" || nc_fail "the masquerade rule was not added again"
 nc_expect 0 diff "$more"
 nc_pass "foreign set, map, chain and rules removed in one batch; our rules kept"
 
