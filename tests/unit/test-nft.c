@@ -564,6 +564,41 @@ static void test_table_mark(void **state) {
         nftnl_table_free(t);
 }
 
+/* The table's flags as the kernel dumps them: dormant, owner and the
+ * owner's port id (NFTA_TABLE_OWNER, which the kernel adds to a dump);
+ * "active" is a NEWTABLE with flags 0. */
+static void test_table_flags(void **state) {
+        static char buf[4096] __attribute__((aligned(8)));
+        struct nftnl_table *t = NULL, *back;
+        struct nlmsghdr *nlh;
+        struct nc_nft_table got;
+
+        (void) state;
+        assert_int_equal(nc_nft_table_build("held", false, &t), 0);
+        nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, NFT_TABLE_F_DORMANT | NFT_TABLE_F_OWNER);
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWTABLE, NFPROTO_INET, 0, 1);
+        nftnl_table_nlmsg_build_payload(nlh, t);
+        mnl_attr_put_u32(nlh, NFTA_TABLE_OWNER, htonl(77));
+        back = nftnl_table_alloc();
+        assert_int_equal(nftnl_table_nlmsg_parse(nlh, back), 0);
+        assert_int_equal(nc_nft_table_decode(back, &got), 0);
+        assert_true(got.dormant);
+        assert_true(got.has_owner);
+        assert_int_equal(got.owner, 77);
+        nftnl_table_free(back);
+        nftnl_table_free(t);
+
+        assert_int_equal(nc_nft_table_build_active("netconverge", &t), 0);
+        assert_true(nftnl_table_is_set(t, NFTNL_TABLE_FLAGS));
+        assert_int_equal(nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS), 0);
+        got = table_through_wire(t, &back);
+        assert_false(got.dormant);
+        assert_false(got.has_owner);
+        assert_false(got.marked);
+        nftnl_table_free(back);
+        nftnl_table_free(t);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_every_kind_round_trips),
@@ -578,6 +613,7 @@ int main(void) {
                 cmocka_unit_test(test_build_refuses),
                 cmocka_unit_test(test_chains_round_trip),
                 cmocka_unit_test(test_table_mark),
+                cmocka_unit_test(test_table_flags),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

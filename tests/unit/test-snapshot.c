@@ -862,6 +862,78 @@ static void test_table_marks_round_trip(void **state) {
         nc_state_free(s);
 }
 
+/* Table flags and the table's sets, maps and flowtables: written only
+ * when present, read by both readers (the line reader leaves a dormant or
+ * owned table to the tree), and written back the same. */
+static const char flags_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft_tables:\n"
+        "  - {name: held, marked: false, owner: 77}\n"
+        "  - {name: old, marked: true, dormant: true}\n"
+        "nft:\n"
+        "  table: netconverge\n"
+        "  dormant: true\n"
+        "  owner: 4242\n"
+        "  chains: []\n"
+        "  rules: []\n"
+        "  objects:\n"
+        "    - {kind: set, name: s}\n"
+        "    - {kind: map, name: m}\n"
+        "    - {kind: flowtable, name: s}\n";
+
+static void test_table_flags_and_objects(void **state) {
+        struct nc_state *s, *back = NULL;
+        const struct nc_nft_table *x;
+        char *t, *plain;
+
+        (void) state;
+        s = read_ok(flags_snap);
+        x = nc_nft_find_table(&s->nft, "netconverge");
+        assert_true(x->dormant);
+        assert_true(x->has_owner);
+        assert_int_equal(x->owner, 4242);
+        x = nc_nft_find_table(&s->nft, "held");
+        assert_false(x->dormant);
+        assert_true(x->has_owner);
+        assert_int_equal(x->owner, 77);
+        x = nc_nft_find_table(&s->nft, "old");
+        assert_true(x->dormant);
+        assert_false(x->has_owner);
+        /* Sorted by (kind, name): a set and a flowtable may share a name. */
+        assert_int_equal(s->nft.n_objects, 3);
+        assert_int_equal(s->nft.objects[0].kind, NC_NFT_SET);
+        assert_int_equal(s->nft.objects[1].kind, NC_NFT_MAP);
+        assert_int_equal(s->nft.objects[2].kind, NC_NFT_FLOWTABLE);
+        assert_string_equal(s->nft.objects[2].name, "s");
+        t = written(s);
+        assert_string_equal(t, flags_snap);
+        free(t);
+        nc_state_free(s);
+        /* The main table's flags go the generic way; without them the
+         * line reader reads the rest, objects included. */
+        assert_int_equal(lines_read(flags_snap, &back), 0);
+        plain = edited(flags_snap, "  dormant: true\n  owner: 4242\n", "");
+        assert_lines_round_trip(plain);
+        free(plain);
+}
+
+static void test_table_flags_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft:\n  table: t\n  dormant: 1\n  owner: -1\n  objects:\n"
+                     "    - {kind: chain, name: a}\n    - {kind: set, name: b}\n    - {kind: set, name: b}\n",
+                     "t.snap:4:12: nft.dormant: expected true or false, got '1'\n"
+                     "t.snap:7:14: nft.objects[0].kind: expected set, map or flowtable, got 'chain'\n"
+                     "t.snap:9:7: nft.objects[2]: duplicate set, map or flowtable (same kind and name) (first at "
+                     "line 8)\n");
+        expect_diags("snapshot: 1\nnft:\n  table: t\n  owner: -1\n",
+                     "t.snap:4:10: nft.owner: expected a netlink port id from 0 to 4294967295, got '-1'\n");
+}
+
 static void test_table_marks_errors(void **state) {
         (void) state;
         expect_diags("snapshot: 1\nnft_tables:\n  - {name: a, marked: yes}\n  - {name: b}\n"
@@ -1212,6 +1284,8 @@ int main(void) {
                 cmocka_unit_test(test_nft_round_trip),
                 cmocka_unit_test(test_table_marks_round_trip),
                 cmocka_unit_test(test_table_marks_errors),
+                cmocka_unit_test(test_table_flags_and_objects),
+                cmocka_unit_test(test_table_flags_errors),
                 cmocka_unit_test(test_nft_write_exact),
                 cmocka_unit_test(test_nft_errors),
                 cmocka_unit_test(test_peer_needs_both_keys),
