@@ -68,7 +68,8 @@ static const char *nft_name(uint16_t msg) {
                 [NFT_MSG_NEWSET] = "NEWSET",     [NFT_MSG_DELSET] = "DELSET",
                 [NFT_MSG_NEWSETELEM] = "NEWSETELEM", [NFT_MSG_DELSETELEM] = "DELSETELEM",
                 [NFT_MSG_NEWGEN] = "NEWGEN",     [NFT_MSG_NEWOBJ] = "NEWOBJ",
-                [NFT_MSG_DELOBJ] = "DELOBJ",
+                [NFT_MSG_DELOBJ] = "DELOBJ",     [NFT_MSG_NEWFLOWTABLE] = "NEWFLOWTABLE",
+                [NFT_MSG_DELFLOWTABLE] = "DELFLOWTABLE",
         };
 
         return msg < NFT_MSG_MAX && names[msg] ? names[msg] : "?";

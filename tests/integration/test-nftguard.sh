@@ -13,6 +13,8 @@
 #    removed in one batch that succeeds; ours keep their handles.
 # 4. A table of our name owned by another process (NFT_TABLE_F_OWNER) is a
 #    conflict naming it and the owner's port id; nothing changes.
+# 5. Under watch, the dormant flag and a foreign map are repaired on the
+#    nftables event.
 source "$(dirname "$0")/lib.sh"
 nc_init "$1" "$2"
 source "$NC_SRC/tests/integration/nftlib.sh"
@@ -180,3 +182,17 @@ nc_wait_until 10 bash -c "! timeout 5 ip netns exec '$H' nft list table inet '$T
 nc_expect 0 apply "$f"
 nc_expect 0 diff "$f"
 nc_pass "a table owned by another process is a conflict naming it; converged once it was gone"
+
+# --- 5. the same drift under watch: repaired on the nftables event ----------
+LOG=$NC_TMP/watch.log
+nc_background "$NC_BIN" -v -n "$H" watch "$f" --interval 3600 2>>"$LOG"
+watcher=$!
+nc_wait_until 10 grep -q 'cycle 1 (start): in sync' "$LOG" || nc_fail "the watcher did not start: $(cat "$LOG")"
+nft_in add table inet "$T" '{ flags dormant; }'
+nft_in add map inet "$T" vm '{ type ipv4_addr : verdict; elements = { 192.0.2.2 : jump publish } }'
+repaired() { [ -z "$(table_flags "$T")" ] && ! nft_in list map inet "$T" vm >/dev/null 2>&1; }
+nc_wait_until 10 repaired || nc_fail "the watcher did not wake the table and remove the map: $(cat "$LOG")"
+kill "$watcher"
+wait "$watcher" 2>/dev/null || true
+nc_expect 0 diff "$f"
+nc_pass "under watch: dormant table woken and foreign map removed on the event"
