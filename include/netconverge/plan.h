@@ -33,7 +33,8 @@ enum nc_phase {
                                          * chains a verdict map jumps to; the chains removed below are
                                          * flushed before the first of these */
         NC_PHASE_NFT_REMOVE_CHAIN,      /* - chains not ours (flushed, then deleted) */
-        NC_PHASE_NFT_REMOVE_FLOWTABLE,  /* - flowtables (none is ours): once no rule offloads to them */
+        NC_PHASE_NFT_REMOVE_FLOWTABLE,  /* - flowtables and stateful objects (none is ours): once no rule
+                                         * offloads to or names them, and no object map holds them */
         NC_PHASE_NFT_REMOVE_TABLE,      /* - owned tables no longer wanted (destroy, a new settings.table) */
         NC_PHASE_NFT_TABLE,             /* + the table; ~ an earlier netconverge's, marked; ~ dormant cleared */
         NC_PHASE_NFT_CHAIN,             /* + chains */
@@ -63,6 +64,7 @@ enum nc_object {
         NC_OBJECT_NFT_SET,
         NC_OBJECT_NFT_MAP,
         NC_OBJECT_NFT_FLOWTABLE,
+        NC_OBJECT_NFT_STATEFUL,         /* a counter, quota, ct helper... (nc_nft_object.kind says which) */
         _NC_OBJECT_MAX,
 };
 
@@ -94,7 +96,7 @@ enum nc_object {
  *   NFT_TABLE add, remove: table (the name; family inet); modify (NC_DIFF_MARK):
  *             table, deleted and made again with the mark, its chains and rules added after it;
  *             modify (NC_DIFF_DORMANT): table, its flags set to 0 in place
- *   NFT_SET, NFT_MAP, NFT_FLOWTABLE remove: have_object (by name)
+ *   NFT_SET, NFT_MAP, NFT_FLOWTABLE, NFT_STATEFUL remove: have_object (by name; and type)
  *   NFT_CHAIN add: want_chain; remove: have_chain
  *   NFT_RULE  add: want_rule; modify: want_rule, have_rule (replace have_rule->handle);
  *             remove: have_rule (by handle)
@@ -118,7 +120,7 @@ struct nc_action {
 
 /* Whether the action is one of the nftables batch's. */
 static inline bool nc_action_is_nft(const struct nc_action *a) {
-        return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_FLOWTABLE;
+        return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_STATEFUL;
 }
 
 /* A container whose namespace path does not exist: not an error, not a

@@ -194,18 +194,36 @@ struct nc_nft_table {
         uint32_t owner;                         /* NFTA_TABLE_OWNER: that socket's port id; 0 not told */
 };
 
-/* Sets, maps and flowtables in the owned table. netconverge makes none of
- * them: every one is foreign, and is removed (a verdict map jumping to a
- * chain holds that chain, a set is held by the rules using it; left in
- * place, they make the batch that deletes or re-creates what they
- * reference fail with EBUSY). Anonymous sets (a rule's `{ a, b }`) are not
- * listed: they belong to their rule and go with it. */
+/* Sets, maps, flowtables and stateful objects (counters, quotas...) in
+ * the owned table. netconverge makes none of them: every one is foreign,
+ * and is removed (a verdict map jumping to a chain holds that chain, a set
+ * is held by the rules using it; left in place, they make the batch that
+ * deletes or re-creates what they reference fail with EBUSY). Anonymous
+ * sets (a rule's `{ a, b }`) are not listed: they belong to their rule and
+ * go with it; so are stateful objects of a type this version has no name
+ * for. */
 enum nc_nft_object_kind {
         NC_NFT_SET,                             /* a set (NFT_MSG_NEWSET without NFT_SET_MAP) */
         NC_NFT_MAP,                             /* NFT_SET_MAP or NFT_SET_OBJECT: a verdict, data or object map */
         NC_NFT_FLOWTABLE,
+        /* Stateful objects (NFT_MSG_NEWOBJ), by their NFT_OBJECT_* type: */
+        NC_NFT_COUNTER,
+        NC_NFT_QUOTA,
+        NC_NFT_CT_HELPER,
+        NC_NFT_LIMIT,
+        NC_NFT_CONNLIMIT,
+        NC_NFT_TUNNEL,
+        NC_NFT_CT_TIMEOUT,
+        NC_NFT_SECMARK,
+        NC_NFT_CT_EXPECT,
+        NC_NFT_SYNPROXY,
         _NC_NFT_OBJECT_KIND_MAX,
 };
+
+/* A stateful object's kind and the kernel's NFT_OBJECT_* type: 0 (-EINVAL
+ * from the first) when there is none. */
+int nc_nft_object_kind_from_type(uint32_t type);
+uint32_t nc_nft_object_kind_type(enum nc_nft_object_kind k);
 
 struct nc_nft_object {
         enum nc_nft_object_kind kind;
@@ -281,7 +299,8 @@ const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char 
 bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b);
 const char *nc_rule_kind_to_string(enum nc_rule_kind k);
 int nc_rule_kind_from_string(const char *s);
-const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k);     /* "set", "map", "flowtable" */
+/* "set", "map", "flowtable", "counter", "quota", "ct-helper", ... */
+const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k);
 int nc_nft_object_kind_from_string(const char *s);
 const char *nc_nft_hook_to_string(enum nc_nft_hook h);
 int nc_nft_hook_from_string(const char *s);

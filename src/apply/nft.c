@@ -14,6 +14,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -169,7 +170,7 @@ static int put_flushes(struct batch *bt, const struct nc_action *const *actions,
         return 0;
 }
 
-/* - a set, map or flowtable, by name. */
+/* - a set, map, flowtable or stateful object, by name. */
 static int put_object_remove(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
         const struct nc_action *a = actions[i];
         struct nlmsghdr *nlh;
@@ -178,7 +179,23 @@ static int put_object_remove(struct batch *bt, const struct nc_action *const *ac
         r = put_flushes(bt, actions, n, i);
         if (r < 0)
                 return r;
-        if (a->object == NC_OBJECT_NFT_FLOWTABLE) {
+        if (a->object == NC_OBJECT_NFT_STATEFUL) {
+                _cleanup_(nc_nft_obj_freep) struct nftnl_obj *obj = nftnl_obj_alloc();
+
+                /* DELOBJ needs the type: names are unique per type. */
+                if (!obj)
+                        return -ENOMEM;
+                /* void in libnftnl: an allocation failure shows as unset. */
+                nftnl_obj_set_str(obj, NFTNL_OBJ_TABLE, a->table);
+                nftnl_obj_set_str(obj, NFTNL_OBJ_NAME, a->have_object->name);
+                if (!nftnl_obj_is_set(obj, NFTNL_OBJ_TABLE) || !nftnl_obj_is_set(obj, NFTNL_OBJ_NAME))
+                        return -ENOMEM;
+                nftnl_obj_set_u32(obj, NFTNL_OBJ_TYPE, nc_nft_object_kind_type(a->have_object->kind));
+                nlh = msg_begin(bt, i, NFT_MSG_DELOBJ, 0);
+                if (!nlh)
+                        return -ENOMEM;
+                nftnl_obj_nlmsg_build_payload(nlh, obj);
+        } else if (a->object == NC_OBJECT_NFT_FLOWTABLE) {
                 _cleanup_(nc_nft_flowtable_freep) struct nftnl_flowtable *ft = nftnl_flowtable_alloc();
 
                 if (!ft || nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_TABLE, a->table) < 0 ||
@@ -321,6 +338,7 @@ static int put_action(struct batch *bt, const struct nc_action *const *actions, 
         case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
         case NC_OBJECT_NFT_FLOWTABLE:
+        case NC_OBJECT_NFT_STATEFUL:
                 return remove ? put_object_remove(bt, actions, n, i) : -EINVAL;
         default:
                 return -EINVAL;

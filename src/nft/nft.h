@@ -90,6 +90,8 @@ struct nftnl_set;
 struct nftnl_flowtable;
 void nc_nft_set_freep(struct nftnl_set **s);
 void nc_nft_flowtable_freep(struct nftnl_flowtable **f);
+struct nftnl_obj;
+void nc_nft_obj_freep(struct nftnl_obj **o);
 void nc_mnl_socket_closep(struct mnl_socket **nl);
 
 /* socket.c: a netfilter socket in the current namespace, bound, asking

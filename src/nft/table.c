@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
@@ -33,6 +34,11 @@ void nc_nft_set_freep(struct nftnl_set **s) {
 void nc_nft_flowtable_freep(struct nftnl_flowtable **f) {
         if (*f)
                 nftnl_flowtable_free(*f);
+}
+
+void nc_nft_obj_freep(struct nftnl_obj **o) {
+        if (*o)
+                nftnl_obj_free(*o);
 }
 
 void nc_nft_table_freep(struct nftnl_table **t) {

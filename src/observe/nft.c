@@ -13,6 +13,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -24,11 +25,12 @@
 /* The nftables tables, read-only: every inet table's name, flags and
  * whether it carries netconverge's mark (one dump of tables, small), and
  * one table's chains and rules, decoded into the normalized form, and its
- * named sets, maps and flowtables (all foreign: they are removed). No other table's
+ * named sets, maps, flowtables and stateful objects (all foreign: they
+ * are removed). No other table's
  * chains or rules are asked for; the kernel cannot filter a chain dump by
  * table, so other tables' chains that come with it are dropped unread.
  *
- * Five dumps are not one snapshot: a commit between them (another
+ * Six dumps are not one snapshot: a commit between them (another
  * apply, a user's nft) would mix two rulesets. So the generation id is
  * read before and after, and the whole read is redone when it moved. */
 
@@ -256,7 +258,34 @@ static int flowtable_cb(const struct nlmsghdr *nlh, void *data) {
         return nc_state_add_nft_object(rd->s, &o);
 }
 
-/* The kernel filters both dumps by the table named in the request. */
+/* Stateful objects of a type with a name here; another type (a newer
+ * kernel's) is left out. */
+static int obj_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_obj_freep) struct nftnl_obj *x = nftnl_obj_alloc();
+        struct nft_reader *rd = data;
+        struct nc_nft_object o = {};
+        int k;
+
+        if (!x)
+                return -ENOMEM;
+        if (nftnl_obj_nlmsg_parse(nlh, x) < 0)
+                return -EBADMSG;
+        if (!ours(rd, nftnl_obj_get_str(x, NFTNL_OBJ_TABLE)))
+                return 0;
+        o.name = (char *) nftnl_obj_get_str(x, NFTNL_OBJ_NAME);
+        if (!o.name)
+                return -EBADMSG;
+        k = nftnl_obj_is_set(x, NFTNL_OBJ_TYPE) ? nc_nft_object_kind_from_type(nftnl_obj_get_u32(x, NFTNL_OBJ_TYPE))
+                                                : -EINVAL;
+        if (k < 0)
+                return 0;
+        o.kind = (enum nc_nft_object_kind) k;
+        if (nftnl_obj_is_set(x, NFTNL_OBJ_HANDLE))
+                o.handle = nftnl_obj_get_u64(x, NFTNL_OBJ_HANDLE);
+        return nc_state_add_nft_object(rd->s, &o);
+}
+
+/* The kernel filters these dumps by the table named in the request. */
 static int dump_sets(struct nft_reader *rd) {
         _cleanup_(nc_nft_set_freep) struct nftnl_set *x = nftnl_set_alloc();
         struct nc_nft_dump d = { .cb = set_cb, .data = rd };
@@ -267,6 +296,23 @@ static int dump_sets(struct nft_reader *rd) {
                 return -ENOMEM;
         nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
         nftnl_set_nlmsg_build_payload(nlh, x);
+        return nc_nft_talk(rd->nl, nlh, &d);
+}
+
+static int dump_objs(struct nft_reader *rd) {
+        _cleanup_(nc_nft_obj_freep) struct nftnl_obj *x = nftnl_obj_alloc();
+        struct nc_nft_dump d = { .cb = obj_cb, .data = rd };
+        NC_NFT_REQUEST_BUF(buf);
+        struct nlmsghdr *nlh;
+
+        if (!x)
+                return -ENOMEM;
+        /* void in libnftnl: an allocation failure shows as unset. */
+        nftnl_obj_set_str(x, NFTNL_OBJ_TABLE, rd->table);
+        if (!nftnl_obj_is_set(x, NFTNL_OBJ_TABLE))
+                return -ENOMEM;
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
+        nftnl_obj_nlmsg_build_payload(nlh, x);
         return nc_nft_talk(rd->nl, nlh, &d);
 }
 
@@ -308,6 +354,8 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
                         r = dump_sets(rd);
                 if (r >= 0)
                         r = dump_flowtables(rd);
+                if (r >= 0)
+                        r = dump_objs(rd);
         }
         if (r >= 0)
                 r = nc_nft_get_genid(rd->nl, ++rd->seq, &after);

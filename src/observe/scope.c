@@ -95,6 +95,7 @@ static int add_action(struct nc_observe_scope *scope, const struct nc_action *a)
         case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
         case NC_OBJECT_NFT_FLOWTABLE:
+        case NC_OBJECT_NFT_STATEFUL:
                 scope->nft = true;
                 return 0;
         case NC_OBJECT_SYSCTL:

@@ -218,6 +218,11 @@ static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_
                 json_str(j, "table", a->table);
                 json_str(j, "name", a->have_object->name);
                 break;
+        case NC_OBJECT_NFT_STATEFUL:
+                json_str(j, "table", a->table);
+                json_str(j, "type", nc_nft_object_kind_to_string(a->have_object->kind));
+                json_str(j, "name", a->have_object->name);
+                break;
         case NC_OBJECT_SYSCTL:
                 json_str(j, "name", "net.ipv4.ip_forward");
                 nc_json_key(j, "value");

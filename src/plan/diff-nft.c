@@ -264,9 +264,9 @@ static void remove_unwanted_tables(struct nft_differ *d, size_t *cap_conflicts) 
         }
 }
 
-/* The table's sets, maps and flowtables: none is ours (state.h), each is
- * removed, in the phase that puts it after the rules using it and, for a
- * map, before the chains it jumps to. */
+/* The table's sets, maps, flowtables and stateful objects: none is ours
+ * (state.h), each is removed, in the phase that puts it after the rules
+ * using it and, for a map, before the chains it jumps to. */
 static void remove_objects(struct nft_differ *d) {
         static const struct {
                 enum nc_phase phase;
@@ -283,7 +283,12 @@ static void remove_objects(struct nft_differ *d) {
 
                 if ((unsigned) o->kind >= _NC_NFT_OBJECT_KIND_MAX)
                         continue;
-                a = push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
+                /* Stateful objects last, with the flowtables: an object map
+                 * (removed with the sets) holds them. */
+                if (nc_nft_object_kind_type(o->kind))
+                        a = push(d, NC_PHASE_NFT_REMOVE_FLOWTABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_STATEFUL);
+                else
+                        a = push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
                 if (a)
                         a->have_object = o;
         }

@@ -107,6 +107,7 @@ static const char *const object_table[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_SET] = "nft-set",
         [NC_OBJECT_NFT_MAP] = "nft-map",
         [NC_OBJECT_NFT_FLOWTABLE] = "nft-flowtable",
+        [NC_OBJECT_NFT_STATEFUL] = "nft-object",
 };
 
 const char *nc_change_to_string(enum nc_change c) {
@@ -537,6 +538,7 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
         case NC_OBJECT_NFT_FLOWTABLE:
+        case NC_OBJECT_NFT_STATEFUL:
                 put(b, "nft ");
                 put(b, nc_nft_object_kind_to_string(a->have_object->kind));
                 put(b, " ");

@@ -313,7 +313,7 @@ static const char *const expected_table[] = {
         [FIELD_PROTO] = "tcp or udp",
         [FIELD_PORT] = "a port from 0 to 65535",
         [FIELD_HOSTPORT] = "an address and port like 172.17.0.2:80",
-        [FIELD_OBJECT_KIND] = "set, map or flowtable",
+        [FIELD_OBJECT_KIND] = "set, map, flowtable or a stateful object's type (counter, quota, ct-helper...)",
 };
 
 static bool parse_int(const char *s, int *ret) {

@@ -561,7 +561,35 @@ static const char *const object_kind_table[_NC_NFT_OBJECT_KIND_MAX] = {
         [NC_NFT_SET] = "set",
         [NC_NFT_MAP] = "map",
         [NC_NFT_FLOWTABLE] = "flowtable",
+        [NC_NFT_COUNTER] = "counter",
+        [NC_NFT_QUOTA] = "quota",
+        [NC_NFT_CT_HELPER] = "ct-helper",
+        [NC_NFT_LIMIT] = "limit",
+        [NC_NFT_CONNLIMIT] = "connlimit",
+        [NC_NFT_TUNNEL] = "tunnel",
+        [NC_NFT_CT_TIMEOUT] = "ct-timeout",
+        [NC_NFT_SECMARK] = "secmark",
+        [NC_NFT_CT_EXPECT] = "ct-expectation",
+        [NC_NFT_SYNPROXY] = "synproxy",
 };
+
+/* The kernel's NFT_OBJECT_* numbers (uapi nf_tables.h), by kind. */
+static const uint32_t object_type_table[_NC_NFT_OBJECT_KIND_MAX] = {
+        [NC_NFT_COUNTER] = 1,   [NC_NFT_QUOTA] = 2,     [NC_NFT_CT_HELPER] = 3, [NC_NFT_LIMIT] = 4,
+        [NC_NFT_CONNLIMIT] = 5, [NC_NFT_TUNNEL] = 6,    [NC_NFT_CT_TIMEOUT] = 7, [NC_NFT_SECMARK] = 8,
+        [NC_NFT_CT_EXPECT] = 9, [NC_NFT_SYNPROXY] = 10,
+};
+
+int nc_nft_object_kind_from_type(uint32_t type) {
+        for (size_t i = 0; i < _NC_NFT_OBJECT_KIND_MAX; i++)
+                if (type != 0 && object_type_table[i] == type)
+                        return (int) i;
+        return -EINVAL;
+}
+
+uint32_t nc_nft_object_kind_type(enum nc_nft_object_kind k) {
+        return (unsigned) k < _NC_NFT_OBJECT_KIND_MAX ? object_type_table[k] : 0;
+}
 
 const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k) {
         return (unsigned) k < _NC_NFT_OBJECT_KIND_MAX ? object_kind_table[k] : NULL;

@@ -8,8 +8,9 @@
 #    converges. Then the same with the table in place: a new rule and a
 #    re-made chain refused together, every existing rule keeps its handle.
 # 2. `flags dormant` on the owned table is drift, woken in place.
-# 3. Foreign sets, maps, chains and rules in the owned table (a verdict map
-#    jumping to a foreign chain and to ours, a set used by rules) are all
+# 3. Foreign sets, maps, chains, rules and stateful objects in the owned
+#    table (a verdict map jumping to a foreign chain and to ours, a set used
+#    by rules, a counter named by a rule and held by an object map) are all
 #    removed in one batch that succeeds; ours keep their handles.
 # 4. A table of our name owned by another process (NFT_TABLE_F_OWNER) is a
 #    conflict naming it and the owner's port id; nothing changes.
@@ -127,6 +128,10 @@ nft_in add chain inet "$T" extra
 nft_in add rule inet "$T" extra ip saddr @s jump publish
 nft_in add map inet "$T" vm '{ type ipv4_addr : verdict; elements = { 192.0.2.1 : jump extra, 192.0.2.2 : jump publish } }'
 nft_in add rule inet "$T" forward ip daddr @s drop
+# A stateful object, named by a foreign rule and held by an object map.
+nft_in add counter inet "$T" cnt
+nft_in add rule inet "$T" forward counter name cnt
+nft_in add map inet "$T" om '{ type ipv4_addr : counter; elements = { 192.0.2.9 : "cnt" } }'
 # Our masquerade rule's key on a rule that uses the set: removed and added
 # again before the set goes (a replacement after it would fail, EBUSY).
 mh=$(handles | sed -n "s/^postrouting:masquerade ${P}a=//p")
@@ -143,14 +148,14 @@ else
         nc_log "note: this kernel makes no flowtables; their removal is covered by golden/nft-foreign-flowtable"
 fi
 nc_expect 2 diff "$more"
-for line in "- nft set s" "- nft map vm" "- nft chain extra"; do
+for line in "- nft set s" "- nft map vm" "- nft map om" "- nft counter cnt" "- nft chain extra"; do
         grep -qxF -- "$line" <<<"$NC_OUT" || nc_fail "'$line' not planned: $NC_OUT"
 done
 [ "$ft" = 0 ] || grep -qxF -- "- nft flowtable ft" <<<"$NC_OUT" || nc_fail "flowtable not planned: $NC_OUT"
 same_plan_from_snapshot "$more" '^    - {kind: map, name: vm}$'
 nc_expect 0 apply "$more"
 nft_in -j list table inet "$T" >"$NC_TMP/table.json"
-left=$(nc_j '[k + " " + x[k]["name"] for x in d["nftables"] for k in ("set", "map", "flowtable", "chain") if k in x and x[k]["name"] not in ("forward", "output", "postrouting", "prerouting", "publish")]' <"$NC_TMP/table.json")
+left=$(nc_j '[k + " " + x[k]["name"] for x in d["nftables"] for k in ("set", "map", "flowtable", "chain", "counter") if k in x and x[k]["name"] not in ("forward", "output", "postrouting", "prerouting", "publish")]' <"$NC_TMP/table.json")
 [ -z "$left" ] || nc_fail "foreign objects left in the table: $left"
 handles | grep -v "^postrouting:masquerade ${P}a=" >"$NC_TMP/handles.after"
 cmp -s "$NC_TMP/handles.before" "$NC_TMP/handles.after" ||

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/netfilter/nf_tables.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -884,7 +885,9 @@ static const char flags_snap[] =
         "  objects:\n"
         "    - {kind: set, name: s}\n"
         "    - {kind: map, name: m}\n"
-        "    - {kind: flowtable, name: s}\n";
+        "    - {kind: flowtable, name: s}\n"
+        "    - {kind: counter, name: s}\n"
+        "    - {kind: ct-helper, name: h}\n";
 
 static void test_table_flags_and_objects(void **state) {
         struct nc_state *s, *back = NULL;
@@ -905,11 +908,21 @@ static void test_table_flags_and_objects(void **state) {
         assert_true(x->dormant);
         assert_false(x->has_owner);
         /* Sorted by (kind, name): a set and a flowtable may share a name. */
-        assert_int_equal(s->nft.n_objects, 3);
+        assert_int_equal(s->nft.n_objects, 5);
         assert_int_equal(s->nft.objects[0].kind, NC_NFT_SET);
         assert_int_equal(s->nft.objects[1].kind, NC_NFT_MAP);
         assert_int_equal(s->nft.objects[2].kind, NC_NFT_FLOWTABLE);
         assert_string_equal(s->nft.objects[2].name, "s");
+        assert_int_equal(s->nft.objects[3].kind, NC_NFT_COUNTER);
+        assert_int_equal(nc_nft_object_kind_type(s->nft.objects[3].kind), NFT_OBJECT_COUNTER);
+        assert_int_equal(s->nft.objects[4].kind, NC_NFT_CT_HELPER);
+        assert_int_equal(nc_nft_object_kind_from_type(NFT_OBJECT_SYNPROXY), NC_NFT_SYNPROXY);
+        assert_int_equal(nc_nft_object_kind_from_type(0), -EINVAL);
+        assert_int_equal(nc_nft_object_kind_from_type(999), -EINVAL);
+        /* Every kind's name reads back as that kind. */
+        for (int k = 0; k < _NC_NFT_OBJECT_KIND_MAX; k++)
+                assert_int_equal(nc_nft_object_kind_from_string(nc_nft_object_kind_to_string(k)), k);
+        assert_null(nc_nft_object_kind_to_string(_NC_NFT_OBJECT_KIND_MAX));
         t = written(s);
         assert_string_equal(t, flags_snap);
         free(t);
@@ -927,7 +940,8 @@ static void test_table_flags_errors(void **state) {
         expect_diags("snapshot: 1\nnft:\n  table: t\n  dormant: 1\n  owner: -1\n  objects:\n"
                      "    - {kind: chain, name: a}\n    - {kind: set, name: b}\n    - {kind: set, name: b}\n",
                      "t.snap:4:12: nft.dormant: expected true or false, got '1'\n"
-                     "t.snap:7:14: nft.objects[0].kind: expected set, map or flowtable, got 'chain'\n"
+                     "t.snap:7:14: nft.objects[0].kind: expected set, map, flowtable or a stateful object's type (counter, "
+                     "quota, ct-helper...), got 'chain'\n"
                      "t.snap:9:7: nft.objects[2]: duplicate set, map or flowtable (same kind and name) (first at "
                      "line 8)\n");
         expect_diags("snapshot: 1\nnft:\n  table: t\n  owner: -1\n",
