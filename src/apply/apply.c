@@ -250,7 +250,8 @@ static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct 
                 if (handled[i])
                         continue;
                 if (a->phase == NC_PHASE_REMOVE_LINK || nc_action_is_nft(a)) {
-                        r = nc_action_is_nft(a) ? apply_nft(ap, opts, res, handled) : remove_links(ap, opts, res, handled);
+                        r = nc_action_is_nft(a) ? apply_nft(ap, opts, res, handled)
+                                                : remove_links(ap, opts, res, handled);
                         if (r < 0)
                                 return r;
                         continue;
