@@ -127,8 +127,12 @@ static int take_lock(const struct nc_ctx *ctx) {
         if (lock == -ETIMEDOUT)
                 nc_cli_error(ctx, NC_ERROR_LOCK, "another netconverge run holds the lock; gave up after %d s",
                              LOCK_TIMEOUT_SECONDS);
-        else if (lock < 0)
-                nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock: %s", strerror(-lock));
+        else if (lock < 0) {
+                char path[64] = "";
+
+                (void) nc_lock_path(path, sizeof(path));
+                nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock %s: %s", path, nc_lock_strerror(lock));
+        }
         return lock;
 }
 
