@@ -57,8 +57,9 @@ void nc_cli_document_printed(const struct nc_ctx *ctx);
 /* At the end of main: with -o json and no document printed yet, the error
  * document. Returns code. */
 int nc_cli_finish(const struct nc_ctx *ctx, int code);
-/* getopt_long() for a command's options: text mode leaves the messages to
- * getopt, as ever; under -o json a bad option is an error of kind usage. */
+/* getopt_long() for a command's options: a bad option is an error of kind
+ * usage, reported by nc_cli_error() (escaped in text, in the document
+ * under -o json), never by getopt itself. */
 int nc_cli_getopt(const struct nc_ctx *ctx, int argc, char **argv, const char *shortopts,
                   const struct option *longopts);
 

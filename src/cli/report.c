@@ -96,9 +96,11 @@ int nc_cli_getopt(const struct nc_ctx *ctx, int argc, char **argv, const char *s
                   const struct option *longopts) {
         int c;
 
-        opterr = ctx->format != NC_OUTPUT_JSON;
+        /* Never getopt's own messages: they copy the word raw (a terminal
+         * escape in an option), and JSON needs them as errors. */
+        opterr = 0;
         c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == '?' && !opterr) {
+        if (c == '?') {
                 /* getopt has moved past the word it could not take. */
                 const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
