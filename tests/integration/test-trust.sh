@@ -231,5 +231,18 @@ grep -qF "error: $W/f.yaml: refusing: group-writable (mode 0664, owner root uid 
 nc_in "$H" link show dev "$B2" >/dev/null || nc_fail "a refused reload pruned $B2"
 nc_pass "watch: chmod g+w, then an edit: refused, the last good file in force"
 
+# The watcher's log escapes what it quotes (issue 11): an edit with a
+# terminal escape in a key is logged as \x1b, and no control byte but
+# newline and tab is in the whole log.
+chmod 0644 "$W/f.yaml"
+printf 'version: 1\n"\\e[31mbridges": {}\n' >"$W/f.yaml"
+kill -HUP "$WATCH"
+nc_wait_until 10 grep -qF "$W/f.yaml:2:1: \x1b[31mbridges: unknown key" "$LOG" ||
+        { cat -A "$LOG" | tail -5 >&2; nc_fail "the bad key is not logged escaped"; }
+[ "$(LC_ALL=C tr -d '\n\t\040-\176\200-\377' <"$LOG" | wc -c)" -eq 0 ] ||
+        { cat -A "$LOG" | tail -5 >&2; nc_fail "control bytes in the watcher's log"; }
+nc_in "$H" link show dev "$B2" >/dev/null || nc_fail "a bad edit pruned $B2"
+nc_pass "watch: a key with a terminal escape is logged escaped"
+
 kill "$WATCH"
 nc_wait_until 10 sh -c '! kill -0 "$1" 2>/dev/null' sh "$WATCH" || nc_fail "watch did not exit on SIGTERM"
