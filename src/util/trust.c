@@ -153,6 +153,10 @@ static int check_links(const char *path, unsigned depth, uid_t trusted, char *re
         return 0;
 }
 
+/* The check goes by path and the read that follows opens the path again.
+ * That is no race to win: swapping anything on the way needs write access
+ * to a directory (or a link) that was just found to be root's or the
+ * user's, as with sshd's secure_filename(). */
 int nc_trust_check(const char *path, uid_t trusted, char *reason, size_t size) {
         char resolved[PATH_MAX], absolute[PATH_MAX], *slash;
         struct stat st;
