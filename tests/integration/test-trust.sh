@@ -71,6 +71,14 @@ refused() {
         [ "$rc" -eq 0 ] || nc_fail "validate $file: exit $rc, expected 0: $err"
         grep -qF "netconverge: validate: warning: $file: $reason; apply and watch refuse such a file" <<<"$err" ||
                 nc_fail "validate $file: no warning on stderr: $err"
+        # No warnings list in the JSON documents: the warning is on stderr,
+        # the document on stdout says valid.
+        rc=0
+        out=$(timeout "$NC_TIMEOUT" "$NC_BIN" -o json validate "$file" 2>"$NC_TMP/json-err") || rc=$?
+        [ "$rc" -eq 0 ] && [ "$(nc_j 'd["valid"] and d["errors"] == []' <<<"$out")" = true ] ||
+                nc_fail "-o json validate $file: exit $rc, not a valid document: $out"
+        grep -qF "netconverge: validate: warning: $file: $reason" "$NC_TMP/json-err" ||
+                nc_fail "-o json validate $file: no warning on stderr: $(cat "$NC_TMP/json-err")"
         rc=0
         err=$(timeout "$NC_TIMEOUT" "$NC_BIN" -n "$H" diff "$file" 2>&1 >/dev/null) || rc=$?
         [ "$rc" -eq 2 ] || nc_fail "diff $file: exit $rc, expected 2 (changes pending): $err"
