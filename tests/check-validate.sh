@@ -10,6 +10,12 @@
 #            array has as many objects as NAME.expected has lines, each of
 #            kind "file" with file, line, column, path and message, which
 #            render to the same lines as the text output.
+#            Text keeps control bytes from the file out: neither validate
+#            nor `diff --observed /dev/null NAME.yaml` (which must exit 1)
+#            may print a byte below 0x20 other than newline and tab, or DEL,
+#            on stdout or stderr (src/util/escape.h). The JSON messages hold
+#            the real characters (as \u00XX), so they are compared with the
+#            text after the same escaping.
 # MODE good: `netconverge -v validate NAME.yaml` run in DIR must exit 0,
 #            print nothing on stderr, and print exactly NAME.expected on
 #            stdout.
@@ -76,7 +82,8 @@ compare() {
 [[ -f $expected ]] || { echo "FAIL: no $dir/$expected" >&2; exit 1; }
 
 # Renders the errors of a validate JSON document as the text form
-# FILE[:LINE:COLUMN][: PATH]: MESSAGE, one per line, after checking that
+# FILE[:LINE:COLUMN][: PATH]: MESSAGE, one per line (a newline in a field
+# as \n, as the text printers write it), after checking that
 # every element has the five keys. Exits non-zero when it cannot.
 json_to_text() {
         if command -v jq >/dev/null 2>&1; then
@@ -88,6 +95,7 @@ json_to_text() {
                   | if (has("file") and has("line") and has("column") and has("path") and has("message")
                         and .kind == "file") | not
                     then error("an element lacks one of file, line, column, path, message") else . end
+                  | (.file, .path, .message) |= gsub("\n"; "\\n")
                   | "\(.file)\(if .line != null then ":\(.line):\(.column)" else "" end)\(if .path != "" then ": \(.path)" else "" end): \(.message)"
                 ' "$1"
         else
@@ -105,11 +113,39 @@ for x in v["errors"]:
     if not isinstance(x, dict) or not {"file", "line", "column", "path", "message"} <= x.keys() \
             or x.get("kind") != "file":
         sys.exit("an element lacks one of file, line, column, path, message")
+    # A newline in a field is one line of text all the same (escape_text).
+    for k in ("file", "path", "message"):
+        x[k] = x[k].replace("\n", "\\n")
     place = f":{x['line']}:{x['column']}" if x["line"] is not None else ""
     path = f": {x['path']}" if x["path"] else ""
     print(f"{x['file']}{place}{path}: {x['message']}")
 EOF
         fi
+}
+
+# The text printers' escaping (src/util/escape.c) of a UTF-8 stream: C0
+# controls and DEL as \a \b \t \n \v \f \r or \xHH, C1 controls byte by
+# byte; the rest as it is.
+escape_text() {
+        python3 -c '
+import sys
+NAMED = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r"}
+for line in sys.stdin.buffer.read().decode("utf-8", "surrogateescape").split("\n")[:-1]:
+    out = []
+    for ch in line:
+        c = ord(ch)
+        if c < 0x20 or 0x7f <= c < 0xa0:
+            out.append("\\" + NAMED[c] if c in NAMED else "".join("\\x%02x" % b for b in ch.encode()))
+        else:
+            out.append(ch)
+    sys.stdout.buffer.write(("".join(out) + "\n").encode("utf-8", "surrogateescape"))
+'
+}
+
+# control_bytes FILE...: how many bytes below 0x20 other than newline and
+# tab, and DEL, the files hold together.
+control_bytes() {
+        cat "$@" | LC_ALL=C tr -d '\n\t\040-\176\200-\377' | wc -c
 }
 
 case $mode in
@@ -123,6 +159,18 @@ bad)
                 show stdout "$tmp/out"
         fi
         compare "$expected" "$tmp/err" "stderr of 'netconverge validate $yaml'"
+        if [[ $(control_bytes "$tmp/out" "$tmp/err") -ne 0 ]]; then
+                fail "validate: control bytes reached the terminal (cat -A):"
+                cat -A "$tmp/err" >&2
+        fi
+        rc=$(run "$tmp/diff-out" "$tmp/diff-err" diff --observed /dev/null "$yaml")
+        if [[ $rc -ne 1 ]]; then
+                fail "diff --observed /dev/null: expected exit status 1, got $(describe_status "$rc")"
+        fi
+        if [[ $(control_bytes "$tmp/diff-out" "$tmp/diff-err") -ne 0 ]]; then
+                fail "diff: control bytes reached the terminal (cat -A):"
+                cat -A "$tmp/diff-err" >&2
+        fi
 
         rc=$(run "$tmp/json" "$tmp/json-err" -o json validate "$yaml")
         if [[ $rc -ne 1 ]]; then
@@ -132,7 +180,8 @@ bad)
                 fail "-o json validate: expected nothing on stderr"
                 show stderr "$tmp/json-err"
         fi
-        if ! json_to_text "$tmp/json" >"$tmp/json-text" 2>"$tmp/jq-err"; then
+        if ! json_to_text "$tmp/json" >"$tmp/json-raw" 2>"$tmp/jq-err" ||
+                ! escape_text <"$tmp/json-raw" >"$tmp/json-text"; then
                 fail "-o json validate: the output is not a JSON array of diagnostics: $(cat "$tmp/jq-err")"
                 show stdout "$tmp/json"
         else

@@ -43,3 +43,12 @@ int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struc
  * namespace. Waits up to timeout_seconds; returns an fd to close to release
  * it, -ETIMEDOUT, or another negative errno. */
 int nc_lock_acquire(unsigned timeout_seconds);
+/* Where that lock is for the current namespace (/run/netconverge/lock-INODE),
+ * for messages. A lock path that is not a regular file of root or the user
+ * (a symbolic link, a FIFO, a directory, a device, a second hard link) is
+ * refused with nothing created, truncated or written through it; so is a
+ * /run/netconverge that is not a directory of root or the user, or that
+ * others can write. nc_lock_strerror() says which, for any error of
+ * nc_lock_acquire(). */
+int nc_lock_path(char *buf, size_t size);
+const char *nc_lock_strerror(int r);

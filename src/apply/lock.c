@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "netconverge/apply.h"
+#include "util/cleanup.h"
 
 /* One lock per network namespace, named by the namespace's inode: two
  * runs on the same host namespace (whether reached as the current one or
@@ -18,7 +21,7 @@
 #define LOCK_DIR "/run/netconverge"
 #define LOCK_POLL_NS (50 * 1000 * 1000L)
 
-static int lock_path(char *buf, size_t size) {
+int nc_lock_path(char *buf, size_t size) {
         struct stat st;
         int n;
 
@@ -26,6 +29,75 @@ static int lock_path(char *buf, size_t size) {
                 return -errno;
         n = snprintf(buf, size, LOCK_DIR "/lock-%llu", (unsigned long long) st.st_ino);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+static bool trusted_owner(uid_t uid) {
+        return uid == 0 || uid == geteuid();
+}
+
+static void closep(int *fd) {
+        if (*fd >= 0)
+                close(*fd);
+}
+
+/* The lock cannot be redirected: whatever sits at its path, nothing is
+ * followed, created or truncated elsewhere. The directory is opened
+ * without following a link and must be ours and not writable by others
+ * (else someone could swap the file under us); the file is created in it
+ * with O_NOFOLLOW (a planted symlink gives ELOOP), never truncated, and
+ * O_NONBLOCK (a FIFO would otherwise block open()); what was opened must
+ * be one regular file of root or the user, with no second name. */
+static int lock_open(const char *path) {
+        _cleanup_(closep) int dir = -1;
+        const char *name = strrchr(path, '/') + 1;
+        struct stat st;
+        int fd, r;
+
+        if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        dir = open(LOCK_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir < 0)
+                return errno == ELOOP ? -ENOTDIR : -errno;
+        if (fstat(dir, &st) < 0)
+                return -errno;
+        if (!trusted_owner(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+                return -EPERM;
+        fd = openat(dir, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                r = -errno;
+        else if (!S_ISREG(st.st_mode))
+                r = -EINVAL;
+        else if (st.st_nlink != 1)
+                r = -EMLINK;
+        else if (!trusted_owner(st.st_uid))
+                r = -EACCES;
+        else
+                return fd;
+        close(fd);
+        return r;
+}
+
+const char *nc_lock_strerror(int r) {
+        switch (r) {
+        case -ELOOP:
+                return "it is a symbolic link; refusing to follow it";
+        case -EISDIR:
+                return "it is a directory, not a regular file; refusing";
+        case -EINVAL:
+                return "it is not a regular file (a FIFO, a socket or a device); refusing";
+        case -EMLINK:
+                return "it has another name (a hard link); refusing";
+        case -EACCES:
+                return "it is owned by another user; refusing";
+        case -ENOTDIR:
+                return LOCK_DIR " is not a directory (a symbolic link?); refusing";
+        case -EPERM:
+                return LOCK_DIR " is owned by another user or writable by others; refusing";
+        default:
+                return strerror(-r);
+        }
 }
 
 static int64_t now_ns(void) {
@@ -40,14 +112,12 @@ int nc_lock_acquire(unsigned timeout_seconds) {
         char path[64];
         int fd, r;
 
-        r = lock_path(path, sizeof(path));
+        r = nc_lock_path(path, sizeof(path));
         if (r < 0)
                 return r;
-        if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
-                return -errno;
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        fd = lock_open(path);
         if (fd < 0)
-                return -errno;
+                return fd;
         for (;;) {
                 if (flock(fd, LOCK_EX | LOCK_NB) == 0)
                         return fd;

@@ -43,6 +43,10 @@ struct nc_run {
  * document's "errors". */
 __attribute__((format(printf, 3, 4))) void nc_cli_error(const struct nc_ctx *ctx, enum nc_error_kind kind,
                                                         const char *fmt, ...);
+/* A note or a warning, not an error: "netconverge: COMMAND: message" on
+ * stderr in either format (a JSON document has no list for them), not
+ * with -q. */
+__attribute__((format(printf, 2, 3))) void nc_cli_note(const struct nc_ctx *ctx, const char *fmt, ...);
 /* A load's diagnostics: text on stderr, JSON as errors of kind (FILE or
  * SNAPSHOT) with their places. */
 void nc_cli_print_diags(const struct nc_ctx *ctx, enum nc_error_kind kind, const struct nc_diags *d);
@@ -53,10 +57,18 @@ void nc_cli_document_printed(const struct nc_ctx *ctx);
 /* At the end of main: with -o json and no document printed yet, the error
  * document. Returns code. */
 int nc_cli_finish(const struct nc_ctx *ctx, int code);
-/* getopt_long() for a command's options: text mode leaves the messages to
- * getopt, as ever; under -o json a bad option is an error of kind usage. */
+/* getopt_long() for a command's options: a bad option is an error of kind
+ * usage, reported by nc_cli_error() (escaped in text, in the document
+ * under -o json), never by getopt itself. */
 int nc_cli_getopt(const struct nc_ctx *ctx, int argc, char **argv, const char *shortopts,
                   const struct option *longopts);
+
+/* SPEC 7.6: the file drives root actions. With refuse (apply, watch) a
+ * file that someone other than root or the user running netconverge could
+ * change is an error naming the path, the owner and the mode, -EPERM;
+ * else (validate, diff) the same is a warning and 0. What cannot be
+ * examined is left to the read that follows (0). */
+int nc_cli_check_file(const struct nc_ctx *ctx, const char *path, bool refuse);
 
 /* Argument helpers (args.c); each reports its own error. */
 int nc_cli_parse_seconds(const struct nc_ctx *ctx, const char *s, unsigned max, unsigned *ret);

@@ -34,6 +34,9 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
         }
         if (nc_cli_expect_args(ctx, argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
+        /* SPEC 7.6, before anything is read: even --dry-run. */
+        if (nc_cli_check_file(ctx, argv[optind], true) < 0)
+                return NC_EXIT_ERROR;
         if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
                 return NC_EXIT_ERROR;
         return nc_cli_converge(ctx, m, &o);

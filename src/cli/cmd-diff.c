@@ -22,6 +22,8 @@ int nc_cmd_diff(const struct nc_ctx *ctx, int argc, char **argv) {
         }
         if (nc_cli_expect_args(ctx, argc, argv, 1) < 0)
                 return NC_EXIT_ERROR;
+        if (nc_cli_check_file(ctx, argv[optind], false) < 0)
+                return NC_EXIT_ERROR;
         if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
                 return NC_EXIT_ERROR;
         /* A snapshot needs no root and no kernel: -n does not apply. */

@@ -19,10 +19,8 @@ static void note_other_tables(const struct nc_ctx *ctx, const struct nc_state *s
 
                 if (t->marked && s->nft.table && strcmp(t->name, s->nft.table) != 0)
                         /* A note, not an error: on stderr in either format. */
-                        fprintf(stderr,
-                                "netconverge: show: netconverge also owns nftables table inet %s, not shown (this "
-                                "shows inet %s)\n",
-                                t->name, s->nft.table);
+                        nc_cli_note(ctx, "netconverge also owns nftables table inet %s, not shown (this shows inet %s)",
+                                    t->name, s->nft.table);
         }
 }
 
@@ -41,8 +39,8 @@ static int print_show(const struct nc_ctx *ctx, const struct nc_state *s) {
 
                 /* JSON has no comments: what was left out goes to stderr
                  * (notes, not errors). */
-                for (size_t i = 0; i < sh->n_notes && ctx->log_level > NC_LOG_QUIET; i++)
-                        fprintf(stderr, "netconverge: show: %s\n", sh->notes[i]);
+                for (size_t i = 0; i < sh->n_notes; i++)
+                        nc_cli_note(ctx, "%s", sh->notes[i]);
                 nc_json_init(&j, stdout);
                 nc_json_document_begin(&j, &doc);
                 nc_json_model(&j, sh->model);

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/cleanup.h"
+#include "util/escape.h"
 
 /* {"format_version", "command", "file", "valid", "errors"}: the
  * diagnostics are the errors, each with its place. */
@@ -38,6 +39,7 @@ int nc_cmd_validate(const struct nc_ctx *ctx, int argc, char **argv) {
                 nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
                 return NC_EXIT_ERROR;
         }
+        (void) nc_cli_check_file(ctx, argv[optind], false);
         r = nc_config_load_file(argv[optind], &d, &m);
         nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
         nc_diags_done(&d);
@@ -49,8 +51,10 @@ int nc_cmd_validate(const struct nc_ctx *ctx, int argc, char **argv) {
                 return NC_EXIT_ERROR;
         if (ctx->format == NC_OUTPUT_TEXT && ctx->log_level == NC_LOG_VERBOSE)
                 nc_print_model_text(m, stdout);
-        else if (ctx->format == NC_OUTPUT_TEXT && ctx->log_level == NC_LOG_NORMAL)
-                printf("%s: valid: %zu bridge%s, %zu container%s\n", argv[optind], m->n_bridges,
-                       m->n_bridges == 1 ? "" : "s", m->n_containers, m->n_containers == 1 ? "" : "s");
+        else if (ctx->format == NC_OUTPUT_TEXT && ctx->log_level == NC_LOG_NORMAL) {
+                nc_escape_fputs(argv[optind], stdout);
+                printf(": valid: %zu bridge%s, %zu container%s\n", m->n_bridges, m->n_bridges == 1 ? "" : "s",
+                       m->n_containers, m->n_containers == 1 ? "" : "s");
+        }
         return NC_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include "cli/reconcile.h"
 #include "netconverge/apply.h"
 #include "util/cleanup.h"
+#include "util/escape.h"
 #include "util/strbuf.h"
 
 /* How long a second run waits for the lock before failing clearly. */
@@ -55,8 +56,11 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
                 nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
         if (r < 0)
                 nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s: %s", line ? line : "?", message ? message : strerror(-r));
-        else if (c->ctx->log_level == NC_LOG_VERBOSE)
-                fprintf(stderr, "%s: done: %s\n", c->ctx->run ? c->ctx->run->command : "apply", line ? line : "?");
+        else if (c->ctx->log_level == NC_LOG_VERBOSE) {
+                fprintf(stderr, "%s: done: ", c->ctx->run ? c->ctx->run->command : "apply");
+                nc_escape_fputs(line ? line : "?", stderr);
+                fputc('\n', stderr);
+        }
 }
 
 static void on_not_up(const char *netns, const char *name, void *userdata) {
@@ -127,8 +131,12 @@ static int take_lock(const struct nc_ctx *ctx) {
         if (lock == -ETIMEDOUT)
                 nc_cli_error(ctx, NC_ERROR_LOCK, "another netconverge run holds the lock; gave up after %d s",
                              LOCK_TIMEOUT_SECONDS);
-        else if (lock < 0)
-                nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock: %s", strerror(-lock));
+        else if (lock < 0) {
+                char path[64] = "";
+
+                (void) nc_lock_path(path, sizeof(path));
+                nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock %s: %s", path, nc_lock_strerror(lock));
+        }
         return lock;
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/reconcile.h"
@@ -9,10 +11,26 @@
 #include "netconverge/observe.h"
 #include "netconverge/snapshot.h"
 #include "util/cleanup.h"
+#include "util/trust.h"
 
 /* The steps diff, apply and destroy share: load, observe, plan, report.
  * Each reports its own failure once, naming the command, and returns a
  * negative errno. */
+
+int nc_cli_check_file(const struct nc_ctx *ctx, const char *path, bool refuse) {
+        char reason[PATH_MAX + 256];
+        int r;
+
+        r = nc_trust_check(path, geteuid(), reason, sizeof(reason));
+        if (r != -EPERM)
+                return 0;
+        if (refuse) {
+                nc_cli_error(ctx, NC_ERROR_FILE, "%s: refusing: %s", path, reason);
+                return r;
+        }
+        nc_cli_note(ctx, "warning: %s: %s; apply and watch refuse such a file", path, reason);
+        return 0;
+}
 
 int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret) {
         struct nc_diags d;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/escape.h"
 #include "util/strbuf.h"
 
 /* How every command reports (see struct nc_run): text as it always was,
@@ -15,22 +16,39 @@ void nc_cli_error(const struct nc_ctx *ctx, enum nc_error_kind kind, const char 
         struct nc_strbuf message = {};
         va_list ap;
 
-        /* Once the document is out, nothing can join it: stderr, as text. */
-        if (ctx->format != NC_OUTPUT_JSON || !ctx->run || ctx->run->printed) {
-                fprintf(stderr, "netconverge: %s%s", command ? command : "", command ? ": " : "");
-                va_start(ap, fmt);
-                vfprintf(stderr, fmt, ap);
-                va_end(ap);
-                fputc('\n', stderr);
-                return;
-        }
         va_start(ap, fmt);
         nc_strbuf_vprintf(&message, fmt, ap);
         va_end(ap);
+        /* Once the document is out, nothing can join it: stderr, as text,
+         * escaped (names, keys and the kernel's extack text may hold any
+         * bytes; util/escape.h). JSON escapes in its writer. */
+        if (ctx->format != NC_OUTPUT_JSON || !ctx->run || ctx->run->printed) {
+                fprintf(stderr, "netconverge: %s%s", command ? command : "", command ? ": " : "");
+                nc_escape_fputs(message.oom || !message.s ? "(out of memory)" : message.s, stderr);
+                fputc('\n', stderr);
+                nc_strbuf_done(&message);
+                return;
+        }
         if (message.oom || !message.s)
                 ctx->run->errors.oom = true;
         else
                 nc_errors_add(&ctx->run->errors, kind, message.s);
+        nc_strbuf_done(&message);
+}
+
+void nc_cli_note(const struct nc_ctx *ctx, const char *fmt, ...) {
+        const char *command = ctx->run ? ctx->run->command : NULL;
+        struct nc_strbuf message = {};
+        va_list ap;
+
+        if (ctx->log_level == NC_LOG_QUIET)
+                return;
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&message, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "netconverge: %s%s", command ? command : "", command ? ": " : "");
+        nc_escape_fputs(message.oom || !message.s ? "(out of memory)" : message.s, stderr);
+        fputc('\n', stderr);
         nc_strbuf_done(&message);
 }
 
@@ -78,9 +96,11 @@ int nc_cli_getopt(const struct nc_ctx *ctx, int argc, char **argv, const char *s
                   const struct option *longopts) {
         int c;
 
-        opterr = ctx->format != NC_OUTPUT_JSON;
+        /* Never getopt's own messages: they copy the word raw (a terminal
+         * escape in an option), and JSON needs them as errors. */
+        opterr = 0;
         c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == '?' && !opterr) {
+        if (c == '?') {
                 /* getopt has moved past the word it could not take. */
                 const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 

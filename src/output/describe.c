@@ -3,6 +3,7 @@
 
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
+#include "util/escape.h"
 
 static const struct nc_attachment *attachment_on(const struct nc_container *c, const char *bridge) {
         for (size_t i = 0; i < c->n_networks; i++)
@@ -46,7 +47,10 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
-                fprintf(f, "  %s (netns %s)\n", c->name, c->netns);
+                /* A netns may be any path: escaped (util/escape.h). */
+                fprintf(f, "  %s (netns ", c->name);
+                nc_escape_fputs(c->netns, f);
+                fputs(")\n", f);
                 for (size_t k = 0; k < c->n_networks; k++) {
                         const struct nc_attachment *a = &c->networks[k];
                         const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);

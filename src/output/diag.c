@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 #include "netconverge/output.h"
+#include "util/escape.h"
 
 void nc_print_diags_text(const struct nc_diags *d, FILE *f) {
         for (size_t i = 0; i < d->n; i++) {
                 const struct nc_diag *x = &d->v[i];
 
-                fputs(d->file, f);
+                /* Keys and values of the file are in the path and the
+                 * message: any bytes (util/escape.h). */
+                nc_escape_fputs(d->file, f);
                 if (x->at.line)
                         fprintf(f, ":%u:%u", x->at.line, x->at.column);
-                if (x->path[0])
-                        fprintf(f, ": %s", x->path);
-                fprintf(f, ": %s\n", x->message);
+                if (x->path[0]) {
+                        fputs(": ", f);
+                        nc_escape_fputs(x->path, f);
+                }
+                fputs(": ", f);
+                nc_escape_fputs(x->message, f);
+                fputc('\n', f);
         }
-        if (d->oom)
-                fprintf(f, "%s: out of memory; some problems were not recorded\n", d->file);
+        if (d->oom) {
+                nc_escape_fputs(d->file, f);
+                fputs(": out of memory; some problems were not recorded\n", f);
+        }
 }
 
 void nc_print_diags_json(const struct nc_diags *d, const char *command, FILE *f) {

@@ -16,16 +16,16 @@
 
 /* The inside of a dot double-quoted string: '"' and '\\' escaped (a
  * backslash would otherwise start an escape such as \N or \l), control
- * characters and bytes that are not UTF-8 as '?', so a name from the
+ * characters (C0, DEL, C1) and bytes that are not UTF-8 as '?', so a name from the
  * kernel can neither end the string nor make the file invalid text. */
 static void put_escaped(FILE *f, const char *s) {
         for (const unsigned char *p = (const unsigned char *) s; *p;) {
                 uint32_t cp;
                 size_t n = nc_utf8_decode((const char *) p, &cp);
 
-                if (n == 0 || *p < 0x20 || *p == 0x7f) {
+                if (n == 0 || *p < 0x20 || *p == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
                         fputc('?', f);
-                        p++;
+                        p += n ? n : 1;         /* one '?' per character, or per bad byte */
                 } else if (*p == '"' || *p == '\\') {
                         fputc('\\', f);
                         fputc(*p++, f);

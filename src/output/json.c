@@ -68,7 +68,7 @@ void nc_json_array_end(struct nc_json *j) {
  * missing continuation byte, an overlong form, an encoded surrogate, a
  * code point above U+10FFFF) becomes one U+FFFD, written as the escape
  * \ufffd so that the output stays ASCII where the input was not UTF-8.
- * Control characters and DEL are escaped. docs/json.md documents this. */
+ * Control characters (C0, DEL and C1) are escaped. docs/json.md documents this. */
 static void write_string(FILE *f, const char *s) {
         const char *p = s;
 
@@ -99,7 +99,9 @@ static void write_string(FILE *f, const char *s) {
                         fputs("\\r", f);
                         break;
                 default:
-                        if (cp < 0x20 || cp == 0x7f)
+                        /* C1 controls too (U+0080..U+009F: CSI is U+009B):
+                         * a document shown on a terminal stays inert. */
+                        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
                                 fprintf(f, "\\u%04x", (unsigned) cp);
                         else
                                 fwrite(p, 1, len, f);

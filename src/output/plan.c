@@ -6,29 +6,41 @@
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
 #include "netconverge/plan.h"
+#include "util/escape.h"
 #include "util/strbuf.h"
 
 static void print_waiting_text(const struct nc_plan *p, FILE *f) {
-        for (size_t i = 0; i < p->n_waiting; i++)
-                fprintf(f, "waiting: container %s (netns %s does not exist)\n", p->waiting[i].container,
-                        p->waiting[i].netns);
+        for (size_t i = 0; i < p->n_waiting; i++) {
+                fputs("waiting: container ", f);
+                nc_escape_fputs(p->waiting[i].container, f);
+                fputs(" (netns ", f);
+                nc_escape_fputs(p->waiting[i].netns, f);
+                fputs(" does not exist)\n", f);
+        }
 }
 
 int nc_print_plan_text(const struct nc_plan *p, FILE *f) {
-        struct nc_strbuf line = {};
+        struct nc_strbuf line = {}, out = {};
 
-        /* One buffer for every line, emptied between them. */
+        /* One buffer for every line, emptied between them. Names come
+         * from the file and the kernel: escaped (util/escape.h), so one
+         * change is one line of text. */
         for (size_t i = 0; i < p->n_actions; i++) {
                 line.len = 0;
+                out.len = 0;
                 nc_action_describe(&line, &p->actions[i]);
-                nc_strbuf_append(&line, "\n");
-                if (line.oom) {
+                if (!line.oom)
+                        nc_escape_append(&out, line.s ? line.s : "", line.len);
+                nc_strbuf_append(&out, "\n");
+                if (line.oom || out.oom) {
                         nc_strbuf_done(&line);
+                        nc_strbuf_done(&out);
                         return -1;
                 }
-                fwrite(line.s, 1, line.len, f);
+                fwrite(out.s, 1, out.len, f);
         }
         nc_strbuf_done(&line);
+        nc_strbuf_done(&out);
         print_waiting_text(p, f);
         if (p->n_actions == 0)
                 fputs("No changes.\n", f);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "netconverge/plan.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
+#include "util/trust.h"
 #include "watch/watch.h"
 
 /* One reconcile cycle: (re)load the file if asked, take the run lock,
@@ -67,12 +69,21 @@ static void log_diags(struct nc_watch *w, const struct nc_diags *d) {
 
 int nc_watch_load(struct nc_watch *w) {
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
+        char reason[PATH_MAX + 256];
         struct nc_file_id id;
         struct nc_diags d;
         int r;
 
         /* Identity first: a change while reading shows as a new event. */
         (void) nc_file_id_get(w->path, &id);
+        /* SPEC 7.6, on every load: a chmod g+w or an edit by another
+         * user while watching is refused like a bad edit. */
+        r = nc_trust_check(w->path, geteuid(), reason, sizeof(reason));
+        if (r == -EPERM) {
+                nc_watch_log(&w->log, LOG_ERR, "%s: refusing: %s", w->path, reason);
+                w->file_id = id;
+                return r;
+        }
         if (nc_diags_init(&d, w->path) < 0)
                 return -ENOMEM;
         r = nc_config_load_file(w->path, &d, &m);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/escape.h"
 #include "util/strbuf.h"
 #include "watch/watch.h"
 
@@ -99,7 +100,9 @@ static void emit(const struct nc_watch_log *l, int prio, const char *msg, size_t
                 nc_strbuf_append(&b, "error: ");
         else if (prio == LOG_WARNING)
                 nc_strbuf_append(&b, "warning: ");
-        nc_strbuf_appendn(&b, msg, len);
+        /* Names from the file and the kernel, escaped: one event is one
+         * line, with no terminal escapes (util/escape.h). */
+        nc_escape_append(&b, msg, len);
         nc_strbuf_append(&b, "\n");
         line = nc_strbuf_steal(&b);
         if (line)

@@ -94,6 +94,26 @@ run 1 "$nc" validate "$tmp/fifo.yaml"
 expect_is err "$tmp/fifo.yaml: cannot read the file: it is a FIFO, not a regular file"
 run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/fifo.yaml"
 expect_in err "it is a FIFO, not a regular file"
+# Control bytes never reach the terminal raw (issue 11): a file name with
+# an ESC sequence and a byte that is not UTF-8, a key with a BEL, an option
+# with an ESC; each shown C-style (src/util/escape.h).
+no_controls() {
+        [ "$(cat "$tmp/out" "$tmp/err" | LC_ALL=C tr -d '\n\t\040-\176\200-\377' | wc -c)" -eq 0 ] ||
+                fail "$1: control bytes on stdout/stderr: $(cat -A "$tmp/err" | head -c 400)"
+}
+weird=$tmp/$'\e[2Jx\xff'.yaml
+printf 'version: 1\n"bridges\\a": {}\n' >"$weird"
+run 1 "$nc" validate "$weird"
+expect_is err "$tmp/\x1b[2Jx\xff.yaml:2:1: bridges\a: unknown key; did you mean 'bridges'?"
+no_controls "validate of a file with an ESC in its name"
+run 1 "$nc" diff --observed /dev/null "$weird"
+no_controls "diff of a file with an ESC in its name"
+run 1 "$nc" validate $'--\e[31mx' "$weird"
+expect_is err "netconverge: validate: unknown option '--\x1b[31mx'"
+no_controls "an option with an ESC"
+run 1 "$nc" $'\e]0;owned\a'
+expect_in err "unknown command '\x1b]0;owned\a'"
+no_controls "a command with an OSC sequence"
 run 1 "$nc" validate /dev/zero
 expect_is err "/dev/zero: the file is larger than the limit of 4194304 bytes"
 head -c 5000000 /dev/urandom >"$tmp/big.yaml"

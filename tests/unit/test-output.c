@@ -15,6 +15,7 @@
 #include "netconverge/state.h"
 
 #include "netconverge/output.h"
+#include "util/escape.h"
 
 static void test_json_writer(void **state) {
         char *s = NULL;
@@ -69,6 +70,7 @@ static void test_json_string_utf8(void **state) {
                 { "\xe2\x82y", "\"\\ufffd\\ufffdy\"" },                         /* truncated inside */
                 { "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },                /* control bytes */
                 { "\xc3\xa9\xc3", "\"\xc3\xa9\\ufffd\"" },                      /* valid, then truncated */
+                { "\xc2\x9b[31m", "\"\\u009b[31m\"" },                             /* C1 CSI */
         };
 
         (void) state;
@@ -83,6 +85,44 @@ static void test_json_string_utf8(void **state) {
                 fclose(f);
                 assert_string_equal(s, cases[i].out);
                 free(s);
+        }
+}
+
+/* The text printers' escaping (util/escape.h): controls and bytes that
+ * are not UTF-8 as C escapes, valid UTF-8 and backslashes as they are, and
+ * escaping twice changes nothing. */
+static void test_text_escape(void **state) {
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "docker0", "docker0" },
+                { "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80" },   /* valid UTF-8 */
+                { "\x1b[31mbridges", "\\x1b[31mbridges" },                      /* ESC */
+                { "a\ab\bc\td\ne\vf\fg\rh", "a\\ab\\bc\\td\\ne\\vf\\fg\\rh" },     /* named */
+                { "\x01\x1f\x7f", "\\x01\\x1f\\x7f" },                         /* C0 and DEL */
+                { "br\xc2\x9b" "0", "br\\xc2\\x9b0" },                               /* C1 CSI, byte by byte */
+                { "\xc2\xa0", "\xc2\xa0" },                                       /* U+00A0 is no control */
+                { "a\xffz\x80", "a\\xffz\\x80" },                                 /* not UTF-8 */
+                { "x\xe2\x82", "x\\xe2\\x82" },                                   /* truncated */
+                { "C:\\dir", "C:\\dir" },                                       /* backslash kept */
+        };
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *s = NULL, *t = NULL;
+                size_t n = 0, m = 0;
+                FILE *f = open_memstream(&s, &n);
+
+                nc_escape_fputs(cases[i].in, f);
+                fclose(f);
+                assert_string_equal(s, cases[i].out);
+                assert_true(nc_escape_clean(s, strlen(s)));
+                f = open_memstream(&t, &m);
+                nc_escape_fputs(s, f);
+                fclose(f);
+                assert_string_equal(t, s);
+                free(s);
+                free(t);
         }
 }
 
@@ -270,6 +310,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_json_writer),
                 cmocka_unit_test(test_json_string_utf8),
+                cmocka_unit_test(test_text_escape),
                 cmocka_unit_test(test_change_result_from_progress),
                 cmocka_unit_test(test_apply_document),
                 cmocka_unit_test(test_diags_sorted_and_printed),
