@@ -113,7 +113,7 @@ static int open_dir(bool create, char *err, size_t errlen) {
         if (made && (st.st_mode & 07777) != 0755 && fchmod(fd, 0755) == 0)
                 st.st_mode = (st.st_mode & ~07777U) | 0755;
         if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-                set_err(err, errlen, "%s is owned by uid %u with mode %04o: only root may write there; refusing it",
+                set_err(err, errlen, "%s (owner uid %u, mode %04o) is writable by others than root; refusing it",
                         ADVERT_DIR, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
                 close(fd);
                 return -EPERM;
