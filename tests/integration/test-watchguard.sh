@@ -10,7 +10,8 @@
 #     exits 0, the watch's file ends in force;
 #  4. SIGTERM removes the advertisement, a SIGKILLed watch's stale one
 #     blocks nothing and the next watch replaces it;
-#  5. a directory others can write is refused (in a private mount namespace);
+#  5. a directory others can write, or a symlink, is refused (in a private
+#     mount namespace);
 #  6. the netlink monitor overrun for real (a flood of events while the
 #     watch is stopped): one warning, a full resync repairs a container;
 #  7. the -n namespace deleted under the watch: it exits 1 naming it.
@@ -108,6 +109,29 @@ if command -v unshare >/dev/null; then
                 nc_fail "apply: no clear refusal of the world-writable directory: $out"
         has_link "$H" "${P}b" && nc_fail "the refused apply changed the kernel"
         nc_pass "a world-writable /run/netconverge is refused by watch and apply"
+
+        # /run/netconverge a symlink: a tmpfs on /run in the private mount
+        # namespace, /run/netns bound back into it, the symlink pointing into
+        # the test's directory.
+        mkdir "$NC_TMP/netns-bind" "$NC_TMP/elsewhere"
+        symlinked() {   # COMMAND ARGS...
+                timeout 10 unshare -m --propagation private sh -c '
+                        t=$1; shift
+                        mount --rbind /run/netns "$t/netns-bind" && mount -t tmpfs nc-test /run &&
+                        mkdir /run/netns && mount --rbind "$t/netns-bind" /run/netns &&
+                        ln -s "$t/elsewhere" /run/netconverge && exec "$@"' _ "$NC_TMP" "$@" 2>&1
+        }
+        out=$(symlinked "$NC_BIN" -n "$H" watch "$NC_TMP/empty.yaml") &&
+                nc_fail "watch used a symlinked /run/netconverge: $out"
+        grep -q '/run/netconverge is a symbolic link or not a directory; refusing it' <<<"$out" ||
+                nc_fail "watch: no clear refusal of the symlinked directory: $out"
+        out=$(symlinked "$NC_BIN" -n "$H" apply "$B") && nc_fail "apply trusted a symlinked /run/netconverge: $out"
+        grep -q 'cannot tell whether a watch runs here: /run/netconverge is a symbolic link' <<<"$out" ||
+                nc_fail "apply: no clear refusal of the symlinked directory: $out"
+        has_link "$H" "${P}b" && nc_fail "the refused apply changed the kernel"
+        [ -z "$(ls -A "$NC_TMP/elsewhere" | grep -v '^lock-')" ] ||
+                nc_fail "something was written through the symlink: $(ls -A "$NC_TMP/elsewhere")"
+        nc_pass "a symlinked /run/netconverge is refused by watch and apply"
 fi
 
 # --- 1. The advertisement.
