@@ -128,7 +128,7 @@ void nc_watch_holder_done(struct nc_watch_holder *h) {
 
 /* "PID\nPATH\n" -> h. The path is everything after the first line but its
  * final newline, whatever bytes it holds. */
-static int parse(char *text, size_t len, struct nc_watch_holder *ret) {
+int nc_watch_advert_parse(char *text, size_t len, struct nc_watch_holder *ret) {
         char *nl = memchr(text, '\n', len), *end;
         long pid;
 
@@ -187,7 +187,7 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
                         break;
                 len += (size_t) n;
         }
-        r = parse(text, len, ret);
+        r = nc_watch_advert_parse(text, len, ret);
         if (r < 0) {
                 set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, name,
                         r == -ENOMEM ? strerror(ENOMEM) : "not a watch's advertisement (pid and file)");

@@ -118,6 +118,9 @@ struct nc_watch_advert {
  * other failures with a message in err. */
 int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_watch_holder *ret_other, char *err,
                          size_t errlen);
+/* The file's text, "PID\nPATH\n" (text is changed): 0 and *ret, or
+ * -EBADMSG when it is not that. Pure, for the unit test. */
+int nc_watch_advert_parse(char *text, size_t len, struct nc_watch_holder *ret);
 /* Removes it (on the way out, however the loop ended). */
 void nc_watch_advert_drop(struct nc_watch_advert *a);
 
