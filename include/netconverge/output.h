@@ -58,6 +58,7 @@ enum nc_error_kind {
         NC_ERROR_VERIFY,                /* the kernel did not converge */
         NC_ERROR_OUTPUT,                /* writing the output */
         NC_ERROR_INTERNAL,              /* out of memory and the like */
+        NC_ERROR_WATCH,                 /* a watch keeps another file in force here */
         _NC_ERROR_MAX,
 };
 

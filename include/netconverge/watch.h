@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stddef.h>
+#include <sys/types.h>
+
 #include "netconverge/netconverge.h"
 
 /* `netconverge watch FILE`: a long-running reconciler. One epoll loop over
@@ -26,3 +29,17 @@ struct nc_watch_opts {
  * Signals SIGHUP, SIGTERM and SIGINT are blocked while it runs and the old
  * mask is restored on return. */
 int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_watch_opts *opts);
+
+/* A running watch advertises itself (src/watch/advert.c): pid and file in
+ * /run/netconverge/watch-INODE for its network namespace, locked for as
+ * long as it runs. */
+struct nc_watch_holder {
+        pid_t pid;
+        char *path;             /* the file it keeps in force, absolute */
+};
+void nc_watch_holder_done(struct nc_watch_holder *h);
+/* Does a live watch keep a file in force on the current network namespace?
+ * 1 and *ret (nc_watch_holder_done() it), 0 when none does (no file, or a
+ * stale one nobody holds), or a negative errno with a message in err: the
+ * directory or the file cannot be trusted or read. */
+int nc_watch_advert_find(struct nc_watch_holder *ret, char *err, size_t errlen);

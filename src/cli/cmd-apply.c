@@ -10,6 +10,7 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                 { "dry-run", no_argument, NULL, 'd' },
                 { "detailed-exitcode", no_argument, NULL, 'e' },
                 { "wait", required_argument, NULL, 'w' },
+                { "force", no_argument, NULL, 'f' },
                 {},
         };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
@@ -23,6 +24,9 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                         break;
                 case 'e':
                         o.detailed_exitcode = true;
+                        break;
+                case 'f':
+                        o.force = true;
                         break;
                 case 'w':
                         if (nc_cli_parse_seconds(ctx, optarg, 3600, &o.wait_seconds) < 0)
@@ -39,5 +43,6 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                 return NC_EXIT_ERROR;
         if (nc_cli_load_model(ctx, argv[optind], &m) < 0)
                 return NC_EXIT_ERROR;
+        o.file = argv[optind];
         return nc_cli_converge(ctx, m, &o);
 }

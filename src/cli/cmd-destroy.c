@@ -8,7 +8,11 @@
 /* Everything netconverge owns here goes: what applying a file with no
  * bridges and no containers does. Namespaces are the containers' and stay. */
 int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv) {
-        static const struct option options[] = { { "dry-run", no_argument, NULL, 'd' }, {} };
+        static const struct option options[] = {
+                { "dry-run", no_argument, NULL, 'd' },
+                { "force", no_argument, NULL, 'f' },
+                {},
+        };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
         struct nc_converge_opts o = { .wait_seconds = 0 };
         int c;
@@ -16,6 +20,8 @@ int nc_cmd_destroy(const struct nc_ctx *ctx, int argc, char **argv) {
         while ((c = nc_cli_getopt(ctx, argc, argv, "", options)) >= 0) {
                 if (c == 'd')
                         o.dry_run = true;
+                else if (c == 'f')
+                        o.force = true;
                 else
                         return NC_EXIT_ERROR;
         }

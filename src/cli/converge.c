@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/reconcile.h"
 #include "netconverge/apply.h"
+#include "netconverge/watch.h"
 #include "util/cleanup.h"
 #include "util/escape.h"
 #include "util/strbuf.h"
@@ -140,6 +142,57 @@ static int take_lock(const struct nc_ctx *ctx) {
         return lock;
 }
 
+static void holder_donep(struct nc_watch_holder *h) {
+        nc_watch_holder_done(h);
+}
+
+/* The same file, however named (by inode: a relative path, a symlink). */
+static bool same_file(const char *a, const char *b) {
+        struct stat sa, sb;
+
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* A watch keeping a file in force here would undo this run within a
+ * second of it ending, while the run reports success: refuse, unless
+ * forced or the file is the watch's own (the watch would make the same
+ * changes). Called holding the run lock, so a watch cannot start
+ * unseen meanwhile (src/watch/advert.c). */
+static int check_watch(const struct nc_ctx *ctx, const struct nc_converge_opts *o) {
+        _cleanup_(holder_donep) struct nc_watch_holder h = {};
+        const char *command = ctx->run && ctx->run->command ? ctx->run->command : "apply";
+        char err[512] = "", where[300];
+        int r;
+
+        r = nc_watch_advert_find(&h, err, sizeof(err));
+        if (r < 0 && o->force)
+                return 0;
+        if (r < 0) {
+                nc_cli_error(ctx, NC_ERROR_WATCH, "cannot tell whether a watch runs here: %s; use --force to go on",
+                             err[0] ? err : strerror(-r));
+                return r;
+        }
+        if (r == 0)
+                return 0;
+        if (o->file && same_file(o->file, h.path)) {
+                if (ctx->log_level == NC_LOG_VERBOSE)
+                        fprintf(stderr, "%s: a watch (pid %ld) keeps this same file in force here; going on\n",
+                                command, (long) h.pid);
+                return 0;
+        }
+        snprintf(where, sizeof(where), "%s%s", ctx->netns ? "netns " : "this host", ctx->netns ? ctx->netns : "");
+        if (o->force) {
+                if (ctx->format != NC_OUTPUT_JSON && ctx->log_level != NC_LOG_QUIET)
+                        fprintf(stderr, "netconverge: %s: warning: a watch (pid %ld) keeps %s in force on %s and "
+                                "will converge back to it; going on (--force)\n",
+                                command, (long) h.pid, h.path, where);
+                return 0;
+        }
+        nc_cli_error(ctx, NC_ERROR_WATCH, "a watch (pid %ld) keeps %s in force on %s; stop it or use --force",
+                     (long) h.pid, h.path, where);
+        return -EBUSY;
+}
+
 /* Plans and makes the changes; returns an exit code. The JSON document
  * is printed by the caller, from what this leaves in c. */
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
@@ -156,6 +209,8 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         if (!o->dry_run) {
                 lock = take_lock(ctx);
                 if (lock < 0)
+                        return NC_EXIT_ERROR;
+                if (check_watch(ctx, o) < 0)
                         return NC_EXIT_ERROR;
         }
         if (nc_cli_observe(ctx, m, NULL, &c->observed) < 0)

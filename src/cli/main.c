@@ -19,13 +19,17 @@ static const struct nc_command commands[] = {
           "\n"
           "  --observed SNAP     plan against a snapshot (show --snapshot) instead of the live kernel;\n"
           "                      needs no root; /dev/null is a fresh host\n" },
-        { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--wait S]",
+        { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--wait S] [--force]",
           "converge, then re-observe and verify",
           "Makes the planned changes, waits for new links to be up, observes again and verifies.\n"
+          "While a watch keeps another file in force on this namespace, refuses (exit 1): the\n"
+          "watch would undo the changes at once. Applying the watch's own file is allowed.\n"
           "\n"
           "  --dry-run           print the plan, change nothing; exit 0 (1 on error)\n"
           "  --detailed-exitcode exit 0 when nothing needed changing, 2 when changes were made\n"
-          "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n" },
+          "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n"
+          "  --force             apply even while a watch keeps another file in force (it will\n"
+          "                      converge back to its own file)\n" },
         { "show", nc_cmd_show, "show [--snapshot]", "print the managed state as a config file",
           "Prints what netconverge manages here as a valid configuration file; with -o dot, its\n"
           "topology as a Graphviz graph (netconverge -o dot show | dot -Tsvg >net.svg).\n"
@@ -35,14 +39,19 @@ static const struct nc_command commands[] = {
           "apply, then re-converge on file change, timer and kernel drift",
           "Applies FILE, then again when it changes, when something netconverge owns drifts, and on a timer.\n"
           "SIGHUP reloads the file; SIGTERM and SIGINT exit 0 and tear nothing down; a bad edit is\n"
-          "reported and the last good file stays in force.\n"
+          "reported and the last good file stays in force. It advertises itself in\n"
+          "/run/netconverge/watch-INODE (its pid and file), so that apply and destroy of another file\n"
+          "refuse while it runs; one watch per namespace. With -n, exits 1 when that namespace is\n"
+          "deleted (ip netns del).\n"
           "\n"
           "  --interval S        full resync every S seconds (default 30, 0: off)\n" },
-        { "destroy", nc_cmd_destroy, "destroy [--dry-run]", "remove everything netconverge owns here",
+        { "destroy", nc_cmd_destroy, "destroy [--dry-run] [--force]", "remove everything netconverge owns here",
           "Removes every link, address, route and nftables table netconverge owns here, as applying a\n"
           "file with no bridges and no containers would. Network namespaces are the containers' and stay.\n"
+          "While a watch keeps a file in force on this namespace, refuses (exit 1); stop the watch first.\n"
           "\n"
-          "  --dry-run           print what would be removed, change nothing\n" },
+          "  --dry-run           print what would be removed, change nothing\n"
+          "  --force             destroy even while a watch runs (it will re-create its file's state)\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

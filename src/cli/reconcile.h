@@ -27,8 +27,10 @@ struct nc_model *nc_cli_empty_model(void);
 /* The converge loop of apply and destroy: lock, observe, plan, print, make
  * the changes, re-observe and verify. Returns an exit code. */
 struct nc_converge_opts {
+        const char *file;               /* apply's FILE; NULL for destroy */
         bool dry_run;
         bool detailed_exitcode;
+        bool force;                     /* even while a watch keeps another file in force */
         unsigned wait_seconds;
 };
 int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o);

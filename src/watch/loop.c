@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "netconverge/apply.h"
 #include "util/cleanup.h"
+#include "util/strbuf.h"
 #include "watch/watch.h"
+
+/* How long a starting watch waits for a running apply (the run lock)
+ * before it advertises itself: as long as a second apply would. */
+#define ADVERT_LOCK_TIMEOUT_S 60
 
 /* The loop, after Redis' ae: handlers drain their fd and set dirty flags;
  * once per turn, before sleeping, the loop runs at most one cycle, when the
@@ -62,6 +70,8 @@ static void run_cycle(struct nc_watch *w) {
 
         w->sched.dirty = 0;
         w->cycles++;
+        /* Overruns from here on are news again. */
+        w->overrun_logged = false;
         nc_watch_cycle(w, reasons, &res);
         now = nc_watch_now_ns();
 
@@ -111,6 +121,8 @@ static void run_cycle(struct nc_watch *w) {
 }
 
 static void watch_done(struct nc_watch *w) {
+        nc_watch_advert_drop(&w->advert);
+        free(w->abs_path);
         nc_watch_monitor_close(w);
         nc_watch_sources_close(w);
         if (w->epfd >= 0)
@@ -148,6 +160,59 @@ static void watchdog_ping(struct nc_watch *w) {
         w->watchdog_due_ns = now + w->watchdog_ns;
 }
 
+/* What the host namespace is, to notice when its name goes (-n only),
+ * and the file's absolute path, for the advertisement. */
+static int identify_host(struct nc_watch *w) {
+        struct stat st;
+        _cleanup_free_ char *cwd = NULL;
+
+        if (stat("/proc/self/ns/net", &st) < 0) {
+                nc_watch_log(&w->log, LOG_ERR, "/proc/self/ns/net: %s", strerror(errno));
+                return -errno;
+        }
+        w->netns_dev = st.st_dev;
+        w->netns_ino = st.st_ino;
+        /* Not realpath(): a symlink stays what the user named, since its
+         * target is what changes (Kubernetes ConfigMaps). */
+        if (w->path[0] == '/')
+                w->abs_path = strdup(w->path);
+        else if ((cwd = getcwd(NULL, 0)))
+                w->abs_path = nc_asprintf("%s/%s", cwd, w->path);
+        else {
+                nc_watch_log(&w->log, LOG_ERR, "cannot tell the current directory: %s", strerror(errno));
+                return -errno;
+        }
+        return w->abs_path ? 0 : -ENOMEM;
+}
+
+/* Says that this watch keeps its file in force here (advert.c), holding
+ * the run lock so that an apply either sees it or comes after. One watch
+ * per namespace: a second would fight the first. */
+static int advertise(struct nc_watch *w) {
+        struct nc_watch_holder other = {};
+        char err[512] = "";
+        int lock, r;
+
+        lock = nc_lock_acquire(ADVERT_LOCK_TIMEOUT_S);
+        if (lock < 0) {
+                nc_watch_log(&w->log, LOG_ERR, "cannot take the run lock: %s",
+                             lock == -ETIMEDOUT ? "another run held it too long" : strerror(-lock));
+                return lock;
+        }
+        r = nc_watch_advert_take(&w->advert, w->abs_path, &other, err, sizeof(err));
+        close(lock);
+        if (r == -EBUSY) {
+                nc_watch_log(&w->log, LOG_ERR, "another watch (pid %ld) keeps %s in force on %s%s; stop it first",
+                             (long) other.pid, other.path, w->netns ? "netns " : "this host",
+                             w->netns ? w->netns : "");
+                nc_watch_holder_done(&other);
+                return r;
+        }
+        if (r < 0)
+                nc_watch_log(&w->log, LOG_ERR, "cannot advertise this watch: %s", err[0] ? err : strerror(-r));
+        return r;
+}
+
 static int loop(struct nc_watch *w) {
         struct epoll_event events[8];
 
@@ -174,8 +239,11 @@ static int loop(struct nc_watch *w) {
                 }
                 if (w->stop)
                         break;
-                if (w->sched.dirty && nc_watch_sched_due(&w->sched) <= nc_watch_now_ns())
+                if (w->sched.dirty && nc_watch_sched_due(&w->sched) <= nc_watch_now_ns()) {
+                        if (!nc_watch_host_check(w))
+                                break;
                         run_cycle(w);
+                }
         }
         return 0;
 }
@@ -192,6 +260,9 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
                 .rtnl = { .fd = -1 },
                 .nft = { .fd = -1 },
                 .inotify_wd = -1,
+                .netns = ctx->netns,
+                .netns_wd = -1,
+                .advert = { .dirfd = -1, .fd = -1 },
                 .buf_size = 64 * 1024,
         };
         int r;
@@ -200,6 +271,9 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
         w.buf = malloc(w.buf_size);
         if (!w.buf)
                 return -ENOMEM;
+        r = identify_host(&w);
+        if (r < 0)
+                goto out;
 
         /* No last good file to fall back on yet: a bad one is fatal. */
         r = nc_watch_load(&w);
@@ -207,6 +281,11 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
                 nc_watch_log(&w.log, LOG_ERR, "%s: not loaded; nothing to watch", path);
                 goto out;
         }
+        /* Before the signals are blocked: a start stuck behind a long
+         * apply still dies on SIGTERM. */
+        r = advertise(&w);
+        if (r < 0)
+                goto out;
         w.epfd = epoll_create1(EPOLL_CLOEXEC);
         if (w.epfd < 0) {
                 r = -errno;
@@ -221,6 +300,11 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
         r = nc_watch_monitor_open(&w);
         if (r < 0)
                 goto out;
+        /* Gone between entering it and watching /run/netns: no event says so. */
+        if (!nc_watch_host_check(&w)) {
+                r = w.fatal;
+                goto out;
+        }
 
         if (w.interval > 0)
                 nc_watch_log(&w.log, LOG_INFO, "watching %s (full resync every %u s)", path, w.interval);
@@ -232,7 +316,10 @@ int nc_watch_run(const struct nc_ctx *ctx, const char *path, const struct nc_wat
                 nc_watch_log(&w.log, LOG_DEBUG, "watchdog: WATCHDOG=1 every %lld ms",
                              (long long) (w.watchdog_ns / MS));
         r = loop(&w);
-        if (r >= 0) {
+        if (r >= 0 && w.fatal < 0) {
+                nc_watch_notify("STOPPING=1\nSTATUS=Stopping: netns %s is gone", w.netns);
+                r = w.fatal;
+        } else if (r >= 0) {
                 nc_watch_notify("STOPPING=1\nSTATUS=Stopping on %s", strsignal(w.stop_signal));
                 nc_watch_log(&w.log, LOG_INFO, "%s: exiting, the kernel state stays as it is",
                              strsignal(w.stop_signal));

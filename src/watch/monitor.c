@@ -233,10 +233,16 @@ static int drain(struct nc_watch *w, struct mnl_socket *nl, bool nft, bool *ret_
                         if (errno == EAGAIN)
                                 break;
                         if (errno == ENOBUFS || errno == ENOSPC) {
-                                /* Overrun, or a message too big for the buffer. */
-                                nc_watch_log(&w->log, LOG_DEBUG, "event: %s: %s, resyncing",
-                                             nft ? "nftables" : "netlink",
-                                             errno == ENOBUFS ? "receive buffer overrun" : "truncated");
+                                /* Overrun, or a message too big for the buffer:
+                                 * what the lost events named is unknown, so the
+                                 * next cycle reads everything, containers too.
+                                 * Said once per cycle, however many overruns a
+                                 * flood makes before the cycle runs. */
+                                nc_watch_log(&w->log, w->overrun_logged ? LOG_DEBUG : LOG_WARNING,
+                                             "%s: %s, events lost; resyncing everything",
+                                             nft ? "nftables monitor" : "netlink monitor",
+                                             errno == ENOBUFS ? "receive buffer overrun" : "message truncated");
+                                w->overrun_logged = true;
                                 nc_watch_forget(w);
                                 relevant = true;
                                 continue;

@@ -10,6 +10,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "netconverge/netns.h"
 #include "watch/watch.h"
 
 /* The loop's three local sources: inotify on the file's directory, the
@@ -21,6 +22,10 @@
  * or renamed away. Watching the directory, not the file, survives the file
  * being replaced any number of times. */
 #define DIR_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
+
+/* /run/netns: the host namespace's name going away (ip netns del unmounts
+ * it, then unlinks it) or being renamed away, or the directory itself. */
+#define NETNS_EVENTS (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF)
 
 static int64_t ts_ns(const struct timespec *ts) {
         return (int64_t) ts->tv_sec * 1000000000 + ts->tv_nsec;
@@ -86,7 +91,20 @@ static int on_inotify(struct nc_watch *w, struct nc_watch_source *s, uint32_t ev
                         const struct inotify_event *ev = (const struct inotify_event *) (w->buf + off);
 
                         off += (ssize_t) (sizeof(*ev) + ev->len);
+                        if (w->netns_wd >= 0 && ev->wd == w->netns_wd) {
+                                nc_watch_log(&w->log, LOG_DEBUG, "event: netns: %s %s", inotify_mask_name(ev->mask),
+                                             ev->len ? ev->name : NC_NETNS_RUN_DIR);
+                                if (ev->mask & IN_IGNORED)
+                                        w->netns_wd = -1;
+                                /* Any other namespace's comings and goings: a stat() each. */
+                                if (!nc_watch_host_check(w))
+                                        return 0;
+                                continue;
+                        }
                         if (ev->mask & IN_Q_OVERFLOW) {
+                                /* Events lost: the host's name may be gone too. */
+                                if (!nc_watch_host_check(w))
+                                        return 0;
                                 ours = true;
                         } else if (ev->mask & IN_IGNORED) {
                                 /* The directory went away; the file may come back
@@ -129,6 +147,33 @@ int nc_watch_dir_rewatch(struct nc_watch *w) {
                 return -errno;
         w->inotify_wd = wd;
         return 1;
+}
+
+bool nc_watch_host_check(struct nc_watch *w) {
+        char path[4096];
+        struct stat st;
+        const char *what;
+
+        if (!w->netns || w->fatal < 0)
+                return w->fatal >= 0;
+        if (nc_netns_path(w->netns, path, sizeof(path)) < 0)
+                return true;
+        if (stat(path, &st) < 0) {
+                if (errno != ENOENT)
+                        return true;    /* cannot tell: the next event or cycle asks again */
+                what = "was deleted";
+        } else if (st.st_dev != w->netns_dev || st.st_ino != w->netns_ino)
+                what = "now names another namespace";
+        else
+                return true;
+        /* The namespace itself lives on while we are in it, but nobody can
+         * reach it by name any more: keeping it converged is pointless, and
+         * applying to its successor would be wrong. */
+        nc_watch_log(&w->log, LOG_ERR, "netns %s: %s %s while watching; exiting (nothing torn down)", w->netns, path,
+                     what);
+        w->fatal = -ENOENT;
+        w->stop = true;
+        return false;
 }
 
 int nc_watch_timer_arm(struct nc_watch *w, unsigned seconds) {
@@ -223,6 +268,11 @@ int nc_watch_sources_open(struct nc_watch *w) {
         r = nc_watch_dir_rewatch(w);
         if (r < 0)
                 return r;
+        if (w->netns) {
+                w->netns_wd = inotify_add_watch(w->inotify.fd, NC_NETNS_RUN_DIR, NETNS_EVENTS | IN_ONLYDIR);
+                if (w->netns_wd < 0)
+                        return -errno;
+        }
 
         w->timer = (struct nc_watch_source) { .fd = -1, .name = "timer", .dispatch = on_timer };
         w->timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

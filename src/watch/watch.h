@@ -107,6 +107,23 @@ struct nc_file_id {
         int64_t mtime_ns, ctime_ns;
 };
 
+/* The watch's own advertisement (advert.c): held from start to exit. */
+struct nc_watch_advert {
+        int dirfd, fd;                  /* -1: none */
+        char name[64];
+};
+
+/* Takes the advertisement for the current namespace, the caller holding
+ * the run lock. -EBUSY with *ret_other when a live watch already has it;
+ * other failures with a message in err. */
+int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_watch_holder *ret_other, char *err,
+                         size_t errlen);
+/* The file's text, "PID\nPATH\n" (text is changed): 0 and *ret, or
+ * -EBADMSG when it is not that. Pure, for the unit test. */
+int nc_watch_advert_parse(char *text, size_t len, struct nc_watch_holder *ret);
+/* Removes it (on the way out, however the loop ended). */
+void nc_watch_advert_drop(struct nc_watch_advert *a);
+
 /* The outcome of one cycle (cycle.c). */
 struct nc_cycle_result {
         bool lock_busy;         /* nothing done: another run holds the lock */
@@ -121,6 +138,17 @@ struct nc_watch {
         const struct nc_ctx *ctx;
         struct nc_watch_log log;
         const char *path;
+        char *abs_path;                 /* path made absolute, for the advertisement */
+        struct nc_watch_advert advert;
+        /* The host namespace named by -n, and what it was at start: when
+         * /run/netns/NAME goes (ip netns del) or names another namespace,
+         * the watch has nothing left to keep and exits. */
+        const char *netns;              /* NULL: the namespace we were started in */
+        dev_t netns_dev;
+        ino_t netns_ino;
+        int netns_wd;                   /* inotify on /run/netns; -1: none */
+        int fatal;                      /* < 0: stop, and exit with this */
+        bool overrun_logged;            /* "events lost" said for this cycle */
         char *dir;                      /* the directory inotify watches */
         char *base;                     /* the file's name in it */
         unsigned interval;
@@ -171,6 +199,9 @@ void nc_watch_mark(struct nc_watch *w, unsigned flags);
 int nc_watch_sources_open(struct nc_watch *w);
 void nc_watch_sources_close(struct nc_watch *w);
 int nc_watch_dir_rewatch(struct nc_watch *w);
+/* Is the -n namespace still /run/netns/NAME? If not, logs it, sets w->fatal
+ * and w->stop, and returns false. */
+bool nc_watch_host_check(struct nc_watch *w);
 int nc_watch_timer_arm(struct nc_watch *w, unsigned seconds);
 int nc_file_id_get(const char *path, struct nc_file_id *ret);
 bool nc_file_id_equal(const struct nc_file_id *a, const struct nc_file_id *b);

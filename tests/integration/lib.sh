@@ -44,10 +44,17 @@ nc_cleanup() {
                 kill "$pid" 2>/dev/null || true
                 wait "$pid" 2>/dev/null || true
         done
-        # The run lock netconverge made for our host namespace.
-        if [ -e "/run/netns/${NC_HOST:-}" ]; then
-                rm -f "/run/netconverge/lock-$(stat -L -c %i "/run/netns/$NC_HOST" 2>/dev/null)"
-        fi
+        # The run lock and a watch's advertisement netconverge made for our
+        # host namespace (by its inode, noted at start: the test may have
+        # deleted the namespace). Only if nobody holds them: once our
+        # namespace is gone its inode number may be another's.
+        local f
+        for f in lock watch; do
+                f=/run/netconverge/$f-${NC_HOST_INO:-none}
+                if [ -f "$f" ] && { ! command -v flock >/dev/null || flock -n "$f" true 2>/dev/null; }; then
+                        rm -f "$f"
+                fi
+        done
         for ns in $(nc_namespaces); do
                 timeout 10 ip netns del "$ns" 2>/dev/null || nc_log "warning: could not delete netns $ns"
         done
@@ -80,6 +87,7 @@ nc_init() {
         trap nc_cleanup EXIT
         trap 'exit 130' INT TERM
         ip netns add "$NC_HOST"
+        NC_HOST_INO=$(stat -L -c %i "/run/netns/$NC_HOST")
         nc_log "== $NC_TEST_NAME: prefix $NC_PREFIX, host namespace $NC_HOST"
 }
 

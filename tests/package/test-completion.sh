@@ -37,7 +37,8 @@ expect "--netns " netconverge --ne
 expect "dot json text " netconverge -o ""
 expect "apply " netconverge -o json ap
 expect "--detailed-exitcode --dry-run " netconverge apply --d
-expect "--dry-run --help " netconverge -q destroy --
+expect "--dry-run --force --help " netconverge -q destroy --
+expect "--force " netconverge apply f.yaml --f
 expect "--observed " netconverge diff --ob
 expect "" netconverge show ""
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -358,6 +359,34 @@ static void test_rtnl_messages_name_their_scope(void **state) {
         nc_observe_scope_done(&scope);
 }
 
+/* The advertisement's text: pid and an absolute path, each line ended;
+ * anything else is not one (and makes apply say so, not guess). */
+static void test_advert_parse(void **state) {
+        static const char *const bad[] = {
+                "", "\n", "1234", "1234\n", "1234\n\n", "x\n/a.yaml\n", "-1\n/a.yaml\n", "0\n/a.yaml\n",
+                "12 \n/a.yaml\n", "1234\nrelative.yaml\n", "1234\n/a.yaml",
+        };
+        struct nc_watch_holder h = {};
+        char buf[64];
+
+        (void) state;
+        strcpy(buf, "1234\n/etc/netconverge/a.yaml\n");
+        assert_int_equal(nc_watch_advert_parse(buf, strlen("1234\n/etc/netconverge/a.yaml\n"), &h), 0);
+        assert_int_equal(h.pid, 1234);
+        assert_string_equal(h.path, "/etc/netconverge/a.yaml");
+        nc_watch_holder_done(&h);
+        /* A newline inside the path is part of it. */
+        strcpy(buf, "7\n/odd\nname.yaml\n");
+        assert_int_equal(nc_watch_advert_parse(buf, strlen("7\n/odd\nname.yaml\n"), &h), 0);
+        assert_string_equal(h.path, "/odd\nname.yaml");
+        nc_watch_holder_done(&h);
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                strcpy(buf, bad[i]);
+                assert_int_equal(nc_watch_advert_parse(buf, strlen(bad[i]), &h), -EBADMSG);
+                assert_null(h.path);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_nothing_pending_blocks),
@@ -372,6 +401,7 @@ int main(void) {
                 cmocka_unit_test(test_rtnl_messages_that_matter),
                 cmocka_unit_test(test_rtnl_messages_name_their_scope),
                 cmocka_unit_test(test_nft_messages_that_matter),
+                cmocka_unit_test(test_advert_parse),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
