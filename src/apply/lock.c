@@ -12,22 +12,22 @@
 
 #include "netconverge/apply.h"
 #include "util/cleanup.h"
+#include "util/rundir.h"
 
 /* One lock per network namespace, named by the namespace's inode: two
  * runs on the same host namespace (whether reached as the current one or
  * through -n) exclude each other, runs on different ones do not. flock()
  * locks go away with the process, so a crashed run never leaves a stale
  * lock behind. */
-#define LOCK_DIR "/run/netconverge"
 #define LOCK_POLL_NS (50 * 1000 * 1000L)
 
 int nc_lock_path(char *buf, size_t size) {
-        struct stat st;
-        int n;
+        char name[64];
+        int n, r = nc_rundir_name("lock", name, sizeof(name));
 
-        if (stat("/proc/self/ns/net", &st) < 0)
-                return -errno;
-        n = snprintf(buf, size, LOCK_DIR "/lock-%llu", (unsigned long long) st.st_ino);
+        if (r < 0)
+                return r;
+        n = snprintf(buf, size, NC_RUN_DIR "/%s", name);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -53,15 +53,9 @@ static int lock_open(const char *path) {
         struct stat st;
         int fd, r;
 
-        if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
-                return -errno;
-        dir = open(LOCK_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        dir = nc_rundir_open(true, NULL);
         if (dir < 0)
-                return errno == ELOOP ? -ENOTDIR : -errno;
-        if (fstat(dir, &st) < 0)
-                return -errno;
-        if (!trusted_owner(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))
-                return -EPERM;
+                return dir == -ELOOP ? -ENOTDIR : dir;
         fd = openat(dir, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
         if (fd < 0)
                 return -errno;
@@ -92,9 +86,9 @@ const char *nc_lock_strerror(int r) {
         case -EACCES:
                 return "it is owned by another user; refusing";
         case -ENOTDIR:
-                return LOCK_DIR " is not a directory (a symbolic link?); refusing";
+                return NC_RUN_DIR " is a symbolic link or not a directory; refusing it";
         case -EPERM:
-                return LOCK_DIR " is owned by another user or writable by others; refusing";
+                return NC_RUN_DIR " is owned by another user or writable by others; refusing";
         default:
                 return strerror(-r);
         }

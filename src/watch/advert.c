@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/rundir.h"
 #include "watch/watch.h"
 
 /* A running watch advertises itself, so that `apply` and `destroy` of
@@ -34,7 +35,6 @@
  * run lock, apply and destroy look for it holding the run lock. So either
  * the apply sees the watch, or the watch starts after the apply is done. */
 
-#define ADVERT_DIR "/run/netconverge"
 #define ADVERT_MAX_BYTES 8192
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -60,64 +60,22 @@ static int take_fd(int *fd) {
         return r;
 }
 
-/* "watch-INODE" of the current network namespace. */
-static int advert_name(char *buf, size_t size) {
-        struct stat st;
-        int n;
-
-        if (stat("/proc/self/ns/net", &st) < 0)
-                return -errno;
-        n = snprintf(buf, size, "watch-%llu", (unsigned long long) st.st_ino);
-        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* The directory, if it may be trusted: a real directory (not a symlink to
- * one), owned by root (or by us, for a run as another user in a user
- * namespace), writable by its owner only. Anyone else able to write there
- * could plant a file that blocks every apply, or swap ours. -ENOENT when it
- * does not exist and create is false. */
+/* The directory, if it may be trusted (util/rundir.h): anyone else able
+ * to write there could plant a file that blocks every apply, or swap
+ * ours. -ENOENT when it does not exist and create is false. */
 static int open_dir(bool create, char *err, size_t errlen) {
         struct stat st;
-        bool made = false;
-        int fd;
+        int fd = nc_rundir_open(create, &st);
 
-        if (create) {
-                if (mkdir(ADVERT_DIR, 0755) == 0)
-                        made = true;
-                else if (errno != EEXIST) {
-                        set_err(err, errlen, "cannot create %s: %s", ADVERT_DIR, strerror(errno));
-                        return -errno;
-                }
-        }
-        fd = open(ADVERT_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-                int r = -errno;
-
-                if (r == -ENOENT && !create)
-                        return r;
-                if (r == -ELOOP || r == -ENOTDIR) {
-                        set_err(err, errlen, "%s is a symbolic link or not a directory; refusing it", ADVERT_DIR);
-                        return -ELOOP;
-                }
-                set_err(err, errlen, "cannot open %s: %s", ADVERT_DIR, strerror(-r));
-                return r;
-        }
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-
-                set_err(err, errlen, "%s: %s", ADVERT_DIR, strerror(-r));
-                close(fd);
-                return r;
-        }
-        /* 0755 whatever the umask: readers need not be root to look. */
-        if (made && (st.st_mode & 07777) != 0755 && fchmod(fd, 0755) == 0)
-                st.st_mode = (st.st_mode & ~07777U) | 0755;
-        if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        if (fd >= 0 || (fd == -ENOENT && !create))
+                return fd;
+        if (fd == -ELOOP)
+                set_err(err, errlen, "%s is a symbolic link or not a directory; refusing it", NC_RUN_DIR);
+        else if (fd == -EPERM)
                 set_err(err, errlen, "%s (owner uid %u, mode %04o) is writable by others than root; refusing it",
-                        ADVERT_DIR, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
-                close(fd);
-                return -EPERM;
-        }
+                        NC_RUN_DIR, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
+        else
+                set_err(err, errlen, "cannot open %s: %s", NC_RUN_DIR, strerror(-fd));
         return fd;
 }
 
@@ -158,11 +116,11 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
                 return 0;
         if (fd < 0 || fstat(fd, &st) < 0) {
                 r = -errno;
-                set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, name, strerror(-r));
+                set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, name, strerror(-r));
                 return r;
         }
         if (!S_ISREG(st.st_mode)) {
-                set_err(err, errlen, "%s/%s is not a regular file", ADVERT_DIR, name);
+                set_err(err, errlen, "%s/%s is not a regular file", NC_RUN_DIR, name);
                 return -EINVAL;
         }
         /* Locked by nobody: its watcher is gone. */
@@ -170,7 +128,7 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
                 return 0;
         if (errno != EWOULDBLOCK) {
                 r = -errno;
-                set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, name, strerror(-r));
+                set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, name, strerror(-r));
                 return r;
         }
         while (len < ADVERT_MAX_BYTES) {
@@ -180,7 +138,7 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
                         continue;
                 if (n < 0) {
                         r = -errno;
-                        set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, name, strerror(-r));
+                        set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, name, strerror(-r));
                         return r;
                 }
                 if (n == 0)
@@ -189,7 +147,7 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
         }
         r = nc_watch_advert_parse(text, len, ret);
         if (r < 0) {
-                set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, name,
+                set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, name,
                         r == -ENOMEM ? strerror(ENOMEM) : "not a watch's advertisement (pid and file)");
                 return r;
         }
@@ -201,7 +159,7 @@ int nc_watch_advert_find(struct nc_watch_holder *ret, char *err, size_t errlen) 
         char name[64];
         int r;
 
-        r = advert_name(name, sizeof(name));
+        r = nc_rundir_name("watch", name, sizeof(name));
         if (r < 0) {
                 set_err(err, errlen, "/proc/self/ns/net: %s", strerror(-r));
                 return r;
@@ -220,7 +178,7 @@ int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_
         char tmp[96];
         int r;
 
-        r = advert_name(a->name, sizeof(a->name));
+        r = nc_rundir_name("watch", a->name, sizeof(a->name));
         if (r < 0) {
                 set_err(err, errlen, "/proc/self/ns/net: %s", strerror(-r));
                 return r;
@@ -241,7 +199,7 @@ int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_
         fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0) {
                 r = -errno;
-                set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, tmp, strerror(-r));
+                set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, tmp, strerror(-r));
                 return r;
         }
         /* Locked before it has its name: readers never see it unlocked. A
@@ -249,7 +207,7 @@ int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_
         if (fchmod(fd, 0644) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 ||
             dprintf(fd, "%ld\n%s\n", (long) getpid(), path) < 0 || renameat(dirfd, tmp, dirfd, a->name) < 0) {
                 r = -errno;
-                set_err(err, errlen, "%s/%s: %s", ADVERT_DIR, a->name, strerror(-r));
+                set_err(err, errlen, "%s/%s: %s", NC_RUN_DIR, a->name, strerror(-r));
                 (void) unlinkat(dirfd, tmp, 0);
                 return r;
         }

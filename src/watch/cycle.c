@@ -320,7 +320,7 @@ void nc_watch_cycle(struct nc_watch *w, unsigned reasons, struct nc_cycle_result
                 return;
         }
         if (lock < 0) {
-                nc_watch_log(&w->log, LOG_ERR, "cannot take the run lock: %s", strerror(-lock));
+                nc_watch_log(&w->log, LOG_ERR, "cannot take the run lock: %s", nc_lock_strerror(lock));
                 res->kernel_error = true;
                 return;
         }

@@ -196,7 +196,7 @@ static int advertise(struct nc_watch *w) {
         lock = nc_lock_acquire(ADVERT_LOCK_TIMEOUT_S);
         if (lock < 0) {
                 nc_watch_log(&w->log, LOG_ERR, "cannot take the run lock: %s",
-                             lock == -ETIMEDOUT ? "another run held it too long" : strerror(-lock));
+                             lock == -ETIMEDOUT ? "another run held it too long" : nc_lock_strerror(lock));
                 return lock;
         }
         r = nc_watch_advert_take(&w->advert, w->abs_path, &other, err, sizeof(err));
