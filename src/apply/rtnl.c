@@ -11,6 +11,7 @@
 #include <netlink/addr.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <netlink/object.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet6.h>
@@ -107,6 +108,22 @@ static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, s
         rtnl_link_set_ifindex(orig, ifindex);
         nc_kerr_begin(ap);
         return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+}
+
+/* The same, with IPv6 address generation off in the request (see
+ * set_alias()): for a veth end whose mark is finished, since the apply
+ * that made it died before the request that would have turned it off. A
+ * kernel without IPv6 refuses the attribute; then again without it. */
+static int link_change_no_ipv6(struct nc_applier *ap, struct nl_sock *sk, int ifindex, struct rtnl_link *changes) {
+        /* A copy, so that the retry sends changes as they were. */
+        _cleanup_(link_putp) struct rtnl_link *with =
+                (struct rtnl_link *) nl_object_clone((struct nl_object *) changes);
+        int r;
+
+        if (!with || rtnl_link_inet6_set_addr_gen_mode(with, IN6_ADDR_GEN_MODE_NONE) < 0)
+                return -ENOMEM;
+        r = link_change(ap, sk, ifindex, with);
+        return r == -EAFNOSUPPORT ? link_change(ap, sk, ifindex, changes) : r;
 }
 
 /* The kernel ignores IFLA_IFALIAS (and IFLA_AF_SPEC) when it creates a
@@ -255,6 +272,8 @@ static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
                 rtnl_link_set_ifalias(changes, a->want->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
         }
+        if ((a->diff & NC_DIFF_LINK_MARK) && a->object == NC_OBJECT_VETH)
+                return link_change_no_ipv6(ap, sk, ifindex, changes);
         return link_change(ap, sk, ifindex, changes);
 }
 
@@ -377,6 +396,7 @@ static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
         if ((a->diff & NC_DIFF_PEER_MARK) && a->want_peer->alias) {
                 rtnl_link_set_ifalias(changes, a->want_peer->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
+                return link_change_no_ipv6(ap, sk, ifindex, changes);
         }
         return link_change(ap, sk, ifindex, changes);
 }

@@ -83,6 +83,12 @@ for l in "$H $BR netconverge:bridge" "$H $V2 netconverge:veth c2 $BR $P-c2" "$P-
         [ "$(alias_of "$ns" "$name")" = "$want" ] || nc_fail "$name in $ns: alias '$(alias_of "$ns" "$name")'"
         [ "$(group_of "$ns" "$name")" = 28259 ] || nc_fail "$name in $ns: group $(group_of "$ns" "$name")"
 done
+# The finished ends have IPv6 off, as if made in one go (set_alias()).
+for l in "$H $V2" "$P-c2 eth0" "$P-c3 eth0"; do
+        read -r ns name <<<"$l"
+        mode=$(nc_j 'd[0].get("inet6_addr_gen_mode")' <<<"$(link_json "$ns" "$name")")
+        [ -z "$mode" ] || [ "$mode" = none ] || nc_fail "$name in $ns: addrgenmode $mode"
+done
 [ "$(ifindex_of "$H" "$BR")" = "$before_br" ] && [ "$(ifindex_of "$H" "$V2")" = "$before_v2" ] &&
         [ "$(ifindex_of "$H" "$V3")" = "$before_v3" ] && [ "$(ifindex_of "$P-c2" eth0)" = "$before_c2" ] ||
         nc_fail "a finished link was made anew"
