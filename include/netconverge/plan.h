@@ -164,7 +164,8 @@ struct nc_field_value {
 };
 
 struct nc_changed_field {
-        const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt", "mark", "peer_mark",
+        const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt",
+                                         * "mark", "peer_mark",
                                          * "gateway", "dev", "value", "marked" */
         const char *label;              /* text before "OLD -> NEW": "mtu ", "host end ", "" */
         const char *absent;             /* text of an absent value: "none", "unknown" */

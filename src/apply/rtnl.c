@@ -307,7 +307,8 @@ static int veth_request(struct nc_applier *ap, struct nc_ns *host, const struct 
                 }
         }
         if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 || nla_put_string(msg, IFLA_IFNAME, w->name) < 0 ||
-            nla_put_u32(msg, IFLA_MTU, w->mtu) < 0 || (master > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) master) < 0) ||
+            nla_put_u32(msg, IFLA_MTU, w->mtu) < 0 ||
+            (master > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) master) < 0) ||
             nla_put_u32(msg, IFLA_GROUP, NC_LINK_GROUP_OWNED) < 0 || !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
             nla_put_string(msg, IFLA_INFO_KIND, "veth") < 0 || !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
             !(peer = nla_nest_start(msg, VETH_INFO_PEER)) ||

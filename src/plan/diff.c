@@ -282,7 +282,8 @@ static bool unfinished_prunable(const struct differ *d, size_t i) {
         if (nc_host_interface_is_derived(h->name))
                 return true;
         peer = h->peer_netns ? nc_state_index_link(d->have_ix, d->have_ix->link_peer_ns[i], h->peer_name) : NULL;
-        return peer && peer->kind == NC_LINK_VETH && (peer->role == NC_ROLE_PEER_END || nc_link_group_ours(peer->group));
+        return peer && peer->kind == NC_LINK_VETH &&
+               (peer->role == NC_ROLE_PEER_END || nc_link_group_ours(peer->group));
 }
 
 static void diff_links(struct differ *d, const struct nc_model *m) {
