@@ -11,6 +11,9 @@
  * same bridge gets the same host-side veth name on every host and run. */
 uint32_t nc_name_hash(const char *container, const char *bridge);
 void nc_default_host_interface(const char *container, const char *bridge, char ret[static NC_IFNAMSIZ]);
+/* Whether name has the shape nc_default_host_interface() gives ("veth"
+ * and 8 lowercase hex digits): a name netconverge derives. */
+bool nc_host_interface_is_derived(const char *name);
 
 /* NULL when valid, else why not ("longer than 15 bytes", ...). */
 const char *nc_ifname_invalid(const char *name);

@@ -31,8 +31,17 @@ int nc_netns_open(const char *netns);
  * entered. */
 int nc_netns_run_in(int fd, int home_fd, int (*fn)(void *data), void *data);
 
+/* Whether fd (a netns path, opened) is a namespace half made: an empty
+ * regular file that is not a namespace, what `ip netns add` or
+ * nc_netns_create() leave when they die between creating the file and
+ * binding the namespace onto it. 1 yes, 0 no (a namespace, or a file
+ * that holds something: not ours to touch), or a negative errno. */
+int nc_netns_half_made(int fd);
+
 /* Creates a named namespace the way `ip netns add NAME` does: makes
  * /run/netns a shared mount point if needed, creates /run/netns/NAME and
- * bind-mounts a new network namespace onto it. The calling process stays
- * in home_fd. -EEXIST if it already exists. */
+ * bind-mounts a new network namespace onto it. A half-made
+ * /run/netns/NAME (nc_netns_half_made()) is finished the same way; any
+ * other file there is left as it is: -EEXIST. The calling process stays
+ * in home_fd. */
 int nc_netns_create(const char *name, int home_fd);

@@ -81,6 +81,8 @@ enum nc_object {
 #define NC_DIFF_RULE            (1U << 8)       /* nft rule: replaced in place (same handle) */
 #define NC_DIFF_MARK            (1U << 9)       /* nft table: an earlier netconverge's, marked (made again) */
 #define NC_DIFF_DORMANT         (1U << 10)      /* nft table: dormant flag cleared (in place) */
+#define NC_DIFF_LINK_MARK       (1U << 11)      /* bridge, veth host end: ours-unfinished, alias (and group) set */
+#define NC_DIFF_PEER_MARK       (1U << 12)      /* veth container end: the same */
 
 /* One change. Pointers point into the plan's desired state (want*) and
  * into the observed state it was computed from (have*); the observed state
@@ -181,6 +183,7 @@ struct nc_field_value {
 
 struct nc_changed_field {
         const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt",
+                                         * "mark", "peer_mark",
                                          * "gateway", "dev", "value", "marked", "dormant" */
         const char *label;              /* text before "OLD -> NEW": "mtu ", "host end ", "" */
         const char *absent;             /* text of an absent value: "none", "unknown" */

@@ -19,27 +19,43 @@
  * Collections are arrays sorted by nc_state_sort() (by netns, then name or
  * address), never in kernel order. */
 
-/* Ownership marks, in the link alias (IFLA_IFALIAS, at most 255 bytes):
- *   bridge:         "netconverge:bridge"
- *   host veth end:  "netconverge:veth CONTAINER BRIDGE NETNS"
- *   container end:  "netconverge:peer CONTAINER BRIDGE"
- * Container names, bridge names and netns values contain no spaces or
- * control characters (validation guarantees it), so the fields split on
- * spaces; NETNS is the rest of the line. */
+/* Ownership of a link is two marks, checked together:
+ *  - the link group (IFLA_GROUP) NC_LINK_GROUP_OWNED (or DOOMED, on the way
+ *    out), which the kernel sets in the very RTM_NEWLINK that creates the
+ *    link: bridges, host veth ends, and container ends (the veth peer, made
+ *    in the same request through VETH_INFO_PEER, whose ifinfomsg takes
+ *    IFLA_GROUP too). A link is never seen without it, whenever an apply
+ *    dies;
+ *  - the alias (IFLA_IFALIAS, at most 255 bytes), which the kernel ignores
+ *    at creation, so it is a second request:
+ *      bridge:         "netconverge:bridge"
+ *      host veth end:  "netconverge:veth CONTAINER BRIDGE NETNS"
+ *      container end:  "netconverge:peer CONTAINER BRIDGE"
+ *    Container names, bridge names and netns values contain no spaces or
+ *    control characters (validation guarantees it), so the fields split on
+ *    spaces; NETNS is the rest of the line.
+ * A link is owned (role != NC_ROLE_NONE) when its kind fits the role its
+ * alias names (bridge: a bridge; ends: a veth), its group is one of ours,
+ * and the alias parses: a hand-made link with a copied alias, in any other
+ * group, is someone else's (a conflict, unless a bridge says adopt: true).
+ * A link in our group of a fitting kind whose alias is missing or does not
+ * parse is ours-unfinished (nc_link_unfinished()): an apply died between
+ * the two requests. The planner finishes it (sets the alias) where the
+ * file wants that name, prunes it where the name is one netconverge
+ * derives, and leaves it alone otherwise (docs/crash-safety.md). */
 #define NC_ALIAS_PREFIX "netconverge:"
 
 /* Routes netconverge adds carry this rtm_protocol, so that a route a user
  * added to an owned link (any other protocol) is never removed. */
 #define NC_RTPROT 78
 
-/* Link groups (IFLA_GROUP), for removing links in bulk: one RTM_DELLINK
- * naming a group costs one kernel synchronization for all its links
- * instead of one per link. Bridges and host veth ends are created in
- * NC_LINK_GROUP_OWNED, so that removing all of them (destroy) is that one
- * request and nothing before it. Removing some of them moves those to
- * NC_LINK_GROUP_DOOMED first. A group is only a means: ownership is the
- * alias, and an owned link outside the group (made by an older version,
- * adopted, or moved by hand) is moved into it before the delete. */
+/* Link groups (IFLA_GROUP): the creation-time mark of ownership above,
+ * and a means of removing links in bulk: one RTM_DELLINK naming a group
+ * costs one kernel synchronization for all its links instead of one per
+ * link. Removing all of them (destroy) is that one request and nothing
+ * before it; removing some of them moves those to NC_LINK_GROUP_DOOMED
+ * first. A link with our alias outside both groups (made by hand, or by a
+ * netconverge before the group was part of the mark) is not owned. */
 #define NC_LINK_GROUP_OWNED 0x6e63u
 #define NC_LINK_GROUP_DOOMED 0x6e64u
 
@@ -69,6 +85,7 @@ struct nc_link {
         bool oper_up;                   /* observed only: IF_OPER_UP (or UNKNOWN for lo) */
         char master[NC_IFNAMSIZ];       /* "" = none; a link in the same netns */
         char *alias;                    /* NULL = none */
+        uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */
         char peer_name[NC_IFNAMSIZ];
@@ -322,8 +339,22 @@ size_t nc_state_routes_of(const struct nc_state *s, const char *netns, const str
 char *nc_alias_bridge(void);
 char *nc_alias_host_end(const char *container, const char *bridge, const char *netns);
 char *nc_alias_peer_end(const char *container, const char *bridge);
-/* Fills role and owner_* of l from l->alias. -ENOMEM or 0. */
+/* Fills role and owner_* of l from l->alias alone (what a netlink event's
+ * alias names). -ENOMEM or 0. */
 int nc_link_parse_alias(struct nc_link *l);
+/* Ownership as above: l's kind and group checked against the role its
+ * alias gave; role NONE (owner_* freed) when they do not fit. */
+void nc_link_check_marks(struct nc_link *l);
+static inline bool nc_link_group_ours(uint32_t group) {
+        return group == NC_LINK_GROUP_OWNED || group == NC_LINK_GROUP_DOOMED;
+}
+/* In our group, of a kind netconverge makes, and not owned: an apply died
+ * after creating it and before marking it with its alias (or someone
+ * wrote over the alias). */
+static inline bool nc_link_unfinished(const struct nc_link *l) {
+        return l->role == NC_ROLE_NONE && nc_link_group_ours(l->group) &&
+               (l->kind == NC_LINK_BRIDGE || l->kind == NC_LINK_VETH);
+}
 
 const char *nc_link_kind_to_string(enum nc_link_kind k);
 int nc_link_kind_from_string(const char *s);

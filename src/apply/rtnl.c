@@ -2,12 +2,16 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include <netlink/addr.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/object.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet6.h>
@@ -106,8 +110,26 @@ static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, s
         return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
 }
 
+/* The same, with IPv6 address generation off in the request (see
+ * set_alias()): for a veth end whose mark is finished, since the apply
+ * that made it died before the request that would have turned it off. A
+ * kernel without IPv6 refuses the attribute; then again without it. */
+static int link_change_no_ipv6(struct nc_applier *ap, struct nl_sock *sk, int ifindex, struct rtnl_link *changes) {
+        /* A copy, so that the retry sends changes as they were. */
+        _cleanup_(link_putp) struct rtnl_link *with =
+                (struct rtnl_link *) nl_object_clone((struct nl_object *) changes);
+        int r;
+
+        if (!with || rtnl_link_inet6_set_addr_gen_mode(with, IN6_ADDR_GEN_MODE_NONE) < 0)
+                return -ENOMEM;
+        r = link_change(ap, sk, ifindex, with);
+        return r == -EAFNOSUPPORT ? link_change(ap, sk, ifindex, changes) : r;
+}
+
 /* The kernel ignores IFLA_IFALIAS (and IFLA_AF_SPEC) when it creates a
- * link, so the mark of ownership is set right after, on the link found by
+ * link, so the alias half of the mark of ownership is set right after
+ * (the group half came with the creation: a crash in between leaves a
+ * link the next plan finishes, state.h), on the link found by
  * its name (just created, so the name is ours), with the link's going up
  * in the same request: a veth peer cannot be brought up before both ends
  * exist.
@@ -145,8 +167,9 @@ static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name
 }
 
 /* Takes back a link this change created before a later step of the same
- * change failed: a link left without its mark would be someone else's to
- * the next plan, a conflict. Best effort; deleting a veth end takes its
+ * change failed, so that a failed change leaves nothing behind. (A crash
+ * here leaves it in our group without alias: the next plan finishes it.)
+ * Best effort; deleting a veth end takes its
  * peer along. */
 static void undo_create(struct nc_applier *ap, struct nl_sock *sk, const char *name) {
         _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
@@ -243,8 +266,14 @@ static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
         }
         if (a->diff & NC_DIFF_UP)
                 set_up(changes, a->want->up);
-        if ((a->diff & NC_DIFF_ADOPT) && a->want->alias)
+        /* Both marks in one request: a link is never ours by one alone
+         * (state.h). */
+        if ((a->diff & (NC_DIFF_ADOPT | NC_DIFF_LINK_MARK)) && a->want->alias) {
                 rtnl_link_set_ifalias(changes, a->want->alias);
+                rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
+        }
+        if ((a->diff & NC_DIFF_LINK_MARK) && a->object == NC_OBJECT_VETH)
+                return link_change_no_ipv6(ap, sk, ifindex, changes);
         return link_change(ap, sk, ifindex, changes);
 }
 
@@ -255,43 +284,56 @@ int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
 /* The host end with its peer, in one request: the peer is created
  * directly in the container's namespace (IFLA_NET_NS_FD inside
  * VETH_INFO_PEER), so no moment exists where it sits in the host under a
- * name that might clash. Both ends go up with their alias (see
- * set_alias()), once IPv6 is off on them. */
-static int veth_fill(struct nc_applier *ap, struct nc_ns *host, const struct nc_action *a, int peer_ns_fd,
-                     struct rtnl_link *l, struct rtnl_link *peer) {
+ * name that might clash. Both ends are made in our link group, the half
+ * of their mark the kernel sets with the creation (state.h). The request
+ * is built here, not by libnl: libnl puts IFLA_GROUP only at the top
+ * level (build_link_msg()), never in the peer's attributes. Both ends go
+ * up with their alias (see set_alias()), once IPv6 is off on them. */
+static int veth_request(struct nc_applier *ap, struct nc_ns *host, const struct nc_action *a, int peer_ns_fd,
+                        struct nl_msg **ret) {
         const struct nc_link *w = a->want, *p = a->want_peer;
-        int r;
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+        struct nlattr *info, *data, *peer;
+        int master = 0;
 
-        rtnl_link_set_name(l, w->name);
-        rtnl_link_set_mtu(l, w->mtu);
+        if (!msg)
+                return -ENOMEM;
         if (w->master[0]) {
-                r = nc_ns_ifindex(ap, host, w->master);
-                if (r < 0)
-                        return r;
-                rtnl_link_set_master(l, r);
+                master = nc_ns_ifindex(ap, host, w->master);
+                if (master < 0) {
+                        nlmsg_free(msg);
+                        return master;
+                }
         }
-        rtnl_link_set_group(l, NC_LINK_GROUP_OWNED);
-
-        rtnl_link_set_name(peer, p->name);
-        rtnl_link_set_mtu(peer, p->mtu);
-        r = set_mac(peer, p->mac);
-        if (r < 0)
-                return r;
-        rtnl_link_set_ns_fd(peer, peer_ns_fd);
+        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 || nla_put_string(msg, IFLA_IFNAME, w->name) < 0 ||
+            nla_put_u32(msg, IFLA_MTU, w->mtu) < 0 ||
+            (master > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) master) < 0) ||
+            nla_put_u32(msg, IFLA_GROUP, NC_LINK_GROUP_OWNED) < 0 || !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+            nla_put_string(msg, IFLA_INFO_KIND, "veth") < 0 || !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+            !(peer = nla_nest_start(msg, VETH_INFO_PEER)) ||
+            /* The peer's attributes follow an ifinfomsg of its own. */
+            nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            nla_put_string(msg, IFLA_IFNAME, p->name) < 0 || nla_put_u32(msg, IFLA_MTU, p->mtu) < 0 ||
+            nla_put(msg, IFLA_ADDRESS, 6, p->mac) < 0 || nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t) peer_ns_fd) < 0 ||
+            nla_put_u32(msg, IFLA_GROUP, NC_LINK_GROUP_OWNED) < 0) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        nla_nest_end(msg, peer);
+        nla_nest_end(msg, data);
+        nla_nest_end(msg, info);
+        *ret = msg;
         return 0;
 }
 
 int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_veth_alloc();
-        _cleanup_(link_putp) struct rtnl_link *peer = NULL;
         _cleanup_(closep) int peer_ns_fd = -1;
         struct nl_sock *sk, *peer_sk;
         struct nc_ns *host, *pns;
+        struct nl_msg *msg;
         int r;
 
-        if (!l)
-                return -ENOMEM;
-        peer = rtnl_link_veth_get_peer(l);
         r = ns_and_socket(ap, "", &host, &sk);
         if (r < 0)
                 return r;
@@ -303,11 +345,10 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         peer_ns_fd = nc_netns_open(a->want_peer->netns);
         if (peer_ns_fd < 0)
                 return peer_ns_fd;
-        r = veth_fill(ap, host, a, peer_ns_fd, l, peer);
+        r = veth_request(ap, host, a, peer_ns_fd, &msg);
         if (r < 0)
                 return r;
-        nc_kerr_begin(ap);
-        r = nc_kerr_end(ap, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+        r = nc_nl_request(ap, sk, msg);
         nc_ns_forget(host, a->want->name);
         nc_ns_forget(pns, a->want_peer->name);
         if (r < 0)
@@ -353,18 +394,23 @@ static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
         }
         if (a->diff & NC_DIFF_PEER_UP)
                 set_up(changes, a->want_peer->up);
+        if ((a->diff & NC_DIFF_PEER_MARK) && a->want_peer->alias) {
+                rtnl_link_set_ifalias(changes, a->want_peer->alias);
+                rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
+                return link_change_no_ipv6(ap, sk, ifindex, changes);
+        }
         return link_change(ap, sk, ifindex, changes);
 }
 
 int nc_apply_veth_modify(struct nc_applier *ap, const struct nc_action *a) {
         int r;
 
-        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MASTER | NC_DIFF_UP)) {
+        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MASTER | NC_DIFF_UP | NC_DIFF_LINK_MARK)) {
                 r = host_link_modify(ap, a);
                 if (r < 0)
                         return r;
         }
-        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MAC | NC_DIFF_PEER_UP))
+        if (a->diff & (NC_DIFF_MTU | NC_DIFF_MAC | NC_DIFF_PEER_UP | NC_DIFF_PEER_MARK))
                 return veth_modify_peer(ap, a);
         return 0;
 }

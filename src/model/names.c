@@ -25,6 +25,15 @@ void nc_default_host_interface(const char *container, const char *bridge, char r
         snprintf(ret, NC_IFNAMSIZ, "veth%08x", nc_name_hash(container, bridge));
 }
 
+bool nc_host_interface_is_derived(const char *name) {
+        if (strncmp(name, "veth", 4) != 0 || strlen(name) != 12)
+                return false;
+        for (const char *p = name + 4; *p; p++)
+                if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+                        return false;
+        return true;
+}
+
 /* The kernel's dev_valid_name(): at most 15 bytes, not "." or "..", no
  * '/', ':' or whitespace. */
 const char *nc_ifname_invalid(const char *name) {

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "netconverge/netns.h"
 
@@ -78,8 +81,35 @@ static int make_run_dir_shared(void) {
         return 0;
 }
 
+int nc_netns_half_made(int fd) {
+        struct statfs sfs;
+        struct stat st;
+
+        if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (sfs.f_type == NSFS_MAGIC)
+                return 0;
+        return S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+/* An existing path: may it be finished (half made, so bound over), or is
+ * it someone's? -EEXIST for anything but a half-made namespace. Mounting
+ * over a file hides it and changes nothing in it, so even a file written
+ * after this check loses nothing. */
+static int reuse_half_made(const char *path) {
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        int r;
+
+        if (fd < 0)
+                return errno == ELOOP ? -EEXIST : -errno;
+        r = nc_netns_half_made(fd);
+        close(fd);
+        return r < 0 ? r : r ? 0 : -EEXIST;
+}
+
 int nc_netns_create(const char *name, int home_fd) {
         char path[4096];
+        bool created = true;
         int fd, r;
 
         r = nc_netns_path(name, path, sizeof(path));
@@ -89,13 +119,21 @@ int nc_netns_create(const char *name, int home_fd) {
         if (r < 0)
                 return r;
         fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-        if (fd < 0)
+        if (fd < 0 && errno == EEXIST) {
+                /* An earlier run (or `ip netns add`) died half-way. */
+                r = reuse_half_made(path);
+                if (r < 0)
+                        return r;
+                created = false;
+        } else if (fd < 0)
                 return -errno;
-        close(fd);
+        else
+                close(fd);
 
         if (unshare(CLONE_NEWNET) < 0) {
                 r = -errno;
-                unlink(path);
+                if (created)
+                        unlink(path);
                 return r;
         }
         if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
@@ -104,7 +142,9 @@ int nc_netns_create(const char *name, int home_fd) {
                 fprintf(stderr, "netconverge: cannot return to the host network namespace: %s\n", strerror(errno));
                 abort();
         }
-        if (r < 0)
+        /* Only a file made here is taken back; a half-made one stays as
+         * it was found. */
+        if (r < 0 && created)
                 unlink(path);
         return r;
 }

@@ -120,6 +120,16 @@ int nc_observe_container(struct nc_observer *o, const char *netns, int home_fd) 
         }
         if (fd < 0)
                 return nc_observer_fail(o, fd, "opening netns %s", netns);
+        /* An empty file where a namespace will be bound (an apply, or `ip
+         * netns add`, died before binding it): not there yet. A name is
+         * then finished by the plan's `+ netns`, a path waited for. */
+        r = nc_netns_half_made(fd);
+        if (r > 0) {
+                r = nc_state_add_namespace(o->state, netns, false);
+                return r < 0 ? nc_observer_fail(o, r, "recording netns %s", netns) : 0;
+        }
+        if (r < 0)
+                return nc_observer_fail(o, r, "opening netns %s", netns);
         r = nc_state_add_namespace(o->state, netns, true);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording netns %s", netns);

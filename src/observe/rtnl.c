@@ -267,6 +267,7 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
                 .mtu = rtnl_link_get_mtu(rl),
                 .up = rtnl_link_get_flags(rl) & IFF_UP,
                 .alias = (char *) rtnl_link_get_ifalias(rl),
+                .group = rtnl_link_get_group(rl),
                 .ifindex = rtnl_link_get_ifindex(rl),
                 .peer_ifindex = rtnl_link_get_link(rl),
         };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "netconverge/addr.h"
+#include "netconverge/names.h"
 #include "plan/internal.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
@@ -133,7 +134,10 @@ static void diff_bridge(struct differ *d, const struct nc_link *want, const stru
                 add_link(d, want, NULL);
                 return;
         }
-        if (have->role == NC_ROLE_NONE) {
+        if (have->role == NC_ROLE_NONE && nc_link_unfinished(have) && have->kind == NC_LINK_BRIDGE) {
+                /* Made by an apply that died before marking it: finished. */
+                diff |= NC_DIFF_LINK_MARK;
+        } else if (have->role == NC_ROLE_NONE) {
                 if (!b->adopt) {
                         conflict(d, "link %s exists and is not managed by netconverge; set adopt: true on bridge %s "
                                     "to take it over", have->name, b->name);
@@ -148,10 +152,9 @@ static void diff_bridge(struct differ *d, const struct nc_link *want, const stru
         }
         /* Claimed: its addresses become ours to manage, and it is not pruned. */
         d->matched[have_index(d, have)] = true;
-        if (have->role == NC_ROLE_NONE) {
-                /* adopted: compared below */
-        } else if (have->role != NC_ROLE_BRIDGE || have->kind != NC_LINK_BRIDGE) {
-                /* Ours, but something else: replace it. */
+        if (have->role != NC_ROLE_NONE && have->role != NC_ROLE_BRIDGE) {
+                /* Ours, but something else: replace it (an owned role
+                 * implies its kind: nc_link_check_marks()). */
                 remove_link(d, have);
                 add_link(d, want, NULL);
                 return;
@@ -170,12 +173,23 @@ static void diff_bridge(struct differ *d, const struct nc_link *want, const stru
         a->have = have;
 }
 
-/* The pair as observed is the pair wanted: same ends, same marks. */
+/* A link netconverge may treat as its own: owned, or ours-unfinished
+ * (nc_link_unfinished(): in our group, of our kinds, its alias missing). */
+static bool ours(const struct nc_link *l) {
+        return l->role != NC_ROLE_NONE || nc_link_unfinished(l);
+}
+
+/* The pair as observed is the pair wanted: same ends, same marks, or ends
+ * whose mark an interrupted apply left unset (set by this plan). */
 static bool veth_pair_matches(const struct nc_link *want, const struct nc_link *want_peer, const struct nc_link *have,
                               const struct nc_link *have_peer) {
-        return have->kind == NC_LINK_VETH && have->role == NC_ROLE_HOST_END && same_str(have->alias, want->alias) &&
-               have_peer && have_peer->kind == NC_LINK_VETH && have_peer->role == NC_ROLE_PEER_END &&
-               same_str(have_peer->alias, want_peer->alias) && same_str(have_peer->peer_name, want->name);
+        bool host_ok = have->role == NC_ROLE_HOST_END ? same_str(have->alias, want->alias)
+                                                      : nc_link_unfinished(have);
+        bool peer_ok = have_peer && (have_peer->role == NC_ROLE_PEER_END ? same_str(have_peer->alias, want_peer->alias)
+                                                                         : have_peer->role == NC_ROLE_NONE);
+
+        return have->kind == NC_LINK_VETH && host_ok && peer_ok && have_peer->kind == NC_LINK_VETH &&
+               same_str(have_peer->peer_name, want->name);
 }
 
 static void diff_veth(struct differ *d, const struct nc_link *want) {
@@ -189,18 +203,21 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
 
         if (have)
                 d->matched[have_index(d, have)] = true;
-        if (have && have->role == NC_ROLE_NONE) {
+        if (have && !ours(have)) {
                 conflict(d, "link %s exists and is not managed by netconverge", have->name);
-                return;
-        }
-        if (slot && slot->role == NC_ROLE_NONE) {
-                conflict(d, "link %s in netns %s exists and is not managed by netconverge", slot->name,
-                         want->peer_netns);
                 return;
         }
         if (have && peer_ns != NC_NETNS_NONE && d->have_ix->link_peer_ns[have_index(d, have)] == peer_ns &&
             strcmp(have->peer_name, want->peer_name) == 0)
                 have_peer = slot;
+        /* The other end of a host end of ours is ours whatever its marks
+         * say: the kernel made both ends in one request (an earlier
+         * netconverge left container ends in group 0). */
+        if (slot && !ours(slot) && !(slot == have_peer && slot->kind == NC_LINK_VETH)) {
+                conflict(d, "link %s in netns %s exists and is not managed by netconverge", slot->name,
+                         want->peer_netns);
+                return;
+        }
         if (!have) {
                 add_link(d, want, want_peer);
                 return;
@@ -210,6 +227,10 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
                 add_link(d, want, want_peer);
                 return;
         }
+        if (have->role == NC_ROLE_NONE)
+                diff |= NC_DIFF_LINK_MARK;
+        if (have_peer->role == NC_ROLE_NONE)
+                diff |= NC_DIFF_PEER_MARK;
         d->matched[have_index(d, have_peer)] = true;
         if (have->mtu != want->mtu || have_peer->mtu != want_peer->mtu)
                 diff |= NC_DIFF_MTU;
@@ -248,6 +269,23 @@ static void diff_loopback(struct differ *d, const struct nc_link *want) {
         a->have = have;
 }
 
+/* An unmarked host veth end of our group that nobody wants: removed when
+ * it is certainly one netconverge made, its name one it derives or its
+ * other end a container end of ours. Anything else of our group without
+ * its alias (a bridge, whose name is the user's) is left as it is. */
+static bool unfinished_prunable(const struct differ *d, size_t i) {
+        const struct nc_link *h = &d->have->links[i];
+        const struct nc_link *peer;
+
+        if (!nc_link_unfinished(h) || h->kind != NC_LINK_VETH)
+                return false;
+        if (nc_host_interface_is_derived(h->name))
+                return true;
+        peer = h->peer_netns ? nc_state_index_link(d->have_ix, d->have_ix->link_peer_ns[i], h->peer_name) : NULL;
+        return peer && peer->kind == NC_LINK_VETH &&
+               (peer->role == NC_ROLE_PEER_END || nc_link_group_ours(peer->group));
+}
+
 static void diff_links(struct differ *d, const struct nc_model *m) {
         for (size_t i = 0; i < d->want->n_links; i++) {
                 const struct nc_link *w = &d->want->links[i];
@@ -266,7 +304,7 @@ static void diff_links(struct differ *d, const struct nc_model *m) {
 
                 if (nc_state_index_link_ns(d->have_ix, i) != NC_NETNS_HOST || d->matched[i] || d->gone[i])
                         continue;
-                if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END)
+                if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END || unfinished_prunable(d, i))
                         remove_link(d, h);
         }
 }
@@ -281,8 +319,11 @@ static bool link_managed(const struct differ *d, uint32_t netns, const char *nam
                 return false;
         if (h->role != NC_ROLE_NONE)
                 return true;
+        /* Claimed by this plan: an adopted bridge, a link of ours whose
+         * mark it finishes, the other end of a pair of ours (a container
+         * end is claimed only then). */
         w = nc_state_index_link(&d->want_ix, netns, name);
-        return w && w->kind == NC_LINK_BRIDGE && d->matched[have_index(d, h)];
+        return w && d->matched[have_index(d, h)] && (w->kind == NC_LINK_BRIDGE || ours(h) || netns != NC_NETNS_HOST);
 }
 
 static bool link_fresh(const struct differ *d, uint32_t netns, const char *name) {

@@ -88,7 +88,8 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
 
 static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
         _cleanup_free_ char *alias = nc_alias_bridge();
-        struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true };
+        struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true,
+                              .group = NC_LINK_GROUP_OWNED };
         struct nc_address gw = { .netns = "", .address = b->gateway, .prefixlen = b->prefixlen };
         int r;
 
@@ -105,8 +106,10 @@ static int add_attachment(struct nc_state *s, const struct nc_container *c, cons
                           const struct nc_bridge *b, uint32_t address) {
         _cleanup_free_ char *host_alias = nc_alias_host_end(c->name, b->name, c->netns);
         _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
-        struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true };
-        struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true };
+        struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
+                                .group = NC_LINK_GROUP_OWNED };
+        struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
+                                .group = NC_LINK_GROUP_OWNED };
         struct nc_address addr = { .netns = c->netns, .address = address, .prefixlen = b->prefixlen };
         int r;
 

@@ -199,6 +199,16 @@ static size_t link_fields(const struct nc_action *a, struct nc_changed_field *f)
                 x = field(f, &n, "adopt", "adopt", NC_FIELD_FLAG);
                 x->new.b = true;
         }
+        /* Ours-unfinished (an apply died before its alias was set): the
+         * mark is completed, the link kept. */
+        if (a->diff & NC_DIFF_LINK_MARK) {
+                x = field(f, &n, "mark", a->object == NC_OBJECT_VETH ? "mark host end" : "mark", NC_FIELD_FLAG);
+                x->new.b = true;
+        }
+        if (a->diff & NC_DIFF_PEER_MARK) {
+                x = field(f, &n, "peer_mark", "mark container end", NC_FIELD_FLAG);
+                x->new.b = true;
+        }
         if (a->diff & NC_DIFF_MTU) {
                 x = field(f, &n, "mtu", "mtu ", NC_FIELD_UINT);
                 /* A veth's ends may differ; show the one that is off. */

@@ -116,6 +116,7 @@ static const struct field link_fields[] = {
         F("up", FIELD_BOOL, false, link.up),
         F("master", FIELD_IFNAME, false, link.master),
         F("alias", FIELD_ALIAS, false, link.alias),
+        { .key = "group", .type = FIELD_UINT, .offset = offsetof(union entry, link.group), .max = UINT32_MAX },
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
 };

@@ -130,6 +130,9 @@ static void write_link(struct out *o, const struct nc_link *l) {
                 field_text(o, "master", l->master, false);
         if (l->alias)
                 field_text(o, "alias", l->alias, true);
+        /* 0, the kernel's default, is left out (and read back as 0). */
+        if (l->group)
+                field_int(o, "group", l->group);
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);

@@ -165,6 +165,7 @@ int nc_state_add_link(struct nc_state *s, const struct nc_link *l) {
                 link_done(x);
                 return -ENOMEM;
         }
+        nc_link_check_marks(x);
         s->n_links++;
         return 0;
 }
@@ -517,6 +518,17 @@ int nc_link_parse_alias(struct nc_link *l) {
                 return 0;       /* a prefix we do not know: leave it alone */
         }
         return r < 0 ? r : 0;
+}
+
+void nc_link_check_marks(struct nc_link *l) {
+        enum nc_link_kind fits = l->role == NC_ROLE_BRIDGE ? NC_LINK_BRIDGE : NC_LINK_VETH;
+
+        if (l->role == NC_ROLE_NONE || (l->kind == fits && nc_link_group_ours(l->group)))
+                return;
+        /* The three owner fields are one allocation (nc_link_parse_alias()). */
+        free(l->owner_container);
+        l->owner_container = l->owner_bridge = l->owner_netns = NULL;
+        l->role = NC_ROLE_NONE;
 }
 
 static const char *const link_kind_table[_NC_LINK_KIND_MAX] = {

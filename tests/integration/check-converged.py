@@ -41,6 +41,8 @@ def main():
     expect(br + " flags", b.get("flags"), ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"])
     expect(br + " mtu", b.get("mtu"), mtu)
     expect(br + " alias", b.get("ifalias"), "netconverge:bridge")
+    # The group is the half of the mark the kernel sets with the creation.
+    expect(br + " group", str(b.get("group")), "28259")
     expect(br + " addresses", addrs(host, br), [gateway])
     for name, ns, addr, mac in containers:
         mark = "netconverge:veth %s %s " % (name, br)
@@ -49,6 +51,7 @@ def main():
         for v in ends:
             expect(name + ": host end master", v.get("master"), br)
             expect(name + ": host end mtu", v.get("mtu"), mtu)
+            expect(name + ": host end group", str(v.get("group")), "28259")
             expect(name + ": host end operstate", v.get("operstate"), "UP")
         c = links(ns)
         e = c.get("eth0", {})
@@ -56,6 +59,7 @@ def main():
         expect(name + ": eth0 mac", e.get("address"), mac)
         expect(name + ": eth0 operstate", e.get("operstate"), "UP")
         expect(name + ": eth0 alias", e.get("ifalias"), "netconverge:peer %s %s" % (name, br))
+        expect(name + ": eth0 group", str(e.get("group")), "28259")
         expect(name + ": eth0 addresses", addrs(ns, "eth0"), ["%s/%s" % (addr, prefixlen)])
         expect(name + ": lo flags", c.get("lo", {}).get("flags"), ["LOOPBACK", "UP", "LOWER_UP"])
         routes = [(r.get("gateway"), r.get("dev"), r.get("protocol"))

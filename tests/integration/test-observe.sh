@@ -46,7 +46,7 @@ timeout 10 ip netns exec "$host" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
 # The host: an owned bridge with its gateway address, lo, a foreign link.
 ipc -n "$host" link set lo up
 ipc -n "$host" link add br0 type bridge
-ipc -n "$host" link set br0 address 02:42:8e:00:00:01 alias "netconverge:bridge" up
+ipc -n "$host" link set br0 address 02:42:8e:00:00:01 alias "netconverge:bridge" group 0x6e63 up
 ipc -n "$host" addr add 172.30.0.1/16 dev br0
 # A vxlan: a kind that is neither bridge, veth nor loopback, and whose
 # module, unlike dummy's or ifb's, makes no devices in the machine's own
@@ -56,16 +56,16 @@ ipc -n "$host" link set foreign0 address 02:00:00:00:00:99
 fmac=$(timeout 10 ip netns exec "$host" cat /sys/class/net/foreign0/address)
 # A container: its veth created with the other end directly in its namespace.
 ipc -n "$host" link add vethc1 type veth peer name eth0 netns "$c1"
-ipc -n "$host" link set vethc1 address 02:00:00:00:00:01 alias "netconverge:veth web br0 $c1" master br0 up
+ipc -n "$host" link set vethc1 address 02:00:00:00:00:01 alias "netconverge:veth web br0 $c1" group 0x6e63 master br0 up
 ipc -n "$c1" link set lo up
-ipc -n "$c1" link set eth0 address 02:42:ac:1e:00:02 alias "netconverge:peer web br0" up
+ipc -n "$c1" link set eth0 address 02:42:ac:1e:00:02 alias "netconverge:peer web br0" group 0x6e63 up
 ipc -n "$c1" addr add 172.30.0.2/16 dev eth0
 ipc -n "$c1" route add default via 172.30.0.1 dev eth0 proto 78
 # A user's route on the host (kept: not protocol kernel) and an owned host
 # end whose container's namespace does not exist (exists: false).
 ipc -n "$host" route add 10.99.0.0/16 via 172.30.0.254 dev br0
 ipc -n "$host" link add vethghost type veth peer name vethghost-p
-ipc -n "$host" link set vethghost address 02:00:00:00:00:02 alias "netconverge:veth ghost br0 $missing"
+ipc -n "$host" link set vethghost address 02:00:00:00:00:02 alias "netconverge:veth ghost br0 $missing" group 0x6e63
 ipc -n "$host" link set vethghost-p address 02:00:00:00:00:03
 
 ncb -n "$host" show --snapshot >"$tmp/snap" || fail "show --snapshot exited $?"
@@ -77,13 +77,13 @@ namespaces:
   - {netns: $c1, exists: true}
   - {netns: $missing, exists: false}
 links:
-  - {netns: "", name: br0, kind: bridge, mtu: 1500, mac: "02:42:8e:00:00:01", up: true, alias: "netconverge:bridge"}
+  - {netns: "", name: br0, kind: bridge, mtu: 1500, mac: "02:42:8e:00:00:01", up: true, alias: "netconverge:bridge", group: 28259}
   - {netns: "", name: foreign0, kind: other, mtu: 1500, mac: "$fmac", up: false}
   - {netns: "", name: lo, kind: loopback, mtu: 65536, up: true}
-  - {netns: "", name: vethc1, kind: veth, mtu: 1500, mac: "02:00:00:00:00:01", up: true, master: br0, alias: "netconverge:veth web br0 $c1", peer_netns: $c1, peer: eth0}
-  - {netns: "", name: vethghost, kind: veth, mtu: 1500, mac: "02:00:00:00:00:02", up: false, alias: "netconverge:veth ghost br0 $missing"}
+  - {netns: "", name: vethc1, kind: veth, mtu: 1500, mac: "02:00:00:00:00:01", up: true, master: br0, alias: "netconverge:veth web br0 $c1", group: 28259, peer_netns: $c1, peer: eth0}
+  - {netns: "", name: vethghost, kind: veth, mtu: 1500, mac: "02:00:00:00:00:02", up: false, alias: "netconverge:veth ghost br0 $missing", group: 28259}
   - {netns: "", name: vethghost-p, kind: veth, mtu: 1500, mac: "02:00:00:00:00:03", up: false}
-  - {netns: $c1, name: eth0, kind: veth, mtu: 1500, mac: "02:42:ac:1e:00:02", up: true, alias: "netconverge:peer web br0", peer_netns: "", peer: vethc1}
+  - {netns: $c1, name: eth0, kind: veth, mtu: 1500, mac: "02:42:ac:1e:00:02", up: true, alias: "netconverge:peer web br0", group: 28259, peer_netns: "", peer: vethc1}
   - {netns: $c1, name: lo, kind: loopback, mtu: 65536, up: true}
 addresses:
   - {netns: "", dev: br0, address: 172.30.0.1/16}

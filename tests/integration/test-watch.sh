@@ -181,9 +181,11 @@ fi
 
 # --- A cycle that fails is logged and retried with backoff (1 s, 2 s, ...),
 # never fatal: a container whose namespace is a plain file, not a
-# namespace, until the file goes and the retry creates the namespace.
+# namespace, until the file goes and the retry creates the namespace. The
+# file holds something: an empty one is a namespace half made, which the
+# cycle finishes (docs/crash-safety.md).
 GHOST=$P-ghost
-touch "/run/netns/$GHOST"
+printf 'not a namespace\n' >"/run/netns/$GHOST"
 write_conf "$F.ghost" web cache
 printf '  ghost:\n    netns: %s\n    networks:\n      %s: { address: 10.125.0.14 }\n' "$GHOST" "$BR" >>"$F.ghost"
 mv -f "$F.ghost" "$F"

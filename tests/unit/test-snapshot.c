@@ -36,13 +36,14 @@
         "  - {netns: web, exists: true}\n" \
         "links:\n" \
         "  - {netns: \"\", name: docker0, kind: bridge, mtu: 1500, mac: \"02:42:8e:00:00:01\", up: true, " \
-        "alias: \"netconverge:bridge\"}\n" \
+        "alias: \"netconverge:bridge\", group: 28259}\n" \
         "  - {netns: \"\", name: eth0, kind: other, mtu: 1400, mac: \"02:fc:00:00:00:01\", up: true}\n" \
         "  - {netns: \"\", name: lo, kind: loopback, mtu: 65536, up: true}\n" \
         "  - {netns: \"\", name: vethbb8e173b, kind: veth, mtu: 1500, mac: \"9a:1b:2c:3d:4e:5f\", up: true, " \
-        "master: docker0, alias: \"netconverge:veth web docker0 web\", peer_netns: web, peer: eth0}\n" \
+        "master: docker0, alias: \"netconverge:veth web docker0 web\", group: 28259, peer_netns: web, " \
+        "peer: eth0}\n" \
         "  - {netns: web, name: eth0, kind: veth, mtu: 1500, mac: \"02:42:ac:11:00:02\", up: true, " \
-        "alias: \"netconverge:peer web docker0\", peer_netns: \"\", peer: vethbb8e173b}\n" \
+        "alias: \"netconverge:peer web docker0\", group: 28259, peer_netns: \"\", peer: vethbb8e173b}\n" \
         "  - {netns: web, name: lo, kind: loopback, mtu: 65536, up: true}\n" \
         "addresses:\n" \
         "  - {netns: \"\", dev: docker0, address: 172.17.0.1/16}\n" \
@@ -141,14 +142,16 @@ static void test_write_exact(void **state) {
         struct nc_state *s = nc_state_new();
         struct nc_link bridge = { .netns = "", .name = "docker0", .kind = NC_LINK_BRIDGE, .mtu = 1500,
                                   .mac = { 0x02, 0x42, 0x8e, 0, 0, 1 }, .up = true, .oper_up = true,
-                                  .alias = "netconverge:bridge", .ifindex = 3 };
+                                  .alias = "netconverge:bridge", .group = NC_LINK_GROUP_OWNED, .ifindex = 3 };
         struct nc_link host = { .netns = "", .name = "vethbb8e173b", .kind = NC_LINK_VETH, .mtu = 1500,
                                 .mac = { 0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f }, .up = true, .master = "docker0",
-                                .alias = "netconverge:veth web docker0 web", .peer_netns = "web",
+                                .alias = "netconverge:veth web docker0 web", .group = NC_LINK_GROUP_OWNED,
+                                .peer_netns = "web",
                                 .peer_name = "eth0", .ifindex = 7, .peer_ifindex = 2 };
         struct nc_link peer = { .netns = "web", .name = "eth0", .kind = NC_LINK_VETH, .mtu = 1500,
                                 .mac = { 0x02, 0x42, 0xac, 0x11, 0, 2 }, .up = true,
-                                .alias = "netconverge:peer web docker0", .peer_netns = "", .peer_name = "vethbb8e173b" };
+                                .alias = "netconverge:peer web docker0", .group = NC_LINK_GROUP_OWNED, .peer_netns = "",
+                                .peer_name = "vethbb8e173b" };
         struct nc_link lo = { .netns = "web", .name = "lo", .kind = NC_LINK_LOOPBACK, .mtu = 65536, .up = true };
         struct nc_link hlo = { .netns = "", .name = "lo", .kind = NC_LINK_LOOPBACK, .mtu = 65536, .up = true };
         struct nc_link eth = { .netns = "", .name = "eth0", .kind = NC_LINK_OTHER, .mtu = 1400,
@@ -263,14 +266,16 @@ static void test_any_order_reads_sorted(void **state) {
                 "    mac: 02:42:AC:11:00:02\n"
                 "    up: true\n"
                 "    alias: 'netconverge:peer web docker0'\n"
+                "    group: 28259\n"
                 "    peer_netns: ''\n"
                 "    peer: vethbb8e173b\n"
                 "  - {netns: \"\", name: vethbb8e173b, kind: veth, mtu: 1500, mac: \"9a:1b:2c:3d:4e:5f\", up: true, "
-                "master: docker0, alias: \"netconverge:veth web docker0 web\", peer_netns: web, peer: eth0}\n"
+                "master: docker0, alias: \"netconverge:veth web docker0 web\", group: 28259, peer_netns: web, "
+                "peer: eth0}\n"
                 "  - {netns: \"\", name: lo, kind: loopback, mtu: 65536, up: true, mac: \"00:00:00:00:00:00\"}\n"
                 "  - {netns: \"\", name: eth0, kind: other, mtu: 1400, mac: \"02:fc:00:00:00:01\", up: true}\n"
                 "  - {netns: \"\", name: docker0, kind: bridge, mtu: 1500, mac: \"02:42:8e:00:00:01\", up: true, "
-                "alias: \"netconverge:bridge\"}\n"
+                "alias: \"netconverge:bridge\", group: 28259}\n"
                 "namespaces: [{netns: web, exists: true}]\n"
                 "ip_forward: 1\n"
                 "snapshot: 1\n";
@@ -661,9 +666,10 @@ static struct nc_state *thousand_containers(void) {
         for (unsigned i = 0; i < 1000; i++) {
                 char ns[32], host[16], alias[96];
                 struct nc_link h = { .netns = "", .kind = NC_LINK_VETH, .mtu = 1500, .up = true, .master = "br0",
-                                     .alias = alias, .peer_name = "eth0" };
+                                     .alias = alias, .group = NC_LINK_GROUP_OWNED, .peer_name = "eth0" };
                 struct nc_link c = { .kind = NC_LINK_VETH, .mtu = 1500, .up = true, .name = "eth0",
-                                     .mac = { 2, 0x42, 10, 88, (uint8_t) (i >> 8), (uint8_t) i }, .peer_netns = "" };
+                                     .mac = { 2, 0x42, 10, 88, (uint8_t) (i >> 8), (uint8_t) i }, .peer_netns = "",
+                                     .group = NC_LINK_GROUP_OWNED };
                 struct nc_link lo = { .kind = NC_LINK_LOOPBACK, .mtu = 65536, .up = true, .name = "lo" };
 
                 snprintf(ns, sizeof(ns), "c%u", i);
@@ -1122,18 +1128,25 @@ static void test_show_leaves_out(void **state) {
                 "snapshot: 1\n"
                 "namespaces: [{netns: gone, exists: false}, {netns: web, exists: true}]\n"
                 "links:\n"
-                "  - {netns: \"\", name: br1, kind: bridge, mtu: 1500, up: true, alias: \"netconverge:bridge\"}\n"
-                "  - {netns: \"\", name: br2, kind: bridge, mtu: 1500, up: true, alias: \"netconverge:bridge\"}\n"
-                "  - {netns: \"\", name: d0, kind: other, mtu: 1500, alias: \"netconverge:bridge\"}\n"
+                "  - {netns: \"\", name: br1, kind: bridge, mtu: 1500, up: true, alias: \"netconverge:bridge\","
+                " group: 28259}\n"
+                "  - {netns: \"\", name: br2, kind: bridge, mtu: 1500, up: true, alias: \"netconverge:bridge\","
+                " group: 28259}\n"
+                "  - {netns: \"\", name: d0, kind: other, mtu: 1500, alias: \"netconverge:bridge\", group: 28259}\n"
                 "  - {netns: \"\", name: foreign, kind: bridge, mtu: 1500, up: true}\n"
                 "  - {netns: \"\", name: va, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth web br2 web\","
+                " group: 28259,"
                 " peer_netns: web, peer: eth0}\n"
-                "  - {netns: \"\", name: vb, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth ghost br2 gone\"}\n"
-                "  - {netns: \"\", name: vc, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth web br1 web\"}\n"
-                "  - {netns: \"\", name: vd, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth web br2 other\"}\n"
-                "  - {netns: \"\", name: ve, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth Bad!\\x01 br2 x\"}\n"
+                "  - {netns: \"\", name: vb, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth ghost br2 gone\","
+                " group: 28259}\n"
+                "  - {netns: \"\", name: vc, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth web br1 web\","
+                " group: 28259}\n"
+                "  - {netns: \"\", name: vd, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth web br2 other\","
+                " group: 28259}\n"
+                "  - {netns: \"\", name: ve, kind: veth, mtu: 1500, up: true, alias: \"netconverge:veth Bad!\\x01 br2 x\","
+                " group: 28259}\n"
                 "  - {netns: web, name: eth0, kind: veth, mtu: 1500, mac: \"02:42:0a:00:00:07\", up: true,"
-                " alias: \"netconverge:peer web br2\", peer_netns: \"\", peer: va}\n"
+                " alias: \"netconverge:peer web br2\", group: 28259, peer_netns: \"\", peer: va}\n"
                 "addresses:\n"
                 "  - {netns: \"\", dev: br1, address: 10.1.0.0/24}\n"
                 "  - {netns: \"\", dev: br2, address: 10.2.0.1/24}\n"
@@ -1151,7 +1164,6 @@ static void test_show_leaves_out(void **state) {
         assert_int_not_equal(
                 asprintf(&expected, "%s%s", show_header,
                          "# left out: bridge br1: no address that can be a gateway (a host address of a /8 to /30)\n"
-                         "# left out: link d0 is marked as a bridge but is a other\n"
                          "# left out: address 10.9.0.7/24 on eth0 in netns web: not a host address of bridge br2\n"
                          "# left out: veth vb of container ghost: no container end in netns gone\n"
                          "# left out: veth vc of container web: bridge br1 is not shown\n"
