@@ -101,7 +101,7 @@ static int verify(struct converge *c, const struct nc_model *m) {
         r = nc_cli_observe(ctx, m, &scope, &c->again);
         if (r < 0)
                 return r;
-        r = nc_cli_plan(ctx, m, c->again, &c->rest);
+        r = nc_cli_plan_again(ctx, m, c->again, &c->rest);
         if (r == -EEXIST)
                 c->report.verified = 0;
         if (r < 0)
@@ -132,6 +132,12 @@ static int take_lock(const struct nc_ctx *ctx) {
         return lock;
 }
 
+/* SPEC 7.7: containers left as they are for a problem of their own (the
+ * plan reported each): the rest is applied, and the run still fails. */
+static bool contained(const struct converge *c) {
+        return c->plan && c->plan->n_container_conflicts > 0;
+}
+
 /* Plans and makes the changes; returns an exit code. The JSON document
  * is printed by the caller, from what this leaves in c. */
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
@@ -160,7 +166,7 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
                 return NC_EXIT_ERROR;
         if (o->dry_run || c->plan->n_actions == 0) {
                 c->report.verified = o->dry_run ? -1 : 1;
-                return NC_EXIT_OK;
+                return contained(c) ? NC_EXIT_ERROR : NC_EXIT_OK;
         }
 
         c->results = calloc(c->plan->n_actions, sizeof(*c->results));
@@ -184,6 +190,8 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         if (!json && ctx->log_level != NC_LOG_QUIET)
                 printf("Applied: %zu added, %zu changed, %zu removed.\n", c->plan->n_add, c->plan->n_modify,
                        c->plan->n_remove);
+        if (contained(c))
+                return NC_EXIT_ERROR;
         return o->detailed_exitcode ? NC_EXIT_PENDING : NC_EXIT_OK;
 }
 
