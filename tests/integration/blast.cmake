@@ -4,4 +4,4 @@
 add_test(NAME integration/blast
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test-blast.sh $<TARGET_FILE:netconverge>
                  ${PROJECT_SOURCE_DIR})
-set_tests_properties(integration/blast PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180)
+set_tests_properties(integration/blast PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
