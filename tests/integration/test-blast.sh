@@ -4,7 +4,7 @@
 # One file, two good containers and one of each problem confined to a
 # container: its namespace is the one netconverge acts in (by name, by
 # /proc/self/ns/net, by a symlink to it), is shared with another container
-# (a symlink), is no namespace (a directory, a file with data, a FIFO that
+# (a symlink, a second name bound onto it), is no namespace (a directory, a file with data, a FIFO that
 # must not block), or holds a foreign eth0. Each is reported by name, left
 # as it is, the good ones converge (ping), apply exits 1; the host gets no
 # eth0 and no default route (ip -j). Then a container namespace deleted
@@ -18,6 +18,10 @@ T=$NC_TMP
 for ns in sa ok1 ok2 fl; do ip netns add "$P-$ns"; done
 ln -s "/run/netns/$H" "$T/hostlink"
 ln -s "/run/netns/$P-sa" "$T/salink"
+# A second name bound onto the same namespace (what `ip netns attach` does);
+# the cleanup's `ip netns del` unmounts it.
+touch "/run/netns/$P-sc"
+mount --bind "/run/netns/$P-sa" "/run/netns/$P-sc"
 mkdir "$T/adir"
 echo "not a namespace" >"$T/afile"
 mkfifo "$T/afifo"
@@ -47,6 +51,9 @@ containers:
     networks: [${P}br]
   sb:
     netns: $T/salink
+    networks: [${P}br]
+  sc:
+    netns: $P-sc
     networks: [${P}br]
   dir:
     netns: $T/adir
@@ -93,6 +100,7 @@ for c in byname byproc bylink; do
 done
 reported sa "netns $P-sa is the same network namespace as netns $T/salink of container sb"
 reported sb "netns $T/salink is the same network namespace as netns $P-sa of container sa"
+reported sc "netns $P-sc is the same network namespace as netns $T/salink of container sb"
 for c in dir file fifo; do
         reported "$c" "is not a network namespace"
 done
@@ -122,7 +130,7 @@ nc_expect 1 diff "$f"
 host_has_no_container_parts "second apply"
 nc_expect 1 -o json apply "$f"
 n=$(nc_j 'len([c for c in d["conflicts"] if c.startswith("container ")])' <<<"$NC_OUT")
-[ "$n" = 9 ] || nc_fail "the JSON document lists $n container conflicts, not 9: $NC_OUT"
+[ "$n" = 10 ] || nc_fail "the JSON document lists $n container conflicts, not 10: $NC_OUT"
 nc_pass "second apply: in sync for the rest, exit 1, conflicts in JSON"
 
 # A container namespace deleted while an apply runs. Many containers make
