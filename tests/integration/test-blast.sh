@@ -133,6 +133,28 @@ n=$(nc_j 'len([c for c in d["conflicts"] if c.startswith("container ")])' <<<"$N
 [ "$n" = 10 ] || nc_fail "the JSON document lists $n container conflicts, not 10: $NC_OUT"
 nc_pass "second apply: in sync for the rest, exit 1, conflicts in JSON"
 
+# A converged container renames our eth0 and makes an eth0 of its own: it
+# is reported and left as it is (its host end keeps its ifindex, its
+# published port its rule), ok2 stays converged.
+command -v nft >/dev/null || nc_fail "nft is missing (the test checks the kernel with it)"
+publish_rules() { timeout 10 ip netns exec "$H" nft list chain inet netconverge publish; }
+grep -q 'dport 8080' <<<"$(publish_rules)" || nc_fail "ok1's published port has no rule"
+before=$(nc_ifindexes "$H")
+nc_in "$P-ok1" link set eth0 down
+nc_in "$P-ok1" link set eth0 name eth0old
+nc_in "$P-ok1" link set eth0old up
+nc_in "$P-ok1" link add eth0 type veth peer name ok1-other
+nc_expect 1 apply "$f"
+reported ok1 "link eth0 in netns $P-ok1 exists and is not managed by netconverge"
+[ "$(nc_ifindexes "$H")" = "$before" ] || nc_fail "host links changed: $(diff <(echo "$before") <(nc_ifindexes "$H"))"
+grep -q 'dport 8080' <<<"$(publish_rules)" || nc_fail "ok1's published port lost its rule"
+[ -z "$(nc_link_field "$P-ok1" eth0 ifalias)" ] || nc_fail "the new eth0 was taken over"
+[ -z "$(nc_in "$P-ok1" -j -4 addr show dev eth0 | nc_j '[a["local"] for l in d for a in l.get("addr_info", [])]')" ] ||
+        nc_fail "an address went onto ok1's new eth0"
+nc_ping "$P-ok2" 10.137.1.1 || nc_fail "ok2 lost the gateway"
+host_has_no_container_parts "eth0 renamed"
+nc_pass "a renamed eth0 and a new one: ok1 reported and left as it is, the rest converged"
+
 # A container namespace deleted while an apply runs. Many containers make
 # the apply long enough to delete one during it, as soon as the first veth
 # of the others exists (bounded: 60 s); it may be deleted before
