@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Network namespaces, switched with setns(CLONE_NEWNET) only (no mount
  * namespace games: that would cost O(namespaces) per switch, and netlink
@@ -45,3 +46,23 @@ int nc_netns_half_made(int fd);
  * other file there is left as it is: -EEXIST. The calling process stays
  * in home_fd. */
 int nc_netns_create(const char *name, int home_fd);
+
+/* What a netns value points at, found without blocking (a FIFO is never
+ * opened) and without entering it. */
+enum nc_netns_kind {
+        NC_NETNS_KIND_NETNS,            /* a network namespace: dev and ino say which */
+        NC_NETNS_KIND_MISSING,          /* nothing there (or a dangling symlink) */
+        NC_NETNS_KIND_EMPTY_FILE,       /* an empty regular file: maybe one half made, as by a crash */
+        NC_NETNS_KIND_NOT_NETNS,        /* anything else: a directory, a device, a file with data... */
+};
+
+struct nc_netns_identity {
+        enum nc_netns_kind kind;
+        uint64_t dev, ino;              /* NETNS: the namespace's nsfs inode */
+};
+
+/* Looks at a netns value ("" = the current namespace). 0, or a negative
+ * errno when it cannot be told (EACCES, ELOOP...). */
+int nc_netns_identify(const char *netns, struct nc_netns_identity *ret);
+/* The same for an open fd (of a namespace or any file). */
+int nc_netns_identify_fd(int fd, struct nc_netns_identity *ret);

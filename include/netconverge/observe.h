@@ -13,7 +13,10 @@
  *    table that are not protocol kernel, and net.ipv4.ip_forward;
  *  - every container namespace that desired names (may be NULL) or that an
  *    owned host veth's alias names: whether it exists (an nc_namespace
- *    entry for each), and if so the same dumps inside it.
+ *    entry for each), and if so the same dumps inside it. One desired
+ *    names that is the current namespace, no network namespace, or one
+ *    another desired name reaches too, is recorded with that problem
+ *    (nc_namespace.problem) and not read.
  * One dump per object type per namespace; a dump interrupted by a
  * concurrent change (NLM_F_DUMP_INTR) is retried a bounded number of times.
  * Veth ends are paired across namespaces (peer_netns, peer_name) by ifindex

@@ -52,7 +52,7 @@ enum nc_error_kind {
         NC_ERROR_LOCK,                  /* the run lock */
         NC_ERROR_OBSERVE,               /* reading the kernel */
         NC_ERROR_PLAN,                  /* planning itself failed */
-        NC_ERROR_CONFLICT,              /* an object in the way: nothing was changed */
+        NC_ERROR_CONFLICT,              /* an object in the way: nothing was changed (a container's own: that container) */
         NC_ERROR_APPLY,                 /* a change failed, or apply could not run */
         NC_ERROR_NOT_UP,                /* links not operationally up after the wait */
         NC_ERROR_VERIFY,                /* the kernel did not converge */

@@ -132,6 +132,19 @@ struct nc_waiting {
         const char *netns;
 };
 
+/* A container left as it is for a problem confined to it (SPEC 7.7): its
+ * namespace is the host's own, no namespace, the same as another
+ * container's, or holds a link of a wanted name that netconverge does not
+ * own. Reported as a conflict naming it and the cause, but unlike the
+ * plan's conflicts it does not stop the plan: everything else is applied,
+ * and apply exits 1. Nothing of the container is added, changed or
+ * removed (its published ports are left out, as for a waiting one). */
+struct nc_container_conflict {
+        const char *container;          /* the model's strings */
+        const char *netns;
+        char *message;                  /* owned: "container web: netns web is ..." */
+};
+
 struct nc_plan {
         struct nc_state *desired;       /* owned: the desired model, lowered */
         struct nc_action *actions;
@@ -141,6 +154,13 @@ struct nc_plan {
         /* Conflicts are errors: a plan with any must not be applied. */
         char **conflicts;
         size_t n_conflicts;
+        /* Sorted by container; each container's in the order found. */
+        struct nc_container_conflict *container_conflicts;
+        size_t n_container_conflicts;
+        /* The keys of their published ports' rules: such a rule is left
+         * as it is, neither added nor removed nor changed. */
+        char **kept_rule_keys;
+        size_t n_kept_rule_keys;
         size_t n_add, n_modify, n_remove;
 };
 

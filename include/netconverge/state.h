@@ -264,10 +264,24 @@ struct nc_nft {
         size_t n_objects;
 };
 
+/* What is wrong with an existing container namespace, as observation
+ * found it (SPEC 7.7: the container's problem alone; the planner makes it
+ * a conflict of that container and leaves the container as it is). Such a
+ * namespace is not read: nothing in it is netconverge's to touch. */
+enum nc_netns_problem {
+        NC_NETNS_PROBLEM_NONE,
+        NC_NETNS_PROBLEM_HOST,          /* the namespace netconverge acts in (the host's, or -n's) */
+        NC_NETNS_PROBLEM_NOT_NETNS,     /* a directory, device, FIFO, a file with data, another kind of ns */
+        NC_NETNS_PROBLEM_SHARED,        /* the same namespace as another the file names (same_as) */
+        _NC_NETNS_PROBLEM_MAX,
+};
+
 /* A namespace the file names, and whether it exists. */
 struct nc_namespace {
         char *netns;
         bool exists;
+        enum nc_netns_problem problem;  /* NONE unless exists */
+        char *same_as;                  /* SHARED: another netns value naming the same namespace */
 };
 
 struct nc_state {
@@ -302,6 +316,11 @@ int nc_state_reserve(struct nc_state *s, size_t links, size_t addresses, size_t 
                      size_t rules);
 int nc_state_add_route(struct nc_state *s, const struct nc_route *r);
 int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
+/* Sets the problem of the last namespace added (same_as for SHARED,
+ * copied; NULL otherwise). 0 or -ENOMEM. */
+int nc_state_set_namespace_problem(struct nc_state *s, enum nc_netns_problem problem, const char *same_as);
+const char *nc_netns_problem_to_string(enum nc_netns_problem p);
+int nc_netns_problem_from_string(const char *s);
 int nc_state_set_nft_table(struct nc_state *s, const char *table);
 int nc_state_add_nft_chain(struct nc_state *s, const struct nc_nft_chain *c);
 int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);

@@ -118,7 +118,9 @@ static int group_members(struct nc_applier *ap, struct nl_sock *sk, uint32_t gro
                 free(g.ifindex);
                 return r;
         }
-        qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
+        /* No member: g.ifindex is NULL, which qsort() must not get. */
+        if (g.n > 1)
+                qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
         *ret = g;
         return 0;
 }

@@ -39,5 +39,8 @@ int nc_cmd_diff(const struct nc_ctx *ctx, int argc, char **argv) {
                 nc_cli_print_plan(ctx, plan);
         if (r < 0 || nc_cli_print_plan(ctx, plan) < 0)
                 return NC_EXIT_ERROR;
+        /* A container's own conflict is an error, with the plan printed. */
+        if (plan->n_container_conflicts > 0)
+                return NC_EXIT_ERROR;
         return plan->n_actions > 0 ? NC_EXIT_PENDING : NC_EXIT_OK;
 }

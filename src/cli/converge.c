@@ -30,6 +30,8 @@ struct converge {
         struct nc_link_name *not_up;
         size_t n_not_up, cap_not_up;
         struct nc_apply_report report;
+        size_t vanished;                        /* container namespaces deleted while applying */
+        const char **vanished_netns;            /* their names (the model's) */
 };
 
 static void converge_done(struct converge *c) {
@@ -41,6 +43,7 @@ static void converge_done(struct converge *c) {
                 free(c->not_up[i].name);
         }
         free(c->not_up);
+        free(c->vanished_netns);
         nc_plan_free(c->rest);
         nc_state_free(c->again);
         nc_plan_free(c->plan);
@@ -89,6 +92,64 @@ static void closep(int *fd) {
                 close(*fd);
 }
 
+/* A container namespace that existed when the plan was made and is gone
+ * now was deleted while applying: that container's problem alone (the
+ * others went on). Said once, naming it; the next apply treats it as any
+ * missing namespace. Returns how many. */
+static size_t report_vanished(struct converge *c, const struct nc_model *m) {
+        size_t n = 0;
+
+        free(c->vanished_netns);
+        c->vanished_netns = calloc(m->n_containers + 1, sizeof(*c->vanished_netns));
+        if (!c->vanished_netns)
+                return 0;
+
+        for (size_t i = 0; i < m->n_containers; i++) {
+                const struct nc_container *ct = &m->containers[i];
+                const struct nc_namespace *before = nc_state_find_namespace(c->observed, ct->netns);
+                const struct nc_namespace *now = nc_state_find_namespace(c->again, ct->netns);
+
+                if (!before || !before->exists || !now || now->exists)
+                        continue;
+                nc_cli_error(c->ctx, NC_ERROR_APPLY, "container %s: netns %s was deleted while applying; %s", ct->name,
+                             ct->netns,
+                             nc_netns_is_path(ct->netns) ? "it waits for it" : "the next apply creates it again");
+                c->vanished_netns[n++] = ct->netns;
+        }
+        return n;
+}
+
+static bool same(const char *a, const char *b) {
+        return a && b && strcmp(a, b) == 0;
+}
+
+/* Whether a is about namespace netns: in it, or a veth with an end there
+ * (or, for a host end, made for it). */
+static bool action_in_netns(const struct nc_action *a, const char *netns) {
+        return same(a->netns, netns) || (a->want_peer && same(a->want_peer->netns, netns)) ||
+               (a->have_peer && same(a->have_peer->netns, netns)) || (a->have && same(a->have->owner_netns, netns)) ||
+               (a->have && same(a->have->netns, netns)) || (a->want_address && same(a->want_address->netns, netns)) ||
+               (a->have_address && same(a->have_address->netns, netns)) ||
+               (a->want_route && same(a->want_route->netns, netns)) ||
+               (a->have_route && same(a->have_route->netns, netns));
+}
+
+/* Is all that is left about namespaces deleted while applying? Then it is
+ * said (report_vanished()), not "did not converge": the kernel tears a
+ * namespace down after the last fd to it is closed, taking the veths
+ * made into it (and their host ends) a moment later. */
+static bool rest_is_vanished(const struct converge *c) {
+        for (size_t i = 0; i < c->rest->n_actions; i++) {
+                bool in = false;
+
+                for (size_t k = 0; k < c->vanished && !in; k++)
+                        in = action_in_netns(&c->rest->actions[i], c->vanished_netns[k]);
+                if (!in)
+                        return false;
+        }
+        return true;
+}
+
 /* After applying, the kernel must show nothing left to do. What the plan
  * touched is read again (the host whenever a change was made there); the
  * rest of the first observation stands, as it was read under the same
@@ -107,12 +168,13 @@ static int verify(struct converge *c, const struct nc_model *m) {
         r = nc_cli_observe(ctx, m, &scope, &c->again);
         if (r < 0)
                 return r;
-        r = nc_cli_plan(ctx, m, c->again, &c->rest);
+        r = nc_cli_plan_again(ctx, m, c->again, &c->rest);
         if (r == -EEXIST)
                 c->report.verified = 0;
         if (r < 0)
                 return r;
-        if (c->rest->n_actions == 0) {
+        c->vanished = report_vanished(c, m);
+        if (c->rest->n_actions == 0 || (c->vanished > 0 && rest_is_vanished(c))) {
                 c->report.verified = 1;
                 return 0;
         }
@@ -193,6 +255,12 @@ static int check_watch(const struct nc_ctx *ctx, const struct nc_converge_opts *
         return -EBUSY;
 }
 
+/* SPEC 7.7: containers left as they are for a problem of their own (the
+ * plan reported each): the rest is applied, and the run still fails. */
+static bool contained(const struct converge *c) {
+        return c->plan && c->plan->n_container_conflicts > 0;
+}
+
 /* Plans and makes the changes; returns an exit code. The JSON document
  * is printed by the caller, from what this leaves in c. */
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
@@ -223,7 +291,7 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
                 return NC_EXIT_ERROR;
         if (o->dry_run || c->plan->n_actions == 0) {
                 c->report.verified = o->dry_run ? -1 : 1;
-                return NC_EXIT_OK;
+                return contained(c) ? NC_EXIT_ERROR : NC_EXIT_OK;
         }
 
         c->results = calloc(c->plan->n_actions, sizeof(*c->results));
@@ -247,6 +315,8 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         if (!json && ctx->log_level != NC_LOG_QUIET)
                 printf("Applied: %zu added, %zu changed, %zu removed.\n", c->plan->n_add, c->plan->n_modify,
                        c->plan->n_remove);
+        if (contained(c) || c->vanished > 0)
+                return NC_EXIT_ERROR;
         return o->detailed_exitcode ? NC_EXIT_PENDING : NC_EXIT_OK;
 }
 

@@ -80,8 +80,8 @@ int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_s
         return r;
 }
 
-int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
-                struct nc_plan **ret) {
+static int plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                bool containers, struct nc_plan **ret) {
         _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
         int r;
 
@@ -93,9 +93,22 @@ int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct
         /* A conflict is found while planning, so nothing at all changes. */
         for (size_t i = 0; i < p->n_conflicts; i++)
                 nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->conflicts[i]);
+        /* A container's own conflict stops only that container (SPEC 7.7). */
+        for (size_t i = 0; containers && i < p->n_container_conflicts; i++)
+                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->container_conflicts[i].message);
         r = p->n_conflicts > 0 ? -EEXIST : 0;
         *ret = TAKE_PTR(p);
         return r;
+}
+
+int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                struct nc_plan **ret) {
+        return plan(ctx, m, observed, true, ret);
+}
+
+int nc_cli_plan_again(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                      struct nc_plan **ret) {
+        return plan(ctx, m, observed, false, ret);
 }
 
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p) {

@@ -16,9 +16,15 @@ int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const str
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
 /* Plans. Conflicts are reported as errors and give -EEXIST with the plan
  * in *ret all the same (JSON documents list them); other failures leave
- * *ret alone. */
+ * *ret alone. A container's own conflicts are reported too, but give 0:
+ * the rest of the plan stands. */
 int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
                 struct nc_plan **ret);
+/* The same after applying (verify): the containers' own conflicts were
+ * reported by the first plan, and are not again. The caller fails the
+ * run when plan->n_container_conflicts > 0 (SPEC 7.7: exit 1). */
+int nc_cli_plan_again(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                      struct nc_plan **ret);
 /* diff's output: the plan as text, or its JSON document. */
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
 /* version 1 with nothing in it: what destroy converges to. */

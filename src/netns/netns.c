@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -146,5 +149,66 @@ int nc_netns_create(const char *name, int home_fd) {
          * it was found. */
         if (r < 0 && created)
                 unlink(path);
+        return r;
+}
+
+int nc_netns_identify_fd(int fd, struct nc_netns_identity *ret) {
+        struct statfs sfs;
+        struct stat st;
+        int type;
+
+        if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+                return -errno;
+        *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_NOT_NETNS };
+        if (sfs.f_type != NSFS_MAGIC) {
+                /* What `ip netns add` makes before it binds the namespace
+                 * onto it; anything with content is someone's file. */
+                if (S_ISREG(st.st_mode) && st.st_size == 0)
+                        ret->kind = NC_NETNS_KIND_EMPTY_FILE;
+                return 0;
+        }
+        /* /proc/PID/ns/mnt is nsfs too. */
+        type = ioctl(fd, NS_GET_NSTYPE);
+        if (type < 0 && errno != ENOTTY && errno != EINVAL)
+                return -errno;
+        if (type >= 0 && type != CLONE_NEWNET)
+                return 0;
+        *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_NETNS, .dev = st.st_dev, .ino = st.st_ino };
+        return 0;
+}
+
+int nc_netns_identify(const char *netns, struct nc_netns_identity *ret) {
+        char path[4096];
+        struct stat st;
+        int fd, r;
+
+        if (!netns[0])
+                snprintf(path, sizeof(path), "/proc/self/ns/net");
+        else {
+                r = nc_netns_path(netns, path, sizeof(path));
+                if (r < 0)
+                        return r;
+        }
+        /* stat() first: opening a FIFO would block, a device could do
+         * anything. Namespaces are regular files on nsfs. */
+        if (stat(path, &st) < 0) {
+                if (errno != ENOENT)
+                        return -errno;
+                *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_MISSING };
+                return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_NOT_NETNS };
+                return 0;
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+                if (errno != ENOENT)
+                        return -errno;
+                *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_MISSING };
+                return 0;
+        }
+        r = nc_netns_identify_fd(fd, ret);
+        close(fd);
         return r;
 }

@@ -146,7 +146,8 @@ static bool reusable(const struct nc_observe_scope *scope, const char *netns) {
         if (!scope || !scope->previous || nc_observe_scope_has_netns(scope, netns))
                 return false;
         ns = nc_state_find_namespace(scope->previous, netns);
-        return ns && ns->exists;
+        /* One with a problem was not read: nothing to copy. */
+        return ns && ns->exists && ns->problem == NC_NETNS_PROBLEM_NONE;
 }
 
 /* Beyond this many host links, one dump costs less than a query each. */
@@ -219,6 +220,109 @@ static int split(const struct nc_observe_scope *scope, const char *const *names,
         return 0;
 }
 
+/* Takes name out of the sorted list v (if there). */
+static void drop_name(const char **v, size_t *n, const char *name) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < *n; i++)
+                if (strcmp(v[i], name) != 0)
+                        v[k++] = v[i];
+        *n = k;
+}
+
+struct identified {
+        const char *netns;
+        struct nc_netns_identity id;
+        enum nc_netns_problem problem;
+        const char *same_as;
+};
+
+static int identity_compare(const void *p, const void *q) {
+        const struct identified *a = p, *b = q;
+
+        if (a->id.dev != b->id.dev)
+                return a->id.dev < b->id.dev ? -1 : 1;
+        if (a->id.ino != b->id.ino)
+                return a->id.ino < b->id.ino ? -1 : 1;
+        return strcmp(a->netns, b->netns);
+}
+
+/* What a netns value is; a path that cannot lead to anything (a loop, a
+ * file as a directory) is no namespace either. */
+static int identify(const char *netns, struct nc_netns_identity *ret) {
+        int r = nc_netns_identify(netns, ret);
+
+        if (r == -ELOOP || r == -ENOTDIR || r == -ENAMETOOLONG) {
+                *ret = (struct nc_netns_identity) { .kind = NC_NETNS_KIND_NOT_NETNS };
+                return 0;
+        }
+        return r;
+}
+
+/* SPEC 7.6, 7.7: a namespace the file names that is the one netconverge
+ * acts in, that is no namespace, or that another of the file's names
+ * reaches too (a symlink, two names bound to one namespace) is its
+ * container's problem alone. It is recorded with its problem and not
+ * read (nothing in it is netconverge's to change: for the host's own that
+ * would be the host's links again under a container's name), and taken
+ * out of x. Every name is looked at, also those a scoped observation
+ * would copy: a symlink changes without an event. Names sorted, so the
+ * partner a shared one names is the same every time. */
+static int check_namespaces(struct nc_observer *o, const char *const *named, size_t n, int home_fd,
+                            struct split *x) {
+        _cleanup_free_ struct identified *v = calloc(n ? n : 1, sizeof(*v));
+        struct nc_netns_identity home;
+        int r;
+
+        if (!v)
+                return nc_observer_fail(o, -ENOMEM, "checking namespaces");
+        r = nc_netns_identify_fd(home_fd, &home);
+        if (r < 0)
+                return nc_observer_fail(o, r, "identifying the current network namespace");
+        for (size_t i = 0; i < n; i++) {
+                v[i].netns = named[i];
+                r = identify(named[i], &v[i].id);
+                if (r < 0)
+                        return nc_observer_fail(o, r, "opening netns %s", named[i]);
+                if (v[i].id.kind == NC_NETNS_KIND_NOT_NETNS)
+                        v[i].problem = NC_NETNS_PROBLEM_NOT_NETNS;
+                else if (v[i].id.kind == NC_NETNS_KIND_NETNS && v[i].id.dev == home.dev && v[i].id.ino == home.ino)
+                        v[i].problem = NC_NETNS_PROBLEM_HOST;
+        }
+        /* Equal identities are neighbours once sorted. */
+        if (n > 1)
+                qsort(v, n, sizeof(*v), identity_compare);
+        for (size_t i = 0; i < n; i++) {
+                size_t end = i + 1;
+
+                if (v[i].id.kind != NC_NETNS_KIND_NETNS || v[i].problem != NC_NETNS_PROBLEM_NONE)
+                        continue;
+                while (end < n && v[end].id.kind == NC_NETNS_KIND_NETNS && v[end].id.dev == v[i].id.dev &&
+                       v[end].id.ino == v[i].id.ino)
+                        end++;
+                if (end == i + 1)
+                        continue;
+                /* Each names the first other one of its group. */
+                for (size_t k = i; k < end; k++) {
+                        v[k].problem = NC_NETNS_PROBLEM_SHARED;
+                        v[k].same_as = v[k == i ? i + 1 : i].netns;
+                }
+                i = end - 1;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (v[i].problem == NC_NETNS_PROBLEM_NONE)
+                        continue;
+                r = nc_state_add_namespace(o->state, v[i].netns, true);
+                if (r >= 0)
+                        r = nc_state_set_namespace_problem(o->state, v[i].problem, v[i].same_as);
+                if (r < 0)
+                        return nc_observer_fail(o, r, "recording netns %s", v[i].netns);
+                drop_name(x->read, &x->n_read, v[i].netns);
+                drop_name(x->copy, &x->n_copy, v[i].netns);
+        }
+        return 0;
+}
+
 /* Container namespaces copied from the previous observation. */
 static int keep_containers(struct nc_observer *o, const struct nc_observe_scope *scope, const char **a, size_t n_a,
                            const char **b, size_t n_b) {
@@ -260,6 +364,9 @@ static int observe_all(const struct nc_model *desired, const struct nc_observe_s
                 r = split(scope, named, n_named, &a);
         if (r < 0)
                 return nc_observer_fail(o, r, "listing namespaces");
+        r = check_namespaces(o, named, n_named, home_fd, &a);
+        if (r < 0)
+                return r;
         r = start_table(o, desired, scope, &table);
         if (r < 0)
                 return r;

@@ -280,6 +280,9 @@ static void json_waiting_conflicts(struct nc_json *j, const struct nc_plan *p) {
         nc_json_array_begin(j);
         for (size_t i = 0; i < p->n_conflicts; i++)
                 nc_json_string(j, p->conflicts[i]);
+        /* The containers' own (SPEC 7.7), after those that stop the plan. */
+        for (size_t i = 0; i < p->n_container_conflicts; i++)
+                nc_json_string(j, p->container_conflicts[i].message);
         nc_json_array_end(j);
 }
 

@@ -145,6 +145,14 @@ static const struct nc_nft_rule *find_rule(const struct nft_differ *d, const cha
         return NULL;
 }
 
+/* A rule of a container left as it is (SPEC 7.7). */
+static bool rule_kept(const struct nft_differ *d, const struct nc_nft_rule *h) {
+        for (size_t i = 0; h->key && h->kind == NC_RULE_DNAT && i < d->plan->n_kept_rule_keys; i++)
+                if (strcmp(d->plan->kept_rule_keys[i], h->key) == 0)
+                        return true;
+        return false;
+}
+
 static void diff_rules(struct nft_differ *d) {
         for (size_t i = 0; i < d->want->n_rules; i++) {
                 const struct nc_nft_rule *w = &d->want->rules[i];
@@ -175,7 +183,7 @@ static void diff_rules(struct nft_differ *d) {
                 struct nc_action *a;
 
                 /* A chain being deleted is flushed with it. */
-                if (d->rule_used[i] || have_chain_gone(d, h->chain))
+                if (d->rule_used[i] || have_chain_gone(d, h->chain) || rule_kept(d, h))
                         continue;
                 a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
                 if (a)

@@ -28,8 +28,51 @@ struct differ {
         bool *gone;             /* per have link: removed by this plan */
         bool *matched;          /* per have link: some want link claims it */
         bool *loses_address;    /* per have link: this plan removes an address from it */
+        const struct nc_netns_ids *ids;
+        bool *left_alone;       /* by namespace id: a container's left as it is (SPEC 7.7) */
+        size_t n_left_alone;
         int r;                  /* first error (ENOMEM) */
 };
+
+/* SPEC 7.7: nothing of a container with a conflict of its own is changed
+ * or removed: not in its namespace, and not its host ends (ours, naming
+ * it or its namespace), which prune would otherwise take away since the
+ * desired state leaves the container out. */
+static int note_left_alone(struct differ *d) {
+        const struct nc_netns_ids *ids = d->ids;
+        const struct nc_plan *p = d->plan;
+
+        if (p->n_container_conflicts == 0)
+                return 0;
+        d->n_left_alone = ids->n;
+        d->left_alone = calloc(ids->n + 1, sizeof(*d->left_alone));
+        if (!d->left_alone)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n_container_conflicts; i++) {
+                uint32_t id = nc_netns_ids_find(ids, p->container_conflicts[i].netns);
+
+                if (id != NC_NETNS_NONE && id != NC_NETNS_HOST && id < ids->n)
+                        d->left_alone[id] = true;
+        }
+        return 0;
+}
+
+static bool netns_left_alone(const struct differ *d, uint32_t netns) {
+        return d->left_alone && netns < d->n_left_alone && d->left_alone[netns];
+}
+
+static bool link_left_alone(const struct differ *d, const struct nc_link *h) {
+        const struct nc_plan *p = d->plan;
+
+        if (!d->left_alone || h->role != NC_ROLE_HOST_END)
+                return false;
+        if (h->owner_netns && netns_left_alone(d, nc_netns_ids_find(d->ids, h->owner_netns)))
+                return true;
+        for (size_t i = 0; h->owner_container && i < p->n_container_conflicts; i++)
+                if (strcmp(p->container_conflicts[i].container, h->owner_container) == 0)
+                        return true;
+        return false;
+}
 
 static size_t want_index(const struct differ *d, const struct nc_link *l) {
         return (size_t) (l - d->want->links);
@@ -302,7 +345,8 @@ static void diff_links(struct differ *d, const struct nc_model *m) {
         for (size_t i = 0; i < d->have->n_links; i++) {
                 const struct nc_link *h = &d->have->links[i];
 
-                if (nc_state_index_link_ns(d->have_ix, i) != NC_NETNS_HOST || d->matched[i] || d->gone[i])
+                if (nc_state_index_link_ns(d->have_ix, i) != NC_NETNS_HOST || d->matched[i] || d->gone[i] ||
+                    link_left_alone(d, h))
                         continue;
                 if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END || unfinished_prunable(d, i))
                         remove_link(d, h);
@@ -360,7 +404,8 @@ static void diff_addresses(struct differ *d) {
                 uint32_t netns = nc_state_index_address_ns(d->have_ix, i);
                 struct nc_action *a;
 
-                if (!link_managed(d, netns, h->ifname) || state_has_address(&d->want_ix, netns, h))
+                if (!link_managed(d, netns, h->ifname) || state_has_address(&d->want_ix, netns, h) ||
+                    netns_left_alone(d, netns))
                         continue;
                 a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
                 if (!a)
@@ -428,7 +473,8 @@ static void diff_routes(struct differ *d) {
                 const struct nc_route *w = h->dst_len == 0 ? find_default_route(&d->want_ix, netns) : NULL;
                 struct nc_action *a;
 
-                if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) || w)
+                if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) || w ||
+                    netns_left_alone(d, netns))
                         continue;
                 a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
                 if (a)
@@ -567,13 +613,17 @@ static int sort_actions(struct nc_plan *p) {
 
 int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan,
                  const struct nc_model *m) {
-        struct differ d = { .have = observed->s, .have_ix = observed, .want = plan->desired, .plan = plan };
+        struct differ d = { .have = observed->s, .have_ix = observed, .want = plan->desired, .plan = plan,
+                            .ids = ids };
 
         d.fresh = calloc(d.want->n_links + 1, sizeof(*d.fresh));
         d.gone = calloc(d.have->n_links + 1, sizeof(*d.gone));
         d.matched = calloc(d.have->n_links + 1, sizeof(*d.matched));
         d.loses_address = calloc(d.have->n_links + 1, sizeof(*d.loses_address));
-        if (!d.fresh || !d.gone || !d.matched || !d.loses_address || nc_state_index_init(&d.want_ix, d.want, ids) < 0) {
+        /* Before indexing the desired state: the namespaces left alone
+         * are observed ones, and already have their ids. */
+        if (!d.fresh || !d.gone || !d.matched || !d.loses_address || note_left_alone(&d) < 0 ||
+            nc_state_index_init(&d.want_ix, d.want, ids) < 0) {
                 d.r = -ENOMEM;
                 goto out;
         }
@@ -588,6 +638,7 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
                 d.r = sort_actions(plan);
         nc_state_index_done(&d.want_ix);
 out:
+        free(d.left_alone);
         free(d.loses_address);
         free(d.fresh);
         free(d.gone);

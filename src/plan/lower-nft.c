@@ -202,3 +202,34 @@ int nc_plan_lower_nft(const struct nc_model *m, uint32_t *const *addrs, const bo
         }
         return 0;
 }
+
+int nc_plan_nft_port_keys(const struct nc_container *c, struct nc_plan *plan, size_t *cap) {
+        char key[NC_RULE_KEY_MAX];
+        const char *chain;
+        int r;
+
+        for (size_t k = 0; k < c->n_ports; k++) {
+                const struct nc_port *p = &c->ports[k];
+
+                for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
+                        struct nc_nft_rule dnat = {
+                                .kind = NC_RULE_DNAT,
+                                .daddr = p->host_ip,
+                                .proto = p->proto,
+                                .dport = (uint16_t) port,
+                        };
+
+                        r = nc_plan_nft_rule_key(&dnat, key, sizeof(key), &chain);
+                        if (r < 0)
+                                return r;
+                        if (nc_grow(&plan->kept_rule_keys, cap, plan->n_kept_rule_keys + 1,
+                                    sizeof(*plan->kept_rule_keys)) < 0)
+                                return -ENOMEM;
+                        plan->kept_rule_keys[plan->n_kept_rule_keys] = strdup(key);
+                        if (!plan->kept_rule_keys[plan->n_kept_rule_keys])
+                                return -ENOMEM;
+                        plan->n_kept_rule_keys++;
+                }
+        }
+        return 0;
+}

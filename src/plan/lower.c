@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE     /* qsort_r() */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,91 @@ static bool container_waits(const struct nc_container *c, const struct nc_state_
                 return false;   /* a name: created when missing */
         ns = nc_state_index_namespace(observed, netns);
         return !ns || !ns->exists;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int container_conflict(struct nc_plan *plan, size_t *cap, const struct nc_container *c, bool *found,
+                              const char *fmt, ...) {
+        struct nc_container_conflict *x;
+        struct nc_strbuf b = {};
+        va_list ap;
+
+        if (nc_grow(&plan->container_conflicts, cap, plan->n_container_conflicts + 1,
+                    sizeof(*plan->container_conflicts)) < 0)
+                return -ENOMEM;
+        nc_strbuf_printf(&b, "container %s: ", c->name);
+        va_start(ap, fmt);
+        nc_strbuf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        x = &plan->container_conflicts[plan->n_container_conflicts];
+        *x = (struct nc_container_conflict) { .container = c->name, .netns = c->netns, .message = nc_strbuf_steal(&b) };
+        if (!x->message)
+                return -ENOMEM;
+        plan->n_container_conflicts++;
+        *found = true;
+        return 0;
+}
+
+/* The container of the file whose namespace is netns, or NULL. */
+static const struct nc_container *container_in(const struct nc_model *m, const char *netns) {
+        for (size_t i = 0; netns && i < m->n_containers; i++)
+                if (strcmp(m->containers[i].netns, netns) == 0)
+                        return &m->containers[i];
+        return NULL;
+}
+
+/* SPEC 7.6, 7.7: problems confined to container c (netns is the id of
+ * c->netns), each a conflict of its own; *ret says whether it has any,
+ * and then it is left as it is. Observation found what is wrong with the
+ * namespace; a link of a wanted name that is not ours is seen here. */
+static int container_problems(const struct nc_model *m, const struct nc_container *c,
+                              const struct nc_state_index *observed, uint32_t netns, struct nc_plan *plan,
+                              size_t *cap, bool *ret) {
+        const struct nc_namespace *ns = nc_state_index_namespace(observed, netns);
+        const struct nc_container *other;
+        bool found = false;
+        int r = 0;
+
+        *ret = false;
+        if (!ns || !ns->exists)
+                return 0;
+        switch (ns->problem) {
+        case NC_NETNS_PROBLEM_HOST:
+                r = container_conflict(plan, cap, c, &found,
+                                       "netns %s is the network namespace netconverge acts in (the host's own), "
+                                       "not a container's", c->netns);
+                break;
+        case NC_NETNS_PROBLEM_NOT_NETNS:
+                r = container_conflict(plan, cap, c, &found, "netns %s is not a network namespace", c->netns);
+                break;
+        case NC_NETNS_PROBLEM_SHARED:
+                other = container_in(m, ns->same_as);
+                if (other)
+                        r = container_conflict(plan, cap, c, &found,
+                                               "netns %s is the same network namespace as netns %s of container %s",
+                                               c->netns, ns->same_as, other->name);
+                else
+                        r = container_conflict(plan, cap, c, &found,
+                                               "netns %s is the same network namespace as netns %s", c->netns,
+                                               ns->same_as ? ns->same_as : "?");
+                break;
+        default:
+                break;
+        }
+        if (r < 0 || found) {
+                *ret = found;
+                return r;
+        }
+        for (size_t k = 0; k < c->n_networks && r >= 0; k++) {
+                const struct nc_link *l = nc_state_index_link(observed, netns, c->networks[k].interface);
+
+                if (l && l->role == NC_ROLE_NONE)
+                        r = container_conflict(plan, cap, c, &found,
+                                               "link %s in netns %s exists and is not managed by netconverge",
+                                               l->name, c->netns);
+        }
+        *ret = found;
+        return r;
 }
 
 /* The address a container holds on a bridge now: an IPv4 address on its
@@ -290,7 +376,7 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observe
                   struct nc_plan *plan) {
         struct nc_state *s = nc_state_new();
         uint32_t **addrs = NULL, *netns = NULL, *rank = NULL, *group = NULL;
-        size_t group_cap = 0, grouped = 0;
+        size_t group_cap = 0, grouped = 0, conflicts_cap = 0, kept_cap = 0;
         bool *waits = NULL;
         int r = -ENOMEM;
 
@@ -332,10 +418,23 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observe
         }
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
+                bool blocked;
 
                 if (container_waits(c, observed, netns[i])) {
                         plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
                         waits[i] = true;
+                        continue;
+                }
+                r = container_problems(m, c, observed, netns[i], plan, &conflicts_cap, &blocked);
+                if (r < 0)
+                        goto out;
+                if (blocked) {
+                        /* Its ports are not lowered (nothing of it is
+                         * wanted), and their rules are kept as they are. */
+                        waits[i] = true;
+                        r = nc_plan_nft_port_keys(c, plan, &kept_cap);
+                        if (r < 0)
+                                goto out;
                         continue;
                 }
                 for (size_t k = 0; k < c->n_networks; k++) {

@@ -47,6 +47,7 @@ enum field_type {
         FIELD_PORT,             /* uint16_t */
         FIELD_HOSTPORT,         /* "ADDRESS:PORT": uint32_t at offset, uint16_t at offset2 */
         FIELD_OBJECT_KIND,      /* enum nc_nft_object_kind */
+        FIELD_NETNS_PROBLEM,    /* enum nc_netns_problem */
 };
 
 struct field {
@@ -104,6 +105,8 @@ struct section {
 static const struct field namespace_fields[] = {
         F("netns", FIELD_NETNS, true, ns.netns),
         F("exists", FIELD_BOOL, true, ns.exists),
+        F("problem", FIELD_NETNS_PROBLEM, false, ns.problem),
+        F("same_as", FIELD_NETNS, false, ns.same_as),
 };
 
 static const struct field link_fields[] = {
@@ -315,6 +318,7 @@ static const char *const expected_table[] = {
         [FIELD_PORT] = "a port from 0 to 65535",
         [FIELD_HOSTPORT] = "an address and port like 172.17.0.2:80",
         [FIELD_OBJECT_KIND] = "set, map, flowtable or a stateful object's type (counter, quota, ct-helper...)",
+        [FIELD_NETNS_PROBLEM] = "host, not_netns or shared",
 };
 
 static bool parse_int(const char *s, int *ret) {
@@ -406,6 +410,12 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                 if (k >= 0)
                         *(enum nc_nft_object_kind *) dst = (enum nc_nft_object_kind) k;
                 return k >= 0;
+        case FIELD_NETNS_PROBLEM:
+                /* "none" is what no key says. */
+                k = nc_netns_problem_from_string(n->value);
+                if (k > 0)
+                        *(enum nc_netns_problem *) dst = (enum nc_netns_problem) k;
+                return k > 0;
         default:
                 return false;
         }
@@ -591,8 +601,24 @@ static int add_namespace(struct snap_reader *rd, const struct nc_ynode *n, const
                 report(rd, n->at, w, "the host namespace (netns \"\") is not listed under namespaces");
                 return 0;
         }
+        if (e->ns.problem != NC_NETNS_PROBLEM_NONE && !e->ns.exists) {
+                report(rd, n->at, w, "a namespace that does not exist has no problem");
+                return 0;
+        }
+        if ((e->ns.problem == NC_NETNS_PROBLEM_SHARED) != (e->ns.same_as != NULL)) {
+                report(rd, n->at, w, "same_as goes with problem: shared, and only with it");
+                return 0;
+        }
+        if (e->ns.same_as && (!e->ns.same_as[0] || strcmp(e->ns.same_as, e->ns.netns) == 0)) {
+                report(rd, n->at, w, "same_as names another container namespace");
+                return 0;
+        }
         r = seen_add(rd, SNAP_NAMESPACES, rd->s->n_namespaces, n->at, w->index);
-        return r < 0 ? r : added(nc_state_add_namespace(rd->s, e->ns.netns, e->ns.exists));
+        if (r >= 0)
+                r = nc_state_add_namespace(rd->s, e->ns.netns, e->ns.exists);
+        if (r >= 0 && e->ns.problem != NC_NETNS_PROBLEM_NONE)
+                r = nc_state_set_namespace_problem(rd->s, e->ns.problem, e->ns.same_as);
+        return added(r);
 }
 
 static int add_link(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,

@@ -106,6 +106,10 @@ static void write_namespace(struct out *o, const struct nc_namespace *n) {
         entry_begin(o, "");
         field_text(o, "netns", n->netns, false);
         field_bool(o, "exists", n->exists);
+        if (n->problem != NC_NETNS_PROBLEM_NONE)
+                field_word(o, "problem", nc_netns_problem_to_string(n->problem));
+        if (n->same_as)
+                field_text(o, "same_as", n->same_as, false);
         entry_end(o);
 }
 

@@ -35,8 +35,10 @@ struct nc_state *nc_state_free(struct nc_state *s) {
                 free(s->addresses[i].netns);
         for (size_t i = 0; i < s->n_routes; i++)
                 free(s->routes[i].netns);
-        for (size_t i = 0; i < s->n_namespaces; i++)
+        for (size_t i = 0; i < s->n_namespaces; i++) {
                 free(s->namespaces[i].netns);
+                free(s->namespaces[i].same_as);
+        }
         for (size_t i = 0; i < s->nft.n_chains; i++) {
                 free(s->nft.chains[i].name);
                 free(s->nft.chains[i].type);
@@ -202,11 +204,44 @@ int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists) {
         if (grow(&s->namespaces, s->n_namespaces, sizeof(*s->namespaces)) < 0)
                 return -ENOMEM;
         x = &s->namespaces[s->n_namespaces];
-        x->exists = exists;
+        *x = (struct nc_namespace) { .exists = exists };
         if (dup_or_null(netns, &x->netns) < 0)
                 return -ENOMEM;
         s->n_namespaces++;
         return 0;
+}
+
+int nc_state_set_namespace_problem(struct nc_state *s, enum nc_netns_problem problem, const char *same_as) {
+        struct nc_namespace *x;
+        char *copy = NULL;
+
+        if (s->n_namespaces == 0 || (unsigned) problem >= _NC_NETNS_PROBLEM_MAX)
+                return -EINVAL;
+        x = &s->namespaces[s->n_namespaces - 1];
+        if (problem == NC_NETNS_PROBLEM_SHARED && dup_or_null(same_as, &copy) < 0)
+                return -ENOMEM;
+        free(x->same_as);
+        x->problem = problem;
+        x->same_as = copy;
+        return 0;
+}
+
+static const char *const netns_problem_table[_NC_NETNS_PROBLEM_MAX] = {
+        [NC_NETNS_PROBLEM_NONE] = "none",
+        [NC_NETNS_PROBLEM_HOST] = "host",
+        [NC_NETNS_PROBLEM_NOT_NETNS] = "not_netns",
+        [NC_NETNS_PROBLEM_SHARED] = "shared",
+};
+
+const char *nc_netns_problem_to_string(enum nc_netns_problem p) {
+        return (unsigned) p < _NC_NETNS_PROBLEM_MAX ? netns_problem_table[p] : NULL;
+}
+
+int nc_netns_problem_from_string(const char *s) {
+        for (size_t i = 0; i < _NC_NETNS_PROBLEM_MAX; i++)
+                if (strcmp(s, netns_problem_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
 }
 
 int nc_state_set_nft_table(struct nc_state *s, const char *table) {

@@ -192,6 +192,28 @@ static void log_waiting(struct nc_watch *w, const struct nc_plan *p) {
         }
 }
 
+/* A container's own conflict leaves that container as it is and the rest
+ * converging (SPEC 7.7): an error, logged when the set changes (at every
+ * cycle only with -v), like waiting. */
+static void log_contained(struct nc_watch *w, const struct nc_plan *p) {
+        struct nc_strbuf b = {};
+        _cleanup_free_ char *now = NULL;
+        bool changed;
+
+        for (size_t i = 0; i < p->n_container_conflicts; i++)
+                nc_strbuf_printf(&b, "conflict: %s\n", p->container_conflicts[i].message);
+        now = nc_strbuf_steal(&b);
+        if (!now)
+                return;
+        changed = !w->contained || strcmp(now, w->contained) != 0;
+        if (now[0])
+                nc_watch_log_lines(&w->log, changed ? LOG_ERR : LOG_DEBUG, now);
+        if (changed) {
+                free(w->contained);
+                w->contained = TAKE_PTR(now);
+        }
+}
+
 /* Moves what events named so far into scope (a fresh one). */
 static void take_changed(struct nc_watch *w, struct nc_observe_scope *scope) {
         *scope = w->changed;
@@ -266,6 +288,7 @@ static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_re
                 return;
         }
         log_waiting(w, p);
+        log_contained(w, p);
         res->pending = p->n_actions;
         if (p->n_actions == 0) {
                 nc_state_free(w->last);

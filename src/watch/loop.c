@@ -131,6 +131,7 @@ static void watch_done(struct nc_watch *w) {
         nc_state_free(w->last);
         nc_observe_scope_done(&w->changed);
         free(w->waiting);
+        free(w->contained);
         free(w->buf);
 }
 

@@ -172,6 +172,7 @@ struct nc_watch {
         struct nc_model *model;
         struct nc_file_id file_id;
         char *waiting;                  /* the waiting containers last reported, to log changes only */
+        char *contained;                /* the containers' own conflicts last reported, likewise */
 
         /* The last observation, kept between cycles so that a cycle for a
          * few kernel events reads again only what they name (cycle.c);

@@ -5,9 +5,15 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "netconverge/model.h"
 #include "netconverge/names.h"
+#include "netconverge/netns.h"
 #include "util/misspell.h"
 
 static void test_host_interface_name_is_documented_fnv1a(void **state) {
@@ -83,6 +89,63 @@ static void test_did_you_mean(void **state) {
         assert_int_equal(nc_edit_distance("abc", "abc"), 0);
 }
 
+/* What a netns value points at (SPEC 7.7), told without blocking and
+ * without root: the test's own namespace, and files that are none. */
+static void test_netns_identify(void **state) {
+        char dir[] = "/tmp/nc-identify.XXXXXX", path[256], link[256];
+        struct nc_netns_identity self, x;
+        struct stat st;
+        FILE *f;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        assert_int_equal(nc_netns_identify("", &self), 0);
+        assert_int_equal(self.kind, NC_NETNS_KIND_NETNS);
+        assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+        assert_true(self.dev == st.st_dev && self.ino == st.st_ino);
+        /* By path and through a symlink: the same namespace. */
+        assert_int_equal(nc_netns_identify("/proc/self/ns/net", &x), 0);
+        assert_true(x.kind == NC_NETNS_KIND_NETNS && x.dev == self.dev && x.ino == self.ino);
+        snprintf(link, sizeof(link), "%s/link", dir);
+        assert_int_equal(symlink("/proc/self/ns/net", link), 0);
+        assert_int_equal(nc_netns_identify(link, &x), 0);
+        assert_true(x.kind == NC_NETNS_KIND_NETNS && x.dev == self.dev && x.ino == self.ino);
+        /* Another kind of namespace is no network namespace. */
+        assert_int_equal(nc_netns_identify("/proc/self/ns/mnt", &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_NOT_NETNS);
+        /* A directory, a FIFO (never opened: this would block), data. */
+        assert_int_equal(nc_netns_identify(dir, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_NOT_NETNS);
+        snprintf(path, sizeof(path), "%s/fifo", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+        assert_int_equal(nc_netns_identify(path, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_NOT_NETNS);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/data", dir);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("not a namespace\n", f);
+        fclose(f);
+        assert_int_equal(nc_netns_identify(path, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_NOT_NETNS);
+        /* Empty: half made, left to whoever finishes it. */
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fclose(f);
+        assert_int_equal(nc_netns_identify(path, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_EMPTY_FILE);
+        unlink(path);
+        /* Missing, and a dangling symlink. */
+        assert_int_equal(nc_netns_identify(path, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_MISSING);
+        unlink(link);
+        assert_int_equal(symlink(path, link), 0);
+        assert_int_equal(nc_netns_identify(link, &x), 0);
+        assert_int_equal(x.kind, NC_NETNS_KIND_MISSING);
+        unlink(link);
+        rmdir(dir);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_host_interface_name_is_documented_fnv1a),
@@ -91,6 +154,7 @@ int main(void) {
                 cmocka_unit_test(test_container_and_table_names),
                 cmocka_unit_test(test_proto_table_round_trips),
                 cmocka_unit_test(test_did_you_mean),
+                cmocka_unit_test(test_netns_identify),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

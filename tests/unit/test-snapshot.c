@@ -967,6 +967,65 @@ static void test_table_marks_errors(void **state) {
                      "t.snap:6:10: nft.table: table 'a' is listed under nft_tables too\n");
 }
 
+/* SPEC 7.7: what observation found wrong with a container namespace is in
+ * the snapshot, so that the planner's conflicts are golden-tested. */
+static const char problems_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "ip_forward: 1\n"
+        "namespaces:\n"
+        "  - {netns: \"/proc/self/ns/net\", exists: true, problem: host}\n"
+        "  - {netns: \"/run/alt/b\", exists: true, problem: shared, same_as: a}\n"
+        "  - {netns: \"/var/lib/x\", exists: true, problem: not_netns}\n"
+        "  - {netns: a, exists: true, problem: shared, same_as: \"/run/alt/b\"}\n"
+        "  - {netns: c, exists: false}\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n";
+
+static void test_namespace_problems_round_trip(void **state) {
+        struct nc_state *s = NULL;
+        const struct nc_namespace *ns;
+
+        (void) state;
+        assert_round_trip(problems_snap);
+        /* The line reader reads them too (no fall-back to the tree). */
+        assert_int_equal(lines_read(problems_snap, &s), 1);
+        nc_state_sort(s);
+        ns = nc_state_find_namespace(s, "a");
+        assert_non_null(ns);
+        assert_int_equal(ns->problem, NC_NETNS_PROBLEM_SHARED);
+        assert_string_equal(ns->same_as, "/run/alt/b");
+        ns = nc_state_find_namespace(s, "/proc/self/ns/net");
+        assert_int_equal(ns->problem, NC_NETNS_PROBLEM_HOST);
+        assert_null(ns->same_as);
+        assert_int_equal(nc_state_find_namespace(s, "/var/lib/x")->problem, NC_NETNS_PROBLEM_NOT_NETNS);
+        assert_int_equal(nc_state_find_namespace(s, "c")->problem, NC_NETNS_PROBLEM_NONE);
+        nc_state_free(s);
+        for (int p = 0; p < _NC_NETNS_PROBLEM_MAX; p++)
+                assert_int_equal(nc_netns_problem_from_string(nc_netns_problem_to_string((enum nc_netns_problem) p)),
+                                 p);
+        assert_int_equal(nc_netns_problem_from_string("gone"), -EINVAL);
+        assert_null(nc_netns_problem_to_string(_NC_NETNS_PROBLEM_MAX));
+}
+
+static void test_namespace_problems_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnamespaces:\n"
+                     "  - {netns: a, exists: true, problem: gone}\n"
+                     "  - {netns: b, exists: false, problem: host}\n"
+                     "  - {netns: c, exists: true, problem: shared}\n"
+                     "  - {netns: d, exists: true, same_as: a}\n"
+                     "  - {netns: e, exists: true, problem: shared, same_as: e}\n"
+                     "  - {netns: f, exists: true, problem: none}\n",
+                     "t.snap:3:39: namespaces[0].problem: expected host, not_netns or shared, got 'gone'\n"
+                     "t.snap:4:5: namespaces[1]: a namespace that does not exist has no problem\n"
+                     "t.snap:5:5: namespaces[2]: same_as goes with problem: shared, and only with it\n"
+                     "t.snap:6:5: namespaces[3]: same_as goes with problem: shared, and only with it\n"
+                     "t.snap:7:5: namespaces[4]: same_as names another container namespace\n"
+                     "t.snap:8:39: namespaces[5].problem: expected host, not_netns or shared, got 'none'\n");
+}
+
 static void test_lines_fall_back(void **state) {
         static const struct {
                 const char *from, *to;
@@ -1319,6 +1378,8 @@ int main(void) {
                 cmocka_unit_test(test_thousand_containers),
                 cmocka_unit_test(test_lines_round_trip),
                 cmocka_unit_test(test_lines_fall_back),
+                cmocka_unit_test(test_namespace_problems_round_trip),
+                cmocka_unit_test(test_namespace_problems_errors),
                 cmocka_unit_test(test_lines_errors),
                 cmocka_unit_test(test_show_converged),
                 cmocka_unit_test(test_show_leaves_out),
