@@ -51,6 +51,27 @@ static const struct nc_container *container_in(const struct nc_model *m, const c
         return NULL;
 }
 
+/* A container end netconverge may treat as its own (as the planner's
+ * diff_veth() does): owned, ours-unfinished (an apply died before its
+ * alias was set), or the other end of a host end of ours, which the
+ * kernel made in the same request. Anything else of a wanted name is
+ * foreign. */
+static bool ours_or_unfinished(const struct nc_state_index *ix, const struct nc_link *l, const char *netns) {
+        uint32_t peer_ns;
+        const struct nc_link *h;
+
+        if (l->role != NC_ROLE_NONE || nc_link_unfinished(l))
+                return true;
+        if (l->kind != NC_LINK_VETH)
+                return false;
+        peer_ns = ix->link_peer_ns[l - ix->s->links];
+        if (peer_ns == NC_NETNS_NONE)
+                return false;
+        h = nc_state_index_link(ix, peer_ns, l->peer_name);
+        return h && h->kind == NC_LINK_VETH && (h->role == NC_ROLE_HOST_END || nc_link_unfinished(h)) &&
+               strcmp(h->peer_name, l->name) == 0 && h->peer_netns && strcmp(h->peer_netns, netns) == 0;
+}
+
 /* SPEC 7.6, 7.7: problems confined to container c (netns is the id of
  * c->netns), each a conflict of its own; *ret says whether it has any,
  * and then it is left as it is. Observation found what is wrong with the
@@ -96,7 +117,7 @@ static int container_problems(const struct nc_model *m, const struct nc_containe
         for (size_t k = 0; k < c->n_networks && r >= 0; k++) {
                 const struct nc_link *l = nc_state_index_link(observed, netns, c->networks[k].interface);
 
-                if (l && l->role == NC_ROLE_NONE)
+                if (l && !ours_or_unfinished(observed, l, c->netns))
                         r = container_conflict(plan, cap, c, &found,
                                                "link %s in netns %s exists and is not managed by netconverge",
                                                l->name, c->netns);
