@@ -289,6 +289,10 @@ static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_re
         }
         log_waiting(w, p);
         log_contained(w, p);
+        /* Not converged: retried with backoff, since what clears such a
+         * problem may send no event (a namespace mounted over the file). */
+        if (p->n_container_conflicts > 0)
+                res->kernel_error = true;
         res->pending = p->n_actions;
         if (p->n_actions == 0) {
                 nc_state_free(w->last);
