@@ -31,8 +31,13 @@ int nc_netns_open(const char *netns);
  * entered. */
 int nc_netns_run_in(int fd, int home_fd, int (*fn)(void *data), void *data);
 
+struct nc_fault;
+
 /* Creates a named namespace the way `ip netns add NAME` does: makes
  * /run/netns a shared mount point if needed, creates /run/netns/NAME and
  * bind-mounts a new network namespace onto it. The calling process stays
- * in home_fd. -EEXIST if it already exists. */
-int nc_netns_create(const char *name, int home_fd);
+ * in home_fd. -EEXIST if it already exists. fault (test builds, NULL =
+ * none) counts three requests: making /run/netns shared, creating the
+ * file, and the new namespace bound onto it (unshare and mount as one:
+ * stopping between them leaves what stopping before the mount does). */
+int nc_netns_create(const char *name, int home_fd, struct nc_fault *fault);

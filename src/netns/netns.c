@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "netconverge/netns.h"
+#include "util/fault.h"
 
 int nc_netns_path(const char *netns, char *buf, size_t size) {
         int n;
@@ -78,20 +79,18 @@ static int make_run_dir_shared(void) {
         return 0;
 }
 
-int nc_netns_create(const char *name, int home_fd) {
-        char path[4096];
-        int fd, r;
+static int create_file(const char *path) {
+        int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 
-        r = nc_netns_path(name, path, sizeof(path));
-        if (r < 0)
-                return r;
-        r = make_run_dir_shared();
-        if (r < 0)
-                return r;
-        fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
         close(fd);
+        return 0;
+}
+
+/* A new namespace, bound onto path; the caller returns to its own. */
+static int bind_new_namespace(const char *path) {
+        int r;
 
         if (unshare(CLONE_NEWNET) < 0) {
                 r = -errno;
@@ -99,7 +98,26 @@ int nc_netns_create(const char *name, int home_fd) {
                 return r;
         }
         if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
-                r = -errno;
+                return -errno;
+        return 0;
+}
+
+int nc_netns_create(const char *name, int home_fd, struct nc_fault *fault) {
+        char path[4096];
+        int r;
+
+        r = nc_netns_path(name, path, sizeof(path));
+        if (r < 0)
+                return r;
+        r = NC_FAULT_REQUEST(fault, make_run_dir_shared());
+        if (r < 0)
+                return r;
+        r = NC_FAULT_REQUEST(fault, create_file(path));
+        if (r < 0)
+                return r;
+        /* Until the mount, /run/netns/NAME is an empty file (see
+         * docs/crash-safety.md for what the next apply makes of it). */
+        r = NC_FAULT_REQUEST(fault, bind_new_namespace(path));
         if (setns(home_fd, CLONE_NEWNET) < 0) {
                 fprintf(stderr, "netconverge: cannot return to the host network namespace: %s\n", strerror(errno));
                 abort();
