@@ -215,8 +215,10 @@ int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const st
         if (fault_from_env(ctx, &c.fault) < 0)
                 return NC_EXIT_ERROR;
         code = run(&c, m, o);
+#ifdef NC_FAULT_ENV
         if (c.fault.mode == NC_FAULT_COUNT)
                 fprintf(stderr, "nc-fault: %lu requests\n", c.fault.n);
+#endif
 
         /* Without a plan there is nothing but errors: the error document. */
         if (ctx->format == NC_OUTPUT_JSON && c.plan) {
