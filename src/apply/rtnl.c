@@ -497,7 +497,8 @@ int nc_apply_route(struct nc_applier *ap, const struct nc_action *a) {
         case NC_CHANGE_ADD:
                 /* Create or replace: the kernel may or may not have
                  * flushed it with an address removed just before. */
-                return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_route_add(sk, route, NLM_F_CREATE | NLM_F_REPLACE)));
+                return nc_kerr_end(ap,
+                                   NC_FAULT_REQUEST(ap->fault, rtnl_route_add(sk, route, NLM_F_CREATE | NLM_F_REPLACE)));
         case NC_CHANGE_MODIFY:
                 /* Replaces the default route of the same metric in place. */
                 return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_route_add(sk, route, NLM_F_REPLACE)));
