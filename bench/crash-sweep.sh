@@ -23,9 +23,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 bin=$build/netconverge-fault
 [ -x "$bin" ] || { echo "$0: $bin missing: configure $build with -DNC_FAULT=ON and build it" >&2; exit 1; }
+# bash reads a script as it runs it: a copy, so that editing the tree
+# during a run of tens of minutes cannot change it half-way.
+copy=$(mktemp -d /tmp/crash-sweep.XXXXXX)
+trap 'rm -rf "$copy"' EXIT
+cp "$top/tests/integration/test-crash.sh" "$top/tests/integration/lib.sh" "$copy/"
 start=$SECONDS
 rc=0
 NC_CRASH_SCENARIOS=${2:-fresh drifted destroy prune skip} NC_TIMEOUT=60 \
-        bash "$top/tests/integration/test-crash.sh" "$bin" "$top" full || rc=$?
+        bash "$copy/test-crash.sh" "$(realpath "$bin")" "$top" full || rc=$?
 echo "crash-sweep: $((SECONDS - start)) s, exit $rc" >&2
 exit $rc

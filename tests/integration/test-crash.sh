@@ -108,13 +108,15 @@ EOF
 # fresh host, exactly, whatever the last K left (a half-made /run/netns
 # file included). The lock file of the old host namespace goes with it.
 hard_reset() {
-        local ns
+        local ns all
         rm -f "/run/netconverge/lock-$(stat -L -c %i "/run/netns/$H" 2>/dev/null)"
-        for ns in $(nc_namespaces); do
-                timeout 10 ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"
-        done
-        ip netns add "$H"
-        for ns in "${CONTAINERS[@]}"; do ip netns add "$ns"; done
+        # One ip process each way: this runs before every crash point.
+        all=$(nc_namespaces)
+        if [ -n "$all" ]; then
+                sed 's/^/netns del /' <<<"$all" | timeout 30 ip -force -batch - 2>/dev/null || true
+                for ns in $all; do rm -f "/run/netns/$ns"; done
+        fi
+        printf 'netns add %s\n' "$H" "${CONTAINERS[@]}" | timeout 30 ip -batch -
         make_foreign
 }
 
