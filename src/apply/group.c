@@ -118,7 +118,10 @@ static int group_members(struct nc_applier *ap, struct nl_sock *sk, uint32_t gro
                 free(g.ifindex);
                 return r;
         }
-        qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
+        /* An empty group (the doomed one, before the first move) has no
+         * array: qsort() must not be given NULL, even for no elements. */
+        if (g.n > 1)
+                qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
         *ret = g;
         return 0;
 }
