@@ -8,6 +8,12 @@ include(GNUInstallDirs)
 set(NC_SYSTEMD_UNIT_DIR /lib/systemd/system CACHE PATH "Where the systemd unit is installed")
 set(NC_CONF_DIR /etc/netconverge CACHE PATH "Where the example configuration is installed")
 
+# Only netconverge: netconverge-fault (NC_FAULT=ON, tests) is never
+# installed, and the installed binary never reads NC_FAULT.
+if(NC_FAULT)
+  message(STATUS "NC_FAULT=ON: the apply code carries the crash-injection hooks (inert in the installed "
+                  "netconverge, which never reads NC_FAULT); build releases and packages with -DNC_FAULT=OFF")
+endif()
 install(TARGETS netconverge RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 # The unit's ExecStart= is /usr/sbin/netconverge: the package's path. A
 # hand install under another prefix changes it with a drop-in (README).

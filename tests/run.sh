@@ -23,10 +23,11 @@ configure_and_build() {
         cmake --build "$top/$dir" -j"$jobs" >/dev/null
 }
 
-configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNC_TESTS=ON -DNC_MANPAGES=ON
+# NC_FAULT: the crash-injection binary for integration/crash (never packaged).
+configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNC_TESTS=ON -DNC_MANPAGES=ON -DNC_FAULT=ON
 smoke=OFF
 if command -v clang >/dev/null && [ "$fuzz_seconds" != 0 ]; then smoke=ON; fi
-configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DNC_SANITIZE=ON -DNC_TESTS=ON \
+configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DNC_SANITIZE=ON -DNC_TESTS=ON -DNC_FAULT=ON \
         -DNC_FUZZ_SMOKE="$smoke" -DNC_FUZZ_SECONDS="$fuzz_seconds"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1

@@ -6,6 +6,8 @@
 
 #include "netconverge/plan.h"
 
+struct nc_fault;
+
 /* Called after each change apply attempted: r is 0 or a negative errno,
  * message the kernel's extended ack text or strerror(-r). */
 typedef void (*nc_apply_progress_fn)(const struct nc_action *a, int r, const char *message, void *userdata);
@@ -19,6 +21,7 @@ struct nc_apply_opts {
         nc_apply_progress_fn progress;  /* may be NULL */
         nc_apply_not_up_fn not_up;      /* may be NULL */
         void *userdata;                 /* for both */
+        struct nc_fault *fault;         /* crash injection, test builds only (src/util/fault.h); NULL = none */
 };
 
 struct nc_apply_result {

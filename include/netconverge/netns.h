@@ -32,6 +32,8 @@ int nc_netns_open(const char *netns);
  * entered. */
 int nc_netns_run_in(int fd, int home_fd, int (*fn)(void *data), void *data);
 
+struct nc_fault;
+
 /* Whether fd (a netns path, opened) is a namespace half made: an empty
  * regular file that is not a namespace, what `ip netns add` or
  * nc_netns_create() leave when they die between creating the file and
@@ -44,8 +46,11 @@ int nc_netns_half_made(int fd);
  * bind-mounts a new network namespace onto it. A half-made
  * /run/netns/NAME (nc_netns_half_made()) is finished the same way; any
  * other file there is left as it is: -EEXIST. The calling process stays
- * in home_fd. */
-int nc_netns_create(const char *name, int home_fd);
+ * in home_fd. fault (test builds, NULL = none) counts three requests:
+ * making /run/netns shared, creating the file, and the new namespace
+ * bound onto it (unshare and mount as one: stopping between them leaves
+ * what stopping before the mount does). */
+int nc_netns_create(const char *name, int home_fd, struct nc_fault *fault);
 
 /* What a netns value points at, found without blocking (a FIFO is never
  * opened) and without entering it. */

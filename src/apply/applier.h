@@ -9,6 +9,7 @@
 #include <netlink/netlink.h>
 
 #include "netconverge/apply.h"
+#include "util/fault.h"
 
 /* One apply in progress. Everything apply keeps between changes lives
  * here: the per-namespace sockets, the kernel's last error, what failed
@@ -61,6 +62,7 @@ struct nc_applier {
         struct nc_wait_link *wait;
         size_t n_wait, cap_wait;
         bool nft_failed;                /* the batch was refused: isolation may be missing */
+        struct nc_fault *fault;         /* crash injection (test builds); NULL = none */
 };
 
 /* ns.c */
@@ -120,7 +122,7 @@ int nc_apply_route(struct nc_applier *ap, const struct nc_action *a);
 void nc_apply_remove_links(struct nc_applier *ap, const struct nc_action *const *actions, size_t n, int *results);
 
 /* sysctl.c */
-int nc_apply_sysctl(const struct nc_action *a);
+int nc_apply_sysctl(struct nc_applier *ap, const struct nc_action *a);
 
 /* wait.c: records what to wait for after a successful change, then waits. */
 int nc_wait_add(struct nc_applier *ap, struct nc_ns *ns, const char *name);

@@ -143,7 +143,7 @@ static int apply_netns(struct nc_applier *ap, const struct nc_action *a) {
         /* Only named namespaces are created; a path must already exist. */
         if (nc_netns_is_path(a->netns))
                 return -ENOENT;
-        return nc_netns_create(a->netns, ap->home_fd);
+        return nc_netns_create(a->netns, ap->home_fd, ap->fault);
 }
 
 static int apply_one(struct nc_applier *ap, const struct nc_action *a) {
@@ -165,7 +165,7 @@ static int apply_one(struct nc_applier *ap, const struct nc_action *a) {
         case NC_OBJECT_ROUTE:
                 return nc_apply_route(ap, a);
         case NC_OBJECT_SYSCTL:
-                return nc_apply_sysctl(a);
+                return nc_apply_sysctl(ap, a);
         default:
                 return -EOPNOTSUPP;
         }
@@ -228,7 +228,7 @@ static int apply_nft(struct nc_applier *ap, const struct nc_apply_opts *opts, st
                         list[n++] = &plan->actions[i];
                         handled[i] = true;
                 }
-        nc_apply_nft(list, n, out);
+        nc_apply_nft(ap->fault, list, n, out);
         for (size_t i = 0; i < n; i++) {
                 if (out[i].r < 0)
                         ap->nft_failed = true;
@@ -293,6 +293,7 @@ int nc_apply(const struct nc_plan *plan, const struct nc_apply_opts *opts, struc
         r = nc_applier_init(&ap, plan);
         if (r < 0)
                 return r;
+        ap.fault = opts ? opts->fault : NULL;
         r = walk(&ap, opts, &res);
         if (r >= 0 && opts && opts->wait_seconds > 0) {
                 drop_portless_bridges(&ap);

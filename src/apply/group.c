@@ -53,7 +53,7 @@ static int set_group(struct nc_applier *ap, struct nl_sock *sk, int ifindex, uin
         rtnl_link_set_ifindex(orig, ifindex);
         rtnl_link_set_group(changes, group);
         nc_kerr_begin(ap);
-        return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+        return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_link_change(sk, orig, changes, 0)));
 }
 
 static int delete_link(struct nc_applier *ap, struct nl_sock *sk, int ifindex) {
@@ -64,7 +64,7 @@ static int delete_link(struct nc_applier *ap, struct nl_sock *sk, int ifindex) {
                 return -ENOMEM;
         rtnl_link_set_ifindex(l, ifindex);
         nc_kerr_begin(ap);
-        r = nc_kerr_end(ap, rtnl_link_delete(sk, l));
+        r = nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_link_delete(sk, l)));
         return r == -ENODEV ? 0 : r;
 }
 
@@ -118,7 +118,8 @@ static int group_members(struct nc_applier *ap, struct nl_sock *sk, uint32_t gro
                 free(g.ifindex);
                 return r;
         }
-        /* No member: g.ifindex is NULL, which qsort() must not get. */
+        /* An empty group (the doomed one, before the first move) has no
+         * array: qsort() must not be given NULL, even for no elements. */
         if (g.n > 1)
                 qsort(g.ifindex, g.n, sizeof(*g.ifindex), compare_int);
         *ret = g;

@@ -78,9 +78,15 @@ int nc_nl_setup_socket(struct nc_applier *ap, struct nl_sock *sk) {
 }
 
 int nc_nl_request(struct nc_applier *ap, struct nl_sock *sk, struct nl_msg *msg) {
+        int r;
+
         nc_kerr_begin(ap);
-        /* nl_send_sync() frees msg whatever happens. */
-        return nc_kerr_end(ap, nl_send_sync(sk, msg));
+        /* nl_send_sync() frees msg whatever happens; one never sent (a
+         * skipped request, test builds) is freed here. */
+        r = NC_FAULT_REQUEST(ap->fault, nl_send_sync(sk, TAKE_PTR(msg)));
+        if (msg)
+                nlmsg_free(msg);
+        return nc_kerr_end(ap, r);
 }
 
 static void parse_link(struct nlmsghdr *h, struct nc_linkinfo *ret) {

@@ -22,6 +22,7 @@
 #include "netconverge/plan.h"
 #include "nft/nft.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 
 /* Every nftables change of an apply in one batch: BATCH_BEGIN, one message
  * per change (two for a chain removal or a table marked), BATCH_END, sent
@@ -536,7 +537,8 @@ static int talk(struct batch *bt, struct nc_nft_outcome *out, size_t n) {
         return 0;
 }
 
-void nc_apply_nft(const struct nc_action *const *actions, size_t n, struct nc_nft_outcome *out) {
+void nc_apply_nft(struct nc_fault *fault, const struct nc_action *const *actions, size_t n,
+                  struct nc_nft_outcome *out) {
         struct batch bt = { .seq = 1 };
         size_t failed = n;
         int r;
@@ -545,8 +547,10 @@ void nc_apply_nft(const struct nc_action *const *actions, size_t n, struct nc_nf
         if (n == 0)
                 return;
         r = batch_build(&bt, actions, n, &failed);
+        /* The batch is one request, all or nothing: skipped (test builds),
+         * every outcome stays "applied" (out comes zeroed). */
         if (r >= 0)
-                r = talk(&bt, out, n);
+                r = NC_FAULT_REQUEST(fault, talk(&bt, out, n));
         if (r < 0) {
                 /* Nothing reached the kernel: nothing applied. */
                 outcome_all(out, n, failed < n ? -ECANCELED : r, failed < n ? NOT_SENT : NULL);

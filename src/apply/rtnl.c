@@ -107,7 +107,7 @@ static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, s
                 return -ENOMEM;
         rtnl_link_set_ifindex(orig, ifindex);
         nc_kerr_begin(ap);
-        return nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+        return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_link_change(sk, orig, changes, 0)));
 }
 
 /* The same, with IPv6 address generation off in the request (see
@@ -160,7 +160,7 @@ static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name
         if (no_ipv6 && rtnl_link_inet6_set_addr_gen_mode(changes, IN6_ADDR_GEN_MODE_NONE) < 0)
                 return -ENOMEM;
         nc_kerr_begin(ap);
-        r = nc_kerr_end(ap, rtnl_link_change(sk, orig, changes, 0));
+        r = nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_link_change(sk, orig, changes, 0)));
         if (r == -EAFNOSUPPORT && no_ipv6)
                 return set_alias(ap, sk, name, alias, up, false);
         return r;
@@ -178,7 +178,7 @@ static void undo_create(struct nc_applier *ap, struct nl_sock *sk, const char *n
         if (!l)
                 return;
         rtnl_link_set_name(l, name);
-        (void) rtnl_link_delete(sk, l);
+        (void) NC_FAULT_REQUEST(ap->fault, rtnl_link_delete(sk, l));
         ap->kerr = saved;
 }
 
@@ -228,7 +228,7 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
                 return r;
         set_up(l, w->up);
         nc_kerr_begin(ap);
-        r = nc_kerr_end(ap, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+        r = nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL)));
         nc_ns_forget(host, w->name);
         if (r < 0)
                 return r;
@@ -481,10 +481,10 @@ int nc_apply_address(struct nc_applier *ap, const struct nc_action *a) {
                 return r;
         nc_kerr_begin(ap);
         if (a->change == NC_CHANGE_REMOVE) {
-                r = nc_kerr_end(ap, rtnl_addr_delete(sk, addr, 0));
+                r = nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_addr_delete(sk, addr, 0)));
                 return r == -EADDRNOTAVAIL ? 0 : r;
         }
-        return nc_kerr_end(ap, rtnl_addr_add(sk, addr, NLM_F_EXCL));
+        return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_addr_add(sk, addr, NLM_F_EXCL)));
 }
 
 static int route_build(const struct nc_route *rt, int ifindex, bool removing, struct rtnl_route **ret) {
@@ -543,12 +543,13 @@ int nc_apply_route(struct nc_applier *ap, const struct nc_action *a) {
         case NC_CHANGE_ADD:
                 /* Create or replace: the kernel may or may not have
                  * flushed it with an address removed just before. */
-                return nc_kerr_end(ap, rtnl_route_add(sk, route, NLM_F_CREATE | NLM_F_REPLACE));
+                return nc_kerr_end(ap,
+                                   NC_FAULT_REQUEST(ap->fault, rtnl_route_add(sk, route, NLM_F_CREATE | NLM_F_REPLACE)));
         case NC_CHANGE_MODIFY:
                 /* Replaces the default route of the same metric in place. */
-                return nc_kerr_end(ap, rtnl_route_add(sk, route, NLM_F_REPLACE));
+                return nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_route_add(sk, route, NLM_F_REPLACE)));
         case NC_CHANGE_REMOVE:
-                r = nc_kerr_end(ap, rtnl_route_delete(sk, route, 0));
+                r = nc_kerr_end(ap, NC_FAULT_REQUEST(ap->fault, rtnl_route_delete(sk, route, 0)));
                 return r == -ESRCH ? 0 : r;
         default:
                 return -EINVAL;

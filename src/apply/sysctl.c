@@ -12,9 +12,17 @@
  * ip_forward. */
 #define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
 
-int nc_apply_sysctl(const struct nc_action *a) {
+static int write_value(int fd, const char *buf, int n) {
+        ssize_t w = write(fd, buf, (size_t) n);
+
+        if (w == n)
+                return 0;
+        return w < 0 ? -errno : -EIO;
+}
+
+int nc_apply_sysctl(struct nc_applier *ap, const struct nc_action *a) {
         char buf[16];
-        int fd, n, r = 0;
+        int fd, n, r;
 
         n = snprintf(buf, sizeof(buf), "%d\n", a->want_value);
         if (n < 0 || (size_t) n >= sizeof(buf))
@@ -22,8 +30,8 @@ int nc_apply_sysctl(const struct nc_action *a) {
         fd = open(IP_FORWARD, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        if (write(fd, buf, (size_t) n) != n)
-                r = errno ? -errno : -EIO;
+        /* The write is the request; opening the file changes nothing. */
+        r = NC_FAULT_REQUEST(ap->fault, write_value(fd, buf, n));
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         return r;

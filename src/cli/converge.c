@@ -11,6 +11,7 @@
 #include "netconverge/watch.h"
 #include "util/cleanup.h"
 #include "util/escape.h"
+#include "util/fault.h"
 #include "util/strbuf.h"
 
 /* How long a second run waits for the lock before failing clearly. */
@@ -32,6 +33,7 @@ struct converge {
         struct nc_apply_report report;
         size_t vanished;                        /* container namespaces deleted while applying */
         const char **vanished_netns;            /* their names (the model's) */
+        struct nc_fault fault;                  /* NC_FAULT (netconverge-fault only) */
 };
 
 static void converge_done(struct converge *c) {
@@ -267,7 +269,7 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         const struct nc_ctx *ctx = c->ctx;
         _cleanup_(closep) int lock = -1;
         struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .not_up = on_not_up,
-                                      .userdata = c };
+                                      .userdata = c, .fault = &c->fault };
         struct nc_apply_result result = {};
         bool json = ctx->format == NC_OUTPUT_JSON;
         int r;
@@ -320,10 +322,36 @@ static int run(struct converge *c, const struct nc_model *m, const struct nc_con
         return o->detailed_exitcode ? NC_EXIT_PENDING : NC_EXIT_OK;
 }
 
+/* The crash-injection switch, read only by the test binary
+ * netconverge-fault (CMake NC_FAULT=ON); the installed netconverge is
+ * built without NC_FAULT_ENV and never looks at the variable. */
+static int fault_from_env(const struct nc_ctx *ctx, struct nc_fault *ret) {
+#ifdef NC_FAULT_ENV
+        const char *spec = getenv("NC_FAULT");
+
+        if (nc_fault_parse(spec, ret) < 0) {
+                nc_cli_error(ctx, NC_ERROR_USAGE, "NC_FAULT=%s: expected count, kill:K or skip:K (K >= 1)", spec);
+                return -EINVAL;
+        }
+#else
+        (void) ctx;
+        *ret = (struct nc_fault) {};
+#endif
+        return 0;
+}
+
 int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o) {
         struct converge c = { .ctx = ctx,
                               .report = { .dry_run = o->dry_run, .wait_seconds = o->wait_seconds, .verified = -1 } };
-        int code = run(&c, m, o);
+        int code;
+
+        if (fault_from_env(ctx, &c.fault) < 0)
+                return NC_EXIT_ERROR;
+        code = run(&c, m, o);
+#ifdef NC_FAULT_ENV
+        if (c.fault.mode == NC_FAULT_COUNT)
+                fprintf(stderr, "nc-fault: %lu requests\n", c.fault.n);
+#endif
 
         /* Without a plan there is nothing but errors: the error document. */
         if (ctx->format == NC_OUTPUT_JSON && c.plan) {

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 
 #include "netconverge/netns.h"
+#include "util/fault.h"
 
 int nc_netns_path(const char *netns, char *buf, size_t size) {
         int n;
@@ -110,37 +111,47 @@ static int reuse_half_made(const char *path) {
         return r < 0 ? r : r ? 0 : -EEXIST;
 }
 
-int nc_netns_create(const char *name, int home_fd) {
+/* 1: the empty file made here; 0: a half-made one found, to be finished
+ * (an earlier run, or `ip netns add`, died half-way); or -EEXIST. */
+static int create_file(const char *path) {
+        int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+        if (fd >= 0) {
+                close(fd);
+                return 1;
+        }
+        if (errno != EEXIST)
+                return -errno;
+        return reuse_half_made(path);
+}
+
+/* A new namespace, bound onto path; the caller returns to its own. */
+static int bind_new_namespace(const char *path) {
+        if (unshare(CLONE_NEWNET) < 0)
+                return -errno;
+        if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+int nc_netns_create(const char *name, int home_fd, struct nc_fault *fault) {
         char path[4096];
-        bool created = true;
-        int fd, r;
+        bool created;
+        int r;
 
         r = nc_netns_path(name, path, sizeof(path));
         if (r < 0)
                 return r;
-        r = make_run_dir_shared();
+        r = NC_FAULT_REQUEST(fault, make_run_dir_shared());
         if (r < 0)
                 return r;
-        fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-        if (fd < 0 && errno == EEXIST) {
-                /* An earlier run (or `ip netns add`) died half-way. */
-                r = reuse_half_made(path);
-                if (r < 0)
-                        return r;
-                created = false;
-        } else if (fd < 0)
-                return -errno;
-        else
-                close(fd);
-
-        if (unshare(CLONE_NEWNET) < 0) {
-                r = -errno;
-                if (created)
-                        unlink(path);
+        r = NC_FAULT_REQUEST(fault, create_file(path));
+        if (r < 0)
                 return r;
-        }
-        if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
-                r = -errno;
+        created = r > 0;
+        /* Until the mount, /run/netns/NAME is an empty file (see
+         * docs/crash-safety.md for what the next apply makes of it). */
+        r = NC_FAULT_REQUEST(fault, bind_new_namespace(path));
         if (setns(home_fd, CLONE_NEWNET) < 0) {
                 fprintf(stderr, "netconverge: cannot return to the host network namespace: %s\n", strerror(errno));
                 abort();

@@ -144,4 +144,6 @@ struct nc_nft_outcome {
  * transaction and writes each one's outcome. All or nothing: when the
  * kernel rejects any message, no action applied; the rejected ones carry
  * the kernel's error, the others -ECANCELED. n == 0 sends nothing. */
-void nc_apply_nft(const struct nc_action *const *actions, size_t n, struct nc_nft_outcome *out);
+struct nc_fault;
+void nc_apply_nft(struct nc_fault *fault, const struct nc_action *const *actions, size_t n,
+                  struct nc_nft_outcome *out);

@@ -92,6 +92,10 @@ check "lintian reports no errors" bash -c '! grep -q "^E:" <<<"$1"' _ "$lint"
 dpkg_run -i "$deb" || { echo "FAIL: dpkg -i $deb"; exit 1; }
 installed=1
 check "netconverge --version is $version" [ "$(/usr/sbin/netconverge --version)" = "netconverge $version" ]
+# The crash-injection switch is the test binary's only (CMake NC_FAULT,
+# src/util/fault.h): the packaged one never reads NC_FAULT, whatever the tree.
+check "the packaged binary does not read NC_FAULT" bash -c '! grep -qa "NC_FAULT=" /usr/sbin/netconverge'
+check "netconverge-fault is not packaged" bash -c '! grep -q netconverge-fault <<<"$1"' _ "$contents"
 check "/etc/netconverge/netconverge.yaml.example is valid" \
         /usr/sbin/netconverge validate /etc/netconverge/netconverge.yaml.example
 check "the example is a conffile" grep -qx /etc/netconverge/netconverge.yaml.example \
