@@ -51,25 +51,45 @@ static const struct nc_container *container_in(const struct nc_model *m, const c
         return NULL;
 }
 
-/* A container end netconverge may treat as its own (as the planner's
- * diff_veth() does): owned, ours-unfinished (an apply died before its
- * alias was set), or the other end of a host end of ours, which the
- * kernel made in the same request. Anything else of a wanted name is
- * foreign. */
-static bool ours_or_unfinished(const struct nc_state_index *ix, const struct nc_link *l, const char *netns) {
+/* The host end of ours whose other end is container end l (in netns),
+ * or NULL. The kernel made both ends in one request, so l is ours too
+ * whatever its own marks say: earlier versions made container ends in
+ * group 0, and an apply may have died before l's alias was set. */
+static const struct nc_link *host_end_of(const struct nc_state_index *ix, const struct nc_link *l, const char *netns) {
         uint32_t peer_ns;
         const struct nc_link *h;
 
-        if (l->role != NC_ROLE_NONE || nc_link_unfinished(l))
-                return true;
         if (l->kind != NC_LINK_VETH)
-                return false;
+                return NULL;
         peer_ns = ix->link_peer_ns[l - ix->s->links];
         if (peer_ns == NC_NETNS_NONE)
-                return false;
+                return NULL;
         h = nc_state_index_link(ix, peer_ns, l->peer_name);
-        return h && h->kind == NC_LINK_VETH && (h->role == NC_ROLE_HOST_END || nc_link_unfinished(h)) &&
-               strcmp(h->peer_name, l->name) == 0 && h->peer_netns && strcmp(h->peer_netns, netns) == 0;
+        if (!h || h->kind != NC_LINK_VETH || (h->role != NC_ROLE_HOST_END && !nc_link_unfinished(h)) ||
+            strcmp(h->peer_name, l->name) != 0 || !h->peer_netns || strcmp(h->peer_netns, netns) != 0)
+                return NULL;
+        return h;
+}
+
+/* A container end netconverge may treat as its own (as the planner's
+ * diff_veth() does): owned, ours-unfinished, or the other end of a host
+ * end of ours. Anything else of a wanted name is foreign. */
+static bool ours_or_unfinished(const struct nc_state_index *ix, const struct nc_link *l, const char *netns) {
+        return l->role != NC_ROLE_NONE || nc_link_unfinished(l) || host_end_of(ix, l, netns);
+}
+
+/* Whether container end l is container c's on bridge b: by its own alias,
+ * or by its host end's (see host_end_of()). */
+static bool end_of(const struct nc_state_index *ix, const struct nc_link *l, const struct nc_container *c,
+                   const struct nc_bridge *b) {
+        const struct nc_link *h;
+
+        if (l->role == NC_ROLE_PEER_END)
+                return l->owner_container && strcmp(l->owner_container, c->name) == 0 &&
+                       strcmp(l->owner_bridge, b->name) == 0;
+        h = l->role == NC_ROLE_NONE ? host_end_of(ix, l, c->netns) : NULL;
+        return h && h->role == NC_ROLE_HOST_END && h->owner_container && strcmp(h->owner_container, c->name) == 0 &&
+               strcmp(h->owner_bridge, b->name) == 0;
 }
 
 /* SPEC 7.6, 7.7: problems confined to container c (netns is the id of
@@ -135,8 +155,7 @@ static uint32_t held_address(const struct nc_state_index *observed, uint32_t net
         const struct nc_address *x;
         size_t n;
 
-        if (!l || l->role != NC_ROLE_PEER_END || !l->owner_container || strcmp(l->owner_container, c->name) != 0 ||
-            strcmp(l->owner_bridge, b->name) != 0)
+        if (!l || !end_of(observed, l, c, b))
                 return 0;
         /* The first in the subnet is the one a scan finds. */
         n = nc_state_index_addresses(observed, netns, a->interface, &x);
