@@ -52,7 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  *     expression the evaluator does not model, or a load that could fail
  *     at run time (so the kernel would stop the rule, NFT_BREAK), in a
  *     rule decoded as ours is a finding too. So a mutation away from a
- *     built rule may decode as ours only if it is inert. */
+ *     built rule may decode as ours only if it is inert.
+ * The evaluator's packets are IPv4 (20-byte header) or IPv6 (40) with 8
+ * bytes of transport header; a load beyond them counts as one that can
+ * fail. It compares outcomes on the probes only: a difference no probe
+ * shows is not found. */
 
 /* ---- The evaluator ---------------------------------------------------- */
 
@@ -139,10 +143,11 @@ static void eval_rule(const struct nftnl_rule *nr, const struct packet *p, struc
                                 unmodeled(o, "meta: bad register");
                                 continue;
                         }
-                        /* nft_meta_get_eval() zeroes the last word of a
-                         * 1-byte load (nft_reg_store8). */
+                        /* nft_meta_get_eval() zeroes the rest of the word
+                         * of a 1-byte load (nft_reg_store8); r is a word's
+                         * start, so the word is inside the registers. */
                         if (len == 1)
-                                memset(regs + r, 0, 4 <= 64 - r ? 4 : 1);
+                                memset(regs + r, 0, 4);
                         switch (key) {
                         case NFT_META_NFPROTO:
                                 regs[r] = p->nfproto;
@@ -408,7 +413,7 @@ static size_t probe_packets(const struct nc_nft_rule *r, const uint8_t *bytes, s
                 p.th[NC_TH_DPORT_OFFSET + bit / 8] ^= (uint8_t) (1u << (bit % 8));
                 ADD(p);
         }
-        p = base, p.th[0] ^= 1, p.th[3 - 2] ^= 1, ADD(p);
+        p = base, p.th[0] ^= 1, p.th[1] ^= 1, ADD(p);   /* the source port: no shape reads it */
         p = base, set_ifname(p.iifname, ""), ADD(p);
         p = base, p.iifname[0] ^= 1, ADD(p);
         p = base, p.iifname[strlen(p.iifname)] = 'x', ADD(p);
