@@ -110,7 +110,7 @@ class Soak:
         self.model = Model(a.prefix, a.bridges, a.containers + a.containers // 5)
         self.file = os.path.join(a.out, "netconverge.yaml")
         self.csv = open(os.path.join(a.out, "samples.csv"), "w")
-        self.csv.write("time_s,rss_kb,fds,containers,events,checks_passed\n")
+        self.csv.write("time_s,rss_kb,rss_anon_kb,rss_file_kb,fds,containers,events,checks_passed\n")
         self.events = {}
         self.checks = 0
         self.failures = []
@@ -121,6 +121,7 @@ class Soak:
         self.recent = []        # the events since the last quiet period
         self.slow = []          # quiet periods that took long, and why
         self.last_bad = []
+        self.parts = (-1, -1)   # RssAnon, RssFile of the last sample
 
     # --- the file
 
@@ -153,13 +154,18 @@ class Soak:
         return self.watcher.poll() is None
 
     def rss_fds(self):
+        """VmRSS, and its parts: RssAnon is the heap (and stacks), RssFile
+        the pages of the binary and its libraries touched so far, which
+        grows as code runs for the first time and is no leak."""
         pid = self.watcher.pid
-        rss = None
+        v = {}
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
-        return rss, len(os.listdir("/proc/%d/fd" % pid))
+                k = line.split(":")[0]
+                if k in ("VmRSS", "RssAnon", "RssFile"):
+                    v[k] = int(line.split()[1])
+        self.parts = (v.get("RssAnon", -1), v.get("RssFile", -1))
+        return v["VmRSS"], len(os.listdir("/proc/%d/fd" % pid))
 
     def sample(self, force=False):
         t = time.monotonic() - self.start
@@ -167,8 +173,9 @@ class Soak:
             return None
         self.next_sample = t + SAMPLE_EVERY
         rss, fds = self.rss_fds()
-        self.csv.write("%d,%d,%d,%d,%d,%d\n" % (t, rss, fds, len(self.model.containers),
-                                                sum(self.events.values()), self.checks))
+        self.csv.write("%d,%d,%d,%d,%d,%d,%d,%d\n" % (t, rss, self.parts[0], self.parts[1], fds,
+                                                      len(self.model.containers), sum(self.events.values()),
+                                                      self.checks))
         self.csv.flush()
         return rss, fds
 
@@ -361,8 +368,9 @@ class Soak:
             return None
         time.sleep(2)
         rss, fds = self.sample(force=True)
-        log("%s: RSS %d kB, %d fds, %d containers" % (what, rss, fds, len(self.model.containers)))
-        return rss, fds
+        log("%s: RSS %d kB (anon %d, file %d), %d fds, %d containers" % (what, rss, self.parts[0], self.parts[1],
+                                                                      fds, len(self.model.containers)))
+        return rss, fds, self.parts[0], self.parts[1]
 
     def main(self):
         a = self.a
@@ -379,8 +387,9 @@ class Soak:
         t0 = time.monotonic()
         ok = self.quiet_period("the first apply")
         first = time.monotonic() - t0
-        start = self.sample(force=True)
-        log("first apply converged: %s in %.1f s; RSS %d kB, %d fds" % (ok, first, start[0], start[1]))
+        start = self.sample(force=True) + self.parts
+        log("first apply converged: %s in %.1f s; RSS %d kB (anon %d, file %d), %d fds" % (
+            ok, first, start[0], start[2], start[3], start[1]))
         if not ok:
             return self.report(start, None, None, first)
         warm_until = min(300, a.duration / 6)
@@ -419,7 +428,8 @@ class Soak:
         for x in self.slow:
             lines.append("  " + x)
         for label, s in (("start", start), ("warm-up", warm), ("end", end)):
-            lines.append("%s: %s" % (label, "RSS %d kB, %d fds" % s if s else "not reached"))
+            lines.append("%s: %s" % (label, "RSS %d kB (anon %d, file %d), %d fds" % (s[0], s[2], s[3], s[1])
+                                     if s else "not reached"))
         ok = not self.failures and warm is not None and end is not None
         if warm and end:
             if end[0] - warm[0] > RSS_BOUND_KB:
