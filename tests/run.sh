@@ -7,7 +7,8 @@
 #   tests/run.sh            (as root; a user without root: sudo tests/run.sh)
 #
 # NC_SKIP_INSTALL=1 skips the package step; NC_FUZZ_SECONDS (default 30)
-# sets the fuzzer smoke run, 0 to skip it.
+# sets each fuzzer's smoke run (fuzz/config, fuzz/snapshot, fuzz/nft-decode,
+# one after another: tests/fuzz/run.sh), 0 to skip them.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

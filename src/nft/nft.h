@@ -83,6 +83,13 @@ int nc_nft_table_build_active(const char *name, struct nftnl_table **ret);
  * id. -EBADMSG without a name. */
 int nc_nft_table_decode(const struct nftnl_table *t, struct nc_nft_table *ret);
 
+/* udata.c: calls fn for each attribute (type, value, its length) of a
+ * userdata blob in order, checking that each lies inside the blob: 0, fn's
+ * negative errno, or -EBADMSG at an attribute cut short (fn has seen the
+ * ones before it). */
+typedef int (*nc_nft_udata_fn)(uint8_t type, const uint8_t *value, uint8_t len, void *data);
+int nc_nft_udata_walk(const void *buf, uint32_t len, nc_nft_udata_fn fn, void *data);
+
 void nc_nft_table_freep(struct nftnl_table **t);
 void nc_nft_rule_freep(struct nftnl_rule **r);
 void nc_nft_chain_freep(struct nftnl_chain **c);

@@ -79,14 +79,12 @@ int nc_nft_table_build(const char *name, bool mark, struct nftnl_table **ret) {
         return 0;
 }
 
-static int mark_cb(const struct nftnl_udata *attr, void *data) {
+static int mark_cb(uint8_t type, const uint8_t *v, uint8_t len, void *data) {
         bool *marked = data;
-        const char *v = nftnl_udata_get(attr);
-        uint8_t len = nftnl_udata_len(attr);
 
         /* The comment exactly, with its NUL: a comment a user wrote that
          * merely mentions netconverge is not the mark. */
-        if (nftnl_udata_type(attr) == NFTNL_UDATA_TABLE_COMMENT && len == sizeof(NC_TABLE_MARK) &&
+        if (type == NFTNL_UDATA_TABLE_COMMENT && len == sizeof(NC_TABLE_MARK) &&
             memcmp(v, NC_TABLE_MARK, sizeof(NC_TABLE_MARK)) == 0)
                 *marked = true;
         return 0;
@@ -111,8 +109,8 @@ int nc_nft_table_decode(const struct nftnl_table *t, struct nc_nft_table *ret) {
         if (x.has_owner && nftnl_table_is_set(t, NFTNL_TABLE_OWNER))
                 x.owner = nftnl_table_get_u32(t, NFTNL_TABLE_OWNER);
         /* Userdata is anyone's to write: one that does not parse is no mark. */
-        if (ud && len > 0)
-                (void) nftnl_udata_parse(ud, len, mark_cb, &x.marked);
+        if (ud && len > 0 && nc_nft_udata_walk(ud, len, mark_cb, &x.marked) < 0)
+                x.marked = false;
         *ret = x;
         return 0;
 }

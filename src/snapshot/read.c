@@ -845,21 +845,40 @@ static void read_header(struct snap_reader *rd, const struct nc_ynode *root) {
                 report(rd, fwd->at, &forward, "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
 }
 
-/* Every rule is in a chain the table has. */
-static void check_rule_chains(struct snap_reader *rd, const struct nc_ynode *rules) {
-        for (size_t i = 0; rules && rules->kind == NC_YNODE_SEQUENCE && i < rules->n_items; i++) {
-                const struct nc_ynode *n = rules->items[i];
-                const struct nc_ynode *c = n->kind == NC_YNODE_MAPPING ? nc_ynode_get(n, "chain") : NULL;
+static int chain_name_ptr_compare(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every rule is in a chain the table has. The chains are not sorted yet
+ * (the state is sorted once it is complete), so their names are sorted
+ * here and each rule's chain looked up: a scan per rule made 30,000
+ * chains and rules take 50 times the line reader's time. */
+static int check_rule_chains(struct snap_reader *rd, const struct nc_ynode *rules) {
+        _cleanup_free_ const char **names = NULL;
+        size_t n = rd->s->nft.n_chains;
+
+        if (!rules || rules->kind != NC_YNODE_SEQUENCE || rules->n_items == 0)
+                return 0;
+        if (n > 0) {
+                names = malloc(n * sizeof(*names));
+                if (!names)
+                        return -ENOMEM;
+                for (size_t k = 0; k < n; k++)
+                        names[k] = rd->s->nft.chains[k].name;
+                qsort(names, n, sizeof(*names), chain_name_ptr_compare);
+        }
+        for (size_t i = 0; i < rules->n_items; i++) {
+                const struct nc_ynode *r = rules->items[i];
+                const struct nc_ynode *c = r->kind == NC_YNODE_MAPPING ? nc_ynode_get(r, "chain") : NULL;
                 struct where w = { "nft.rules", i, "chain" };
-                bool found = false;
 
                 if (!c || !is_string(c))
                         continue;
-                for (size_t k = 0; k < rd->s->nft.n_chains && !found; k++)
-                        found = strcmp(rd->s->nft.chains[k].name, c->value) == 0;
-                if (!found)
+                /* bsearch() must not be given a NULL array (no chains). */
+                if (n == 0 || !bsearch(&c->value, names, n, sizeof(*names), chain_name_ptr_compare))
                         report(rd, c->at, &w, "chain '%s' is not listed under nft.chains", c->value);
         }
+        return 0;
 }
 
 /* An optional true/false of nft:, into *ret; false when reported. */
@@ -942,8 +961,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
         }
         seen_check(rd, SNAP_CHAINS, "chain");
         seen_check(rd, SNAP_OBJECTS, "set, map or flowtable (same kind and name)");
-        check_rule_chains(rd, nc_ynode_get(n, "rules"));
-        return 0;
+        return check_rule_chains(rd, nc_ynode_get(n, "rules"));
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
@@ -1058,17 +1076,27 @@ static void decode_binary(struct snap_reader *rd, struct nc_ynode *n, unsigned d
         }
 }
 
-/* A file as the writer writes it, by the line reader: 1 read into *ret,
- * 0 when it is to be read the generic way, or a negative errno. */
-static int read_lines(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
+int snap_read_fast(const char *buf, size_t len, struct nc_state **ret) {
         _cleanup_(nc_state_freep) struct nc_state *s = nc_state_new();
-        struct snap_reader rd = { .d = d, .s = s, .strict = true };
+        struct nc_diags d;
+        struct snap_reader rd = { .d = &d, .s = s, .strict = true };
         int r;
 
         if (!s)
                 return -ENOMEM;
-        r = snap_read_lines(&rd, buf, len, NC_SNAPSHOT_MAX_NODES);
+        /* The strict reader reports nothing; d is there for the entry
+         * code's signature only. */
+        r = nc_diags_init(&d, "");
+        if (r < 0)
+                return r;
+        if (len > NC_SNAPSHOT_MAX_BYTES)
+                r = 0;
+        else
+                r = snap_read_lines(&rd, buf, len, NC_SNAPSHOT_MAX_NODES);
         reader_done(&rd);
+        if (r > 0 && d.oom)
+                r = -ENOMEM;
+        nc_diags_done(&d);
         if (r <= 0)
                 return r;
         nc_state_sort(s);
@@ -1078,7 +1106,7 @@ static int read_lines(const char *buf, size_t len, struct nc_diags *d, struct nc
         return 1;
 }
 
-int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
+int snap_read_generic(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
         _cleanup_(nc_state_freep) struct nc_state *s = NULL;
         struct snap_reader rd = { .d = d };
         size_t n_before = d->n;
@@ -1090,9 +1118,6 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
                              NC_SNAPSHOT_MAX_BYTES);
                 return -EFBIG;
         }
-        r = read_lines(buf, len, d, ret);
-        if (r != 0)
-                return r < 0 ? r : 0;
         s = rd.s = nc_state_new();
         if (!s)
                 return -ENOMEM;
@@ -1113,6 +1138,20 @@ int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, str
         nc_state_sort(s);
         *ret = TAKE_PTR(s);
         return 0;
+}
+
+int nc_snapshot_read_buffer(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret) {
+        int r;
+
+        if (len > NC_SNAPSHOT_MAX_BYTES) {
+                nc_diags_add(d, (struct nc_origin) {}, "", "the file is larger than the limit of %u bytes",
+                             NC_SNAPSHOT_MAX_BYTES);
+                return -EFBIG;
+        }
+        r = snap_read_fast(buf, len, ret);
+        if (r != 0)
+                return r < 0 ? r : 0;
+        return snap_read_generic(buf, len, d, ret);
 }
 
 int nc_snapshot_read_file(const char *path, struct nc_diags *d, struct nc_state **ret) {

@@ -82,3 +82,18 @@ int snap_read_table(struct snap_reader *rd, const struct snap_table_nodes *t);
  * some of it, or a negative errno. max_nodes is the generic reader's limit:
  * a file near it is left to that reader, which reports it. */
 int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t max_nodes);
+
+/* The two readers on their own (nc_snapshot_read_buffer() tries the
+ * first, then the second); separate so that the differential fuzzer
+ * (tests/fuzz/fuzz-snapshot.c) can hold them to the same answers.
+ *
+ * snap_read_fast: the line reader with the checks the generic reader
+ * makes on the whole state (duplicates, rules in listed chains). 1 read
+ * into a new sorted *ret, 0 when the file is to be read the generic way
+ * (nothing reported), or a negative errno.
+ *
+ * snap_read_generic: the node-tree reader, which reports every problem
+ * into d. 0 read into a new sorted *ret, -EINVAL reported, or another
+ * negative errno. */
+int snap_read_fast(const char *buf, size_t len, struct nc_state **ret);
+int snap_read_generic(const char *buf, size_t len, struct nc_diags *d, struct nc_state **ret);

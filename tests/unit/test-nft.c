@@ -391,6 +391,69 @@ static void test_clobbered_register_is_other(void **state) {
         }
 }
 
+static void add_fib_local(struct nftnl_rule *nr, uint32_t reg) {
+        struct nftnl_expr *e = nftnl_expr_alloc("fib");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+        nftnl_rule_add_expr(nr, e);
+}
+
+static void add_jump(struct nftnl_rule *nr, const char *chain) {
+        struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t) NFT_JUMP);
+        nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+        nftnl_rule_add_expr(nr, e);
+}
+
+/* A load nothing reads still runs, and can end the rule: a payload load of
+ * the link-layer header breaks on a packet without one (output), so with
+ * it our jump never jumps (fuzz-nft-decode's finding). A loaded value that
+ * is overwritten unread, or an immediate nothing reads, is not ours either;
+ * nor a jump to a chain without a name (another finding). */
+static void test_unused_load_is_other(void **state) {
+        static const uint32_t local = RTN_LOCAL;
+        char iif[16] = "docker0";
+        struct nftnl_rule *nr;
+        (void) state;
+
+        for (int extra = 0; extra < 4; extra++) {
+                nr = bare("prerouting");
+                if (extra == 1)
+                        add_payload(nr, NFT_REG_3, NFT_PAYLOAD_LL_HEADER, 0, 4);
+                if (extra == 2)
+                        add_meta(nr, NFT_META_IIFNAME, NFT_REG_2);
+                if (extra == 3) {
+                        /* Loaded into the register the fib result then overwrites. */
+                        add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, NC_IPV4_DADDR_OFFSET, 4);
+                }
+                add_fib_local(nr, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &local, sizeof(local));
+                add_jump(nr, "publish");
+                assert_int_equal(kind_of(nr), extra ? NC_RULE_OTHER : NC_RULE_JUMP);
+                nftnl_rule_free(nr);
+        }
+        /* A jump to "": build.c would not build it. */
+        nr = bare("prerouting");
+        add_fib_local(nr, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &local, sizeof(local));
+        add_jump(nr, "");
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+        /* A masked load that nothing compares. */
+        nr = bare("publish");
+        add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, iif, sizeof(iif));
+        add_payload(nr, NFT_REG_2, NFT_PAYLOAD_NETWORK_HEADER, NC_IPV4_SADDR_OFFSET, 4);
+        add_mask(nr, NFT_REG_2, 0xffff0000u);
+        add_verdict(nr, NFT_RETURN);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+}
+
 static void test_near_misses_are_other(void **state) {
         uint8_t v4 = NFPROTO_IPV4;
         uint32_t zero = 0;
@@ -519,6 +582,14 @@ static void set_comment(struct nftnl_table *t, uint8_t type, const char *text, s
         nftnl_udata_buf_free(u);
 }
 
+/* Decoded directly: the wire copy would not show an over-read. */
+static void got_table_marked_is(const struct nftnl_table *t, bool marked) {
+        struct nc_nft_table got;
+
+        assert_int_equal(nc_nft_table_decode(t, &got), 0);
+        assert_int_equal(got.marked, marked);
+}
+
 static void test_table_mark(void **state) {
         static const struct {
                 uint8_t type;
@@ -599,6 +670,52 @@ static void test_table_flags(void **state) {
         nftnl_table_free(t);
 }
 
+/* Userdata is anyone's to write (fuzz-nft-decode's finding): an attribute
+ * whose length runs past the end of the blob is no comment (libnftnl's
+ * parser handed it on: a heap over-read under ASan), and a blob that does
+ * not parse gives no key and no mark, even after a good comment. */
+static void test_truncated_userdata(void **state) {
+        struct nftnl_table *t = NULL;
+        struct nc_nft_rule r = drop("a", "b"), got;
+        struct nftnl_rule *nr;
+        char mark[2 + sizeof(NC_TABLE_MARK) + 2];
+        (void) state;
+
+        nr = build(&r);
+        /* A comment of 5 bytes, 4 of them there. */
+        nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, "\x00\x05" "abc\x00", 6);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_null(got.key);
+        /* A good comment, then an attribute cut short. */
+        nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, "\x00\x04" "abc\x00" "\x05\xc8", 8);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_null(got.key);
+        /* One byte of a next header. */
+        nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, "\x00\x04" "abc\x00" "\x05", 7);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_null(got.key);
+        /* The same comment whole is the key. */
+        nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, "\x00\x04" "abc\x00", 6);
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_string_equal(got.key, "abc");
+        nftnl_rule_free(nr);
+
+        /* The table's mark: cut by its last byte, and followed by a cut one. */
+        assert_int_equal(nc_nft_table_build("netconverge", false, &t), 0);
+        mark[0] = NFTNL_UDATA_TABLE_COMMENT;
+        mark[1] = (char) sizeof(NC_TABLE_MARK);
+        memcpy(mark + 2, NC_TABLE_MARK, sizeof(NC_TABLE_MARK));
+        nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, mark, 2 + sizeof(NC_TABLE_MARK) - 1);
+        got_table_marked_is(t, false);
+        mark[2 + sizeof(NC_TABLE_MARK)] = 7;
+        mark[2 + sizeof(NC_TABLE_MARK) + 1] = 100;
+        nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, mark, sizeof(mark));
+        got_table_marked_is(t, false);
+        nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, mark, 2 + sizeof(NC_TABLE_MARK));
+        got_table_marked_is(t, true);
+        nftnl_table_free(t);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_every_kind_round_trips),
@@ -610,10 +727,12 @@ int main(void) {
                 cmocka_unit_test(test_equivalent_forms),
                 cmocka_unit_test(test_clobbered_register_is_other),
                 cmocka_unit_test(test_near_misses_are_other),
+                cmocka_unit_test(test_unused_load_is_other),
                 cmocka_unit_test(test_build_refuses),
                 cmocka_unit_test(test_chains_round_trip),
                 cmocka_unit_test(test_table_mark),
                 cmocka_unit_test(test_table_flags),
+                cmocka_unit_test(test_truncated_userdata),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
