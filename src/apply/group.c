@@ -11,6 +11,7 @@
 #include "apply/applier.h"
 #include "netconverge/plan.h"
 #include "util/cleanup.h"
+#include "util/nlcleanup.h"
 #include "util/strbuf.h"
 
 /* Removing links in bulk. Each RTM_DELLINK of one link costs the kernel
@@ -27,11 +28,6 @@
  * to NC_LINK_GROUP_DOOMED, which is then deleted. Deleting a host veth
  * end takes its peer with it, wherever that is. */
 
-static void link_putp(struct rtnl_link **l) {
-        if (*l)
-                rtnl_link_put(*l);
-}
-
 /* A link moved to the group: its ifindex and its action. */
 struct moved {
         int ifindex;
@@ -45,8 +41,8 @@ static int compare_moved(const void *a, const void *b) {
 }
 
 static int set_group(struct nc_applier *ap, struct nl_sock *sk, int ifindex, uint32_t group) {
-        _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
 
         if (!orig || !changes)
                 return -ENOMEM;
@@ -57,7 +53,7 @@ static int set_group(struct nc_applier *ap, struct nl_sock *sk, int ifindex, uin
 }
 
 static int delete_link(struct nc_applier *ap, struct nl_sock *sk, int ifindex) {
-        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = rtnl_link_alloc();
         int r;
 
         if (!l)

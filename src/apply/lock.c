@@ -35,11 +35,6 @@ static bool trusted_owner(uid_t uid) {
         return uid == 0 || uid == geteuid();
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 /* The lock cannot be redirected: whatever sits at its path, nothing is
  * followed, created or truncated elsewhere. The directory is opened
  * without following a link and must be ours and not writable by others
@@ -48,7 +43,7 @@ static void closep(int *fd) {
  * O_NONBLOCK (a FIFO would otherwise block open()); what was opened must
  * be one regular file of root or the user, with no second name. */
 static int lock_open(const char *path) {
-        _cleanup_(closep) int dir = -1;
+        _cleanup_close_ int dir = -1;
         const char *name = strrchr(path, '/') + 1;
         struct stat st;
         int fd, r;

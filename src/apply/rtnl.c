@@ -23,15 +23,11 @@
 #include "netconverge/netns.h"
 #include "netconverge/plan.h"
 #include "util/cleanup.h"
+#include "util/nlcleanup.h"
 
 /* Link, address and route changes over libnl-route. A change sends only
  * what its action names: an unchanged attribute is never rewritten, and a
  * modified link keeps its ifindex. */
-
-static void link_putp(struct rtnl_link **l) {
-        if (*l)
-                rtnl_link_put(*l);
-}
 
 static void addr_putp(struct rtnl_addr **a) {
         if (*a)
@@ -46,11 +42,6 @@ static void route_putp(struct rtnl_route **r) {
 static void nl_addr_putp(struct nl_addr **a) {
         if (*a)
                 nl_addr_put(*a);
-}
-
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
 }
 
 static int ns_and_socket(struct nc_applier *ap, const char *netns, struct nc_ns **ret_ns, struct nl_sock **ret_sk) {
@@ -101,7 +92,7 @@ static void set_up(struct rtnl_link *l, bool up) {
 /* RTM_NEWLINK on an existing link: only the attributes set in changes
  * are sent, so the link keeps its ifindex and everything else. */
 static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, struct rtnl_link *changes) {
-        _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc();
 
         if (!orig)
                 return -ENOMEM;
@@ -116,7 +107,7 @@ static int link_change(struct nc_applier *ap, struct nl_sock *sk, int ifindex, s
  * kernel without IPv6 refuses the attribute; then again without it. */
 static int link_change_no_ipv6(struct nc_applier *ap, struct nl_sock *sk, int ifindex, struct rtnl_link *changes) {
         /* A copy, so that the retry sends changes as they were. */
-        _cleanup_(link_putp) struct rtnl_link *with =
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *with =
                 (struct rtnl_link *) nl_object_clone((struct nl_object *) changes);
         int r;
 
@@ -144,8 +135,8 @@ static int link_change_no_ipv6(struct nc_applier *ap, struct nl_sock *sk, int if
  * attribute (EAFNOSUPPORT); the request is then made without it. */
 static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name, const char *alias, bool up,
                      bool no_ipv6) {
-        _cleanup_(link_putp) struct rtnl_link *orig = rtnl_link_alloc();
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         int r;
 
         if (!orig || !changes)
@@ -172,7 +163,7 @@ static int set_alias(struct nc_applier *ap, struct nl_sock *sk, const char *name
  * Best effort; deleting a veth end takes its
  * peer along. */
 static void undo_create(struct nc_applier *ap, struct nl_sock *sk, const char *name) {
-        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = rtnl_link_alloc();
         struct nc_kerr saved = ap->kerr;
 
         if (!l)
@@ -201,7 +192,7 @@ static int bridge_mac(const struct nc_link *w, uint8_t mac[6]) {
 }
 
 int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *l = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = rtnl_link_alloc();
         const struct nc_link *w = a->want;
         uint8_t mac[6];
         struct nl_sock *sk;
@@ -242,7 +233,7 @@ int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
  * attributes the diff names; the bits of one object never include
  * another's (a bridge has no master, a veth is never adopted). */
 static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         struct nl_sock *sk;
         struct nc_ns *host;
         int ifindex, r;
@@ -328,7 +319,7 @@ static int veth_request(struct nc_applier *ap, struct nc_ns *host, const struct 
 }
 
 int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(closep) int peer_ns_fd = -1;
+        _cleanup_close_ int peer_ns_fd = -1;
         struct nl_sock *sk, *peer_sk;
         struct nc_ns *host, *pns;
         struct nl_msg *msg;
@@ -370,7 +361,7 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
 
 
 static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         struct nl_sock *sk;
         struct nc_ns *ns;
         int ifindex, r;
@@ -416,7 +407,7 @@ int nc_apply_veth_modify(struct nc_applier *ap, const struct nc_action *a) {
 }
 
 int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a) {
-        _cleanup_(link_putp) struct rtnl_link *changes = rtnl_link_alloc();
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         struct nl_sock *sk;
         struct nc_ns *ns;
         int ifindex, r;

@@ -224,13 +224,8 @@ static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const str
         [NC_RULE_DROP] = build_drop,
 };
 
-static void udata_freep(struct nftnl_udata_buf **u) {
-        if (*u)
-                nftnl_udata_buf_free(*u);
-}
-
 static int set_comment(struct nftnl_rule *nr, const char *key) {
-        _cleanup_(udata_freep) struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(NC_USERDATA_MAX);
+        _cleanup_(nc_nft_udata_freep) struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(NC_USERDATA_MAX);
 
         if (!u)
                 return -ENOMEM;

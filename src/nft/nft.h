@@ -99,6 +99,8 @@ void nc_nft_set_freep(struct nftnl_set **s);
 void nc_nft_flowtable_freep(struct nftnl_flowtable **f);
 struct nftnl_obj;
 void nc_nft_obj_freep(struct nftnl_obj **o);
+struct nftnl_udata_buf;
+void nc_nft_udata_freep(struct nftnl_udata_buf **u);
 void nc_mnl_socket_closep(struct mnl_socket **nl);
 
 /* socket.c: a netfilter socket in the current namespace, bound, asking

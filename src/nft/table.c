@@ -21,7 +21,7 @@
 /* nft's limit for userdata (NFT_USERDATA_MAXLEN). */
 #define NC_TABLE_USERDATA_MAX 256
 
-static void udata_freep(struct nftnl_udata_buf **u) {
+void nc_nft_udata_freep(struct nftnl_udata_buf **u) {
         if (*u)
                 nftnl_udata_buf_free(*u);
 }
@@ -62,7 +62,7 @@ int nc_nft_table_build_active(const char *name, struct nftnl_table **ret) {
 
 int nc_nft_table_build(const char *name, bool mark, struct nftnl_table **ret) {
         _cleanup_(nc_nft_table_freep) struct nftnl_table *t = nftnl_table_alloc();
-        _cleanup_(udata_freep) struct nftnl_udata_buf *u = NULL;
+        _cleanup_(nc_nft_udata_freep) struct nftnl_udata_buf *u = NULL;
 
         if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0)
                 return -ENOMEM;

@@ -30,11 +30,6 @@ int nc_observer_fail(struct nc_observer *o, int r, const char *fmt, ...) {
         return r;
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 /* /proc/sys/net belongs to the namespace of whoever opens it: ours, the
  * host's (or -n's). A kernel without IPv4 has no such file: unknown. */
 static int read_ip_forward(struct nc_observer *o) {
@@ -110,7 +105,7 @@ static int owner_namespaces(const struct nc_state *s, const char *const *named, 
 }
 
 int nc_observe_container(struct nc_observer *o, const char *netns, int home_fd) {
-        _cleanup_(closep) int fd = nc_netns_open(netns);
+        _cleanup_close_ int fd = nc_netns_open(netns);
         int r;
 
         /* A container not started yet: not an error, the plan waits. */
@@ -349,7 +344,7 @@ static int keep_containers(struct nc_observer *o, const struct nc_observe_scope 
 /* The file's containers are read by a pool while this thread reads the
  * host; then the containers only the host's veths name. */
 static int observe_all(const struct nc_model *desired, const struct nc_observe_scope *scope, struct nc_observer *o) {
-        _cleanup_(closep) int home_fd = nc_netns_open("");
+        _cleanup_close_ int home_fd = nc_netns_open("");
         _cleanup_(nc_observe_pool_done) struct nc_observe_pool pool = {};
         _cleanup_(nc_observe_nft_job_done) struct nc_nft_job table = {};
         _cleanup_free_ const char **named = NULL, **owners = NULL;

@@ -19,6 +19,7 @@
 #include "netconverge/netns.h"
 #include "observe/observer.h"
 #include "util/cleanup.h"
+#include "util/nlcleanup.h"
 #include "util/nlerr.h"
 #include "util/strbuf.h"
 
@@ -402,11 +403,6 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
         return 0;
 }
 
-static void rtnl_link_putp(struct rtnl_link **l) {
-        if (*l)
-                rtnl_link_put(*l);
-}
-
 static struct rtnl_link *link_at(const struct objects *links, size_t i) {
         return (struct rtnl_link *) links->v[i];
 }
@@ -421,7 +417,7 @@ static bool has_ifindex(const struct objects *links, int ifindex) {
 /* One link by ifindex or name into f (the host's links a partial read
  * asks for, as the kernel has them now); gone is no error. */
 static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct objects *f) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
+        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = NULL;
         int r = nc_nlerr_to_errno(rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &l));
 
         if (r == -ENODEV || r == -ENOENT)

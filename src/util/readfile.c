@@ -9,11 +9,6 @@
 #include "util/readfile.h"
 #include "util/strbuf.h"
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 static int cannot_read(struct nc_diags *d, int r) {
         nc_diags_add(d, (struct nc_origin) {}, "", "cannot read the file: %s", strerror(-r));
         return r;
@@ -22,7 +17,7 @@ static int cannot_read(struct nc_diags *d, int r) {
 int nc_read_file_bounded(const char *path, size_t max, struct nc_diags *d, char **ret, size_t *ret_len) {
         /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer,
          * forever (validate, apply and watch hung on one). */
-        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
         struct stat st;

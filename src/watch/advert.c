@@ -48,11 +48,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
         va_end(ap);
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 static int take_fd(int *fd) {
         int r = *fd;
 
@@ -105,7 +100,7 @@ int nc_watch_advert_parse(char *text, size_t len, struct nc_watch_holder *ret) {
 /* 1 and *ret when a live watch holds the advertisement name in dirfd; 0
  * when there is none, or only a stale one. */
 static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret, char *err, size_t errlen) {
-        _cleanup_(closep) int fd = -1;
+        _cleanup_close_ int fd = -1;
         char text[ADVERT_MAX_BYTES + 1];
         struct stat st;
         size_t len = 0;
@@ -155,7 +150,7 @@ static int read_holder(int dirfd, const char *name, struct nc_watch_holder *ret,
 }
 
 int nc_watch_advert_find(struct nc_watch_holder *ret, char *err, size_t errlen) {
-        _cleanup_(closep) int dirfd = -1;
+        _cleanup_close_ int dirfd = -1;
         char name[64];
         int r;
 
@@ -174,7 +169,7 @@ int nc_watch_advert_find(struct nc_watch_holder *ret, char *err, size_t errlen) 
 
 int nc_watch_advert_take(struct nc_watch_advert *a, const char *path, struct nc_watch_holder *ret_other, char *err,
                          size_t errlen) {
-        _cleanup_(closep) int dirfd = -1, fd = -1;
+        _cleanup_close_ int dirfd = -1, fd = -1;
         char tmp[96];
         int r;
 
