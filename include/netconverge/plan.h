@@ -7,6 +7,7 @@
 
 #include "netconverge/addr.h"
 #include "netconverge/model.h"
+#include "netconverge/scope.h"
 #include "netconverge/state.h"
 
 /* The plan: the ordered changes that make the observed state the desired
@@ -218,3 +219,9 @@ size_t nc_action_changed_fields(const struct nc_action *a, struct nc_changed_fie
 
 const char *nc_change_to_string(enum nc_change c);     /* "add", "modify", "remove" */
 const char *nc_object_to_string(enum nc_object o);     /* "netns", "bridge", ... */
+
+/* plan/scope.c: adds to scope what the plan changes, for nc_observe_scoped(). */
+/* Everything a plan's changes touch: the namespaces of its links,
+ * addresses and routes, on both ends of a veth, the host links it changes
+ * and their bridges, and the table. */
+int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_plan *plan);

@@ -84,6 +84,7 @@ struct nc_link {
         bool up;                        /* IFF_UP, administrative */
         bool oper_up;                   /* observed only: IF_OPER_UP (or UNKNOWN for lo) */
         char master[NC_IFNAMSIZ];       /* "" = none; a link in the same netns */
+        bool adopt;                     /* desired bridge only: may take over a link of its name that is not ours */
         char *alias;                    /* NULL = none */
         uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
         /* veth only: the other end, as far as observation could tell. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apply/applier.h"
+#include "apply/batch.h"
 #include "netconverge/apply.h"
 #include "netconverge/model.h"
 #include "netconverge/netns.h"

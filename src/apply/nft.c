@@ -19,6 +19,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
+#include "apply/batch.h"
 #include "netconverge/plan.h"
 #include "nft/nft.h"
 #include "util/cleanup.h"

@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 
-#include "netconverge/apply.h"
-#include "netconverge/plan.h"
 #include "netconverge/state.h"
 
 /* nftables, shared by observation and apply: the normalized rules and
@@ -127,32 +125,3 @@ int nc_nft_talk(struct mnl_socket *nl, struct nlmsghdr *request, const struct nc
 /* The current ruleset generation (NFT_MSG_GETGEN): every commit bumps it,
  * so two equal reads bracket a consistent view. */
 int nc_nft_get_genid(struct mnl_socket *nl, uint32_t seq, uint32_t *ret);
-
-/* Entry points. */
-
-/* observe/nft.c: every inet table by name and mark into o->state->nft.tables,
- * and one of them read in full (its chains and rules): table, or with
- * table NULL (no file: show) the first marked one by name, else
- * "netconverge" (a table an earlier netconverge made, before the mark).
- * No full table when that one does not exist. The dumps are bracketed by
- * the generation id and redone when a commit happened in between
- * (bounded). A failure is reported through nc_observer_fail(). */
-struct nc_observer;
-/* prev (may be NULL): an earlier observation, whose decoded rules are
- * taken for rules whose kernel message is byte for byte the same. */
-struct nc_nft;
-int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft *prev);
-
-/* apply/nft.c: the outcome of one action of the batch. */
-struct nc_nft_outcome {
-        int r;                          /* 0, or a negative errno */
-        char message[256];              /* for r < 0: the kernel's words, or why it was not applied */
-};
-
-/* Sends actions[0..n) (all NC_OBJECT_NFT_*, in plan order) as one batch
- * transaction and writes each one's outcome. All or nothing: when the
- * kernel rejects any message, no action applied; the rejected ones carry
- * the kernel's error, the others -ECANCELED. n == 0 sends nothing. */
-struct nc_fault;
-void nc_apply_nft(struct nc_fault *fault, const struct nc_action *const *actions, size_t n,
-                  struct nc_nft_outcome *out);

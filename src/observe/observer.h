@@ -71,6 +71,18 @@ int nc_observe_pool_start(struct nc_observe_pool *p, const char **names, size_t 
 int nc_observe_pool_finish(struct nc_observe_pool *p, struct nc_observer *o);
 void nc_observe_pool_done(struct nc_observe_pool *p);
 
+/* nft.c: every inet table by name and mark into o->state->nft.tables,
+ * and one of them read in full (its chains and rules): table, or with
+ * table NULL (no file: show) the first marked one by name, else
+ * "netconverge" (a table an earlier netconverge made, before the mark).
+ * No full table when that one does not exist. The dumps are bracketed by
+ * the generation id and redone when a commit happened in between
+ * (bounded). A failure is reported through nc_observer_fail(). */
+/* prev (may be NULL): an earlier observation, whose decoded rules are
+ * taken for rules whose kernel message is byte for byte the same. */
+struct nc_nft;
+int nc_observe_nft(struct nc_observer *o, const char *table, const struct nc_nft *prev);
+
 /* nft.c: the table read on a thread while the caller reads the rest.
  * start() never fails for want of a thread (finish() then reads inline);
  * finish() moves the table into o->state or reports the failure in o->err;

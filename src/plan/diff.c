@@ -167,9 +167,8 @@ static bool same_str(const char *a, const char *b) {
         return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-static void diff_bridge(struct differ *d, const struct nc_link *want, const struct nc_model *m) {
+static void diff_bridge(struct differ *d, const struct nc_link *want) {
         const struct nc_link *have = nc_state_index_link(d->have_ix, NC_NETNS_HOST, want->name);
-        const struct nc_bridge *b = nc_model_find_bridge(m, want->name);
         struct nc_action *a;
         uint32_t diff = 0;
 
@@ -181,9 +180,9 @@ static void diff_bridge(struct differ *d, const struct nc_link *want, const stru
                 /* Made by an apply that died before marking it: finished. */
                 diff |= NC_DIFF_LINK_MARK;
         } else if (have->role == NC_ROLE_NONE) {
-                if (!b->adopt) {
+                if (!want->adopt) {
                         conflict(d, "link %s exists and is not managed by netconverge; set adopt: true on bridge %s "
-                                    "to take it over", have->name, b->name);
+                                    "to take it over", have->name, want->name);
                         return;
                 }
                 if (have->kind != NC_LINK_BRIDGE) {
@@ -329,12 +328,12 @@ static bool unfinished_prunable(const struct differ *d, size_t i) {
                (peer->role == NC_ROLE_PEER_END || nc_link_group_ours(peer->group));
 }
 
-static void diff_links(struct differ *d, const struct nc_model *m) {
+static void diff_links(struct differ *d) {
         for (size_t i = 0; i < d->want->n_links; i++) {
                 const struct nc_link *w = &d->want->links[i];
 
                 if (w->kind == NC_LINK_BRIDGE)
-                        diff_bridge(d, w, m);
+                        diff_bridge(d, w);
                 else if (w->kind == NC_LINK_VETH && nc_state_index_link_ns(&d->want_ix, i) == NC_NETNS_HOST)
                         diff_veth(d, w);
                 else if (w->kind == NC_LINK_LOOPBACK)
@@ -611,8 +610,7 @@ static int sort_actions(struct nc_plan *p) {
         return 0;
 }
 
-int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan,
-                 const struct nc_model *m) {
+int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan) {
         struct differ d = { .have = observed->s, .have_ix = observed, .want = plan->desired, .plan = plan,
                             .ids = ids };
 
@@ -628,7 +626,7 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
                 goto out;
         }
         diff_namespaces(&d);
-        diff_links(&d, m);
+        diff_links(&d);
         diff_addresses(&d);
         diff_routes(&d);
         diff_sysctl(&d);

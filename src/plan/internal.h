@@ -57,8 +57,7 @@ int nc_plan_conflict(struct nc_plan *p, size_t *cap, const char *fmt, ...);
 
 /* diff.c: the actions and conflicts that take observed to plan->desired;
  * ids gains the namespaces only plan->desired names. */
-int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan,
-                 const struct nc_model *m);
+int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids, struct nc_plan *plan);
 
 /* index.c: hash lookups into the sorted arrays of a state. */
 struct nc_index_slot {

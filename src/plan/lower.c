@@ -215,7 +215,7 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
 static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
         _cleanup_free_ char *alias = nc_alias_bridge();
         struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true,
-                              .group = NC_LINK_GROUP_OWNED };
+                              .adopt = b->adopt, .group = NC_LINK_GROUP_OWNED };
         struct nc_address gw = { .netns = "", .address = b->gateway, .prefixlen = b->prefixlen };
         int r;
 

@@ -26,7 +26,7 @@ int nc_plan_compute(const struct nc_model *desired, const struct nc_state *obser
         if (r >= 0)
                 r = nc_plan_lower(desired, &have, &ids, p);
         if (r >= 0)
-                r = nc_plan_diff(&have, &ids, p, desired);
+                r = nc_plan_diff(&have, &ids, p);
         nc_state_index_done(&have);
         nc_netns_ids_done(&ids);
         if (r < 0) {

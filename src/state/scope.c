@@ -3,13 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netconverge/observe.h"
+#include "netconverge/scope.h"
 #include "util/sort.h"
 #include "util/strbuf.h"
 
-/* Which parts of an earlier observation are stale. The rule is to err on
- * the side of reading again: a namespace named by anything a change
- * touched is looked at, whichever end of a veth it is on. */
+/* The scope of a scoped observation: sets of namespaces, host links and
+ * ifindexes (plain data, no I/O). */
 
 void nc_observe_scope_done(struct nc_observe_scope *scope) {
         for (size_t i = 0; i < scope->n_netns; i++)
@@ -57,75 +56,6 @@ int nc_observe_scope_add_host_link(struct nc_observe_scope *scope, int ifindex, 
         if (!name || !name[0])
                 return 0;
         return append_copy(&scope->host_links, &scope->n_host_links, &scope->cap_host_links, name);
-}
-
-/* A link a change touches: in the host, itself (by ifindex when it was
- * observed, by name too: it may be made anew) and its bridge, whose state
- * follows its ports'; in a container, the namespace. Either way the
- * other end of a veth, and the container an owned host end names. */
-static int add_link(struct nc_observe_scope *scope, const struct nc_link *l) {
-        int r;
-
-        if (!l)
-                return 0;
-        if (l->netns[0])
-                r = nc_observe_scope_add_netns(scope, l->netns);
-        else {
-                r = nc_observe_scope_add_host_link(scope, l->ifindex, l->name);
-                if (r >= 0 && l->master[0])
-                        r = nc_observe_scope_add_host_link(scope, 0, l->master);
-        }
-        if (r >= 0 && l->peer_netns && !l->peer_netns[0])
-                r = nc_observe_scope_add_host_link(scope, 0, l->peer_name);
-        else if (r >= 0 && l->peer_netns)
-                r = nc_observe_scope_add_netns(scope, l->peer_netns);
-        if (r >= 0)
-                r = nc_observe_scope_add_netns(scope, l->owner_netns);
-        return r;
-}
-
-static int add_action(struct nc_observe_scope *scope, const struct nc_action *a) {
-        const struct nc_link *links[] = { a->want, a->have, a->want_peer, a->have_peer };
-        int r;
-
-        switch (a->object) {
-        case NC_OBJECT_NFT_TABLE:
-        case NC_OBJECT_NFT_CHAIN:
-        case NC_OBJECT_NFT_RULE:
-        case NC_OBJECT_NFT_SET:
-        case NC_OBJECT_NFT_MAP:
-        case NC_OBJECT_NFT_FLOWTABLE:
-        case NC_OBJECT_NFT_STATEFUL:
-                scope->nft = true;
-                return 0;
-        case NC_OBJECT_SYSCTL:
-                /* ip_forward is read every time. */
-                return 0;
-        default:
-                break;
-        }
-        r = nc_observe_scope_add_netns(scope, a->netns);
-        for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r >= 0; i++)
-                r = add_link(scope, links[i]);
-        if (r >= 0 && a->want_address)
-                r = nc_observe_scope_add_netns(scope, a->want_address->netns);
-        if (r >= 0 && a->have_address)
-                r = nc_observe_scope_add_netns(scope, a->have_address->netns);
-        if (r >= 0 && a->want_route)
-                r = nc_observe_scope_add_netns(scope, a->want_route->netns);
-        if (r >= 0 && a->have_route)
-                r = nc_observe_scope_add_netns(scope, a->have_route->netns);
-        return r;
-}
-
-int nc_observe_scope_add_plan(struct nc_observe_scope *scope, const struct nc_plan *plan) {
-        for (size_t i = 0; i < plan->n_actions; i++) {
-                int r = add_action(scope, &plan->actions[i]);
-
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }
 
 static size_t sort_unique_strings(char **v, size_t n) {
