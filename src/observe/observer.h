@@ -74,7 +74,7 @@ void nc_observe_pool_done(struct nc_observe_pool *p);
 /* nft.c: every inet table by name and mark into o->state->nft.tables,
  * and one of them read in full (its chains and rules): table, or with
  * table NULL (no file: show) the first marked one by name, else
- * "netconverge" (a table an earlier netconverge made, before the mark).
+ * NC_TABLE_DEFAULT (a table an earlier netconverge made, before the mark).
  * No full table when that one does not exist. The dumps are bracketed by
  * the generation id and redone when a commit happened in between
  * (bounded). A failure is reported through nc_observer_fail(). */
