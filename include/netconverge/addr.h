@@ -25,8 +25,6 @@ uint32_t nc_prefix_mask(unsigned prefixlen);
 uint32_t nc_subnet_broadcast(uint32_t subnet, unsigned prefixlen);
 bool nc_subnet_contains(uint32_t subnet, unsigned prefixlen, uint32_t a);
 bool nc_subnets_overlap(uint32_t a, unsigned alen, uint32_t b, unsigned blen);
-/* Host addresses of the subnet, excluding network and broadcast. */
-uint64_t nc_subnet_host_count(unsigned prefixlen);
 
 /* Docker's container MAC: 02:42 followed by the four address bytes. */
 void nc_mac_from_ipv4(uint32_t a, uint8_t ret[6]);

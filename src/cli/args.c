@@ -27,8 +27,3 @@ int nc_cli_expect_args(const struct nc_ctx *ctx, int argc, char **argv, int want
         nc_cli_error(ctx, NC_ERROR_USAGE, want ? "expected one FILE argument" : "takes no arguments");
         return -1;
 }
-
-int nc_cli_not_implemented(const struct nc_ctx *ctx) {
-        nc_cli_error(ctx, NC_ERROR_USAGE, "not implemented yet in netconverge %s", NC_VERSION);
-        return NC_EXIT_ERROR;
-}

@@ -73,4 +73,3 @@ int nc_cli_check_file(const struct nc_ctx *ctx, const char *path, bool refuse);
 /* Argument helpers (args.c); each reports its own error. */
 int nc_cli_parse_seconds(const struct nc_ctx *ctx, const char *s, unsigned max, unsigned *ret);
 int nc_cli_expect_args(const struct nc_ctx *ctx, int argc, char **argv, int want);
-int nc_cli_not_implemented(const struct nc_ctx *ctx);

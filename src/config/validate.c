@@ -129,8 +129,9 @@ static int by_subnet(const void *a, const void *b) {
         return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
 }
 
-/* Sorted by start, a subnet overlaps an earlier one exactly when it starts
- * before the widest earlier one ends. */
+/* Sorted by start, a subnet overlaps an earlier one exactly when it
+ * overlaps the widest earlier one (the one that ends last): subnets are
+ * network addresses, so two either nest or are apart. */
 static int check_overlaps(const struct nc_model *m, struct nc_diags *d) {
         _cleanup_free_ const struct nc_bridge **v = calloc(m->n_bridges + 1, sizeof(*v));
         const struct nc_bridge *widest = NULL;
@@ -144,7 +145,7 @@ static int check_overlaps(const struct nc_model *m, struct nc_diags *d) {
                         v[n++] = &m->bridges[i];
         qsort(v, n, sizeof(*v), by_subnet);
         for (size_t i = 0; i < n; i++) {
-                if (widest && v[i]->subnet <= nc_subnet_broadcast(widest->subnet, widest->prefixlen)) {
+                if (widest && nc_subnets_overlap(widest->subnet, widest->prefixlen, v[i]->subnet, v[i]->prefixlen)) {
                         const struct nc_bridge *later = origin_before(widest->at, v[i]->at) ? v[i] : widest;
                         const struct nc_bridge *other = later == v[i] ? widest : v[i];
                         _cleanup_free_ char *p = nc_path_join(later->path, "subnet");

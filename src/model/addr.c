@@ -173,12 +173,6 @@ bool nc_subnets_overlap(uint32_t a, unsigned alen, uint32_t b, unsigned blen) {
         return nc_subnet_contains(a, len, b);
 }
 
-uint64_t nc_subnet_host_count(unsigned prefixlen) {
-        uint64_t size = (uint64_t) 1 << (32 - (prefixlen > 32 ? 32 : prefixlen));
-
-        return size > 2 ? size - 2 : 0;
-}
-
 void nc_mac_from_ipv4(uint32_t a, uint8_t ret[6]) {
         ret[0] = 0x02;
         ret[1] = 0x42;

@@ -83,10 +83,6 @@ static void test_subnet_math(void **state) {
         assert_true(nc_subnets_overlap(0x0a000000u, 8, 0x0a010000u, 16));
         assert_true(nc_subnets_overlap(0x0a010000u, 16, 0x0a000000u, 8));
         assert_false(nc_subnets_overlap(0x0a000000u, 24, 0x0a000100u, 24));
-        assert_int_equal(nc_subnet_host_count(30), 2);
-        assert_int_equal(nc_subnet_host_count(24), 254);
-        assert_int_equal(nc_subnet_host_count(31), 0);
-        assert_int_equal(nc_subnet_host_count(8), 16777214);
 }
 
 static void test_mac_from_ipv4_is_dockers(void **state) {
