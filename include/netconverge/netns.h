@@ -6,7 +6,9 @@
 
 /* Network namespaces, switched with setns(CLONE_NEWNET) only (no mount
  * namespace games: that would cost O(namespaces) per switch, and netlink
- * needs none). The process stays single-threaded, so switching is safe.
+ * needs none). setns() moves only the calling thread, so each thread that
+ * switches (observe's pool: src/observe/pool.c) enters and returns on its
+ * own; the others stay where they are.
  *
  * The "host" namespace is the current one at start, or the one -n names;
  * a container's namespace is a name under /run/netns or an absolute path. */

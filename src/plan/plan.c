@@ -452,8 +452,12 @@ static void format_chain(struct nc_strbuf *b, const struct nc_nft_chain *c) {
                 put(b, " (");
                 put(b, c->type ? c->type : "?");
                 put(b, ", hook ");
-                /* A hook without a name: printf printed "(null)". */
-                put(b, nc_nft_hook_to_string(c->hook) ? nc_nft_hook_to_string(c->hook) : "(null)");
+                /* A hook we have no name for (inet's ingress) as the
+                 * kernel's number, as the snapshot writes it. */
+                if (nc_nft_hook_to_string(c->hook))
+                        put(b, nc_nft_hook_to_string(c->hook));
+                else
+                        put_int(b, (int) c->hook);
                 put(b, ", priority ");
                 put_int(b, c->priority);
                 put(b, ")");
