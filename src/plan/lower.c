@@ -412,98 +412,127 @@ static int note_groups(const struct nc_state *s, uint32_t **group, size_t *cap, 
         return 0;
 }
 
-int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
-                  struct nc_plan *plan) {
-        struct nc_state *s = nc_state_new();
-        uint32_t **addrs = NULL, *netns = NULL, *rank = NULL, *group = NULL;
-        size_t group_cap = 0, grouped = 0, conflicts_cap = 0, kept_cap = 0;
-        bool *waits = NULL;
-        int r = -ENOMEM;
+/* One lowering in progress: the per-container working arrays and the
+ * ranks that order_links() sorts the desired links by. */
+struct lowering {
+        const struct nc_model *m;
+        const struct nc_state_index *observed;
+        const struct nc_netns_ids *ids;
+        struct nc_state *s;
+        struct nc_plan *plan;
+        uint32_t **addrs;               /* [container][network]: the allocated address */
+        uint32_t *netns;                /* [container]: its namespace's id, or NC_NETNS_NONE */
+        uint32_t *rank;                 /* [container]: its namespace's rank */
+        uint32_t *group;                /* [desired link]: its namespace's rank (host 0) */
+        size_t group_cap, grouped, conflicts_cap, kept_cap;
+        bool *waits;                    /* [container]: nothing of it is lowered */
+};
 
-        if (!s)
+static int lower_bridges(struct lowering *lw) {
+        const struct nc_model *m = lw->m;
+
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                int r = allocate_bridge(m, &m->bridges[i], lw->observed, lw->netns, lw->addrs);
+
+                if (r < 0)
+                        return r;
+                r = add_bridge(lw->s, &m->bridges[i]);
+                if (r >= 0)
+                        r = note_groups(lw->s, &lw->group, &lw->group_cap, &lw->grouped, 0);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int lower_container(struct lowering *lw, size_t i) {
+        const struct nc_model *m = lw->m;
+        const struct nc_container *c = &m->containers[i];
+        struct nc_plan *plan = lw->plan;
+        bool blocked;
+        int r;
+
+        if (container_waits(c, lw->observed, lw->netns[i])) {
+                plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
+                lw->waits[i] = true;
+                return 0;
+        }
+        r = container_problems(m, c, lw->observed, lw->netns[i], plan, &lw->conflicts_cap, &blocked);
+        if (r < 0)
+                return r;
+        if (blocked) {
+                /* Its ports are not lowered (nothing of it is
+                 * wanted), and their rules are kept as they are. */
+                lw->waits[i] = true;
+                return nc_plan_nft_port_keys(c, plan, &lw->kept_cap);
+        }
+        for (size_t k = 0; k < c->n_networks; k++) {
+                r = add_attachment(lw->s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
+                                   lw->addrs[i][k]);
+                if (r < 0)
+                        return r;
+        }
+        r = add_namespace_basics(lw->s, c, m);
+        if (r >= 0)
+                r = note_groups(lw->s, &lw->group, &lw->group_cap, &lw->grouped, lw->rank[i]);
+        return r;
+}
+
+static int lower(struct lowering *lw) {
+        const struct nc_model *m = lw->m;
+        int r;
+
+        lw->addrs = calloc(m->n_containers + 1, sizeof(*lw->addrs));
+        lw->netns = calloc(m->n_containers + 1, sizeof(*lw->netns));
+        lw->rank = calloc(m->n_containers + 1, sizeof(*lw->rank));
+        if (!lw->addrs || !lw->netns || !lw->rank || rank_namespaces(m, lw->rank) < 0 || reserve(lw->s, m) < 0)
                 return -ENOMEM;
-        plan->desired = s;
-        addrs = calloc(m->n_containers + 1, sizeof(*addrs));
-        netns = calloc(m->n_containers + 1, sizeof(*netns));
-        rank = calloc(m->n_containers + 1, sizeof(*rank));
-        if (!addrs || !netns || !rank || rank_namespaces(m, rank) < 0 || reserve(s, m) < 0)
-                goto out;
         /* NC_NETNS_NONE for a namespace the observed state does not name. */
         for (size_t i = 0; i < m->n_containers; i++)
-                netns[i] = nc_netns_ids_find(ids, m->containers[i].netns);
+                lw->netns[i] = nc_netns_ids_find(lw->ids, m->containers[i].netns);
         for (size_t i = 0; i < m->n_containers; i++) {
-                addrs[i] = calloc(m->containers[i].n_networks + 1, sizeof(**addrs));
-                if (!addrs[i])
-                        goto out;
+                lw->addrs[i] = calloc(m->containers[i].n_networks + 1, sizeof(**lw->addrs));
+                if (!lw->addrs[i])
+                        return -ENOMEM;
         }
-        for (size_t i = 0; i < m->n_bridges; i++) {
-                r = allocate_bridge(m, &m->bridges[i], observed, netns, addrs);
-                if (r < 0)
-                        goto out;
-                r = add_bridge(s, &m->bridges[i]);
-                if (r >= 0)
-                        r = note_groups(s, &group, &group_cap, &grouped, 0);
-                if (r < 0)
-                        goto out;
-        }
-        plan->waiting = calloc(m->n_containers + 1, sizeof(*plan->waiting));
-        if (!plan->waiting) {
-                r = -ENOMEM;
-                goto out;
-        }
-        waits = calloc(m->n_containers + 1, sizeof(*waits));
-        if (!waits) {
-                r = -ENOMEM;
-                goto out;
-        }
+        r = lower_bridges(lw);
+        if (r < 0)
+                return r;
+        lw->plan->waiting = calloc(m->n_containers + 1, sizeof(*lw->plan->waiting));
+        lw->waits = calloc(m->n_containers + 1, sizeof(*lw->waits));
+        if (!lw->plan->waiting || !lw->waits)
+                return -ENOMEM;
         for (size_t i = 0; i < m->n_containers; i++) {
-                const struct nc_container *c = &m->containers[i];
-                bool blocked;
-
-                if (container_waits(c, observed, netns[i])) {
-                        plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
-                        waits[i] = true;
-                        continue;
-                }
-                r = container_problems(m, c, observed, netns[i], plan, &conflicts_cap, &blocked);
+                r = lower_container(lw, i);
                 if (r < 0)
-                        goto out;
-                if (blocked) {
-                        /* Its ports are not lowered (nothing of it is
-                         * wanted), and their rules are kept as they are. */
-                        waits[i] = true;
-                        r = nc_plan_nft_port_keys(c, plan, &kept_cap);
-                        if (r < 0)
-                                goto out;
-                        continue;
-                }
-                for (size_t k = 0; k < c->n_networks; k++) {
-                        r = add_attachment(s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
-                                           addrs[i][k]);
-                        if (r < 0)
-                                goto out;
-                }
-                r = add_namespace_basics(s, c, m);
-                if (r >= 0)
-                        r = note_groups(s, &group, &group_cap, &grouped, rank[i]);
-                if (r < 0)
-                        goto out;
+                        return r;
         }
-        r = nc_plan_lower_nft(m, addrs, waits, s);
+        r = nc_plan_lower_nft(m, lw->addrs, lw->waits, lw->s);
         if (r < 0)
-                goto out;
-        s->ip_forward = wants_forwarding(m) ? 1 : -1;
-        r = order_links(s, group);
+                return r;
+        lw->s->ip_forward = wants_forwarding(m) ? 1 : -1;
+        r = order_links(lw->s, lw->group);
         if (r < 0)
-                goto out;
+                return r;
         /* Links are in order now: this only checks them. */
-        nc_state_sort(s);
-        r = 0;
-out:
-        free(group);
-        free(rank);
-        free(netns);
-        free(waits);
-        free_addrs(addrs, m->n_containers);
+        nc_state_sort(lw->s);
+        return 0;
+}
+
+int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
+                  struct nc_plan *plan) {
+        struct lowering lw = { .m = m, .observed = observed, .ids = ids, .plan = plan };
+        int r;
+
+        lw.s = nc_state_new();
+        if (!lw.s)
+                return -ENOMEM;
+        plan->desired = lw.s;
+        r = lower(&lw);
+        free(lw.group);
+        free(lw.rank);
+        free(lw.netns);
+        free(lw.waits);
+        free_addrs(lw.addrs, m->n_containers);
         return r;
 }

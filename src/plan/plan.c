@@ -495,9 +495,57 @@ static void format_route_change(struct nc_strbuf *b, const struct nc_action *a) 
         format_route_side(b, f, n, true);
 }
 
+static void format_link(struct nc_strbuf *b, const struct nc_action *a) {
+        const struct nc_link *l = a->want ? a->want : a->have;
+
+        if (a->object == NC_OBJECT_BRIDGE) {
+                put(b, "bridge ");
+                put(b, l->name);
+        } else {
+                format_veth(b, l, a->want ? a->want_peer : a->have_peer);
+        }
+        if (a->change == NC_CHANGE_ADD && a->object == NC_OBJECT_BRIDGE) {
+                put(b, " (mtu ");
+                put_uint(b, l->mtu);
+                put(b, ")");
+        } else if (a->change == NC_CHANGE_ADD) {
+                put(b, ", master ");
+                put(b, l->master);
+        } else if (a->change == NC_CHANGE_MODIFY) {
+                format_changes(b, a);
+        }
+}
+
+/* The nftables objects: no namespace follows (they are the host's). */
+static void format_nft(struct nc_strbuf *b, const struct nc_action *a) {
+        switch (a->object) {
+        case NC_OBJECT_NFT_TABLE:
+                put(b, "nft table inet ");
+                put(b, a->table);
+                format_changes(b, a);
+                break;
+        case NC_OBJECT_NFT_CHAIN:
+                format_chain(b, a->want_chain ? a->want_chain : a->have_chain);
+                break;
+        case NC_OBJECT_NFT_RULE:
+                nc_rule_describe(b, a->want_rule ? a->want_rule : a->have_rule);
+                if (a->change == NC_CHANGE_MODIFY) {
+                        put(b, " (was: ");
+                        nc_rule_describe(b, a->have_rule);
+                        put(b, ")");
+                }
+                break;
+        default:                /* set, map, flowtable, stateful object: only observed ones (have_object) */
+                put(b, "nft ");
+                put(b, nc_nft_object_kind_to_string(a->have_object->kind));
+                put(b, " ");
+                put(b, a->have_object->name);
+                break;
+        }
+}
+
 void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         const struct nc_address *x;
-        const struct nc_link *l = a->want ? a->want : a->have;
         char head[2] = { sign[a->change], '\0' };
 
         put(b, head);
@@ -506,26 +554,10 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         case NC_OBJECT_NETNS:
                 put(b, "netns ");
                 put(b, a->netns);
-                break;
+                return;
         case NC_OBJECT_BRIDGE:
-                put(b, "bridge ");
-                put(b, l->name);
-                if (a->change == NC_CHANGE_ADD) {
-                        put(b, " (mtu ");
-                        put_uint(b, l->mtu);
-                        put(b, ")");
-                } else if (a->change == NC_CHANGE_MODIFY) {
-                        format_changes(b, a);
-                }
-                break;
         case NC_OBJECT_VETH:
-                format_veth(b, l, a->want ? a->want_peer : a->have_peer);
-                if (a->change == NC_CHANGE_ADD) {
-                        put(b, ", master ");
-                        put(b, l->master);
-                } else if (a->change == NC_CHANGE_MODIFY) {
-                        format_changes(b, a);
-                }
+                format_link(b, a);
                 break;
         case NC_OBJECT_LOOPBACK:
                 put(b, "link lo");
@@ -548,29 +580,13 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
                                                                                   a->have_route->dst_len != 0);
                 break;
         case NC_OBJECT_NFT_TABLE:
-                put(b, "nft table inet ");
-                put(b, a->table);
-                format_changes(b, a);
-                return;
         case NC_OBJECT_NFT_CHAIN:
-                format_chain(b, a->want_chain ? a->want_chain : a->have_chain);
-                return;
         case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
         case NC_OBJECT_NFT_FLOWTABLE:
         case NC_OBJECT_NFT_STATEFUL:
-                put(b, "nft ");
-                put(b, nc_nft_object_kind_to_string(a->have_object->kind));
-                put(b, " ");
-                put(b, a->have_object->name);
-                return;
         case NC_OBJECT_NFT_RULE:
-                nc_rule_describe(b, a->want_rule ? a->want_rule : a->have_rule);
-                if (a->change == NC_CHANGE_MODIFY) {
-                        put(b, " (was: ");
-                        nc_rule_describe(b, a->have_rule);
-                        put(b, ")");
-                }
+                format_nft(b, a);
                 return;
         case NC_OBJECT_SYSCTL:
                 format_sysctl(b, a);
@@ -578,8 +594,7 @@ void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a) {
         default:
                 break;
         }
-        if (a->object != NC_OBJECT_NETNS)
-                append_netns(b, a->netns);
+        append_netns(b, a->netns);
 }
 
 char *nc_action_format(const struct nc_action *a) {
