@@ -452,20 +452,31 @@ static int address_build(const struct nc_address *x, int ifindex, struct rtnl_ad
         return 0;
 }
 
+/* The socket of netns and the ifindex of the device an address or route
+ * is on: > 0, a negative errno, or 0 when removing from a device that is
+ * gone already (nothing left to do). */
+static int device(struct nc_applier *ap, const char *netns, const char *ifname, bool removing, struct nl_sock **ret_sk) {
+        struct nc_ns *ns;
+        int ifindex, r;
+
+        r = ns_and_socket(ap, netns, &ns, ret_sk);
+        if (r < 0)
+                return r;
+        ifindex = nc_ns_ifindex(ap, ns, ifname);
+        if (ifindex == -ENODEV && removing)
+                return 0;
+        return ifindex;
+}
+
 int nc_apply_address(struct nc_applier *ap, const struct nc_action *a) {
         const struct nc_address *x = a->change == NC_CHANGE_REMOVE ? a->have_address : a->want_address;
         _cleanup_(addr_putp) struct rtnl_addr *addr = NULL;
         struct nl_sock *sk;
-        struct nc_ns *ns;
         int ifindex, r;
 
-        r = ns_and_socket(ap, x->netns, &ns, &sk);
-        if (r < 0)
-                return r;
-        ifindex = nc_ns_ifindex(ap, ns, x->ifname);
-        if (ifindex == -ENODEV && a->change == NC_CHANGE_REMOVE)
-                return 0;       /* its link is gone, and the address with it */
-        if (ifindex < 0)
+        /* 0: its link is gone, and the address with it. */
+        ifindex = device(ap, x->netns, x->ifname, a->change == NC_CHANGE_REMOVE, &sk);
+        if (ifindex <= 0)
                 return ifindex;
         r = address_build(x, ifindex, &addr);
         if (r < 0)
@@ -515,16 +526,11 @@ int nc_apply_route(struct nc_applier *ap, const struct nc_action *a) {
         const struct nc_route *rt = a->change == NC_CHANGE_REMOVE ? a->have_route : a->want_route;
         _cleanup_(route_putp) struct rtnl_route *route = NULL;
         struct nl_sock *sk;
-        struct nc_ns *ns;
         int ifindex, r;
 
-        r = ns_and_socket(ap, rt->netns, &ns, &sk);
-        if (r < 0)
-                return r;
-        ifindex = nc_ns_ifindex(ap, ns, rt->ifname);
-        if (ifindex == -ENODEV && a->change == NC_CHANGE_REMOVE)
-                return 0;       /* routes go with their device */
-        if (ifindex < 0)
+        /* 0: routes go with their device. */
+        ifindex = device(ap, rt->netns, rt->ifname, a->change == NC_CHANGE_REMOVE, &sk);
+        if (ifindex <= 0)
                 return ifindex;
         r = route_build(rt, ifindex, a->change == NC_CHANGE_REMOVE, &route);
         if (r < 0)

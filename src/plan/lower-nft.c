@@ -146,21 +146,27 @@ static int add_isolation(struct nc_state *s, const struct nc_model *m) {
         return 0;
 }
 
+/* The DNAT rule of one host port of p without its target: what its key
+ * is made of. */
+static struct nc_nft_rule port_match(const struct nc_port *p, unsigned port) {
+        return (struct nc_nft_rule) {
+                .kind = NC_RULE_DNAT,
+                .daddr = p->host_ip,
+                .proto = p->proto,
+                .dport = (uint16_t) port,
+        };
+}
+
 /* One DNAT rule per host port: a range maps port to port, as Docker does,
  * and each stays individually comparable. */
 static int add_port_rules(struct nc_state *s, const struct nc_port *p, uint32_t to_addr) {
         int r;
 
         for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
-                struct nc_nft_rule dnat = {
-                        .kind = NC_RULE_DNAT,
-                        .daddr = p->host_ip,
-                        .proto = p->proto,
-                        .dport = (uint16_t) port,
-                        .to_addr = to_addr,
-                        .to_port = (uint16_t) (p->target + (port - p->host_port)),
-                };
+                struct nc_nft_rule dnat = port_match(p, port);
 
+                dnat.to_addr = to_addr;
+                dnat.to_port = (uint16_t) (p->target + (port - p->host_port));
                 r = add_rule(s, &dnat);
                 if (r < 0)
                         return r;
@@ -212,12 +218,7 @@ int nc_plan_nft_port_keys(const struct nc_container *c, struct nc_plan *plan, si
                 const struct nc_port *p = &c->ports[k];
 
                 for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
-                        struct nc_nft_rule dnat = {
-                                .kind = NC_RULE_DNAT,
-                                .daddr = p->host_ip,
-                                .proto = p->proto,
-                                .dport = (uint16_t) port,
-                        };
+                        struct nc_nft_rule dnat = port_match(p, port);
 
                         r = nc_plan_nft_rule_key(&dnat, key, sizeof(key), &chain);
                         if (r < 0)
