@@ -59,8 +59,16 @@ static int ns_and_socket(struct nc_applier *ap, const char *netns, struct nc_ns 
 
 /* The observed ifindex when there is one (it names exactly the link that
  * was looked at), else the link of that name now. */
-static int link_index(struct nc_applier *ap, struct nc_ns *ns, const struct nc_link *l) {
-        return l->ifindex > 0 ? l->ifindex : nc_ns_ifindex(ap, ns, l->name);
+/* The socket of netns and the ifindex of an existing link there: the one
+ * observed (have, may be NULL), else looked up by name (one made since).
+ * The ifindex, or a negative errno. */
+static int existing_link(struct nc_applier *ap, const char *netns, const struct nc_link *have, const char *name,
+                         struct nc_ns **ret_ns, struct nl_sock **ret_sk) {
+        int r = ns_and_socket(ap, netns, ret_ns, ret_sk);
+
+        if (r < 0)
+                return r;
+        return have && have->ifindex > 0 ? have->ifindex : nc_ns_ifindex(ap, *ret_ns, name);
 }
 
 static struct nl_addr *ipv4(uint32_t a, unsigned prefixlen) {
@@ -240,10 +248,7 @@ static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
 
         if (!changes)
                 return -ENOMEM;
-        r = ns_and_socket(ap, "", &host, &sk);
-        if (r < 0)
-                return r;
-        ifindex = link_index(ap, host, a->have);
+        ifindex = existing_link(ap, "", a->have, a->have->name, &host, &sk);
         if (ifindex < 0)
                 return ifindex;
         if (a->diff & NC_DIFF_MTU)
@@ -370,10 +375,7 @@ static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
                 return -ENOMEM;
         if (!a->have_peer || !a->want_peer)
                 return -ENODEV;
-        r = ns_and_socket(ap, a->want_peer->netns, &ns, &sk);
-        if (r < 0)
-                return r;
-        ifindex = link_index(ap, ns, a->have_peer);
+        ifindex = existing_link(ap, a->want_peer->netns, a->have_peer, a->have_peer->name, &ns, &sk);
         if (ifindex < 0)
                 return ifindex;
         if (a->diff & NC_DIFF_MTU)
@@ -410,15 +412,12 @@ int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_(nc_rtnl_link_putp) struct rtnl_link *changes = rtnl_link_alloc();
         struct nl_sock *sk;
         struct nc_ns *ns;
-        int ifindex, r;
+        int ifindex;
 
         if (!changes)
                 return -ENOMEM;
-        r = ns_and_socket(ap, a->want->netns, &ns, &sk);
-        if (r < 0)
-                return r;
         /* have is NULL when the namespace is new: look lo up there. */
-        ifindex = a->have && a->have->ifindex > 0 ? a->have->ifindex : nc_ns_ifindex(ap, ns, "lo");
+        ifindex = existing_link(ap, a->want->netns, a->have, "lo", &ns, &sk);
         if (ifindex < 0)
                 return ifindex;
         rtnl_link_set_flags(changes, IFF_UP);
