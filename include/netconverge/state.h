@@ -330,6 +330,10 @@ int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t);
 int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o);
 /* The entry of tables named name (tables sorted), or NULL. */
 const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name);
+/* The chain named name (chains sorted by name, names unique), or NULL:
+ * a binary search, since every rule of a table asks (a scan made planning
+ * O(chains x rules), 1.4 s for 30,000 of each). */
+const struct nc_nft_chain *nc_nft_find_chain(const struct nc_nft *t, const char *name);
 
 /* Field-by-field equality of what two rules do (chain, key and handle
  * aside); NC_RULE_OTHER equals nothing. */

@@ -46,20 +46,6 @@ static struct nc_action *push(struct nft_differ *d, enum nc_phase phase, enum nc
         return a;
 }
 
-static int chain_name_compare(const void *key, const void *c) {
-        return strcmp(key, ((const struct nc_nft_chain *) c)->name);
-}
-
-/* Both states' chains are sorted by name (nc_state_sort()), and names are
- * unique in a table: a binary search, since every rule of the table asks
- * (have_chain_gone()); a scan made planning O(chains x rules), 1.4 s for
- * 30,000 of each. bsearch() is never given an empty (maybe NULL) array. */
-static const struct nc_nft_chain *find_chain(const struct nc_nft *t, const char *name) {
-        if (t->n_chains == 0)
-                return NULL;
-        return bsearch(name, t->chains, t->n_chains, sizeof(*t->chains), chain_name_compare);
-}
-
 static bool chain_same(const struct nc_nft_chain *a, const struct nc_nft_chain *b) {
         if (a->hook != b->hook)
                 return false;
@@ -72,7 +58,7 @@ static bool chain_same(const struct nc_nft_chain *a, const struct nc_nft_chain *
 static void diff_chains(struct nft_differ *d) {
         for (size_t i = 0; i < d->want->n_chains; i++) {
                 const struct nc_nft_chain *w = &d->want->chains[i];
-                const struct nc_nft_chain *h = d->table_fresh ? NULL : find_chain(d->have, w->name);
+                const struct nc_nft_chain *h = d->table_fresh ? NULL : nc_nft_find_chain(d->have, w->name);
                 struct nc_action *a;
 
                 if (h && chain_same(w, h))
@@ -96,7 +82,7 @@ static void diff_chains(struct nft_differ *d) {
                 const struct nc_nft_chain *h = &d->have->chains[i];
                 struct nc_action *a;
 
-                if (d->chain_gone[i] || find_chain(d->want, h->name))
+                if (d->chain_gone[i] || nc_nft_find_chain(d->want, h->name))
                         continue;
                 d->chain_gone[i] = true;
                 a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
@@ -106,13 +92,13 @@ static void diff_chains(struct nft_differ *d) {
 }
 
 static bool want_chain_fresh(const struct nft_differ *d, const char *name) {
-        const struct nc_nft_chain *w = find_chain(d->want, name);
+        const struct nc_nft_chain *w = nc_nft_find_chain(d->want, name);
 
         return d->table_fresh || (w && d->chain_fresh[w - d->want->chains]);
 }
 
 static bool have_chain_gone(const struct nft_differ *d, const char *name) {
-        const struct nc_nft_chain *h = find_chain(d->have, name);
+        const struct nc_nft_chain *h = nc_nft_find_chain(d->have, name);
 
         return !h || d->chain_gone[h - d->have->chains];
 }

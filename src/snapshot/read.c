@@ -1008,10 +1008,6 @@ static void reader_done(struct snap_reader *rd) {
                 free(rd->seen[i].v);
 }
 
-static int chain_name_compare(const void *key, const void *c) {
-        return strcmp(key, ((const struct nc_nft_chain *) c)->name);
-}
-
 /* The line reader's checks, on the sorted state, in place of the seen
  * lists and check_rule_chains(): no namespace, link, chain or table listed twice,
  * and every rule in a listed chain. */
@@ -1034,11 +1030,9 @@ static bool sorted_state_ok(const struct nc_state *s) {
                     strcmp(s->nft.objects[i - 1].name, s->nft.objects[i].name) == 0)
                         return false;
         for (size_t i = 0; i < s->nft.n_rules; i++)
-                /* bsearch() must not be given a NULL array, even of length 0
-                 * (UBSan: `chains: []` with one rule). */
-                if (s->nft.n_chains == 0 ||
-                    !bsearch(s->nft.rules[i].chain, s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains),
-                             chain_name_compare))
+                /* Safe with `chains: []` and one rule: nc_nft_find_chain()
+                 * never hands bsearch() a NULL array (UBSan). */
+                if (!nc_nft_find_chain(&s->nft, s->nft.rules[i].chain))
                         return false;
         return true;
 }

@@ -338,6 +338,17 @@ const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char 
         return bsearch(&key, t->tables, t->n_tables, sizeof(*t->tables), table_compare);
 }
 
+static int chain_name_compare(const void *key, const void *c) {
+        return strcmp(key, ((const struct nc_nft_chain *) c)->name);
+}
+
+/* bsearch() is never given an empty (maybe NULL) array. */
+const struct nc_nft_chain *nc_nft_find_chain(const struct nc_nft *t, const char *name) {
+        if (t->n_chains == 0)
+                return NULL;
+        return bsearch(name, t->chains, t->n_chains, sizeof(*t->chains), chain_name_compare);
+}
+
 bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
         if (a->kind != b->kind || a->kind == NC_RULE_OTHER)
                 return false;
