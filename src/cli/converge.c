@@ -54,7 +54,7 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         struct converge *c = userdata;
         _cleanup_free_ char *line = nc_action_format(a);
 
-        /* The action is one of c->plan's: its index is its result's. */
+        /* The action is one of the core's plan's: its index is its result's. */
         if (nc_change_result_set(&c->results[a - c->rec.plan->actions], r, message) < 0)
                 nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
         if (r < 0)
