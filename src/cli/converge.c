@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/reconcile.h"
 #include "netconverge/apply.h"
+#include "netconverge/reconcile.h"
 #include "netconverge/watch.h"
 #include "util/cleanup.h"
 #include "util/escape.h"
@@ -21,13 +22,11 @@
  * prints as it goes and only uses the plan). */
 struct converge {
         const struct nc_ctx *ctx;
-        /* A plan points into the state it was made from: each state lives
-         * as long as its plan, until the document is printed. */
-        struct nc_state *observed;
-        struct nc_plan *plan;
+        const struct nc_converge_opts *o;
+        /* The core's findings: its states live as long as their plans,
+         * until the document is printed. */
+        struct nc_reconcile_report rec;
         struct nc_change_result *results;       /* one per plan action, once apply ran */
-        struct nc_state *again;                 /* observed after applying */
-        struct nc_plan *rest;                   /* what verification found still to do */
         struct nc_link_name *not_up;
         size_t n_not_up, cap_not_up;
         struct nc_apply_report report;
@@ -37,7 +36,7 @@ struct converge {
 };
 
 static void converge_done(struct converge *c) {
-        for (size_t i = 0; c->results && i < c->plan->n_actions; i++)
+        for (size_t i = 0; c->results && i < c->rec.plan->n_actions; i++)
                 nc_change_result_done(&c->results[i]);
         free(c->results);
         for (size_t i = 0; i < c->n_not_up; i++) {
@@ -46,10 +45,7 @@ static void converge_done(struct converge *c) {
         }
         free(c->not_up);
         free(c->vanished_netns);
-        nc_plan_free(c->rest);
-        nc_state_free(c->again);
-        nc_plan_free(c->plan);
-        nc_state_free(c->observed);
+        nc_reconcile_report_done(&c->rec);
 }
 
 /* Failures always, one line each with the change and the kernel's words;
@@ -58,8 +54,8 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         struct converge *c = userdata;
         _cleanup_free_ char *line = nc_action_format(a);
 
-        /* The action is one of c->plan's: its index is its result's. */
-        if (nc_change_result_set(&c->results[a - c->plan->actions], r, message) < 0)
+        /* The action is one of the core's plan's: its index is its result's. */
+        if (nc_change_result_set(&c->results[a - c->rec.plan->actions], r, message) < 0)
                 nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
         if (r < 0)
                 nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s: %s", line ? line : "?", message ? message : strerror(-r));
@@ -89,11 +85,6 @@ oom:
         nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 /* A container namespace that existed when the plan was made and is gone
  * now was deleted while applying: that container's problem alone (the
  * others went on). Said once, naming it; the next apply treats it as any
@@ -108,8 +99,8 @@ static size_t report_vanished(struct converge *c, const struct nc_model *m) {
 
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *ct = &m->containers[i];
-                const struct nc_namespace *before = nc_state_find_namespace(c->observed, ct->netns);
-                const struct nc_namespace *now = nc_state_find_namespace(c->again, ct->netns);
+                const struct nc_namespace *before = nc_state_find_namespace(c->rec.observed, ct->netns);
+                const struct nc_namespace *now = nc_state_find_namespace(c->rec.again, ct->netns);
 
                 if (!before || !before->exists || !now || now->exists)
                         continue;
@@ -141,42 +132,25 @@ static bool action_in_netns(const struct nc_action *a, const char *netns) {
  * namespace down after the last fd to it is closed, taking the veths
  * made into it (and their host ends) a moment later. */
 static bool rest_is_vanished(const struct converge *c) {
-        for (size_t i = 0; i < c->rest->n_actions; i++) {
+        for (size_t i = 0; i < c->rec.rest->n_actions; i++) {
                 bool in = false;
 
                 for (size_t k = 0; k < c->vanished && !in; k++)
-                        in = action_in_netns(&c->rest->actions[i], c->vanished_netns[k]);
+                        in = action_in_netns(&c->rec.rest->actions[i], c->vanished_netns[k]);
                 if (!in)
                         return false;
         }
         return true;
 }
 
-/* After applying, the kernel must show nothing left to do. What the plan
- * touched is read again (the host whenever a change was made there); the
- * rest of the first observation stands, as it was read under the same
- * lock a moment ago. */
-static int verify(struct converge *c, const struct nc_model *m) {
-        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = { .previous = c->observed };
+/* The core verified (re-observed what the plan touched and planned
+ * again): what is left must be nothing, or only about namespaces deleted
+ * while applying. */
+static int judge(struct converge *c, const struct nc_model *m) {
         const struct nc_ctx *ctx = c->ctx;
-        int r;
 
-        r = nc_observe_scope_add_plan(&scope, c->plan);
-        if (r < 0) {
-                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(-r));
-                return r;
-        }
-        nc_observe_scope_sort(&scope);
-        r = nc_cli_observe(ctx, m, &scope, &c->again);
-        if (r < 0)
-                return r;
-        r = nc_cli_plan_again(ctx, m, c->again, &c->rest);
-        if (r == -EEXIST)
-                c->report.verified = 0;
-        if (r < 0)
-                return r;
         c->vanished = report_vanished(c, m);
-        if (c->rest->n_actions == 0 || (c->vanished > 0 && rest_is_vanished(c))) {
+        if (c->rec.rest->n_actions == 0 || (c->vanished > 0 && rest_is_vanished(c))) {
                 c->report.verified = 1;
                 return 0;
         }
@@ -187,13 +161,11 @@ static int verify(struct converge *c, const struct nc_model *m) {
                 return -EAGAIN;
         }
         nc_cli_error(ctx, NC_ERROR_VERIFY, "the kernel did not converge; still to do:");
-        nc_print_plan_text(c->rest, stderr);
+        nc_print_plan_text(c->rec.rest, stderr);
         return -EAGAIN;
 }
 
-static int take_lock(const struct nc_ctx *ctx) {
-        int lock = nc_lock_acquire(LOCK_TIMEOUT_SECONDS);
-
+static void lock_error(const struct nc_ctx *ctx, int lock) {
         if (lock == -ETIMEDOUT)
                 nc_cli_error(ctx, NC_ERROR_LOCK, "another netconverge run holds the lock; gave up after %d s",
                              LOCK_TIMEOUT_SECONDS);
@@ -203,7 +175,6 @@ static int take_lock(const struct nc_ctx *ctx) {
                 (void) nc_lock_path(path, sizeof(path));
                 nc_cli_error(ctx, NC_ERROR_LOCK, "cannot take the run lock %s: %s", path, nc_lock_strerror(lock));
         }
-        return lock;
 }
 
 static void holder_donep(struct nc_watch_holder *h) {
@@ -260,63 +231,113 @@ static int check_watch(const struct nc_ctx *ctx, const struct nc_converge_opts *
 /* SPEC 7.7: containers left as they are for a problem of their own (the
  * plan reported each): the rest is applied, and the run still fails. */
 static bool contained(const struct converge *c) {
-        return c->plan && c->plan->n_container_conflicts > 0;
+        return c->rec.plan && c->rec.plan->n_container_conflicts > 0;
 }
+
+/* The core's callbacks: each says what happened the way apply always has. */
+static void on_error(enum nc_reconcile_step step, int r, const char *message, void *userdata) {
+        struct converge *c = userdata;
+
+        if (step == NC_RECONCILE_LOCK)
+                lock_error(c->ctx, r);
+        else if (step == NC_RECONCILE_OBSERVE)
+                nc_cli_observe_error(c->ctx, r, message);
+        else if (step == NC_RECONCILE_PLAN)
+                nc_cli_error(c->ctx, NC_ERROR_PLAN, "planning: %s", strerror(-r));
+        else
+                nc_cli_error(c->ctx, NC_ERROR_INTERNAL, "%s", strerror(-r));
+}
+
+/* Called holding the run lock. */
+static int on_locked(void *userdata) {
+        struct converge *c = userdata;
+
+        return check_watch(c->ctx, c->o);
+}
+
+/* Conflicts as errors (a container's own only the first time); the
+ * first plan printed unless quiet, and its results made room for. */
+static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
+        struct converge *c = userdata;
+        const struct nc_ctx *ctx = c->ctx;
+
+        nc_cli_report_conflicts(ctx, p, !verify);
+        if (verify || p->n_conflicts > 0)
+                return 0;
+        if (ctx->format != NC_OUTPUT_JSON && (ctx->log_level != NC_LOG_QUIET || c->o->dry_run) &&
+            nc_cli_print_plan(ctx, p) < 0)
+                return -ENOMEM;
+        if (c->o->dry_run || p->n_actions == 0)
+                return 0;
+        c->results = calloc(p->n_actions, sizeof(*c->results));
+        if (!c->results) {
+                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
+                return -ENOMEM;
+        }
+        c->report.results = c->results;
+        return 0;
+}
+
+/* A failure to apply at all stops the run; refused changes and links
+ * not up are verified all the same. */
+static int on_applied(int r, const struct nc_apply_result *result, void *userdata) {
+        struct converge *c = userdata;
+
+        if (r < 0 && r != -EIO) {
+                nc_cli_error(c->ctx, NC_ERROR_APPLY, "%s", strerror(-r));
+                return r;
+        }
+        c->report.not_up = c->not_up;
+        c->report.n_not_up = c->n_not_up;
+        if (result->not_up > 0)
+                nc_cli_error(c->ctx, NC_ERROR_NOT_UP, "%zu link(s) not operationally up after %u s", result->not_up,
+                             c->o->wait_seconds);
+        return 0;
+}
+
+static const struct nc_reconcile_ops converge_ops = {
+        .error = on_error,
+        .locked = on_locked,
+        .planned = on_planned,
+        .progress = on_progress,
+        .not_up = on_not_up,
+        .applied = on_applied,
+};
 
 /* Plans and makes the changes; returns an exit code. The JSON document
  * is printed by the caller, from what this leaves in c. */
 static int run(struct converge *c, const struct nc_model *m, const struct nc_converge_opts *o) {
         const struct nc_ctx *ctx = c->ctx;
-        _cleanup_(closep) int lock = -1;
-        struct nc_apply_opts aopts = { .wait_seconds = o->wait_seconds, .progress = on_progress, .not_up = on_not_up,
-                                      .userdata = c, .fault = &c->fault };
-        struct nc_apply_result result = {};
-        bool json = ctx->format == NC_OUTPUT_JSON;
+        struct nc_reconcile_ops ops = converge_ops;
+        struct nc_reconcile_opts ropts = {
+                /* A dry run changes nothing: it needs no lock. */
+                .lock = o->dry_run ? NC_RECONCILE_LOCK_HELD : NC_RECONCILE_LOCK_TAKE,
+                .lock_timeout_s = LOCK_TIMEOUT_SECONDS,
+                .dry_run = o->dry_run,
+                .wait_seconds = o->wait_seconds,
+                .fault = &c->fault,
+                .ops = &ops,
+        };
         int r;
 
+        ops.userdata = c;
         if (nc_cli_enter_netns(ctx) < 0)
                 return NC_EXIT_ERROR;
-        if (!o->dry_run) {
-                lock = take_lock(ctx);
-                if (lock < 0)
-                        return NC_EXIT_ERROR;
-                if (check_watch(ctx, o) < 0)
-                        return NC_EXIT_ERROR;
-        }
-        if (nc_cli_observe(ctx, m, NULL, &c->observed) < 0)
-                return NC_EXIT_ERROR;
-        r = nc_cli_plan(ctx, m, c->observed, &c->plan);
-        c->report.plan = c->plan;
+        r = nc_reconcile(m, &ropts, &c->rec);
+        c->report.plan = c->rec.plan;
+        if (r == -EEXIST && c->rec.step == NC_RECONCILE_VERIFY)
+                c->report.verified = 0;
         if (r < 0)
                 return NC_EXIT_ERROR;
-        if (!json && (ctx->log_level != NC_LOG_QUIET || o->dry_run) && nc_cli_print_plan(ctx, c->plan) < 0)
-                return NC_EXIT_ERROR;
-        if (o->dry_run || c->plan->n_actions == 0) {
+        if (!c->rec.applied) {
                 c->report.verified = o->dry_run ? -1 : 1;
                 return contained(c) ? NC_EXIT_ERROR : NC_EXIT_OK;
         }
-
-        c->results = calloc(c->plan->n_actions, sizeof(*c->results));
-        if (!c->results) {
-                nc_cli_error(ctx, NC_ERROR_INTERNAL, "%s", strerror(ENOMEM));
+        if (judge(c, m) < 0 || c->rec.result.failed > 0 || c->rec.result.not_up > 0)
                 return NC_EXIT_ERROR;
-        }
-        c->report.results = c->results;
-        r = nc_apply(c->plan, &aopts, &result);
-        if (r < 0 && r != -EIO) {
-                nc_cli_error(ctx, NC_ERROR_APPLY, "%s", strerror(-r));
-                return NC_EXIT_ERROR;
-        }
-        c->report.not_up = c->not_up;
-        c->report.n_not_up = c->n_not_up;
-        if (result.not_up > 0)
-                nc_cli_error(ctx, NC_ERROR_NOT_UP, "%zu link(s) not operationally up after %u s", result.not_up,
-                             o->wait_seconds);
-        if (verify(c, m) < 0 || result.failed > 0 || result.not_up > 0)
-                return NC_EXIT_ERROR;
-        if (!json && ctx->log_level != NC_LOG_QUIET)
-                printf("Applied: %zu added, %zu changed, %zu removed.\n", c->plan->n_add, c->plan->n_modify,
-                       c->plan->n_remove);
+        if (ctx->format != NC_OUTPUT_JSON && ctx->log_level != NC_LOG_QUIET)
+                printf("Applied: %zu added, %zu changed, %zu removed.\n", c->rec.plan->n_add, c->rec.plan->n_modify,
+                       c->rec.plan->n_remove);
         if (contained(c) || c->vanished > 0)
                 return NC_EXIT_ERROR;
         return o->detailed_exitcode ? NC_EXIT_PENDING : NC_EXIT_OK;
@@ -342,6 +363,7 @@ static int fault_from_env(const struct nc_ctx *ctx, struct nc_fault *ret) {
 
 int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o) {
         struct converge c = { .ctx = ctx,
+                              .o = o,
                               .report = { .dry_run = o->dry_run, .wait_seconds = o->wait_seconds, .verified = -1 } };
         int code;
 
@@ -354,10 +376,10 @@ int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const st
 #endif
 
         /* Without a plan there is nothing but errors: the error document. */
-        if (ctx->format == NC_OUTPUT_JSON && c.plan) {
+        if (ctx->format == NC_OUTPUT_JSON && c.rec.plan) {
                 struct nc_document doc = nc_cli_document(ctx);
 
-                c.report.rest = c.rest;
+                c.report.rest = c.rec.rest;
                 if (nc_print_apply_json(&c.report, &doc, stdout) < 0)
                         code = NC_EXIT_ERROR;
                 nc_cli_document_printed(ctx);

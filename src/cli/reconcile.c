@@ -13,7 +13,8 @@
 #include "util/cleanup.h"
 #include "util/trust.h"
 
-/* The steps diff, apply and destroy share: load, observe, plan, report.
+/* The steps diff, apply and destroy share: load, observe, plan, report
+ * (apply's and destroy's loop is the library's: converge.c).
  * Each reports its own failure once, naming the command, and returns a
  * negative errno. */
 
@@ -63,8 +64,21 @@ int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const str
 
         r = nc_observe_scoped(m, scope, ret, err, sizeof(err));
         if (r < 0)
-                nc_cli_error(ctx, NC_ERROR_OBSERVE, "observe: %s", err[0] ? err : strerror(-r));
+                nc_cli_observe_error(ctx, r, err);
         return r;
+}
+
+void nc_cli_observe_error(const struct nc_ctx *ctx, int r, const char *message) {
+        nc_cli_error(ctx, NC_ERROR_OBSERVE, "observe: %s", message && message[0] ? message : strerror(-r));
+}
+
+void nc_cli_report_conflicts(const struct nc_ctx *ctx, const struct nc_plan *p, bool containers) {
+        /* A conflict is found while planning, so nothing at all changes. */
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->conflicts[i]);
+        /* A container's own conflict stops only that container (SPEC 7.7). */
+        for (size_t i = 0; containers && i < p->n_container_conflicts; i++)
+                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->container_conflicts[i].message);
 }
 
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret) {
@@ -80,8 +94,8 @@ int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_s
         return r;
 }
 
-static int plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
-                bool containers, struct nc_plan **ret) {
+int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
+                struct nc_plan **ret) {
         _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
         int r;
 
@@ -90,25 +104,10 @@ static int plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct
                 nc_cli_error(ctx, NC_ERROR_PLAN, "planning: %s", strerror(-r));
                 return r;
         }
-        /* A conflict is found while planning, so nothing at all changes. */
-        for (size_t i = 0; i < p->n_conflicts; i++)
-                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->conflicts[i]);
-        /* A container's own conflict stops only that container (SPEC 7.7). */
-        for (size_t i = 0; containers && i < p->n_container_conflicts; i++)
-                nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->container_conflicts[i].message);
+        nc_cli_report_conflicts(ctx, p, true);
         r = p->n_conflicts > 0 ? -EEXIST : 0;
         *ret = TAKE_PTR(p);
         return r;
-}
-
-int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
-                struct nc_plan **ret) {
-        return plan(ctx, m, observed, true, ret);
-}
-
-int nc_cli_plan_again(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
-                      struct nc_plan **ret) {
-        return plan(ctx, m, observed, false, ret);
 }
 
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p) {

@@ -13,6 +13,10 @@ int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_mode
 int nc_cli_enter_netns(const struct nc_ctx *ctx);
 int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_observe_scope *scope,
                    struct nc_state **ret);
+/* "observe: MESSAGE" (message nc_observe_scoped()'s, or "": strerror). */
+void nc_cli_observe_error(const struct nc_ctx *ctx, int r, const char *message);
+/* The plan's conflicts as errors; a container's own too when containers. */
+void nc_cli_report_conflicts(const struct nc_ctx *ctx, const struct nc_plan *p, bool containers);
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
 /* Plans. Conflicts are reported as errors and give -EEXIST with the plan
  * in *ret all the same (JSON documents list them); other failures leave
@@ -20,18 +24,14 @@ int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_s
  * the rest of the plan stands. */
 int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
                 struct nc_plan **ret);
-/* The same after applying (verify): the containers' own conflicts were
- * reported by the first plan, and are not again. The caller fails the
- * run when plan->n_container_conflicts > 0 (SPEC 7.7: exit 1). */
-int nc_cli_plan_again(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_state *observed,
-                      struct nc_plan **ret);
 /* diff's output: the plan as text, or its JSON document. */
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
 /* version 1 with nothing in it: what destroy converges to. */
 struct nc_model *nc_cli_empty_model(void);
 
-/* The converge loop of apply and destroy: lock, observe, plan, print, make
- * the changes, re-observe and verify. Returns an exit code. */
+/* apply and destroy: the library's reconcile loop (nc_reconcile(): lock,
+ * observe, plan, make the changes, re-observe), rendered the command
+ * line's way. Returns an exit code. */
 struct nc_converge_opts {
         const char *file;               /* apply's FILE; NULL for destroy */
         bool dry_run;

@@ -9,13 +9,15 @@
 #include "netconverge/apply.h"
 #include "netconverge/observe.h"
 #include "netconverge/plan.h"
+#include "netconverge/reconcile.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/trust.h"
 #include "watch/watch.h"
 
-/* One reconcile cycle: (re)load the file if asked, take the run lock,
- * observe, plan, apply when there is something to do, then verify.
+/* One reconcile cycle: (re)load the file if asked, then the library's
+ * loop (nc_reconcile(): take the run lock, observe, plan, apply when
+ * there is something to do, verify), logged the watch's way.
  *
  * A cycle for kernel events alone reads again only what the events named
  * (the host's links, addresses and routes, the table, the containers of
@@ -99,76 +101,43 @@ int nc_watch_load(struct nc_watch *w) {
         return 0;
 }
 
-static void closep(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
-struct progress {
+/* One cycle's kernel part, run by the library's loop (nc_reconcile())
+ * through the callbacks below: they log and count, the loop does the rest. */
+struct cycle {
         struct nc_watch *w;
         struct nc_cycle_result *res;
+        unsigned reasons;
+        struct nc_observe_scope scope;  /* the first observation's */
 };
 
 /* One line per change made, the plan's line; failures with the kernel's words. */
 static void on_progress(const struct nc_action *a, int r, const char *message, void *userdata) {
-        struct progress *p = userdata;
+        struct cycle *c = userdata;
         _cleanup_free_ char *line = nc_action_format(a);
 
         if (r < 0) {
-                p->res->failed++;
-                nc_watch_log(&p->w->log, LOG_ERR, "%s: %s", line ? line : "?",
+                c->res->failed++;
+                nc_watch_log(&c->w->log, LOG_ERR, "%s: %s", line ? line : "?",
                              message && message[0] ? message : strerror(-r));
                 return;
         }
         switch (a->change) {
         case NC_CHANGE_ADD:
-                p->res->added++;
+                c->res->added++;
                 break;
         case NC_CHANGE_MODIFY:
-                p->res->changed++;
+                c->res->changed++;
                 break;
         default:
-                p->res->removed++;
+                c->res->removed++;
                 break;
         }
-        nc_watch_log(&p->w->log, LOG_INFO, "%s", line ? line : "?");
+        nc_watch_log(&c->w->log, LOG_INFO, "%s", line ? line : "?");
 }
 
 void nc_watch_forget(struct nc_watch *w) {
         w->last = nc_state_free(w->last);
         w->lost = true;
-}
-
-static int observe(struct nc_watch *w, const struct nc_observe_scope *scope, struct nc_state **ret) {
-        char err[512] = "";
-        int r;
-
-        if (scope->previous && nc_watch_log_enabled(&w->log, LOG_DEBUG))
-                nc_watch_log(&w->log, LOG_DEBUG, "observing again: the host %s, %s%zu container namespace(s)",
-                             scope->host_some ? "in part" : "not",
-                             scope->nft ? "the table, " : "", scope->n_netns);
-        r = nc_observe_scoped(w->model, scope, ret, err, sizeof(err));
-        if (r < 0)
-                nc_watch_log(&w->log, LOG_ERR, "observe: %s", err[0] ? err : strerror(-r));
-        return r;
-}
-
-static int plan(struct nc_watch *w, const struct nc_state *observed, struct nc_plan **ret) {
-        _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
-        int r;
-
-        r = nc_plan_compute(w->model, observed, &p);
-        if (r < 0) {
-                nc_watch_log(&w->log, LOG_ERR, "planning: %s", strerror(-r));
-                return r;
-        }
-        /* A conflict means nothing at all may change. */
-        for (size_t i = 0; i < p->n_conflicts; i++)
-                nc_watch_log(&w->log, LOG_ERR, "conflict: %s", p->conflicts[i]);
-        if (p->n_conflicts > 0)
-                return -EEXIST;
-        *ret = TAKE_PTR(p);
-        return 0;
 }
 
 /* Waiting containers are no error; say so when the set changes (at every
@@ -220,108 +189,168 @@ static void take_changed(struct nc_watch *w, struct nc_observe_scope *scope) {
         w->changed = (struct nc_observe_scope) {};
 }
 
-/* After apply: what is left. What the plan touched is read again, and what
- * the events queued meanwhile name (apply's own echo, and anyone else's
- * change): anything that changes from here on comes as a new event. */
-static int verify(struct nc_watch *w, const struct nc_state *observed, const struct nc_plan *p,
-                  struct nc_cycle_result *res, struct nc_state **ret) {
-        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = {};
-        _cleanup_(nc_state_freep) struct nc_state *again = NULL;
-        _cleanup_(nc_plan_freep) struct nc_plan *rest = NULL;
-        int r;
-
-        nc_watch_monitor_collect(w);
-        take_changed(w, &scope);
-        /* Events lost while collecting: everything. */
-        scope.previous = w->lost ? NULL : observed;
-        r = nc_observe_scope_add_plan(&scope, p);
-        if (r < 0)
-                return r;
-        nc_observe_scope_sort(&scope);
-        r = observe(w, &scope, &again);
-        if (r < 0)
-                return r;
-        r = plan(w, again, &rest);
-        if (r < 0)
-                return r;
-        if (rest->n_actions == 0) {
-                *ret = TAKE_PTR(again);
-                return 0;
-        }
-        /* With a failure already reported, the rest is its echo. */
-        nc_watch_log(&w->log, res->failed ? LOG_DEBUG : LOG_WARNING, "not converged after apply; still to do:");
-        for (size_t i = 0; i < rest->n_actions; i++) {
-                _cleanup_free_ char *line = nc_action_format(&rest->actions[i]);
-
-                nc_watch_log(&w->log, res->failed ? LOG_DEBUG : LOG_WARNING, "  %s", line ? line : "?");
-        }
-        return -EAGAIN;
-}
-
 /* Whether a cycle may start from the last observation. */
 static bool may_scope(const struct nc_watch *w, unsigned reasons) {
         return w->last && !(reasons & (NC_DIRTY_START | NC_DIRTY_LOAD | NC_DIRTY_RESYNC | NC_DIRTY_RETRY));
 }
 
-static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_result *res) {
-        _cleanup_(nc_observe_scope_done) struct nc_observe_scope scope = {};
-        _cleanup_(nc_state_freep) struct nc_state *observed = NULL, *verified = NULL;
-        _cleanup_(nc_plan_freep) struct nc_plan *p = NULL;
-        struct progress progress = { w, res };
-        struct nc_apply_opts aopts = {
-                .wait_seconds = NC_WATCH_APPLY_WAIT_S,
-                .progress = on_progress,
-                .userdata = &progress,
-        };
-        struct nc_apply_result ares = {};
-        int r;
+/* Never waiting for the lock: the loop retries soon and keeps serving
+ * signals. Verify's scope failing to build was never logged. */
+static void on_error(enum nc_reconcile_step step, int r, const char *message, void *userdata) {
+        struct cycle *c = userdata;
 
-        res->ran = true;
-        take_changed(w, &scope);
-        w->lost = false;
-        if (may_scope(w, reasons))
-                scope.previous = w->last;
-        nc_observe_scope_sort(&scope);
-        if (observe(w, &scope, &observed) < 0 || plan(w, observed, &p) < 0) {
+        if (step == NC_RECONCILE_LOCK && r == -ETIMEDOUT) {
+                c->res->lock_busy = true;
+                return;
+        }
+        if (step == NC_RECONCILE_LOCK)
+                nc_watch_log(&c->w->log, LOG_ERR, "cannot take the run lock: %s", nc_lock_strerror(r));
+        else if (step == NC_RECONCILE_OBSERVE)
+                nc_watch_log(&c->w->log, LOG_ERR, "observe: %s", message[0] ? message : strerror(-r));
+        else if (step == NC_RECONCILE_PLAN)
+                nc_watch_log(&c->w->log, LOG_ERR, "planning: %s", strerror(-r));
+        c->res->kernel_error = true;
+}
+
+/* Under the lock, what the events named so far is this cycle's scope:
+ * anything named from here on comes as a new event. */
+static int on_locked(void *userdata) {
+        struct cycle *c = userdata;
+
+        c->res->ran = true;
+        take_changed(c->w, &c->scope);
+        c->w->lost = false;
+        if (may_scope(c->w, c->reasons))
+                c->scope.previous = c->w->last;
+        nc_observe_scope_sort(&c->scope);
+        return 0;
+}
+
+static void on_observing(const struct nc_observe_scope *scope, void *userdata) {
+        struct cycle *c = userdata;
+
+        if (scope && scope->previous && nc_watch_log_enabled(&c->w->log, LOG_DEBUG))
+                nc_watch_log(&c->w->log, LOG_DEBUG, "observing again: the host %s, %s%zu container namespace(s)",
+                             scope->host_some ? "in part" : "not", scope->nft ? "the table, " : "", scope->n_netns);
+}
+
+/* A conflict means nothing at all may change (the loop stops). */
+static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
+        struct cycle *c = userdata;
+
+        for (size_t i = 0; i < p->n_conflicts; i++)
+                nc_watch_log(&c->w->log, LOG_ERR, "conflict: %s", p->conflicts[i]);
+        if (verify || p->n_conflicts > 0)
+                return 0;
+        log_waiting(c->w, p);
+        log_contained(c->w, p);
+        /* Not converged: retried with backoff, since what clears such a
+         * problem may send no event (a namespace mounted over the file). */
+        if (p->n_container_conflicts > 0)
+                c->res->kernel_error = true;
+        c->res->pending = p->n_actions;
+        return 0;
+}
+
+/* Whatever apply did, verify reads the kernel again. */
+static int on_applied(int r, const struct nc_apply_result *result, void *userdata) {
+        struct cycle *c = userdata;
+
+        if (r < 0 && r != -EIO) {
+                nc_watch_log(&c->w->log, LOG_ERR, "apply: %s", strerror(-r));
+                c->res->kernel_error = true;
+        }
+        if (result->not_up > 0)
+                nc_watch_log(&c->w->log, LOG_WARNING, "%zu link(s) not operationally up after %u s", result->not_up,
+                             NC_WATCH_APPLY_WAIT_S);
+        if (c->res->failed > 0)
+                c->res->kernel_error = true;
+        return 0;
+}
+
+/* Verify reads again what the plan touched and what the events queued
+ * meanwhile name (apply's own echo, and anyone else's change): anything
+ * that changes from here on comes as a new event. */
+static void on_verify_scope(struct nc_observe_scope *scope, void *userdata) {
+        struct cycle *c = userdata;
+        const struct nc_state *observed = scope->previous;
+
+        nc_watch_monitor_collect(c->w);
+        take_changed(c->w, scope);
+        /* Events lost while collecting: everything. */
+        scope->previous = c->w->lost ? NULL : observed;
+}
+
+static const struct nc_reconcile_ops cycle_ops = {
+        .error = on_error,
+        .locked = on_locked,
+        .observing = on_observing,
+        .planned = on_planned,
+        .progress = on_progress,
+        .applied = on_applied,
+        .verify_scope = on_verify_scope,
+};
+
+/* What is left after apply, logged; with a failure already reported, the
+ * rest is its echo. */
+static void log_rest(struct nc_watch *w, const struct nc_cycle_result *res, const struct nc_plan *rest) {
+        int level = res->failed ? LOG_DEBUG : LOG_WARNING;
+
+        nc_watch_log(&w->log, level, "not converged after apply; still to do:");
+        for (size_t i = 0; i < rest->n_actions; i++) {
+                _cleanup_free_ char *line = nc_action_format(&rest->actions[i]);
+
+                nc_watch_log(&w->log, level, "  %s", line ? line : "?");
+        }
+}
+
+/* What the loop found becomes the next cycle's starting point: verify's
+ * observation (or the first when nothing was to do), unless something
+ * failed (then the next cycle reads everything). */
+static void settle(struct nc_watch *w, int r, struct nc_reconcile_report *rep, struct nc_cycle_result *res) {
+        if (rep->step == NC_RECONCILE_LOCK)
+                return;
+        if (rep->step == NC_RECONCILE_OBSERVE || rep->step == NC_RECONCILE_PLAN) {
                 res->kernel_error = true;
                 nc_watch_forget(w);
                 return;
         }
-        log_waiting(w, p);
-        log_contained(w, p);
-        /* Not converged: retried with backoff, since what clears such a
-         * problem may send no event (a namespace mounted over the file). */
-        if (p->n_container_conflicts > 0)
-                res->kernel_error = true;
-        res->pending = p->n_actions;
-        if (p->n_actions == 0) {
+        if (!rep->applied) {
                 nc_state_free(w->last);
-                w->last = TAKE_PTR(observed);
+                w->last = TAKE_PTR(rep->observed);
                 return;
         }
-
-        r = nc_apply(p, &aopts, &ares);
-        if (r < 0 && r != -EIO) {
-                nc_watch_log(&w->log, LOG_ERR, "apply: %s", strerror(-r));
+        if (r < 0)
+                res->kernel_error = true;
+        else if (rep->rest->n_actions > 0) {
+                log_rest(w, res, rep->rest);
                 res->kernel_error = true;
         }
-        if (ares.not_up > 0)
-                nc_watch_log(&w->log, LOG_WARNING, "%zu link(s) not operationally up after %u s", ares.not_up,
-                             NC_WATCH_APPLY_WAIT_S);
-        if (res->failed > 0)
-                res->kernel_error = true;
-
-        /* What verify saw is the next cycle's starting point, unless
-         * something failed (then the next cycle reads everything). */
-        if (verify(w, observed, p, res, &verified) < 0)
-                res->kernel_error = true;
         nc_state_free(w->last);
-        w->last = res->kernel_error ? NULL : TAKE_PTR(verified);
+        w->last = res->kernel_error ? NULL : TAKE_PTR(rep->again);
+}
+
+static void kernel_part(struct nc_watch *w, unsigned reasons, struct nc_cycle_result *res) {
+        struct cycle c = { .w = w, .res = res, .reasons = reasons };
+        struct nc_reconcile_ops ops = cycle_ops;
+        struct nc_reconcile_opts opts = {
+                .lock = NC_RECONCILE_LOCK_TAKE,
+                .lock_timeout_s = 0,
+                .scope = &c.scope,
+                .wait_seconds = NC_WATCH_APPLY_WAIT_S,
+                .ops = &ops,
+        };
+        struct nc_reconcile_report rep;
+        int r;
+
+        ops.userdata = &c;
+        r = nc_reconcile(w->model, &opts, &rep);
+        settle(w, r, &rep, res);
+        nc_reconcile_report_done(&rep);
+        nc_observe_scope_done(&c.scope);
 }
 
 void nc_watch_cycle(struct nc_watch *w, unsigned reasons, struct nc_cycle_result *res) {
-        _cleanup_(closep) int lock = -1;
-
         *res = (struct nc_cycle_result) {};
         /* The directory may be back since it went. */
         if (w->inotify_wd < 0 && nc_watch_dir_rewatch(w) > 0) {
@@ -338,18 +367,6 @@ void nc_watch_cycle(struct nc_watch *w, unsigned reasons, struct nc_cycle_result
                                 return;
                 } else
                         nc_watch_log(&w->log, LOG_DEBUG, "%s: loaded", w->path);
-        }
-
-        /* Never wait here: the loop retries soon and keeps serving signals. */
-        lock = nc_lock_acquire(0);
-        if (lock == -ETIMEDOUT) {
-                res->lock_busy = true;
-                return;
-        }
-        if (lock < 0) {
-                nc_watch_log(&w->log, LOG_ERR, "cannot take the run lock: %s", nc_lock_strerror(lock));
-                res->kernel_error = true;
-                return;
         }
         kernel_part(w, reasons, res);
 }
