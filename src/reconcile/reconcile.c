@@ -9,12 +9,6 @@
  * Nothing here prints: each step says what it found through the caller's
  * callbacks, which decide the words, the stream and the log level. */
 
-/* Releases the run lock (an fd, -1 when not taken). */
-static void unlockp(int *fd) {
-        if (*fd >= 0)
-                close(*fd);
-}
-
 #define CALL(ops, fn, ...) ((ops)->fn ? (ops)->fn(__VA_ARGS__, (ops)->userdata) : 0)
 
 void nc_reconcile_report_done(struct nc_reconcile_report *report) {
@@ -128,7 +122,7 @@ int nc_reconcile(const struct nc_model *model, const struct nc_reconcile_opts *o
                  struct nc_reconcile_report *report) {
         static const struct nc_reconcile_ops none = {};
         struct nc_reconcile_opts o = *opts;
-        _cleanup_(unlockp) int lock = -1;
+        _cleanup_close_ int lock = -1;        /* the run lock: closing it releases it */
         int r;
 
         *report = (struct nc_reconcile_report) { .step = NC_RECONCILE_LOCK };
