@@ -91,16 +91,16 @@ def snapshot(s, out):
     links, addrs, routes = [], [], []
     for n, b in enumerate(s.bridges):
         links.append(('', b["name"], '  - {netns: "", name: %s, kind: bridge, mtu: 1500, mac: "0a:00:00:00:%02x:01", '
-                      'up: true, alias: "netconverge:bridge"}' % (b["name"], n)))
+                      'up: true, alias: "netconverge:bridge", group: 28259}' % (b["name"], n)))
         addrs.append(('', b["name"], '  - {netns: "", dev: %s, address: %s/16}' % (b["name"], ip(b["net"] + 1))))
     links.append(('', 'lo', '  - {netns: "", name: lo, kind: loopback, mtu: 65536, up: true}'))
     for c in s.containers:
         hostmac = "0a:%02x:%02x:%02x:%02x:%02x" % tuple(c["i"].to_bytes(5, "big"))
         links.append(('', c["veth"], '  - {netns: "", name: %s, kind: veth, mtu: 1500, mac: "%s", up: true, master: %s, '
-                      'alias: "netconverge:veth %s %s %s", peer_netns: %s, peer: eth0}'
+                      'alias: "netconverge:veth %s %s %s", peer_netns: %s, peer: eth0, group: 28259}'
                       % (c["veth"], hostmac, c["bridge"], c["name"], c["bridge"], c["netns"], c["netns"])))
         links.append((c["netns"], "eth0", '  - {netns: %s, name: eth0, kind: veth, mtu: 1500, mac: "%s", up: true, '
-                      'alias: "netconverge:peer %s %s", peer_netns: "", peer: %s}'
+                      'alias: "netconverge:peer %s %s", peer_netns: "", peer: %s, group: 28259}'
                       % (c["netns"], c["mac"], c["name"], c["bridge"], c["veth"])))
         links.append((c["netns"], "lo", '  - {netns: %s, name: lo, kind: loopback, mtu: 65536, up: true}' % c["netns"]))
         addrs.append((c["netns"], "eth0", '  - {netns: %s, dev: eth0, address: %s/16}' % (c["netns"], ip(c["addr"]))))
