@@ -311,14 +311,32 @@ static void diff_loopback(struct differ *d, const struct nc_link *want) {
         a->have = have;
 }
 
+/* An unmarked bridge of our group that nobody wants: made by an apply
+ * that died before its alias (the kernel set the group in the creating
+ * request; nobody else uses 0x6e63), then the file changed. It goes only
+ * while it holds no port but links of ours, so that nothing someone else
+ * enslaved to it since is taken down with it. */
+static bool unfinished_bridge_prunable(const struct differ *d, const struct nc_link *h) {
+        for (size_t k = 0; k < d->have->n_links; k++) {
+                const struct nc_link *p = &d->have->links[k];
+
+                if (nc_state_index_link_ns(d->have_ix, k) == NC_NETNS_HOST && strcmp(p->master, h->name) == 0 &&
+                    !ours(p))
+                        return false;
+        }
+        return true;
+}
+
 /* An unmarked host veth end of our group that nobody wants: removed when
  * it is certainly one netconverge made, its name one it derives or its
- * other end a container end of ours. Anything else of our group without
- * its alias (a bridge, whose name is the user's) is left as it is. */
+ * other end a container end of ours; a bridge, see
+ * unfinished_bridge_prunable(). */
 static bool unfinished_prunable(const struct differ *d, size_t i) {
         const struct nc_link *h = &d->have->links[i];
         const struct nc_link *peer;
 
+        if (nc_link_unfinished(h) && h->kind == NC_LINK_BRIDGE)
+                return unfinished_bridge_prunable(d, h);
         if (!nc_link_unfinished(h) || h->kind != NC_LINK_VETH)
                 return false;
         if (nc_host_interface_is_derived(h->name))

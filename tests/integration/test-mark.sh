@@ -55,6 +55,13 @@ nc_in "$H" link set "$V3" alias "netconverge:veth c3 $BR $P-c3" master "$BR"
 nc_in "$H" link add vethdeadbeef group $G type veth peer name eth0 netns "$P-left" group $G
 nc_in "$H" link add "$P-fx" type bridge
 nc_in "$H" link set "$P-fx" alias "netconverge:bridge"
+# Unmarked bridges of the group the file does not want: one empty (an
+# apply died before its alias, then the file changed): pruned; one holding
+# a port of someone else: kept, with its port.
+nc_in "$H" link add "$P-lb" group $G type bridge
+nc_in "$H" link add "$P-kb" group $G type bridge
+nc_in "$H" link add "$P-kd" type veth peer name "$P-kp"   # no dummy in this kernel
+nc_in "$H" link set "$P-kd" master "$P-kb"
 [ ! -s "/run/netns/$P-c1" ] || nc_fail "the half-made namespace file is not empty"
 before_br=$(ifindex_of "$H" "$BR")
 before_v2=$(ifindex_of "$H" "$V2")
@@ -70,6 +77,8 @@ grep -qF "~ veth $V3 <-> eth0 in netns $P-c3: mark container end" <<<"$NC_OUT" |
 grep -qF "+ netns $P-c1" <<<"$NC_OUT" || nc_fail "the half-made namespace is not made: $NC_OUT"
 grep -qF -- "- veth vethdeadbeef" <<<"$NC_OUT" || nc_fail "the unmarked leftover is not pruned: $NC_OUT"
 if grep -qF "$P-fx" <<<"$NC_OUT"; then nc_fail "the hand-made bridge with a copied alias is in the plan: $NC_OUT"; fi
+grep -qF -- "- bridge $P-lb" <<<"$NC_OUT" || nc_fail "the empty unmarked bridge is not pruned: $NC_OUT"
+if grep -qF "$P-kb" <<<"$NC_OUT"; then nc_fail "the unmarked bridge holding a foreign port is in the plan: $NC_OUT"; fi
 nc_pass "diff: crash states finished, no conflict"
 
 nc_expect 0 apply "$f" --wait 5
@@ -95,6 +104,9 @@ done
 [ "$(ifindex_of "$H" vethdeadbeef)" = GONE ] || nc_fail "the unmarked leftover is still there"
 [ "$(ifindex_of "$P-left" eth0)" = GONE ] || nc_fail "the unmarked leftover's container end is still there"
 [ "$(alias_of "$H" "$P-fx")" = netconverge:bridge ] || nc_fail "the hand-made bridge with a copied alias was removed"
+[ "$(ifindex_of "$H" "$P-lb")" = GONE ] || nc_fail "the empty unmarked bridge is still there"
+[ "$(ifindex_of "$H" "$P-kb")" != GONE ] && [ "$(ifindex_of "$H" "$P-kd")" != GONE ] ||
+        nc_fail "the unmarked bridge holding a foreign port, or its port, was removed"
 nc_ping "$P-c1" 10.82.1.1 || nc_fail "c1 cannot reach its gateway"
 nc_ping "$P-c2" 10.82.1.1 || nc_fail "c2 cannot reach its gateway"
 nc_pass "one apply: converged, verified, marks finished in place, c1 a namespace"
@@ -105,12 +117,13 @@ grep -qF "link $P-fx exists and is not managed by netconverge" <<<"$NC_OUT" ||
         nc_fail "a copied alias is not a conflict: $NC_OUT"
 nc_pass "copied alias in group 0: conflict"
 
-# destroy: nothing of the group left, whether marked or not.
+# destroy: nothing of the group left, whether marked or not, but the
+# unmarked bridge holding someone else's port.
 nc_in "$H" link add vethfeedf00d group $G type veth peer name eth0 netns "$P-left" group $G
 nc_expect 0 destroy
 members=$(nc_j "[l['ifname'] for l in d if str(l.get('group')) in ('28259', '28260')]" \
         <<<"$(nc_in "$H" -j -d link show)")
-[ -z "$members" ] || nc_fail "destroy left links of the group: $members"
+[ "$members" = "$P-kb" ] || nc_fail "destroy left links of the group (all but $P-kb should go): $members"
 marked=$(nc_j "[l['ifname'] for l in d if l.get('ifalias', '').startswith('netconverge:')]" \
         <<<"$(nc_in "$H" -j -d link show)")
 [ "$marked" = "$P-fx" ] || nc_fail "after destroy, links marked as ours: $marked"
