@@ -13,6 +13,7 @@
 #include "netconverge/apply.h"
 #include "util/cleanup.h"
 #include "util/rundir.h"
+#include "util/trust.h"
 
 /* One lock per network namespace, named by the namespace's inode: two
  * runs on the same host namespace (whether reached as the current one or
@@ -29,10 +30,6 @@ int nc_lock_path(char *buf, size_t size) {
                 return r;
         n = snprintf(buf, size, NC_RUN_DIR "/%s", name);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
-}
-
-static bool trusted_owner(uid_t uid) {
-        return uid == 0 || uid == geteuid();
 }
 
 /* The lock cannot be redirected: whatever sits at its path, nothing is
@@ -60,7 +57,7 @@ static int lock_open(const char *path) {
                 r = -EINVAL;
         else if (st.st_nlink != 1)
                 r = -EMLINK;
-        else if (!trusted_owner(st.st_uid))
+        else if (!nc_trust_owner(st.st_uid, geteuid()))
                 r = -EACCES;
         else
                 return fd;

@@ -85,15 +85,12 @@ static int make_run_dir_shared(void) {
         return 0;
 }
 
+/* One rule for "half made", nc_netns_identify_fd()'s EMPTY_FILE. */
 int nc_netns_half_made(int fd) {
-        struct statfs sfs;
-        struct stat st;
+        struct nc_netns_identity id;
+        int r = nc_netns_identify_fd(fd, &id);
 
-        if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
-                return -errno;
-        if (sfs.f_type == NSFS_MAGIC)
-                return 0;
-        return S_ISREG(st.st_mode) && st.st_size == 0;
+        return r < 0 ? r : id.kind == NC_NETNS_KIND_EMPTY_FILE;
 }
 
 /* An existing path: may it be finished (half made, so bound over), or is

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "util/rundir.h"
+#include "util/trust.h"
 
 int nc_rundir_open(bool create, struct stat *ret_st) {
         struct stat st;
@@ -28,7 +29,7 @@ int nc_rundir_open(bool create, struct stat *ret_st) {
         /* 0755 whatever the umask: readers of an advertisement need not be root. */
         if (made && (st.st_mode & 07777) != 0755 && fchmod(fd, 0755) == 0)
                 st.st_mode = (st.st_mode & ~07777U) | 0755;
-        if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        if (!nc_trust_owner(st.st_uid, geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
                 if (ret_st)
                         *ret_st = st;
                 close(fd);

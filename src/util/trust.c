@@ -15,10 +15,6 @@
 /* sshd allows 40 links on the way, as the kernel does (MAXSYMLINKS). */
 #define MAX_LINKS 40
 
-static bool trusted_owner(uid_t owner, uid_t trusted) {
-        return owner == 0 || owner == trusted;
-}
-
 /* "WHAT (mode 0664, owner alice uid 1000)": the facts a person needs to
  * fix it, whatever WHAT found wrong. */
 static int refuse(char *reason, size_t size, const struct stat *st, const char *fmt, const char *a,
@@ -47,7 +43,7 @@ static int check_file(const char *shown, const struct stat *st, uid_t trusted, c
          * socket is refused by the read itself (util/readfile.c). */
         if (!S_ISREG(st->st_mode))
                 return 0;
-        if (!trusted_owner(st->st_uid, trusted))
+        if (!nc_trust_owner(st->st_uid, trusted))
                 return refuse(reason, size, st, "%s%sowned by another user", shown, shown[0] ? " is " : "");
         if (st->st_mode & S_IWOTH)
                 return refuse(reason, size, st, "%s%sworld-writable", shown, shown[0] ? " is " : "");
@@ -71,7 +67,7 @@ static int check_dirs(const char *dir, uid_t trusted, char *reason, size_t size)
 
                 if (stat(d[0] ? d : "/", &st) < 0)
                         return cannot(reason, size, "directory", d[0] ? d : "/", -errno);
-                if (!trusted_owner(st.st_uid, trusted))
+                if (!nc_trust_owner(st.st_uid, trusted))
                         return refuse(reason, size, &st, "directory %s above it is owned by another user",
                                       d[0] ? d : "/", "");
                 /* Sticky: others may add entries but not rename or remove
@@ -131,7 +127,7 @@ static int check_links(const char *path, unsigned depth, uid_t trusted, char *re
                         return cannot(reason, size, "path", prefix, -errno);
                 if (!S_ISLNK(st.st_mode))
                         continue;
-                if (!trusted_owner(st.st_uid, trusted))
+                if (!nc_trust_owner(st.st_uid, trusted))
                         return refuse(reason, size, &st, "symbolic link %s on the way is owned by another user",
                                       prefix, "");
                 r = resolved_parent(prefix, parent);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,3 +25,9 @@
  * examined (reason then says which), which the caller may leave to the
  * read that follows to report. */
 int nc_trust_check(const char *path, uid_t trusted_uid, char *reason, size_t size);
+
+/* The owner rule of all the checks above, and of the run directory and the
+ * lock (util/rundir.c, apply/lock.c): root, or the user running us. */
+static inline bool nc_trust_owner(uid_t owner, uid_t trusted_uid) {
+        return owner == 0 || owner == trusted_uid;
+}
