@@ -85,40 +85,69 @@ enum nc_object {
 #define NC_DIFF_LINK_MARK       (1U << 11)      /* bridge, veth host end: ours-unfinished, alias (and group) set */
 #define NC_DIFF_PEER_MARK       (1U << 12)      /* veth container end: the same */
 
-/* One change. Pointers point into the plan's desired state (want*) and
- * into the observed state it was computed from (have*); the observed state
- * must outlive the plan.
- *   NETNS     add: netns
- *   BRIDGE    add: want; modify: want, have; remove: have
- *   VETH      add: want (host end), want_peer (container end);
- *             modify: also have, have_peer; remove: have, have_peer (may be NULL)
- *   LOOPBACK  modify: want, have (NULL when the namespace is new)
- *   ADDRESS   add: want_address; remove: have_address
- *   ROUTE     add: want_route; modify: want_route, have_route; remove: have_route
- *   SYSCTL    modify: want_value, have_value (-1 unknown)
- *   NFT_TABLE add, remove: table (the name; family inet); modify (NC_DIFF_MARK):
- *             table, deleted and made again with the mark, its chains and rules added after it;
- *             modify (NC_DIFF_DORMANT): table, its flags set to 0 in place
- *   NFT_SET, NFT_MAP, NFT_FLOWTABLE, NFT_STATEFUL remove: have_object (by name; and type)
- *   NFT_CHAIN add: want_chain; remove: have_chain
- *   NFT_RULE  add: want_rule; modify: want_rule, have_rule (replace have_rule->handle);
- *             remove: have_rule (by handle)
- * For every NFT object, table names the table. */
+/* One change, tagged by its object: the union member the kind uses
+ * holds what it changes (one row of the table of kinds, plan/kinds.c,
+ * says which). want points into the plan's desired state, have into the
+ * observed state it was computed from (which must outlive the plan): an
+ * add has no have, a remove no want.
+ *   NETNS     add: netns (no member)
+ *   BRIDGE    link: add want; modify want, have; remove have
+ *   VETH      link: want (host end) and want_peer (container end) on add;
+ *             all four on modify; have, have_peer (may be NULL) on remove
+ *   LOOPBACK  link: modify want, have (NULL when the namespace is new)
+ *   ADDRESS   address: add want; remove have
+ *   ROUTE     route: add want; modify want, have; remove have
+ *   SYSCTL    sysctl: modify want, have (-1 unknown)
+ *   NFT_*     nft: table names the table (family inet). NFT_TABLE add, remove; modify
+ *             (NC_DIFF_MARK): deleted and made again with the mark, its chains and rules
+ *             added after it; modify (NC_DIFF_DORMANT): its flags set to 0 in place.
+ *             NFT_CHAIN nft.chain: add want; remove have.
+ *             NFT_RULE nft.rule: add want; modify want, have (replace have->handle);
+ *             remove have (by handle).
+ *             NFT_SET, NFT_MAP, NFT_FLOWTABLE, NFT_STATEFUL nft.object: remove (by name; and type). */
+struct nc_link_change {
+        const struct nc_link *want, *have;
+        const struct nc_link *want_peer, *have_peer;
+};
+
+struct nc_address_change {
+        const struct nc_address *want, *have;
+};
+
+struct nc_route_change {
+        const struct nc_route *want, *have;
+};
+
+struct nc_sysctl_change {
+        int want, have;
+};
+
+struct nc_nft_change {
+        const char *table;
+        union {
+                struct {
+                        const struct nc_nft_chain *want, *have;
+                } chain;
+                struct {
+                        const struct nc_nft_rule *want, *have;
+                } rule;
+                const struct nc_nft_object *object;
+        };
+};
+
 struct nc_action {
         enum nc_phase phase;
         enum nc_change change;
         enum nc_object object;
         uint32_t diff;                  /* NC_DIFF_* for modify */
         const char *netns;              /* "" = host */
-        const struct nc_link *want, *have;
-        const struct nc_link *want_peer, *have_peer;
-        const struct nc_address *want_address, *have_address;
-        const struct nc_route *want_route, *have_route;
-        int want_value, have_value;
-        const char *table;
-        const struct nc_nft_chain *want_chain, *have_chain;
-        const struct nc_nft_rule *want_rule, *have_rule;
-        const struct nc_nft_object *have_object;
+        union {
+                struct nc_link_change link;
+                struct nc_address_change address;
+                struct nc_route_change route;
+                struct nc_sysctl_change sysctl;
+                struct nc_nft_change nft;
+        };
 };
 
 /* Whether the action is one of the nftables batch's. */
@@ -182,43 +211,64 @@ char *nc_action_format(const struct nc_action *a);
 struct nc_strbuf;
 void nc_action_describe(struct nc_strbuf *b, const struct nc_action *a);
 
-/* What a ~ changes, field by field, old and new: the one description the
- * text line ("mtu 1400 -> 1500") and the JSON ("changed": {"mtu": {"old":
- * 1400, "new": 1500}}) are both made from, so they cannot drift. A rule
- * replaced in place is described by its two rules (have_rule, want_rule),
- * not here. */
-enum nc_field_type {
-        NC_FIELD_FLAG,                  /* text: the label alone ("adopt"); JSON: false -> true */
-        NC_FIELD_UP,                    /* bool; text "down"/"up" */
-        NC_FIELD_UINT,
-        NC_FIELD_INT,
-        NC_FIELD_TEXT,                  /* a name, a MAC or an address */
+/* A change described once (iproute2's print-once idea): a list of items
+ * from which both the text line and the JSON object are rendered, so the
+ * two cannot drift. An item with a key is in the JSON, one with text in
+ * the text line (the text, then the value's text form), many in both.
+ * What a ~ changes is an object "changed" of {"old", "new"} pairs, the
+ * same items giving the text's "mtu 1400 -> 1500". */
+enum nc_item_type {
+        NC_ITEM_STRING,                 /* JSON string; text: the string */
+        NC_ITEM_UINT,
+        NC_ITEM_INT,
+        NC_ITEM_BOOL,                   /* JSON true/false; text "up"/"down" (the plan's one boolean word) */
+        NC_ITEM_NULL,                   /* JSON null; text: s, the absent word ("none", "unknown") */
+        NC_ITEM_OPEN,                   /* JSON: key: {; text: the text alone */
+        NC_ITEM_CLOSE,                  /* JSON: }; text: the text alone */
 };
 
-struct nc_field_value {
-        bool absent;                    /* none or unknown: JSON null, text the field's `absent` */
-        bool b;
+#define NC_ITEM_BUF 48                  /* an address with its prefix, a MAC, a number */
+
+struct nc_item {
+        enum nc_item_type type;
+        const char *key;                /* NULL: not in the JSON */
+        const char *text;               /* NULL: not in the text */
+        const char *s;                  /* STRING, NULL: may point to buf */
         long long n;
-        char text[NC_MAC_STRLEN > NC_IFNAMSIZ ? NC_MAC_STRLEN : NC_IFNAMSIZ];
+        bool b;
+        char buf[NC_ITEM_BUF];
 };
 
-struct nc_changed_field {
-        const char *key;                /* JSON key: "mtu", "up", "peer_up", "master", "mac", "adopt",
-                                         * "mark", "peer_mark",
-                                         * "gateway", "dev", "value", "marked", "dormant" */
-        const char *label;              /* text before "OLD -> NEW": "mtu ", "host end ", "" */
-        const char *absent;             /* text of an absent value: "none", "unknown" */
-        enum nc_field_type type;
-        struct nc_field_value old, new;
+#define NC_DESCRIPTION_MAX 48
+struct nc_description {
+        struct nc_item items[NC_DESCRIPTION_MAX];
+        size_t n;
+        bool text_off;                  /* while set, items are added without text (JSON only) */
+        bool overflow;                  /* more items than fit: a bug, the output says so */
 };
 
-#define NC_CHANGED_FIELDS_MAX 8
-/* Fills f with the fields a ~ action changes, in the text line's order;
- * returns how many (0 for adds, removes and rule replacements). */
-size_t nc_action_changed_fields(const struct nc_action *a, struct nc_changed_field f[static NC_CHANGED_FIELDS_MAX]);
+/* Fills d with what the change is and does, past the three fields every
+ * change has (action, object, netns). From the change's row of the table
+ * of kinds. */
+void nc_action_description(const struct nc_action *a, struct nc_description *d);
+/* The text line d gives, appended to b: the sign, a space, then the text
+ * of every item that has some. */
+void nc_description_text(struct nc_strbuf *b, const struct nc_action *a, const struct nc_description *d);
 
 const char *nc_change_to_string(enum nc_change c);     /* "add", "modify", "remove" */
 const char *nc_object_to_string(enum nc_object o);     /* "netns", "bridge", ... */
+/* The NC_DIFF_* bits a ~ of this kind changes in place (its row of the
+ * table of kinds); any other difference is - then +. */
+uint32_t nc_object_updatable(enum nc_object o);
+
+/* The namespaces a change is about: its own, both ends of a veth, the
+ * container a host end was made for (some may repeat). */
+#define NC_ACTION_NETNS_MAX 4
+size_t nc_action_namespaces(const struct nc_action *a, const char *ns[static NC_ACTION_NETNS_MAX]);
+
+/* The plan's order (and apply's): phase, namespace, kind, then each
+ * kind's own key. */
+int nc_action_compare(const struct nc_action *a, const struct nc_action *b);
 
 /* plan/scope.c: adds to scope what the plan changes, for nc_observe_scoped(). */
 /* Everything a plan's changes touch: the namespaces of its links,

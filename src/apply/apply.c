@@ -23,23 +23,23 @@
 static const char *action_netns(const struct nc_action *a) {
         switch (a->object) {
         case NC_OBJECT_ADDRESS:
-                return (a->want_address ? a->want_address : a->have_address)->netns;
+                return (a->address.want ? a->address.want : a->address.have)->netns;
         case NC_OBJECT_ROUTE:
-                return (a->want_route ? a->want_route : a->have_route)->netns;
+                return (a->route.want ? a->route.want : a->route.have)->netns;
         case NC_OBJECT_LOOPBACK:
-                return a->want ? a->want->netns : a->netns;
+                return a->link.want ? a->link.want->netns : a->netns;
         case NC_OBJECT_BRIDGE:
         case NC_OBJECT_VETH:
-                return a->want ? a->want->netns : a->have->netns;
+                return a->link.want ? a->link.want->netns : a->link.have->netns;
         default:
                 return a->netns;
         }
 }
 
 static const char *peer_netns(const struct nc_action *a) {
-        if (a->object != NC_OBJECT_VETH || a->change == NC_CHANGE_REMOVE || !a->want_peer)
+        if (a->object != NC_OBJECT_VETH || a->change == NC_CHANGE_REMOVE || !a->link.want_peer)
                 return NULL;
-        return a->want_peer->netns;
+        return a->link.want_peer->netns;
 }
 
 static bool ns_unusable(struct nc_applier *ap, const char *netns) {
@@ -56,23 +56,20 @@ static bool link_failed(struct nc_applier *ap, const char *netns, const char *na
 
 /* Does a change this one needs have failed (or been skipped)? */
 static bool depends_on_failure(struct nc_applier *ap, const struct nc_action *a) {
-        const struct nc_address *x = a->want_address;
-        const struct nc_route *rt = a->want_route;
-
         /* Forwarding goes on only once the batch holding the isolation
          * rules is in (SPEC 7.7); turning it off never waits. */
         if (a->object == NC_OBJECT_SYSCTL)
-                return a->want_value != 0 && ap->nft_failed;
+                return a->sysctl.want != 0 && ap->nft_failed;
         if (a->object == NC_OBJECT_NETNS)
                 return false;
         if (ns_unusable(ap, action_netns(a)) || ns_unusable(ap, peer_netns(a)))
                 return true;
-        if (a->object == NC_OBJECT_VETH && a->change == NC_CHANGE_ADD && a->want->master[0])
-                return link_failed(ap, "", a->want->master);
+        if (a->object == NC_OBJECT_VETH && a->change == NC_CHANGE_ADD && a->link.want->master[0])
+                return link_failed(ap, "", a->link.want->master);
         if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_ADD)
-                return link_failed(ap, x->netns, x->ifname);
+                return link_failed(ap, a->address.want->netns, a->address.want->ifname);
         if (a->object == NC_OBJECT_ROUTE && a->change != NC_CHANGE_REMOVE)
-                return link_failed(ap, rt->netns, rt->ifname);
+                return link_failed(ap, a->route.want->netns, a->route.want->ifname);
         return false;
 }
 
@@ -94,10 +91,10 @@ static void note_failure(struct nc_applier *ap, const struct nc_action *a, int r
                 if (nc_ns_get(ap, a->netns, &ns) >= 0 && ns->error == 0)
                         ns->error = r;
         } else if (a->object == NC_OBJECT_BRIDGE) {
-                mark_link_failed(ap, a->want->netns, a->want->name);
+                mark_link_failed(ap, a->link.want->netns, a->link.want->name);
         } else if (a->object == NC_OBJECT_VETH) {
-                mark_link_failed(ap, a->want->netns, a->want->name);
-                mark_link_failed(ap, a->want_peer->netns, a->want_peer->name);
+                mark_link_failed(ap, a->link.want->netns, a->link.want->name);
+                mark_link_failed(ap, a->link.want_peer->netns, a->link.want_peer->name);
         }
 }
 
@@ -128,14 +125,14 @@ static int note_success(struct nc_applier *ap, const struct nc_action *a) {
         bool add = a->change == NC_CHANGE_ADD, modify = a->change == NC_CHANGE_MODIFY;
         int r = 0;
 
-        if (a->object == NC_OBJECT_BRIDGE && a->want && a->want->up &&
+        if (a->object == NC_OBJECT_BRIDGE && a->link.want && a->link.want->up &&
             (add || (modify && (a->diff & NC_DIFF_UP))))
-                r = wait_for(ap, a->want->netns, a->want->name);
+                r = wait_for(ap, a->link.want->netns, a->link.want->name);
         else if (a->object == NC_OBJECT_VETH && (add || modify)) {
-                if (a->want->up && (add || (a->diff & NC_DIFF_UP)))
-                        r = wait_for(ap, a->want->netns, a->want->name);
-                if (r >= 0 && a->want_peer && a->want_peer->up && (add || (a->diff & NC_DIFF_PEER_UP)))
-                        r = wait_for(ap, a->want_peer->netns, a->want_peer->name);
+                if (a->link.want->up && (add || (a->diff & NC_DIFF_UP)))
+                        r = wait_for(ap, a->link.want->netns, a->link.want->name);
+                if (r >= 0 && a->link.want_peer && a->link.want_peer->up && (add || (a->diff & NC_DIFF_PEER_UP)))
+                        r = wait_for(ap, a->link.want_peer->netns, a->link.want_peer->name);
         }
         return r;
 }
@@ -147,29 +144,57 @@ static int apply_netns(struct nc_applier *ap, const struct nc_action *a) {
         return nc_netns_create(a->netns, ap->home_fd, ap->fault);
 }
 
+/* Apply's row of the table of kinds (the planner's is plan/kinds.c): how
+ * each change of a kind reaches the kernel. A change with no step here
+ * is one the planner never makes (-EOPNOTSUPP). */
+struct apply_kind {
+        int (*step[_NC_CHANGE_MAX])(struct nc_applier *ap, const struct nc_action *a);
+        bool in_bulk[_NC_CHANGE_MAX];   /* removed all at once, by link group (group.c) */
+        bool in_batch;                  /* in the one nftables transaction (nft.c) */
+};
+
+#define ADD(f) [NC_CHANGE_ADD] = (f)
+#define MODIFY(f) [NC_CHANGE_MODIFY] = (f)
+#define REMOVE(f) [NC_CHANGE_REMOVE] = (f)
+
+static const struct apply_kind apply_kinds[_NC_OBJECT_MAX] = {
+        [NC_OBJECT_NETNS] = { .step = { ADD(apply_netns) } },
+        [NC_OBJECT_BRIDGE] = { .step = { ADD(nc_apply_bridge_add), MODIFY(nc_apply_bridge_modify) },
+                               .in_bulk = { REMOVE(true) } },
+        [NC_OBJECT_VETH] = { .step = { ADD(nc_apply_veth_add), MODIFY(nc_apply_veth_modify) },
+                             .in_bulk = { REMOVE(true) } },
+        [NC_OBJECT_LOOPBACK] = { .step = { MODIFY(nc_apply_loopback) } },
+        [NC_OBJECT_ADDRESS] = { .step = { ADD(nc_apply_address), REMOVE(nc_apply_address) } },
+        [NC_OBJECT_ROUTE] = { .step = { ADD(nc_apply_route), MODIFY(nc_apply_route), REMOVE(nc_apply_route) } },
+        [NC_OBJECT_SYSCTL] = { .step = { MODIFY(nc_apply_sysctl) } },
+        [NC_OBJECT_NFT_TABLE] = { .in_batch = true },
+        [NC_OBJECT_NFT_CHAIN] = { .in_batch = true },
+        [NC_OBJECT_NFT_RULE] = { .in_batch = true },
+        [NC_OBJECT_NFT_SET] = { .in_batch = true },
+        [NC_OBJECT_NFT_MAP] = { .in_batch = true },
+        [NC_OBJECT_NFT_FLOWTABLE] = { .in_batch = true },
+        [NC_OBJECT_NFT_STATEFUL] = { .in_batch = true },
+};
+
+static const struct apply_kind *apply_kind_of(const struct nc_action *a) {
+        static const struct apply_kind none;
+
+        return (unsigned) a->object < _NC_OBJECT_MAX ? &apply_kinds[a->object] : &none;
+}
+
+static bool in_batch(const struct nc_action *a) {
+        return apply_kind_of(a)->in_batch;
+}
+
+static bool in_bulk(const struct nc_action *a) {
+        return (unsigned) a->change < _NC_CHANGE_MAX && apply_kind_of(a)->in_bulk[a->change];
+}
+
 static int apply_one(struct nc_applier *ap, const struct nc_action *a) {
-        switch (a->object) {
-        case NC_OBJECT_NETNS:
-                return a->change == NC_CHANGE_ADD ? apply_netns(ap, a) : -EOPNOTSUPP;
-        case NC_OBJECT_BRIDGE:
-                return a->change == NC_CHANGE_ADD      ? nc_apply_bridge_add(ap, a)
-                       : a->change == NC_CHANGE_MODIFY ? nc_apply_bridge_modify(ap, a)
-                                                       : -EOPNOTSUPP;
-        case NC_OBJECT_VETH:
-                return a->change == NC_CHANGE_ADD      ? nc_apply_veth_add(ap, a)
-                       : a->change == NC_CHANGE_MODIFY ? nc_apply_veth_modify(ap, a)
-                                                       : -EOPNOTSUPP;
-        case NC_OBJECT_LOOPBACK:
-                return nc_apply_loopback(ap, a);
-        case NC_OBJECT_ADDRESS:
-                return nc_apply_address(ap, a);
-        case NC_OBJECT_ROUTE:
-                return nc_apply_route(ap, a);
-        case NC_OBJECT_SYSCTL:
-                return nc_apply_sysctl(ap, a);
-        default:
-                return -EOPNOTSUPP;
-        }
+        int (*step)(struct nc_applier *, const struct nc_action *) =
+                (unsigned) a->change < _NC_CHANGE_MAX ? apply_kind_of(a)->step[a->change] : NULL;
+
+        return step ? step(ap, a) : -EOPNOTSUPP;
 }
 
 static void report(const struct nc_apply_opts *opts, struct nc_apply_result *res, const struct nc_action *a, int r,
@@ -202,7 +227,7 @@ static int remove_links(struct nc_applier *ap, const struct nc_apply_opts *opts,
         if (!list || !results)
                 return -ENOMEM;
         for (size_t i = 0; i < plan->n_actions; i++)
-                if (plan->actions[i].phase == NC_PHASE_REMOVE_LINK) {
+                if (in_bulk(&plan->actions[i])) {
                         list[n++] = &plan->actions[i];
                         handled[i] = true;
                 }
@@ -225,7 +250,7 @@ static int apply_nft(struct nc_applier *ap, const struct nc_apply_opts *opts, st
         if (!list || !out)
                 return -ENOMEM;
         for (size_t i = 0; i < plan->n_actions; i++)
-                if (nc_action_is_nft(&plan->actions[i])) {
+                if (in_batch(&plan->actions[i])) {
                         list[n++] = &plan->actions[i];
                         handled[i] = true;
                 }
@@ -250,9 +275,8 @@ static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct 
 
                 if (handled[i])
                         continue;
-                if (a->phase == NC_PHASE_REMOVE_LINK || nc_action_is_nft(a)) {
-                        r = nc_action_is_nft(a) ? apply_nft(ap, opts, res, handled)
-                                                : remove_links(ap, opts, res, handled);
+                if (in_bulk(a) || in_batch(a)) {
+                        r = in_batch(a) ? apply_nft(ap, opts, res, handled) : remove_links(ap, opts, res, handled);
                         if (r < 0)
                                 return r;
                         continue;

@@ -196,7 +196,7 @@ static bool delete_as_group(struct nc_applier *ap, struct nl_sock *sk, uint32_t 
 static void remove_in_namespace(struct nc_applier *ap, const struct nc_action *const *actions, const size_t *idx,
                                 size_t n, int *results) {
         _cleanup_free_ struct moved *moved = calloc(n + 1, sizeof(*moved));
-        const char *netns = actions[idx[0]]->have->netns;
+        const char *netns = actions[idx[0]]->link.have->netns;
         struct nl_sock *sk;
         struct nc_ns *ns;
         size_t n_moved = 0;
@@ -211,7 +211,7 @@ static void remove_in_namespace(struct nc_applier *ap, const struct nc_action *c
                 return;
         }
         for (size_t i = 0; i < n; i++) {
-                const struct nc_link *l = actions[idx[i]]->have;
+                const struct nc_link *l = actions[idx[i]]->link.have;
                 int ifindex = l->ifindex > 0 ? l->ifindex : nc_ns_ifindex(ap, ns, l->name);
 
                 /* Gone already: what the removal wanted. */
@@ -250,7 +250,7 @@ void nc_apply_remove_links(struct nc_applier *ap, const struct nc_action *const 
                 if (done[i])
                         continue;
                 for (size_t j = i; j < n; j++)
-                        if (!done[j] && strcmp(actions[j]->have->netns, actions[i]->have->netns) == 0) {
+                        if (!done[j] && strcmp(actions[j]->link.have->netns, actions[i]->link.have->netns) == 0) {
                                 done[j] = true;
                                 idx[k++] = j;
                         }

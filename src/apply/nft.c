@@ -120,7 +120,7 @@ static int put_table(struct batch *bt, size_t i, const struct nc_action *a) {
                 _cleanup_(nc_nft_table_freep) struct nftnl_table *t = NULL;
                 struct nlmsghdr *nlh;
 
-                r = nc_nft_table_build_active(a->table, &t);
+                r = nc_nft_table_build_active(a->nft.table, &t);
                 if (r < 0)
                         return r;
                 nlh = msg_begin(bt, i, NFT_MSG_NEWTABLE, 0);
@@ -130,9 +130,9 @@ static int put_table(struct batch *bt, size_t i, const struct nc_action *a) {
                 return msg_end(bt);
         }
         if (a->change != NC_CHANGE_ADD)
-                r = put_table_msg(bt, i, a->table, false);
+                r = put_table_msg(bt, i, a->nft.table, false);
         if (r >= 0 && a->change != NC_CHANGE_REMOVE)
-                r = put_table_msg(bt, i, a->table, true);
+                r = put_table_msg(bt, i, a->nft.table, true);
         return r;
 }
 
@@ -164,7 +164,7 @@ static int put_flushes(struct batch *bt, const struct nc_action *const *actions,
 
                 if (x->object != NC_OBJECT_NFT_CHAIN || x->change != NC_CHANGE_REMOVE)
                         continue;
-                r = put_flush(bt, k, x->table, x->have_chain->name);
+                r = put_flush(bt, k, x->nft.table, x->nft.chain.have->name);
                 if (r < 0)
                         return r;
         }
@@ -188,11 +188,11 @@ static int put_object_remove(struct batch *bt, const struct nc_action *const *ac
                 if (!obj)
                         return -ENOMEM;
                 /* void in libnftnl: an allocation failure shows as unset. */
-                nftnl_obj_set_str(obj, NFTNL_OBJ_TABLE, a->table);
-                nftnl_obj_set_str(obj, NFTNL_OBJ_NAME, a->have_object->name);
+                nftnl_obj_set_str(obj, NFTNL_OBJ_TABLE, a->nft.table);
+                nftnl_obj_set_str(obj, NFTNL_OBJ_NAME, a->nft.object->name);
                 if (!nftnl_obj_is_set(obj, NFTNL_OBJ_TABLE) || !nftnl_obj_is_set(obj, NFTNL_OBJ_NAME))
                         return -ENOMEM;
-                nftnl_obj_set_u32(obj, NFTNL_OBJ_TYPE, nc_nft_object_kind_type(a->have_object->kind));
+                nftnl_obj_set_u32(obj, NFTNL_OBJ_TYPE, nc_nft_object_kind_type(a->nft.object->kind));
                 nlh = msg_begin(bt, i, NFT_MSG_DELOBJ, 0);
                 if (!nlh)
                         return -ENOMEM;
@@ -200,8 +200,8 @@ static int put_object_remove(struct batch *bt, const struct nc_action *const *ac
         } else if (a->object == NC_OBJECT_NFT_FLOWTABLE) {
                 _cleanup_(nc_nft_flowtable_freep) struct nftnl_flowtable *ft = nftnl_flowtable_alloc();
 
-                if (!ft || nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_TABLE, a->table) < 0 ||
-                    nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_NAME, a->have_object->name) < 0)
+                if (!ft || nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_TABLE, a->nft.table) < 0 ||
+                    nftnl_flowtable_set_str(ft, NFTNL_FLOWTABLE_NAME, a->nft.object->name) < 0)
                         return -ENOMEM;
                 nlh = msg_begin(bt, i, NFT_MSG_DELFLOWTABLE, 0);
                 if (!nlh)
@@ -210,8 +210,8 @@ static int put_object_remove(struct batch *bt, const struct nc_action *const *ac
         } else {
                 _cleanup_(nc_nft_set_freep) struct nftnl_set *set = nftnl_set_alloc();
 
-                if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, a->table) < 0 ||
-                    nftnl_set_set_str(set, NFTNL_SET_NAME, a->have_object->name) < 0)
+                if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, a->nft.table) < 0 ||
+                    nftnl_set_set_str(set, NFTNL_SET_NAME, a->nft.object->name) < 0)
                         return -ENOMEM;
                 nlh = msg_begin(bt, i, NFT_MSG_DELSET, 0);
                 if (!nlh)
@@ -231,8 +231,8 @@ static int put_chain_remove(struct batch *bt, const struct nc_action *const *act
         r = put_flushes(bt, actions, n, i);
         if (r < 0)
                 return r;
-        if (!nc || nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, a->table) < 0 ||
-            nftnl_chain_set_str(nc, NFTNL_CHAIN_NAME, a->have_chain->name) < 0)
+        if (!nc || nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, a->nft.table) < 0 ||
+            nftnl_chain_set_str(nc, NFTNL_CHAIN_NAME, a->nft.chain.have->name) < 0)
                 return -ENOMEM;
         nlh = msg_begin(bt, i, NFT_MSG_DELCHAIN, 0);
         if (!nlh)
@@ -246,7 +246,7 @@ static int put_chain_add(struct batch *bt, size_t i, const struct nc_action *a) 
         struct nlmsghdr *nlh;
         int r;
 
-        r = nc_nft_chain_build(a->want_chain, a->table, &nc);
+        r = nc_nft_chain_build(a->nft.chain.want, a->nft.table, &nc);
         if (r < 0)
                 return r;
         nlh = msg_begin(bt, i, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
@@ -262,12 +262,12 @@ static int put_rule_remove(struct batch *bt, size_t i, const struct nc_action *a
 
         /* Without the chain the kernel would delete every rule of the
          * table, whatever the handle says. */
-        if (!a->have_rule->chain || !a->have_rule->handle)
+        if (!a->nft.rule.have->chain || !a->nft.rule.have->handle)
                 return -EINVAL;
-        if (!nr || nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, a->table) < 0 ||
-            nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, a->have_rule->chain) < 0)
+        if (!nr || nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, a->nft.table) < 0 ||
+            nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, a->nft.rule.have->chain) < 0)
                 return -ENOMEM;
-        nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, a->have_rule->handle);
+        nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, a->nft.rule.have->handle);
         nlh = msg_begin(bt, i, NFT_MSG_DELRULE, 0);
         if (!nlh)
                 return -ENOMEM;
@@ -284,15 +284,15 @@ static int put_rule_set(struct batch *bt, size_t i, const struct nc_action *a) {
         struct nlmsghdr *nlh;
         int r;
 
-        r = nc_nft_rule_build(a->want_rule, a->table, &nr);
+        r = nc_nft_rule_build(a->nft.rule.want, a->nft.table, &nr);
         if (r < 0)
                 return r;
         if (a->change == NC_CHANGE_MODIFY) {
-                if (!a->have_rule->handle)
+                if (!a->nft.rule.have->handle)
                         return -EINVAL;
-                nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, a->have_rule->handle);
+                nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, a->nft.rule.have->handle);
                 flags = NLM_F_REPLACE;
-        } else if (a->want_rule->kind != NC_RULE_RETURN)
+        } else if (a->nft.rule.want->kind != NC_RULE_RETURN)
                 flags |= NLM_F_APPEND;
         nlh = msg_begin(bt, i, NFT_MSG_NEWRULE, flags);
         if (!nlh)
@@ -303,7 +303,7 @@ static int put_rule_set(struct batch *bt, size_t i, const struct nc_action *a) {
 
 static bool is_return_add(const struct nc_action *a) {
         return a->object == NC_OBJECT_NFT_RULE && a->change == NC_CHANGE_ADD &&
-               a->want_rule->kind == NC_RULE_RETURN;
+               a->nft.rule.want->kind == NC_RULE_RETURN;
 }
 
 /* Each RETURN goes to the head of its chain, pushing down the one before:

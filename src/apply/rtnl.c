@@ -201,7 +201,7 @@ static int bridge_mac(const struct nc_link *w, uint8_t mac[6]) {
 
 int nc_apply_bridge_add(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = rtnl_link_alloc();
-        const struct nc_link *w = a->want;
+        const struct nc_link *w = a->link.want;
         uint8_t mac[6];
         struct nl_sock *sk;
         struct nc_ns *host;
@@ -248,24 +248,24 @@ static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
 
         if (!changes)
                 return -ENOMEM;
-        ifindex = existing_link(ap, "", a->have, a->have->name, &host, &sk);
+        ifindex = existing_link(ap, "", a->link.have, a->link.have->name, &host, &sk);
         if (ifindex < 0)
                 return ifindex;
         if (a->diff & NC_DIFF_MTU)
-                rtnl_link_set_mtu(changes, a->want->mtu);
+                rtnl_link_set_mtu(changes, a->link.want->mtu);
         if (a->diff & NC_DIFF_MASTER) {
                 /* 0 = no master */
-                r = a->want->master[0] ? nc_ns_ifindex(ap, host, a->want->master) : 0;
+                r = a->link.want->master[0] ? nc_ns_ifindex(ap, host, a->link.want->master) : 0;
                 if (r < 0)
                         return r;
                 rtnl_link_set_master(changes, r);
         }
         if (a->diff & NC_DIFF_UP)
-                set_up(changes, a->want->up);
+                set_up(changes, a->link.want->up);
         /* Both marks in one request: a link is never ours by one alone
          * (state.h). */
-        if ((a->diff & (NC_DIFF_ADOPT | NC_DIFF_LINK_MARK)) && a->want->alias) {
-                rtnl_link_set_ifalias(changes, a->want->alias);
+        if ((a->diff & (NC_DIFF_ADOPT | NC_DIFF_LINK_MARK)) && a->link.want->alias) {
+                rtnl_link_set_ifalias(changes, a->link.want->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
         }
         if ((a->diff & NC_DIFF_LINK_MARK) && a->object == NC_OBJECT_VETH)
@@ -287,7 +287,7 @@ int nc_apply_bridge_modify(struct nc_applier *ap, const struct nc_action *a) {
  * up with their alias (see set_alias()), once IPv6 is off on them. */
 static int veth_request(struct nc_applier *ap, struct nc_ns *host, const struct nc_action *a, int peer_ns_fd,
                         struct nl_msg **ret) {
-        const struct nc_link *w = a->want, *p = a->want_peer;
+        const struct nc_link *w = a->link.want, *p = a->link.want_peer;
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
         struct nlattr *info, *data, *peer;
@@ -333,34 +333,34 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         r = ns_and_socket(ap, "", &host, &sk);
         if (r < 0)
                 return r;
-        r = nc_ns_get(ap, a->want_peer->netns, &pns);
+        r = nc_ns_get(ap, a->link.want_peer->netns, &pns);
         if (r < 0)
                 return r;
         if (pns->error < 0)
                 return pns->error;
-        peer_ns_fd = nc_netns_open(a->want_peer->netns);
+        peer_ns_fd = nc_netns_open(a->link.want_peer->netns);
         if (peer_ns_fd < 0)
                 return peer_ns_fd;
         r = veth_request(ap, host, a, peer_ns_fd, &msg);
         if (r < 0)
                 return r;
         r = nc_nl_request(ap, sk, msg);
-        nc_ns_forget(host, a->want->name);
-        nc_ns_forget(pns, a->want_peer->name);
+        nc_ns_forget(host, a->link.want->name);
+        nc_ns_forget(pns, a->link.want_peer->name);
         if (r < 0)
                 return r;
-        r = set_alias(ap, sk, a->want->name, a->want->alias, a->want->up, true);
+        r = set_alias(ap, sk, a->link.want->name, a->link.want->alias, a->link.want->up, true);
         if (r >= 0)
                 r = nc_ns_socket(ap, pns, &peer_sk);
         /* Its host end being up already, the peer would have its carrier
          * (and so a link-local address) as it came up, before the kernel
          * got to IFLA_AF_SPEC in the same request: up in a second one. */
         if (r >= 0)
-                r = set_alias(ap, peer_sk, a->want_peer->name, a->want_peer->alias, false, true);
-        if (r >= 0 && a->want_peer->up)
-                r = set_alias(ap, peer_sk, a->want_peer->name, NULL, true, false);
+                r = set_alias(ap, peer_sk, a->link.want_peer->name, a->link.want_peer->alias, false, true);
+        if (r >= 0 && a->link.want_peer->up)
+                r = set_alias(ap, peer_sk, a->link.want_peer->name, NULL, true, false);
         if (r < 0)
-                undo_create(ap, sk, a->want->name);
+                undo_create(ap, sk, a->link.want->name);
         return r;
 }
 
@@ -373,22 +373,22 @@ static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
 
         if (!changes)
                 return -ENOMEM;
-        if (!a->have_peer || !a->want_peer)
+        if (!a->link.have_peer || !a->link.want_peer)
                 return -ENODEV;
-        ifindex = existing_link(ap, a->want_peer->netns, a->have_peer, a->have_peer->name, &ns, &sk);
+        ifindex = existing_link(ap, a->link.want_peer->netns, a->link.have_peer, a->link.have_peer->name, &ns, &sk);
         if (ifindex < 0)
                 return ifindex;
         if (a->diff & NC_DIFF_MTU)
-                rtnl_link_set_mtu(changes, a->want_peer->mtu);
+                rtnl_link_set_mtu(changes, a->link.want_peer->mtu);
         if (a->diff & NC_DIFF_MAC) {
-                r = set_mac(changes, a->want_peer->mac);
+                r = set_mac(changes, a->link.want_peer->mac);
                 if (r < 0)
                         return r;
         }
         if (a->diff & NC_DIFF_PEER_UP)
-                set_up(changes, a->want_peer->up);
-        if ((a->diff & NC_DIFF_PEER_MARK) && a->want_peer->alias) {
-                rtnl_link_set_ifalias(changes, a->want_peer->alias);
+                set_up(changes, a->link.want_peer->up);
+        if ((a->diff & NC_DIFF_PEER_MARK) && a->link.want_peer->alias) {
+                rtnl_link_set_ifalias(changes, a->link.want_peer->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
                 return link_change_no_ipv6(ap, sk, ifindex, changes);
         }
@@ -417,7 +417,7 @@ int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a) {
         if (!changes)
                 return -ENOMEM;
         /* have is NULL when the namespace is new: look lo up there. */
-        ifindex = existing_link(ap, a->want->netns, a->have, "lo", &ns, &sk);
+        ifindex = existing_link(ap, a->link.want->netns, a->link.have, "lo", &ns, &sk);
         if (ifindex < 0)
                 return ifindex;
         rtnl_link_set_flags(changes, IFF_UP);
@@ -468,7 +468,7 @@ static int device(struct nc_applier *ap, const char *netns, const char *ifname, 
 }
 
 int nc_apply_address(struct nc_applier *ap, const struct nc_action *a) {
-        const struct nc_address *x = a->change == NC_CHANGE_REMOVE ? a->have_address : a->want_address;
+        const struct nc_address *x = a->change == NC_CHANGE_REMOVE ? a->address.have : a->address.want;
         _cleanup_(addr_putp) struct rtnl_addr *addr = NULL;
         struct nl_sock *sk;
         int ifindex, r;
@@ -522,7 +522,7 @@ static int route_build(const struct nc_route *rt, int ifindex, bool removing, st
 }
 
 int nc_apply_route(struct nc_applier *ap, const struct nc_action *a) {
-        const struct nc_route *rt = a->change == NC_CHANGE_REMOVE ? a->have_route : a->want_route;
+        const struct nc_route *rt = a->change == NC_CHANGE_REMOVE ? a->route.have : a->route.want;
         _cleanup_(route_putp) struct rtnl_route *route = NULL;
         struct nl_sock *sk;
         int ifindex, r;

@@ -24,7 +24,7 @@ int nc_apply_sysctl(struct nc_applier *ap, const struct nc_action *a) {
         char buf[16];
         int fd, n, r;
 
-        n = snprintf(buf, sizeof(buf), "%d\n", a->want_value);
+        n = snprintf(buf, sizeof(buf), "%d\n", a->sysctl.want);
         if (n < 0 || (size_t) n >= sizeof(buf))
                 return -EINVAL;
         fd = open(IP_FORWARD, O_WRONLY | O_CLOEXEC);

@@ -112,19 +112,16 @@ static size_t report_vanished(struct converge *c, const struct nc_model *m) {
         return n;
 }
 
-static bool same(const char *a, const char *b) {
-        return a && b && strcmp(a, b) == 0;
-}
-
 /* Whether a is about namespace netns: in it, or a veth with an end there
  * (or, for a host end, made for it). */
 static bool action_in_netns(const struct nc_action *a, const char *netns) {
-        return same(a->netns, netns) || (a->want_peer && same(a->want_peer->netns, netns)) ||
-               (a->have_peer && same(a->have_peer->netns, netns)) || (a->have && same(a->have->owner_netns, netns)) ||
-               (a->have && same(a->have->netns, netns)) || (a->want_address && same(a->want_address->netns, netns)) ||
-               (a->have_address && same(a->have_address->netns, netns)) ||
-               (a->want_route && same(a->want_route->netns, netns)) ||
-               (a->have_route && same(a->have_route->netns, netns));
+        const char *ns[NC_ACTION_NETNS_MAX];
+        size_t n = nc_action_namespaces(a, ns);
+
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(ns[i], netns) == 0)
+                        return true;
+        return false;
 }
 
 /* Is all that is left about namespaces deleted while applying? Then it is

@@ -54,125 +54,40 @@ static void json_str(struct nc_json *j, const char *key, const char *value) {
         nc_json_string(j, value);
 }
 
-static void json_link_fields(struct nc_json *j, const struct nc_action *a) {
-        const struct nc_link *l = a->want ? a->want : a->have;
-        const struct nc_link *peer = a->want ? a->want_peer : a->have_peer;
-        char mac[NC_MAC_STRLEN];
+/* The items of the change's description that are in the JSON, in its
+ * order: the same description the text line is made from. */
+static void json_items(struct nc_json *j, const struct nc_description *d) {
+        for (size_t i = 0; i < d->n; i++) {
+                const struct nc_item *x = &d->items[i];
 
-        json_str(j, "name", l->name);
-        if (a->object == NC_OBJECT_VETH) {
-                if (peer) {
-                        json_str(j, "peer", peer->name);
-                        json_str(j, "peer_netns", peer->netns);
+                if (!x->key)
+                        continue;
+                if (x->type != NC_ITEM_CLOSE)
+                        nc_json_key(j, x->key);
+                switch (x->type) {
+                case NC_ITEM_STRING:
+                        nc_json_string(j, x->s);
+                        break;
+                case NC_ITEM_UINT:
+                        nc_json_uint(j, (uint64_t) x->n);
+                        break;
+                case NC_ITEM_INT:
+                        nc_json_int(j, x->n);
+                        break;
+                case NC_ITEM_BOOL:
+                        nc_json_bool(j, x->b);
+                        break;
+                case NC_ITEM_NULL:
+                        nc_json_null(j);
+                        break;
+                case NC_ITEM_OPEN:
+                        nc_json_object_begin(j);
+                        break;
+                case NC_ITEM_CLOSE:
+                        nc_json_object_end(j);
+                        break;
                 }
-                if (a->want) {
-                        json_str(j, "master", a->want->master);
-                        json_str(j, "mac", nc_mac_format(a->want_peer->mac, mac));
-                }
         }
-        if (a->want && a->object != NC_OBJECT_LOOPBACK) {
-                nc_json_key(j, "mtu");
-                nc_json_uint(j, a->want->mtu);
-        }
-}
-
-/* A rule's own fields: the change's, and each side of a replacement. */
-static void json_rule_fields(struct nc_json *j, const struct nc_nft_rule *r) {
-        char ip[NC_IPV4_STRLEN], cidr[NC_CIDR_STRLEN];
-
-        json_str(j, "chain", r->chain);
-        if (r->key)
-                json_str(j, "key", r->key);
-        json_str(j, "kind", nc_rule_kind_to_string(r->kind));
-        switch (r->kind) {
-        case NC_RULE_MASQUERADE:
-                json_str(j, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));
-                json_str(j, "oifname_not", r->oifname);
-                break;
-        case NC_RULE_DNAT:
-                json_str(j, "protocol", nc_proto_to_string(r->proto));
-                json_str(j, "daddr", nc_ipv4_format(r->daddr, ip));
-                nc_json_key(j, "dport");
-                nc_json_uint(j, r->dport);
-                json_str(j, "to_addr", nc_ipv4_format(r->to_addr, ip));
-                nc_json_key(j, "to_port");
-                nc_json_uint(j, r->to_port);
-                break;
-        case NC_RULE_JUMP:
-                json_str(j, "target", r->target);
-                break;
-        case NC_RULE_RETURN:
-                json_str(j, "iifname", r->iifname);
-                break;
-        case NC_RULE_DROP:
-                json_str(j, "iifname", r->iifname);
-                json_str(j, "oifname", r->oifname);
-                break;
-        default:
-                break;
-        }
-}
-
-static void json_rule(struct nc_json *j, const struct nc_action *a) {
-        json_str(j, "table", a->table);
-        json_rule_fields(j, a->want_rule ? a->want_rule : a->have_rule);
-}
-
-static void json_field_value(struct nc_json *j, const struct nc_changed_field *x, const struct nc_field_value *v) {
-        if (v->absent) {
-                nc_json_null(j);
-                return;
-        }
-        switch (x->type) {
-        case NC_FIELD_FLAG:
-        case NC_FIELD_UP:
-                nc_json_bool(j, v->b);
-                break;
-        case NC_FIELD_UINT:
-        case NC_FIELD_INT:
-                nc_json_int(j, v->n);
-                break;
-        default:
-                nc_json_string(j, v->text);
-                break;
-        }
-}
-
-static void json_old_new_begin(struct nc_json *j, const char *key) {
-        nc_json_key(j, key);
-        nc_json_object_begin(j);
-        nc_json_key(j, "old");
-}
-
-/* "changed": {"mtu": {"old": 1400, "new": 1500}, ...}: the fields of
- * nc_action_changed_fields(), which the text line is made from too. */
-static void json_changed(struct nc_json *j, const struct nc_action *a) {
-        struct nc_changed_field f[NC_CHANGED_FIELDS_MAX];
-        size_t n = nc_action_changed_fields(a, f);
-
-        if (a->change != NC_CHANGE_MODIFY)
-                return;
-        nc_json_key(j, "changed");
-        nc_json_object_begin(j);
-        for (size_t i = 0; i < n; i++) {
-                json_old_new_begin(j, f[i].key);
-                json_field_value(j, &f[i], &f[i].old);
-                nc_json_key(j, "new");
-                json_field_value(j, &f[i], &f[i].new);
-                nc_json_object_end(j);
-        }
-        if (a->object == NC_OBJECT_NFT_RULE) {
-                json_old_new_begin(j, "rule");
-                nc_json_object_begin(j);
-                json_rule_fields(j, a->have_rule);
-                nc_json_object_end(j);
-                nc_json_key(j, "new");
-                nc_json_object_begin(j);
-                json_rule_fields(j, a->want_rule);
-                nc_json_object_end(j);
-                nc_json_object_end(j);
-        }
-        nc_json_object_end(j);
 }
 
 static void json_result(struct nc_json *j, const struct nc_change_result *res) {
@@ -184,66 +99,19 @@ static void json_result(struct nc_json *j, const struct nc_change_result *res) {
 }
 
 /* One change: what diff prints, and for apply the same with its outcome
- * (with_result; res NULL = not attempted). */
-static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_strbuf *text, bool with_result,
-                        const struct nc_change_result *res) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
-        const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
-        const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
-
+ * (with_result; res NULL = not attempted). d is the caller's: a
+ * description is a few kilobytes, made once per change. */
+static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_strbuf *text,
+                        struct nc_description *d, bool with_result, const struct nc_change_result *res) {
+        nc_action_description(a, d);
         text->len = 0;
-        nc_action_describe(text, a);
+        nc_description_text(text, a, d);
 
         nc_json_object_begin(j);
         json_str(j, "action", nc_change_to_string(a->change));
         json_str(j, "object", nc_object_to_string(a->object));
         json_str(j, "netns", a->netns);
-        switch (a->object) {
-        case NC_OBJECT_BRIDGE:
-        case NC_OBJECT_VETH:
-        case NC_OBJECT_LOOPBACK:
-                json_link_fields(j, a);
-                break;
-        case NC_OBJECT_ADDRESS:
-                json_str(j, "dev", x->ifname);
-                json_str(j, "address", nc_cidr_format(x->address, x->prefixlen, cidr));
-                break;
-        case NC_OBJECT_ROUTE:
-                json_str(j, "dst", r->dst_len ? nc_cidr_format(r->dst, r->dst_len, cidr) : "default");
-                json_str(j, "via", nc_ipv4_format(r->gateway, ip));
-                json_str(j, "dev", r->ifname);
-                break;
-        case NC_OBJECT_NFT_TABLE:
-                json_str(j, "family", "inet");
-                json_str(j, "name", a->table);
-                break;
-        case NC_OBJECT_NFT_CHAIN:
-                json_str(j, "table", a->table);
-                json_str(j, "name", (a->want_chain ? a->want_chain : a->have_chain)->name);
-                break;
-        case NC_OBJECT_NFT_RULE:
-                json_rule(j, a);
-                break;
-        case NC_OBJECT_NFT_SET:
-        case NC_OBJECT_NFT_MAP:
-        case NC_OBJECT_NFT_FLOWTABLE:
-                json_str(j, "table", a->table);
-                json_str(j, "name", a->have_object->name);
-                break;
-        case NC_OBJECT_NFT_STATEFUL:
-                json_str(j, "table", a->table);
-                json_str(j, "type", nc_nft_object_kind_to_string(a->have_object->kind));
-                json_str(j, "name", a->have_object->name);
-                break;
-        case NC_OBJECT_SYSCTL:
-                json_str(j, "name", "net.ipv4.ip_forward");
-                nc_json_key(j, "value");
-                nc_json_uint(j, (uint64_t) a->want_value);
-                break;
-        default:
-                break;
-        }
-        json_changed(j, a);
+        json_items(j, d);
         json_str(j, "text", !text->oom && text->s ? text->s : "");
         if (with_result)
                 json_result(j, res);
@@ -254,12 +122,13 @@ static void json_action(struct nc_json *j, const struct nc_action *a, struct nc_
 static int json_changes(struct nc_json *j, const char *key, const struct nc_plan *p, bool with_result,
                         const struct nc_change_result *results) {
         struct nc_strbuf text = {};
+        struct nc_description d;
         bool oom;
 
         nc_json_key(j, key);
         nc_json_array_begin(j);
         for (size_t i = 0; i < p->n_actions; i++)
-                json_action(j, &p->actions[i], &text, with_result, results ? &results[i] : NULL);
+                json_action(j, &p->actions[i], &text, &d, with_result, results ? &results[i] : NULL);
         oom = text.oom;
         nc_strbuf_done(&text);
         nc_json_array_end(j);

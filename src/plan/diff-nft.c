@@ -42,7 +42,7 @@ static struct nc_action *push(struct nft_differ *d, enum nc_phase phase, enum nc
                 d->r = -ENOMEM;
                 return NULL;
         }
-        a->table = d->want->table ? d->want->table : d->have->table;
+        a->nft.table = d->want->table ? d->want->table : d->have->table;
         return a;
 }
 
@@ -69,12 +69,12 @@ static void diff_chains(struct nft_differ *d) {
                         d->chain_gone[h - d->have->chains] = true;
                         a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
                         if (a)
-                                a->have_chain = h;
+                                a->nft.chain.have = h;
                 }
                 d->chain_fresh[i] = true;
                 a = push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
                 if (a)
-                        a->want_chain = w;
+                        a->nft.chain.want = w;
         }
         if (d->table_fresh)
                 return;
@@ -87,7 +87,7 @@ static void diff_chains(struct nft_differ *d) {
                 d->chain_gone[i] = true;
                 a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
                 if (a)
-                        a->have_chain = h;
+                        a->nft.chain.have = h;
         }
 }
 
@@ -158,8 +158,8 @@ static void diff_rules(struct nft_differ *d) {
                 a = push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
                 if (!a)
                         return;
-                a->want_rule = w;
-                a->have_rule = h;
+                a->nft.rule.want = w;
+                a->nft.rule.have = h;
                 a->diff = h ? NC_DIFF_RULE : 0;
         }
         if (d->table_fresh)
@@ -173,7 +173,7 @@ static void diff_rules(struct nft_differ *d) {
                         continue;
                 a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
                 if (a)
-                        a->have_rule = h;
+                        a->nft.rule.have = h;
         }
 }
 
@@ -217,7 +217,7 @@ static void remove_table(struct nft_differ *d, const char *name) {
         struct nc_action *a = push(d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
 
         if (a)
-                a->table = name;
+                a->nft.table = name;
 }
 
 /* A table held by another process (NFT_TABLE_F_OWNER): the kernel
@@ -284,7 +284,7 @@ static void remove_objects(struct nft_differ *d) {
                 else
                         a = push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
                 if (a)
-                        a->have_object = o;
+                        a->nft.object = o;
         }
 }
 

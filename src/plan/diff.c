@@ -139,13 +139,13 @@ static void remove_link(struct differ *d, const struct nc_link *have) {
         a = action_add(d, NC_PHASE_REMOVE_LINK, NC_CHANGE_REMOVE, object, have->netns);
         if (!a)
                 return;
-        a->have = have;
+        a->link.have = have;
         if (have->kind == NC_LINK_VETH && have->peer_netns) {
-                a->have_peer = nc_state_index_link(d->have_ix, d->have_ix->link_peer_ns[have_index(d, have)],
+                a->link.have_peer = nc_state_index_link(d->have_ix, d->have_ix->link_peer_ns[have_index(d, have)],
                                                    have->peer_name);
                 /* Its other end goes with it. */
-                if (a->have_peer)
-                        d->gone[have_index(d, a->have_peer)] = true;
+                if (a->link.have_peer)
+                        d->gone[have_index(d, a->link.have_peer)] = true;
         }
 }
 
@@ -156,8 +156,8 @@ static void add_link(struct differ *d, const struct nc_link *want, const struct 
                        want->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : NC_OBJECT_VETH, want->netns);
         if (!a)
                 return;
-        a->want = want;
-        a->want_peer = want_peer;
+        a->link.want = want;
+        a->link.want_peer = want_peer;
         d->fresh[want_index(d, want)] = true;
         if (want_peer)
                 d->fresh[want_index(d, want_peer)] = true;
@@ -211,8 +211,8 @@ static void diff_bridge(struct differ *d, const struct nc_link *want) {
         if (!a)
                 return;
         a->diff = diff;
-        a->want = want;
-        a->have = have;
+        a->link.want = want;
+        a->link.have = have;
 }
 
 /* A link netconverge may treat as its own: owned, or ours-unfinished
@@ -290,10 +290,10 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
         if (!a)
                 return;
         a->diff = diff;
-        a->want = want;
-        a->want_peer = want_peer;
-        a->have = have;
-        a->have_peer = have_peer;
+        a->link.want = want;
+        a->link.want_peer = want_peer;
+        a->link.have = have;
+        a->link.have_peer = have_peer;
 }
 
 static void diff_loopback(struct differ *d, const struct nc_link *want) {
@@ -307,8 +307,8 @@ static void diff_loopback(struct differ *d, const struct nc_link *want) {
         if (!a)
                 return;
         a->diff = NC_DIFF_UP;
-        a->want = want;
-        a->have = have;
+        a->link.want = want;
+        a->link.have = have;
 }
 
 /* An unmarked bridge of our group that nobody wants: made by an apply
@@ -414,7 +414,7 @@ static void diff_addresses(struct differ *d) {
                 a = action_add(d, netns != NC_NETNS_HOST ? NC_PHASE_ADDRESS : NC_PHASE_HOST_ADDRESS, NC_CHANGE_ADD,
                                NC_OBJECT_ADDRESS, w->netns);
                 if (a)
-                        a->want_address = w;
+                        a->address.want = w;
         }
         for (size_t i = 0; i < d->have->n_addresses; i++) {
                 const struct nc_address *h = &d->have->addresses[i];
@@ -427,7 +427,7 @@ static void diff_addresses(struct differ *d) {
                 a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
                 if (!a)
                         continue;
-                a->have_address = h;
+                a->address.have = h;
                 /* link_managed(): the link is there. */
                 d->loses_address[have_index(d, nc_state_index_link(d->have_ix, netns, h->ifname))] = true;
         }
@@ -479,8 +479,8 @@ static void diff_routes(struct differ *d) {
                 a = action_add(d, NC_PHASE_ROUTE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_ROUTE, w->netns);
                 if (!a)
                         continue;
-                a->want_route = w;
-                a->have_route = h;
+                a->route.want = w;
+                a->route.have = h;
                 a->diff = h ? NC_DIFF_GATEWAY : 0;
         }
         /* Routes we added that nobody wants any more, where their link stays. */
@@ -495,7 +495,7 @@ static void diff_routes(struct differ *d) {
                         continue;
                 a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
                 if (a)
-                        a->have_route = h;
+                        a->route.have = h;
         }
 }
 
@@ -508,72 +508,19 @@ static void diff_sysctl(struct differ *d) {
         if (!a)
                 return;
         a->diff = NC_DIFF_VALUE;
-        a->want_value = 1;
-        a->have_value = d->have->ip_forward;
-}
-
-/* The key an action sorts by within its phase and namespace. */
-static const char *action_name(const struct nc_action *a) {
-        const struct nc_nft_rule *rule = a->want_rule ? a->want_rule : a->have_rule;
-        const struct nc_nft_chain *chain = a->want_chain ? a->want_chain : a->have_chain;
-
-        if (rule)
-                return rule->key ? rule->key : "";
-        if (chain)
-                return chain->name;
-        if (a->have_object)
-                return a->have_object->name;
-        if (a->want)
-                return a->want->name;
-        if (a->have)
-                return a->have->name;
-        if (a->want_address)
-                return a->want_address->ifname;
-        if (a->have_address)
-                return a->have_address->ifname;
-        return "";
-}
-
-static uint64_t action_number(const struct nc_action *a) {
-        const struct nc_address *x = a->want_address ? a->want_address : a->have_address;
-
-        if (a->have_rule && !a->want_rule)
-                return a->have_rule->handle;
-        const struct nc_route *r = a->want_route ? a->want_route : a->have_route;
-
-        if (x)
-                return (uint64_t) x->address << 8 | x->prefixlen;
-        if (r)
-                return (uint64_t) r->dst << 8 | r->dst_len;
-        return 0;
-}
-
-static int action_compare(const void *p, const void *q) {
-        const struct nc_action *a = p, *b = q;
-        int r;
-
-        if (a->phase != b->phase)
-                return a->phase < b->phase ? -1 : 1;
-        r = strcmp(a->netns, b->netns);
-        if (r != 0)
-                return r;
-        if (a->object != b->object)
-                return a->object < b->object ? -1 : 1;
-        r = strcmp(action_name(a), action_name(b));
-        if (r != 0)
-                return r;
-        return (action_number(a) > action_number(b)) - (action_number(a) < action_number(b));
+        a->sysctl.want = 1;
+        a->sysctl.have = d->have->ip_forward;
 }
 
 static int order_compare(const void *p, const void *q, void *arg) {
         const struct nc_action *actions = arg;
         uint32_t a = *(const uint32_t *) p, b = *(const uint32_t *) q;
-        int r = action_compare(&actions[a], &actions[b]);
+        int r = nc_action_compare(&actions[a], &actions[b]);
 
         return r != 0 ? r : (a > b) - (a < b);       /* stable */
 }
 
-/* The actions in action_compare() order, as a stable sort puts them: split
+/* The actions in nc_action_compare() order, as a stable sort puts them: split
  * by phase (keeping their order), then each phase sorted unless it is in
  * order already. The differ walks sorted states, so within a phase they
  * mostly are: a fresh host's 60,000 actions took n log n comparisons, each
@@ -602,7 +549,7 @@ static int sort_actions(struct nc_plan *p) {
                 order[at[v[i].phase]++] = (uint32_t) i;
         for (size_t k = 0; k < _NC_PHASE_MAX; k++)
                 for (size_t i = start[k] + 1; i < start[k + 1]; i++)
-                        if (action_compare(&v[order[i - 1]], &v[order[i]]) > 0) {
+                        if (nc_action_compare(&v[order[i - 1]], &v[order[i]]) > 0) {
                                 qsort_r(order + start[k], start[k + 1] - start[k], sizeof(*order), order_compare, v);
                                 break;
                         }

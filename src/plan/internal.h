@@ -8,9 +8,6 @@
 #include "netconverge/plan.h"
 #include "util/strbuf.h"
 
-/* plan.c: a rule in plan words ("nat publish tcp 0.0.0.0:8080 -> ..."). */
-void nc_rule_describe(struct nc_strbuf *b, const struct nc_nft_rule *r);
-
 /* lower.c: the desired model as kernel objects, with addresses allocated
  * against what `observed` holds. Containers whose namespace is a path that
  * does not exist are left out (they take part in IPAM, so their address

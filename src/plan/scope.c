@@ -32,36 +32,25 @@ static int add_link(struct nc_observe_scope *scope, const struct nc_link *l) {
 }
 
 static int add_action(struct nc_observe_scope *scope, const struct nc_action *a) {
-        const struct nc_link *links[] = { a->want, a->have, a->want_peer, a->have_peer };
-        int r;
+        const struct nc_link *links[] = { a->link.want, a->link.have, a->link.want_peer, a->link.have_peer };
+        const char *ns[NC_ACTION_NETNS_MAX];
+        size_t n;
+        int r = 0;
 
-        switch (a->object) {
-        case NC_OBJECT_NFT_TABLE:
-        case NC_OBJECT_NFT_CHAIN:
-        case NC_OBJECT_NFT_RULE:
-        case NC_OBJECT_NFT_SET:
-        case NC_OBJECT_NFT_MAP:
-        case NC_OBJECT_NFT_FLOWTABLE:
-        case NC_OBJECT_NFT_STATEFUL:
+        if (nc_action_is_nft(a)) {
                 scope->nft = true;
                 return 0;
-        case NC_OBJECT_SYSCTL:
-                /* ip_forward is read every time. */
-                return 0;
-        default:
-                break;
         }
-        r = nc_observe_scope_add_netns(scope, a->netns);
+        /* ip_forward is read every time. */
+        if (a->object == NC_OBJECT_SYSCTL)
+                return 0;
+        n = nc_action_namespaces(a, ns);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = nc_observe_scope_add_netns(scope, ns[i]);
+        if (a->object != NC_OBJECT_BRIDGE && a->object != NC_OBJECT_VETH && a->object != NC_OBJECT_LOOPBACK)
+                return r;
         for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r >= 0; i++)
                 r = add_link(scope, links[i]);
-        if (r >= 0 && a->want_address)
-                r = nc_observe_scope_add_netns(scope, a->want_address->netns);
-        if (r >= 0 && a->have_address)
-                r = nc_observe_scope_add_netns(scope, a->have_address->netns);
-        if (r >= 0 && a->want_route)
-                r = nc_observe_scope_add_netns(scope, a->want_route->netns);
-        if (r >= 0 && a->have_route)
-                r = nc_observe_scope_add_netns(scope, a->have_route->netns);
         return r;
 }
 

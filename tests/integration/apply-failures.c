@@ -117,14 +117,14 @@ static void test_failed_veth(const char *prefix) {
 
         struct nc_action actions[] = {
                 ACTION(ADD, NETNS, NETNS, ns),
-                ACTION(ADD, BRIDGE, BRIDGE, "", .want = &bridge),
-                ACTION(ADD, VETH, VETH, "", .want = &h1, .want_peer = &p1),
-                ACTION(ADD, VETH, VETH, "", .want = &h2, .want_peer = &p2),
-                ACTION(MODIFY, LOOPBACK, LOOPBACK, ns, .diff = NC_DIFF_UP, .want = &lo),
-                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a1),
-                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a2),
-                ACTION(ADD, ROUTE, ROUTE, ns, .want_route = &r1),
-                ACTION(ADD, ROUTE, ROUTE, ns, .want_route = &r2),
+                ACTION(ADD, BRIDGE, BRIDGE, "", .link.want = &bridge),
+                ACTION(ADD, VETH, VETH, "", .link.want = &h1, .link.want_peer = &p1),
+                ACTION(ADD, VETH, VETH, "", .link.want = &h2, .link.want_peer = &p2),
+                ACTION(MODIFY, LOOPBACK, LOOPBACK, ns, .diff = NC_DIFF_UP, .link.want = &lo),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .address.want = &a1),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .address.want = &a2),
+                ACTION(ADD, ROUTE, ROUTE, ns, .route.want = &r1),
+                ACTION(ADD, ROUTE, ROUTE, ns, .route.want = &r2),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
@@ -163,9 +163,9 @@ static void test_failed_netns(const char *prefix) {
         struct nc_address a3 = { .netns = ns, .ifname = "eth0", .address = 0x0a7d0002, .prefixlen = 24 };
         struct nc_action actions[] = {
                 ACTION(ADD, NETNS, NETNS, ns),
-                ACTION(ADD, VETH, VETH, "", .want = &h3, .want_peer = &p3),
-                ACTION(ADD, ADDRESS, ADDRESS, ns, .want_address = &a3),
-                ACTION(MODIFY, SYSCTL, SYSCTL, "", .diff = NC_DIFF_VALUE, .want_value = 1, .have_value = 0),
+                ACTION(ADD, VETH, VETH, "", .link.want = &h3, .link.want_peer = &p3),
+                ACTION(ADD, ADDRESS, ADDRESS, ns, .address.want = &a3),
+                ACTION(MODIFY, SYSCTL, SYSCTL, "", .diff = NC_DIFF_VALUE, .sysctl.want = 1, .sysctl.have = 0),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
@@ -218,9 +218,9 @@ static void test_remove(const char *prefix) {
         gone.ifindex = 0x7ffffff0;
         CHECK(bridge.ifindex > 0 && veth.ifindex > 0, "links to remove exist");
         struct nc_action actions[] = {
-                ACTION(REMOVE, REMOVE_LINK, BRIDGE, "", .have = &bridge),
-                ACTION(REMOVE, REMOVE_LINK, VETH, "", .have = &gone),
-                ACTION(REMOVE, REMOVE_LINK, VETH, "", .have = &veth),
+                ACTION(REMOVE, REMOVE_LINK, BRIDGE, "", .link.have = &bridge),
+                ACTION(REMOVE, REMOVE_LINK, VETH, "", .link.have = &gone),
+                ACTION(REMOVE, REMOVE_LINK, VETH, "", .link.have = &veth),
         };
         struct nc_plan plan = { .actions = actions, .n_actions = sizeof(actions) / sizeof(actions[0]) };
         struct nc_apply_result res;
