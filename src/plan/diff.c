@@ -11,11 +11,15 @@
 #include "util/strbuf.h"
 
 /* The comparison of desired and observed kernel objects. Both states are
- * sorted and hashed (index.c), so every lookup takes about one comparison
- * and the whole diff is O(n log n) (the final sort). Links are compared first; a link that is created anew
- * (added, replaced, or in a namespace being created) takes its addresses
- * and routes with it, and a link being removed takes its own away, so
- * those are not listed again. */
+ * sorted by key, and each kind is one sort-merge of the two arrays
+ * (merge.c, wireguard's syncconf): a run of equal keys on both sides is
+ * an object to keep or change, on one side an add or a remove. What one
+ * object says about another (a veth's other end, the link an address is
+ * on, whether a namespace exists) is looked up in the hash index
+ * (index.c), about one comparison each. Links are compared first; a link
+ * that is created anew (added, replaced, or in a namespace being created)
+ * takes its addresses and routes with it, and a link being removed takes
+ * its own away, so those are not listed again. */
 
 struct differ {
         const struct nc_state *have;
@@ -167,8 +171,16 @@ static bool same_str(const char *a, const char *b) {
         return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-static void diff_bridge(struct differ *d, const struct nc_link *want) {
-        const struct nc_link *have = nc_state_index_link(d->have_ix, NC_NETNS_HOST, want->name);
+/* What differs between a bridge of ours and the one wanted. */
+static uint32_t bridge_diff(const struct nc_link *want, const struct nc_link *have) {
+        /* Ours, but something else: an owned role implies its kind
+         * (nc_link_check_marks()). */
+        if (have->role != NC_ROLE_NONE && have->role != NC_ROLE_BRIDGE)
+                return NC_DIFF_REPLACE;
+        return (have->mtu != want->mtu ? NC_DIFF_MTU : 0) | (!have->up ? NC_DIFF_UP : 0);
+}
+
+static void diff_bridge(struct differ *d, const struct nc_link *want, const struct nc_link *have) {
         struct nc_action *a;
         uint32_t diff = 0;
 
@@ -194,17 +206,12 @@ static void diff_bridge(struct differ *d, const struct nc_link *want) {
         }
         /* Claimed: its addresses become ours to manage, and it is not pruned. */
         d->matched[have_index(d, have)] = true;
-        if (have->role != NC_ROLE_NONE && have->role != NC_ROLE_BRIDGE) {
-                /* Ours, but something else: replace it (an owned role
-                 * implies its kind: nc_link_check_marks()). */
+        diff |= bridge_diff(want, have);
+        if (diff & ~nc_object_updatable(NC_OBJECT_BRIDGE)) {
                 remove_link(d, have);
                 add_link(d, want, NULL);
                 return;
         }
-        if (have->mtu != want->mtu)
-                diff |= NC_DIFF_MTU;
-        if (!have->up)
-                diff |= NC_DIFF_UP;
         if (!diff)
                 return;
         a = action_add(d, NC_PHASE_BRIDGE, NC_CHANGE_MODIFY, NC_OBJECT_BRIDGE, "");
@@ -234,10 +241,35 @@ static bool veth_pair_matches(const struct nc_link *want, const struct nc_link *
                same_str(have_peer->peer_name, want->name);
 }
 
-static void diff_veth(struct differ *d, const struct nc_link *want) {
+/* What differs between the pair observed and the pair wanted: marks an
+ * interrupted apply left unset, MTU, up, master, MAC; NC_DIFF_REPLACE when
+ * it is another pair (kind, marks, ends). */
+static uint32_t veth_diff(const struct nc_link *want, const struct nc_link *want_peer, const struct nc_link *have,
+                          const struct nc_link *have_peer) {
+        uint32_t diff = 0;
+
+        if (!veth_pair_matches(want, want_peer, have, have_peer))
+                return NC_DIFF_REPLACE;
+        if (have->role == NC_ROLE_NONE)
+                diff |= NC_DIFF_LINK_MARK;
+        if (have_peer->role == NC_ROLE_NONE)
+                diff |= NC_DIFF_PEER_MARK;
+        if (have->mtu != want->mtu || have_peer->mtu != want_peer->mtu)
+                diff |= NC_DIFF_MTU;
+        if (!have->up)
+                diff |= NC_DIFF_UP;
+        if (!have_peer->up)
+                diff |= NC_DIFF_PEER_UP;
+        if (strcmp(have->master, want->master) != 0)
+                diff |= NC_DIFF_MASTER;
+        if (memcmp(have_peer->mac, want_peer->mac, 6) != 0)
+                diff |= NC_DIFF_MAC;
+        return diff;
+}
+
+static void diff_veth(struct differ *d, const struct nc_link *want, const struct nc_link *have) {
         uint32_t peer_ns = d->want_ix.link_peer_ns[want_index(d, want)];
         const struct nc_link *want_peer = nc_state_index_link(&d->want_ix, peer_ns, want->peer_name);
-        const struct nc_link *have = nc_state_index_link(d->have_ix, NC_NETNS_HOST, want->name);
         const struct nc_link *slot = nc_state_index_link(d->have_ix, peer_ns, want->peer_name);
         const struct nc_link *have_peer = NULL;
         struct nc_action *a;
@@ -264,26 +296,13 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
                 add_link(d, want, want_peer);
                 return;
         }
-        if (!veth_pair_matches(want, want_peer, have, have_peer)) {
+        diff = veth_diff(want, want_peer, have, have_peer);
+        if (diff & ~nc_object_updatable(NC_OBJECT_VETH)) {
                 remove_link(d, have);
                 add_link(d, want, want_peer);
                 return;
         }
-        if (have->role == NC_ROLE_NONE)
-                diff |= NC_DIFF_LINK_MARK;
-        if (have_peer->role == NC_ROLE_NONE)
-                diff |= NC_DIFF_PEER_MARK;
         d->matched[have_index(d, have_peer)] = true;
-        if (have->mtu != want->mtu || have_peer->mtu != want_peer->mtu)
-                diff |= NC_DIFF_MTU;
-        if (!have->up)
-                diff |= NC_DIFF_UP;
-        if (!have_peer->up)
-                diff |= NC_DIFF_PEER_UP;
-        if (strcmp(have->master, want->master) != 0)
-                diff |= NC_DIFF_MASTER;
-        if (memcmp(have_peer->mac, want_peer->mac, 6) != 0)
-                diff |= NC_DIFF_MAC;
         if (!diff)
                 return;
         a = action_add(d, NC_PHASE_VETH, NC_CHANGE_MODIFY, NC_OBJECT_VETH, "");
@@ -296,10 +315,12 @@ static void diff_veth(struct differ *d, const struct nc_link *want) {
         a->link.have_peer = have_peer;
 }
 
-static void diff_loopback(struct differ *d, const struct nc_link *want) {
+static void diff_loopback(struct differ *d, const struct nc_link *want, const struct nc_link *have) {
         uint32_t netns = nc_state_index_link_ns(&d->want_ix, want_index(d, want));
-        const struct nc_link *have = namespace_is_new(d, netns) ? NULL : nc_state_index_link(d->have_ix, netns, "lo");
         struct nc_action *a;
+
+        if (namespace_is_new(d, netns))
+                have = NULL;
 
         if (have && have->up)
                 return;
@@ -346,18 +367,34 @@ static bool unfinished_prunable(const struct differ *d, size_t i) {
                (peer->role == NC_ROLE_PEER_END || nc_link_group_ours(peer->group));
 }
 
-static void diff_links(struct differ *d) {
-        for (size_t i = 0; i < d->want->n_links; i++) {
-                const struct nc_link *w = &d->want->links[i];
+/* A wanted link and the observed one of its (namespace, name), if any. */
+static void diff_link(struct differ *d, size_t i, const struct nc_link *have) {
+        const struct nc_link *w = &d->want->links[i];
 
-                if (w->kind == NC_LINK_BRIDGE)
-                        diff_bridge(d, w);
-                else if (w->kind == NC_LINK_VETH && nc_state_index_link_ns(&d->want_ix, i) == NC_NETNS_HOST)
-                        diff_veth(d, w);
-                else if (w->kind == NC_LINK_LOOPBACK)
-                        diff_loopback(d, w);
-                /* Container ends are handled with their host end. */
-        }
+        if (w->kind == NC_LINK_BRIDGE)
+                diff_bridge(d, w, have);
+        else if (w->kind == NC_LINK_VETH && nc_state_index_link_ns(&d->want_ix, i) == NC_NETNS_HOST)
+                diff_veth(d, w, have);
+        else if (w->kind == NC_LINK_LOOPBACK)
+                diff_loopback(d, w, have);
+        /* Container ends are handled with their host end. */
+}
+
+static int link_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
+        const struct differ *d = ctx;
+
+        return nc_name_key_order(d->ids, a_want ? &d->want_ix.link_keys[a] : &d->have_ix->link_keys[a],
+                                 b_want ? &d->want_ix.link_keys[b] : &d->have_ix->link_keys[b]);
+}
+
+static void diff_links(struct differ *d) {
+        struct nc_merge m = { .n_want = d->want->n_links, .n_have = d->have->n_links, .compare = link_order,
+                              .ctx = d };
+        struct nc_run run;
+
+        while (nc_merge_next(&m, &run))
+                for (size_t k = 0; k < run.n_want; k++)
+                        diff_link(d, run.want + k, run.n_have ? &d->have->links[run.have] : NULL);
         /* Prune: links of ours in the host namespace nobody wants. */
         for (size_t i = 0; i < d->have->n_links; i++) {
                 const struct nc_link *h = &d->have->links[i];
@@ -393,53 +430,64 @@ static bool link_fresh(const struct differ *d, uint32_t netns, const char *name)
         return namespace_is_new(d, netns) || (w && d->fresh[want_index(d, w)]);
 }
 
-static bool state_has_address(const struct nc_state_index *ix, uint32_t netns, const struct nc_address *a) {
-        const struct nc_address *x;
-        size_t n = nc_state_index_addresses(ix, netns, a->ifname, &x);
+static int address_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
+        const struct differ *d = ctx;
+        const struct nc_address *x = a_want ? &d->want->addresses[a] : &d->have->addresses[a];
+        const struct nc_address *y = b_want ? &d->want->addresses[b] : &d->have->addresses[b];
+        int r = nc_name_key_order(d->ids, a_want ? &d->want_ix.address_keys[a] : &d->have_ix->address_keys[a],
+                                  b_want ? &d->want_ix.address_keys[b] : &d->have_ix->address_keys[b]);
 
-        for (size_t i = 0; i < n; i++)
-                if (x[i].address == a->address && x[i].prefixlen == a->prefixlen)
-                        return true;
-        return false;
+        if (r == 0)
+                r = (x->address > y->address) - (x->address < y->address);
+        return r != 0 ? r : (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
+}
+
+/* A wanted address is added unless it is there, on a link that stays. */
+static void add_address(struct differ *d, size_t i, bool observed) {
+        const struct nc_address *w = &d->want->addresses[i];
+        uint32_t netns = nc_state_index_address_ns(&d->want_ix, i);
+        struct nc_action *a;
+
+        if (observed && !link_fresh(d, netns, w->ifname))
+                return;
+        a = action_add(d, netns != NC_NETNS_HOST ? NC_PHASE_ADDRESS : NC_PHASE_HOST_ADDRESS, NC_CHANGE_ADD,
+                       NC_OBJECT_ADDRESS, w->netns);
+        if (a)
+                a->address.want = w;
+}
+
+/* An observed address nobody wants goes, if it is on a link of ours that
+ * stays and not in a container left as it is. */
+static void remove_address(struct differ *d, size_t i) {
+        const struct nc_address *h = &d->have->addresses[i];
+        uint32_t netns = nc_state_index_address_ns(d->have_ix, i);
+        struct nc_action *a;
+
+        if (!link_managed(d, netns, h->ifname) || netns_left_alone(d, netns))
+                return;
+        a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
+        if (!a)
+                return;
+        a->address.have = h;
+        /* link_managed(): the link is there. */
+        d->loses_address[have_index(d, nc_state_index_link(d->have_ix, netns, h->ifname))] = true;
 }
 
 static void diff_addresses(struct differ *d) {
-        for (size_t i = 0; i < d->want->n_addresses; i++) {
-                const struct nc_address *w = &d->want->addresses[i];
-                uint32_t netns = nc_state_index_address_ns(&d->want_ix, i);
-                struct nc_action *a;
+        struct nc_merge m = { .n_want = d->want->n_addresses, .n_have = d->have->n_addresses,
+                              .compare = address_order, .ctx = d };
+        struct nc_run run;
 
-                if (!link_fresh(d, netns, w->ifname) && state_has_address(d->have_ix, netns, w))
-                        continue;
-                a = action_add(d, netns != NC_NETNS_HOST ? NC_PHASE_ADDRESS : NC_PHASE_HOST_ADDRESS, NC_CHANGE_ADD,
-                               NC_OBJECT_ADDRESS, w->netns);
-                if (a)
-                        a->address.want = w;
-        }
-        for (size_t i = 0; i < d->have->n_addresses; i++) {
-                const struct nc_address *h = &d->have->addresses[i];
-                uint32_t netns = nc_state_index_address_ns(d->have_ix, i);
-                struct nc_action *a;
-
-                if (!link_managed(d, netns, h->ifname) || state_has_address(&d->want_ix, netns, h) ||
-                    netns_left_alone(d, netns))
-                        continue;
-                a = action_add(d, NC_PHASE_REMOVE_ADDRESS, NC_CHANGE_REMOVE, NC_OBJECT_ADDRESS, h->netns);
-                if (!a)
-                        continue;
-                a->address.have = h;
-                /* link_managed(): the link is there. */
-                d->loses_address[have_index(d, nc_state_index_link(d->have_ix, netns, h->ifname))] = true;
+        while (nc_merge_next(&m, &run)) {
+                for (size_t k = 0; k < run.n_want; k++)
+                        add_address(d, run.want + k, run.n_have > 0);
+                for (size_t k = 0; run.n_want == 0 && k < run.n_have; k++)
+                        remove_address(d, run.have + k);
         }
 }
 
-/* The first default route of netns: routes are sorted by netns, so this
- * looks only at the namespace's few (a scan of all routes per namespace
- * was quadratic). */
-static const struct nc_route *find_default_route(const struct nc_state_index *ix, uint32_t netns) {
-        const struct nc_route *r;
-        size_t n = nc_state_index_routes(ix, netns, &r);
-
+/* The first default route of a run of routes. */
+static const struct nc_route *first_default(const struct nc_route *r, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (r[i].dst_len == 0)
                         return &r[i];
@@ -457,45 +505,72 @@ static bool loses_address(const struct differ *d, uint32_t netns, const char *if
         return h && d->loses_address[have_index(d, h)];
 }
 
-static void diff_routes(struct differ *d) {
+/* The wanted route of a namespace against its observed ones (have, n). */
+static void diff_route(struct differ *d, size_t i, const struct nc_route *have, size_t n) {
+        const struct nc_route *w = &d->want->routes[i];
+        uint32_t netns = d->want_ix.route_ns[i];
+        const struct nc_route *h = link_fresh(d, netns, w->ifname) || loses_address(d, netns, w->ifname)
+                                           ? NULL
+                                           : first_default(have, n);
         char ip[NC_IPV4_STRLEN];
+        struct nc_action *a;
 
-        for (size_t i = 0; i < d->want->n_routes; i++) {
-                const struct nc_route *w = &d->want->routes[i];
-                uint32_t netns = d->want_ix.route_ns[i];
-                const struct nc_route *h = link_fresh(d, netns, w->ifname) || loses_address(d, netns, w->ifname)
-                                                   ? NULL
-                                                   : find_default_route(d->have_ix, netns);
-                struct nc_action *a;
-
-                if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
-                        continue;
-                /* h is in the same namespace as w. */
-                if (h && !link_managed(d, netns, h->ifname) && h->protocol != NC_RTPROT) {
-                        conflict(d, "netns %s already has a default route via %s dev %s that netconverge does not "
-                                    "manage", w->netns, nc_ipv4_format(h->gateway, ip), h->ifname);
-                        continue;
-                }
-                a = action_add(d, NC_PHASE_ROUTE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_ROUTE, w->netns);
-                if (!a)
-                        continue;
-                a->route.want = w;
-                a->route.have = h;
-                a->diff = h ? NC_DIFF_GATEWAY : 0;
+        if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
+                return;
+        /* h is in the same namespace as w. */
+        if (h && !link_managed(d, netns, h->ifname) && h->protocol != NC_RTPROT) {
+                conflict(d, "netns %s already has a default route via %s dev %s that netconverge does not manage",
+                         w->netns, nc_ipv4_format(h->gateway, ip), h->ifname);
+                return;
         }
-        /* Routes we added that nobody wants any more, where their link stays. */
-        for (size_t i = 0; i < d->have->n_routes; i++) {
-                const struct nc_route *h = &d->have->routes[i];
-                uint32_t netns = d->have_ix->route_ns[i];
-                const struct nc_route *w = h->dst_len == 0 ? find_default_route(&d->want_ix, netns) : NULL;
-                struct nc_action *a;
+        a = action_add(d, NC_PHASE_ROUTE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_ROUTE, w->netns);
+        if (!a)
+                return;
+        a->route.want = w;
+        a->route.have = h;
+        a->diff = h ? NC_DIFF_GATEWAY : 0;
+}
 
-                if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) || w ||
-                    netns_left_alone(d, netns))
-                        continue;
-                a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
-                if (a)
-                        a->route.have = h;
+/* A route we added that nobody wants any more, where its link stays;
+ * want_default: the namespace's wanted default route, if any. */
+static void remove_route(struct differ *d, size_t i, const struct nc_route *want_default) {
+        const struct nc_route *h = &d->have->routes[i];
+        uint32_t netns = d->have_ix->route_ns[i];
+        struct nc_action *a;
+
+        if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) || (h->dst_len == 0 && want_default) ||
+            netns_left_alone(d, netns))
+                return;
+        a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
+        if (a)
+                a->route.have = h;
+}
+
+static int route_netns_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
+        const struct differ *d = ctx;
+        uint32_t x = a_want ? d->want_ix.route_ns[a] : d->have_ix->route_ns[a];
+        uint32_t y = b_want ? d->want_ix.route_ns[b] : d->have_ix->route_ns[b];
+
+        if (x == y)
+                return 0;
+        return strcmp(x < d->ids->n ? d->ids->names[x] : "", y < d->ids->n ? d->ids->names[y] : "");
+}
+
+/* Routes, one namespace at a time: the merge is by namespace. */
+static void diff_routes(struct differ *d) {
+        struct nc_merge m = { .n_want = d->want->n_routes, .n_have = d->have->n_routes, .compare = route_netns_order,
+                              .ctx = d };
+        struct nc_run run;
+
+        while (nc_merge_next(&m, &run)) {
+                const struct nc_route *have = run.n_have ? &d->have->routes[run.have] : NULL;
+                const struct nc_route *want_default =
+                        run.n_want ? first_default(&d->want->routes[run.want], run.n_want) : NULL;
+
+                for (size_t k = 0; k < run.n_want; k++)
+                        diff_route(d, run.want + k, have, run.n_have);
+                for (size_t k = 0; k < run.n_have; k++)
+                        remove_route(d, run.have + k, want_default);
         }
 }
 

@@ -6,16 +6,18 @@
 
 #include "plan/internal.h"
 
-/* Hash lookups for lowering and the differ. They look up every link,
- * namespace, address run and route run of both states, several times
- * each. Keyed by the strings, every probe read the element and then the
+/* Hash lookups for lowering and the differ's cross-references (a veth's
+ * other end, the link an address or route is on, a namespace; the differ
+ * pairs objects by merging, merge.c). Lowering looks up the links and
+ * address runs a container holds. Keyed by the strings, every probe read the element and then the
  * netns string it points to, both anywhere on the heap: those cache
  * misses were a third of the wall time of planning 10,000 containers.
  * So namespaces become small numbers first (struct nc_netns_ids, shared by
  * both states), and each state gets a compact copy of its keys: a lookup
  * hashes an integer and 16 bytes and compares 20 bytes in one array. The
  * states stay the sorted arrays they are; an index only maps a key to the
- * first element with it (the start of its run). */
+ * first element with it (the start of its run). The compact keys also
+ * serve the merge's comparisons (nc_name_key_order()). */
 
 static uint64_t hash_string(const char *s) {
         uint64_t h = 14695981039346656037ull;
@@ -253,28 +255,14 @@ static int index_namespaces(struct nc_state_index *ix, struct nc_netns_ids *ids)
                        offsetof(struct nc_namespace, netns), ns);
         if (r < 0)
                 return r;
-        /* Every id is known now: the tables by id can be sized. */
+        /* Every id is known now: the table by id can be sized. */
         ix->n_ids = ids->n;
         ix->namespace_of = calloc(ix->n_ids + 1, sizeof(*ix->namespace_of));
-        ix->routes_first = calloc(ix->n_ids + 1, sizeof(*ix->routes_first));
-        ix->routes_count = calloc(ix->n_ids + 1, sizeof(*ix->routes_count));
-        if (!ix->namespace_of || !ix->routes_first || !ix->routes_count)
+        if (!ix->namespace_of)
                 return -ENOMEM;
         for (size_t i = s->n_namespaces; i-- > 0;)
                 if (ns[i] != NC_NETNS_NONE)
                         ix->namespace_of[ns[i]] = (uint32_t) i + 1;     /* the first wins */
-        /* A run of routes per namespace: the first run of its id, as a scan
-         * from the first route with it would find. */
-        for (size_t i = 0, j; i < s->n_routes; i = j) {
-                uint32_t id = ix->route_ns[i];
-
-                for (j = i + 1; j < s->n_routes && ix->route_ns[j] == id; j++)
-                        ;
-                if (id != NC_NETNS_NONE && !ix->routes_count[id]) {
-                        ix->routes_first[id] = (uint32_t) i;
-                        ix->routes_count[id] = (uint32_t) (j - i);
-                }
-        }
         return 0;
 }
 
@@ -298,8 +286,6 @@ void nc_state_index_done(struct nc_state_index *ix) {
         free(ix->route_ns);
         free(ix->namespace_ns);
         free(ix->namespace_of);
-        free(ix->routes_first);
-        free(ix->routes_count);
         *ix = (struct nc_state_index) {};
 }
 
@@ -335,11 +321,4 @@ size_t nc_state_index_addresses(const struct nc_state_index *ix, uint32_t netns,
                 n++;
         *ret = &ix->s->addresses[i];
         return n;
-}
-
-size_t nc_state_index_routes(const struct nc_state_index *ix, uint32_t netns, const struct nc_route **ret) {
-        if (netns >= ix->n_ids || !ix->routes_count[netns])
-                return 0;
-        *ret = &ix->s->routes[ix->routes_first[netns]];
-        return ix->routes_count[netns];
 }

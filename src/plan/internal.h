@@ -106,7 +106,6 @@ struct nc_state_index {
         struct nc_key_index links, addresses;
         size_t n_ids;                   /* ids known when built */
         uint32_t *namespace_of;         /* by id: namespace index + 1; 0 = none */
-        uint32_t *routes_first, *routes_count; /* by id: the run of its routes */
 };
 
 /* Interns every namespace s names into ids, then indexes s. */
@@ -123,8 +122,29 @@ static inline uint32_t nc_state_index_address_ns(const struct nc_state_index *ix
 
 const struct nc_link *nc_state_index_link(const struct nc_state_index *ix, uint32_t netns, const char *name);
 const struct nc_namespace *nc_state_index_namespace(const struct nc_state_index *ix, uint32_t netns);
-/* The run of addresses on (netns, ifname), or of routes in netns: how
- * many, and the first in *ret. */
+/* The run of addresses on (netns, ifname): how many, and the first in
+ * *ret. */
 size_t nc_state_index_addresses(const struct nc_state_index *ix, uint32_t netns, const char *ifname,
                                 const struct nc_address **ret);
-size_t nc_state_index_routes(const struct nc_state_index *ix, uint32_t netns, const struct nc_route **ret);
+
+/* merge.c: two arrays sorted by one key, walked together (wireguard's
+ * syncconf): each step is a run of equal keys, on one side or on both.
+ * compare(ctx, a_is_want, a, b_is_want, b) orders element a of one side
+ * against element b of one side, as the arrays are sorted. */
+struct nc_run {
+        size_t want, n_want;            /* want[want .. want + n_want) */
+        size_t have, n_have;
+};
+
+struct nc_merge {
+        size_t i, j, n_want, n_have;
+        int (*compare)(const void *ctx, bool a_want, size_t a, bool b_want, size_t b);
+        const void *ctx;
+};
+
+/* The next run; false when both sides are done. */
+bool nc_merge_next(struct nc_merge *m, struct nc_run *run);
+
+/* The order of two (namespace id, name) keys: the states' order,
+ * (namespace name, name), whatever the ids are. */
+int nc_name_key_order(const struct nc_netns_ids *ids, const struct nc_name_key *a, const struct nc_name_key *b);
