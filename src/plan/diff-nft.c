@@ -55,39 +55,54 @@ static bool chain_same(const struct nc_nft_chain *a, const struct nc_nft_chain *
                a->policy_drop == b->policy_drop;
 }
 
+/* What differs between a chain of ours and the one wanted: only
+ * NC_DIFF_REPLACE (a base chain's hook, type, priority or policy cannot
+ * change in place: it is made again). */
+static uint32_t chain_diff(const struct nc_nft_chain *want, const struct nc_nft_chain *have) {
+        return chain_same(want, have) ? 0 : NC_DIFF_REPLACE;
+}
+
+static void remove_chain(struct nft_differ *d, size_t i) {
+        struct nc_action *a;
+
+        d->chain_gone[i] = true;
+        a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
+        if (a)
+                a->nft.chain.have = &d->have->chains[i];
+}
+
+static void add_chain(struct nft_differ *d, size_t i) {
+        struct nc_action *a;
+
+        d->chain_fresh[i] = true;
+        a = push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
+        if (a)
+                a->nft.chain.want = &d->want->chains[i];
+}
+
+static int chain_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
+        const struct nft_differ *d = ctx;
+
+        return strcmp((a_want ? d->want : d->have)->chains[a].name, (b_want ? d->want : d->have)->chains[b].name);
+}
+
+/* Chains by name, merged; in a table made by this plan all are new. */
 static void diff_chains(struct nft_differ *d) {
-        for (size_t i = 0; i < d->want->n_chains; i++) {
-                const struct nc_nft_chain *w = &d->want->chains[i];
-                const struct nc_nft_chain *h = d->table_fresh ? NULL : nc_nft_find_chain(d->have, w->name);
-                struct nc_action *a;
+        struct nc_merge m = { .n_want = d->want->n_chains, .n_have = d->table_fresh ? 0 : d->have->n_chains,
+                              .compare = chain_order, .ctx = d };
+        struct nc_run run;
 
-                if (h && chain_same(w, h))
-                        continue;
-                if (h) {
-                        /* A base chain's hook or priority cannot change in
-                         * place: the chain is made again. */
-                        d->chain_gone[h - d->have->chains] = true;
-                        a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
-                        if (a)
-                                a->nft.chain.have = h;
-                }
-                d->chain_fresh[i] = true;
-                a = push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
-                if (a)
-                        a->nft.chain.want = w;
-        }
-        if (d->table_fresh)
-                return;
-        for (size_t i = 0; i < d->have->n_chains; i++) {
-                const struct nc_nft_chain *h = &d->have->chains[i];
-                struct nc_action *a;
+        while (nc_merge_next(&m, &run)) {
+                uint32_t diff = run.n_want && run.n_have
+                                        ? chain_diff(&d->want->chains[run.want], &d->have->chains[run.have])
+                                        : 0;
 
-                if (d->chain_gone[i] || nc_nft_find_chain(d->want, h->name))
+                if (run.n_want && run.n_have && !(diff & ~nc_object_updatable(NC_OBJECT_NFT_CHAIN)))
                         continue;
-                d->chain_gone[i] = true;
-                a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
-                if (a)
-                        a->nft.chain.have = h;
+                if (run.n_have)
+                        remove_chain(d, run.have);
+                if (run.n_want)
+                        add_chain(d, run.want);
         }
 }
 
@@ -103,32 +118,18 @@ static bool have_chain_gone(const struct nft_differ *d, const char *name) {
         return !h || d->chain_gone[h - d->have->chains];
 }
 
-/* The first unused observed rule of chain with key. */
-static const struct nc_nft_rule *find_rule(const struct nft_differ *d, const char *chain, const char *key) {
-        size_t lo = 0, hi = d->have->n_rules;
+/* Rules in the states' order: by chain, keyless last, then by key. */
+static int rule_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
+        const struct nft_differ *d = ctx;
+        const struct nc_nft_rule *x = &(a_want ? d->want : d->have)->rules[a];
+        const struct nc_nft_rule *y = &(b_want ? d->want : d->have)->rules[b];
+        int r = strcmp(x->chain, y->chain);
 
-        /* Sorted by (chain, key), keyless last: binary search for the first. */
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                const struct nc_nft_rule *x = &d->have->rules[mid];
-                int c = strcmp(x->chain, chain);
-
-                if (c == 0)
-                        c = x->key ? strcmp(x->key, key) : 1;
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        for (; lo < d->have->n_rules; lo++) {
-                const struct nc_nft_rule *x = &d->have->rules[lo];
-
-                if (strcmp(x->chain, chain) != 0 || !x->key || strcmp(x->key, key) != 0)
-                        break;
-                if (!d->rule_used[lo])
-                        return x;
-        }
-        return NULL;
+        if (r != 0)
+                return r;
+        if (!x->key || !y->key)
+                return !x->key - !y->key;
+        return strcmp(x->key, y->key);
 }
 
 /* A rule of a container left as it is (SPEC 7.7). */
@@ -139,41 +140,60 @@ static bool rule_kept(const struct nft_differ *d, const struct nc_nft_rule *h) {
         return false;
 }
 
-static void diff_rules(struct nft_differ *d) {
-        for (size_t i = 0; i < d->want->n_rules; i++) {
-                const struct nc_nft_rule *w = &d->want->rules[i];
-                const struct nc_nft_rule *h = want_chain_fresh(d, w->chain) ? NULL : find_rule(d, w->chain, w->key);
-                struct nc_action *a;
+/* The wanted rule against the observed one of its chain and key (NULL:
+ * none), as a change if they differ. */
+static void diff_rule(struct nft_differ *d, const struct nc_nft_rule *w, const struct nc_nft_rule *h) {
+        struct nc_action *a;
+        uint32_t diff;
 
-                /* A rule with our key but not our shape may use a set or
-                 * map this plan removes, and a replacement comes after
-                 * that removal in the batch (EBUSY): it is removed first
-                 * instead, with the foreign rules, and added again. */
-                if (h && h->kind == NC_RULE_OTHER && d->have->n_objects > 0)
-                        h = NULL;
-                if (h)
-                        d->rule_used[h - d->have->rules] = true;
-                if (h && nc_nft_rule_equal(w, h))
-                        continue;
-                a = push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
-                if (!a)
-                        return;
-                a->nft.rule.want = w;
-                a->nft.rule.have = h;
-                a->diff = h ? NC_DIFF_RULE : 0;
-        }
-        if (d->table_fresh)
+        if (want_chain_fresh(d, w->chain))
+                h = NULL;
+        /* A rule with our key but not our shape may use a set or map this
+         * plan removes, and a replacement comes after that removal in the
+         * batch (EBUSY): it is removed first instead, with the foreign
+         * rules, and added again. */
+        if (h && h->kind == NC_RULE_OTHER && d->have->n_objects > 0)
+                h = NULL;
+        if (h)
+                d->rule_used[h - d->have->rules] = true;
+        diff = h && !nc_nft_rule_equal(w, h) ? NC_DIFF_RULE : 0;
+        if (h && !diff)
                 return;
-        for (size_t i = 0; i < d->have->n_rules; i++) {
-                const struct nc_nft_rule *h = &d->have->rules[i];
-                struct nc_action *a;
+        a = push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
+        if (!a)
+                return;
+        a->nft.rule.want = w;
+        a->nft.rule.have = h;
+        a->diff = diff;
+}
 
-                /* A chain being deleted is flushed with it. */
-                if (d->rule_used[i] || have_chain_gone(d, h->chain) || rule_kept(d, h))
-                        continue;
-                a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
-                if (a)
-                        a->nft.rule.have = h;
+/* An observed rule nobody uses goes, unless its chain goes (flushed with
+ * it) or a container left as it is holds it. */
+static void remove_rule(struct nft_differ *d, size_t i) {
+        const struct nc_nft_rule *h = &d->have->rules[i];
+        struct nc_action *a;
+
+        if (d->rule_used[i] || have_chain_gone(d, h->chain) || rule_kept(d, h))
+                return;
+        a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
+        if (a)
+                a->nft.rule.have = h;
+}
+
+/* Rules by (chain, key), merged: the k-th wanted rule of a key meets the
+ * k-th observed one; a second copy, a rule without our key, or one we no
+ * longer want is removed. In a table made by this plan all are new. */
+static void diff_rules(struct nft_differ *d) {
+        struct nc_merge m = { .n_want = d->want->n_rules, .n_have = d->table_fresh ? 0 : d->have->n_rules,
+                              .compare = rule_order, .ctx = d };
+        struct nc_run run;
+
+        while (nc_merge_next(&m, &run)) {
+                for (size_t k = 0; k < run.n_want; k++)
+                        diff_rule(d, &d->want->rules[run.want + k],
+                                  k < run.n_have ? &d->have->rules[run.have + k] : NULL);
+                for (size_t k = 0; k < run.n_have; k++)
+                        remove_rule(d, run.have + k);
         }
 }
 
