@@ -7,17 +7,6 @@
 /* The owned nftables table and what is in it (a.nft): no namespace
  * follows them in the text (they are the host's). */
 
-static int compare_none(const struct nc_action *a, const struct nc_action *b) {
-        (void) a;
-        (void) b;
-        return 0;
-}
-
-static size_t host_namespace(const struct nc_action *a, const char *ns[static NC_ACTION_NETNS_MAX]) {
-        ns[0] = a->netns;
-        return 1;
-}
-
 static size_t table_changed(const struct nc_action *a, struct nc_changed_field f[static NC_CHANGED_FIELDS_MAX]) {
         struct nc_changed_field *x;
         size_t n = 0;
@@ -45,10 +34,10 @@ static void describe_table(const struct nc_action *a, struct nc_description *d) 
 
 const struct nc_kind nc_kind_nft_table = {
         .name = "nft-table",
-        .compare = compare_none,
+        .compare = nc_kind_compare_none,
         .describe = describe_table,
         .changed = table_changed,
-        .namespaces = host_namespace,
+        .namespaces = nc_kind_own_namespace,
         .updatable = NC_DIFF_MARK | NC_DIFF_DORMANT,
 };
 
@@ -87,7 +76,7 @@ const struct nc_kind nc_kind_nft_chain = {
         .name = "nft-chain",
         .compare = compare_chain,
         .describe = describe_chain,
-        .namespaces = host_namespace,
+        .namespaces = nc_kind_own_namespace,
         /* A base chain's hook, type or priority cannot change in place. */
         .updatable = 0,
 };
@@ -209,7 +198,7 @@ const struct nc_kind nc_kind_nft_rule = {
         .name = "nft-rule",
         .compare = compare_rule,
         .describe = describe_rule,
-        .namespaces = host_namespace,
+        .namespaces = nc_kind_own_namespace,
         /* Replaced in place: it keeps its handle (SPEC 6). */
         .updatable = NC_DIFF_RULE,
 };
@@ -237,7 +226,7 @@ static void describe_object(const struct nc_action *a, struct nc_description *d)
                 .name = json_name,                                                                                     \
                 .compare = compare_object,                                                                             \
                 .describe = describe_object,                                                                           \
-                .namespaces = host_namespace,                                                                          \
+                .namespaces = nc_kind_own_namespace,                                                                          \
         }
 
 OBJECT_KIND(nc_kind_nft_set, "nft-set");

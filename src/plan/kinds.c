@@ -47,6 +47,19 @@ size_t nc_action_namespaces(const struct nc_action *a, const char *ns[static NC_
         return k ? k->namespaces(a, ns) : 0;
 }
 
+/* For kinds of which a plan has one change per phase and namespace. */
+int nc_kind_compare_none(const struct nc_action *a, const struct nc_action *b) {
+        (void) a;
+        (void) b;
+        return 0;
+}
+
+/* For kinds that happen in the change's namespace alone. */
+size_t nc_kind_own_namespace(const struct nc_action *a, const char *ns[static NC_ACTION_NETNS_MAX]) {
+        ns[0] = a->netns;
+        return 1;
+}
+
 int nc_kind_compare_str(const char *a, const char *b) {
         return strcmp(a, b);
 }

@@ -99,6 +99,8 @@ struct nc_changed_field *nc_field_add(struct nc_changed_field *f, size_t *n, con
 void nc_field_name(struct nc_field_value *v, const char *name);
 void nc_field_ipv4(struct nc_field_value *v, uint32_t a);
 
-/* kinds.c: comparisons the kinds share. */
+/* kinds.c: what several kinds share. */
+int nc_kind_compare_none(const struct nc_action *a, const struct nc_action *b);
+size_t nc_kind_own_namespace(const struct nc_action *a, const char *ns[static NC_ACTION_NETNS_MAX]);
 int nc_kind_compare_str(const char *a, const char *b);
 int nc_kind_compare_u64(uint64_t a, uint64_t b);
