@@ -352,6 +352,15 @@ int nc_nft_hook_from_string(const char *s);
  * ones last, by handle), nft tables (name), nft objects (kind, name). */
 void nc_state_sort(struct nc_state *s);
 
+/* The keys nc_state_sort() orders by, for walking two sorted states
+ * together (the planner's merge). A rule's key is (chain, key; keyless
+ * last): its handle only orders copies. */
+int nc_link_key_compare(const struct nc_link *a, const struct nc_link *b);
+int nc_address_key_compare(const struct nc_address *a, const struct nc_address *b);
+int nc_route_netns_compare(const struct nc_route *a, const struct nc_route *b);
+int nc_nft_chain_key_compare(const struct nc_nft_chain *a, const struct nc_nft_chain *b);
+int nc_nft_rule_key_compare(const struct nc_nft_rule *a, const struct nc_nft_rule *b);
+
 /* Lookups on a sorted state; NULL when absent. */
 const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name);
 const struct nc_namespace *nc_state_find_namespace(const struct nc_state *s, const char *netns);

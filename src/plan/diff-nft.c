@@ -83,7 +83,8 @@ static void add_chain(struct nft_differ *d, size_t i) {
 static int chain_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
         const struct nft_differ *d = ctx;
 
-        return strcmp((a_want ? d->want : d->have)->chains[a].name, (b_want ? d->want : d->have)->chains[b].name);
+        return nc_nft_chain_key_compare(&(a_want ? d->want : d->have)->chains[a],
+                                        &(b_want ? d->want : d->have)->chains[b]);
 }
 
 /* Chains by name, merged; in a table made by this plan all are new. */
@@ -118,18 +119,11 @@ static bool have_chain_gone(const struct nft_differ *d, const char *name) {
         return !h || d->chain_gone[h - d->have->chains];
 }
 
-/* Rules in the states' order: by chain, keyless last, then by key. */
 static int rule_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
         const struct nft_differ *d = ctx;
-        const struct nc_nft_rule *x = &(a_want ? d->want : d->have)->rules[a];
-        const struct nc_nft_rule *y = &(b_want ? d->want : d->have)->rules[b];
-        int r = strcmp(x->chain, y->chain);
 
-        if (r != 0)
-                return r;
-        if (!x->key || !y->key)
-                return !x->key - !y->key;
-        return strcmp(x->key, y->key);
+        return nc_nft_rule_key_compare(&(a_want ? d->want : d->have)->rules[a],
+                                       &(b_want ? d->want : d->have)->rules[b]);
 }
 
 /* A rule of a container left as it is (SPEC 7.7). */

@@ -383,8 +383,7 @@ static void diff_link(struct differ *d, size_t i, const struct nc_link *have) {
 static int link_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
         const struct differ *d = ctx;
 
-        return nc_name_key_order(d->ids, a_want ? &d->want_ix.link_keys[a] : &d->have_ix->link_keys[a],
-                                 b_want ? &d->want_ix.link_keys[b] : &d->have_ix->link_keys[b]);
+        return nc_link_key_compare(&(a_want ? d->want : d->have)->links[a], &(b_want ? d->want : d->have)->links[b]);
 }
 
 static void diff_links(struct differ *d) {
@@ -432,14 +431,9 @@ static bool link_fresh(const struct differ *d, uint32_t netns, const char *name)
 
 static int address_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
         const struct differ *d = ctx;
-        const struct nc_address *x = a_want ? &d->want->addresses[a] : &d->have->addresses[a];
-        const struct nc_address *y = b_want ? &d->want->addresses[b] : &d->have->addresses[b];
-        int r = nc_name_key_order(d->ids, a_want ? &d->want_ix.address_keys[a] : &d->have_ix->address_keys[a],
-                                  b_want ? &d->want_ix.address_keys[b] : &d->have_ix->address_keys[b]);
 
-        if (r == 0)
-                r = (x->address > y->address) - (x->address < y->address);
-        return r != 0 ? r : (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
+        return nc_address_key_compare(&(a_want ? d->want : d->have)->addresses[a],
+                                      &(b_want ? d->want : d->have)->addresses[b]);
 }
 
 /* A wanted address is added unless it is there, on a link that stays. */
@@ -548,12 +542,9 @@ static void remove_route(struct differ *d, size_t i, const struct nc_route *want
 
 static int route_netns_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
         const struct differ *d = ctx;
-        uint32_t x = a_want ? d->want_ix.route_ns[a] : d->have_ix->route_ns[a];
-        uint32_t y = b_want ? d->want_ix.route_ns[b] : d->have_ix->route_ns[b];
 
-        if (x == y)
-                return 0;
-        return strcmp(x < d->ids->n ? d->ids->names[x] : "", y < d->ids->n ? d->ids->names[y] : "");
+        return nc_route_netns_compare(&(a_want ? d->want : d->have)->routes[a],
+                                      &(b_want ? d->want : d->have)->routes[b]);
 }
 
 /* Routes, one namespace at a time: the merge is by namespace. */

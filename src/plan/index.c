@@ -16,8 +16,7 @@
  * both states), and each state gets a compact copy of its keys: a lookup
  * hashes an integer and 16 bytes and compares 20 bytes in one array. The
  * states stay the sorted arrays they are; an index only maps a key to the
- * first element with it (the start of its run). The compact keys also
- * serve the merge's comparisons (nc_name_key_order()). */
+ * first element with it (the start of its run). */
 
 static uint64_t hash_string(const char *s) {
         uint64_t h = 14695981039346656037ull;

@@ -130,7 +130,8 @@ size_t nc_state_index_addresses(const struct nc_state_index *ix, uint32_t netns,
 /* merge.c: two arrays sorted by one key, walked together (wireguard's
  * syncconf): each step is a run of equal keys, on one side or on both.
  * compare(ctx, a_is_want, a, b_is_want, b) orders element a of one side
- * against element b of one side, as the arrays are sorted. */
+ * against element b of one side by the key nc_state_sort() sorted them
+ * by (state.h's nc_*_key_compare()). */
 struct nc_run {
         size_t want, n_want;            /* want[want .. want + n_want) */
         size_t have, n_have;
@@ -144,7 +145,3 @@ struct nc_merge {
 
 /* The next run; false when both sides are done. */
 bool nc_merge_next(struct nc_merge *m, struct nc_run *run);
-
-/* The order of two (namespace id, name) keys: the states' order,
- * (namespace name, name), whatever the ids are. */
-int nc_name_key_order(const struct nc_netns_ids *ids, const struct nc_name_key *a, const struct nc_name_key *b);

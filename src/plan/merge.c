@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <string.h>
-
 #include "plan/internal.h"
 
 /* The end of the run of keys equal to element `at` of one side. */
@@ -37,17 +35,4 @@ bool nc_merge_next(struct nc_merge *m, struct nc_run *run) {
                 m->j = end;
         }
         return true;
-}
-
-/* Zero-padded names compare as bytes in strcmp()'s order. */
-int nc_name_key_order(const struct nc_netns_ids *ids, const struct nc_name_key *a, const struct nc_name_key *b) {
-        if (a->netns != b->netns) {
-                const char *x = a->netns < ids->n ? ids->names[a->netns] : "";
-                const char *y = b->netns < ids->n ? ids->names[b->netns] : "";
-                int r = strcmp(x, y);
-
-                if (r != 0)
-                        return r;
-        }
-        return memcmp(a->name, b->name, sizeof(a->name));
 }

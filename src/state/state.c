@@ -373,15 +373,17 @@ static int cmp_u32(uint32_t a, uint32_t b) {
         return (a > b) - (a < b);
 }
 
-static int link_compare(const void *a, const void *b) {
-        const struct nc_link *x = a, *y = b;
+int nc_link_key_compare(const struct nc_link *x, const struct nc_link *y) {
         int r = strcmp(x->netns, y->netns);
 
         return r != 0 ? r : strcmp(x->name, y->name);
 }
 
-static int address_compare(const void *a, const void *b) {
-        const struct nc_address *x = a, *y = b;
+static int link_compare(const void *a, const void *b) {
+        return nc_link_key_compare(a, b);
+}
+
+int nc_address_key_compare(const struct nc_address *x, const struct nc_address *y) {
         int r = strcmp(x->netns, y->netns);
 
         if (r == 0)
@@ -391,9 +393,17 @@ static int address_compare(const void *a, const void *b) {
         return r != 0 ? r : cmp_u32(x->prefixlen, y->prefixlen);
 }
 
+static int address_compare(const void *a, const void *b) {
+        return nc_address_key_compare(a, b);
+}
+
+int nc_route_netns_compare(const struct nc_route *x, const struct nc_route *y) {
+        return strcmp(x->netns, y->netns);
+}
+
 static int route_compare(const void *a, const void *b) {
         const struct nc_route *x = a, *y = b;
-        int r = strcmp(x->netns, y->netns);
+        int r = nc_route_netns_compare(x, y);
 
         if (r == 0)
                 r = cmp_u32(x->dst, y->dst);
@@ -408,21 +418,29 @@ static int namespace_compare(const void *a, const void *b) {
         return strcmp(((const struct nc_namespace *) a)->netns, ((const struct nc_namespace *) b)->netns);
 }
 
-static int chain_compare(const void *a, const void *b) {
-        return strcmp(((const struct nc_nft_chain *) a)->name, ((const struct nc_nft_chain *) b)->name);
+int nc_nft_chain_key_compare(const struct nc_nft_chain *a, const struct nc_nft_chain *b) {
+        return strcmp(a->name, b->name);
 }
 
-static int rule_compare(const void *a, const void *b) {
-        const struct nc_nft_rule *x = a, *y = b;
+static int chain_compare(const void *a, const void *b) {
+        return nc_nft_chain_key_compare(a, b);
+}
+
+int nc_nft_rule_key_compare(const struct nc_nft_rule *x, const struct nc_nft_rule *y) {
         int r = strcmp(x->chain, y->chain);
 
         if (r != 0)
                 return r;
         if (!x->key != !y->key)
                 return x->key ? -1 : 1;
-        if (x->key && (r = strcmp(x->key, y->key)) != 0)
-                return r;
-        return (x->handle > y->handle) - (x->handle < y->handle);
+        return x->key ? strcmp(x->key, y->key) : 0;
+}
+
+static int rule_compare(const void *a, const void *b) {
+        const struct nc_nft_rule *x = a, *y = b;
+        int r = nc_nft_rule_key_compare(x, y);
+
+        return r != 0 ? r : (x->handle > y->handle) - (x->handle < y->handle);
 }
 
 static int object_compare(const void *a, const void *b) {
