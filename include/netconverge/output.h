@@ -59,6 +59,7 @@ enum nc_error_kind {
         NC_ERROR_OUTPUT,                /* writing the output */
         NC_ERROR_INTERNAL,              /* out of memory and the like */
         NC_ERROR_WATCH,                 /* a watch keeps another file in force here */
+        NC_ERROR_DISRUPT,               /* apply --no-disrupt: the plan breaks established traffic */
         _NC_ERROR_MAX,
 };
 

@@ -145,6 +145,14 @@ struct nc_action {
         enum nc_object object;
         uint32_t diff;                  /* NC_DIFF_* for modify */
         const char *netns;              /* "" = host */
+        /* Breaks established traffic of containers of ours (SPEC 7.4: a
+         * link deleted or made again, an address or route removed, an MTU
+         * lowered, a host end moved to another bridge, a published port
+         * or a masquerade removed or changed), and whose: at least one,
+         * sorted, the observed state's names, in nc_plan.affected. */
+        bool disruptive;
+        const char *const *affected;
+        size_t n_affected;
         union {
                 struct nc_link_change link;
                 struct nc_address_change address;
@@ -195,6 +203,11 @@ struct nc_plan {
          * as it is, neither added nor removed nor changed. */
         char **kept_rule_keys;
         size_t n_kept_rule_keys;
+        /* The containers disruptive changes affect, each change's run of
+         * them (nc_action.affected points in here). */
+        const char **affected;
+        size_t n_affected_names;
+        size_t n_disruptive;            /* changes with disruptive set */
         size_t n_add, n_modify, n_remove;
 };
 
@@ -229,6 +242,7 @@ enum nc_item_type {
         NC_ITEM_NULL,                   /* JSON null; text: s, the absent word ("none", "unknown") */
         NC_ITEM_OPEN,                   /* JSON: key: {; text: the text alone */
         NC_ITEM_CLOSE,                  /* JSON: }; text: the text alone */
+        NC_ITEM_NAMES,                  /* JSON: an array of names; text: "a, b, c and 2 more" */
 };
 
 #define NC_ITEM_BUF 48                  /* an address with its prefix, a MAC, a number */
@@ -238,7 +252,8 @@ struct nc_item {
         const char *key;                /* NULL: not in the JSON */
         const char *text;               /* NULL: not in the text */
         const char *s;                  /* STRING, NULL: may point to buf */
-        long long n;
+        const char *const *names;       /* NAMES */
+        long long n;                    /* NAMES: how many */
         bool b;
         char buf[NC_ITEM_BUF];
 };

@@ -11,6 +11,7 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                 { "detailed-exitcode", no_argument, NULL, 'e' },
                 { "wait", required_argument, NULL, 'w' },
                 { "force", no_argument, NULL, 'f' },
+                { "no-disrupt", no_argument, NULL, 'D' },
                 {},
         };
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
@@ -27,6 +28,9 @@ int nc_cmd_apply(const struct nc_ctx *ctx, int argc, char **argv) {
                         break;
                 case 'f':
                         o.force = true;
+                        break;
+                case 'D':
+                        o.no_disrupt = true;
                         break;
                 case 'w':
                         if (nc_cli_parse_seconds(ctx, optarg, 3600, &o.wait_seconds) < 0)

@@ -252,6 +252,25 @@ static int on_locked(void *userdata) {
         return check_watch(c->ctx, c->o);
 }
 
+/* apply --no-disrupt (SPEC 7.4): each disruptive change is an error, and
+ * nothing is changed (with --dry-run too: exit 1 says it would refuse). */
+static int refuse_disruption(const struct converge *c, const struct nc_plan *p) {
+        if (!c->o->no_disrupt || p->n_disruptive == 0)
+                return 0;
+        for (size_t i = 0; i < p->n_actions; i++) {
+                _cleanup_free_ char *line = NULL;
+
+                if (!p->actions[i].disruptive)
+                        continue;
+                line = nc_action_format(&p->actions[i]);
+                nc_cli_error(c->ctx, NC_ERROR_DISRUPT, "--no-disrupt: %s", line ? line : strerror(ENOMEM));
+        }
+        nc_cli_error(c->ctx, NC_ERROR_DISRUPT,
+                     "--no-disrupt: %zu change%s would break established traffic; nothing was changed",
+                     p->n_disruptive, p->n_disruptive == 1 ? "" : "s");
+        return -ECANCELED;
+}
+
 /* Conflicts as errors (a container's own only the first time); the
  * first plan printed unless quiet, and its results made room for. */
 static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
@@ -264,6 +283,8 @@ static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
         if (ctx->format != NC_OUTPUT_JSON && (ctx->log_level != NC_LOG_QUIET || c->o->dry_run) &&
             nc_cli_print_plan(ctx, p) < 0)
                 return -ENOMEM;
+        if (refuse_disruption(c, p) < 0)
+                return -ECANCELED;
         if (c->o->dry_run || p->n_actions == 0)
                 return 0;
         c->results = calloc(p->n_actions, sizeof(*c->results));

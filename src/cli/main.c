@@ -19,7 +19,7 @@ static const struct nc_command commands[] = {
           "\n"
           "  --observed SNAP     plan against a snapshot (show --snapshot) instead of the live kernel;\n"
           "                      needs no root; /dev/null is a fresh host\n" },
-        { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--wait S] [--force]",
+        { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--no-disrupt] [--wait S] [--force]",
           "converge, then re-observe and verify",
           "Makes the planned changes, waits for new links to be up, observes again and verifies.\n"
           "While a watch keeps another file in force on this namespace, refuses (exit 1): the\n"
@@ -27,6 +27,8 @@ static const struct nc_command commands[] = {
           "\n"
           "  --dry-run           print the plan, change nothing; exit 0 (1 on error)\n"
           "  --detailed-exitcode exit 0 when nothing needed changing, 2 when changes were made\n"
+          "  --no-disrupt        refuse (exit 1, nothing changed) a plan with changes that break\n"
+          "                      established traffic, those marked \"(disrupts ...)\"\n"
           "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n"
           "  --force             apply even while a watch keeps another file in force (it will\n"
           "                      converge back to its own file)\n" },

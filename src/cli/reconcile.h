@@ -37,6 +37,7 @@ struct nc_converge_opts {
         bool dry_run;
         bool detailed_exitcode;
         bool force;                     /* even while a watch keeps another file in force */
+        bool no_disrupt;                /* refuse a plan with disruptive changes (SPEC 7.4) */
         unsigned wait_seconds;
 };
 int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o);

@@ -20,6 +20,7 @@ static const char *const kind_table[_NC_ERROR_MAX] = {
         [NC_ERROR_OUTPUT] = "output",
         [NC_ERROR_INTERNAL] = "internal",
         [NC_ERROR_WATCH] = "watch",
+        [NC_ERROR_DISRUPT] = "disrupt",
 };
 
 const char *nc_error_kind_to_string(enum nc_error_kind k) {

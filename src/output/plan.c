@@ -86,6 +86,12 @@ static void json_items(struct nc_json *j, const struct nc_description *d) {
                 case NC_ITEM_CLOSE:
                         nc_json_object_end(j);
                         break;
+                case NC_ITEM_NAMES:
+                        nc_json_array_begin(j);
+                        for (long long k = 0; k < x->n; k++)
+                                nc_json_string(j, x->names[k]);
+                        nc_json_array_end(j);
+                        break;
                 }
         }
 }

@@ -161,6 +161,20 @@ void nc_put_changes(struct nc_description *d, const struct nc_action *a,
         nc_put_close(d, NULL);
 }
 
+/* "disruptive": true, "disrupts": [...], and " (disrupts web)" ending the
+ * line (SPEC 7.4). */
+static void put_disruption(const struct nc_action *a, struct nc_description *d) {
+        struct nc_item *x;
+
+        if (!a->disruptive)
+                return;
+        nc_put(d, NC_ITEM_BOOL, "disruptive", NULL)->b = true;
+        x = nc_put(d, NC_ITEM_NAMES, "disrupts", " (disrupts ");
+        x->names = a->affected;
+        x->n = (long long) a->n_affected;
+        nc_put_string(d, NULL, ")", "");
+}
+
 void nc_action_description(const struct nc_action *a, struct nc_description *d) {
         const struct nc_kind *k = nc_kind_of(a->object);
 
@@ -169,6 +183,7 @@ void nc_action_description(const struct nc_action *a, struct nc_description *d) 
         d->overflow = false;
         if (k)
                 k->describe(a, d);
+        put_disruption(a, d);
 }
 
 static void append_uint(struct nc_strbuf *b, unsigned long long v) {
@@ -180,6 +195,25 @@ static void append_uint(struct nc_strbuf *b, unsigned long long v) {
                 v /= 10;
         } while (v);
         nc_strbuf_appendn(b, tmp + n, sizeof(tmp) - n);
+}
+
+/* A long list is cut: the text line stays one readable line, and the JSON
+ * has every name. */
+#define NAMES_IN_TEXT 3
+
+static void append_names(struct nc_strbuf *b, const struct nc_item *x) {
+        size_t n = (size_t) x->n;
+
+        for (size_t i = 0; i < n && i < NAMES_IN_TEXT; i++) {
+                if (i > 0)
+                        nc_strbuf_append(b, ", ");
+                nc_strbuf_append(b, x->names[i]);
+        }
+        if (n > NAMES_IN_TEXT) {
+                nc_strbuf_append(b, " and ");
+                append_uint(b, n - NAMES_IN_TEXT);
+                nc_strbuf_append(b, " more");
+        }
 }
 
 static void append_item(struct nc_strbuf *b, const struct nc_item *x) {
@@ -199,6 +233,9 @@ static void append_item(struct nc_strbuf *b, const struct nc_item *x) {
                 break;
         case NC_ITEM_BOOL:
                 nc_strbuf_append(b, x->b ? "up" : "down");
+                break;
+        case NC_ITEM_NAMES:
+                append_names(b, x);
                 break;
         default:
                 break;

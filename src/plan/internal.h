@@ -145,3 +145,7 @@ struct nc_merge {
 
 /* The next run; false when both sides are done. */
 bool nc_merge_next(struct nc_merge *m, struct nc_run *run);
+
+/* disrupt.c: marks the plan's disruptive changes and whom they affect
+ * (the kinds' `disrupts`), from the observed state. 0 or -ENOMEM. */
+int nc_plan_find_disruptions(struct nc_plan *plan, const struct nc_state *observed);

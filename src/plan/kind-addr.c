@@ -39,6 +39,19 @@ static size_t address_namespaces(const struct nc_action *a, const char *ns[stati
         return 2;
 }
 
+/* An address removed (or changed: removed, then the new one added): a
+ * container's own, or a bridge's gateway, which all its containers route
+ * through. */
+static bool address_disrupts(const struct nc_action *a, struct nc_affected *x) {
+        if (a->change != NC_CHANGE_REMOVE)
+                return false;
+        if (a->netns[0])
+                nc_affected_netns(x, a->netns);
+        else
+                nc_affected_bridge(x, a->address.have->ifname);
+        return true;
+}
+
 const struct nc_kind nc_kind_address = {
         .name = "address",
         .compare = compare_address,
@@ -46,6 +59,7 @@ const struct nc_kind nc_kind_address = {
         .namespaces = address_namespaces,
         /* An address is its identity: a different one is - then +. */
         .updatable = 0,
+        .disrupts = address_disrupts,
 };
 
 static int compare_route(const struct nc_action *a, const struct nc_action *b) {
@@ -94,6 +108,14 @@ static size_t route_namespaces(const struct nc_action *a, const char *ns[static 
         return 2;
 }
 
+/* A container's default route removed. */
+static bool route_disrupts(const struct nc_action *a, struct nc_affected *x) {
+        if (a->change != NC_CHANGE_REMOVE)
+                return false;
+        nc_affected_netns(x, a->netns);
+        return true;
+}
+
 const struct nc_kind nc_kind_route = {
         .name = "route",
         .compare = compare_route,
@@ -102,4 +124,5 @@ const struct nc_kind nc_kind_route = {
         .changes_style = NC_CHANGES_BY_SIDE,
         .namespaces = route_namespaces,
         .updatable = NC_DIFF_GATEWAY,
+        .disrupts = route_disrupts,
 };

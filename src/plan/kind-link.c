@@ -127,6 +127,38 @@ static size_t namespaces(const struct nc_action *a, const char *ns[static NC_ACT
         return n;
 }
 
+/* Whose traffic goes through l: a bridge's containers, a veth's own. */
+static void users_of(const struct nc_link *l, struct nc_affected *x) {
+        if (l->kind == NC_LINK_BRIDGE)
+                nc_affected_bridge(x, l->name);
+        else if (l->owner_container)
+                nc_affected_container(x, l->owner_container);
+        else if (l->peer_netns)
+                nc_affected_netns(x, l->peer_netns);
+}
+
+/* A link deleted (or deleted to be made again), its MTU lowered (larger
+ * packets in flight are dropped), a host end moved to another bridge. */
+static bool link_disrupts(const struct nc_action *a, struct nc_affected *x) {
+        const struct nc_link_change *c = &a->link;
+        bool lowered, moved;
+
+        if (a->change == NC_CHANGE_REMOVE) {
+                users_of(c->have, x);
+                return true;
+        }
+        if (a->change != NC_CHANGE_MODIFY)
+                return false;
+        lowered = (a->diff & NC_DIFF_MTU) &&
+                  (c->want->mtu < c->have->mtu || (c->have_peer && c->want_peer->mtu < c->have_peer->mtu));
+        /* Put back on its bridge is a repair; taken to another, a move. */
+        moved = (a->diff & NC_DIFF_MASTER) && c->have->master[0];
+        if (!lowered && !moved)
+                return false;
+        users_of(c->have, x);
+        return true;
+}
+
 const struct nc_kind nc_kind_bridge = {
         .name = "bridge",
         .compare = compare,
@@ -134,6 +166,7 @@ const struct nc_kind nc_kind_bridge = {
         .changed = changed,
         .namespaces = namespaces,
         .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_ADOPT | NC_DIFF_LINK_MARK,
+        .disrupts = link_disrupts,
 };
 
 const struct nc_kind nc_kind_veth = {
@@ -144,6 +177,7 @@ const struct nc_kind nc_kind_veth = {
         .namespaces = namespaces,
         .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_PEER_UP | NC_DIFF_MASTER | NC_DIFF_MAC | NC_DIFF_LINK_MARK |
                      NC_DIFF_PEER_MARK,
+        .disrupts = link_disrupts,
 };
 
 const struct nc_kind nc_kind_loopback = {

@@ -194,6 +194,25 @@ static void describe_rule(const struct nc_action *a, struct nc_description *d) {
         nc_put_changes(d, a, rule_was);
 }
 
+/* A published port removed or its translation changed (the old target
+ * loses it), a masquerade removed or changed: the old rule's containers.
+ * Chains and tables are never disruptive themselves: one made again gets
+ * its rules back in the same transaction, and destroy's link removals are
+ * marked. */
+static bool rule_disrupts(const struct nc_action *a, struct nc_affected *x) {
+        const struct nc_nft_rule *h = a->nft.rule.have;
+
+        if (a->change == NC_CHANGE_ADD || !h->key)
+                return false;
+        if (h->kind == NC_RULE_DNAT)
+                nc_affected_address(x, h->to_addr);
+        else if (h->kind == NC_RULE_MASQUERADE)
+                nc_affected_bridge(x, h->oifname);
+        else
+                return false;
+        return true;
+}
+
 const struct nc_kind nc_kind_nft_rule = {
         .name = "nft-rule",
         .compare = compare_rule,
@@ -201,6 +220,7 @@ const struct nc_kind nc_kind_nft_rule = {
         .namespaces = nc_kind_own_namespace,
         /* Replaced in place: it keeps its handle (SPEC 6). */
         .updatable = NC_DIFF_RULE,
+        .disrupts = rule_disrupts,
 };
 
 /* Sets, maps, flowtables and stateful objects: only observed ones, to be

@@ -42,6 +42,8 @@ struct nc_changed_field {
 
 #define NC_CHANGED_FIELDS_MAX 8
 
+struct nc_affected;
+
 /* How the text shows what a ~ changes: "NAME: mtu 1400 -> 1500, up"
  * (inline), or the old side then the new ("route default: via A -> via
  * B"). */
@@ -67,9 +69,20 @@ struct nc_kind {
         /* The NC_DIFF_* bits a ~ of this kind changes in place; a
          * difference in anything else about it is - then +. */
         uint32_t updatable;
+        /* Whether the change breaks established traffic (SPEC 7.4),
+         * naming in x the containers it breaks it for (NULL: never). */
+        bool (*disrupts)(const struct nc_action *a, struct nc_affected *x);
 };
 
 const struct nc_kind *nc_kind_of(enum nc_object o);
+
+/* disrupt.c: the containers a disruptive change affects, found from the
+ * observed state: by name, every one on a bridge, the one in a namespace,
+ * the one holding an address. */
+void nc_affected_container(struct nc_affected *x, const char *name);
+void nc_affected_bridge(struct nc_affected *x, const char *bridge);
+void nc_affected_netns(struct nc_affected *x, const char *netns);
+void nc_affected_address(struct nc_affected *x, uint32_t address);
 
 /* The rows, each defined in its kind's file. */
 extern const struct nc_kind nc_kind_netns, nc_kind_bridge, nc_kind_veth, nc_kind_loopback, nc_kind_address,

@@ -27,6 +27,8 @@ int nc_plan_compute(const struct nc_model *desired, const struct nc_state *obser
                 r = nc_plan_lower(desired, &have, &ids, p);
         if (r >= 0)
                 r = nc_plan_diff(&have, &ids, p);
+        if (r >= 0)
+                r = nc_plan_find_disruptions(p, observed);
         nc_state_index_done(&have);
         nc_netns_ids_done(&ids);
         if (r < 0) {
@@ -83,6 +85,7 @@ struct nc_plan *nc_plan_free(struct nc_plan *p) {
         for (size_t i = 0; i < p->n_kept_rule_keys; i++)
                 free(p->kept_rule_keys[i]);
         free(p->kept_rule_keys);
+        free(p->affected);
         free(p->actions);
         free(p->waiting);
         free(p);

@@ -160,8 +160,8 @@ static void test_prune_removes_only_ours(void **state) {
         assert_int_equal(nc_state_add_address(s, &fa), 0);
         nc_state_sort(s);
         t = plan_text(none, s);
-        assert_string_equal(t, "- bridge docker0\n"
-                               "- veth vethbb8e173b <-> eth0 in netns web\n"
+        assert_string_equal(t, "- bridge docker0 (disrupts web)\n"
+                               "- veth vethbb8e173b <-> eth0 in netns web (disrupts web)\n"
                                "- nft table inet netconverge\n"
                                "Plan: 0 to add, 0 to change, 3 to remove.\n");
         free(t);
@@ -227,7 +227,7 @@ static void test_nft_rules_diffed_one_by_one(void **state) {
                                "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
                                "+ nat prerouting: local addresses jump to publish\n"
                                "~ nat masquerade 172.17.0.0/16 out !docker0 (was: nft rule \"masquerade docker0\" in chain postrouting, not one netconverge makes)\n"
-                               "~ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80 (was: nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:81)\n"
+                               "~ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80 (was: nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:81) (disrupts web)\n"
                                "Plan: 2 to add, 2 to change, 3 to remove.\n");
         free(t);
         nc_state_free(s);

@@ -1,0 +1,6 @@
+# apply --no-disrupt and the plan's disruption marks against real
+# namespaces (root and ip(8); skipped otherwise). Included from tests/CMakeLists.txt.
+add_test(NAME integration/disrupt
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test-disrupt.sh $<TARGET_FILE:netconverge>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(integration/disrupt PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
