@@ -223,14 +223,15 @@ static int tuple_decode(const struct nlattr *nest, uint32_t *src, uint32_t *dst,
         if (!nest || mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
             mnl_attr_parse_nested(nest, tuple_attr_cb, tb) < 0)
                 return -EBADMSG;
-        if (!tb[CTA_TUPLE_IP] || !tb[CTA_TUPLE_PROTO] || mnl_attr_validate(tb[CTA_TUPLE_IP], MNL_TYPE_NESTED) < 0 ||
-            mnl_attr_validate(tb[CTA_TUPLE_PROTO], MNL_TYPE_NESTED) < 0 ||
-            mnl_attr_parse_nested(tb[CTA_TUPLE_IP], ip_attr_cb, ip) < 0 ||
-            mnl_attr_parse_nested(tb[CTA_TUPLE_PROTO], proto_attr_cb, pr) < 0)
+        if (!tb[CTA_TUPLE_IP] || mnl_attr_validate(tb[CTA_TUPLE_IP], MNL_TYPE_NESTED) < 0 ||
+            mnl_attr_parse_nested(tb[CTA_TUPLE_IP], ip_attr_cb, ip) < 0)
                 return -EBADMSG;
         if (!ip[CTA_IP_V4_SRC] || !ip[CTA_IP_V4_DST])
                 return ip[CTA_IP_V6_SRC] ? -EAFNOSUPPORT : -EBADMSG;
         if (get_u32(ip[CTA_IP_V4_SRC], src) < 0 || get_u32(ip[CTA_IP_V4_DST], dst) < 0)
+                return -EBADMSG;
+        if (!tb[CTA_TUPLE_PROTO] || mnl_attr_validate(tb[CTA_TUPLE_PROTO], MNL_TYPE_NESTED) < 0 ||
+            mnl_attr_parse_nested(tb[CTA_TUPLE_PROTO], proto_attr_cb, pr) < 0)
                 return -EBADMSG;
         if (!pr[CTA_PROTO_NUM] || mnl_attr_validate(pr[CTA_PROTO_NUM], MNL_TYPE_U8) < 0)
                 return -EBADMSG;
