@@ -467,6 +467,7 @@ int nc_conntrack_flush_plan(struct nc_applier *ap, const struct nc_apply_opts *o
         struct dump d = {};
         size_t n_old = 0, deleted = 0;
         uint32_t seq = 1;
+        const char *step;
         char what[128];
         int r;
 
@@ -476,20 +477,25 @@ int nc_conntrack_flush_plan(struct nc_applier *ap, const struct nc_apply_opts *o
                         warn(opts, "conntrack: the entries of old translations were not deleted: %s", strerror(-r));
                 return r;
         }
+        step = "read the host's addresses";
         r = locals_read(&locals);
-        if (r >= 0)
+        if (r >= 0) {
+                step = "open a netfilter socket";
                 r = ct_socket(&nl);
+        }
         d = (struct dump) { .old = old, .n_old = n_old, .locals = &locals };
-        if (r >= 0)
+        if (r >= 0) {
+                step = "list the connection tracking entries";
                 r = ct_dump(nl, seq++, &d);
+        }
         if (r < 0) {
-                /* No conntrack in this kernel: no flow was translated. */
-                if (r != -EOPNOTSUPP && r != -EPROTONOSUPPORT) {
-                        nc_ct_old_describe(&old[0], what, sizeof(what));
-                        warn(opts, "conntrack: could not list the connection tracking entries (%s%s): %s; "
-                             "ongoing flows keep their old translation until they expire",
-                             what, n_old > 1 ? " and others" : "", strerror(-r));
-                }
+                /* Also when the kernel has no ctnetlink (nfnetlink says
+                 * EINVAL for a subsystem it cannot load): the flows are
+                 * not flushed, which the user should know. */
+                nc_ct_old_describe(&old[0], what, sizeof(what));
+                warn(opts, "conntrack: could not %s to delete the entries of old translations (%s%s): %s; "
+                     "ongoing flows keep them until they expire",
+                     step, what, n_old > 1 ? " and others" : "", strerror(-r));
                 free(d.m);
                 return r;
         }
