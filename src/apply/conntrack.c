@@ -59,8 +59,16 @@
  * this guards against a hang, not a slow kernel). */
 #define CT_RECV_TIMEOUT_S 5
 
+/* The kernel's protocol numbers; a protocol missing here (a new one in
+ * the model) is 0, which no TCP or UDP entry has: nothing deleted rather
+ * than another protocol's flows. */
+static const uint8_t proto_numbers[_NC_PROTO_MAX] = {
+        [NC_PROTO_TCP] = IPPROTO_TCP,
+        [NC_PROTO_UDP] = IPPROTO_UDP,
+};
+
 static uint8_t proto_number(enum nc_proto p) {
-        return p == NC_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+        return (unsigned) p < _NC_PROTO_MAX ? proto_numbers[p] : 0;
 }
 
 static bool same_translation(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
@@ -112,7 +120,7 @@ static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bo
             (a->change == NC_CHANGE_REMOVE || a->change == NC_CHANGE_MODIFY) && h && h->kind == NC_RULE_DNAT) {
                 if (a->change == NC_CHANGE_MODIFY && a->want_rule && same_translation(h, a->want_rule))
                         return false;
-                if (still_wanted_rule(plan, h))
+                if (still_wanted_rule(plan, h) || proto_number(h->proto) == 0)
                         return false;
                 *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = proto_number(h->proto), .daddr = h->daddr,
                                             .dport = h->dport, .to_addr = h->to_addr, .to_port = h->to_port };
@@ -167,9 +175,12 @@ void nc_ct_old_describe(const struct nc_ct_old *o, char *buf, size_t size) {
 
         if (o->kind == NC_CT_OLD_ADDRESS)
                 snprintf(buf, size, "address %s", nc_ipv4_format(o->to_addr, a));
-        else
+        else if (o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP)
                 snprintf(buf, size, "%s %s:%u -> %s:%u", o->proto == IPPROTO_UDP ? "udp" : "tcp",
                          nc_ipv4_format(o->daddr, a), o->dport, nc_ipv4_format(o->to_addr, b), o->to_port);
+        else
+                snprintf(buf, size, "protocol %u %s:%u -> %s:%u", o->proto, nc_ipv4_format(o->daddr, a), o->dport,
+                         nc_ipv4_format(o->to_addr, b), o->to_port);
 }
 
 /* --- decoding */
