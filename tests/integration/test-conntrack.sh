@@ -157,7 +157,10 @@ grep -q warning <<<"$NC_OUT" && nc_fail "apply warned: $NC_OUT"
 nc_pass "the removed port's translated entry is gone"
 nc_wait_until 10 more_than "$NC_TMP/$B-53" 2 ||
         nc_fail "the moved flow does not reach b (a got $(count "$NC_TMP/$A-53"), b $(count "$NC_TMP/$B-53")): $(ct_list)"
-# Once b has it, a gets none of it: no datagram reaches a while three more reach b.
+# Once b has it, a gets none of it: no datagram reaches a while three more
+# reach b (counted from b's sixth, so that a datagram a's sink received just
+# before the apply and wrote late is not taken for one after it).
+nc_wait_until 10 more_than "$NC_TMP/$B-53" 5 || nc_fail "the moved flow stopped reaching b"
 a_now=$(count "$NC_TMP/$A-53")
 b_now=$(count "$NC_TMP/$B-53")
 nc_wait_until 10 more_than "$NC_TMP/$B-53" $((b_now + 3)) || nc_fail "the moved flow stopped"
