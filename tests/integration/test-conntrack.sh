@@ -13,6 +13,8 @@
 #           the flush they keep going to a for as long as they flow);
 #   6000 -> a:60, unchanged: its entry (same conntrack id) stays;
 #   7000 -> a:70, removed: its translated entry is gone after the apply.
+# A TCP connection through 8000 -> a:80, also removed, is cut: its entry
+# goes, and its next segment meets the host itself, which resets it.
 # Then b's address changes: the entry of a flow b opened to the outside
 # (original source b's old address, masqueraded) is gone too, and the flow
 # to 6000 still keeps its entry. Entries are read with conntrack(8).
@@ -40,6 +42,9 @@ command -v conntrack >/dev/null ||
 cat >"$py" <<'PY'
 """sink PORT LOG SECONDS: each datagram's text, a line of LOG.
 flow SPORT HOST PORT TAG SECONDS: "TAG N" every 100 ms from source port SPORT.
+tcpsink PORT LOG SECONDS: one connection's lines, each a line of LOG.
+tcpflow SPORT HOST PORT SECONDS DONE: a connection from SPORT, a line every
+100 ms; the error that ends it is written to DONE.
 find SPORT DPORT REPLY_SRC: "ID mark=MARK" for each entry (conntrack -L -o id
 on stdin) whose original tuple has SPORT and DPORT and whose reply source
 is REPLY_SRC ("-": any); one a line.
@@ -59,6 +64,33 @@ if cmd == "sink":
             break
         with open(a[1], "a") as f:
             f.write(m.decode() + "\n")
+elif cmd == "tcpsink":
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(a[0])))
+    s.listen(1)
+    s.settimeout(float(a[2]))
+    c, _ = s.accept()
+    c.settimeout(float(a[2]))
+    for line in c.makefile():
+        with open(a[1], "a") as f:
+            f.write(line)
+elif cmd == "tcpflow":
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(a[0])))
+    s.settimeout(5)
+    end, n, why = time.monotonic() + float(a[3]), 0, "timeout"
+    try:
+        s.connect((a[1], int(a[2])))
+        while time.monotonic() < end:
+            s.sendall(b"tcp %d\n" % n)
+            n += 1
+            time.sleep(0.1)
+    except OSError as e:
+        why = type(e).__name__
+    with open(a[4], "w") as f:
+        f.write(why + "\n")
 elif cmd == "flow":
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", int(a[0])))
@@ -87,7 +119,7 @@ else:
 PY
 
 in_ns() { local ns=$1; shift; timeout 10 ip netns exec "$ns" "$@"; }
-ct_list() { in_ns "$H" conntrack -L -f ipv4 -p udp -o id 2>/dev/null; }
+ct_list() { in_ns "$H" conntrack -L -f ipv4 -o id 2>/dev/null; }
 # ct_find SPORT DPORT REPLY_SRC
 ct_find() { python3 "$py" find "$@" <<<"$(ct_list)"; }
 ct_from() { python3 "$py" src "$1" <<<"$(ct_list)"; }
@@ -110,7 +142,7 @@ nc_in "$OUT" link set "$P-o" up
 nc_in "$OUT" link set lo up
 
 nc_expect 0 apply "$before"
-nc_pass "apply: 5353, 6000 and 7000 published to a"
+nc_pass "apply: udp 5353, 6000, 7000 and tcp 8000 published to a"
 
 for ns in "$A" "$B"; do
         for port in 53 60 70; do
@@ -118,16 +150,21 @@ for ns in "$A" "$B"; do
         done
 done
 nc_background timeout 120 ip netns exec "$OUT" python3 "$py" sink 9999 "$NC_TMP/out-9999" 110
+nc_background timeout 120 ip netns exec "$A" python3 "$py" tcpsink 80 "$NC_TMP/$A-80" 110
 sleep 0.3
 nc_background timeout 120 ip netns exec "$OUT" python3 "$py" flow 40053 "$UPLINK" 5353 moved 110
 nc_background timeout 120 ip netns exec "$OUT" python3 "$py" flow 40060 "$UPLINK" 6000 kept 110
 nc_background timeout 120 ip netns exec "$OUT" python3 "$py" flow 40070 "$UPLINK" 7000 removed 110
 nc_background timeout 120 ip netns exec "$B" python3 "$py" flow 41000 "$OUTSIDE" 9999 from-b 110
+nc_background timeout 120 ip netns exec "$OUT" python3 "$py" tcpflow 40080 "$UPLINK" 8000 110 "$NC_TMP/tcp-done"
 
 nc_wait_until 10 more_than "$NC_TMP/$A-53" 2 || nc_fail "the flow to 5353 does not reach a"
 nc_wait_until 10 more_than "$NC_TMP/$A-60" 2 || nc_fail "the flow to 6000 does not reach a"
 nc_wait_until 10 more_than "$NC_TMP/$A-70" 2 || nc_fail "the flow to 7000 does not reach a"
 nc_wait_until 10 more_than "$NC_TMP/out-9999" 2 || nc_fail "the flow from b does not reach the outside"
+nc_wait_until 10 more_than "$NC_TMP/$A-80" 2 ||
+        nc_fail "the tcp connection to 8000 does not reach a: $(cat "$NC_TMP/tcp-done" 2>/dev/null || true)"
+[ -n "$(ct_find 40080 8000 "$A_IP")" ] || nc_fail "no entry of the tcp connection: $(ct_list)"
 moved_id=$(ct_find 40053 5353 "$A_IP")
 kept_id=$(ct_find 40060 6000 "$A_IP")
 removed_id=$(ct_find 40070 7000 "$A_IP")
@@ -154,7 +191,10 @@ nc_pass "apply --dry-run leaves the entries"
 nc_expect 0 apply "$after"
 grep -q warning <<<"$NC_OUT" && nc_fail "apply warned: $NC_OUT"
 [ -z "$(ct_find 40070 7000 "$A_IP")" ] || nc_fail "the removed port's entry is still there: $(ct_list)"
-nc_pass "the removed port's translated entry is gone"
+[ -z "$(ct_find 40080 8000 "$A_IP")" ] || nc_fail "the removed tcp port's entry is still there: $(ct_list)"
+nc_wait_until 10 test -s "$NC_TMP/tcp-done" || nc_fail "the tcp connection through the removed port goes on"
+grep -qx ConnectionResetError "$NC_TMP/tcp-done" || nc_fail "the tcp connection ended with $(cat "$NC_TMP/tcp-done")"
+nc_pass "the removed ports' translated entries are gone; the tcp connection through one is reset"
 nc_wait_until 10 more_than "$NC_TMP/$B-53" 2 ||
         nc_fail "the moved flow does not reach b (a got $(count "$NC_TMP/$A-53"), b $(count "$NC_TMP/$B-53")): $(ct_list)"
 # Once b has it, a gets none of it: no datagram reaches a while three more
