@@ -16,11 +16,18 @@ typedef void (*nc_apply_progress_fn)(const struct nc_action *a, int r, const cha
  * (netns "" = the host), in (netns, name) order. */
 typedef void (*nc_apply_not_up_fn)(const char *netns, const char *name, void *userdata);
 
+/* Called for something apply could not do that does not fail it (every
+ * change was made): today only the connection tracking entries of an old
+ * translation left in place (src/apply/conntrack.c). message names what
+ * and the kernel's error; the callers add ", ignoring". */
+typedef void (*nc_apply_warning_fn)(const char *message, void *userdata);
+
 struct nc_apply_opts {
         unsigned wait_seconds;          /* wait for links to be operationally up; 0 = don't */
         nc_apply_progress_fn progress;  /* may be NULL */
         nc_apply_not_up_fn not_up;      /* may be NULL */
-        void *userdata;                 /* for both */
+        nc_apply_warning_fn warning;    /* may be NULL */
+        void *userdata;                 /* for all three */
         struct nc_fault *fault;         /* crash injection, test builds only (src/util/fault.h); NULL = none */
 };
 

@@ -41,6 +41,7 @@ struct nc_reconcile_ops {
         /* nc_apply()'s own callbacks, called as it goes. */
         nc_apply_progress_fn progress;
         nc_apply_not_up_fn not_up;
+        nc_apply_warning_fn warning;
         /* After apply: r and result are nc_apply()'s; < 0 stops the run
          * before verifying. */
         int (*applied)(int r, const struct nc_apply_result *result, void *userdata);

@@ -5,6 +5,7 @@
 
 #include "apply/applier.h"
 #include "apply/batch.h"
+#include "apply/conntrack.h"
 #include "netconverge/apply.h"
 #include "netconverge/model.h"
 #include "netconverge/netns.h"
@@ -288,6 +289,7 @@ static int walk(struct nc_applier *ap, const struct nc_apply_opts *opts, struct 
                         return -ENOMEM;
                 report(opts, res, a, r, error_message(ap, r));
         }
+        (void) nc_conntrack_flush_plan(ap, opts);
         return 0;
 }
 

@@ -66,6 +66,13 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         }
 }
 
+/* Not a failure: the changes were made (src/apply/conntrack.c). */
+static void on_warning(const char *message, void *userdata) {
+        struct converge *c = userdata;
+
+        nc_cli_note(c->ctx, "warning: %s, ignoring", message);
+}
+
 static void on_not_up(const char *netns, const char *name, void *userdata) {
         struct converge *c = userdata;
         struct nc_link_name *l;
@@ -319,6 +326,7 @@ static const struct nc_reconcile_ops converge_ops = {
         .planned = on_planned,
         .progress = on_progress,
         .not_up = on_not_up,
+        .warning = on_warning,
         .applied = on_applied,
 };
 

@@ -82,7 +82,8 @@ static int verify(const struct nc_model *model, const struct nc_reconcile_ops *o
 static int apply(const struct nc_reconcile_opts *opts, struct nc_reconcile_report *report) {
         const struct nc_reconcile_ops *ops = opts->ops;
         struct nc_apply_opts aopts = { .wait_seconds = opts->wait_seconds, .progress = ops->progress,
-                                       .not_up = ops->not_up, .userdata = ops->userdata, .fault = opts->fault };
+                                       .not_up = ops->not_up, .warning = ops->warning, .userdata = ops->userdata,
+                                       .fault = opts->fault };
         int r;
 
         r = nc_apply(report->plan, &aopts, &report->result);

@@ -135,6 +135,13 @@ static void on_progress(const struct nc_action *a, int r, const char *message, v
         nc_watch_log(&c->w->log, LOG_INFO, "%s", line ? line : "?");
 }
 
+/* Not a failure: the changes were made (src/apply/conntrack.c). */
+static void on_warning(const char *message, void *userdata) {
+        struct cycle *c = userdata;
+
+        nc_watch_log(&c->w->log, LOG_WARNING, "%s, ignoring", message);
+}
+
 void nc_watch_forget(struct nc_watch *w) {
         w->last = nc_state_free(w->last);
         w->lost = true;
@@ -287,6 +294,7 @@ static const struct nc_reconcile_ops cycle_ops = {
         .observing = on_observing,
         .planned = on_planned,
         .progress = on_progress,
+        .warning = on_warning,
         .applied = on_applied,
         .verify_scope = on_verify_scope,
 };

@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <ifaddrs.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <libmnl/libmnl.h>
+
+#include "apply/applier.h"
+#include "apply/conntrack.h"
+#include "netconverge/addr.h"
+#include "nft/nft.h"
+#include "util/cleanup.h"
+
+/* ctnetlink over libmnl, not libnetfilter_conntrack: one dump and a
+ * delete per match need four attribute nests, libmnl is already linked
+ * (the nftables code uses it), and the filter is ours anyway (libnetfilter_
+ * conntrack's own filters cannot say "reply source is A:P and the status
+ * has DST_NAT").
+ *
+ * The choice of entries, against Docker's and CNI's (docs/dataplane.md):
+ * Docker (libnetwork drivers/bridge clearConntrackEntries()) deletes, when
+ * an endpoint goes, every entry with the endpoint's address anywhere in
+ * it, and every UDP entry whose original destination port is one of its
+ * published host ports, whatever address or target; CNI's portmap deletes
+ * UDP entries by original destination port, its bridge plugin those by the
+ * container's address as original destination. Both catch flows that
+ * were never translated by them (a host service on that port, another
+ * runtime's containers). Here an entry goes only when it is the old
+ * translation's own:
+ *  - a published port: original tuple (proto, daddr or a local address
+ *    when the port has no host_ip, dport), reply source (to_addr, to_port),
+ *    and the kernel's DST_NAT status bit (the translation was made, so a
+ *    flow sent to the container's address directly is not one);
+ *  - a container's address: reply source the address (flows to it,
+ *    translated or sent directly) or original source the address (flows
+ *    it opened, masqueraded or not), as Docker: once the address goes,
+ *    replies of those flows would reach whichever container gets it next.
+ * TCP as well as UDP (Docker and CNI only flush UDP): a connection kept on
+ * a removed port is a way in the file no longer publishes; a connection
+ * kept on a moved port would reach a target the file no longer names.
+ *
+ * Not behind NC_FAULT_REQUEST (util/fault.h): the entries are no state
+ * the plan reads or verify checks, so stopping after a delete is the same
+ * as stopping after the batch, and their number depends on live traffic,
+ * which would make the crash sweep's request numbering vary from run to
+ * run. */
+
+/* Bounds a dump or an ack the kernel does not send (it always answers;
+ * this guards against a hang, not a slow kernel). */
+#define CT_RECV_TIMEOUT_S 5
+
+/* The kernel's protocol numbers; a protocol missing here (a new one in
+ * the model) is 0, which no TCP or UDP entry has: nothing deleted rather
+ * than another protocol's flows. */
+static const uint8_t proto_numbers[_NC_PROTO_MAX] = {
+        [NC_PROTO_TCP] = IPPROTO_TCP,
+        [NC_PROTO_UDP] = IPPROTO_UDP,
+};
+
+static uint8_t proto_number(enum nc_proto p) {
+        return (unsigned) p < _NC_PROTO_MAX ? proto_numbers[p] : 0;
+}
+
+static bool same_translation(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
+        return a->kind == NC_RULE_DNAT && b->kind == NC_RULE_DNAT && a->proto == b->proto && a->daddr == b->daddr &&
+               a->dport == b->dport && a->to_addr == b->to_addr && a->to_port == b->to_port;
+}
+
+/* A rule the plan leaves in force (desired) with the same translation:
+ * its flows are right as they are. */
+static bool still_wanted_rule(const struct nc_plan *plan, const struct nc_nft_rule *r) {
+        const struct nc_nft *n = plan->desired ? &plan->desired->nft : NULL;
+
+        for (size_t i = 0; n && i < n->n_rules; i++)
+                if (same_translation(&n->rules[i], r))
+                        return true;
+        return false;
+}
+
+static bool still_wanted_address(const struct nc_plan *plan, const struct nc_address *x) {
+        const struct nc_state *s = plan->desired;
+
+        for (size_t i = 0; s && i < s->n_addresses; i++)
+                if (s->addresses[i].address == x->address && strcmp(s->addresses[i].netns, x->netns) == 0)
+                        return true;
+        return false;
+}
+
+static int old_append(struct nc_ct_old **v, size_t *n, size_t *cap, const struct nc_ct_old *o) {
+        if (*n == *cap) {
+                size_t c = *cap ? *cap * 2 : 8;
+                struct nc_ct_old *w = realloc(*v, c * sizeof(*w));
+
+                if (!w)
+                        return -ENOMEM;
+                *v = w;
+                *cap = c;
+        }
+        (*v)[(*n)++] = *o;
+        return 0;
+}
+
+/* The one place that reads the plan's actions. */
+static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bool rules_applied,
+                       struct nc_ct_old *ret) {
+        const struct nc_nft_rule *h = a->have_rule;
+        const struct nc_address *x = a->have_address;
+
+        if (a->object == NC_OBJECT_NFT_RULE && rules_applied &&
+            (a->change == NC_CHANGE_REMOVE || a->change == NC_CHANGE_MODIFY) && h && h->kind == NC_RULE_DNAT) {
+                if (a->change == NC_CHANGE_MODIFY && a->want_rule && same_translation(h, a->want_rule))
+                        return false;
+                if (still_wanted_rule(plan, h) || proto_number(h->proto) == 0)
+                        return false;
+                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = proto_number(h->proto), .daddr = h->daddr,
+                                            .dport = h->dport, .to_addr = h->to_addr, .to_port = h->to_port };
+                return true;
+        }
+        /* A container's address only: the host's own (a bridge's gateway)
+         * carries the host's flows, which are not the old translation's. */
+        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE && x && x->netns && x->netns[0] &&
+            !still_wanted_address(plan, x)) {
+                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_ADDRESS, .to_addr = x->address };
+                return true;
+        }
+        return false;
+}
+
+int nc_ct_old_collect(const struct nc_plan *plan, bool rules_applied, struct nc_ct_old **ret, size_t *ret_n) {
+        _cleanup_free_ struct nc_ct_old *v = NULL;
+        size_t n = 0, cap = 0;
+
+        for (size_t i = 0; i < plan->n_actions; i++) {
+                struct nc_ct_old o;
+
+                if (action_old(plan, &plan->actions[i], rules_applied, &o) && old_append(&v, &n, &cap, &o) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(v);
+        *ret_n = n;
+        return 0;
+}
+
+bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
+                       bool (*is_local)(uint32_t addr, void *data), void *data) {
+        switch (o->kind) {
+        case NC_CT_OLD_PORT:
+                if (e->proto != o->proto || e->orig_dport != o->dport || e->reply_src != o->to_addr ||
+                    e->reply_sport != o->to_port)
+                        return false;
+                if (!e->has_status || !(e->status & IPS_DST_NAT))
+                        return false;
+                if (o->daddr != 0)
+                        return e->orig_dst == o->daddr;
+                return is_local && is_local(e->orig_dst, data);
+        case NC_CT_OLD_ADDRESS:
+                return e->reply_src == o->to_addr || e->orig_src == o->to_addr;
+        default:
+                return false;
+        }
+}
+
+void nc_ct_old_describe(const struct nc_ct_old *o, char *buf, size_t size) {
+        char a[NC_IPV4_STRLEN], b[NC_IPV4_STRLEN];
+
+        if (o->kind == NC_CT_OLD_ADDRESS)
+                snprintf(buf, size, "address %s", nc_ipv4_format(o->to_addr, a));
+        else if (o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP)
+                snprintf(buf, size, "%s %s:%u -> %s:%u", o->proto == IPPROTO_UDP ? "udp" : "tcp",
+                         nc_ipv4_format(o->daddr, a), o->dport, nc_ipv4_format(o->to_addr, b), o->to_port);
+        else
+                snprintf(buf, size, "protocol %u %s:%u -> %s:%u", o->proto, nc_ipv4_format(o->daddr, a), o->dport,
+                         nc_ipv4_format(o->to_addr, b), o->to_port);
+}
+
+/* --- decoding */
+
+static int attr_cb(const struct nlattr *attr, void *data, int max) {
+        const struct nlattr **tb = data;
+        int type = mnl_attr_get_type(attr);
+
+        if (mnl_attr_type_valid(attr, (uint16_t) max) < 0)
+                return MNL_CB_OK;       /* newer kernels' attributes: not ours to read */
+        tb[type] = attr;
+        return MNL_CB_OK;
+}
+
+static int ct_attr_cb(const struct nlattr *attr, void *data) {
+        return attr_cb(attr, data, CTA_MAX);
+}
+
+static int tuple_attr_cb(const struct nlattr *attr, void *data) {
+        return attr_cb(attr, data, CTA_TUPLE_MAX);
+}
+
+static int ip_attr_cb(const struct nlattr *attr, void *data) {
+        return attr_cb(attr, data, CTA_IP_MAX);
+}
+
+static int proto_attr_cb(const struct nlattr *attr, void *data) {
+        return attr_cb(attr, data, CTA_PROTO_MAX);
+}
+
+static int get_u32(const struct nlattr *a, uint32_t *ret) {
+        if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+                return -EBADMSG;
+        *ret = ntohl(mnl_attr_get_u32(a));
+        return 0;
+}
+
+static int get_u16(const struct nlattr *a, uint16_t *ret) {
+        if (!a || mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+                return -EBADMSG;
+        *ret = ntohs(mnl_attr_get_u16(a));
+        return 0;
+}
+
+/* A tuple: addresses, protocol and, for TCP, UDP, SCTP..., ports (an
+ * ICMP tuple has none: ports stay 0, which no published port has). */
+static int tuple_decode(const struct nlattr *nest, uint32_t *src, uint32_t *dst, uint8_t *proto, uint16_t *sport,
+                        uint16_t *dport) {
+        const struct nlattr *tb[CTA_TUPLE_MAX + 1] = {}, *ip[CTA_IP_MAX + 1] = {}, *pr[CTA_PROTO_MAX + 1] = {};
+
+        if (!nest || mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+            mnl_attr_parse_nested(nest, tuple_attr_cb, tb) < 0)
+                return -EBADMSG;
+        if (!tb[CTA_TUPLE_IP] || mnl_attr_validate(tb[CTA_TUPLE_IP], MNL_TYPE_NESTED) < 0 ||
+            mnl_attr_parse_nested(tb[CTA_TUPLE_IP], ip_attr_cb, ip) < 0)
+                return -EBADMSG;
+        if (!ip[CTA_IP_V4_SRC] || !ip[CTA_IP_V4_DST])
+                return ip[CTA_IP_V6_SRC] ? -EAFNOSUPPORT : -EBADMSG;
+        if (get_u32(ip[CTA_IP_V4_SRC], src) < 0 || get_u32(ip[CTA_IP_V4_DST], dst) < 0)
+                return -EBADMSG;
+        if (!tb[CTA_TUPLE_PROTO] || mnl_attr_validate(tb[CTA_TUPLE_PROTO], MNL_TYPE_NESTED) < 0 ||
+            mnl_attr_parse_nested(tb[CTA_TUPLE_PROTO], proto_attr_cb, pr) < 0)
+                return -EBADMSG;
+        if (!pr[CTA_PROTO_NUM] || mnl_attr_validate(pr[CTA_PROTO_NUM], MNL_TYPE_U8) < 0)
+                return -EBADMSG;
+        *proto = mnl_attr_get_u8(pr[CTA_PROTO_NUM]);
+        *sport = *dport = 0;
+        if (pr[CTA_PROTO_SRC_PORT] && get_u16(pr[CTA_PROTO_SRC_PORT], sport) < 0)
+                return -EBADMSG;
+        if (pr[CTA_PROTO_DST_PORT] && get_u16(pr[CTA_PROTO_DST_PORT], dport) < 0)
+                return -EBADMSG;
+        return 0;
+}
+
+int nc_ct_entry_decode(const struct nlmsghdr *nlh, struct nc_ct_entry *ret) {
+        const struct nlattr *tb[CTA_MAX + 1] = {};
+        struct nc_ct_entry e = {};
+        uint32_t rdst;
+        uint16_t rdport;
+        uint8_t rproto;
+        int r;
+
+        if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)) ||
+            mnl_attr_parse(nlh, sizeof(struct nfgenmsg), ct_attr_cb, tb) < 0)
+                return -EBADMSG;
+        r = tuple_decode(tb[CTA_TUPLE_ORIG], &e.orig_src, &e.orig_dst, &e.proto, &e.orig_sport, &e.orig_dport);
+        if (r < 0)
+                return r;
+        r = tuple_decode(tb[CTA_TUPLE_REPLY], &e.reply_src, &rdst, &rproto, &e.reply_sport, &rdport);
+        if (r < 0)
+                return r;
+        e.has_status = get_u32(tb[CTA_STATUS], &e.status) >= 0;
+        e.has_zone = get_u16(tb[CTA_ZONE], &e.zone) >= 0;
+        e.has_id = get_u32(tb[CTA_ID], &e.id) >= 0;
+        *ret = e;
+        return 0;
+}
+
+/* --- the namespace's local addresses */
+
+struct locals {
+        uint32_t *addr;
+        size_t n;
+};
+
+static void locals_done(struct locals *l) {
+        free(l->addr);
+}
+
+/* The IPv4 addresses of the current namespace, the ones `fib daddr type
+ * local` finds (with 127.0.0.0/8, local as a whole through lo's route). */
+static int locals_read(struct locals *ret) {
+        struct ifaddrs *list, *i;
+        struct locals l = {};
+        size_t cap = 0;
+
+        if (getifaddrs(&list) < 0)
+                return -errno;
+        for (i = list; i; i = i->ifa_next) {
+                if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+                        continue;
+                if (l.n == cap) {
+                        size_t c = cap ? cap * 2 : 16;
+                        uint32_t *v = realloc(l.addr, c * sizeof(*v));
+
+                        if (!v) {
+                                freeifaddrs(list);
+                                locals_done(&l);
+                                return -ENOMEM;
+                        }
+                        l.addr = v;
+                        cap = c;
+                }
+                l.addr[l.n++] = ntohl(((const struct sockaddr_in *) (const void *) i->ifa_addr)->sin_addr.s_addr);
+        }
+        freeifaddrs(list);
+        *ret = l;
+        return 0;
+}
+
+static bool locals_has(uint32_t addr, void *data) {
+        const struct locals *l = data;
+
+        if ((addr >> 24) == 127)
+                return true;
+        for (size_t i = 0; i < l->n; i++)
+                if (l->addr[i] == addr)
+                        return true;
+        return false;
+}
+
+/* --- the dump and the deletes */
+
+struct match {
+        struct nc_ct_entry e;
+        size_t old;                     /* the translation it belongs to (its first) */
+};
+
+struct dump {
+        const struct nc_ct_old *old;
+        size_t n_old;
+        struct locals *locals;
+        struct match *m;
+        size_t n, cap;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data) {
+        struct dump *d = data;
+        struct nc_ct_entry e;
+
+        /* An entry this cannot read (IPv6 in an AF_INET dump should not
+         * happen; a truncated one) is not deleted: only what is known to
+         * match goes. */
+        if (nc_ct_entry_decode(nlh, &e) < 0)
+                return 0;
+        for (size_t i = 0; i < d->n_old; i++) {
+                if (!nc_ct_old_matches(&d->old[i], &e, locals_has, d->locals))
+                        continue;
+                if (d->n == d->cap) {
+                        size_t c = d->cap ? d->cap * 2 : 16;
+                        struct match *v = realloc(d->m, c * sizeof(*v));
+
+                        if (!v)
+                                return -ENOMEM;
+                        d->m = v;
+                        d->cap = c;
+                }
+                d->m[d->n++] = (struct match) { .e = e, .old = i };
+                break;
+        }
+        return 0;
+}
+
+static struct nlmsghdr *ct_header(char *buf, uint16_t type, uint16_t flags, uint32_t seq) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct nfgenmsg *g;
+
+        nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | type;
+        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+        nlh->nlmsg_seq = seq;
+        g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        g->nfgen_family = AF_INET;
+        g->version = NFNETLINK_V0;
+        g->res_id = 0;
+        return nlh;
+}
+
+static int ct_dump(struct mnl_socket *nl, uint32_t seq, struct dump *d) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nc_nft_dump cb = { .cb = dump_cb, .data = d };
+
+        return nc_nft_talk(nl, ct_header(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq), &cb);
+}
+
+/* Deletes the entry by its original tuple (and zone), and by its id, so
+ * that an entry made since the dump with the same tuple stays. */
+static int ct_delete(struct mnl_socket *nl, uint32_t seq, const struct nc_ct_entry *e) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh = ct_header(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq);
+        struct nlattr *tuple, *ip, *proto;
+
+        tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+        mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(e->orig_src));
+        mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(e->orig_dst));
+        mnl_attr_nest_end(nlh, ip);
+        proto = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+        mnl_attr_put_u8(nlh, CTA_PROTO_NUM, e->proto);
+        mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(e->orig_sport));
+        mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(e->orig_dport));
+        mnl_attr_nest_end(nlh, proto);
+        mnl_attr_nest_end(nlh, tuple);
+        if (e->has_zone)
+                mnl_attr_put_u16(nlh, CTA_ZONE, htons(e->zone));
+        if (e->has_id)
+                mnl_attr_put_u32(nlh, CTA_ID, htonl(e->id));
+        return nc_nft_talk(nl, nlh, NULL);
+}
+
+static int ct_socket(struct mnl_socket **ret) {
+        _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
+        struct timeval tv = { .tv_sec = CT_RECV_TIMEOUT_S };
+        int r;
+
+        r = nc_nft_socket_open(&nl);
+        if (r < 0)
+                return r;
+        if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+                return -errno;
+        *ret = TAKE_PTR(nl);
+        return 0;
+}
+
+static void warn(const struct nc_apply_opts *opts, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(const struct nc_apply_opts *opts, const char *fmt, ...) {
+        char msg[512];
+        va_list ap;
+
+        if (!opts || !opts->warning)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        opts->warning(msg, opts->userdata);
+}
+
+/* The deletes, one request each. ENOENT is the entry gone already (it
+ * expired, or the flow ended, since the dump), its answer read like an
+ * ack; after any other failure answers may be left unread (nc_nft_talk()),
+ * so the next delete gets a new socket. */
+static void delete_matches(struct mnl_socket **nl, uint32_t *seq, struct nc_ct_old *old, const struct dump *d) {
+        for (size_t i = 0; i < d->n; i++) {
+                struct nc_ct_old *o = &old[d->m[i].old];
+                int r = *nl ? 0 : ct_socket(nl);
+
+                if (r >= 0)
+                        r = ct_delete(*nl, (*seq)++, &d->m[i].e);
+                if (r >= 0) {
+                        o->deleted++;
+                        continue;
+                }
+                if (r == -ENOENT)
+                        continue;
+                if (*nl)
+                        mnl_socket_close(TAKE_PTR(*nl));
+                if (o->error == 0)
+                        o->error = r;
+        }
+}
+
+int nc_conntrack_flush_plan(struct nc_applier *ap, const struct nc_apply_opts *opts) {
+        _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
+        _cleanup_free_ struct nc_ct_old *old = NULL;
+        _cleanup_(locals_done) struct locals locals = {};
+        struct dump d = {};
+        size_t n_old = 0, deleted = 0;
+        uint32_t seq = 1;
+        const char *step;
+        char what[128];
+        int r;
+
+        r = nc_ct_old_collect(ap->plan, !ap->nft_failed, &old, &n_old);
+        if (r < 0 || n_old == 0) {
+                if (r < 0)
+                        warn(opts, "conntrack: the entries of old translations were not deleted: %s", strerror(-r));
+                return r;
+        }
+        step = "read the host's addresses";
+        r = locals_read(&locals);
+        if (r >= 0) {
+                step = "open a netfilter socket";
+                r = ct_socket(&nl);
+        }
+        d = (struct dump) { .old = old, .n_old = n_old, .locals = &locals };
+        if (r >= 0) {
+                step = "list the connection tracking entries";
+                r = ct_dump(nl, seq++, &d);
+        }
+        if (r < 0) {
+                /* Also when the kernel has no ctnetlink (nfnetlink says
+                 * EINVAL for a subsystem it cannot load): the flows are
+                 * not flushed, which the user should know. */
+                nc_ct_old_describe(&old[0], what, sizeof(what));
+                warn(opts, "conntrack: could not %s to delete the entries of old translations (%s%s): %s; "
+                     "ongoing flows keep them until they expire",
+                     step, what, n_old > 1 ? " and others" : "", strerror(-r));
+                free(d.m);
+                return r;
+        }
+        delete_matches(&nl, &seq, old, &d);
+        free(d.m);
+        for (size_t i = 0; i < n_old; i++) {
+                deleted += old[i].deleted;
+                if (old[i].error == 0)
+                        continue;
+                nc_ct_old_describe(&old[i], what, sizeof(what));
+                warn(opts, "conntrack: could not delete an entry of the old translation %s: %s; "
+                     "that flow keeps it until it expires", what, strerror(-old[i].error));
+        }
+        return (int) (deleted > (size_t) INT32_MAX ? INT32_MAX : deleted);
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include <libmnl/libmnl.h>
+
+#include "apply/conntrack.h"
+
+/* Which entries apply deletes (src/apply/conntrack.c, docs/dataplane.md):
+ * the old translations a plan yields, the entries that match them, and
+ * the decoding of a ctnetlink dump message. The kernel side is
+ * tests/integration/test-conntrack.sh. */
+
+#define IP(a, b, c, d) (((uint32_t) (a) << 24) | ((uint32_t) (b) << 16) | ((uint32_t) (c) << 8) | (uint32_t) (d))
+
+static const struct nc_nft_rule dnat_a = { .chain = "publish", .key = "publish udp 0.0.0.0:5353",
+                                           .kind = NC_RULE_DNAT, .proto = NC_PROTO_UDP, .dport = 5353,
+                                           .to_addr = IP(10, 0, 0, 2), .to_port = 53 };
+static const struct nc_nft_rule dnat_b = { .chain = "publish", .key = "publish udp 0.0.0.0:5353",
+                                           .kind = NC_RULE_DNAT, .proto = NC_PROTO_UDP, .dport = 5353,
+                                           .to_addr = IP(10, 0, 0, 3), .to_port = 53 };
+static const struct nc_nft_rule dnat_tcp = { .chain = "publish", .key = "publish tcp 192.0.2.1:8080",
+                                             .kind = NC_RULE_DNAT, .proto = NC_PROTO_TCP,
+                                             .daddr = IP(192, 0, 2, 1), .dport = 8080,
+                                             .to_addr = IP(10, 0, 0, 2), .to_port = 80 };
+static const struct nc_nft_rule dnat_kept = { .chain = "publish", .key = "publish udp 0.0.0.0:6000",
+                                              .kind = NC_RULE_DNAT, .proto = NC_PROTO_UDP, .dport = 6000,
+                                              .to_addr = IP(10, 0, 0, 2), .to_port = 60 };
+static const struct nc_nft_rule masq = { .chain = "postrouting", .key = "masquerade br0",
+                                         .kind = NC_RULE_MASQUERADE, .saddr = IP(10, 0, 0, 0), .saddr_len = 24 };
+
+static struct nc_address addr_web = { .netns = "web", .ifname = "eth0", .address = IP(10, 0, 0, 2),
+                                      .prefixlen = 24 };
+static struct nc_address addr_db = { .netns = "db", .ifname = "eth0", .address = IP(10, 0, 0, 4),
+                                     .prefixlen = 24 };
+static struct nc_address addr_gw = { .netns = "", .ifname = "br0", .address = IP(10, 0, 0, 1), .prefixlen = 24 };
+
+/* A plan as the planner would make it, by hand: the desired state holds
+ * dnat_b, dnat_kept and db's address again with another prefix. */
+static void test_collect(void **state) {
+        struct nc_nft_rule want_rules[] = { dnat_b, dnat_kept };
+        struct nc_address want_addrs[] = { { .netns = "db", .ifname = "eth0", .address = IP(10, 0, 0, 4),
+                                             .prefixlen = 16 } };
+        struct nc_state desired = { .addresses = want_addrs, .n_addresses = 1,
+                                    .nft = { .rules = want_rules, .n_rules = 2 } };
+        struct nc_action actions[] = {
+                /* ~ 5353 a -> b: the old translation goes */
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .have_rule = &dnat_a,
+                  .want_rule = &dnat_b },
+                /* - tcp 8080 */
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &dnat_tcp },
+                /* ~ with the same translation (drift in a field that is not one): nothing */
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .have_rule = &dnat_kept,
+                  .want_rule = &dnat_kept },
+                /* - a rule whose translation a wanted rule has (removed, added again): nothing */
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &dnat_b },
+                /* not a translation */
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &masq },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_ADD, .want_rule = &dnat_a },
+                /* - web's address: goes */
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_web },
+                /* - the bridge's: the host's own flows, nothing */
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_gw },
+                /* - db's, wanted again in db: nothing */
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_db },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_ADD, .want_address = &want_addrs[0] },
+        };
+        struct nc_plan plan = { .desired = &desired, .actions = actions, .n_actions = 10 };
+        struct nc_ct_old *old = NULL;
+        size_t n = 0;
+
+        (void) state;
+        assert_int_equal(nc_ct_old_collect(&plan, true, &old, &n), 0);
+        assert_int_equal(n, 3);
+        assert_int_equal(old[0].kind, NC_CT_OLD_PORT);
+        assert_int_equal(old[0].proto, IPPROTO_UDP);
+        assert_int_equal(old[0].daddr, 0);
+        assert_int_equal(old[0].dport, 5353);
+        assert_int_equal(old[0].to_addr, IP(10, 0, 0, 2));
+        assert_int_equal(old[0].to_port, 53);
+        assert_int_equal(old[1].kind, NC_CT_OLD_PORT);
+        assert_int_equal(old[1].proto, IPPROTO_TCP);
+        assert_int_equal(old[1].daddr, IP(192, 0, 2, 1));
+        assert_int_equal(old[2].kind, NC_CT_OLD_ADDRESS);
+        assert_int_equal(old[2].to_addr, IP(10, 0, 0, 2));
+        free(old);
+
+        /* The batch refused: the rules stand, only the address counts. */
+        assert_int_equal(nc_ct_old_collect(&plan, false, &old, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(old[0].kind, NC_CT_OLD_ADDRESS);
+        free(old);
+
+        /* Nothing taken away: nothing, and no allocation. */
+        plan.n_actions = 0;
+        assert_int_equal(nc_ct_old_collect(&plan, true, &old, &n), 0);
+        assert_int_equal(n, 0);
+        assert_null(old);
+}
+
+static bool local_is_uplink(uint32_t addr, void *data) {
+        (void) data;
+        return addr == IP(198, 51, 100, 1);
+}
+
+/* The flow the outside sends to 5353, DNATed to 10.0.0.2:53. */
+static const struct nc_ct_entry flow = { .proto = IPPROTO_UDP, .orig_src = IP(198, 51, 100, 2),
+                                         .orig_dst = IP(198, 51, 100, 1), .orig_sport = 40000, .orig_dport = 5353,
+                                         .reply_src = IP(10, 0, 0, 2), .reply_sport = 53, .status = IPS_DST_NAT,
+                                         .has_status = true };
+
+static void test_matches_port(void **state) {
+        const struct nc_ct_old any = { .kind = NC_CT_OLD_PORT, .proto = IPPROTO_UDP, .dport = 5353,
+                                       .to_addr = IP(10, 0, 0, 2), .to_port = 53 };
+        struct nc_ct_old bound = any;
+        struct nc_ct_entry e;
+
+        (void) state;
+        assert_true(nc_ct_old_matches(&any, &flow, local_is_uplink, NULL));
+        /* Not the old translation's: each field in turn. */
+        e = flow, e.proto = IPPROTO_TCP;
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        e = flow, e.orig_dport = 5354;
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        e = flow, e.reply_src = IP(10, 0, 0, 3);          /* the new target's: a flow since the change */
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        e = flow, e.reply_sport = 54;
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        /* Sent to the container directly (routed), never translated. */
+        e = flow, e.orig_dst = IP(10, 0, 0, 2), e.orig_dport = 53, e.status = 0;
+        assert_false(nc_ct_old_matches(&(struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = IPPROTO_UDP,
+                                                             .dport = 53, .to_addr = IP(10, 0, 0, 2),
+                                                             .to_port = 53 },
+                                       &e, local_is_uplink, NULL));
+        e = flow, e.has_status = false;
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        /* Without host_ip: only packets to a local address were translated. */
+        e = flow, e.orig_dst = IP(203, 0, 113, 9);
+        assert_false(nc_ct_old_matches(&any, &e, local_is_uplink, NULL));
+        assert_false(nc_ct_old_matches(&any, &flow, NULL, NULL));
+        /* With host_ip: that address, local or not. */
+        bound.daddr = IP(198, 51, 100, 1);
+        assert_true(nc_ct_old_matches(&bound, &flow, NULL, NULL));
+        bound.daddr = IP(198, 51, 100, 7);
+        assert_false(nc_ct_old_matches(&bound, &flow, local_is_uplink, NULL));
+}
+
+static void test_matches_address(void **state) {
+        const struct nc_ct_old gone = { .kind = NC_CT_OLD_ADDRESS, .to_addr = IP(10, 0, 0, 2) };
+        /* A flow the container opened, masqueraded on the way out. */
+        const struct nc_ct_entry out = { .proto = IPPROTO_TCP, .orig_src = IP(10, 0, 0, 2),
+                                         .orig_dst = IP(198, 51, 100, 2), .orig_sport = 41000, .orig_dport = 443,
+                                         .reply_src = IP(198, 51, 100, 2), .reply_sport = 443,
+                                         .status = IPS_SRC_NAT, .has_status = true };
+        struct nc_ct_entry other = flow;
+
+        (void) state;
+        assert_true(nc_ct_old_matches(&gone, &flow, NULL, NULL));
+        assert_true(nc_ct_old_matches(&gone, &out, NULL, NULL));
+        other.reply_src = IP(10, 0, 0, 3);
+        assert_false(nc_ct_old_matches(&gone, &other, NULL, NULL));
+}
+
+static void put_tuple(struct nlmsghdr *nlh, uint16_t type, uint32_t src, uint32_t dst, uint8_t proto,
+                      uint16_t sport, uint16_t dport) {
+        struct nlattr *t = mnl_attr_nest_start(nlh, type), *ip, *pr;
+
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+        mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(src));
+        mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(dst));
+        mnl_attr_nest_end(nlh, ip);
+        pr = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+        mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
+        mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sport));
+        mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dport));
+        mnl_attr_nest_end(nlh, pr);
+        mnl_attr_nest_end(nlh, t);
+}
+
+static struct nlmsghdr *ct_msg(char *buf) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+        nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
+        g->nfgen_family = AF_INET;
+        return nlh;
+}
+
+static void test_decode(void **state) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        struct nc_ct_entry e;
+        struct nlattr *t, *ip;
+        uint8_t v6[16] = { 0xfd };
+
+        (void) state;
+        nlh = ct_msg(buf);
+        put_tuple(nlh, CTA_TUPLE_ORIG, IP(198, 51, 100, 2), IP(198, 51, 100, 1), IPPROTO_UDP, 40000, 5353);
+        put_tuple(nlh, CTA_TUPLE_REPLY, IP(10, 0, 0, 2), IP(198, 51, 100, 2), IPPROTO_UDP, 53, 40000);
+        mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_DST_NAT | IPS_CONFIRMED));
+        mnl_attr_put_u32(nlh, CTA_ID, htonl(0xdeadbeef));
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), 0);
+        assert_int_equal(e.proto, IPPROTO_UDP);
+        assert_int_equal(e.orig_src, IP(198, 51, 100, 2));
+        assert_int_equal(e.orig_dst, IP(198, 51, 100, 1));
+        assert_int_equal(e.orig_sport, 40000);
+        assert_int_equal(e.orig_dport, 5353);
+        assert_int_equal(e.reply_src, IP(10, 0, 0, 2));
+        assert_int_equal(e.reply_sport, 53);
+        assert_true(e.has_status);
+        assert_int_equal(e.status, IPS_DST_NAT | IPS_CONFIRMED);
+        assert_true(e.has_id);
+        assert_int_equal(e.id, 0xdeadbeef);
+        assert_false(e.has_zone);
+        assert_true(nc_ct_old_matches(&(struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = IPPROTO_UDP,
+                                                            .dport = 5353, .to_addr = IP(10, 0, 0, 2),
+                                                            .to_port = 53 },
+                                      &e, local_is_uplink, NULL));
+
+        /* No reply tuple: not decoded (so never deleted). */
+        nlh = ct_msg(buf);
+        put_tuple(nlh, CTA_TUPLE_ORIG, IP(198, 51, 100, 2), IP(198, 51, 100, 1), IPPROTO_UDP, 40000, 5353);
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
+
+        /* IPv6. */
+        nlh = ct_msg(buf);
+        t = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+        mnl_attr_put(nlh, CTA_IP_V6_SRC, sizeof(v6), v6);
+        mnl_attr_put(nlh, CTA_IP_V6_DST, sizeof(v6), v6);
+        mnl_attr_nest_end(nlh, ip);
+        mnl_attr_nest_end(nlh, t);
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EAFNOSUPPORT);
+
+        /* A port attribute of the wrong size. */
+        nlh = ct_msg(buf);
+        put_tuple(nlh, CTA_TUPLE_ORIG, IP(198, 51, 100, 2), IP(198, 51, 100, 1), IPPROTO_UDP, 40000, 5353);
+        t = mnl_attr_nest_start(nlh, CTA_TUPLE_REPLY);
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+        mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(IP(10, 0, 0, 2)));
+        mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(IP(198, 51, 100, 2)));
+        mnl_attr_nest_end(nlh, ip);
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+        mnl_attr_put_u8(nlh, CTA_PROTO_NUM, IPPROTO_UDP);
+        mnl_attr_put_u8(nlh, CTA_PROTO_SRC_PORT, 53);
+        mnl_attr_nest_end(nlh, ip);
+        mnl_attr_nest_end(nlh, t);
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
+}
+
+static void test_describe(void **state) {
+        char buf[128];
+
+        (void) state;
+        nc_ct_old_describe(&(struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = IPPROTO_UDP, .dport = 5353,
+                                                 .to_addr = IP(10, 0, 0, 2), .to_port = 53 },
+                           buf, sizeof(buf));
+        assert_string_equal(buf, "udp 0.0.0.0:5353 -> 10.0.0.2:53");
+        nc_ct_old_describe(&(struct nc_ct_old) { .kind = NC_CT_OLD_ADDRESS, .to_addr = IP(10, 0, 0, 2) }, buf,
+                           sizeof(buf));
+        assert_string_equal(buf, "address 10.0.0.2");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_collect),
+                cmocka_unit_test(test_matches_port),
+                cmocka_unit_test(test_matches_address),
+                cmocka_unit_test(test_decode),
+                cmocka_unit_test(test_describe),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
