@@ -113,12 +113,12 @@ static int old_append(struct nc_ct_old **v, size_t *n, size_t *cap, const struct
 /* The one place that reads the plan's actions. */
 static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bool rules_applied,
                        struct nc_ct_old *ret) {
-        const struct nc_nft_rule *h = a->have_rule;
-        const struct nc_address *x = a->have_address;
+        const struct nc_nft_rule *h = a->object == NC_OBJECT_NFT_RULE ? a->nft.rule.have : NULL;
+        const struct nc_address *x = a->object == NC_OBJECT_ADDRESS ? a->address.have : NULL;
 
         if (a->object == NC_OBJECT_NFT_RULE && rules_applied &&
             (a->change == NC_CHANGE_REMOVE || a->change == NC_CHANGE_MODIFY) && h && h->kind == NC_RULE_DNAT) {
-                if (a->change == NC_CHANGE_MODIFY && a->want_rule && same_translation(h, a->want_rule))
+                if (a->change == NC_CHANGE_MODIFY && a->nft.rule.want && same_translation(h, a->nft.rule.want))
                         return false;
                 if (still_wanted_rule(plan, h) || proto_number(h->proto) == 0)
                         return false;

@@ -57,25 +57,25 @@ static void test_collect(void **state) {
                                     .nft = { .rules = want_rules, .n_rules = 2 } };
         struct nc_action actions[] = {
                 /* ~ 5353 a -> b: the old translation goes */
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .have_rule = &dnat_a,
-                  .want_rule = &dnat_b },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .nft.rule.have = &dnat_a,
+                  .nft.rule.want = &dnat_b },
                 /* - tcp 8080 */
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &dnat_tcp },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .nft.rule.have = &dnat_tcp },
                 /* ~ with the same translation (drift in a field that is not one): nothing */
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .have_rule = &dnat_kept,
-                  .want_rule = &dnat_kept },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_MODIFY, .nft.rule.have = &dnat_kept,
+                  .nft.rule.want = &dnat_kept },
                 /* - a rule whose translation a wanted rule has (removed, added again): nothing */
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &dnat_b },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .nft.rule.have = &dnat_b },
                 /* not a translation */
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .have_rule = &masq },
-                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_ADD, .want_rule = &dnat_a },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .nft.rule.have = &masq },
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_ADD, .nft.rule.want = &dnat_a },
                 /* - web's address: goes */
-                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_web },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .address.have = &addr_web },
                 /* - the bridge's: the host's own flows, nothing */
-                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_gw },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .address.have = &addr_gw },
                 /* - db's, wanted again in db: nothing */
-                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .have_address = &addr_db },
-                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_ADD, .want_address = &want_addrs[0] },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .address.have = &addr_db },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_ADD, .address.want = &want_addrs[0] },
         };
         struct nc_plan plan = { .desired = &desired, .actions = actions, .n_actions = 10 };
         struct nc_ct_old *old = NULL;
