@@ -20,6 +20,8 @@ test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
 # tests/schema (the file's JSON Schema checked against every example and good file) and
 # the dot renderer's tests (`show -o dot` must be accepted by `dot -Tsvg`).
 test+=(graphviz python3-jsonschema python3-yaml)
+# tests/integration/test-ansible.sh: ansible-playbook and ansible-doc for the Ansible module.
+test+=(ansible-core)
 # bench/run.sh: GNU time for peak RSS, the CNI reference plugins and the
 # iptables they call (the CNI baseline); never needed to build or test.
 bench=(python3 time containernetworking-plugins iptables)

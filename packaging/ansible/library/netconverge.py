@@ -309,7 +309,9 @@ def run_module():
             summary.get("add", 0), summary.get("change", 0), summary.get("remove", 0))
     else:
         result["msg"] = "no changes"
-    module.exit_json(**result)
+    # Ansible takes a result with rc other than 0 for a failure unless it
+    # says otherwise, and 2 is success here (changes pending or made).
+    module.exit_json(failed=False, **result)
 
 
 def main():
