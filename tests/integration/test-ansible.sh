@@ -237,7 +237,11 @@ nc_ping "$C1" "$GW" || nc_fail "the first container lost its gateway"
 [ "$(recap_changed role)" -ge 2 ] || { cat "$NC_TMP/role.log" >&2; nc_fail "the role's run reported no change"; }
 site role-again
 [ "$(recap_changed role-again)" = 0 ] || { cat "$NC_TMP/role-again.log" >&2; nc_fail "the role's second run changed"; }
-nc_pass "the example playbook and role: installed 0644 root's, converged, then not changed"
+# Check mode on a converged host says so (its temporary file is no change).
+site role-again-check --check
+[ "$(recap_changed role-again-check)" = 0 ] ||
+        { cat "$NC_TMP/role-again-check.log" >&2; nc_fail "the role's check mode on a converged host reports changes"; }
+nc_pass "the example playbook and role: installed 0644 root's, converged, then not changed (also in check mode)"
 # The example's own file is valid (its containers' namespaces are not made here).
 python3 - "$ANS/site.yml" "$NC_TMP/example.yaml" <<'PY'
 import sys, yaml
