@@ -59,7 +59,23 @@ for key in ("rc", "result", "diff", "msg", "plan"):
 PY
 text=$(timeout 60 ansible-doc -M "$ANS/library" netconverge 2>&1) || { nc_log "$text"; nc_fail "ansible-doc (text)"; }
 grep -q 'detailed-exitcode' <<<"$text" || nc_fail "ansible-doc renders no description"
-nc_pass "py_compile and ansible-doc"
+# ansible-test sanity, the tests that need nothing from PyPI (validate-modules,
+# pylint, pep8, yamllint and import install pinned requirements with pip:
+# not here), on a copy laid out as the collection ansible-test wants.
+coll=$NC_TMP/sanity/ansible_collections/netconverge/netconverge
+mkdir -p "$coll/plugins/modules"
+cp "$MODULE" "$coll/plugins/modules/"
+sanity=()
+for t in action-plugin-docs compile empty-init future-import-boilerplate line-endings metaclass-boilerplate \
+        no-assert no-basestring no-dict-iteritems no-dict-iterkeys no-dict-itervalues no-get-exception \
+        no-illegal-filenames no-main-display no-smart-quotes no-unicode-literals replace-urlopen \
+        runtime-metadata shebang symlinks use-argspec-type-path use-compat-six; do
+        sanity+=(--test "$t")
+done
+pyver=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+(cd "$coll" && HOME=$NC_TMP timeout 300 ansible-test sanity --python "$pyver" "${sanity[@]}") >"$NC_TMP/sanity.log" 2>&1 ||
+        { cat "$NC_TMP/sanity.log" >&2; nc_fail "ansible-test sanity"; }
+nc_pass "py_compile, ansible-doc and ansible-test sanity ($((${#sanity[@]} / 2)) tests)"
 
 # --- one task of the module; its registered result kept as JSON in OUT.
 cat >"$NC_TMP/module.yml" <<'EOF'
@@ -200,6 +216,12 @@ play writable present "$NC_TMP/writable.yaml"
 expect writable 'd["failed"]' true
 grep -q "refusing: world-writable" <<<"$(r writable 'd["msg"]')" ||
         { r writable 'd["msg"]' >&2; nc_fail "a world-writable file: msg does not say why"; }
+# diff only warns about it: check mode passes netconverge's warning on.
+play writable-check present "$NC_TMP/writable.yaml" --check
+expect writable-check 'd["failed"]' false
+grep -q "warning: $NC_TMP/writable.yaml: world-writable .*apply and watch refuse such a file" \
+        <<<"$(r writable-check '"\n".join(d.get("warnings", []))')" ||
+        { cat "$NC_TMP/writable-check.json" >&2; nc_fail "check mode does not pass diff's warning on"; }
 nc_ifindexes "$H" >"$NC_TMP/ifindex.after"
 cmp -s "$NC_TMP/ifindex.before" "$NC_TMP/ifindex.after" || nc_fail "a bad file changed links"
 nc_pass "a bad file and a world-writable one fail with netconverge's message, nothing changed"
