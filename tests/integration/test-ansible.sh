@@ -161,6 +161,8 @@ prepared check >"$NC_TMP/prepared.txt"
 cmp -s "$NC_TMP/diff.txt" "$NC_TMP/prepared.txt" ||
         { diff "$NC_TMP/diff.txt" "$NC_TMP/prepared.txt" >&2; nc_fail "diff.prepared is not diff's text"; }
 grep -qx "+ bridge $BR (mtu 1500)" "$NC_TMP/prepared.txt" || nc_fail "the plan adds no bridge"
+grep -qx "waiting: container later (netns /run/$P-none/net does not exist)" "$NC_TMP/prepared.txt" ||
+        nc_fail "the plan has no waiting line"
 nc_pass "check mode: changed, nothing changed in the kernel, the plan as diff.prepared"
 
 # --- a real run with diff mode: changes, returns apply's result
@@ -187,7 +189,8 @@ play again present "$file" --diff
 expect again 'd["failed"]' false
 expect again 'd["changed"]' false
 expect again 'd["rc"]' 0
-[ "$(prepared again)" = "No changes." ] || nc_fail "a run with nothing to do: diff.prepared is '$(prepared again)'"
+want=$(printf 'waiting: container later (netns /run/%s-none/net does not exist)\nNo changes.' "$P")
+[ "$(prepared again)" = "$want" ] || nc_fail "a run with nothing to do: diff.prepared is '$(prepared again)'"
 play again-check present "$file" --check
 expect again-check 'd["changed"]' false
 expect again-check '"diff" in d' false
@@ -249,6 +252,8 @@ recap_changed() { sed -n 's/^localhost *: .* changed=\([0-9]*\) .*/\1/p' "$NC_TM
 site role-check --check --diff
 grep -q "+ veth .* <-> eth0 in netns $C2, master $BR" "$NC_TMP/role-check.log" ||
         { cat "$NC_TMP/role-check.log" >&2; nc_fail "the role's check mode does not plan the new file"; }
+grep -q "+ nat publish tcp 0.0.0.0:8080 -> 10.126.1.3:80" "$NC_TMP/role-check.log" ||
+        { cat "$NC_TMP/role-check.log" >&2; nc_fail "the role's file lost the published port"; }
 ! netns_exists "$C2" || nc_fail "the role's check mode made a namespace"
 [ ! -e "$NC_TMP/etc/lab.yaml" ] || nc_fail "the role's check mode installed the file"
 site role

@@ -181,9 +181,9 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-# netconverge's exit codes (netconverge(8), SPEC section 4).
+# netconverge's exit codes (netconverge(8), SPEC section 4); anything else,
+# 1 above all, is an error.
 EXIT_OK = 0
-EXIT_ERROR = 1
 EXIT_PENDING = 2
 
 
@@ -213,7 +213,8 @@ def error_messages(doc, stderr):
     out = []
     for e in (doc or {}).get("errors") or []:
         message = e.get("message", "")
-        if e.get("kind") == "file" and e.get("file") is not None:
+        # file and snapshot errors carry their place (docs/json.md).
+        if e.get("file") is not None:
             where = e["file"]
             if e.get("line") is not None:
                 where += ":%s:%s" % (e["line"], e.get("column"))
@@ -258,8 +259,8 @@ def run_module():
         if module.check_mode:
             cmd += ["--dry-run"]
 
-    # check_rc=False: 1 and 2 are answers, read below. No shell, no locale
-    # surprises in the messages (LANG=C is what the module runs under).
+    # check_rc=False: 1 and 2 are answers, read below. No shell. AnsibleModule
+    # has set a C or C.UTF-8 locale, so errno texts in messages are English.
     rc, stdout, stderr = module.run_command(cmd, check_rc=False)
 
     result = dict(changed=False, rc=rc, cmd=cmd, stderr=stderr)
