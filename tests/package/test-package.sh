@@ -121,7 +121,7 @@ fi
 # The Ansible module and role where ansible-core looks by default: its
 # own configuration only (no /etc/ansible/ansible.cfg, no ~/.ansible).
 ansible_env=(env ANSIBLE_CONFIG="$ansible_dir/ansible.cfg" ANSIBLE_HOME="$ansible_dir/home"
-             ANSIBLE_LOCAL_TEMP="$ansible_dir/tmp")
+             ANSIBLE_LOCAL_TEMP="$ansible_dir/tmp" ANSIBLE_REMOTE_TEMP="$ansible_dir/remote")
 : >"$ansible_dir/ansible.cfg"
 check "ansible-doc finds the installed module" \
         bash -c 'grep -q "^> NETCONVERGE .*/usr/share/ansible/plugins/modules/netconverge.py" <<<"$("$@")"' _ \
