@@ -28,6 +28,19 @@ install(FILES packaging/debian/copyright README.md docs/file-format.md docs/plan
 file(GLOB NC_EXAMPLES CONFIGURE_DEPENDS examples/*.yaml)
 install(FILES ${NC_EXAMPLES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
+# The Ansible module and role (packaging/ansible/), where ansible-core looks
+# without configuration (its default module path and roles_path hold
+# /usr/share/ansible/...): a controller with the package installed needs no
+# ANSIBLE_LIBRARY. Not executable: Ansible reads the module and ships it to
+# the target, it is never run from here. The example playbook is a doc.
+install(FILES packaging/ansible/library/netconverge.py
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ansible/plugins/modules)
+install(DIRECTORY packaging/ansible/roles/netconverge DESTINATION ${CMAKE_INSTALL_DATADIR}/ansible/roles)
+install(FILES packaging/ansible/site.yml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/ansible)
+# Its "#!/usr/bin/python" is Ansible's marker (the file says why).
+install(FILES packaging/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME netconverge)
+
 # Compressed as Debian policy wants (-9; -n: no name or time stamp inside,
 # so the same source gives the same bytes).
 function(nc_gzip source output)

@@ -16,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then
         echo "not root: dpkg -i needs root; skipped"
         exit 77
 fi
-for tool in dpkg-deb dpkg-shlibdeps lintian systemd-analyze man scdoc; do
+for tool in dpkg-deb dpkg-shlibdeps lintian systemd-analyze man scdoc ansible-doc ansible-playbook; do
         command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (scripts/install-deps.sh test)"; exit 1; }
 done
 if dpkg-query -W -f='${Status}' netconverge 2>/dev/null | grep -q 'installed'; then
@@ -32,10 +32,12 @@ for f in /usr/sbin/netconverge /lib/systemd/system/netconverge.service; do
 done
 
 installed=0
+ansible_dir=$(mktemp -d)
 cleanup() {
         if [ $installed = 1 ]; then
                 dpkg --purge netconverge >/dev/null 2>&1 || echo "cleanup: dpkg --purge netconverge failed"
         fi
+        rm -rf "$ansible_dir"
 }
 trap cleanup EXIT
 
@@ -73,7 +75,9 @@ for f in /usr/sbin/netconverge /lib/systemd/system/netconverge.service \
         /usr/share/man/man8/netconverge.8.gz /usr/share/man/man5/netconverge.yaml.5.gz \
         /usr/share/bash-completion/completions/netconverge /usr/share/doc/netconverge/copyright \
         /usr/share/doc/netconverge/changelog.gz /usr/share/doc/netconverge/examples/docker0.yaml \
-        /etc/netconverge/netconverge.yaml.example; do
+        /etc/netconverge/netconverge.yaml.example \
+        /usr/share/ansible/plugins/modules/netconverge.py /usr/share/ansible/roles/netconverge/tasks/main.yml \
+        /usr/share/doc/netconverge/examples/ansible/site.yml /usr/share/lintian/overrides/netconverge; do
         check "the package holds $f" grep -qx "$f" <<<"$contents"
 done
 # The service must not find a file to apply just because the package is in.
@@ -88,6 +92,9 @@ done
 lint=$(lintian "$deb" 2>&1 | grep -v 'running with root privileges' || true)
 [ -n "$lint" ] && echo "$lint"
 check "lintian reports no errors" bash -c '! grep -q "^E:" <<<"$1"' _ "$lint"
+# Nor warnings (packaging/README.md): the Ansible module's shebang is
+# overridden, with the reason, in packaging/debian/lintian-overrides.
+check "lintian reports no warnings" bash -c '! grep -q "^W:" <<<"$1"' _ "$lint"
 
 dpkg_run -i "$deb" || { echo "FAIL: dpkg -i $deb"; exit 1; }
 installed=1
@@ -111,6 +118,17 @@ else
         check "man -w netconverge" man -w netconverge
         check "man -w 5 netconverge.yaml" man -w 5 netconverge.yaml
 fi
+# The Ansible module and role where ansible-core looks by default: its
+# own configuration only (no /etc/ansible/ansible.cfg, no ~/.ansible).
+ansible_env=(env ANSIBLE_CONFIG="$ansible_dir/ansible.cfg" ANSIBLE_HOME="$ansible_dir/home"
+             ANSIBLE_LOCAL_TEMP="$ansible_dir/tmp" ANSIBLE_REMOTE_TEMP="$ansible_dir/remote")
+: >"$ansible_dir/ansible.cfg"
+check "ansible-doc finds the installed module" \
+        bash -c 'grep -q "^> NETCONVERGE .*/usr/share/ansible/plugins/modules/netconverge.py" <<<"$("$@")"' _ \
+        "${ansible_env[@]}" timeout 60 ansible-doc netconverge
+check "the example playbook finds the installed role" \
+        "${ansible_env[@]}" timeout 60 ansible-playbook -i localhost, --syntax-check \
+        /usr/share/doc/netconverge/examples/ansible/site.yml
 verify=$(systemd-analyze verify /lib/systemd/system/netconverge.service 2>&1 || echo "exit status $?")
 [ -n "$verify" ] && echo "$verify"
 check "systemd-analyze verify: no complaint" [ -z "$verify" ]
@@ -119,4 +137,5 @@ dpkg_run --purge netconverge || { echo "FAIL: dpkg --purge netconverge"; exit 1;
 installed=0
 check "/usr/sbin/netconverge is gone" [ ! -e /usr/sbin/netconverge ]
 check "/etc/netconverge is gone" [ ! -e /etc/netconverge ]
+check "the Ansible module is gone" [ ! -e /usr/share/ansible/plugins/modules/netconverge.py ]
 exit $fail
