@@ -282,7 +282,9 @@ nc_expect 0 validate "$NC_TMP/example.yaml"
 play absent-check absent "" --check --diff
 expect absent-check 'd["failed"]' false
 expect absent-check 'd["changed"]' true
-grep -qx -- "- bridge $BR" <<<"$(r absent-check 'd["diff"]["prepared"]')" || nc_fail "absent's check mode plans no bridge removal"
+# Its containers' traffic goes with it: the line says so (SPEC 7.4).
+grep -qx -- "- bridge $BR (disrupts .*)" <<<"$(r absent-check 'd["diff"]["prepared"]')" ||
+        nc_fail "absent's check mode plans no bridge removal"
 has_link "$BR" || nc_fail "absent in check mode removed the bridge"
 play absent absent ""
 expect absent 'd["failed"]' false
