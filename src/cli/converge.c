@@ -287,6 +287,8 @@ static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
         nc_cli_report_conflicts(ctx, p, !verify);
         if (verify || p->n_conflicts > 0)
                 return 0;
+        if (c->o->saved && nc_cli_check_saved(ctx, c->o->saved, c->rec.observed, p) < 0)
+                return -ESTALE;
         if (ctx->format != NC_OUTPUT_JSON && (ctx->log_level != NC_LOG_QUIET || c->o->dry_run) &&
             nc_cli_print_plan(ctx, p) < 0)
                 return -ENOMEM;

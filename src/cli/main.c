@@ -13,13 +13,15 @@ static const struct nc_command commands[] = {
         { "validate", nc_cmd_validate, "validate FILE", "check the file only; exit 0 valid, 1 invalid",
           "Checks FILE and reports every problem in one run, as FILE:LINE:COLUMN: PATH: message.\n"
           "Touches nothing; needs no root. With -v, prints the desired state with every default filled in.\n" },
-        { "diff", nc_cmd_diff, "diff FILE [--observed SNAP]",
+        { "diff", nc_cmd_diff, "diff FILE [--observed SNAP] [--out PLAN]",
           "print the plan; exit 0 in sync, 2 changes pending, 1 error",
           "Prints the plan that would make the kernel match FILE, in the order apply makes the changes.\n"
           "\n"
           "  --observed SNAP     plan against a snapshot (show --snapshot) instead of the live kernel;\n"
-          "                      needs no root; /dev/null is a fresh host\n" },
-        { "apply", nc_cmd_apply, "apply FILE [--dry-run] [--detailed-exitcode] [--no-disrupt] [--wait S] [--force]",
+          "                      needs no root; /dev/null is a fresh host\n"
+          "  --out PLAN          also save the plan, with the file and the state it was made\n"
+          "                      against, for apply --plan (docs/saved-plan.md)\n" },
+        { "apply", nc_cmd_apply, "apply FILE|--plan PLAN [--dry-run] [--detailed-exitcode] [--no-disrupt] [--wait S] [--force]",
           "converge, then re-observe and verify",
           "Makes the planned changes, waits for new links to be up, observes again and verifies.\n"
           "While a watch keeps another file in force on this namespace, refuses (exit 1): the\n"
@@ -27,6 +29,9 @@ static const struct nc_command commands[] = {
           "\n"
           "  --dry-run           print the plan, change nothing; exit 0 (1 on error)\n"
           "  --detailed-exitcode exit 0 when nothing needed changing, 2 when changes were made\n"
+          "  --plan PLAN         instead of FILE: make exactly the changes diff --out saved, under\n"
+          "                      the lock, only if the state is still the one it was made against\n"
+          "                      (otherwise exit 1, \"stale\", and what differs; nothing changed)\n"
           "  --no-disrupt        refuse (exit 1, nothing changed) a plan with changes that break\n"
           "                      established traffic, those marked \"(disrupts ...)\"\n"
           "  --wait S            wait up to S seconds for links to be operationally up (default 10, 0: don't)\n"

@@ -26,6 +26,21 @@ int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct
                 struct nc_plan **ret);
 /* diff's output: the plan as text, or its JSON document. */
 int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
+/* saved.c: saved plans (SPEC 7.4). The file's bytes with its model (for
+ * diff --out, which saves them); writing a plan; reading one (trust, format,
+ * namespace) with the model of the file it carries; and the check before
+ * applying it: -ESTALE (reported, with what differs) unless the state and
+ * the changes are the plan's. */
+struct nc_saved_plan;
+int nc_cli_load_model_bytes(const struct nc_ctx *ctx, const char *path, char **ret_buf, size_t *ret_len,
+                            struct nc_model **ret);
+int nc_cli_save_plan(const struct nc_ctx *ctx, const char *out, const char *file, const char *content, size_t len,
+                     const struct nc_state *observed, const struct nc_plan *p);
+int nc_cli_load_saved_plan(const struct nc_ctx *ctx, const char *path, struct nc_saved_plan *ret,
+                           struct nc_model **ret_model);
+int nc_cli_check_saved(const struct nc_ctx *ctx, const struct nc_saved_plan *sp, const struct nc_state *observed,
+                       const struct nc_plan *p);
+
 /* version 1 with nothing in it: what destroy converges to. */
 struct nc_model *nc_cli_empty_model(void);
 
@@ -38,6 +53,7 @@ struct nc_converge_opts {
         bool detailed_exitcode;
         bool force;                     /* even while a watch keeps another file in force */
         bool no_disrupt;                /* refuse a plan with disruptive changes (SPEC 7.4) */
+        const struct nc_saved_plan *saved; /* apply --plan: its changes only, on its state only */
         unsigned wait_seconds;
 };
 int nc_cli_converge(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_converge_opts *o);

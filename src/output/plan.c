@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE     /* open_memstream() */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,8 @@
 #include "netconverge/addr.h"
 #include "netconverge/output.h"
 #include "netconverge/plan.h"
+#include "netconverge/saved.h"
+#include "util/digest.h"
 #include "util/escape.h"
 #include "util/strbuf.h"
 
@@ -186,6 +189,73 @@ int nc_print_plan_json(const struct nc_plan *p, const struct nc_document *doc, F
         nc_json_object_end(&j);
         nc_json_document_end(&j, doc);
         return r;
+}
+
+/* The changes as the JSON writes them (every field of each), digested:
+ * the same plan, the same digest. */
+int nc_plan_changes_digest(const struct nc_plan *p, char *digest, size_t digest_size) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        struct nc_json j;
+        int r;
+
+        if (!f)
+                return -ENOMEM;
+        nc_json_init(&j, f);
+        nc_json_object_begin(&j);
+        r = json_changes(&j, "changes", p, false, NULL);
+        nc_json_object_end(&j);
+        if ((fclose(f) != 0 || r < 0 || digest_size < NC_DIGEST_STRLEN)) {
+                free(text);
+                return -ENOMEM;
+        }
+        nc_digest(text, len, digest);
+        free(text);
+        return 0;
+}
+
+static void json_str_or_null(struct nc_json *j, const char *key, const char *value) {
+        nc_json_key(j, key);
+        if (value)
+                nc_json_string(j, value);
+        else
+                nc_json_null(j);
+}
+
+/* docs/saved-plan.md: what apply --plan reads first, the changes (for
+ * people and pipelines) last. */
+int nc_print_saved_plan(const struct nc_saved_plan *sp, const struct nc_plan *p, FILE *f) {
+        struct nc_json j;
+        int r;
+
+        nc_json_init(&j, f);
+        nc_json_object_begin(&j);
+        json_str(&j, "kind", NC_SAVED_PLAN_KIND);
+        json_count(&j, "saved_plan_version", NC_SAVED_PLAN_VERSION);
+        json_str(&j, "netconverge", sp->netconverge);
+        json_str_or_null(&j, "netns", sp->netns);
+        nc_json_key(&j, "file");
+        nc_json_object_begin(&j);
+        json_str(&j, "path", sp->file);
+        json_str(&j, "digest", sp->content_digest);
+        json_str(&j, "content", sp->content);
+        nc_json_object_end(&j);
+        nc_json_key(&j, "observed");
+        nc_json_object_begin(&j);
+        json_str(&j, "digest", sp->observed_digest);
+        json_str(&j, "snapshot", sp->observed);
+        nc_json_object_end(&j);
+        json_str(&j, "changes_digest", sp->changes_digest);
+        r = json_changes(&j, "changes", p, false, NULL);
+        nc_json_key(&j, "summary");
+        nc_json_object_begin(&j);
+        json_summary_counts(&j, p);
+        json_count(&j, "disruptive", p->n_disruptive);
+        nc_json_object_end(&j);
+        nc_json_object_end(&j);
+        nc_json_finish(&j);
+        return r < 0 || fflush(f) != 0 || ferror(f) ? -EIO : 0;
 }
 
 static const char *const outcome_table[_NC_OUTCOME_MAX] = {

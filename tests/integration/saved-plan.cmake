@@ -1,0 +1,6 @@
+# diff --out and apply --plan against real namespaces (root and ip(8);
+# skipped otherwise). Included from tests/CMakeLists.txt.
+add_test(NAME integration/saved-plan
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test-saved-plan.sh $<TARGET_FILE:netconverge>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(integration/saved-plan PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
