@@ -188,6 +188,10 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                 q = colon;
         }
 
+        if (bracketed && lens[n - 1] == 0) {
+                snprintf(err, errlen, "a port number is missing");
+                return -EINVAL;
+        }
         if (bracketed && (n == 1 || lens[0] == 0)) {
                 char ip6[NC_IPV6_STRLEN];
                 int port = (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]);
