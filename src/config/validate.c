@@ -687,25 +687,48 @@ int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
+/* A MAC must be unique on its layer-2 segment. File-wide, as before IPv6,
+ * for every bridge with an IPv4 subnet: IPv4 subnets do not overlap, so
+ * derived MACs never clash across them. On an IPv6-only bridge the derived
+ * MAC is 02:42 and the last four bytes of address6 (SPEC 7.1), the same
+ * for ::2 of every such bridge; so there the check is per bridge. */
+static bool ipv6_only(const struct nc_bridge *b) {
+        return b && !has_ipv4(b) && has_ipv6(b);
+}
+
+static void claim_mac(struct claims *c, const struct nc_attachment *a) {
+        struct claim *x;
+
+        if (a->mac_explicit)
+                x = claim_add(c, "", a->path, "mac", a->mac_at);
+        else
+                x = claim_add(c, "", a->path, NULL, a->at);
+        if (x)
+                nc_mac_format(a->mac, x->buf);
+}
+
 int nc_config_validate_macs(const struct nc_model *m, bool derived, struct nc_diags *d) {
-        struct claims c = {};
+        struct claims c = {}, *per_bridge = calloc(m->n_bridges + 1, sizeof(*per_bridge));
         int r;
 
+        if (!per_bridge)
+                return -ENOMEM;
         for (size_t i = 0; i < m->n_containers; i++)
                 for (size_t k = 0; k < m->containers[i].n_networks; k++) {
                         const struct nc_attachment *a = &m->containers[i].networks[k];
-                        struct claim *x;
+                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
 
                         if (!a->mac_explicit && !derived)
                                 continue;
-                        if (a->mac_explicit)
-                                x = claim_add(&c, "", a->path, "mac", a->mac_at);
-                        else
-                                x = claim_add(&c, "", a->path, NULL, a->at);
-                        if (x)
-                                nc_mac_format(a->mac, x->buf);
+                        claim_mac(ipv6_only(b) ? &per_bridge[b - m->bridges] : &c, a);
                 }
         r = claims_report(&c, d, "MAC address");
         claims_done(&c);
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                if (r >= 0)
+                        r = claims_report(&per_bridge[i], d, "MAC address");
+                claims_done(&per_bridge[i]);
+        }
+        free(per_bridge);
         return r;
 }

@@ -253,6 +253,7 @@ BEYOND_SCHEMA = {
     'gateway6-outside-subnet.yaml': 'gateway6 against subnet6',
     'gateway6-without-subnet6.yaml': "gateway6 against the bridge's families",
     'mac-duplicate-derived-ipv6.yaml': 'two MACs derived from address6',
+    'mac-ipv6-only-explicit-vs-derived.yaml': 'an explicit MAC equal to one derived from address6',
     'port-ipv4-host-ipv6-only-bridge.yaml': "a host_ip against its network's families",
     'port-ipv6-duplicate.yaml': 'the same host port twice, by family',
     'port-ipv6-mapped.yaml': 'address arithmetic (IPv4-mapped host_ip)',
