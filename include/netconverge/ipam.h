@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "netconverge/addr.h"
 
 /* Address allocation on one bridge, as a pure function.
  *
@@ -26,3 +29,20 @@ struct nc_ipam_request {
  * *ret_failed (if not NULL) points at the first request left without one. */
 int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
                      struct nc_ipam_request *reqs, size_t n, size_t *ret_failed);
+
+/* The same rules for IPv6 (SPEC 7.1). A host address is any address of
+ * the prefix but the network address (the subnet-router anycast address,
+ * RFC 4291 2.6.1) and the gateway; IPv6 has no broadcast, so the last one
+ * counts. A /64 holds 2^64 addresses: the work is O(n log n) in the
+ * requests, never in the prefix size. */
+
+struct nc_ipam6_request {
+        const char *container;
+        bool has_explicit, has_held;
+        struct nc_ipv6 explicit_addr;
+        struct nc_ipv6 held_addr;       /* from the observed state */
+        struct nc_ipv6 address;         /* out */
+};
+
+int nc_ipam6_allocate(const struct nc_ipv6 *subnet, unsigned prefixlen, const struct nc_ipv6 *gateway,
+                      struct nc_ipam6_request *reqs, size_t n, size_t *ret_failed);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netconverge/addr.h"
 #include "netconverge/diag.h"
 
 /* settings.table's default, the one table every netconverge before the
@@ -15,7 +16,9 @@
  * is parsed into one (the desired model); observing the kernel yields
  * another of the same types (the observed model); planning compares them.
  *
- * Addresses are IPv4 in host byte order. Collections are arrays: bridges
+ * IPv4 addresses are in host byte order, IPv6 ones struct nc_ipv6 (bytes
+ * in network order). IPv4 is optional on a bridge with an IPv6 subnet
+ * (prefixlen 0: no IPv4; prefixlen6 0: no IPv6). Collections are arrays: bridges
  * and containers sorted by name (so nothing downstream depends on the
  * file's mapping order), a container's networks in file order (it numbers
  * the interfaces eth0, eth1, ...), ports in file order. */
@@ -51,6 +54,22 @@ struct nc_bridge {
         bool isolated;
         bool adopt;
         struct nc_origin subnet_at, gateway_at;
+        /* SPEC 7.1. prefixlen6 0: the bridge has no IPv6. */
+        struct nc_ipv6 subnet6;
+        unsigned prefixlen6;
+        struct nc_ipv6 gateway6;
+        struct nc_origin subnet6_at, gateway6_at;
+};
+
+/* The families a published port's host_ip names. Unset publishes on every
+ * local address of each family the container has on the port's network
+ * (Docker binds 0.0.0.0 and [::]); an IPv4 host_ip (0.0.0.0 included)
+ * publishes on IPv4 only, an IPv6 one ([::] included) on IPv6 only. */
+enum nc_host_family {
+        NC_HOST_ANY,
+        NC_HOST_IPV4,
+        NC_HOST_IPV6,
+        _NC_HOST_FAMILY_MAX,
 };
 
 /* A published port: host_ip:host_port[-host_port_end] -> the container's
@@ -58,7 +77,9 @@ struct nc_bridge {
 struct nc_port {
         char *path;             /* "containers.web.ports[0]" */
         struct nc_origin at;
-        uint32_t host_ip;       /* 0: every local address */
+        enum nc_host_family host_family;
+        uint32_t host_ip;       /* 0: every local address; with NC_HOST_IPV6 0 too */
+        struct nc_ipv6 host_ip6; /* NC_HOST_IPV6 only; :: is every local address */
         uint16_t host_port, host_port_end;
         uint16_t target, target_end;
         enum nc_proto proto;
@@ -78,6 +99,10 @@ struct nc_attachment {
         char interface[NC_IFNAMSIZ];
         char host_interface[NC_IFNAMSIZ];
         struct nc_origin address_at, mac_at, interface_at, host_interface_at;
+        /* On a bridge with subnet6 (SPEC 7.1): explicit or allocated. */
+        struct nc_ipv6 address6;
+        bool address6_explicit;
+        struct nc_origin address6_at;
 };
 
 struct nc_container {

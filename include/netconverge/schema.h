@@ -21,6 +21,9 @@ enum nc_key_type {
         NC_KEY_NETNS,           /* a name under /run/netns or an absolute path */
         NC_KEY_IPV4,            /* 172.17.0.2 */
         NC_KEY_SUBNET,          /* an IPv4 CIDR, 172.17.0.0/16, prefix /8 to /30 */
+        NC_KEY_IPV6,            /* fd00:17::2 (SPEC 7.1) */
+        NC_KEY_SUBNET6,         /* an IPv6 CIDR, fd00:17::/64, prefix /48 to /120 */
+        NC_KEY_HOST_IP,         /* an IPv4 or an IPv6 address (a port's host_ip) */
         NC_KEY_MAC,             /* 02:42:ac:11:00:02 */
         NC_KEY_IFNAME,          /* a kernel interface name */
         NC_KEY_PORT,            /* a port (1-65535) or a range "8000-8010" */
@@ -46,6 +49,10 @@ struct nc_key {
         const char *name;
         enum nc_key_type type;
         bool required;
+        /* Nonzero: at least one key of the table with this group is
+         * required (a bridge's subnet and subnet6), as an error naming the
+         * group's first key. */
+        unsigned required_group;
         const char *default_value;      /* a fixed default as written in the file ("1500", "true"), or NULL */
         const char *description;        /* one sentence; a computed default is said here in words */
         const struct nc_key_table *table;       /* the keys inside, for the mapping types */

@@ -34,15 +34,21 @@ int nc_cli_check_file(const struct nc_ctx *ctx, const char *path, bool refuse) {
 }
 
 int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret) {
+        _cleanup_(nc_model_freep) struct nc_model *m = NULL;
         struct nc_diags d;
         int r;
 
         if (nc_diags_init(&d, path) < 0)
                 return -ENOMEM;
-        r = nc_config_load_file(path, &d, ret);
+        r = nc_config_load_file(path, &d, &m);
+        /* Until the kernel side of IPv6 lands (netconverge/config.h). */
+        if (r >= 0)
+                r = nc_config_refuse_ipv6(m, &d);
         if (r < 0)
                 nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
         nc_diags_done(&d);
+        if (r >= 0)
+                *ret = TAKE_PTR(m);
         return r;
 }
 

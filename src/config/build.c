@@ -22,6 +22,10 @@ int nc_config_fill_defaults(struct nc_model *m) {
 
                 if (b->gateway_at.line == 0 && b->prefixlen > 0)
                         b->gateway = b->subnet + 1;
+                if (b->gateway6_at.line == 0 && b->prefixlen6 > 0) {
+                        b->gateway6 = b->subnet6;
+                        (void) nc_ipv6_next(&b->gateway6);
+                }
         }
         for (size_t i = 0; i < m->n_containers; i++) {
                 struct nc_container *c = &m->containers[i];
@@ -86,6 +90,42 @@ static int allocate_bridge(const struct nc_bridge *b, struct slot *v, size_t n, 
         return 0;
 }
 
+/* The same for IPv6. On a bridge without an IPv4 subnet the derived MAC
+ * comes from address6 (SPEC 7.1); with one it stays the IPv4 one. */
+static int allocate_bridge6(const struct nc_bridge *b, struct slot *v, size_t n, struct nc_diags *d) {
+        _cleanup_free_ struct nc_ipam6_request *reqs = calloc(n, sizeof(*reqs));
+        char cidr[NC_CIDR6_STRLEN];
+        size_t failed = 0;
+        int r;
+
+        if (!reqs)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                reqs[i] = (struct nc_ipam6_request) {
+                        .container = v[i].container->name,
+                        .has_explicit = v[i].attachment->address6_explicit,
+                        .explicit_addr = v[i].attachment->address6,
+                        /* Nothing held yet: no IPv6 is observed (issue 13 item 5). */
+                };
+        r = nc_ipam6_allocate(&b->subnet6, b->prefixlen6, &b->gateway6, reqs, n, &failed);
+        if (r == -ENOSPC) {
+                nc_diags_add(d, v[failed].attachment->at, v[failed].attachment->path,
+                             "no free address left in %s for container '%s'",
+                             nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr), v[failed].container->name);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                struct nc_attachment *a = v[i].attachment;
+
+                a->address6 = reqs[i].address;
+                if (!a->mac_explicit && b->subnet_at.line == 0)
+                        nc_mac_from_ipv6(&a->address6, a->mac);
+        }
+        return 0;
+}
+
 /* Addresses with nothing held (the observed state is the planner's), then
  * the MACs derived from them. Bridges whose subnet did not parse are
  * skipped. */
@@ -111,10 +151,11 @@ int nc_config_allocate(struct nc_model *m, struct nc_diags *d) {
 
                 for (end = start + 1; end < n && by_bridge(&v[start], &v[end]) == 0; end++)
                         ;
-                if (!b || b->prefixlen == 0)
+                if (!b)
                         continue;
-                r = allocate_bridge(b, v + start, end - start, d);
-                if (r < 0)
+                if (b->prefixlen > 0 && (r = allocate_bridge(b, v + start, end - start, d)) < 0)
+                        return r;
+                if (b->prefixlen6 > 0 && (r = allocate_bridge6(b, v + start, end - start, d)) < 0)
                         return r;
         }
         return 0;

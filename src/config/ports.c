@@ -78,23 +78,89 @@ int nc_port_check_lengths(const struct nc_port *p, char *err, size_t errlen) {
         return -EINVAL;
 }
 
+int nc_port_check_host_ip6(const struct nc_ipv6 *a, char *err, size_t errlen) {
+        char ip[NC_IPV6_STRLEN], quad[NC_IPV4_STRLEN];
+        static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+        if (memcmp(a->b, mapped, sizeof(mapped)) == 0) {
+                snprintf(err, errlen, "%s is an IPv4-mapped address; write the IPv4 address %s", nc_ipv6_format(a, ip),
+                         nc_ipv4_format((uint32_t) a->b[12] << 24 | (uint32_t) a->b[13] << 16 |
+                                        (uint32_t) a->b[14] << 8 | a->b[15], quad));
+                return -EINVAL;
+        }
+        if (a->b[0] == 0xff) {
+                snprintf(err, errlen, "%s is a multicast address, not a host address", nc_ipv6_format(a, ip));
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* Docker's "[IPV6]:" prefix: the address into p, *s past the colon. */
+static int parse_bracketed(const char **s, struct nc_port *p, char *err, size_t errlen) {
+        const char *close = strchr(*s, ']');
+        size_t len;
+        uint32_t v4;
+        char ip[NC_IPV6_STRLEN];
+
+        if (!close) {
+                snprintf(err, errlen, "'[' opens an IPv6 host address that no ']' closes");
+                return -EINVAL;
+        }
+        len = (size_t) (close - *s - 1);
+        if (len < sizeof(ip)) {
+                memcpy(ip, *s + 1, len);
+                ip[len] = '\0';
+        }
+        if (len >= sizeof(ip) || nc_ipv6_parse(ip, &p->host_ip6) < 0) {
+                int shown = (int) (len > 45 ? 45 : len);
+
+                if (len < sizeof(ip) && nc_ipv4_parse(ip, &v4) >= 0)
+                        snprintf(err, errlen, "'%s' is an IPv4 address; brackets are for IPv6, write \"%s:HOST:CONTAINER\"",
+                                 ip, ip);
+                else if (memchr(*s + 1, '%', len))
+                        snprintf(err, errlen, "'%.*s' is not an IPv6 host address: a zone id (%%...) has no place here",
+                                 shown, *s + 1);
+                else
+                        snprintf(err, errlen, "'%.*s' is not an IPv6 host address", shown, *s + 1);
+                return -EINVAL;
+        }
+        if (nc_port_check_host_ip6(&p->host_ip6, err, errlen) < 0)
+                return -EINVAL;
+        if (close[1] != ':') {
+                snprintf(err, errlen, "expected ':' after the IPv6 host address, as in \"[%s]:8080:80\"", ip);
+                return -EINVAL;
+        }
+        p->host_family = NC_HOST_IPV6;
+        *s = close + 2;
+        return 0;
+}
+
 int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errlen) {
         const char *fields[3], *slash, *end;
         size_t lens[3], n = 0;
         char ip[NC_IPV4_STRLEN + 8];
         const char *q;
+        bool bracketed = false;
         int proto;
 
         if (*s == '\0') {
                 snprintf(err, errlen, "the port mapping is empty");
                 return -EINVAL;
         }
-        /* "[::1]:80:80" and the unbracketed "::1:80:80": the only ways to
-         * have a '[' or more than two ':'. */
+        p->host_family = NC_HOST_ANY;
+        p->host_ip = 0;
+        p->host_ip6 = (struct nc_ipv6) {};
+        if (s[0] == '[') {
+                if (parse_bracketed(&s, p, err, errlen) < 0)
+                        return -EINVAL;
+                bracketed = true;
+        }
+        /* The unbracketed "::1:80:80": the only way to have more than two
+         * ':' (or more than one after the brackets). */
         for (q = s; *q; q++)
                 n += *q == ':';
-        if (s[0] == '[' || n > 2) {
-                snprintf(err, errlen, "IPv6 host addresses are not supported");
+        if (n > (bracketed ? 1u : 2u)) {
+                snprintf(err, errlen, "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"");
                 return -EINVAL;
         }
         n = 0;
@@ -122,6 +188,19 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                 q = colon;
         }
 
+        if (bracketed && lens[n - 1] == 0) {
+                snprintf(err, errlen, "a port number is missing");
+                return -EINVAL;
+        }
+        if (bracketed && (n == 1 || lens[0] == 0)) {
+                char ip6[NC_IPV6_STRLEN];
+                int port = (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]);
+
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"[%s]:%.*s:%.*s\"",
+                         nc_ipv6_format(&p->host_ip6, ip6), port, fields[n - 1], port, fields[n - 1]);
+                return -EINVAL;
+        }
         if (n == 3 && lens[1] == 0) {
                 int iplen = (int) (lens[0] > 15 ? 15 : lens[0]), port = (int) (lens[2] > 11 ? 11 : lens[2]);
 
@@ -137,7 +216,6 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                          (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]), fields[n - 1]);
                 return -EINVAL;
         }
-        p->host_ip = 0;
         if (n == 3) {
                 if (lens[0] == 0 || lens[0] >= NC_IPV4_STRLEN) {
                         snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (lens[0] > 40 ? 40 : lens[0]),
@@ -150,6 +228,7 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                         snprintf(err, errlen, "'%s' is not an IPv4 host address", ip);
                         return -EINVAL;
                 }
+                p->host_family = NC_HOST_IPV4;
         }
         if (parse_range_n(fields[n - 2], lens[n - 2], &p->host_port, &p->host_port_end, err, errlen) < 0 ||
             parse_range_n(fields[n - 1], lens[n - 1], &p->target, &p->target_end, err, errlen) < 0)

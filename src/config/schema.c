@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,11 +40,18 @@ static const struct nc_key settings_keys[] = {
 static const struct nc_key_table settings_table = TABLE("settings", SETTINGS_DESCRIPTION, settings_keys);
 
 static const struct nc_key bridge_keys[] = {
-        { "subnet", NC_KEY_SUBNET, .required = true,
-          .description = "The bridge's IPv4 subnet, /8 to /30 with no host bits set; bridges' subnets must not overlap." },
+        { "subnet", NC_KEY_SUBNET, .required_group = 1,
+          .description = "The bridge's IPv4 subnet, /8 to /30 with no host bits set; bridges' subnets must not overlap. "
+                         "Optional when subnet6 is given (an IPv6-only bridge)." },
         { "gateway", NC_KEY_IPV4,
           .description = "The bridge's own address, the containers' default route; default: the first host "
                          "address of the subnet." },
+        { "subnet6", NC_KEY_SUBNET6, .required_group = 1,
+          .description = "The bridge's IPv6 subnet (dual stack, or IPv6 only without subnet), /48 to /120 with no "
+                         "host bits set; bridges' IPv6 subnets must not overlap." },
+        { "gateway6", NC_KEY_IPV6,
+          .description = "The bridge's own IPv6 address, the containers' default IPv6 route; default: the first "
+                         "host address of subnet6." },
         { "mtu", NC_KEY_MTU, .default_value = "1500", .description = "The MTU of the bridge and of every veth on it." },
         { "masquerade", NC_KEY_BOOL, .default_value = "true",
           .description = "NAT the subnet's traffic that leaves through another interface." },
@@ -57,14 +63,18 @@ static const struct nc_key bridge_keys[] = {
                          "(otherwise a conflict)." },
 };
 static const struct nc_key_table bridge_table =
-        TABLE("bridge", "A Linux bridge with one IPv4 subnet.", bridge_keys);
+        TABLE("bridge", "A Linux bridge with an IPv4 subnet, an IPv6 subnet or both.", bridge_keys);
 
 static const struct nc_key attachment_keys[] = {
         { "address", NC_KEY_IPV4,
           .description = "The container's IPv4 address on this bridge; default: allocated (an address it already "
                          "has is kept, new ones take the lowest free address in container-name order)." },
+        { "address6", NC_KEY_IPV6,
+          .description = "The container's IPv6 address on this bridge, which needs subnet6; default: allocated "
+                         "as address is." },
         { "mac", NC_KEY_MAC,
-          .description = "The interface's unicast MAC address; default: 02:42 followed by the four address bytes." },
+          .description = "The interface's unicast MAC address; default: 02:42 followed by the four address bytes "
+                         "(on a bridge without subnet, the last four bytes of address6)." },
         { "interface", NC_KEY_IFNAME,
           .description = "The interface name inside the container; default: eth0, eth1, ... in the order listed." },
         { "host_interface", NC_KEY_IFNAME,
@@ -79,8 +89,9 @@ static const struct nc_key port_keys[] = {
         { "target", NC_KEY_PORT, .required = true,
           .description = "The container port or range, as long as the published one." },
         { "protocol", NC_KEY_PROTOCOL, .default_value = "tcp", .description = "tcp or udp." },
-        { "host_ip", NC_KEY_IPV4,
-          .description = "The host address the port is published on; default: every local address." },
+        { "host_ip", NC_KEY_HOST_IP,
+          .description = "The host address the port is published on, IPv4 or IPv6 (without brackets): only that "
+                         "family; default: every local address of both families the container has on the network." },
         { "network", NC_KEY_STRING,
           .description = "The bridge on which the container is reached; default: the container's first network." },
 };
@@ -96,7 +107,8 @@ static const struct nc_key container_keys[] = {
                          "to the interface's details." },
         { "ports", NC_KEY_PORTS, .table = &port_table,
           .description = "Published ports: Docker's short syntax "
-                         "\"[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]\" or the long form." },
+                         "\"[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]\" (an IPv6 host_ip in "
+                         "brackets: \"[::1]:8080:80\") or the long form." },
 };
 static const struct nc_key_table container_table =
         TABLE("container", "A container: a network namespace attached to bridges by veth pairs.", container_keys);
@@ -167,6 +179,37 @@ static void report(struct schema *s, const struct nc_ynode *n, const char *path,
 }
 
 
+/* "PATH.FIRST: missing required key: give 'a', 'b' or both" for the keys of
+ * a required group (a bridge's subnet and subnet6). */
+static int report_missing_group(struct schema *s, struct nc_origin at, const char *path, const struct nc_key_table *t,
+                                unsigned group) {
+        _cleanup_(nc_strbuf_done) struct nc_strbuf msg = {};
+        _cleanup_free_ char *p = NULL, *m = NULL;
+        const char *first = NULL;
+        size_t n = 0, total = 0;
+
+        for (size_t i = 0; i < t->n_keys; i++)
+                total += t->keys[i].required_group == group;
+        nc_strbuf_append(&msg, "missing required key: give ");
+        for (size_t i = 0; i < t->n_keys; i++) {
+                if (t->keys[i].required_group != group)
+                        continue;
+                if (!first)
+                        first = t->keys[i].name;
+                if (n > 0)
+                        nc_strbuf_append(&msg, ", ");
+                nc_strbuf_printf(&msg, "'%s'", t->keys[i].name);
+                n++;
+        }
+        nc_strbuf_append(&msg, total > 2 ? " or several" : " or both");
+        m = nc_strbuf_steal(&msg);
+        p = first ? nc_path_join(path, first) : NULL;
+        if (!m || !p)
+                return -ENOMEM;
+        nc_diags_add(s->d, at, p, "%s", m);
+        return 0;
+}
+
 static bool is_key_of(const char *key, const char *const *keys, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (strcmp(key, keys[i]) == 0)
@@ -222,6 +265,26 @@ static int check_keys(struct schema *s, const struct nc_ynode *map, struct nc_or
                 if (!p)
                         return -ENOMEM;
                 nc_diags_add(s->d, owner_at, p, "missing required key");
+        }
+        for (size_t i = 0; i < n_keys; i++) {
+                unsigned g = t->keys[i].required_group;
+                bool first = true, present = false, misspelled = false;
+
+                for (size_t k = 0; k < i && first; k++)
+                        first = t->keys[k].required_group != g;
+                if (!g || !first)
+                        continue;
+                for (size_t k = i; k < n_keys; k++)
+                        present = present || (t->keys[k].required_group == g && nc_ynode_get(map, keys[k]));
+                for (size_t k = 0; k < map->n_pairs && !present && !misspelled; k++) {
+                        const char *key = map->pairs[k].key->value;
+                        const char *hint = is_key_of(key, keys, n_keys) ? NULL : nc_did_you_mean(key, keys, n_keys);
+
+                        for (size_t j = 0; hint && j < n_keys; j++)
+                                misspelled = misspelled || (t->keys[j].required_group == g && strcmp(hint, keys[j]) == 0);
+                }
+                if (!present && !misspelled && report_missing_group(s, owner_at, path, t, g) < 0)
+                        return -ENOMEM;
         }
         return 0;
 }
@@ -304,37 +367,137 @@ static int read_mtu(struct schema *s, const struct nc_ynode *n, const char *path
         return 0;
 }
 
-/* An IPv6 value where IPv4 is expected: say so, and name the key where
- * IPv6 goes (SPEC 7.1: subnet6, gateway6, address6) rather than
- * complaining about its prefix length or syntax. */
+/* A value of the other family where one is expected: say so, and name
+ * the key where it goes (SPEC 7.1: subnet/subnet6, gateway/gateway6,
+ * address/address6) rather than complaining about its syntax. */
 static bool looks_ipv6(const struct nc_ynode *n) {
-        char addr[INET6_ADDRSTRLEN];
-        struct in6_addr a6;
-        size_t len;
+        struct nc_ipv6 a;
 
-        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n) || !strchr(n->value, ':'))
+        return n->kind == NC_YNODE_SCALAR && !nc_ynode_is_null(n) &&
+               nc_ipv6_parse_n(n->value, strcspn(n->value, "/"), &a) >= 0;
+}
+
+static bool looks_ipv4(const struct nc_ynode *n) {
+        char quad[NC_IPV4_STRLEN];
+        size_t len;
+        uint32_t a;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
                 return false;
         len = strcspn(n->value, "/");
-        if (len >= sizeof(addr))
+        if (len >= sizeof(quad))
                 return false;
-        memcpy(addr, n->value, len);
-        addr[len] = '\0';
-        return inet_pton(AF_INET6, addr, &a6) == 1;
+        memcpy(quad, n->value, len);
+        quad[len] = '\0';
+        return nc_ipv4_parse(quad, &a) >= 0;
+}
+
+/* path ends in the key: "subnet" or "subnet6". */
+static void report_family(struct schema *s, const struct nc_ynode *n, const char *path, const char *what, bool v6) {
+        const char *dot = strrchr(path, '.');
+        const char *key = dot ? dot + 1 : path;
+        size_t len = strlen(key) - !v6;
+        char buf[NC_YNODE_GOT_SIZE];
+
+        if (v6)
+                report(s, n, path, "%s is an IPv6 %s; '%s' takes IPv4, IPv6 goes in '%s6'", nc_ynode_got(n, buf),
+                       what, key, key);
+        else
+                report(s, n, path, "%s is an IPv4 %s; '%s' takes IPv6, IPv4 goes in '%.*s'", nc_ynode_got(n, buf),
+                       what, key, (int) len, key);
 }
 
 static void report_ipv6(struct schema *s, const struct nc_ynode *n, const char *path, const char *what) {
-        const char *dot = strrchr(path, '.');
-        const char *key = dot ? dot + 1 : path;
+        report_family(s, n, path, what, true);
+}
+
+/* Why an IPv6 prefix cannot be a bridge's subnet6, or NULL: the ranges
+ * whose addresses are not unicast on a link of this host (RFC 4291 2.4,
+ * RFC 6890). */
+static const char *ipv6_reserved(const struct nc_ipv6 *a, unsigned plen) {
+        static const struct {
+                const char *prefix;
+                unsigned len;
+                const char *why;
+        } ranges[] = {
+                { "ff00::", 8, "multicast (ff00::/8)" },
+                { "fe80::", 10, "link-local (fe80::/10), which the kernel gives every link" },
+                { "::ffff:0:0", 96, "IPv4-mapped (::ffff:0:0/96)" },
+                { "::", 96, "unspecified, loopback or IPv4-compatible (::/96)" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(ranges); i++) {
+                struct nc_ipv6 r;
+
+                if (nc_ipv6_parse(ranges[i].prefix, &r) >= 0 && nc_subnets6_overlap(&r, ranges[i].len, a, plen))
+                        return ranges[i].why;
+        }
+        return NULL;
+}
+
+/* Says what is wrong with an IPv6 text that does not parse, where a
+ * common reason is visible. */
+static void report_bad_ipv6(struct schema *s, const struct nc_ynode *n, const char *path, const char *expected) {
         char buf[NC_YNODE_GOT_SIZE];
 
-        if (strcmp(key, "subnet") == 0 || strcmp(key, "gateway") == 0 || strcmp(key, "address") == 0)
-                report(s, n, path,
-                       "%s is an IPv6 %s; '%s' takes IPv4, IPv6 goes in '%s6' (dual stack), "
-                       "which this version of netconverge does not support yet",
-                       nc_ynode_got(n, buf), what, key, key);
+        if (n->kind == NC_YNODE_SCALAR && strchr(n->value, '%'))
+                report(s, n, path, "expected %s, got %s: a zone id (%%...) has no place here", expected,
+                       nc_ynode_got(n, buf));
+        else if (n->kind == NC_YNODE_SCALAR && n->value[0] == '[')
+                report(s, n, path, "expected %s, got %s: write it without brackets", expected, nc_ynode_got(n, buf));
         else
-                report(s, n, path, "%s is an IPv6 %s; this version of netconverge supports IPv4 only",
-                       nc_ynode_got(n, buf), what);
+                report(s, n, path, "expected %s, got %s", expected, nc_ynode_got(n, buf));
+}
+
+/* gateway6, address6: one IPv6 address, unicast. */
+static int read_ipv6(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[NC_YNODE_GOT_SIZE];
+        struct nc_ipv6 a;
+        const char *why;
+
+        if (looks_ipv4(n)) {
+                report_family(s, n, path, "address", false);
+                return 0;
+        }
+        if (n->kind != NC_YNODE_SCALAR || nc_ipv6_parse(n->value, &a) < 0) {
+                report_bad_ipv6(s, n, path, "an IPv6 address like fd00:17::2");
+                return 0;
+        }
+        why = ipv6_reserved(&a, 128);
+        if (why) {
+                report(s, n, path, "%s is %s, not an address for a bridge or container", nc_ynode_got(n, buf), why);
+                return 0;
+        }
+        *(struct nc_ipv6 *) dst = a;
+        return 1;
+}
+
+/* A port's host_ip in the long form: either family, IPv6 without brackets. */
+static int read_host_ip(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        struct nc_port *p = dst;
+        char buf[NC_YNODE_GOT_SIZE], err[160];
+        struct nc_ipv6 a;
+
+        if (n->kind == NC_YNODE_SCALAR && nc_ipv4_parse(n->value, &p->host_ip) >= 0) {
+                p->host_family = NC_HOST_IPV4;
+                return 1;
+        }
+        if (n->kind != NC_YNODE_SCALAR || nc_ipv6_parse(n->value, &a) < 0) {
+                if (n->kind == NC_YNODE_SCALAR && (strchr(n->value, ':') || n->value[0] == '['))
+                        report_bad_ipv6(s, n, path, "an IPv4 or IPv6 address like 127.0.0.1 or ::1");
+                else
+                        report(s, n, path, "expected an IPv4 or IPv6 address like 127.0.0.1 or ::1, got %s",
+                               nc_ynode_got(n, buf));
+                return 0;
+        }
+        if (nc_port_check_host_ip6(&a, err, sizeof(err)) < 0) {
+                report(s, n, path, "%s", err);
+                return 0;
+        }
+        p->host_family = NC_HOST_IPV6;
+        p->host_ip = 0;
+        p->host_ip6 = a;
+        return 1;
 }
 
 static int read_ipv4(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
@@ -440,10 +603,54 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
         return 0;
 }
 
+static int read_subnet6(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_bridge *b) {
+        char buf[NC_YNODE_GOT_SIZE], cidr[NC_CIDR6_STRLEN];
+        struct nc_ipv6 a, net;
+        const char *why;
+        unsigned plen;
+
+        if (looks_ipv4(n)) {
+                report_family(s, n, path, "subnet", false);
+                return 0;
+        }
+        if (n->kind != NC_YNODE_SCALAR || nc_cidr6_parse(n->value, &a, &plen) < 0) {
+                const char *slash = n->kind == NC_YNODE_SCALAR ? strrchr(n->value, '/') : NULL;
+
+                /* A fine address with an impossible prefix says which part is wrong. */
+                if (slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1) &&
+                    strlen(slash + 1) <= 9 && atoi(slash + 1) > 128 &&
+                    nc_ipv6_parse_n(n->value, (size_t) (slash - n->value), &a) >= 0) {
+                        report(s, n, path, "prefix length /%s is not supported; use /48 to /120", slash + 1);
+                        return 0;
+                }
+                report_bad_ipv6(s, n, path, "an IPv6 subnet like fd00:17::/64");
+                return 0;
+        }
+        if (plen < 48 || plen > 120) {
+                report(s, n, path, "prefix length /%u is not supported; use /48 to /120", plen);
+                return 0;
+        }
+        net = nc_ipv6_network(&a, plen);
+        if (!nc_ipv6_equal(&a, &net)) {
+                report(s, n, path, "%s has host bits set; did you mean %s?", nc_ynode_got(n, buf),
+                       nc_cidr6_format(&net, plen, cidr));
+                return 0;
+        }
+        why = ipv6_reserved(&a, plen);
+        if (why) {
+                report(s, n, path, "%s is %s; use a unique local (fd00::/8) or global prefix", nc_ynode_got(n, buf), why);
+                return 0;
+        }
+        b->subnet6 = a;
+        b->prefixlen6 = plen;
+        return 0;
+}
+
 static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
         const struct nc_ynode *n = pair->value, *sub;
         const char *why;
         struct nc_origin gw_at = {};
+        struct nc_ipv6 gw6 = {};
         uint32_t gw = 0;
         int r;
 
@@ -461,14 +668,8 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 report(s, pair->key, b->path, "bridge name %s", why);
         if (!want_mapping(s, n, b->path, "a mapping with the bridge's subnet"))
                 return 0;
-        if (nc_ynode_is_null(n)) {
-                _cleanup_free_ char *p = nc_path_join(b->path, "subnet");
-
-                if (!p)
-                        return -ENOMEM;
-                report(s, pair->key, p, "missing required key");
-                return 0;
-        }
+        if (nc_ynode_is_null(n))
+                return report_missing_group(s, pair->key->at, b->path, &bridge_table, 1);
         r = check_keys(s, n, pair->key->at, b->path, &bridge_table);
         if (r < 0)
                 return r;
@@ -489,6 +690,22 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 /* gateway_at marks an explicit gateway, 0.0.0.0 included. */
                 b->gateway = gw;
                 b->gateway_at = gw_at;
+        }
+        sub = nc_ynode_get(n, "subnet6");
+        if (sub) {
+                _cleanup_free_ char *p = nc_path_join(b->path, "subnet6");
+
+                if (!p)
+                        return -ENOMEM;
+                b->subnet6_at = sub->at;
+                read_subnet6(s, sub, p, b);
+        }
+        r = read_field(s, n, b->path, "gateway6", read_ipv6, &gw6, &gw_at);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                b->gateway6 = gw6;
+                b->gateway6_at = gw_at;
         }
         if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
@@ -518,6 +735,7 @@ static int read_mac(struct schema *s, const struct nc_ynode *n, const char *path
 
 static int read_attachment_details(struct schema *s, const struct nc_ynode *n, struct nc_attachment *a) {
         const struct nc_ynode *mac;
+        struct nc_ipv6 addr6 = {};
         uint32_t addr = 0;
         int r;
 
@@ -532,6 +750,13 @@ static int read_attachment_details(struct schema *s, const struct nc_ynode *n, s
         if (r > 0) {
                 a->address = addr;
                 a->address_explicit = true;
+        }
+        r = read_field(s, n, a->path, "address6", read_ipv6, &addr6, &a->address6_at);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                a->address6 = addr6;
+                a->address6_explicit = true;
         }
         mac = nc_ynode_get(n, "mac");
         if (mac) {
@@ -657,7 +882,7 @@ static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_
                 else
                         p->proto = (enum nc_proto) proto;
         }
-        r = read_field(s, n, p->path, "host_ip", read_ipv4, &p->host_ip, NULL);
+        r = read_field(s, n, p->path, "host_ip", read_host_ip, p, NULL);
         if (r < 0)
                 return r;
         if ((v = nc_ynode_get(n, "network"))) {

@@ -21,6 +21,9 @@ int nc_schema_read(const struct nc_ydoc *doc, struct nc_diags *d, struct nc_mode
 int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errlen);
 int nc_port_parse_range(const char *s, uint16_t *ret_start, uint16_t *ret_end, char *err, size_t errlen);
 int nc_port_check_lengths(const struct nc_port *p, char *err, size_t errlen);
+/* An IPv6 host_ip a port can be published on: not IPv4-mapped (write the
+ * IPv4 address), not multicast. */
+int nc_port_check_host_ip6(const struct nc_ipv6 *a, char *err, size_t errlen);
 
 /* build.c: the defaults of SPEC section 1 that need no addresses. */
 int nc_config_fill_defaults(struct nc_model *m);

@@ -22,7 +22,7 @@ static bool origin_before(struct nc_origin a, struct nc_origin b) {
 /* A value that must be unique: an address, a MAC, a link name, a netns. */
 struct claim {
         const char *key;
-        char buf[24];
+        char buf[NC_IPV6_STRLEN];
         char *path;             /* owned */
         struct nc_origin at;
 };
@@ -94,6 +94,44 @@ static int claims_report(struct claims *c, struct nc_diags *d, const char *what)
         return 0;
 }
 
+/* A bridge's families are the subnet keys the file gave, parsed or not
+ * (a bad one was reported where it is). */
+static bool has_ipv4(const struct nc_bridge *b) {
+        return b->subnet_at.line != 0;
+}
+
+static bool has_ipv6(const struct nc_bridge *b) {
+        return b->subnet6_at.line != 0;
+}
+
+static int check_gateway6(const struct nc_bridge *b, struct nc_diags *d) {
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN];
+        _cleanup_free_ char *p = NULL;
+        struct nc_ipv6 net;
+        const char *why = NULL;
+
+        if (b->gateway6_at.line == 0)
+                return 0;
+        p = nc_path_join(b->path, "gateway6");
+        if (!p)
+                return -ENOMEM;
+        if (!has_ipv6(b)) {
+                nc_diags_add(d, b->gateway6_at, p, "gateway6 needs the bridge's IPv6 subnet: set 'subnet6'");
+                return 0;
+        }
+        if (b->prefixlen6 == 0)
+                return 0;
+        net = nc_ipv6_network(&b->subnet6, b->prefixlen6);
+        if (!nc_subnet6_contains(&b->subnet6, b->prefixlen6, &b->gateway6))
+                why = "is outside the subnet";
+        else if (nc_ipv6_equal(&b->gateway6, &net))
+                why = "is the network (subnet-router anycast) address of";
+        if (why)
+                nc_diags_add(d, b->gateway6_at, p, "gateway6 %s %s %s", nc_ipv6_format(&b->gateway6, ip), why,
+                             nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
+        return 0;
+}
+
 static int check_gateways(const struct nc_model *m, struct nc_diags *d) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
 
@@ -102,6 +140,17 @@ static int check_gateways(const struct nc_model *m, struct nc_diags *d) {
                 _cleanup_free_ char *p = NULL;
                 const char *why = NULL;
 
+                if (check_gateway6(b, d) < 0)
+                        return -ENOMEM;
+                if (b->gateway_at.line && !has_ipv4(b) && has_ipv6(b)) {
+                        p = nc_path_join(b->path, "gateway");
+                        if (!p)
+                                return -ENOMEM;
+                        nc_diags_add(d, b->gateway_at, p,
+                                     "gateway is IPv4, but the bridge has no IPv4 subnet: set 'subnet', or "
+                                     "'gateway6' for IPv6");
+                        continue;
+                }
                 if (b->prefixlen == 0 || b->gateway_at.line == 0)
                         continue;
                 if (!nc_subnet_contains(b->subnet, b->prefixlen, b->gateway))
@@ -163,6 +212,52 @@ static int check_overlaps(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
+static int by_subnet6(const void *a, const void *b) {
+        const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
+        int c = nc_ipv6_compare(&x->subnet6, &y->subnet6);
+
+        if (c != 0)
+                return c;
+        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
+}
+
+/* As check_overlaps(), for subnet6. */
+static int check_overlaps6(const struct nc_model *m, struct nc_diags *d) {
+        _cleanup_free_ const struct nc_bridge **v = calloc(m->n_bridges + 1, sizeof(*v));
+        const struct nc_bridge *widest = NULL;
+        char c1[NC_CIDR6_STRLEN], c2[NC_CIDR6_STRLEN];
+        size_t n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].prefixlen6 > 0)
+                        v[n++] = &m->bridges[i];
+        qsort(v, n, sizeof(*v), by_subnet6);
+        for (size_t i = 0; i < n; i++) {
+                struct nc_ipv6 end, wend;
+
+                if (widest && nc_subnets6_overlap(&widest->subnet6, widest->prefixlen6, &v[i]->subnet6,
+                                                  v[i]->prefixlen6)) {
+                        const struct nc_bridge *later = origin_before(widest->at, v[i]->at) ? v[i] : widest;
+                        const struct nc_bridge *other = later == v[i] ? widest : v[i];
+                        _cleanup_free_ char *p = nc_path_join(later->path, "subnet6");
+
+                        if (!p)
+                                return -ENOMEM;
+                        nc_diags_add(d, later->subnet6_at, p, "subnet6 %s overlaps bridge '%s' (%s)",
+                                     nc_cidr6_format(&later->subnet6, later->prefixlen6, c1), other->name,
+                                     nc_cidr6_format(&other->subnet6, other->prefixlen6, c2));
+                }
+                end = nc_ipv6_last(&v[i]->subnet6, v[i]->prefixlen6);
+                if (widest)
+                        wend = nc_ipv6_last(&widest->subnet6, widest->prefixlen6);
+                if (!widest || nc_ipv6_compare(&end, &wend) > 0)
+                        widest = v[i];
+        }
+        return 0;
+}
+
 static const char *const *bridge_names(const struct nc_model *m) {
         const char **v = calloc(m->n_bridges + 1, sizeof(*v));
 
@@ -172,10 +267,52 @@ static const char *const *bridge_names(const struct nc_model *m) {
         return v;
 }
 
+static int check_address6(const struct nc_bridge *b, const struct nc_attachment *a, struct nc_diags *d) {
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN];
+        _cleanup_free_ char *p = NULL;
+        struct nc_ipv6 net;
+
+        if (!a->address6_explicit)
+                return 0;
+        p = nc_path_join(a->path, "address6");
+        if (!p)
+                return -ENOMEM;
+        if (!has_ipv6(b)) {
+                nc_diags_add(d, a->address6_at, p, "address6 on bridge '%s', which has no IPv6 subnet: set its 'subnet6'",
+                             b->name);
+                return 0;
+        }
+        if (b->prefixlen6 == 0)
+                return 0;
+        nc_ipv6_format(&a->address6, ip);
+        nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr);
+        net = nc_ipv6_network(&b->subnet6, b->prefixlen6);
+        if (!nc_subnet6_contains(&b->subnet6, b->prefixlen6, &a->address6))
+                nc_diags_add(d, a->address6_at, p, "address6 %s is outside the subnet6 %s of bridge '%s'", ip, cidr,
+                             b->name);
+        else if (nc_ipv6_equal(&a->address6, &net))
+                nc_diags_add(d, a->address6_at, p, "address6 %s is the network (subnet-router anycast) address of %s",
+                             ip, cidr);
+        else if (nc_ipv6_equal(&a->address6, &b->gateway6))
+                nc_diags_add(d, a->address6_at, p, "address6 %s is the gateway6 of bridge '%s'", ip, b->name);
+        return 0;
+}
+
 static int check_address(const struct nc_bridge *b, const struct nc_attachment *a, struct nc_diags *d) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
         _cleanup_free_ char *p = NULL;
 
+        if (check_address6(b, a, d) < 0)
+                return -ENOMEM;
+        if (a->address_explicit && !has_ipv4(b) && has_ipv6(b)) {
+                p = nc_path_join(a->path, "address");
+                if (!p)
+                        return -ENOMEM;
+                nc_diags_add(d, a->address_at, p,
+                             "address is IPv4, but bridge '%s' has no IPv4 subnet: set its 'subnet', or 'address6' "
+                             "for IPv6", b->name);
+                return 0;
+        }
         if (!a->address_explicit || b->prefixlen == 0)
                 return 0;
         p = nc_path_join(a->path, "address");
@@ -317,6 +454,28 @@ static int check_addresses(const struct nc_model *m, struct nc_diags *d) {
         return r;
 }
 
+/* The canonical text is one per address (RFC 5952), so text equality is
+ * address equality. */
+static int check_addresses6(const struct nc_model *m, struct nc_diags *d) {
+        struct claims c = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_networks; k++) {
+                        const struct nc_attachment *a = &m->containers[i].networks[k];
+                        struct claim *x;
+
+                        if (!a->address6_explicit)
+                                continue;
+                        x = claim_add(&c, "", a->path, "address6", a->address6_at);
+                        if (x)
+                                nc_ipv6_format(&a->address6, x->buf);
+                }
+        r = claims_report(&c, d, "address6");
+        claims_done(&c);
+        return r;
+}
+
 /* A name means /run/netns/NAME; a path spelled that way is the same. */
 static const char *netns_key(const char *netns) {
         static const char prefix[] = "/run/netns/";
@@ -344,9 +503,32 @@ static int check_netns(const struct nc_model *m, struct nc_diags *d) {
         return r;
 }
 
+/* A port and the families it is published on: its host_ip's, or with
+ * none every family its network has (SPEC 7.1). */
+enum {
+        FAMILY_V4 = 1U << 0,
+        FAMILY_V6 = 1U << 1,
+};
+
 struct published {
         const struct nc_port *port;
+        unsigned families;
 };
+
+static unsigned port_families(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p) {
+        const struct nc_bridge *b;
+        unsigned f = 0;
+
+        if (p->host_family == NC_HOST_IPV4)
+                return FAMILY_V4;
+        if (p->host_family == NC_HOST_IPV6)
+                return FAMILY_V6;
+        b = nc_port_network(c, p) ? nc_model_find_bridge(m, nc_port_network(c, p)) : NULL;
+        if (b)
+                f = (has_ipv4(b) ? FAMILY_V4 : 0) | (has_ipv6(b) ? FAMILY_V6 : 0);
+        /* An undeclared or broken bridge (reported) counts as IPv4, as before IPv6. */
+        return f ? f : FAMILY_V4;
+}
 
 static int by_proto_port(const void *a, const void *b) {
         const struct nc_port *x = ((const struct published *) a)->port, *y = ((const struct published *) b)->port;
@@ -358,9 +540,57 @@ static int by_proto_port(const void *a, const void *b) {
         return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
 }
 
-static bool ports_collide(const struct nc_port *x, const struct nc_port *y) {
-        return x->proto == y->proto && x->host_port <= y->host_port_end && y->host_port <= x->host_port_end &&
-               (x->host_ip == 0 || y->host_ip == 0 || x->host_ip == y->host_ip);
+/* The family in which two ports meet on a host address, or 0. An unset
+ * host_ip is every address of its families; 0.0.0.0 every IPv4 one, [::]
+ * every IPv6 one. */
+static unsigned ports_collide(const struct published *px, const struct published *py) {
+        const struct nc_port *x = px->port, *y = py->port;
+        unsigned common = px->families & py->families;
+
+        if (x->proto != y->proto || x->host_port > y->host_port_end || y->host_port > x->host_port_end)
+                return 0;
+        if ((common & FAMILY_V4) && (x->host_ip == 0 || y->host_ip == 0 || x->host_ip == y->host_ip))
+                return FAMILY_V4;
+        if ((common & FAMILY_V6) && (x->host_family != NC_HOST_IPV6 || y->host_family != NC_HOST_IPV6 ||
+                                     nc_ipv6_is_zero(&x->host_ip6) || nc_ipv6_is_zero(&y->host_ip6) ||
+                                     nc_ipv6_equal(&x->host_ip6, &y->host_ip6)))
+                return FAMILY_V6;
+        return 0;
+}
+
+/* How a port's host address is said in the family where it collides. */
+static const char *host_text(const struct nc_port *p, unsigned family, char buf[static NC_IPV6_STRLEN + 2]) {
+        char ip[NC_IPV6_STRLEN];
+
+        if (family == FAMILY_V4)
+                return p->host_ip ? nc_ipv4_format(p->host_ip, buf) : "0.0.0.0";
+        if (p->host_family != NC_HOST_IPV6)
+                return "[::]";
+        snprintf(buf, NC_IPV6_STRLEN + 2, "[%s]", nc_ipv6_format(&p->host_ip6, ip));
+        return buf;
+}
+
+/* A host_ip of a family the port's network does not have: nothing to
+ * publish it to. */
+static int check_port_family(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p,
+                             struct nc_diags *d) {
+        const char *network = nc_port_network(c, p);
+        const struct nc_bridge *b = network ? nc_model_find_bridge(m, network) : NULL;
+        char ip[NC_IPV6_STRLEN];
+
+        if (!b || p->host_family == NC_HOST_ANY)
+                return 0;
+        if (p->host_family == NC_HOST_IPV6 && !has_ipv6(b) && has_ipv4(b))
+                nc_diags_add(d, p->at, p->path,
+                             "host_ip %s is IPv6, but bridge '%s' has no subnet6: container '%s' has no IPv6 address "
+                             "to publish it to",
+                             nc_ipv6_format(&p->host_ip6, ip), b->name, c->name);
+        else if (p->host_family == NC_HOST_IPV4 && !has_ipv4(b) && has_ipv6(b))
+                nc_diags_add(d, p->at, p->path,
+                             "host_ip %s is IPv4, but bridge '%s' has no IPv4 subnet: container '%s' has no IPv4 "
+                             "address to publish it to",
+                             nc_ipv4_format(p->host_ip, ip), b->name, c->name);
+        return 0;
 }
 
 /* The same protocol and host port on overlapping host addresses (any
@@ -370,7 +600,7 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
         _cleanup_free_ struct published *v = NULL;
         _cleanup_free_ size_t *open = NULL;
         size_t n = 0, total = 0, n_open = 0;
-        char ip[NC_IPV4_STRLEN];
+        char ip[NC_IPV6_STRLEN + 2];
 
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
@@ -380,6 +610,8 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
                         const struct nc_port *p = &c->ports[k];
                         bool attached = false;
 
+                        if (p->host_port && check_port_family(m, c, p, d) < 0)
+                                return -ENOMEM;
                         if (!p->network)
                                 continue;
                         for (size_t j = 0; j < c->n_networks; j++)
@@ -401,7 +633,10 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
         for (size_t i = 0; i < m->n_containers; i++)
                 for (size_t k = 0; k < m->containers[i].n_ports; k++)
                         if (m->containers[i].ports[k].host_port)        /* 0: reported unparsable */
-                                v[n++].port = &m->containers[i].ports[k];
+                                v[n++] = (struct published) {
+                                        .port = &m->containers[i].ports[k],
+                                        .families = port_families(m, &m->containers[i], &m->containers[i].ports[k]),
+                                };
         qsort(v, n, sizeof(*v), by_proto_port);
 
         for (size_t i = 0; i < n; i++) {
@@ -410,11 +645,13 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
 
                 for (size_t k = 0; k < n_open; k++) {
                         const struct nc_port *o = v[open[k]].port;
+                        unsigned family;
 
                         if (o->proto != p->proto || o->host_port_end < p->host_port)
                                 continue;
                         open[kept++] = open[k];
-                        if (!ports_collide(o, p))
+                        family = ports_collide(&v[open[k]], &v[i]);
+                        if (!family)
                                 continue;
                         {
                                 const struct nc_port *later = origin_before(o->at, p->at) ? p : o;
@@ -424,7 +661,7 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
                                              "%s port %u on %s is already published by %s (line %u)",
                                              nc_proto_to_string(later->proto),
                                              later->host_port > other->host_port ? later->host_port : other->host_port,
-                                             later->host_ip ? nc_ipv4_format(later->host_ip, ip) : "0.0.0.0",
+                                             host_text(later, family, ip),
                                              other->path, other->at.line);
                         }
                 }
@@ -439,34 +676,59 @@ int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
 
         if ((r = check_gateways(m, d)) < 0 ||
             (r = check_overlaps(m, d)) < 0 ||
+            (r = check_overlaps6(m, d)) < 0 ||
             (r = check_attachments(m, d)) < 0 ||
             (r = check_link_names(m, d)) < 0 ||
             (r = check_addresses(m, d)) < 0 ||
+            (r = check_addresses6(m, d)) < 0 ||
             (r = check_netns(m, d)) < 0 ||
             (r = check_ports(m, d)) < 0)
                 return r;
         return 0;
 }
 
+/* A MAC must be unique on its layer-2 segment. File-wide, as before IPv6,
+ * for every bridge with an IPv4 subnet: IPv4 subnets do not overlap, so
+ * derived MACs never clash across them. On an IPv6-only bridge the derived
+ * MAC is 02:42 and the last four bytes of address6 (SPEC 7.1), the same
+ * for ::2 of every such bridge; so there the check is per bridge. */
+static bool ipv6_only(const struct nc_bridge *b) {
+        return b && !has_ipv4(b) && has_ipv6(b);
+}
+
+static void claim_mac(struct claims *c, const struct nc_attachment *a) {
+        struct claim *x;
+
+        if (a->mac_explicit)
+                x = claim_add(c, "", a->path, "mac", a->mac_at);
+        else
+                x = claim_add(c, "", a->path, NULL, a->at);
+        if (x)
+                nc_mac_format(a->mac, x->buf);
+}
+
 int nc_config_validate_macs(const struct nc_model *m, bool derived, struct nc_diags *d) {
-        struct claims c = {};
+        struct claims c = {}, *per_bridge = calloc(m->n_bridges + 1, sizeof(*per_bridge));
         int r;
 
+        if (!per_bridge)
+                return -ENOMEM;
         for (size_t i = 0; i < m->n_containers; i++)
                 for (size_t k = 0; k < m->containers[i].n_networks; k++) {
                         const struct nc_attachment *a = &m->containers[i].networks[k];
-                        struct claim *x;
+                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
 
                         if (!a->mac_explicit && !derived)
                                 continue;
-                        if (a->mac_explicit)
-                                x = claim_add(&c, "", a->path, "mac", a->mac_at);
-                        else
-                                x = claim_add(&c, "", a->path, NULL, a->at);
-                        if (x)
-                                nc_mac_format(a->mac, x->buf);
+                        claim_mac(ipv6_only(b) ? &per_bridge[b - m->bridges] : &c, a);
                 }
         r = claims_report(&c, d, "MAC address");
         claims_done(&c);
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                if (r >= 0)
+                        r = claims_report(&per_bridge[i], d, "MAC address");
+                claims_done(&per_bridge[i]);
+        }
+        free(per_bridge);
         return r;
 }

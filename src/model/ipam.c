@@ -124,3 +124,112 @@ int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
         }
         return 0;
 }
+
+/* IPv6: the same three rules. The taken addresses (explicit, kept,
+ * gateway) are sorted once; the free ones are the gaps between them,
+ * walked upwards with one cursor, so a /64 costs what a /120 does. */
+struct ranked6 {
+        struct nc_ipv6 addr;
+        size_t rank;
+        size_t req;
+};
+
+static int by_addr6_rank(const void *a, const void *b) {
+        const struct ranked6 *x = a, *y = b;
+        int c = nc_ipv6_compare(&x->addr, &y->addr);
+
+        return c != 0 ? c : (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static int by_value6(const void *a, const void *b) {
+        return nc_ipv6_compare(a, b);
+}
+
+static bool usable6(const struct nc_ipv6 *subnet, unsigned prefixlen, const struct nc_ipv6 *gateway,
+                    const struct nc_ipv6 *a) {
+        struct nc_ipv6 net = nc_ipv6_network(subnet, prefixlen);
+
+        return nc_subnet6_contains(subnet, prefixlen, a) && !nc_ipv6_equal(a, &net) && !nc_ipv6_equal(a, gateway);
+}
+
+int nc_ipam6_allocate(const struct nc_ipv6 *subnet, unsigned prefixlen, const struct nc_ipv6 *gateway,
+                      struct nc_ipam6_request *reqs, size_t n, size_t *ret_failed) {
+        _cleanup_free_ struct named *order = NULL;
+        _cleanup_free_ struct ranked6 *held = NULL;
+        _cleanup_free_ struct nc_ipv6 *used = NULL;
+        _cleanup_free_ bool *assigned = NULL;
+        size_t n_held = 0, n_used = 0, u = 0;
+        struct nc_ipv6 net = nc_ipv6_network(subnet, prefixlen), last = nc_ipv6_last(subnet, prefixlen), next;
+        bool exhausted;
+
+        if (n == 0)
+                return 0;
+        order = calloc(n, sizeof(*order));
+        held = calloc(n, sizeof(*held));
+        used = calloc(n + 1, sizeof(*used));
+        assigned = calloc(n, sizeof(*assigned));
+        if (!order || !held || !used || !assigned)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n; i++)
+                order[i] = (struct named) { .name = reqs[i].container, .req = i };
+        qsort(order, n, sizeof(*order), by_name);
+
+        /* 1. Explicit addresses win. */
+        for (size_t i = 0; i < n; i++) {
+                reqs[i].address = reqs[i].has_explicit ? reqs[i].explicit_addr : (struct nc_ipv6) {};
+                assigned[i] = reqs[i].has_explicit;
+                if (reqs[i].has_explicit)
+                        used[n_used++] = reqs[i].explicit_addr;
+        }
+        qsort(used, n_used, sizeof(*used), by_value6);
+
+        /* 2. Held addresses are kept unless unusable or taken explicitly; of
+         * two holders of one address, the first by name keeps it. */
+        for (size_t rank = 0; rank < n; rank++) {
+                const struct nc_ipam6_request *r = &reqs[order[rank].req];
+
+                if (r->has_explicit || !r->has_held || !usable6(subnet, prefixlen, gateway, &r->held_addr))
+                        continue;
+                if (n_used > 0 && bsearch(&r->held_addr, used, n_used, sizeof(*used), by_value6))
+                        continue;
+                held[n_held++] = (struct ranked6) { .addr = r->held_addr, .rank = rank, .req = order[rank].req };
+        }
+        qsort(held, n_held, sizeof(*held), by_addr6_rank);
+        for (size_t i = 0; i < n_held; i++) {
+                if (i > 0 && nc_ipv6_equal(&held[i].addr, &held[i - 1].addr))
+                        continue;
+                reqs[held[i].req].address = held[i].addr;
+                assigned[held[i].req] = true;
+                used[n_used++] = held[i].addr;
+        }
+        used[n_used++] = *gateway;
+        qsort(used, n_used, sizeof(*used), by_value6);
+
+        /* 3. The rest, in name order, take the lowest free host address:
+         * the cursor skips the taken ones (sorted, each passed once) and
+         * stops after the prefix's last address. */
+        next = net;
+        exhausted = !nc_ipv6_next(&next) || nc_ipv6_compare(&next, &last) > 0;
+        for (size_t rank = 0; rank < n; rank++) {
+                size_t i = order[rank].req;
+
+                if (assigned[i])
+                        continue;
+                for (;;) {
+                        while (u < n_used && nc_ipv6_compare(&used[u], &next) < 0)
+                                u++;
+                        if (exhausted || u >= n_used || !nc_ipv6_equal(&used[u], &next))
+                                break;
+                        exhausted = nc_ipv6_compare(&next, &last) >= 0 || !nc_ipv6_next(&next);
+                }
+                if (exhausted) {
+                        if (ret_failed)
+                                *ret_failed = i;
+                        return -ENOSPC;
+                }
+                reqs[i].address = next;
+                exhausted = nc_ipv6_compare(&next, &last) >= 0 || !nc_ipv6_next(&next);
+        }
+        return 0;
+}

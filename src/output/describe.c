@@ -19,19 +19,34 @@ static void print_range(FILE *f, unsigned start, unsigned end) {
                 fprintf(f, "%u-%u", start, end);
 }
 
-static void print_port_text(const struct nc_container *c, const struct nc_port *p, FILE *f) {
-        const struct nc_attachment *a = attachment_on(c, nc_port_network(c, p));
-        char ip[NC_IPV4_STRLEN];
+static void print_port_text(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p,
+                            FILE *f) {
+        const char *network = nc_port_network(c, p);
+        const struct nc_attachment *a = attachment_on(c, network);
+        const struct nc_bridge *b = network ? nc_model_find_bridge(m, network) : NULL;
+        char ip[NC_IPV6_STRLEN];
+        /* SPEC 7.1: an unset host_ip publishes on each family the network has. */
+        bool v4 = p->host_family == NC_HOST_IPV4 || (p->host_family == NC_HOST_ANY && (!b || b->prefixlen > 0));
+        bool v6 = p->host_family == NC_HOST_IPV6 || (p->host_family == NC_HOST_ANY && b && b->prefixlen6 > 0);
 
-        fprintf(f, "    publish %s %s:", nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
-        print_range(f, p->host_port, p->host_port_end);
-        fprintf(f, " -> %s:", a ? nc_ipv4_format(a->address, ip) : "?");
-        print_range(f, p->target, p->target_end);
-        fputc('\n', f);
+        if (v4) {
+                fprintf(f, "    publish %s %s:", nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
+                print_range(f, p->host_port, p->host_port_end);
+                fprintf(f, " -> %s:", a ? nc_ipv4_format(a->address, ip) : "?");
+                print_range(f, p->target, p->target_end);
+                fputc('\n', f);
+        }
+        if (v6) {
+                fprintf(f, "    publish %s [%s]:", nc_proto_to_string(p->proto), nc_ipv6_format(&p->host_ip6, ip));
+                print_range(f, p->host_port, p->host_port_end);
+                fprintf(f, " -> [%s]:", a ? nc_ipv6_format(&a->address6, ip) : "?");
+                print_range(f, p->target, p->target_end);
+                fputc('\n', f);
+        }
 }
 
 void nc_print_model_text(const struct nc_model *m, FILE *f) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN];
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN], cidr6[NC_CIDR6_STRLEN], ip6[NC_IPV6_STRLEN];
 
         fprintf(f, "nftables table: inet %s; ip_forward: %s\n", m->settings.table,
                 m->settings.ip_forward ? "managed" : "left alone");
@@ -39,8 +54,15 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
         for (size_t i = 0; i < m->n_bridges; i++) {
                 const struct nc_bridge *b = &m->bridges[i];
 
-                fprintf(f, "  %s %s gateway %s mtu %u%s%s%s\n", b->name, nc_cidr_format(b->subnet, b->prefixlen, cidr),
-                        nc_ipv4_format(b->gateway, ip), b->mtu, b->masquerade ? " masquerade" : "",
+                /* IPv4-only bridges print as before IPv6 (golden corpus). */
+                fprintf(f, "  %s", b->name);
+                if (b->prefixlen > 0 || b->prefixlen6 == 0)
+                        fprintf(f, " %s gateway %s", nc_cidr_format(b->subnet, b->prefixlen, cidr),
+                                nc_ipv4_format(b->gateway, ip));
+                if (b->prefixlen6 > 0)
+                        fprintf(f, " %s gateway6 %s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr6),
+                                nc_ipv6_format(&b->gateway6, ip6));
+                fprintf(f, " mtu %u%s%s%s\n", b->mtu, b->masquerade ? " masquerade" : "",
                         b->isolated ? " isolated" : "", b->adopt ? " adopt" : "");
         }
         fprintf(f, "%zu container%s:\n", m->n_containers, m->n_containers == 1 ? "" : "s");
@@ -55,11 +77,15 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
                         const struct nc_attachment *a = &c->networks[k];
                         const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
 
-                        fprintf(f, "    %s %s/%u mac %s on %s via %s\n", a->interface, nc_ipv4_format(a->address, ip),
-                                b ? b->prefixlen : 32, nc_mac_format(a->mac, mac), a->bridge, a->host_interface);
+                        fprintf(f, "    %s", a->interface);
+                        if (!b || b->prefixlen > 0 || b->prefixlen6 == 0)
+                                fprintf(f, " %s/%u", nc_ipv4_format(a->address, ip), b ? b->prefixlen : 32);
+                        if (b && b->prefixlen6 > 0)
+                                fprintf(f, " %s", nc_cidr6_format(&a->address6, b->prefixlen6, cidr6));
+                        fprintf(f, " mac %s on %s via %s\n", nc_mac_format(a->mac, mac), a->bridge, a->host_interface);
                 }
                 for (size_t k = 0; k < c->n_ports; k++)
-                        print_port_text(c, &c->ports[k], f);
+                        print_port_text(m, c, &c->ports[k], f);
         }
 }
 

@@ -89,6 +89,9 @@ int nc_watch_load(struct nc_watch *w) {
         if (nc_diags_init(&d, w->path) < 0)
                 return -ENOMEM;
         r = nc_config_load_file(w->path, &d, &m);
+        /* Until the kernel side of IPv6 lands (netconverge/config.h). */
+        if (r >= 0)
+                r = nc_config_refuse_ipv6(m, &d);
         if (r < 0)
                 log_diags(w, &d);
         nc_diags_done(&d);

@@ -28,6 +28,8 @@
 #define OCTET "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 #define IPV4 OCTET "(\\." OCTET "){3}"
 #define PREFIX_8_30 "([89]|[12][0-9]|30)"
+#define PREFIX_48_120 "(4[89]|[5-9][0-9]|1[01][0-9]|120)"
+#define H16 "[0-9A-Fa-f]{1,4}"
 #define PORT "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 #define PORT_RANGE PORT "(-" PORT ")?"
 #define MTU "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{2,3}|[7-9][0-9]|6[89])"
@@ -37,7 +39,35 @@
 
 struct gen {
         struct nc_json j;
+        char ipv6[2048];        /* ipv6_pattern(), unanchored */
 };
+
+/* RFC 4291 2.2 as src/model/addr6.c reads it: eight groups, or k groups,
+ * "::", and up to 7 - k more; a dotted-quad tail for the last two. */
+static void ipv6_pattern(char *buf, size_t size) {
+        size_t n = 0;
+
+#define PUT(...) (n += (size_t) snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+        PUT("((" H16 ":){7}" H16 "|::(" H16 "(:" H16 "){0,6})?");
+        for (int k = 1; k <= 7; k++) {
+                PUT("|(" H16 ":){%d}:", k);
+                if (k < 6)
+                        PUT("(" H16 "(:" H16 "){0,%d})?", 6 - k);
+                else if (k == 6)
+                        PUT("(" H16 ")?");
+        }
+        PUT("|(" H16 ":){6}" IPV4 "|::(" H16 ":){0,5}" IPV4);
+        for (int k = 1; k <= 5; k++) {
+                PUT("|(" H16 ":){%d}:", k);
+                if (k < 5)
+                        PUT("(" H16 ":){0,%d}", 5 - k);
+                PUT(IPV4);
+        }
+        PUT(")");
+#undef PUT
+        if (n >= size)
+                abort();
+}
 
 static void key_string(struct gen *g, const char *key, const char *value) {
         nc_json_key(&g->j, key);
@@ -105,8 +135,8 @@ static void table_body(struct gen *g, const struct nc_key_table *t, bool with_de
 
 /* Docker's short syntax, the protocols from the parser's own table. */
 static void short_port_pattern(struct gen *g) {
-        char pattern[1024];
-        int n = snprintf(pattern, sizeof(pattern), "^(" IPV4 ":)?" PORT_RANGE ":" PORT_RANGE "(/(");
+        char pattern[4096];
+        int n = snprintf(pattern, sizeof(pattern), "^((" IPV4 "|\\[%s\\]):)?" PORT_RANGE ":" PORT_RANGE "(/(", g->ipv6);
 
         for (int p = 0; p < _NC_PROTO_MAX; p++)
                 n += snprintf(pattern + n, sizeof(pattern) - (size_t) n, "%s%s", p ? "|" : "",
@@ -173,6 +203,20 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
         case NC_KEY_SUBNET:
                 string_pattern(g, "^" IPV4 "/" PREFIX_8_30 "$");
                 break;
+        case NC_KEY_IPV6:
+        case NC_KEY_SUBNET6:
+        case NC_KEY_HOST_IP: {
+                char pattern[2560];
+
+                if (k->type == NC_KEY_IPV6)
+                        snprintf(pattern, sizeof(pattern), "^%s$", g->ipv6);
+                else if (k->type == NC_KEY_SUBNET6)
+                        snprintf(pattern, sizeof(pattern), "^%s/" PREFIX_48_120 "$", g->ipv6);
+                else
+                        snprintf(pattern, sizeof(pattern), "^(" IPV4 "|%s)$", g->ipv6);
+                string_pattern(g, pattern);
+                break;
+        }
         case NC_KEY_MAC:
                 string_pattern(g, "^" HEX2 "(:" HEX2 "){5}$");
                 break;
@@ -254,7 +298,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
  * Inline where the mapping is used (each table is used once): no $ref,
  * whose sibling keywords draft-7 tools such as yaml-language-server ignore. */
 static void table_body(struct gen *g, const struct nc_key_table *t, bool with_description) {
-        bool any_required = false;
+        bool any_required = false, any_group = false;
 
         if (with_description)
                 key_string(g, "description", t->description);
@@ -270,6 +314,7 @@ static void table_body(struct gen *g, const struct nc_key_table *t, bool with_de
                 value_schema(g, k);
                 nc_json_object_end(&g->j);
                 any_required |= k->required;
+                any_group |= k->required_group != 0;
         }
         nc_json_object_end(&g->j);
         if (any_required) {
@@ -278,6 +323,23 @@ static void table_body(struct gen *g, const struct nc_key_table *t, bool with_de
                 for (size_t i = 0; i < t->n_keys; i++)
                         if (t->keys[i].required)
                                 nc_json_string(&g->j, t->keys[i].name);
+                nc_json_array_end(&g->j);
+        }
+        /* One group at most per table (a bridge's subnet and subnet6): at
+         * least one of its keys. */
+        if (any_group) {
+                nc_json_key(&g->j, "anyOf");
+                nc_json_array_begin(&g->j);
+                for (size_t i = 0; i < t->n_keys; i++) {
+                        if (!t->keys[i].required_group)
+                                continue;
+                        nc_json_object_begin(&g->j);
+                        nc_json_key(&g->j, "required");
+                        nc_json_array_begin(&g->j);
+                        nc_json_string(&g->j, t->keys[i].name);
+                        nc_json_array_end(&g->j);
+                        nc_json_object_end(&g->j);
+                }
                 nc_json_array_end(&g->j);
         }
         /* The parser reports every other key as unknown. */
@@ -289,6 +351,7 @@ int main(void) {
         const struct nc_key_table *root = nc_schema_root();
         struct gen g;
 
+        ipv6_pattern(g.ipv6, sizeof(g.ipv6));
         nc_json_init(&g.j, stdout);
         nc_json_object_begin(&g.j);
         key_string(&g, "$schema", "https://json-schema.org/draft/2020-12/schema");

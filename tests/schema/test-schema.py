@@ -134,7 +134,6 @@ SCHEMA_LEVEL = {
     'port-70000.yaml': 'port 1-65535',
     'port-host-ip-not-ipv4.yaml': 'short syntax host_ip is IPv4',
     'port-ip-empty-host-port.yaml': 'short syntax needs a host port',
-    'port-ipv6-host.yaml': 'short syntax host_ip is IPv4',
     'port-long-key-abbreviated.yaml': 'unknown key in a port',
     'port-long-missing-target.yaml': 'target is required',
     'port-long-protocol-sctp.yaml': 'protocol tcp or udp',
@@ -162,6 +161,27 @@ SCHEMA_LEVEL = {
     'version-2.yaml': 'version is 1',
     'version-missing.yaml': 'version is required',
     'version-one.yaml': 'version is 1',
+    'address6-ipv4.yaml': 'address6 is IPv6',
+    'address6-syntax.yaml': 'address6 syntax',
+    'address6-zone.yaml': 'address6 syntax (zone id)',
+    'bridge-null-value.yaml': 'a bridge is a mapping with subnet or subnet6',
+    'bridge-subnet6-misspelled.yaml': 'unknown key, subnet or subnet6 missing',
+    'gateway6-ipv4.yaml': 'gateway6 is IPv6',
+    'port-ipv6-bad-address.yaml': 'short syntax: bracketed IPv6 host_ip',
+    'port-ipv6-bracketed-ipv4.yaml': 'short syntax: brackets hold IPv6',
+    'port-ipv6-no-host-port.yaml': 'short syntax needs a host port',
+    'port-ipv6-unbracketed.yaml': 'short syntax: IPv6 host_ip in brackets',
+    'port-ipv6-unclosed.yaml': 'short syntax: bracketed IPv6 host_ip',
+    'port-ipv6-zone.yaml': 'short syntax: IPv6 host_ip without zone id',
+    'port-long-host-ip-bracketed.yaml': 'long form host_ip without brackets',
+    'port-long-host-ip-not-an-address.yaml': 'long form host_ip syntax',
+    'several-errors-ipv6.yaml': 'a bridge needs subnet or subnet6 (and more)',
+    'subnet6-ipv4.yaml': 'subnet6 is IPv6',
+    'subnet6-prefix-124.yaml': 'prefix /48 to /120',
+    'subnet6-prefix-129.yaml': 'prefix /48 to /120',
+    'subnet6-prefix-44.yaml': 'prefix /48 to /120',
+    'subnet6-syntax.yaml': 'subnet6 syntax',
+    'subnet6-zone.yaml': 'subnet6 syntax (zone id)',
 }
 
 # Mistakes a JSON Schema cannot see: values compared across objects, address
@@ -209,6 +229,7 @@ BEYOND_SCHEMA = {
     'port-duplicate-same-container.yaml': 'the same host port twice',
     'port-duplicate-two-containers.yaml': 'the same host port twice',
     'port-long-range-unequal-length.yaml': 'comparing two range lengths',
+    'port-ipv6-host.yaml': 'an IPv6 host_ip on a bridge without subnet6',
     'port-network-not-attached.yaml': 'port network against the container\'s networks',
     'port-range-overlap.yaml': 'overlapping host port ranges',
     'port-range-reversed.yaml': 'comparing a range\'s ends',
@@ -219,6 +240,28 @@ BEYOND_SCHEMA = {
     'syntax-bad-indentation.yaml': 'YAML: syntax error',
     'syntax-tab-indentation.yaml': 'YAML: syntax error',
     'syntax-unclosed-flow-sequence.yaml': 'YAML: syntax error',
+    'address-on-ipv6-only-bridge.yaml': "address against its bridge's families",
+    'address6-duplicate.yaml': 'the same address6 in two containers (spelled two ways)',
+    'address6-explicit-gateway.yaml': 'address6 equals the gateway6 set elsewhere',
+    'address6-gateway.yaml': 'address6 equals the derived gateway6',
+    'address6-mapped.yaml': 'address arithmetic (IPv4-mapped range)',
+    'address6-network.yaml': 'address arithmetic (network address)',
+    'address6-outside-subnet.yaml': "address6 against its bridge's subnet6",
+    'address6-without-subnet6.yaml': "address6 against its bridge's families",
+    'gateway-on-ipv6-only-bridge.yaml': "gateway against the bridge's families",
+    'gateway6-network-address.yaml': 'address arithmetic',
+    'gateway6-outside-subnet.yaml': 'gateway6 against subnet6',
+    'gateway6-without-subnet6.yaml': "gateway6 against the bridge's families",
+    'mac-duplicate-derived-ipv6.yaml': 'two MACs derived from address6',
+    'mac-ipv6-only-explicit-vs-derived.yaml': 'an explicit MAC equal to one derived from address6',
+    'port-ipv4-host-ipv6-only-bridge.yaml': "a host_ip against its network's families",
+    'port-ipv6-duplicate.yaml': 'the same host port twice, by family',
+    'port-ipv6-mapped.yaml': 'address arithmetic (IPv4-mapped host_ip)',
+    'port-long-host-ip6-ipv4-bridge.yaml': "a host_ip against its network's families",
+    'subnet6-exhausted.yaml': 'IPAM: no free address6',
+    'subnet6-host-bits.yaml': 'address arithmetic (host bits)',
+    'subnet6-overlap.yaml': 'subnet6 of two bridges overlap',
+    'subnet6-reserved.yaml': 'address arithmetic (reserved ranges)',
 }
 
 
@@ -227,12 +270,39 @@ def load(path, loader):
         return yaml.load(f, Loader=loader)
 
 
+def check_ipv6_pattern(schema):
+    """The schema's IPv6 address pattern (generated, gen-schema.c) says what
+    RFC 4291 text is, as Python's ipaddress reads it (zone ids aside, which
+    the parser refuses): on random text over the characters that matter."""
+    import ipaddress
+    import random
+
+    bridge = schema['properties']['bridges']['additionalProperties']['properties']
+    pattern = re.compile(bridge['gateway6']['pattern'])
+    rnd = random.Random(1)
+    alphabet = '0123456789abcdefABCDEF::::::...'
+    failures, accepted = [], 0
+    for _ in range(100000):
+        text = ''.join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30)))
+        try:
+            ipaddress.IPv6Address(text)
+            valid = True
+        except ValueError:
+            valid = False
+        accepted += valid
+        if bool(pattern.match(text)) != valid:
+            failures.append(f'IPv6 pattern: {text!r}: the pattern says {not valid}, ipaddress says {valid}')
+    if accepted < 1000:
+        failures.append(f'IPv6 pattern: only {accepted} random texts were addresses; the check proves little')
+    return failures[:10]
+
+
 def main():
     top = pathlib.Path(sys.argv[1])
     schema = json.loads((top / 'docs' / 'netconverge.schema.json').read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft7Validator.check_schema(schema)
-    failures = []
+    failures = check_ipv6_pattern(schema)
     for draft in (jsonschema.Draft202012Validator, jsonschema.Draft7Validator):
         failures += check(top, draft(schema), draft.__name__)
     for f in failures:

@@ -64,8 +64,8 @@ static void test_short_syntax_errors(void **state) {
         expect_error("80:8000-8001", "host port 80 and container ports 8000-8001 (2) differ in length");
         expect_error("127.0.0.1::80", "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"127.0.0.1:80:80\"");
         expect_error("80:80/sctp", "protocol 'sctp' is not supported; use tcp or udp");
-        expect_error("[::1]:80:80", "IPv6 host addresses are not supported");
-        expect_error("::1:80:80", "IPv6 host addresses are not supported");
+        /* IPv6 (SPEC 7.1) only in brackets; the rest is test-config6.c's. */
+        expect_error("::1:80:80", "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"");
         expect_error("1.2.3:80:80", "'1.2.3' is not an IPv4 host address");
         expect_error("a:80", "'a' is not a port number");
         expect_error("", "the port mapping is empty");
