@@ -11,6 +11,7 @@
 #include "netconverge/observe.h"
 #include "netconverge/snapshot.h"
 #include "util/cleanup.h"
+#include "util/readfile.h"
 #include "util/trust.h"
 
 /* The steps diff, apply and destroy share: load, observe, plan, report
@@ -33,14 +34,15 @@ int nc_cli_check_file(const struct nc_ctx *ctx, const char *path, bool refuse) {
         return 0;
 }
 
-int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret) {
+int nc_cli_model_from_buffer(const struct nc_ctx *ctx, const char *path, const char *buf, size_t len,
+                             struct nc_model **ret) {
         _cleanup_(nc_model_freep) struct nc_model *m = NULL;
         struct nc_diags d;
         int r;
 
         if (nc_diags_init(&d, path) < 0)
                 return -ENOMEM;
-        r = nc_config_load_file(path, &d, &m);
+        r = nc_config_load_buffer(buf, len, &d, &m);
         /* Until the kernel side of IPv6 lands (netconverge/config.h). */
         if (r >= 0)
                 r = nc_config_refuse_ipv6(m, &d);
@@ -50,6 +52,35 @@ int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_mode
         if (r >= 0)
                 *ret = TAKE_PTR(m);
         return r;
+}
+
+int nc_cli_load_model_bytes(const struct nc_ctx *ctx, const char *path, char **ret_buf, size_t *ret_len,
+                            struct nc_model **ret) {
+        _cleanup_free_ char *buf = NULL;
+        struct nc_diags d;
+        size_t len = 0;
+        int r;
+
+        if (nc_diags_init(&d, path) < 0)
+                return -ENOMEM;
+        r = nc_read_file_bounded(path, NC_CONFIG_MAX_BYTES, &d, &buf, &len);
+        if (r < 0)
+                nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
+        nc_diags_done(&d);
+        if (r >= 0)
+                r = nc_cli_model_from_buffer(ctx, path, buf, len, ret);
+        if (r < 0)
+                return r;
+        *ret_buf = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+
+        return nc_cli_load_model_bytes(ctx, path, &buf, &len, ret);
 }
 
 int nc_cli_enter_netns(const struct nc_ctx *ctx) {

@@ -10,6 +10,12 @@
  * failure (diagnostics or "netconverge: COMMAND: ...") and returns a
  * negative errno. */
 int nc_cli_load_model(const struct nc_ctx *ctx, const char *path, struct nc_model **ret);
+/* The same, keeping the file's bytes (diff --out saves them); and a model
+ * from bytes already read (apply --plan's carried file), as path. */
+int nc_cli_load_model_bytes(const struct nc_ctx *ctx, const char *path, char **ret_buf, size_t *ret_len,
+                            struct nc_model **ret);
+int nc_cli_model_from_buffer(const struct nc_ctx *ctx, const char *path, const char *buf, size_t len,
+                             struct nc_model **ret);
 int nc_cli_enter_netns(const struct nc_ctx *ctx);
 int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const struct nc_observe_scope *scope,
                    struct nc_state **ret);
@@ -32,8 +38,6 @@ int nc_cli_print_plan(const struct nc_ctx *ctx, const struct nc_plan *p);
  * applying it: -ESTALE (reported, with what differs) unless the state and
  * the changes are the plan's. */
 struct nc_saved_plan;
-int nc_cli_load_model_bytes(const struct nc_ctx *ctx, const char *path, char **ret_buf, size_t *ret_len,
-                            struct nc_model **ret);
 int nc_cli_save_plan(const struct nc_ctx *ctx, const char *out, const char *file, const char *content, size_t len,
                      const struct nc_state *observed, const struct nc_plan *p);
 int nc_cli_load_saved_plan(const struct nc_ctx *ctx, const char *path, struct nc_saved_plan *ret,

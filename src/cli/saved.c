@@ -22,28 +22,6 @@
  * diff FILE --out PLAN writes one, apply --plan PLAN reads it and makes its
  * changes only while the kernel holds the state it was made against. */
 
-int nc_cli_load_model_bytes(const struct nc_ctx *ctx, const char *path, char **ret_buf, size_t *ret_len,
-                            struct nc_model **ret) {
-        _cleanup_free_ char *buf = NULL;
-        struct nc_diags d;
-        size_t len = 0;
-        int r;
-
-        if (nc_diags_init(&d, path) < 0)
-                return -ENOMEM;
-        r = nc_read_file_bounded(path, NC_CONFIG_MAX_BYTES, &d, &buf, &len);
-        if (r >= 0)
-                r = nc_config_load_buffer(buf, len, &d, ret);
-        if (r < 0)
-                nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
-        nc_diags_done(&d);
-        if (r < 0)
-                return r;
-        *ret_buf = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
-}
-
 /* Written beside its name, then renamed over it: a reader never sees half
  * a plan. Mode 0644: apply --plan refuses a plan others could change. */
 static int write_atomically(const struct nc_saved_plan *sp, const struct nc_plan *p, const char *path) {
@@ -126,21 +104,6 @@ static int read_plan(const struct nc_ctx *ctx, const char *path, struct nc_saved
         return r;
 }
 
-/* The plan's file, loaded from the bytes it carries (the model it was made
- * from, whatever the file on disk says now). */
-static int load_carried(const struct nc_ctx *ctx, const struct nc_saved_plan *sp, struct nc_model **ret) {
-        struct nc_diags d;
-        int r;
-
-        if (nc_diags_init(&d, sp->file) < 0)
-                return -ENOMEM;
-        r = nc_config_load_buffer(sp->content, sp->content_len, &d, ret);
-        if (r < 0)
-                nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
-        nc_diags_done(&d);
-        return r;
-}
-
 int nc_cli_load_saved_plan(const struct nc_ctx *ctx, const char *path, struct nc_saved_plan *ret,
                            struct nc_model **ret_model) {
         int r;
@@ -158,7 +121,9 @@ int nc_cli_load_saved_plan(const struct nc_ctx *ctx, const char *path, struct nc
                 nc_saved_plan_done(ret);
                 return -EINVAL;
         }
-        r = load_carried(ctx, ret, ret_model);
+        /* The model of the bytes it carries, whatever the file on disk
+         * says now. */
+        r = nc_cli_model_from_buffer(ctx, ret->file, ret->content, ret->content_len, ret_model);
         if (r < 0)
                 nc_saved_plan_done(ret);
         return r;

@@ -24,7 +24,7 @@ before=$(state)
 nc_expect 0 validate "$file"
 nc_pass "validate accepts the dual-stack file"
 
-for cmd in "diff $file" "apply $file" "apply --dry-run $file"; do
+for cmd in "diff $file" "diff $file --out $NC_TMP/plan" "apply $file" "apply --dry-run $file"; do
         # shellcheck disable=SC2086
         nc_expect 1 $cmd
         grep -qF "$want" <<<"$NC_OUT" || { nc_log "$NC_OUT"; nc_fail "$cmd: no IPv6 refusal"; }
@@ -37,6 +37,7 @@ nc_expect 1 watch --interval 1 "$file"
 grep -qF "$want" <<<"$NC_OUT" || { nc_log "$NC_OUT"; nc_fail "watch: no IPv6 refusal"; }
 nc_pass "watch refuses it"
 
+[ ! -e "$NC_TMP/plan" ] || nc_fail "diff --out saved a plan of a file it refuses"
 after=$(state)
 if [ "$before" != "$after" ]; then
         nc_log "before: $before"
