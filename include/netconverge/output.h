@@ -60,6 +60,7 @@ enum nc_error_kind {
         NC_ERROR_INTERNAL,              /* out of memory and the like */
         NC_ERROR_WATCH,                 /* a watch keeps another file in force here */
         NC_ERROR_DISRUPT,               /* apply --no-disrupt: the plan breaks established traffic */
+        NC_ERROR_STALE,                 /* apply --plan: the state changed since the plan was made */
         _NC_ERROR_MAX,
 };
 

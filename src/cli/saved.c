@@ -168,7 +168,7 @@ static void report_difference(const struct nc_ctx *ctx, char *then, char *now) {
                         continue;
                 }
                 if (shown++ < STALE_LINES_SHOWN)
-                        nc_cli_error(ctx, NC_ERROR_PLAN, "stale: %s %s", c < 0 ? "then" : "now ",
+                        nc_cli_error(ctx, NC_ERROR_STALE, "stale: %s %s", c < 0 ? "then" : "now ",
                                      c < 0 ? a[i] : b[j]);
                 else
                         more++;
@@ -178,7 +178,7 @@ static void report_difference(const struct nc_ctx *ctx, char *then, char *now) {
                         j++;
         }
         if (more)
-                nc_cli_error(ctx, NC_ERROR_PLAN, "stale: and %zu more lines differ", more);
+                nc_cli_error(ctx, NC_ERROR_STALE, "stale: and %zu more lines differ", more);
 }
 
 int nc_cli_check_saved(const struct nc_ctx *ctx, const struct nc_saved_plan *sp, const struct nc_state *observed,
@@ -190,7 +190,7 @@ int nc_cli_check_saved(const struct nc_ctx *ctx, const struct nc_saved_plan *sp,
         if (r < 0)
                 return r;
         if (strcmp(digest, sp->observed_digest) != 0) {
-                nc_cli_error(ctx, NC_ERROR_PLAN,
+                nc_cli_error(ctx, NC_ERROR_STALE,
                              "the plan is stale: the state it was made against has changed; nothing was changed "
                              "(make the plan again: diff FILE --out PLAN)");
                 then = strdup(sp->observed);
@@ -203,7 +203,7 @@ int nc_cli_check_saved(const struct nc_ctx *ctx, const struct nc_saved_plan *sp,
                 return r;
         if (strcmp(digest, sp->changes_digest) != 0) {
                 /* Same file, same state: only another planner differs. */
-                nc_cli_error(ctx, NC_ERROR_PLAN,
+                nc_cli_error(ctx, NC_ERROR_STALE,
                              "the plan is stale: netconverge %s plans other changes from the same file and state than "
                              "netconverge %s did; nothing was changed (make the plan again)",
                              NC_VERSION, sp->netconverge);

@@ -21,6 +21,7 @@ static const char *const kind_table[_NC_ERROR_MAX] = {
         [NC_ERROR_INTERNAL] = "internal",
         [NC_ERROR_WATCH] = "watch",
         [NC_ERROR_DISRUPT] = "disrupt",
+        [NC_ERROR_STALE] = "stale",
 };
 
 const char *nc_error_kind_to_string(enum nc_error_kind k) {

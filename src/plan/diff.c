@@ -662,6 +662,8 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
         diff_routes(&d);
         diff_sysctl(&d);
         if (d.r >= 0)
+                d.r = nc_plan_preflight(d.have, plan, &d.cap_conflicts);
+        if (d.r >= 0)
                 d.r = nc_plan_diff_nft(d.have, plan, &d.cap_actions, &d.cap_conflicts);
         if (d.r >= 0)
                 d.r = sort_actions(plan);

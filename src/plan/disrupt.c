@@ -158,19 +158,33 @@ static void affected_done(struct nc_affected *x) {
 
 int nc_plan_find_disruptions(struct nc_plan *p, const struct nc_state *observed) {
         _cleanup_(affected_done) struct nc_affected x = {};
-        _cleanup_free_ size_t *first = calloc(p->n_actions + 1, sizeof(*first));
+        _cleanup_free_ size_t *first = NULL;
+        bool built = false;
         size_t cap = 0;
-        int r = first ? build_maps(&x, observed) : -ENOMEM;
+        int r = 0;
 
         for (size_t i = 0; r >= 0 && i < p->n_actions; i++) {
                 struct nc_action *a = &p->actions[i];
                 const struct nc_kind *k = nc_kind_of(a->object);
 
+                /* Only a ~ or a - can break anything: a plan without
+                 * (in sync, a fresh host) builds no maps (their sorts
+                 * were 3% of planning 10,000 containers in sync). */
+                if (a->change == NC_CHANGE_ADD || !k || !k->disrupts)
+                        continue;
+                if (!built) {
+                        built = true;
+                        first = calloc(p->n_actions + 1, sizeof(*first));
+                        r = first ? build_maps(&x, observed) : -ENOMEM;
+                        if (r < 0)
+                                break;
+                }
+
                 /* A change that touches no container of ours (a leftover
                  * an interrupted apply made, a port whose target is gone)
                  * breaks nobody's traffic that we know of. */
                 x.n = 0;
-                if (!k || !k->disrupts || !k->disrupts(a, &x) || x.n == 0)
+                if (!k->disrupts(a, &x) || x.n == 0)
                         continue;
                 a->disruptive = true;
                 p->n_disruptive++;
@@ -178,7 +192,7 @@ int nc_plan_find_disruptions(struct nc_plan *p, const struct nc_state *observed)
         }
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < p->n_actions; i++)
+        for (size_t i = 0; first && i < p->n_actions; i++)
                 if (p->actions[i].n_affected)
                         p->actions[i].affected = p->affected + first[i];
         return 0;

@@ -149,3 +149,8 @@ bool nc_merge_next(struct nc_merge *m, struct nc_run *run);
 /* disrupt.c: marks the plan's disruptive changes and whom they affect
  * (the kinds' `disrupts`), from the observed state. 0 or -ENOMEM. */
 int nc_plan_find_disruptions(struct nc_plan *plan, const struct nc_state *observed);
+
+/* preflight.c: a conflict for each bridge subnet that overlaps an address
+ * or a route of a host link netconverge does not own (SPEC 7.4). 0 or
+ * -ENOMEM. */
+int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_conflicts);

@@ -55,6 +55,13 @@ nc_expect 1 apply --plan "$plan"
 grep -q "stale" <<<"$NC_OUT" || { nc_log "$NC_OUT"; nc_fail "a stale plan is not called stale"; }
 grep -q "then .*name: $BR.*mtu: 1450" <<<"$NC_OUT" && grep -q "now .*name: $BR.*mtu: 1400" <<<"$NC_OUT" ||
         { nc_log "$NC_OUT"; nc_fail "a stale plan does not say what differs"; }
+nc_expect 1 -o json apply --plan "$plan"
+timeout 10 python3 - "$NC_OUT" <<'PY' || nc_fail "-o json: a stale plan is not errors of kind stale"
+import json, sys
+d = json.loads(sys.argv[1])
+assert {e["kind"] for e in d["errors"]} == {"stale"}, d["errors"]
+assert all(c["outcome"] == "not attempted" for c in d["changes"]), d["changes"]
+PY
 [ "$(links)" = "$before" ] || nc_fail "a stale plan changed links"
 [ "$(nc_link_field "$H" "$BR" mtu)" = 1400 ] || nc_fail "a stale plan changed the bridge"
 nc_ping "$DB" 10.123.0.1 || nc_fail "db lost its network after a stale plan"
