@@ -184,11 +184,13 @@ int nc_plan_find_disruptions(struct nc_plan *p, const struct nc_state *observed)
                  * an interrupted apply made, a port whose target is gone)
                  * breaks nobody's traffic that we know of. */
                 x.n = 0;
-                if (!k->disrupts(a, &x) || x.n == 0)
+                if (!k->disrupts(a, &x) || x.r < 0 || x.n == 0) {
+                        r = x.r;
                         continue;
+                }
                 a->disruptive = true;
                 p->n_disruptive++;
-                r = x.r < 0 ? x.r : keep_names(&x, p, &cap, a, &first[i]);
+                r = keep_names(&x, p, &cap, a, &first[i]);
         }
         if (r < 0)
                 return r;
