@@ -50,7 +50,8 @@ python3 - "$NC_TMP/doc.json" <<'PY' || nc_fail "ansible-doc: DOCUMENTATION, EXAM
 import json, sys
 d = json.load(open(sys.argv[1]))["netconverge"]
 opts = d["doc"]["options"]
-assert sorted(opts) == ["binary", "netns", "src", "state"], sorted(opts)
+assert sorted(opts) == ["binary", "netns", "no_disrupt", "src", "state"], sorted(opts)
+assert opts["no_disrupt"]["type"] == "bool" and opts["no_disrupt"]["default"] is False, opts["no_disrupt"]
 assert opts["state"]["choices"] == ["present", "absent"] and opts["state"]["default"] == "present", opts["state"]
 assert opts["src"]["type"] == opts["binary"]["type"] == "path", opts
 assert "netconverge:" in d["examples"], d["examples"]
@@ -89,6 +90,7 @@ cat >"$NC_TMP/module.yml" <<'EOF'
         state: "{{ state }}"
         netns: "{{ netns }}"
         binary: "{{ binary }}"
+        no_disrupt: "{{ no_disrupt | default(false) }}"
       register: r
       ignore_errors: true
     - name: keep the result for the test
@@ -106,7 +108,7 @@ play() {
         local name=$1 state=$2 src=$3 rc=0; shift 3
         python3 -c 'import json, sys; print(json.dumps(dict(zip(sys.argv[1::2], sys.argv[2::2]))))' \
                 state "$state" netns "$H" binary "$NC_BIN" out "$NC_TMP/$name.json" \
-                ${src:+src "$src"} >"$NC_TMP/$name.vars"
+                ${src:+src "$src"} ${NO_DISRUPT:+no_disrupt true} >"$NC_TMP/$name.vars"
         rm -f "$NC_TMP/$name.json"
         timeout 180 ansible-playbook -i localhost, -e "@$NC_TMP/$name.vars" "$@" "$NC_TMP/module.yml" \
                 >"$NC_TMP/$name.log" 2>&1 || rc=$?
@@ -197,6 +199,24 @@ expect again-check '"diff" in d' false
 nc_ifindexes "$H" >"$NC_TMP/ifindex.after"
 cmp -s "$NC_TMP/ifindex.before" "$NC_TMP/ifindex.after" || nc_fail "a run with nothing to do touched links"
 nc_pass "a second run and its check mode: not changed"
+
+# --- no_disrupt: a file without c1 would remove its veth; refused in
+# check mode and in a run, nothing changed
+grep -v "c1:\|netns: ${P}-c1" "$file" | awk '!(/networks:/ && seen++ == 0)' >"$NC_TMP/no-c1.yaml"
+grep -q "later:" "$NC_TMP/no-c1.yaml" && ! grep -q "c1" "$NC_TMP/no-c1.yaml" || nc_fail "no-c1.yaml: $(cat "$NC_TMP/no-c1.yaml")"
+nc_ifindexes "$H" >"$NC_TMP/ifindex.before"
+for mode in nodisrupt-check nodisrupt-run; do
+        opts=()
+        [ $mode = nodisrupt-check ] && opts=(--check)
+        NO_DISRUPT=1 play $mode present "$NC_TMP/no-c1.yaml" "${opts[@]}"
+        expect $mode 'd["failed"]' true
+        expect $mode 'd["changed"]' false
+        grep -q "disrupts c1" <<<"$(r $mode 'd["msg"]')" ||
+                { r $mode 'd["msg"]' >&2; nc_fail "$mode: msg does not name the disruptive change"; }
+done
+nc_ifindexes "$H" >"$NC_TMP/ifindex.after"
+cmp -s "$NC_TMP/ifindex.before" "$NC_TMP/ifindex.after" || nc_fail "no_disrupt: links changed"
+nc_pass "no_disrupt: a disruptive plan fails, in check mode too, nothing changed"
 
 # --- a bad file fails with the validation message, in both modes, and
 # changes nothing

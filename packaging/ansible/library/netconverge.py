@@ -61,6 +61,14 @@ options:
       - Path of the netconverge binary on the target. Default C(netconverge) found on C(PATH)
         (C(/usr/sbin) is searched too).
     type: path
+  no_disrupt:
+    description:
+      - With C(state=present), refuse a plan that has disruptive changes (a link removed or made
+        again, an address, route, published port or masquerade removed, an MTU lowered; the plan
+        lines marked C((disrupts ...))), changing nothing (C(netconverge apply --no-disrupt)).
+        In check mode the task fails the same way when the plan has any.
+    type: bool
+    default: false
 notes:
   - Supports check mode and diff mode.
   - The commands, their exit codes and the JSON documents are described in netconverge(8) and
@@ -234,6 +242,7 @@ def run_module():
             state=dict(type="str", default="present", choices=["present", "absent"]),
             netns=dict(type="str"),
             binary=dict(type="path"),
+            no_disrupt=dict(type="bool", default=False),
         ),
         required_if=[("state", "present", ("src",))],
         supports_check_mode=True,
@@ -254,6 +263,8 @@ def run_module():
             cmd += ["diff", p["src"]]
         else:
             cmd += ["apply", p["src"], "--detailed-exitcode"]
+            if p["no_disrupt"]:
+                cmd += ["--no-disrupt"]
     else:
         cmd += ["destroy"]
         if module.check_mode:
@@ -293,6 +304,11 @@ def run_module():
         result["changed"] = not module.check_mode and summary.get("applied", 0) > 0
         lines = error_messages(doc, stderr) or ["netconverge exited %d" % rc]
         module.fail_json(msg="\n".join(lines), **result)
+
+    disruptive = [c.get("text", "") for c in doc.get("changes") or [] if c.get("disruptive")]
+    if p["state"] == "present" and p["no_disrupt"] and module.check_mode and disruptive:
+        # What apply --no-disrupt would refuse, said in check mode too.
+        module.fail_json(msg="\n".join(["no_disrupt: the plan has disruptive changes:"] + disruptive), **result)
 
     if p["state"] == "present":
         # diff: 2 changes pending; apply --detailed-exitcode: 2 changes made.
