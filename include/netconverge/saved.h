@@ -5,8 +5,11 @@
 #include <stdio.h>
 
 #include "netconverge/diag.h"
-#include "netconverge/plan.h"
-#include "netconverge/state.h"
+
+/* Named, not included: the file side (src/config) reads a plan's file
+ * without knowing the planner's types. */
+struct nc_plan;
+struct nc_state;
 
 /* A saved plan (SPEC 7.4; docs/saved-plan.md): `diff FILE --out PLAN`
  * writes it, `apply --plan PLAN` makes exactly its changes, only while the
