@@ -22,6 +22,8 @@ test=(libcmocka-dev python3 clang libclang-rt-dev iputils-ping systemd)
 test+=(graphviz python3-jsonschema python3-yaml)
 # tests/integration/test-conntrack.sh checks the kernel's connection tracking table with conntrack(8).
 test+=(conntrack)
+# tests/integration/test-valgrind.sh: memcheck over apply, diff and destroy.
+test+=(valgrind)
 # tests/integration/test-ansible.sh: ansible-playbook and ansible-doc for the Ansible module.
 test+=(ansible-core)
 # bench/run.sh: GNU time for peak RSS, the CNI reference plugins and the

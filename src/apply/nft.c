@@ -85,8 +85,23 @@ static struct nlmsghdr *msg_begin(struct batch *bt, size_t i, uint16_t type, uin
         return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bt->b), type, NFPROTO_INET, flags | NLM_F_ACK, bt->seq++);
 }
 
+/* Debian 12's libmnl (1.0.4) leaves the padding after an attribute as it
+ * finds it, and a batch page is malloc()ed: without this, bytes of the
+ * heap went to the kernel as padding (valgrind: "sendmsg points to
+ * uninitialised bytes", 85 bytes in, after the table's userdata). A page
+ * is zeroed when it is begun; a message built at its end moves to the
+ * next page, which then has at least a page of room after it. */
 static int msg_end(struct batch *bt) {
-        return nftnl_batch_update(bt->b) < 0 ? -ENOMEM : 0;
+        char *start = nftnl_batch_buffer(bt->b);
+        size_t len = NLMSG_ALIGN(((struct nlmsghdr *) start)->nlmsg_len);
+        char *tail;
+
+        if (nftnl_batch_update(bt->b) < 0)
+                return -ENOMEM;
+        tail = nftnl_batch_buffer(bt->b);
+        if (tail != start + len)
+                memset(tail, 0, NC_BATCH_PAGE);
+        return 0;
 }
 
 static int put_table_msg(struct batch *bt, size_t i, const char *name, bool add) {
@@ -355,6 +370,7 @@ static int batch_build(struct batch *bt, const struct nc_action *const *actions,
         bt->b = nftnl_batch_alloc(NC_BATCH_PAGE, NC_BATCH_OVERRUN);
         if (!bt->b)
                 return -ENOMEM;
+        memset(nftnl_batch_buffer(bt->b), 0, NC_BATCH_PAGE + NC_BATCH_OVERRUN);
         nftnl_batch_begin(nftnl_batch_buffer(bt->b), bt->seq++);
         if (msg_end(bt) < 0)
                 return -ENOMEM;
