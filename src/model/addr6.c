@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "netconverge/addr.h"
+#include "util/hex.h"
 
 /* By hand rather than inet_pton()/inet_ntop(): glibc's inet_pton() takes
  * what a file should not mean (it is lenient about nothing we rely on, but
@@ -10,16 +11,6 @@
  * IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291) in the
  * dotted form, which RFC 5952 does not. Plans and golden files need one
  * spelling per address, the same on every libc. */
-
-static int hex_value(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* The dotted-quad tail of s[0, len): the IPv4 parser's rules. */
 static int parse_tail(const char *s, size_t len, uint16_t ret[2]) {
@@ -57,7 +48,7 @@ int nc_ipv6_parse_n(const char *s, size_t len, struct nc_ipv6 *ret) {
                 unsigned v = 0;
                 int d;
 
-                while (p < end && p - tok < 5 && (d = hex_value(*p)) >= 0) {
+                while (p < end && p - tok < 5 && (d = nc_hex_digit(*p)) >= 0) {
                         v = v << 4 | (unsigned) d;
                         p++;
                 }
