@@ -29,6 +29,12 @@ struct nc_ipam_request {
  * *ret_failed (if not NULL) points at the first request left without one. */
 int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
                      struct nc_ipam_request *reqs, size_t n, size_t *ret_failed);
+/* The same, new addresses taken from range/range_len, a part of the
+ * subnet (SPEC 7.5, Docker's --ip-range): its host addresses, its own
+ * network and broadcast addresses excluded as a subnet's are. Explicit and
+ * held addresses may lie anywhere in the subnet. */
+int nc_ipam_allocate_range(uint32_t subnet, unsigned prefixlen, uint32_t range, unsigned range_len, uint32_t gateway,
+                           struct nc_ipam_request *reqs, size_t n, size_t *ret_failed);
 
 /* The same rules for IPv6 (SPEC 7.1). A host address is any address of
  * the prefix but the network address (the subnet-router anycast address,

@@ -54,6 +54,11 @@ struct nc_bridge {
         bool isolated;
         bool adopt;
         struct nc_origin subnet_at, gateway_at;
+        /* SPEC 7.5: the part of the subnet this host allocates from; the
+         * whole subnet when the file gives none (range_at.line 0). */
+        uint32_t range;
+        unsigned range_len;
+        struct nc_origin range_at;
         /* SPEC 7.1. prefixlen6 0: the bridge has no IPv6. */
         struct nc_ipv6 subnet6;
         unsigned prefixlen6;

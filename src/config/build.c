@@ -20,8 +20,15 @@ int nc_config_fill_defaults(struct nc_model *m) {
         for (size_t i = 0; i < m->n_bridges; i++) {
                 struct nc_bridge *b = &m->bridges[i];
 
+                /* No range: the whole subnet (range_at says whether
+                 * the file gave one). */
+                if (b->range_at.line == 0) {
+                        b->range = b->subnet;
+                        b->range_len = b->prefixlen;
+                }
+                /* The first host address of the range. */
                 if (b->gateway_at.line == 0 && b->prefixlen > 0)
-                        b->gateway = b->subnet + 1;
+                        b->gateway = b->range + 1;
                 if (b->gateway6_at.line == 0 && b->prefixlen6 > 0) {
                         b->gateway6 = b->subnet6;
                         (void) nc_ipv6_next(&b->gateway6);
@@ -71,11 +78,12 @@ static int allocate_bridge(const struct nc_bridge *b, struct slot *v, size_t n, 
                         .container = v[i].container->name,
                         .explicit_addr = v[i].attachment->address_explicit ? v[i].attachment->address : 0,
                 };
-        r = nc_ipam_allocate(b->subnet, b->prefixlen, b->gateway, reqs, n, &failed);
+        r = nc_ipam_allocate_range(b->subnet, b->prefixlen, b->range, b->range_len, b->gateway, reqs, n, &failed);
         if (r == -ENOSPC) {
                 nc_diags_add(d, v[failed].attachment->at, v[failed].attachment->path,
-                             "no free address left in %s for container '%s'",
-                             nc_cidr_format(b->subnet, b->prefixlen, cidr), v[failed].container->name);
+                             "no free address left in %s%s for container '%s'",
+                             nc_cidr_format(b->range, b->range_len, cidr),
+                             b->range_at.line ? " (the bridge's range)" : "", v[failed].container->name);
                 return 0;
         }
         if (r < 0)

@@ -46,6 +46,10 @@ static const struct nc_key bridge_keys[] = {
         { "gateway", NC_KEY_IPV4,
           .description = "The bridge's own address, the containers' default route; default: the first host "
                          "address of the subnet." },
+        { "range", NC_KEY_SUBNET,
+          .description = "The part of the subnet this host allocates from (like Docker's --ip-range; on a VXLAN "
+                         "bridge each host's own): the default gateway is its first host address and new "
+                         "containers take free addresses inside it; default: the whole subnet." },
         { "subnet6", NC_KEY_SUBNET6, .required_group = 1,
           .description = "The bridge's IPv6 subnet (dual stack, or IPv6 only without subnet), /48 to /120 with no "
                          "host bits set; bridges' IPv6 subnets must not overlap." },
@@ -125,7 +129,7 @@ static const struct nc_key_table root_table =
         TABLE("file", "A netconverge configuration file, version 1 (netconverge.yaml(5)).", root_keys);
 
 /* check_keys() gives nc_did_you_mean() the names on the stack. */
-#define KEYS_MAX 8
+#define KEYS_MAX 12
 _Static_assert(ELEMENTSOF(root_keys) <= KEYS_MAX && ELEMENTSOF(settings_keys) <= KEYS_MAX &&
                ELEMENTSOF(bridge_keys) <= KEYS_MAX && ELEMENTSOF(attachment_keys) <= KEYS_MAX &&
                ELEMENTSOF(port_keys) <= KEYS_MAX && ELEMENTSOF(container_keys) <= KEYS_MAX,
@@ -568,15 +572,14 @@ static int read_settings(struct schema *s, const struct nc_ynode *n, struct nc_s
         return read_field(s, n, "settings", "ip_forward", read_bool, &st->ip_forward, NULL);
 }
 
-static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_bridge *b) {
+/* An IPv4 CIDR with a prefix of /8 to /30 and no host bits: a subnet, or
+ * a range of one. false (reported) when it is not. */
+static bool parse_cidr(struct schema *s, const struct nc_ynode *n, const char *path, uint32_t *ret,
+                       unsigned *ret_len) {
         char buf[64], cidr[NC_CIDR_STRLEN];
         unsigned plen;
         uint32_t a;
 
-        if (looks_ipv6(n)) {
-                report_ipv6(s, n, path, "subnet");
-                return 0;
-        }
         if (n->kind != NC_YNODE_SCALAR || nc_cidr_parse(n->value, &a, &plen) < 0) {
                 const char *slash = n->kind == NC_YNODE_SCALAR ? strrchr(n->value, '/') : NULL;
 
@@ -584,22 +587,44 @@ static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *p
                 if (slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1) &&
                     strlen(slash + 1) <= 9 && atoi(slash + 1) > 32) {
                         report(s, n, path, "prefix length /%s is not supported; use /8 to /30", slash + 1);
-                        return 0;
+                        return false;
                 }
                 report(s, n, path, "expected an IPv4 subnet like 172.17.0.0/16, got %s", nc_ynode_got(n, buf));
-                return 0;
+                return false;
         }
         if (plen < 8 || plen > 30) {
                 report(s, n, path, "prefix length /%u is not supported; use /8 to /30", plen);
-                return 0;
+                return false;
         }
         if (a & ~nc_prefix_mask(plen)) {
                 report(s, n, path, "%s has host bits set; did you mean %s?", n->value,
                        nc_cidr_format(a & nc_prefix_mask(plen), plen, cidr));
-                return 0;
+                return false;
         }
-        b->subnet = a;
-        b->prefixlen = plen;
+        *ret = a;
+        *ret_len = plen;
+        return true;
+}
+
+static int read_subnet(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_bridge *b) {
+        if (looks_ipv6(n))
+                report_ipv6(s, n, path, "subnet");
+        else
+                (void) parse_cidr(s, n, path, &b->subnet, &b->prefixlen);
+        return 0;
+}
+
+/* The part of the subnet this host allocates from (SPEC 7.5); whether it
+ * lies inside the subnet is validate.c's. */
+static int read_range(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_bridge *b) {
+        char buf[NC_YNODE_GOT_SIZE];
+
+        b->range_at = n->at;
+        if (looks_ipv6(n))
+                report(s, n, path, "%s is an IPv6 range; a range is a part of the IPv4 subnet",
+                       nc_ynode_got(n, buf));
+        else
+                (void) parse_cidr(s, n, path, &b->range, &b->range_len);
         return 0;
 }
 
@@ -682,6 +707,14 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                         return -ENOMEM;
                 b->subnet_at = sub->at;
                 read_subnet(s, sub, p, b);
+        }
+        sub = nc_ynode_get(n, "range");
+        if (sub) {
+                _cleanup_free_ char *p = nc_path_join(b->path, "range");
+
+                if (!p)
+                        return -ENOMEM;
+                read_range(s, sub, p, b);
         }
         r = read_field(s, n, b->path, "gateway", read_ipv4, &gw, &gw_at);
         if (r < 0)

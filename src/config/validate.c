@@ -170,6 +170,30 @@ static int check_gateways(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
+/* A range (SPEC 7.5) is a part of the bridge's IPv4 subnet with room for
+ * the gateway and a container: /30 at most, which parse_cidr() holds it to. */
+static int check_ranges(const struct nc_model *m, struct nc_diags *d) {
+        char cidr[NC_CIDR_STRLEN], sub[NC_CIDR_STRLEN];
+
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                const struct nc_bridge *b = &m->bridges[i];
+                _cleanup_free_ char *p = NULL;
+
+                if (b->range_at.line == 0 || b->range_len == 0 || (has_ipv4(b) && b->prefixlen == 0))
+                        continue;
+                p = nc_path_join(b->path, "range");
+                if (!p)
+                        return -ENOMEM;
+                if (!has_ipv4(b))
+                        nc_diags_add(d, b->range_at, p, "range is a part of the IPv4 subnet: set 'subnet'");
+                else if (b->range_len < b->prefixlen || !nc_subnet_contains(b->subnet, b->prefixlen, b->range))
+                        nc_diags_add(d, b->range_at, p, "range %s is not inside the subnet %s",
+                                     nc_cidr_format(b->range, b->range_len, cidr),
+                                     nc_cidr_format(b->subnet, b->prefixlen, sub));
+        }
+        return 0;
+}
+
 static int by_subnet(const void *a, const void *b) {
         const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
 
@@ -674,7 +698,7 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
 int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
         int r;
 
-        if ((r = check_gateways(m, d)) < 0 ||
+        if ((r = check_gateways(m, d)) < 0 || (r = check_ranges(m, d)) < 0 ||
             (r = check_overlaps(m, d)) < 0 ||
             (r = check_overlaps6(m, d)) < 0 ||
             (r = check_attachments(m, d)) < 0 ||

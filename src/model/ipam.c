@@ -52,11 +52,17 @@ static bool usable(uint32_t subnet, unsigned prefixlen, uint32_t gateway, uint32
 
 int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
                      struct nc_ipam_request *reqs, size_t n, size_t *ret_failed) {
+        return nc_ipam_allocate_range(subnet, prefixlen, subnet, prefixlen, gateway, reqs, n, ret_failed);
+}
+
+int nc_ipam_allocate_range(uint32_t subnet, unsigned prefixlen, uint32_t range, unsigned range_len, uint32_t gateway,
+                           struct nc_ipam_request *reqs, size_t n, size_t *ret_failed) {
         _cleanup_free_ struct named *order = NULL;
         _cleanup_free_ struct ranked *held = NULL;
         _cleanup_free_ uint32_t *used = NULL;
         size_t n_held = 0, n_used = 0, u = 0;
         uint32_t next, broadcast = nc_subnet_broadcast(subnet, prefixlen);
+        uint32_t end = nc_subnet_broadcast(range, range_len);
 
         if (n == 0)
                 return 0;
@@ -99,8 +105,10 @@ int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
         used[n_used++] = gateway;
         qsort(used, n_used, sizeof(*used), by_value);
 
-        /* 3. The rest, in name order, take the lowest free host address. */
-        next = subnet + 1;
+        /* 3. The rest, in name order, take the lowest free host address of
+         * the range (the range's own network and broadcast addresses are
+         * not taken either: it reads like a subnet). */
+        next = range + 1;
         for (size_t rank = 0; rank < n; rank++) {
                 struct nc_ipam_request *r = &reqs[order[rank].req];
 
@@ -115,7 +123,7 @@ int nc_ipam_allocate(uint32_t subnet, unsigned prefixlen, uint32_t gateway,
                         }
                         break;
                 }
-                if (next >= broadcast || !nc_subnet_contains(subnet, prefixlen, next)) {
+                if (next >= end || next >= broadcast || !nc_subnet_contains(subnet, prefixlen, next)) {
                         if (ret_failed)
                                 *ret_failed = order[rank].req;
                         return -ENOSPC;

@@ -59,6 +59,9 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
                 if (b->prefixlen > 0 || b->prefixlen6 == 0)
                         fprintf(f, " %s gateway %s", nc_cidr_format(b->subnet, b->prefixlen, cidr),
                                 nc_ipv4_format(b->gateway, ip));
+                /* Only a range the file gave (files without print as before). */
+                if (b->range_at.line)
+                        fprintf(f, " range %s", nc_cidr_format(b->range, b->range_len, cidr));
                 if (b->prefixlen6 > 0)
                         fprintf(f, " %s gateway6 %s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr6),
                                 nc_ipv6_format(&b->gateway6, ip6));
@@ -136,6 +139,10 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
                 nc_json_key(j, "subnet");
                 nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
                 json_ipv4(j, "gateway", b->gateway);
+                if (b->range_at.line) {
+                        nc_json_key(j, "range");
+                        nc_json_string(j, nc_cidr_format(b->range, b->range_len, cidr));
+                }
                 nc_json_key(j, "mtu");
                 nc_json_uint(j, b->mtu);
                 nc_json_key(j, "masquerade");

@@ -204,7 +204,7 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
         }
         /* The file validated against an empty host, so the subnet has room
          * for everyone; held addresses only change who gets which. */
-        r = nc_ipam_allocate(b->subnet, b->prefixlen, b->gateway, reqs, n, NULL);
+        r = nc_ipam_allocate_range(b->subnet, b->prefixlen, b->range, b->range_len, b->gateway, reqs, n, NULL);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)

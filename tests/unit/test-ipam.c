@@ -145,6 +145,30 @@ static void test_empty_request_list(void **state) {
         assert_int_equal(nc_ipam_allocate(NET, 16, GW, NULL, 0, NULL), 0);
 }
 
+/* A range (SPEC 7.5): new addresses from its host addresses only; held
+ * and explicit ones may be anywhere in the subnet; a full range is
+ * -ENOSPC even with the subnet's other addresses free. */
+static void test_range_bounds_new_addresses_only(void **state) {
+        const uint32_t range = A(0x0100); /* 172.17.1.0/30: hosts .1 and .2 */
+        struct nc_ipam_request r[] = { { .container = "held", .held_addr = A(50) },
+                                       { .container = "fixed", .explicit_addr = A(7) },
+                                       { .container = "new" } };
+        struct nc_ipam_request full[] = { { .container = "a" }, { .container = "b" } };
+        size_t failed = 99;
+
+        (void) state;
+        assert_int_equal(nc_ipam_allocate_range(NET, 16, range, 30, range + 1, r, 3, NULL), 0);
+        assert_int_equal(addr_of(r, 3, "held"), A(50));
+        assert_int_equal(addr_of(r, 3, "fixed"), A(7));
+        assert_int_equal(addr_of(r, 3, "new"), range + 2);
+        /* The gateway takes .1, a takes .2; .3 is the range's broadcast. */
+        assert_int_equal(nc_ipam_allocate_range(NET, 16, range, 30, range + 1, full, 2, &failed), -28 /* ENOSPC */);
+        assert_int_equal(failed, 1);
+        /* The whole subnet as the range is nc_ipam_allocate(). */
+        assert_int_equal(nc_ipam_allocate_range(NET, 16, NET, 16, GW, full, 2, NULL), 0);
+        assert_int_equal(addr_of(full, 2, "a"), A(2));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_new_containers_take_lowest_free_in_name_order),
@@ -157,6 +181,7 @@ int main(void) {
                 cmocka_unit_test(test_order_of_requests_never_matters),
                 cmocka_unit_test(test_exhaustion_names_the_first_left_out),
                 cmocka_unit_test(test_empty_request_list),
+                cmocka_unit_test(test_range_bounds_new_addresses_only),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
