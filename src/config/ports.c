@@ -135,11 +135,78 @@ static int parse_bracketed(const char **s, struct nc_port *p, char *err, size_t 
         return 0;
 }
 
+/* "[host_ip:]host:container" cut at its ':' (up to /proto, at end). */
+static size_t split_fields(const char *s, const char *end, const char *fields[static 3], size_t lens[static 3]) {
+        size_t n = 0;
+
+        for (const char *q = s;; q++) {
+                const char *colon = memchr(q, ':', (size_t) (end - q));
+
+                fields[n] = q;
+                lens[n] = colon ? (size_t) (colon - q) : (size_t) (end - q);
+                n++;
+                if (!colon || n == 3)
+                        break;
+                q = colon;
+        }
+        return n;
+}
+
+/* A mapping without a host port, said with the example it should be. */
+static int check_host_port(const struct nc_port *p, bool bracketed, const char *const fields[static 3],
+                           const size_t lens[static 3], size_t n, char *err, size_t errlen) {
+        int port = (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]);
+        char ip6[NC_IPV6_STRLEN];
+
+        if (bracketed && lens[n - 1] == 0) {
+                snprintf(err, errlen, "a port number is missing");
+                return -EINVAL;
+        }
+        if (bracketed && (n == 1 || lens[0] == 0)) {
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"[%s]:%.*s:%.*s\"",
+                         nc_ipv6_format(&p->host_ip6, ip6), port, fields[n - 1], port, fields[n - 1]);
+                return -EINVAL;
+        }
+        if (n == 3 && lens[1] == 0) {
+                int iplen = (int) (lens[0] > 15 ? 15 : lens[0]);
+
+                port = (int) (lens[2] > 11 ? 11 : lens[2]);
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"%.*s:%.*s:%.*s\"",
+                         iplen, fields[0], port, fields[2], port, fields[2]);
+                return -EINVAL;
+        }
+        if (n == 1 || lens[n - 2] == 0) {
+                snprintf(err, errlen,
+                         "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"%.*s:%.*s\"",
+                         port, fields[n - 1], port, fields[n - 1]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* The unbracketed host_ip: IPv4 only. */
+static int parse_host_ipv4(const char *field, size_t len, struct nc_port *p, char *err, size_t errlen) {
+        char ip[NC_IPV4_STRLEN + 8];
+
+        if (len == 0 || len >= NC_IPV4_STRLEN) {
+                snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (len > 40 ? 40 : len), field);
+                return -EINVAL;
+        }
+        memcpy(ip, field, len);
+        ip[len] = '\0';
+        if (nc_ipv4_parse(ip, &p->host_ip) < 0) {
+                snprintf(err, errlen, "'%s' is not an IPv4 host address", ip);
+                return -EINVAL;
+        }
+        p->host_family = NC_HOST_IPV4;
+        return 0;
+}
+
 int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errlen) {
         const char *fields[3], *slash, *end;
         size_t lens[3], n = 0;
-        char ip[NC_IPV4_STRLEN + 8];
-        const char *q;
         bool bracketed = false;
         int proto;
 
@@ -157,13 +224,12 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
         }
         /* The unbracketed "::1:80:80": the only way to have more than two
          * ':' (or more than one after the brackets). */
-        for (q = s; *q; q++)
+        for (const char *q = s; *q; q++)
                 n += *q == ':';
         if (n > (bracketed ? 1u : 2u)) {
                 snprintf(err, errlen, "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"");
                 return -EINVAL;
         }
-        n = 0;
 
         slash = strchr(s, '/');
         end = slash ? slash : s + strlen(s);
@@ -176,60 +242,11 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                 }
                 p->proto = (enum nc_proto) proto;
         }
-
-        for (q = s;; q++) {
-                const char *colon = memchr(q, ':', (size_t) (end - q));
-
-                fields[n] = q;
-                lens[n] = colon ? (size_t) (colon - q) : (size_t) (end - q);
-                n++;
-                if (!colon)
-                        break;
-                q = colon;
-        }
-
-        if (bracketed && lens[n - 1] == 0) {
-                snprintf(err, errlen, "a port number is missing");
+        n = split_fields(s, end, fields, lens);
+        if (check_host_port(p, bracketed, fields, lens, n, err, errlen) < 0)
                 return -EINVAL;
-        }
-        if (bracketed && (n == 1 || lens[0] == 0)) {
-                char ip6[NC_IPV6_STRLEN];
-                int port = (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]);
-
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"[%s]:%.*s:%.*s\"",
-                         nc_ipv6_format(&p->host_ip6, ip6), port, fields[n - 1], port, fields[n - 1]);
+        if (n == 3 && parse_host_ipv4(fields[0], lens[0], p, err, errlen) < 0)
                 return -EINVAL;
-        }
-        if (n == 3 && lens[1] == 0) {
-                int iplen = (int) (lens[0] > 15 ? 15 : lens[0]), port = (int) (lens[2] > 11 ? 11 : lens[2]);
-
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"%.*s:%.*s:%.*s\"",
-                         iplen, fields[0], port, fields[2], port, fields[2]);
-                return -EINVAL;
-        }
-        if (n == 1 || lens[n - 2] == 0) {
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"%.*s:%.*s\"",
-                         (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]), fields[n - 1],
-                         (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]), fields[n - 1]);
-                return -EINVAL;
-        }
-        if (n == 3) {
-                if (lens[0] == 0 || lens[0] >= NC_IPV4_STRLEN) {
-                        snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (lens[0] > 40 ? 40 : lens[0]),
-                                 fields[0]);
-                        return -EINVAL;
-                }
-                memcpy(ip, fields[0], lens[0]);
-                ip[lens[0]] = '\0';
-                if (nc_ipv4_parse(ip, &p->host_ip) < 0) {
-                        snprintf(err, errlen, "'%s' is not an IPv4 host address", ip);
-                        return -EINVAL;
-                }
-                p->host_family = NC_HOST_IPV4;
-        }
         if (parse_range_n(fields[n - 2], lens[n - 2], &p->host_port, &p->host_port_end, err, errlen) < 0 ||
             parse_range_n(fields[n - 1], lens[n - 1], &p->target, &p->target_end, err, errlen) < 0)
                 return -EINVAL;
