@@ -199,6 +199,10 @@ struct nc_plan {
         /* Sorted by container; each container's in the order found. */
         struct nc_container_conflict *container_conflicts;
         size_t n_container_conflicts;
+        /* Warnings (the pre-flight's, SPEC 7.4): said with the plan, which
+         * stands; one line each, sorted. */
+        char **warnings;
+        size_t n_warnings;
         /* The keys of their published ports' rules: such a rule is left
          * as it is, neither added nor removed nor changed. */
         char **kept_rule_keys;

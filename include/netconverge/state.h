@@ -249,6 +249,28 @@ struct nc_nft_object {
         uint64_t handle;                        /* observed only */
 };
 
+/* The address families whose tables can hook forward and see the
+ * bridges' forwarded IPv4 traffic (bridge and netdev see other packets). */
+enum nc_nft_family {
+        NC_NFT_FAMILY_IP,                       /* NFPROTO_IPV4, "ip" (iptables-nft's tables) */
+        NC_NFT_FAMILY_IP6,                      /* NFPROTO_IPV6, "ip6" */
+        NC_NFT_FAMILY_INET,                     /* NFPROTO_INET, "inet" (firewalld's) */
+        _NC_NFT_FAMILY_MAX,
+};
+
+/* Another table's base chain at hook forward with policy drop (issue 15,
+ * SPEC 7.4 pre-flight): Docker and firewalld both leave one (iptables-nft's
+ * "table ip filter, chain FORWARD, policy drop"). A drop in any base chain
+ * is final, so netconverge's own accepting forward chain cannot undo it:
+ * the bridges' forwarded traffic passes only what that chain accepts.
+ * Observed only (the desired state has none); a warning, not a change. */
+struct nc_nft_forward_drop {
+        enum nc_nft_family family;
+        char *table;
+        char *chain;
+        int priority;
+};
+
 struct nc_nft {
         /* The table read in full: the one settings.table names, or, with no
          * file (show), the marked one. NULL: it does not exist. Its mark is
@@ -263,6 +285,11 @@ struct nc_nft {
         size_t n_tables;
         struct nc_nft_object *objects;          /* table's sets, maps, flowtables; sorted by (kind, name) */
         size_t n_objects;
+        /* Every other table's forward base chain with policy drop, of any
+         * family in enum nc_nft_family; sorted by (family name, table,
+         * chain). Read whether or not the owned table exists. */
+        struct nc_nft_forward_drop *forward_drops;
+        size_t n_forward_drops;
 };
 
 /* What is wrong with an existing container namespace, as observation
@@ -328,6 +355,8 @@ int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);
 /* An entry of tables: t's fields, its name copied. */
 int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t);
 int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o);
+/* An entry of forward_drops: d's fields, its strings copied. */
+int nc_state_add_nft_forward_drop(struct nc_state *s, const struct nc_nft_forward_drop *d);
 /* The entry of tables named name (tables sorted), or NULL. */
 const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name);
 /* The chain named name (chains sorted by name, names unique), or NULL:
@@ -344,12 +373,16 @@ int nc_rule_kind_from_string(const char *s);
 const char *nc_nft_object_kind_to_string(enum nc_nft_object_kind k);
 int nc_nft_object_kind_from_string(const char *s);
 const char *nc_nft_hook_to_string(enum nc_nft_hook h);
+/* "ip", "ip6", "inet": nft's names of the families. */
+const char *nc_nft_family_to_string(enum nc_nft_family f);
+int nc_nft_family_from_string(const char *s);
 int nc_nft_hook_from_string(const char *s);
 
 /* Sorts every collection by its key: links (netns, name), addresses
  * (netns, ifname, address, prefixlen), routes (netns, dst, dst_len),
  * namespaces (netns), nft chains (name), nft rules (chain, key; keyless
- * ones last, by handle), nft tables (name), nft objects (kind, name). */
+ * ones last, by handle), nft tables (name), nft objects (kind, name),
+ * nft forward drops (family name, table, chain). */
 void nc_state_sort(struct nc_state *s);
 
 /* The keys nc_state_sort() orders by, for walking two sorted states

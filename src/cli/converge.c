@@ -285,6 +285,9 @@ static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
         const struct nc_ctx *ctx = c->ctx;
 
         nc_cli_report_conflicts(ctx, p, !verify);
+        /* Once: the verify's plan has the same. */
+        if (!verify)
+                nc_cli_report_warnings(ctx, p);
         if (verify || p->n_conflicts > 0)
                 return 0;
         if (c->o->saved && nc_cli_check_saved(ctx, c->o->saved, c->rec.observed, p) < 0)

@@ -118,6 +118,12 @@ void nc_cli_report_conflicts(const struct nc_ctx *ctx, const struct nc_plan *p, 
                 nc_cli_error(ctx, NC_ERROR_CONFLICT, "conflict: %s", p->container_conflicts[i].message);
 }
 
+void nc_cli_report_warnings(const struct nc_ctx *ctx, const struct nc_plan *p) {
+        /* Not errors: the plan stands (and is in the JSON's "warnings"). */
+        for (size_t i = 0; i < p->n_warnings; i++)
+                nc_cli_note(ctx, "warning: %s", p->warnings[i]);
+}
+
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret) {
         struct nc_diags d;
         int r;
@@ -142,6 +148,7 @@ int nc_cli_plan(const struct nc_ctx *ctx, const struct nc_model *m, const struct
                 return r;
         }
         nc_cli_report_conflicts(ctx, p, true);
+        nc_cli_report_warnings(ctx, p);
         r = p->n_conflicts > 0 ? -EEXIST : 0;
         *ret = TAKE_PTR(p);
         return r;

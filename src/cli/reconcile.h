@@ -23,6 +23,8 @@ int nc_cli_observe(const struct nc_ctx *ctx, const struct nc_model *m, const str
 void nc_cli_observe_error(const struct nc_ctx *ctx, int r, const char *message);
 /* The plan's conflicts as errors; a container's own too when containers. */
 void nc_cli_report_conflicts(const struct nc_ctx *ctx, const struct nc_plan *p, bool containers);
+/* The plan's warnings, each "warning: ..." on stderr (nc_cli_note()). */
+void nc_cli_report_warnings(const struct nc_ctx *ctx, const struct nc_plan *p);
 int nc_cli_read_snapshot(const struct nc_ctx *ctx, const char *path, struct nc_state **ret);
 /* Plans. Conflicts are reported as errors and give -EEXIST with the plan
  * in *ret all the same (JSON documents list them); other failures leave

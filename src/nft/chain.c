@@ -58,6 +58,41 @@ int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret) 
         return 0;
 }
 
+int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret) {
+        struct nc_nft_chain c;
+        struct nc_nft_forward_drop d = {};
+        int r;
+
+        if (!nftnl_chain_is_set(nc, NFTNL_CHAIN_FAMILY))
+                return 0;
+        switch (nftnl_chain_get_u32(nc, NFTNL_CHAIN_FAMILY)) {
+        case NFPROTO_IPV4:
+                d.family = NC_NFT_FAMILY_IP;
+                break;
+        case NFPROTO_IPV6:
+                d.family = NC_NFT_FAMILY_IP6;
+                break;
+        case NFPROTO_INET:
+                d.family = NC_NFT_FAMILY_INET;
+                break;
+        default:
+                /* bridge, netdev, arp: not the bridges' routed traffic. */
+                return 0;
+        }
+        r = nc_nft_chain_decode(nc, &c);
+        if (r < 0)
+                return r;
+        if (c.hook != NC_HOOK_FORWARD || !c.policy_drop)
+                return 0;
+        d.table = (char *) nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE);
+        if (!d.table)
+                return -EBADMSG;
+        d.chain = c.name;
+        d.priority = c.priority;
+        *ret = d;
+        return 1;
+}
+
 void nc_nft_chain_freep(struct nftnl_chain **c) {
         if (*c)
                 nftnl_chain_free(*c);

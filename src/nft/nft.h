@@ -65,6 +65,13 @@ int nc_nft_chain_build(const struct nc_nft_chain *c, const char *table, struct n
  * -EBADMSG without a name. */
 int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret);
 
+/* Whether nc, as the kernel dumped it, is a base chain hooked at forward
+ * with policy drop in a family that forwards IPv4 or IPv6 (ip, ip6, inet):
+ * 1 with *ret filled (table and chain point into nc), 0 when it is not
+ * one, -EBADMSG without a table or name. Which table is netconverge's own
+ * is the caller's to know. */
+int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret);
+
 /* table.c: a new nftnl_table, family inet, named name; with mark, its
  * userdata carries netconverge's mark (NC_TABLE_MARK as the table's
  * comment). -ENOMEM. */

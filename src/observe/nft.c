@@ -26,9 +26,13 @@
  * whether it carries netconverge's mark (one dump of tables, small), and
  * one table's chains and rules, decoded into the normalized form, and its
  * named sets, maps, flowtables and stateful objects (all foreign: they
- * are removed). No other table's
- * chains or rules are asked for; the kernel cannot filter a chain dump by
- * table, so other tables' chains that come with it are dropped unread.
+ * are removed). Of the other tables, of every family, only the base
+ * chains at hook forward with policy drop are kept (the pre-flight warns
+ * of them: such a chain drops the bridges' forwarded traffic whatever our
+ * table accepts); their rules are not asked for. The kernel cannot filter
+ * a chain dump by table, and one dump of family NFPROTO_UNSPEC brings the
+ * chains of every family, so the chains are one dump, made whether or not
+ * the owned table exists.
  *
  * Six dumps are not one snapshot: a commit between them (another
  * apply, a user's nft) would mix two rulesets. So the generation id is
@@ -88,12 +92,15 @@ static const char *choose_table(const struct nft_reader *rd) {
 
 /* The dumps are asked for our table; a message about another is ignored. */
 static bool ours(const struct nft_reader *rd, const char *table) {
-        return table && strcmp(table, rd->table) == 0;
+        return rd->table && table && strcmp(table, rd->table) == 0;
 }
 
+/* Every family's chains: our table's (inet) in full; another table's only
+ * when it is a forward base chain with policy drop. */
 static int chain_cb(const struct nlmsghdr *nlh, void *data) {
         _cleanup_(nc_nft_chain_freep) struct nftnl_chain *nc = nftnl_chain_alloc();
         struct nft_reader *rd = data;
+        struct nc_nft_forward_drop fd;
         struct nc_nft_chain c;
         int r;
 
@@ -101,10 +108,14 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
                 return -ENOMEM;
         if (nftnl_chain_nlmsg_parse(nlh, nc) < 0)
                 return -EBADMSG;
-        if (!ours(rd, nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE)))
-                return 0;
-        r = nc_nft_chain_decode(nc, &c);
-        return r < 0 ? r : nc_state_add_nft_chain(rd->s, &c);
+        if (nftnl_chain_is_set(nc, NFTNL_CHAIN_FAMILY) &&
+            nftnl_chain_get_u32(nc, NFTNL_CHAIN_FAMILY) == NFPROTO_INET &&
+            ours(rd, nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE))) {
+                r = nc_nft_chain_decode(nc, &c);
+                return r < 0 ? r : nc_state_add_nft_chain(rd->s, &c);
+        }
+        r = nc_nft_forward_drop_decode(nc, &fd);
+        return r <= 0 ? r : nc_state_add_nft_forward_drop(rd->s, &fd);
 }
 
 /* A rule message's handle, 0 when it has none. */
@@ -184,16 +195,14 @@ static int index_previous(struct nft_reader *rd, const struct nc_nft *prev) {
         return 0;
 }
 
+/* Every family's chains (NFPROTO_UNSPEC): the kernel ignores a table in
+ * a chain dump request, and other families' forward chains are wanted. */
 static int dump_chains(struct nft_reader *rd) {
-        _cleanup_(nc_nft_chain_freep) struct nftnl_chain *nc = nftnl_chain_alloc();
         struct nc_nft_dump d = { .cb = chain_cb, .data = rd };
         NC_NFT_REQUEST_BUF(buf);
         struct nlmsghdr *nlh;
 
-        if (!nc || nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, rd->table) < 0)
-                return -ENOMEM;
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
-        nftnl_chain_nlmsg_build_payload(nlh, nc);
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NLM_F_DUMP, ++rd->seq);
         return nc_nft_talk(rd->nl, nlh, &d);
 }
 
@@ -344,12 +353,13 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
                 nc_state_sort(rd->s);
                 rd->table = choose_table(rd);
         }
-        if (r >= 0 && rd->table) {
+        if (r >= 0 && rd->table)
                 r = nc_state_set_nft_table(rd->s, rd->table);
-                if (r >= 0)
-                        r = dump_chains(rd);
-                if (r >= 0)
-                        r = dump_rules(rd);
+        /* With or without our table: other tables' forward chains. */
+        if (r >= 0)
+                r = dump_chains(rd);
+        if (r >= 0 && rd->table) {
+                r = dump_rules(rd);
                 if (r >= 0)
                         r = dump_sets(rd);
                 if (r >= 0)

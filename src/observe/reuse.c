@@ -77,6 +77,10 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
 
         for (size_t i = 0; i < n->n_tables && r >= 0; i++)
                 r = nc_state_add_nft_table(o->state, &n->tables[i]);
+        /* Kept with the rest: they come from the same chain dump, which
+         * is made again only when the table is read again. */
+        for (size_t i = 0; i < n->n_forward_drops && r >= 0; i++)
+                r = nc_state_add_nft_forward_drop(o->state, &n->forward_drops[i]);
         if (!n->table || r < 0)
                 return r;
         r = nc_state_set_nft_table(o->state, n->table);

@@ -162,6 +162,12 @@ static void json_waiting_conflicts(struct nc_json *j, const struct nc_plan *p) {
         for (size_t i = 0; i < p->n_container_conflicts; i++)
                 nc_json_string(j, p->container_conflicts[i].message);
         nc_json_array_end(j);
+        /* Always there, like conflicts: the plan stands with any. */
+        nc_json_key(j, "warnings");
+        nc_json_array_begin(j);
+        for (size_t i = 0; i < p->n_warnings; i++)
+                nc_json_string(j, p->warnings[i]);
+        nc_json_array_end(j);
 }
 
 static void json_count(struct nc_json *j, const char *key, size_t n) {

@@ -82,6 +82,9 @@ struct nc_plan *nc_plan_free(struct nc_plan *p) {
         for (size_t i = 0; i < p->n_container_conflicts; i++)
                 free(p->container_conflicts[i].message);
         free(p->container_conflicts);
+        for (size_t i = 0; i < p->n_warnings; i++)
+                free(p->warnings[i]);
+        free(p->warnings);
         for (size_t i = 0; i < p->n_kept_rule_keys; i++)
                 free(p->kept_rule_keys[i]);
         free(p->kept_rule_keys);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netconverge/addr.h"
 #include "plan/internal.h"
+#include "util/strbuf.h"
 
 /* Pre-flight (SPEC 7.4): a bridge's subnet that overlaps an address or a
  * route of a link netconverge does not own would take that network's
@@ -74,9 +77,57 @@ static int check_routes(const struct nc_state *observed, const struct nc_state *
         return r;
 }
 
+/* Another table's forward base chain with policy drop (observed, of any
+ * family): nftables runs every base chain at a hook, and a drop in any of
+ * them is final, so our table's forward chain accepting the bridges'
+ * traffic does not get it past that one; only a rule in that chain does.
+ * Docker's iptables (table ip filter, chain FORWARD, policy drop) and
+ * firewalld both install one. The chain is not ours to change: a warning,
+ * and the plan stands. Only when the file has a bridge: without one, no
+ * traffic of ours is forwarded. The example names the file's first bridge
+ * (the desired links are sorted). */
+static const char *first_bridge(const struct nc_state *desired) {
+        for (size_t i = 0; i < desired->n_links; i++)
+                if (!desired->links[i].netns[0] && desired->links[i].kind == NC_LINK_BRIDGE)
+                        return desired->links[i].name;
+        return NULL;
+}
+
+static int warning_compare(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int warn_forward_drops(const struct nc_state *observed, struct nc_plan *plan) {
+        const struct nc_nft *t = &observed->nft;
+        const char *bridge = first_bridge(plan->desired);
+
+        if (!bridge || t->n_forward_drops == 0)
+                return 0;
+        plan->warnings = calloc(t->n_forward_drops, sizeof(*plan->warnings));
+        if (!plan->warnings)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_forward_drops; i++) {
+                const struct nc_nft_forward_drop *x = &t->forward_drops[i];
+                struct nc_strbuf b = {};
+
+                nc_strbuf_printf(&b,
+                                 "nftables table %s %s: forward chain %s has policy drop (priority %d): it drops "
+                                 "the bridges' forwarded traffic that it does not accept itself; accept it there "
+                                 "(e.g. iifname %s accept; oifname %s ct state established,related accept), or "
+                                 "netconverge's containers cannot reach out and published ports are unreachable",
+                                 nc_nft_family_to_string(x->family), x->table, x->chain, x->priority, bridge, bridge);
+                plan->warnings[plan->n_warnings] = nc_strbuf_steal(&b);
+                if (!plan->warnings[plan->n_warnings])
+                        return -ENOMEM;
+                plan->n_warnings++;
+        }
+        qsort(plan->warnings, plan->n_warnings, sizeof(*plan->warnings), warning_compare);
+        return 0;
+}
+
 int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_conflicts) {
         const struct nc_state *desired = plan->desired;
-        int r = 0;
+        int r = warn_forward_drops(observed, plan);
 
         for (size_t i = 0; r >= 0 && i < desired->n_addresses; i++) {
                 const struct nc_address *b = &desired->addresses[i];

@@ -328,6 +328,12 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
                 if (r <= 0)
                         goto out;
         }
+        /* Written only when another table has such a chain. */
+        if (line_starts(&l, "nft_forward_drops:", strlen("nft_forward_drops:"))) {
+                r = read_list(rd, &l, SNAP_FORWARD_DROPS, 0);
+                if (r <= 0)
+                        goto out;
+        }
         if (l.p < l.end) {
                 r = read_nft(rd, &l);
                 if (r <= 0)

@@ -48,6 +48,7 @@ enum field_type {
         FIELD_HOSTPORT,         /* "ADDRESS:PORT": uint32_t at offset, uint16_t at offset2 */
         FIELD_OBJECT_KIND,      /* enum nc_nft_object_kind */
         FIELD_NETNS_PROBLEM,    /* enum nc_netns_problem */
+        FIELD_FAMILY,           /* enum nc_nft_family */
 };
 
 struct field {
@@ -70,6 +71,7 @@ union entry {
         struct nc_nft_rule rule;
         struct nc_nft_table table;
         struct nc_nft_object object;
+        struct nc_nft_forward_drop forward_drop;
 };
 
 #define MAX_FIELDS 16
@@ -176,6 +178,13 @@ static const struct field table_fields[] = {
 static const struct field object_fields[] = {
         F("kind", FIELD_OBJECT_KIND, true, object.kind),
         F("name", FIELD_STRING, true, object.name),
+};
+
+static const struct field forward_drop_fields[] = {
+        F("family", FIELD_FAMILY, true, forward_drop.family),
+        F("table", FIELD_STRING, true, forward_drop.table),
+        F("chain", FIELD_STRING, true, forward_drop.chain),
+        F("priority", FIELD_INT, true, forward_drop.priority),
 };
 
 #undef F
@@ -319,6 +328,7 @@ static const char *const expected_table[] = {
         [FIELD_HOSTPORT] = "an address and port like 172.17.0.2:80",
         [FIELD_OBJECT_KIND] = "set, map, flowtable or a stateful object's type (counter, quota, ct-helper...)",
         [FIELD_NETNS_PROBLEM] = "host, not_netns or shared",
+        [FIELD_FAMILY] = "ip, ip6 or inet",
 };
 
 static bool parse_int(const char *s, int *ret) {
@@ -416,6 +426,11 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                 if (k > 0)
                         *(enum nc_netns_problem *) dst = (enum nc_netns_problem) k;
                 return k > 0;
+        case FIELD_FAMILY:
+                k = nc_nft_family_from_string(n->value);
+                if (k >= 0)
+                        *(enum nc_nft_family *) dst = (enum nc_nft_family) k;
+                return k >= 0;
         default:
                 return false;
         }
@@ -741,6 +756,14 @@ static int add_object(struct snap_reader *rd, const struct nc_ynode *n, const st
         return r < 0 ? r : added(nc_state_add_nft_object(rd->s, &e->object));
 }
 
+/* No check for the same chain twice: the kernel has each once, and a
+ * second is only a second warning. */
+static int add_forward_drop(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                            const struct where *w, union entry *e) {
+        (void) n, (void) vals, (void) w;
+        return added(nc_state_add_nft_forward_drop(rd->s, &e->forward_drop));
+}
+
 static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_NAMESPACES] = { "namespaces", "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields),
                               add_namespace },
@@ -754,6 +777,8 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_TABLES] = { "nft_tables", "nft_tables", "table", table_fields, ELEMENTSOF(table_fields), add_table },
         [SNAP_OBJECTS] = { "nft.objects", "objects", "set, map or flowtable", object_fields, ELEMENTSOF(object_fields),
                            add_object },
+        [SNAP_FORWARD_DROPS] = { "nft_forward_drops", "nft_forward_drops", "forward chain", forward_drop_fields,
+                                 ELEMENTSOF(forward_drop_fields), add_forward_drop },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -966,7 +991,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes",
-                                            "nft_tables", "nft" };
+                                            "nft_tables", "nft_forward_drops", "nft" };
         static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
         char buf[NC_YNODE_GOT_SIZE];
@@ -999,6 +1024,10 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         if (r < 0)
                 return r;
         seen_check(rd, SNAP_TABLES, "nftables table");
+        nft = nc_ynode_get(root, "nft_forward_drops");
+        r = nft ? read_section(rd, SNAP_FORWARD_DROPS, nft) : 0;
+        if (r < 0)
+                return r;
         nft = nc_ynode_get(root, "nft");
         return nft ? read_nft(rd, nft) : 0;
 }

@@ -279,6 +279,23 @@ static void write_tables(struct out *o, const struct nc_nft *t) {
         list_end(o);
 }
 
+static void write_forward_drop(struct out *o, const struct nc_nft_forward_drop *x) {
+        entry_begin(o, "");
+        field_word(o, "family", nc_nft_family_to_string(x->family));
+        field_text(o, "table", x->table, false);
+        field_text(o, "chain", x->chain, false);
+        field_int(o, "priority", x->priority);
+        entry_end(o);
+}
+
+/* Other tables' forward chains with policy drop, of any family; outside
+ * `nft:`, which is the owned table and absent without it. Only when there
+ * are any: a host without one writes what it wrote before they were read. */
+static void write_forward_drops(struct out *o, const struct nc_nft *t) {
+        if (t->n_forward_drops > 0)
+                WRITE_LIST(o, "", "nft_forward_drops", t->forward_drops, t->n_forward_drops, write_forward_drop);
+}
+
 /* The table, when there is one: no `nft` means no table. Its mark only
  * when it has none: a snapshot from before tables were marked has no
  * `marked`, and its table was netconverge's. */
@@ -344,6 +361,7 @@ static void write_state(struct out *o, const struct nc_state *s) {
         WRITE_LIST(o, "", "addresses", s->addresses, s->n_addresses, write_address);
         WRITE_LIST(o, "", "routes", s->routes, s->n_routes, write_route);
         write_tables(o, &s->nft);
+        write_forward_drops(o, &s->nft);
         write_nft(o, &s->nft);
 }
 

@@ -54,6 +54,11 @@ struct nc_state *nc_state_free(struct nc_state *s) {
         for (size_t i = 0; i < s->nft.n_objects; i++)
                 free(s->nft.objects[i].name);
         free(s->nft.objects);
+        for (size_t i = 0; i < s->nft.n_forward_drops; i++) {
+                free(s->nft.forward_drops[i].table);
+                free(s->nft.forward_drops[i].chain);
+        }
+        free(s->nft.forward_drops);
         free(s->nft.table);
         free(s->nft.chains);
         free(s->nft.rules);
@@ -326,6 +331,23 @@ int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o) {
         return 0;
 }
 
+int nc_state_add_nft_forward_drop(struct nc_state *s, const struct nc_nft_forward_drop *d) {
+        struct nc_nft_forward_drop *x;
+
+        if (grow(&s->nft.forward_drops, s->nft.n_forward_drops, sizeof(*s->nft.forward_drops)) < 0)
+                return -ENOMEM;
+        x = &s->nft.forward_drops[s->nft.n_forward_drops];
+        *x = *d;
+        if (dup_or_null(d->table, &x->table) < 0)
+                return -ENOMEM;
+        if (dup_or_null(d->chain, &x->chain) < 0) {
+                free(x->table);
+                return -ENOMEM;
+        }
+        s->nft.n_forward_drops++;
+        return 0;
+}
+
 static int table_compare(const void *a, const void *b) {
         return strcmp(((const struct nc_nft_table *) a)->name, ((const struct nc_nft_table *) b)->name);
 }
@@ -451,7 +473,18 @@ static int object_compare(const void *a, const void *b) {
         return strcmp(x->name, y->name);
 }
 
+static int forward_drop_compare(const void *a, const void *b) {
+        const struct nc_nft_forward_drop *x = a, *y = b;
+        int r = strcmp(nc_nft_family_to_string(x->family), nc_nft_family_to_string(y->family));
+
+        if (r == 0)
+                r = strcmp(x->table, y->table);
+        return r != 0 ? r : strcmp(x->chain, y->chain);
+}
+
 void nc_state_sort(struct nc_state *s) {
+        nc_sort_unless_sorted(s->nft.forward_drops, s->nft.n_forward_drops, sizeof(*s->nft.forward_drops),
+                              forward_drop_compare);
         nc_sort_unless_sorted(s->nft.objects, s->nft.n_objects, sizeof(*s->nft.objects), object_compare);
         nc_sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
         nc_sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
@@ -697,6 +730,23 @@ int nc_nft_hook_from_string(const char *s) {
                 return NC_HOOK_NONE;
         for (size_t i = 0; i < sizeof(hook_table) / sizeof(hook_table[0]); i++)
                 if (strcmp(s, hook_table[i]) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+static const char *const family_table[_NC_NFT_FAMILY_MAX] = {
+        [NC_NFT_FAMILY_IP] = "ip",
+        [NC_NFT_FAMILY_IP6] = "ip6",
+        [NC_NFT_FAMILY_INET] = "inet",
+};
+
+const char *nc_nft_family_to_string(enum nc_nft_family f) {
+        return (unsigned) f < _NC_NFT_FAMILY_MAX ? family_table[f] : "?";
+}
+
+int nc_nft_family_from_string(const char *s) {
+        for (size_t i = 0; i < _NC_NFT_FAMILY_MAX; i++)
+                if (strcmp(s, family_table[i]) == 0)
                         return (int) i;
         return -EINVAL;
 }

@@ -250,6 +250,9 @@ static int on_planned(const struct nc_plan *p, bool verify, void *userdata) {
 
         for (size_t i = 0; i < p->n_conflicts; i++)
                 nc_watch_log(&c->w->log, LOG_ERR, "conflict: %s", p->conflicts[i]);
+        /* Once a cycle: the verify's plan has the same. */
+        for (size_t i = 0; !verify && i < p->n_warnings; i++)
+                nc_watch_log(&c->w->log, LOG_WARNING, "warning: %s", p->warnings[i]);
         if (verify || p->n_conflicts > 0)
                 return 0;
         log_waiting(c->w, p);

@@ -525,6 +525,74 @@ static void test_build_refuses(void **state) {
         assert_null(nr);
 }
 
+/* A chain as the kernel dumps it (family in the nfgenmsg header, the
+ * rest as attributes), parsed back: what chain_cb() in observe/nft.c gets.
+ * policy -1: none (a regular chain, or a base chain told no policy). */
+static struct nftnl_chain *dumped_chain(uint16_t family, const char *table, const char *name, int hook, int prio,
+                                        int policy) {
+        static char buf[4096] __attribute__((aligned(8)));
+        struct nftnl_chain *nc = nftnl_chain_alloc(), *back = nftnl_chain_alloc();
+        struct nlmsghdr *nlh;
+
+        assert_non_null(nc);
+        assert_non_null(back);
+        nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, table);
+        nftnl_chain_set_str(nc, NFTNL_CHAIN_NAME, name);
+        if (hook >= 0) {
+                nftnl_chain_set_u32(nc, NFTNL_CHAIN_HOOKNUM, (uint32_t) hook);
+                nftnl_chain_set_s32(nc, NFTNL_CHAIN_PRIO, prio);
+                nftnl_chain_set_str(nc, NFTNL_CHAIN_TYPE, "filter");
+        }
+        if (policy >= 0)
+                nftnl_chain_set_u32(nc, NFTNL_CHAIN_POLICY, (uint32_t) policy);
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, family, 0, 1);
+        nftnl_chain_nlmsg_build_payload(nlh, nc);
+        assert_int_equal(nftnl_chain_nlmsg_parse(nlh, back), 0);
+        nftnl_chain_free(nc);
+        return back;
+}
+
+/* Another table's forward chain with policy drop (the pre-flight's
+ * warning): iptables-nft's ip filter FORWARD (what Docker and firewalld
+ * leave), ip6 and inet ones; not an accepting one, not another hook, not
+ * a regular chain, not the bridge or netdev families. */
+static void test_forward_drop_decode(void **state) {
+        const struct {
+                uint16_t family;
+                const char *table, *name;
+                int hook, prio, policy;
+                int want;
+                enum nc_nft_family want_family;
+        } cases[] = {
+                { NFPROTO_IPV4, "filter", "FORWARD", NF_INET_FORWARD, 0, NF_DROP, 1, NC_NFT_FAMILY_IP },
+                { NFPROTO_IPV6, "filter", "FORWARD", NF_INET_FORWARD, 0, NF_DROP, 1, NC_NFT_FAMILY_IP6 },
+                { NFPROTO_INET, "firewalld", "filter_FORWARD", NF_INET_FORWARD, 10, NF_DROP, 1, NC_NFT_FAMILY_INET },
+                { NFPROTO_IPV4, "mangle", "fwd", NF_INET_FORWARD, -150, NF_DROP, 1, NC_NFT_FAMILY_IP },
+                { NFPROTO_IPV4, "filter", "FORWARD", NF_INET_FORWARD, 0, NF_ACCEPT, 0, 0 },
+                { NFPROTO_IPV4, "filter", "FORWARD", NF_INET_FORWARD, 0, -1, 0, 0 },
+                { NFPROTO_IPV4, "filter", "INPUT", NF_INET_LOCAL_IN, 0, NF_DROP, 0, 0 },
+                { NFPROTO_IPV4, "filter", "DOCKER", -1, 0, -1, 0, 0 },
+                { NFPROTO_BRIDGE, "filter", "forward", NF_INET_FORWARD, 0, NF_DROP, 0, 0 },
+                { NFPROTO_NETDEV, "filter", "x", 0, 0, NF_DROP, 0, 0 },
+        };
+        (void) state;
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct nftnl_chain *nc = dumped_chain(cases[i].family, cases[i].table, cases[i].name, cases[i].hook,
+                                                      cases[i].prio, cases[i].policy);
+                struct nc_nft_forward_drop got = {};
+
+                assert_int_equal(nc_nft_forward_drop_decode(nc, &got), cases[i].want);
+                if (cases[i].want) {
+                        assert_int_equal(got.family, cases[i].want_family);
+                        assert_string_equal(got.table, cases[i].table);
+                        assert_string_equal(got.chain, cases[i].name);
+                        assert_int_equal(got.priority, cases[i].prio);
+                }
+                nftnl_chain_free(nc);
+        }
+}
+
 static void test_chains_round_trip(void **state) {
         const struct nc_nft_chain chains[] = {
                 { .name = "postrouting", .hook = NC_HOOK_POSTROUTING, .type = "nat", .priority = 100 },
@@ -730,6 +798,7 @@ int main(void) {
                 cmocka_unit_test(test_unused_load_is_other),
                 cmocka_unit_test(test_build_refuses),
                 cmocka_unit_test(test_chains_round_trip),
+                cmocka_unit_test(test_forward_drop_decode),
                 cmocka_unit_test(test_table_mark),
                 cmocka_unit_test(test_table_flags),
                 cmocka_unit_test(test_truncated_userdata),

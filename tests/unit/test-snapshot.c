@@ -967,6 +967,84 @@ static void test_table_marks_errors(void **state) {
                      "t.snap:6:10: nft.table: table 'a' is listed under nft_tables too\n");
 }
 
+/* Other tables' forward chains with policy drop (the pre-flight's
+ * warning): a top-level list, with or without nft:, read by both readers
+ * and written back the same, sorted by (family name, table, chain); none
+ * writes nothing at all. */
+static const char forward_drops_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft_tables:\n"
+        "  - {name: firewalld, marked: false}\n"
+        "nft_forward_drops:\n"
+        "  - {family: inet, table: firewalld, chain: filter_FORWARD, priority: 10}\n"
+        "  - {family: ip, table: filter, chain: FORWARD, priority: 0}\n"
+        "  - {family: ip6, table: \"my filter\", chain: fwd, priority: -150}\n"
+        "nft:\n"
+        "  table: netconverge\n"
+        "  chains: []\n"
+        "  rules: []\n";
+
+static void test_forward_drops_round_trip(void **state) {
+        static const char unsorted[] = "snapshot: 1\nnft_forward_drops:\n"
+                                       "  - {family: ip6, table: b, chain: c, priority: 1}\n"
+                                       "  - {family: ip, table: b, chain: c, priority: 0}\n"
+                                       "  - {family: ip, table: a, chain: z, priority: 0}\n"
+                                       "  - {family: inet, table: z, chain: a, priority: 0}\n";
+        const char *without = tables_snap;
+        struct nc_state *s;
+        char *t;
+
+        (void) state;
+        assert_lines_round_trip(forward_drops_snap);
+        s = read_ok(forward_drops_snap);
+        assert_int_equal(s->nft.n_forward_drops, 3);
+        assert_int_equal(s->nft.forward_drops[0].family, NC_NFT_FAMILY_INET);
+        assert_string_equal(s->nft.forward_drops[1].table, "filter");
+        assert_string_equal(s->nft.forward_drops[1].chain, "FORWARD");
+        assert_int_equal(s->nft.forward_drops[2].family, NC_NFT_FAMILY_IP6);
+        assert_string_equal(s->nft.forward_drops[2].table, "my filter");
+        assert_int_equal(s->nft.forward_drops[2].priority, -150);
+        nc_state_free(s);
+        /* Any order reads sorted; no table needed. */
+        s = read_ok(unsorted);
+        t = written(s);
+        assert_non_null(strstr(t, "nft_forward_drops:\n"
+                                  "  - {family: inet, table: z, chain: a, priority: 0}\n"
+                                  "  - {family: ip, table: a, chain: z, priority: 0}\n"
+                                  "  - {family: ip, table: b, chain: c, priority: 0}\n"
+                                  "  - {family: ip6, table: b, chain: c, priority: 1}\n"));
+        assert_null(strstr(t, "nft:"));
+        assert_lines_round_trip(t);
+        free(t);
+        nc_state_free(s);
+        /* None: not a word of it. */
+        s = read_ok(without);
+        assert_int_equal(s->nft.n_forward_drops, 0);
+        t = written(s);
+        assert_null(strstr(t, "forward"));
+        free(t);
+        nc_state_free(s);
+}
+
+static void test_forward_drops_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft_forward_drops:\n  - {family: bridge, table: t, chain: c, priority: 0}\n"
+                     "  - {family: ip, table: \"\", chain: c}\n  - {family: ip, table: t, chain: c, priority: x, "
+                     "policy: drop}\n",
+                     "t.snap:3:14: nft_forward_drops[0].family: expected ip, ip6 or inet, got 'bridge'\n"
+                     "t.snap:4:5: nft_forward_drops[1].priority: missing required key\n"
+                     "t.snap:4:25: nft_forward_drops[1].table: '' is empty\n"
+                     "t.snap:5:48: nft_forward_drops[2].priority: expected an integer, got 'x'\n"
+                     "t.snap:5:51: nft_forward_drops[2].policy: unknown key\n");
+        expect_diags("snapshot: 1\nnft_forward_drops: {family: ip}\n",
+                     "t.snap:2:20: nft_forward_drops: expected a list, got a mapping\n");
+}
+
 /* SPEC 7.7: what observation found wrong with a container namespace is in
  * the snapshot, so that the planner's conflicts are golden-tested. */
 static const char problems_snap[] =
@@ -1371,6 +1449,8 @@ int main(void) {
                 cmocka_unit_test(test_table_marks_errors),
                 cmocka_unit_test(test_table_flags_and_objects),
                 cmocka_unit_test(test_table_flags_errors),
+                cmocka_unit_test(test_forward_drops_round_trip),
+                cmocka_unit_test(test_forward_drops_errors),
                 cmocka_unit_test(test_nft_write_exact),
                 cmocka_unit_test(test_nft_errors),
                 cmocka_unit_test(test_peer_needs_both_keys),

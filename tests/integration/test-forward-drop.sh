@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Another table's forward base chain with policy drop is a warning (SPEC
+# 7.4 pre-flight, issue 15 item 3): test-forward-drop.sh NETCONVERGE SOURCE-DIR
+#
+# In the test's own host namespace: iptables-nft's leftover as Docker and
+# firewalld leave it (table ip filter, chain FORWARD, policy drop), and a
+# table ip with the owned table's name (another family: not ours) with one
+# too. diff and apply name both (text on stderr, JSON "warnings"), apply
+# still converges; chains that are no such thing (policy accept, hook
+# input, family bridge) are not named. Once the tables are gone, no
+# warning, and the snapshot has no nft_forward_drops.
+source "$(dirname "$0")/lib.sh"
+nc_init "$1" "$2"
+source "$NC_SRC/tests/integration/nftlib.sh"
+command -v nft >/dev/null || nc_fail "nft is missing (the test makes the foreign chains with it)"
+
+f=$(nc_config forward-drop)
+drop_ip="warning: nftables table ip filter: forward chain FORWARD has policy drop (priority 0)"
+drop_same_name="warning: nftables table ip netconverge: forward chain FWD has policy drop (priority -5)"
+
+nft_in add table ip filter
+nft_in add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
+nft_in add table ip netconverge
+nft_in add chain ip netconverge FWD '{ type filter hook forward priority -5; policy drop; }'
+# Not such chains: accepting, another hook, another family.
+nft_in add table ip6 ok
+nft_in add chain ip6 ok forward '{ type filter hook forward priority 0; policy accept; }'
+nft_in add table inet other
+nft_in add chain inet other input '{ type filter hook input priority 0; policy drop; }'
+nft_in add table bridge br
+nft_in add chain bridge br forward '{ type filter hook forward priority 0; policy drop; }'
+
+nc_expect 2 diff "$f"
+grep -qF -- "$drop_ip" <<<"$NC_OUT" || nc_fail "diff does not warn of ip filter FORWARD: $NC_OUT"
+grep -qF -- "$drop_same_name" <<<"$NC_OUT" || nc_fail "diff does not warn of ip netconverge FWD: $NC_OUT"
+n=$(grep -c "^netconverge: diff: warning: " <<<"$NC_OUT" || true)
+[ "$n" = 2 ] || nc_fail "diff printed $n warnings, expected 2: $NC_OUT"
+nc_pass "diff warns of the two forward drop chains, and of nothing else"
+
+nc_expect 2 -o json diff "$f"
+json=$(sed -n '/^{/,$p' <<<"$NC_OUT")
+got=$(nc_j '"|".join(w.split(":")[0] for w in d["warnings"])' <<<"$json")
+[ "$got" = "nftables table ip filter|nftables table ip netconverge" ] ||
+        nc_fail "diff -o json warnings: '$got'"
+[ "$(nc_j 'len(d["errors"])' <<<"$json")" = 0 ] || nc_fail "a warning became an error: $json"
+nc_pass "diff -o json lists them under warnings, sorted, not as errors"
+
+nc_expect 0 apply "$f"
+grep -qF -- "netconverge: apply: $drop_ip" <<<"$NC_OUT" || nc_fail "apply does not warn: $NC_OUT"
+n=$(grep -c "warning: nftables table ip filter" <<<"$NC_OUT" || true)
+[ "$n" = 1 ] || nc_fail "apply warned $n times of ip filter, expected once: $NC_OUT"
+nc_expect 0 diff "$f"
+grep -qF -- "$drop_ip" <<<"$NC_OUT" || nc_fail "diff of the converged host does not warn: $NC_OUT"
+nc_pass "apply converges (exit 0) and warns once; diff then is clean and still warns"
+
+nc_expect 0 -o json apply "$f"
+json=$(sed -n '/^{/,$p' <<<"$NC_OUT")
+[ "$(nc_j 'len(d["warnings"])' <<<"$json")" = 2 ] || nc_fail "apply -o json warnings: $json"
+nc_expect 0 show --snapshot
+grep -qF -- "  - {family: ip, table: filter, chain: FORWARD, priority: 0}" <<<"$NC_OUT" ||
+        nc_fail "show --snapshot does not list ip filter FORWARD: $NC_OUT"
+grep -q "table: br\|table: ok\|table: other" <<<"$NC_OUT" && nc_fail "show --snapshot lists a chain that drops nothing forwarded: $NC_OUT"
+nc_pass "apply -o json has the warnings; show --snapshot records the chains"
+
+nft_in delete table ip filter
+nft_in delete table ip netconverge
+nc_expect 0 diff "$f"
+grep -q "warning" <<<"$NC_OUT" && nc_fail "a warning with the tables gone: $NC_OUT"
+nc_expect 0 -o json diff "$f"
+[ "$(nc_j 'len(d["warnings"])' <<<"$NC_OUT")" = 0 ] || nc_fail "JSON warnings with the tables gone: $NC_OUT"
+nc_expect 0 show --snapshot
+grep -q "nft_forward_drops" <<<"$NC_OUT" && nc_fail "show --snapshot still has nft_forward_drops: $NC_OUT"
+nc_pass "tables deleted: no warning, nothing in the snapshot"
