@@ -150,7 +150,8 @@ bool nc_merge_next(struct nc_merge *m, struct nc_run *run);
  * (the kinds' `disrupts`), from the observed state. 0 or -ENOMEM. */
 int nc_plan_find_disruptions(struct nc_plan *plan, const struct nc_state *observed);
 
-/* preflight.c: a conflict for each bridge subnet that overlaps an address
- * or a route of a host link netconverge does not own (SPEC 7.4). 0 or
+/* preflight.c (SPEC 7.4): a conflict for each bridge subnet that overlaps
+ * an address or a route of a host link netconverge does not own, and a
+ * warning for each other table's forward chain with policy drop. 0 or
  * -ENOMEM. */
 int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_conflicts);

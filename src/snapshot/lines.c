@@ -6,6 +6,7 @@
 
 #include "netconverge/snapshot.h"
 #include "snapshot/reader.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 
 /* The line reader: the exact lines nc_snapshot_write() writes, and
@@ -94,16 +95,6 @@ static const char *scan_plain(const char *s, const char *e, char **out) {
         return s;
 }
 
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* A double-quoted string of printable ASCII and the writer's escapes,
  * s at the opening quote. Decoded to *out; the end, or NULL. */
 static const char *scan_quoted(const char *s, const char *e, char **out) {
@@ -127,8 +118,8 @@ static const char *scan_quoted(const char *s, const char *e, char **out) {
                         return NULL;
                 if (*s == '"' || *s == '\\') {
                         *o++ = *s;
-                } else if (*s == 'x' && e - s > 2 && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0) {
-                        int v = hex_digit(s[1]) * 16 + hex_digit(s[2]);
+                } else if (*s == 'x' && e - s > 2 && nc_hex_digit(s[1]) >= 0 && nc_hex_digit(s[2]) >= 0) {
+                        int v = nc_hex_digit(s[1]) * 16 + nc_hex_digit(s[2]);
 
                         /* NUL is refused by the tree; above 0x7f is a
                          * character of more than one byte. */
