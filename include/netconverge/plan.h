@@ -262,7 +262,9 @@ struct nc_item {
         char buf[NC_ITEM_BUF];
 };
 
-#define NC_DESCRIPTION_MAX 48
+/* The longest change is a veth's ~ of all its seven fields, disruptive: 46
+ * items, five a field; twice that leaves room for the kinds to come. */
+#define NC_DESCRIPTION_MAX 96
 struct nc_description {
         struct nc_item items[NC_DESCRIPTION_MAX];
         size_t n;

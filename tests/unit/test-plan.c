@@ -398,9 +398,40 @@ static void test_unmarked_leftovers(void **state) {
         nc_model_free(none);
 }
 
+/* The longest description there is, a veth's ~ of every field it has,
+ * disruptive, fits: no "(description overflow)", and the JSON and text
+ * come out whole. */
+static void test_longest_description_fits(void **state) {
+        static const char *const who[] = { "a", "b", "c", "d", "e" };
+        struct nc_link want = { .netns = "", .name = "vethx", .kind = NC_LINK_VETH, .mtu = 1400, .up = true,
+                                .master = "br1", .mac = { 2, 0x42, 1, 2, 3, 4 } };
+        struct nc_link want_peer = { .netns = "web", .name = "eth0", .kind = NC_LINK_VETH, .mtu = 1400, .up = true,
+                                     .mac = { 2, 0x42, 1, 2, 3, 4 } };
+        struct nc_link have = { .netns = "", .name = "vethx", .kind = NC_LINK_VETH, .mtu = 1500, .master = "br0" };
+        struct nc_link have_peer = { .netns = "web", .name = "eth0", .kind = NC_LINK_VETH, .mtu = 1500 };
+        struct nc_action a = { .phase = NC_PHASE_VETH, .change = NC_CHANGE_MODIFY, .object = NC_OBJECT_VETH,
+                               .netns = "", .diff = NC_DIFF_LINK_MARK | NC_DIFF_PEER_MARK | NC_DIFF_MTU |
+                                                    NC_DIFF_MASTER | NC_DIFF_MAC | NC_DIFF_UP | NC_DIFF_PEER_UP,
+                               .disruptive = true, .affected = who, .n_affected = 5,
+                               .link = { .want = &want, .have = &have, .want_peer = &want_peer,
+                                         .have_peer = &have_peer } };
+        struct nc_description d;
+        char *t;
+
+        (void) state;
+        nc_action_description(&a, &d);
+        assert_false(d.overflow);
+        t = nc_action_format(&a);
+        assert_string_equal(t, "~ veth vethx <-> eth0 in netns web: mark host end, mark container end, "
+                               "mtu 1500 -> 1400, master br0 -> br1, mac 00:00:00:00:00:00 -> 02:42:01:02:03:04, "
+                               "host end down -> up, container end down -> up (disrupts a, b, c and 2 more)");
+        free(t);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_fresh_host),
+                cmocka_unit_test(test_longest_description_fits),
                 cmocka_unit_test(test_converged_is_in_sync),
                 cmocka_unit_test(test_updatable_drift_is_a_change),
                 cmocka_unit_test(test_foreign_bridge_is_a_conflict_unless_adopted),
