@@ -30,3 +30,6 @@ int nc_config_load_buffer(const char *buf, size_t len, struct nc_diags *diags, s
  * one diagnostic at that bridge's subnet6. */
 const struct nc_bridge *nc_model_uses_ipv6(const struct nc_model *m);
 int nc_config_refuse_ipv6(const struct nc_model *m, struct nc_diags *d);
+/* Everything a valid file may use that this version does not apply yet:
+ * IPv6, then VXLAN (SPEC 7.5); the callers of the refusal call this. */
+int nc_config_refuse_unapplied(const struct nc_model *m, struct nc_diags *d);

@@ -42,6 +42,23 @@ struct nc_settings {
         struct nc_origin table_at;
 };
 
+/* SPEC 7.5: a bridge's VXLAN link to the other hosts of a fleet. */
+struct nc_vxlan_remote {
+        bool v6;
+        uint32_t addr;                  /* !v6 */
+        struct nc_ipv6 addr6;           /* v6 */
+        struct nc_origin at;
+};
+
+struct nc_vxlan {
+        uint32_t vni;                   /* 1-16777215 */
+        char underlay[NC_IFNAMSIZ];     /* the host link it is carried on */
+        unsigned port;                  /* UDP, default 4789 */
+        struct nc_vxlan_remote *remotes;
+        size_t n_remotes;
+        struct nc_origin at;            /* the vxlan key */
+};
+
 struct nc_bridge {
         char *name;
         char *path;             /* "bridges.NAME", for diagnostics */
@@ -64,6 +81,7 @@ struct nc_bridge {
         unsigned prefixlen6;
         struct nc_ipv6 gateway6;
         struct nc_origin subnet6_at, gateway6_at;
+        struct nc_vxlan *vxlan;         /* NULL: none; owned */
 };
 
 /* The families a published port's host_ip names. Unset publishes on every

@@ -28,6 +28,9 @@ enum nc_key_type {
         NC_KEY_IFNAME,          /* a kernel interface name */
         NC_KEY_PORT,            /* a port (1-65535) or a range "8000-8010" */
         NC_KEY_PROTOCOL,        /* tcp or udp (nc_proto_to_string()) */
+        NC_KEY_VNI,             /* a VXLAN network identifier, 1-16777215 */
+        NC_KEY_UDP_PORT,        /* one port, 1-65535 */
+        NC_KEY_REMOTES,         /* a list of unicast addresses, IPv4 or IPv6 */
         NC_KEY_MAPPING,         /* a mapping of .table's keys (null: empty) */
         NC_KEY_MAP_OF,          /* name (a .name_type) -> a mapping of .table's keys */
         NC_KEY_NETWORKS,        /* a list of bridge names, or bridge name -> a mapping of .table's keys */

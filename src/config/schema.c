@@ -39,6 +39,20 @@ static const struct nc_key settings_keys[] = {
 #define SETTINGS_DESCRIPTION "Settings for the whole host; every key is optional."
 static const struct nc_key_table settings_table = TABLE("settings", SETTINGS_DESCRIPTION, settings_keys);
 
+static const struct nc_key vxlan_keys[] = {
+        { "vni", NC_KEY_VNI, .required = true, .description = "The VXLAN network identifier, 1 to 16777215: the same "
+                                                                "on every host of the fleet." },
+        { "underlay", NC_KEY_IFNAME, .required = true,
+          .description = "The host link the VXLAN traffic goes over; its address is the local end." },
+        { "port", NC_KEY_UDP_PORT, .default_value = "4789", .description = "The UDP port (IANA's VXLAN port)." },
+        { "remotes", NC_KEY_REMOTES,
+          .description = "The other hosts' underlay addresses, IPv4 or IPv6 unicast, each once: every broadcast "
+                         "and unknown frame is sent to each (head-end replication, no multicast)." },
+};
+#define VXLAN_DESCRIPTION "A VXLAN link enslaved to the bridge that joins this host's part of the subnet to the " \
+                          "other hosts' (SPEC 7.5); needs range."
+static const struct nc_key_table vxlan_table = TABLE("vxlan", VXLAN_DESCRIPTION, vxlan_keys);
+
 static const struct nc_key bridge_keys[] = {
         { "subnet", NC_KEY_SUBNET, .required_group = 1,
           .description = "The bridge's IPv4 subnet, /8 to /30 with no host bits set; bridges' subnets must not overlap. "
@@ -65,6 +79,7 @@ static const struct nc_key bridge_keys[] = {
         { "adopt", NC_KEY_BOOL, .default_value = "false",
           .description = "Take over an existing bridge of this name that netconverge did not create "
                          "(otherwise a conflict)." },
+        { "vxlan", NC_KEY_MAPPING, .table = &vxlan_table, .description = VXLAN_DESCRIPTION },
 };
 static const struct nc_key_table bridge_table =
         TABLE("bridge", "A Linux bridge with an IPv4 subnet, an IPv6 subnet or both.", bridge_keys);
@@ -132,7 +147,8 @@ static const struct nc_key_table root_table =
 #define KEYS_MAX 12
 _Static_assert(ELEMENTSOF(root_keys) <= KEYS_MAX && ELEMENTSOF(settings_keys) <= KEYS_MAX &&
                ELEMENTSOF(bridge_keys) <= KEYS_MAX && ELEMENTSOF(attachment_keys) <= KEYS_MAX &&
-               ELEMENTSOF(port_keys) <= KEYS_MAX && ELEMENTSOF(container_keys) <= KEYS_MAX,
+               ELEMENTSOF(port_keys) <= KEYS_MAX && ELEMENTSOF(container_keys) <= KEYS_MAX &&
+               ELEMENTSOF(vxlan_keys) <= KEYS_MAX,
                "a key table outgrew KEYS_MAX");
 
 const struct nc_key_table *nc_schema_root(void) {
@@ -671,6 +687,165 @@ static int read_subnet6(struct schema *s, const struct nc_ynode *n, const char *
         return 0;
 }
 
+/* A decimal integer in [min, max], or false. */
+static bool parse_uint(const struct nc_ynode *n, unsigned long min, unsigned long max, unsigned long *ret) {
+        unsigned long v = 0;
+        const char *p;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n))
+                return false;
+        for (p = n->value; *p >= '0' && *p <= '9'; p++)
+                if (v <= max)
+                        v = v * 10 + (unsigned long) (*p - '0');
+        if (*p != '\0' || p == n->value || v < min || v > max)
+                return false;
+        *ret = v;
+        return true;
+}
+
+static int read_vni(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+        unsigned long v;
+
+        if (parse_uint(n, 1, 16777215, &v))
+                *(uint32_t *) dst = (uint32_t) v;
+        else
+                report(s, n, path, "expected a VXLAN network identifier, 1 to 16777215, got %s", nc_ynode_got(n, buf));
+        return 0;
+}
+
+static int read_udp_port(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+        unsigned long v;
+
+        if (parse_uint(n, 1, 65535, &v))
+                *(unsigned *) dst = (unsigned) v;
+        else
+                report(s, n, path, "expected a UDP port, 1 to 65535, got %s", nc_ynode_got(n, buf));
+        return 0;
+}
+
+static int read_underlay(struct schema *s, const struct nc_ynode *n, const char *path, void *dst) {
+        char buf[64];
+        const char *why;
+
+        if (n->kind != NC_YNODE_SCALAR || nc_ynode_is_null(n)) {
+                report(s, n, path, "expected a link name, got %s", nc_ynode_got(n, buf));
+                return 0;
+        }
+        why = nc_ifname_invalid(n->value);
+        if (why)
+                report(s, n, path, "underlay link name %s", why);
+        else
+                snprintf(dst, NC_IFNAMSIZ, "%s", n->value);
+        return 0;
+}
+
+/* Why a remote cannot be another host's underlay address, or NULL. */
+static const char *remote_invalid(const struct nc_vxlan_remote *x) {
+        static const struct nc_ipv6 loopback6 = { .b = { [15] = 1 } };
+        uint32_t a = x->addr;
+
+        if (x->v6) {
+                if (nc_ipv6_is_zero(&x->addr6))
+                        return "the unspecified address";
+                if (x->addr6.b[0] == 0xff)
+                        return "a multicast address (remotes are unicast: head-end replication)";
+                if (nc_ipv6_equal(&x->addr6, &loopback6))
+                        return "the loopback address";
+                return NULL;
+        }
+        if (a == 0)
+                return "the unspecified address";
+        if ((a >> 28) == 0xe)
+                return "a multicast address (remotes are unicast: head-end replication)";
+        if (a == 0xffffffffu)
+                return "the broadcast address";
+        if ((a >> 24) == 127)
+                return "a loopback address";
+        return NULL;
+}
+
+static int read_remote(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_vxlan_remote *x) {
+        char buf[NC_YNODE_GOT_SIZE];
+        const char *why;
+
+        x->at = n->at;
+        if (n->kind == NC_YNODE_SCALAR && nc_ipv4_parse(n->value, &x->addr) >= 0)
+                x->v6 = false;
+        else if (n->kind == NC_YNODE_SCALAR && nc_ipv6_parse(n->value, &x->addr6) >= 0)
+                x->v6 = true;
+        else {
+                report(s, n, path, "expected another host's IPv4 or IPv6 address, got %s", nc_ynode_got(n, buf));
+                return 0;
+        }
+        why = remote_invalid(x);
+        if (why) {
+                report(s, n, path, "%s is %s", n->value, why);
+                return 0;
+        }
+        return 1;
+}
+
+static int read_remotes(struct schema *s, const struct nc_ynode *n, const char *path, struct nc_vxlan *v) {
+        char buf[64];
+
+        if (nc_ynode_is_null(n))
+                return 0;
+        if (n->kind != NC_YNODE_SEQUENCE) {
+                report(s, n, path, "expected a list of the other hosts' addresses, got %s", nc_ynode_got(n, buf));
+                return 0;
+        }
+        v->remotes = calloc(n->n_items + 1, sizeof(*v->remotes));
+        if (!v->remotes)
+                return -ENOMEM;
+        for (size_t i = 0; i < n->n_items; i++) {
+                _cleanup_free_ char *p = nc_path_index(path, i);
+                int r;
+
+                if (!p)
+                        return -ENOMEM;
+                r = read_remote(s, n->items[i], p, &v->remotes[v->n_remotes]);
+                if (r > 0)
+                        v->n_remotes++;
+        }
+        return 0;
+}
+
+/* SPEC 7.5; whether it has the range it needs is validate.c's. */
+static int read_vxlan(struct schema *s, const struct nc_ynode *n, struct nc_origin at, const char *path,
+                      struct nc_bridge *b) {
+        const struct nc_ynode *remotes;
+        struct nc_vxlan *v;
+        int r;
+
+        if (!want_mapping(s, n, path, "a mapping with the VXLAN's vni and underlay"))
+                return 0;
+        v = b->vxlan = calloc(1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        v->at = at;
+        v->port = 4789;
+        if (nc_ynode_is_null(n)) {
+                nc_diags_add(s->d, at, path, "a vxlan needs at least its vni and underlay");
+                return 0;
+        }
+        r = check_keys(s, n, at, path, &vxlan_table);
+        if (r < 0 || (r = read_field(s, n, path, "vni", read_vni, &v->vni, NULL)) < 0 ||
+            (r = read_field(s, n, path, "underlay", read_underlay, v->underlay, NULL)) < 0 ||
+            (r = read_field(s, n, path, "port", read_udp_port, &v->port, NULL)) < 0)
+                return r;
+        remotes = nc_ynode_get(n, "remotes");
+        if (remotes) {
+                _cleanup_free_ char *p = nc_path_join(path, "remotes");
+
+                if (!p)
+                        return -ENOMEM;
+                return read_remotes(s, remotes, p, v);
+        }
+        return 0;
+}
+
 static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
         const struct nc_ynode *n = pair->value, *sub;
         const char *why;
@@ -739,6 +914,13 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
         if (r > 0) {
                 b->gateway6 = gw6;
                 b->gateway6_at = gw_at;
+        }
+        sub = nc_ynode_get(n, "vxlan");
+        if (sub) {
+                _cleanup_free_ char *p = nc_path_join(b->path, "vxlan");
+
+                if (!p || read_vxlan(s, sub, sub->at, p, b) < 0)
+                        return -ENOMEM;
         }
         if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||

@@ -194,6 +194,48 @@ static int check_ranges(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
+static bool same_remote(const struct nc_vxlan_remote *a, const struct nc_vxlan_remote *b) {
+        return a->v6 == b->v6 && (a->v6 ? nc_ipv6_equal(&a->addr6, &b->addr6) : a->addr == b->addr);
+}
+
+/* SPEC 7.5: a VXLAN bridge needs its range (IPAM cannot see the other
+ * hosts), rides on a link that is not one of the file's bridges, and names
+ * each remote once. */
+static int check_vxlan(const struct nc_model *m, const struct nc_bridge *b, struct nc_diags *d) {
+        const struct nc_vxlan *v = b->vxlan;
+        _cleanup_free_ char *p = nc_path_join(b->path, "vxlan");
+
+        if (!p)
+                return -ENOMEM;
+        if (b->range_at.line == 0)
+                nc_diags_add(d, v->at, p, "a vxlan bridge needs 'range': this host's part of the subnet (the "
+                                          "other hosts allocate from theirs)");
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (v->underlay[0] && strcmp(m->bridges[i].name, v->underlay) == 0)
+                        nc_diags_add(d, v->at, p, "underlay %s is a bridge of this file; it is the host link the "
+                                                  "VXLAN traffic goes over", v->underlay);
+        for (size_t i = 0; i < v->n_remotes; i++)
+                for (size_t k = 0; k < i; k++)
+                        if (same_remote(&v->remotes[i], &v->remotes[k])) {
+                                _cleanup_free_ char *r = nc_path_join(p, "remotes");
+                                _cleanup_free_ char *q = r ? nc_path_index(r, i) : NULL;
+
+                                if (!q)
+                                        return -ENOMEM;
+                                nc_diags_add(d, v->remotes[i].at, q, "remote listed twice (first at line %u)",
+                                             v->remotes[k].at.line);
+                                break;
+                        }
+        return 0;
+}
+
+static int check_vxlans(const struct nc_model *m, struct nc_diags *d) {
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].vxlan && check_vxlan(m, &m->bridges[i], d) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
 static int by_subnet(const void *a, const void *b) {
         const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
 
@@ -698,7 +740,7 @@ static int check_ports(const struct nc_model *m, struct nc_diags *d) {
 int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
         int r;
 
-        if ((r = check_gateways(m, d)) < 0 || (r = check_ranges(m, d)) < 0 ||
+        if ((r = check_gateways(m, d)) < 0 || (r = check_ranges(m, d)) < 0 || (r = check_vxlans(m, d)) < 0 ||
             (r = check_overlaps(m, d)) < 0 ||
             (r = check_overlaps6(m, d)) < 0 ||
             (r = check_attachments(m, d)) < 0 ||

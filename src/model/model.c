@@ -36,6 +36,9 @@ static void container_done(struct nc_container *c) {
 static void bridge_done(struct nc_bridge *b) {
         free(b->name);
         free(b->path);
+        if (b->vxlan)
+                free(b->vxlan->remotes);
+        free(b->vxlan);
 }
 
 struct nc_model *nc_model_free(struct nc_model *m) {

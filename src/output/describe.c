@@ -65,8 +65,12 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
                 if (b->prefixlen6 > 0)
                         fprintf(f, " %s gateway6 %s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr6),
                                 nc_ipv6_format(&b->gateway6, ip6));
-                fprintf(f, " mtu %u%s%s%s\n", b->mtu, b->masquerade ? " masquerade" : "",
+                fprintf(f, " mtu %u%s%s%s", b->mtu, b->masquerade ? " masquerade" : "",
                         b->isolated ? " isolated" : "", b->adopt ? " adopt" : "");
+                if (b->vxlan)
+                        fprintf(f, " vxlan %u over %s port %u, %zu remote%s", b->vxlan->vni, b->vxlan->underlay,
+                                b->vxlan->port, b->vxlan->n_remotes, b->vxlan->n_remotes == 1 ? "" : "s");
+                fputc('\n', f);
         }
         fprintf(f, "%zu container%s:\n", m->n_containers, m->n_containers == 1 ? "" : "s");
         for (size_t i = 0; i < m->n_containers; i++) {

@@ -91,7 +91,7 @@ int nc_watch_load(struct nc_watch *w) {
         r = nc_config_load_file(w->path, &d, &m);
         /* Until the kernel side of IPv6 lands (netconverge/config.h). */
         if (r >= 0)
-                r = nc_config_refuse_ipv6(m, &d);
+                r = nc_config_refuse_unapplied(m, &d);
         if (r < 0)
                 log_diags(w, &d);
         nc_diags_done(&d);

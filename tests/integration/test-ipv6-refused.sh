@@ -46,9 +46,27 @@ if [ "$before" != "$after" ]; then
 fi
 nc_pass "nothing changed"
 
+# VXLAN (SPEC 7.5) the same way: valid, refused by diff and apply, nothing
+# changed.
+sed -e '/subnet6:/d' -e '/ports:/d' "$file" >"$NC_TMP/v4.yaml"
+python3 - "$NC_TMP/v4.yaml" "$NC_TMP/vxlan.yaml" <<'PY'
+import sys, re
+s = open(sys.argv[1]).read()
+s = re.sub(r"(\n(\s+)subnet: (\S+)\n)", lambda m: m.group(1) + m.group(2) + "range: " + m.group(3) + "\n" +
+           m.group(2) + "vxlan: { vni: 42, underlay: eth1, remotes: [192.0.2.12] }\n", s, count=1)
+open(sys.argv[2], "w").write(s)
+PY
+nc_expect 0 validate "$NC_TMP/vxlan.yaml"
+for cmd in diff apply; do
+        nc_expect 1 $cmd "$NC_TMP/vxlan.yaml"
+        grep -qF "VXLAN (vxlan on bridge $NC_PREFIX-br) is not applied by this version yet" <<<"$NC_OUT" ||
+                { nc_log "$NC_OUT"; nc_fail "$cmd: no VXLAN refusal"; }
+done
+[ "$(state)" = "$before" ] || nc_fail "a VXLAN file changed something in the kernel"
+nc_pass "a VXLAN file: valid, refused by diff and apply, nothing changed"
+
 # The control: without IPv6 (and its IPv6 port) the file applies, and the
 # state above sees it.
-sed -e '/subnet6:/d' -e '/ports:/d' "$file" >"$NC_TMP/v4.yaml"
 nc_expect 0 apply "$NC_TMP/v4.yaml"
 [ "$(state)" != "$before" ] || nc_fail "the IPv4-only file changed nothing the check sees"
 nc_expect 0 destroy

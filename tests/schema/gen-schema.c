@@ -32,6 +32,8 @@
 #define H16 "[0-9A-Fa-f]{1,4}"
 #define PORT "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 #define PORT_RANGE PORT "(-" PORT ")?"
+/* 1 to 16777215 (2^24 - 1). */
+#define VNI "0*([1-9][0-9]{0,6}|1[0-5][0-9]{6}|16[0-6][0-9]{5}|167[0-6][0-9]{4}|1677[0-6][0-9]{3}|16777[01][0-9]{2}|167772(0[0-9]|1[0-5]))"
 #define MTU "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{2,3}|[7-9][0-9]|6[89])"
 #define HEX2 "[0-9A-Fa-f]{2}"
 /* Whitespace and control characters: the parser rejects bytes up to 0x20 and 0x7f. */
@@ -226,6 +228,25 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
         case NC_KEY_PORT:
                 number(g, 1, 65535, "^" PORT_RANGE "$");
                 break;
+        case NC_KEY_VNI:
+                number(g, 1, 16777215, "^" VNI "$");
+                break;
+        case NC_KEY_UDP_PORT:
+                number(g, 1, 65535, "^" PORT "$");
+                break;
+        case NC_KEY_REMOTES: {
+                char pattern[2560];
+
+                snprintf(pattern, sizeof(pattern), "^(" IPV4 "|%s)$", g->ipv6);
+                types(g, "array", "null");
+                nc_json_key(&g->j, "uniqueItems");
+                nc_json_bool(&g->j, true);
+                nc_json_key(&g->j, "items");
+                nc_json_object_begin(&g->j);
+                string_pattern(g, pattern);
+                nc_json_object_end(&g->j);
+                break;
+        }
         case NC_KEY_PROTOCOL:
                 nc_json_key(&g->j, "enum");
                 nc_json_array_begin(&g->j);

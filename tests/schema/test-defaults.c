@@ -16,7 +16,7 @@
 
 static const char file[] = "version: 1\n"
                            "bridges:\n"
-                           "  b0: { subnet: 10.0.0.0/24 }\n"
+                           "  b0: { subnet: 10.0.0.0/24, range: 10.0.0.0/25, vxlan: { vni: 1, underlay: eth1 } }\n"
                            "containers:\n"
                            "  c0:\n"
                            "    networks: [b0]\n"
@@ -38,6 +38,8 @@ static void model_value(const struct nc_model *m, const char *what, const char *
                 snprintf(buf, len, "%s", b->isolated ? "true" : "false");
         else if (strcmp(what, "bridge") == 0 && strcmp(key, "adopt") == 0)
                 snprintf(buf, len, "%s", b->adopt ? "true" : "false");
+        else if (strcmp(what, "vxlan") == 0 && strcmp(key, "port") == 0)
+                snprintf(buf, len, "%u", b->vxlan ? b->vxlan->port : 0);
         else if (strcmp(what, "port") == 0 && strcmp(key, "protocol") == 0)
                 snprintf(buf, len, "%s", nc_proto_to_string(m->containers[0].ports[0].proto));
         else
@@ -69,7 +71,7 @@ static void test_defaults_match_parser(void **state) {
 
         (void) state;
         assert_int_equal(nc_config_load_buffer(file, strlen(file), &d, &m), 0);
-        assert_int_equal(check_table(m, nc_schema_root()), 7);
+        assert_int_equal(check_table(m, nc_schema_root()), 8);
         nc_diags_done(&d);
         nc_model_free(m);
 }
