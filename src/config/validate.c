@@ -236,90 +236,83 @@ static int check_vxlans(const struct nc_model *m, struct nc_diags *d) {
         return 0;
 }
 
-static int by_subnet(const void *a, const void *b) {
-        const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
+/* A bridge's subnet of one family as the span of its addresses, both
+ * families in 128 bits, so that one sweep checks either. */
+struct span {
+        unsigned __int128 lo, hi;
+        const struct nc_bridge *b;
+};
 
-        if (x->subnet != y->subnet)
-                return x->subnet < y->subnet ? -1 : 1;
-        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
+static unsigned __int128 u128_of(const struct nc_ipv6 *a) {
+        unsigned __int128 v = 0;
+
+        for (size_t i = 0; i < sizeof(a->b); i++)
+                v = v << 8 | a->b[i];
+        return v;
+}
+
+static bool bridge_span(const struct nc_bridge *b, bool v6, struct span *ret) {
+        struct nc_ipv6 last;
+
+        if (!v6 && b->prefixlen > 0) {
+                *ret = (struct span) { b->subnet, nc_subnet_broadcast(b->subnet, b->prefixlen), b };
+                return true;
+        }
+        if (v6 && b->prefixlen6 > 0) {
+                last = nc_ipv6_last(&b->subnet6, b->prefixlen6);
+                *ret = (struct span) { u128_of(&b->subnet6), u128_of(&last), b };
+                return true;
+        }
+        return false;
+}
+
+static int by_start(const void *a, const void *b) {
+        const struct span *x = a, *y = b;
+
+        if (x->lo != y->lo)
+                return x->lo < y->lo ? -1 : 1;
+        return origin_before(x->b->at, y->b->at) ? -1 : origin_before(y->b->at, x->b->at);
+}
+
+static void report_overlap(struct nc_diags *d, const struct nc_bridge *later, const struct nc_bridge *other, bool v6,
+                           const char *path) {
+        char c1[NC_CIDR6_STRLEN], c2[NC_CIDR6_STRLEN];
+
+        if (v6)
+                nc_diags_add(d, later->subnet6_at, path, "subnet6 %s overlaps bridge '%s' (%s)",
+                             nc_cidr6_format(&later->subnet6, later->prefixlen6, c1), other->name,
+                             nc_cidr6_format(&other->subnet6, other->prefixlen6, c2));
+        else
+                nc_diags_add(d, later->subnet_at, path, "subnet %s overlaps bridge '%s' (%s)",
+                             nc_cidr_format(later->subnet, later->prefixlen, c1), other->name,
+                             nc_cidr_format(other->subnet, other->prefixlen, c2));
 }
 
 /* Sorted by start, a subnet overlaps an earlier one exactly when it
  * overlaps the widest earlier one (the one that ends last): subnets are
- * network addresses, so two either nest or are apart. */
-static int check_overlaps(const struct nc_model *m, struct nc_diags *d) {
-        _cleanup_free_ const struct nc_bridge **v = calloc(m->n_bridges + 1, sizeof(*v));
-        const struct nc_bridge *widest = NULL;
-        char c1[NC_CIDR_STRLEN], c2[NC_CIDR_STRLEN];
+ * network addresses, so two either nest or are apart. The later of the
+ * two in the file is the one reported. */
+static int check_overlaps(const struct nc_model *m, bool v6, struct nc_diags *d) {
+        _cleanup_free_ struct span *v = calloc(m->n_bridges + 1, sizeof(*v));
+        const struct span *widest = NULL;
         size_t n = 0;
 
         if (!v)
                 return -ENOMEM;
         for (size_t i = 0; i < m->n_bridges; i++)
-                if (m->bridges[i].prefixlen > 0)
-                        v[n++] = &m->bridges[i];
-        qsort(v, n, sizeof(*v), by_subnet);
+                n += bridge_span(&m->bridges[i], v6, &v[n]);
+        qsort(v, n, sizeof(*v), by_start);
         for (size_t i = 0; i < n; i++) {
-                if (widest && nc_subnets_overlap(widest->subnet, widest->prefixlen, v[i]->subnet, v[i]->prefixlen)) {
-                        const struct nc_bridge *later = origin_before(widest->at, v[i]->at) ? v[i] : widest;
-                        const struct nc_bridge *other = later == v[i] ? widest : v[i];
-                        _cleanup_free_ char *p = nc_path_join(later->path, "subnet");
+                if (widest && v[i].lo <= widest->hi) {
+                        const struct nc_bridge *later = origin_before(widest->b->at, v[i].b->at) ? v[i].b : widest->b;
+                        _cleanup_free_ char *p = nc_path_join(later->path, v6 ? "subnet6" : "subnet");
 
                         if (!p)
                                 return -ENOMEM;
-                        nc_diags_add(d, later->subnet_at, p, "subnet %s overlaps bridge '%s' (%s)",
-                                     nc_cidr_format(later->subnet, later->prefixlen, c1), other->name,
-                                     nc_cidr_format(other->subnet, other->prefixlen, c2));
+                        report_overlap(d, later, later == v[i].b ? widest->b : v[i].b, v6, p);
                 }
-                if (!widest || nc_subnet_broadcast(v[i]->subnet, v[i]->prefixlen) >
-                                       nc_subnet_broadcast(widest->subnet, widest->prefixlen))
-                        widest = v[i];
-        }
-        return 0;
-}
-
-static int by_subnet6(const void *a, const void *b) {
-        const struct nc_bridge *x = *(const struct nc_bridge *const *) a, *y = *(const struct nc_bridge *const *) b;
-        int c = nc_ipv6_compare(&x->subnet6, &y->subnet6);
-
-        if (c != 0)
-                return c;
-        return origin_before(x->at, y->at) ? -1 : origin_before(y->at, x->at);
-}
-
-/* As check_overlaps(), for subnet6. */
-static int check_overlaps6(const struct nc_model *m, struct nc_diags *d) {
-        _cleanup_free_ const struct nc_bridge **v = calloc(m->n_bridges + 1, sizeof(*v));
-        const struct nc_bridge *widest = NULL;
-        char c1[NC_CIDR6_STRLEN], c2[NC_CIDR6_STRLEN];
-        size_t n = 0;
-
-        if (!v)
-                return -ENOMEM;
-        for (size_t i = 0; i < m->n_bridges; i++)
-                if (m->bridges[i].prefixlen6 > 0)
-                        v[n++] = &m->bridges[i];
-        qsort(v, n, sizeof(*v), by_subnet6);
-        for (size_t i = 0; i < n; i++) {
-                struct nc_ipv6 end, wend;
-
-                if (widest && nc_subnets6_overlap(&widest->subnet6, widest->prefixlen6, &v[i]->subnet6,
-                                                  v[i]->prefixlen6)) {
-                        const struct nc_bridge *later = origin_before(widest->at, v[i]->at) ? v[i] : widest;
-                        const struct nc_bridge *other = later == v[i] ? widest : v[i];
-                        _cleanup_free_ char *p = nc_path_join(later->path, "subnet6");
-
-                        if (!p)
-                                return -ENOMEM;
-                        nc_diags_add(d, later->subnet6_at, p, "subnet6 %s overlaps bridge '%s' (%s)",
-                                     nc_cidr6_format(&later->subnet6, later->prefixlen6, c1), other->name,
-                                     nc_cidr6_format(&other->subnet6, other->prefixlen6, c2));
-                }
-                end = nc_ipv6_last(&v[i]->subnet6, v[i]->prefixlen6);
-                if (widest)
-                        wend = nc_ipv6_last(&widest->subnet6, widest->prefixlen6);
-                if (!widest || nc_ipv6_compare(&end, &wend) > 0)
-                        widest = v[i];
+                if (!widest || v[i].hi > widest->hi)
+                        widest = &v[i];
         }
         return 0;
 }
@@ -741,8 +734,8 @@ int nc_config_validate(const struct nc_model *m, struct nc_diags *d) {
         int r;
 
         if ((r = check_gateways(m, d)) < 0 || (r = check_ranges(m, d)) < 0 || (r = check_vxlans(m, d)) < 0 ||
-            (r = check_overlaps(m, d)) < 0 ||
-            (r = check_overlaps6(m, d)) < 0 ||
+            (r = check_overlaps(m, false, d)) < 0 ||
+            (r = check_overlaps(m, true, d)) < 0 ||
             (r = check_attachments(m, d)) < 0 ||
             (r = check_link_names(m, d)) < 0 ||
             (r = check_addresses(m, d)) < 0 ||
