@@ -29,6 +29,10 @@ struct nc_apply_opts {
         nc_apply_warning_fn warning;    /* may be NULL */
         void *userdata;                 /* for all three */
         struct nc_fault *fault;         /* crash injection, test builds only (src/util/fault.h); NULL = none */
+        /* The state the plan was made from (its host addresses are the
+         * local ones the conntrack flush matches); without it, changed
+         * published ports' entries are not flushed (a warning says so). */
+        const struct nc_state *observed;
 };
 
 struct nc_apply_result {

@@ -2,7 +2,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <ifaddrs.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -281,53 +280,18 @@ int nc_ct_entry_decode(const struct nlmsghdr *nlh, struct nc_ct_entry *ret) {
 
 /* --- the namespace's local addresses */
 
-struct locals {
-        uint32_t *addr;
-        size_t n;
-};
-
-static void locals_done(struct locals *l) {
-        free(l->addr);
-}
-
-/* The IPv4 addresses of the current namespace, the ones `fib daddr type
- * local` finds (with 127.0.0.0/8, local as a whole through lo's route). */
-static int locals_read(struct locals *ret) {
-        struct ifaddrs *list, *i;
-        struct locals l = {};
-        size_t cap = 0;
-
-        if (getifaddrs(&list) < 0)
-                return -errno;
-        for (i = list; i; i = i->ifa_next) {
-                if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
-                        continue;
-                if (l.n == cap) {
-                        size_t c = cap ? cap * 2 : 16;
-                        uint32_t *v = realloc(l.addr, c * sizeof(*v));
-
-                        if (!v) {
-                                freeifaddrs(list);
-                                locals_done(&l);
-                                return -ENOMEM;
-                        }
-                        l.addr = v;
-                        cap = c;
-                }
-                l.addr[l.n++] = ntohl(((const struct sockaddr_in *) (const void *) i->ifa_addr)->sin_addr.s_addr);
-        }
-        freeifaddrs(list);
-        *ret = l;
-        return 0;
-}
-
+/* The IPv4 addresses `fib daddr type local` finds in the host namespace:
+ * the ones observation read for the plan (the host's, of every link;
+ * observed before the apply, as the old translations' entries were
+ * made), and 127.0.0.0/8, local as a whole through lo's route. */
 static bool locals_has(uint32_t addr, void *data) {
-        const struct locals *l = data;
+        const struct nc_state *s = data;
 
         if ((addr >> 24) == 127)
                 return true;
-        for (size_t i = 0; i < l->n; i++)
-                if (l->addr[i] == addr)
+        /* Sorted by namespace: the host's ("") come first. */
+        for (size_t i = 0; i < s->n_addresses && !s->addresses[i].netns[0]; i++)
+                if (s->addresses[i].address == addr)
                         return true;
         return false;
 }
@@ -342,7 +306,7 @@ struct match {
 struct dump {
         const struct nc_ct_old *old;
         size_t n_old;
-        struct locals *locals;
+        const struct nc_state *observed;
         struct match *m;
         size_t n, cap;
 };
@@ -357,7 +321,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data) {
         if (nc_ct_entry_decode(nlh, &e) < 0)
                 return 0;
         for (size_t i = 0; i < d->n_old; i++) {
-                if (!nc_ct_old_matches(&d->old[i], &e, locals_has, d->locals))
+                if (!nc_ct_old_matches(&d->old[i], &e, locals_has, (void *) d->observed))
                         continue;
                 if (d->n == d->cap) {
                         size_t c = d->cap ? d->cap * 2 : 16;
@@ -474,7 +438,6 @@ static void delete_matches(struct mnl_socket **nl, uint32_t *seq, struct nc_ct_o
 int nc_conntrack_flush_plan(struct nc_applier *ap, const struct nc_apply_opts *opts) {
         _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
         _cleanup_free_ struct nc_ct_old *old = NULL;
-        _cleanup_(locals_done) struct locals locals = {};
         struct dump d = {};
         size_t n_old = 0, deleted = 0;
         uint32_t seq = 1;
@@ -488,13 +451,13 @@ int nc_conntrack_flush_plan(struct nc_applier *ap, const struct nc_apply_opts *o
                         warn(opts, "conntrack: the entries of old translations were not deleted: %s", strerror(-r));
                 return r;
         }
-        step = "read the host's addresses";
-        r = locals_read(&locals);
+        step = "know the host's addresses (no observed state)";
+        r = opts && opts->observed ? 0 : -EINVAL;
         if (r >= 0) {
                 step = "open a netfilter socket";
                 r = ct_socket(&nl);
         }
-        d = (struct dump) { .old = old, .n_old = n_old, .locals = &locals };
+        d = (struct dump) { .old = old, .n_old = n_old, .observed = opts ? opts->observed : NULL };
         if (r >= 0) {
                 step = "list the connection tracking entries";
                 r = ct_dump(nl, seq++, &d);

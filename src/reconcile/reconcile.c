@@ -83,7 +83,7 @@ static int apply(const struct nc_reconcile_opts *opts, struct nc_reconcile_repor
         const struct nc_reconcile_ops *ops = opts->ops;
         struct nc_apply_opts aopts = { .wait_seconds = opts->wait_seconds, .progress = ops->progress,
                                        .not_up = ops->not_up, .warning = ops->warning, .userdata = ops->userdata,
-                                       .fault = opts->fault };
+                                       .fault = opts->fault, .observed = report->observed };
         int r;
 
         r = nc_apply(report->plan, &aopts, &report->result);
