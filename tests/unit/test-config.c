@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "netconverge/netconverge.h"
+#include "loadutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -19,39 +20,6 @@
 #endif
 #endif
 
-struct loaded {
-        struct nc_model *m;
-        struct nc_diags d;
-        int r;
-};
-
-static struct loaded load(const char *text, size_t len) {
-        struct loaded l = {};
-
-        assert_int_equal(nc_diags_init(&l.d, "t.yaml"), 0);
-        l.r = nc_config_load_buffer(text, len, &l.d, &l.m);
-        return l;
-}
-
-static struct loaded load_str(const char *text) {
-        return load(text, strlen(text));
-}
-
-static void unload(struct loaded *l) {
-        nc_model_free(l->m);
-        nc_diags_done(&l->d);
-}
-
-static char *diags_text(const struct nc_diags *d) {
-        char *s = NULL;
-        size_t n = 0;
-        FILE *f = open_memstream(&s, &n);
-
-        assert_non_null(f);
-        nc_print_diags_text(d, f);
-        fclose(f);
-        return s;
-}
 
 static char *model_json(const struct nc_model *m) {
         char *s = NULL;

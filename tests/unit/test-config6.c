@@ -16,36 +16,8 @@
 
 #include "config/stages.h"
 #include "netconverge/netconverge.h"
+#include "loadutil.h"
 
-struct loaded {
-        struct nc_model *m;
-        struct nc_diags d;
-        int r;
-};
-
-static struct loaded load(const char *text) {
-        struct loaded l = {};
-
-        assert_int_equal(nc_diags_init(&l.d, "t.yaml"), 0);
-        l.r = nc_config_load_buffer(text, strlen(text), &l.d, &l.m);
-        return l;
-}
-
-static void unload(struct loaded *l) {
-        nc_model_free(l->m);
-        nc_diags_done(&l->d);
-}
-
-static char *diags_text(const struct nc_diags *d) {
-        char *s = NULL;
-        size_t n = 0;
-        FILE *f = open_memstream(&s, &n);
-
-        assert_non_null(f);
-        nc_print_diags_text(d, f);
-        fclose(f);
-        return s;
-}
 
 static const char *ip6(const struct nc_ipv6 *a, char buf[static NC_IPV6_STRLEN]) {
         return nc_ipv6_format(a, buf);
@@ -65,7 +37,7 @@ static const char dual[] = "version: 1\n"
                            "    networks: { six: { address6: 'fd00:6::2' }, four: {} }\n";
 
 static void test_model_fields(void **state) {
-        struct loaded l = load(dual);
+        struct loaded l = load_str(dual);
         const struct nc_bridge *d, *six, *four;
         const struct nc_container *web, *api;
         char buf[NC_IPV6_STRLEN], mac[NC_MAC_STRLEN];
@@ -117,7 +89,7 @@ static void test_model_fields(void **state) {
 /* The IPv4 reading of an IPv4-only file is what it was: no IPv6 field
  * set, host_ip's as before, and the refusal says nothing. */
 static void test_ipv4_file_has_no_ipv6(void **state) {
-        struct loaded l = load("version: 1\n"
+        struct loaded l = load_str("version: 1\n"
                                "bridges: { b: { subnet: 172.17.0.0/16 } }\n"
                                "containers:\n"
                                "  c: { networks: [b], ports: ['8080:80', '127.0.0.1:81:81'] }\n");
@@ -136,7 +108,7 @@ static void test_ipv4_file_has_no_ipv6(void **state) {
 }
 
 static void test_refusal(void **state) {
-        struct loaded l = load(dual);
+        struct loaded l = load_str(dual);
         const struct nc_bridge *b;
         char *text;
 
@@ -156,7 +128,7 @@ static void test_refusal(void **state) {
 }
 
 static void expect_errors(const char *file, const char *want) {
-        struct loaded l = load(file);
+        struct loaded l = load_str(file);
         char *text = diags_text(&l.d);
 
         assert_int_equal(l.r, -EINVAL);
@@ -250,13 +222,13 @@ static void test_file_order_never_matters(void **state) {
         char b1[NC_IPV6_STRLEN], b2[NC_IPV6_STRLEN];
 
         (void) state;
-        x = load("version: 1\n"
+        x = load_str("version: 1\n"
                  "bridges: { b: { subnet6: 'fd00::/64', gateway6: 'fd00::ff' } }\n"
                  "containers:\n"
                  "  z: { networks: [b] }\n"
                  "  m: { networks: { b: { address6: 'fd00::2' } } }\n"
                  "  a: { networks: [b] }\n");
-        y = load("version: 1\n"
+        y = load_str("version: 1\n"
                  "bridges: { b: { gateway6: 'fd00::ff', subnet6: 'fd00::/64' } }\n"
                  "containers:\n"
                  "  a: { networks: [b] }\n"
