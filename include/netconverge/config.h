@@ -20,16 +20,9 @@
 int nc_config_load_file(const char *path, struct nc_diags *diags, struct nc_model **ret);
 int nc_config_load_buffer(const char *buf, size_t len, struct nc_diags *diags, struct nc_model **ret);
 
-/* IPv6 is read, validated and allocated, but the kernel side (issue 13
- * items 3-5) is not there yet. So that a dual-stack file never applies its
- * IPv4 half alone, diff, apply and watch refuse a model that uses IPv6 and
- * validate accepts it. This is the one place that decides; remove it (and
- * its two callers) when the kernel side lands.
- * nc_model_uses_ipv6(): the first bridge by name with subnet6, else NULL.
- * nc_config_refuse_ipv6(): 0 for an IPv4-only model, else -EOPNOTSUPP with
- * one diagnostic at that bridge's subnet6. */
-const struct nc_bridge *nc_model_uses_ipv6(const struct nc_model *m);
-int nc_config_refuse_ipv6(const struct nc_model *m, struct nc_diags *d);
-/* Everything a valid file may use that this version does not apply yet:
- * IPv6, then VXLAN (SPEC 7.5); the callers of the refusal call this. */
+/* Everything a valid file may use that this version does not apply yet
+ * (VXLAN, SPEC 7.5): diff, apply and watch refuse such a model, validate
+ * accepts it. This is the one place that decides; remove it (and its two
+ * callers) when the kernel side lands. 0, or -EOPNOTSUPP with one
+ * diagnostic. */
 int nc_config_refuse_unapplied(const struct nc_model *m, struct nc_diags *d);

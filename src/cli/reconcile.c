@@ -43,7 +43,7 @@ int nc_cli_model_from_buffer(const struct nc_ctx *ctx, const char *path, const c
         if (nc_diags_init(&d, path) < 0)
                 return -ENOMEM;
         r = nc_config_load_buffer(buf, len, &d, &m);
-        /* Until the kernel side of IPv6 lands (netconverge/config.h). */
+        /* Until the kernel side of VXLAN lands (netconverge/config.h). */
         if (r >= 0)
                 r = nc_config_refuse_unapplied(m, &d);
         if (r < 0)

@@ -89,7 +89,7 @@ int nc_watch_load(struct nc_watch *w) {
         if (nc_diags_init(&d, w->path) < 0)
                 return -ENOMEM;
         r = nc_config_load_file(w->path, &d, &m);
-        /* Until the kernel side of IPv6 lands (netconverge/config.h). */
+        /* Until the kernel side of VXLAN lands (netconverge/config.h). */
         if (r >= 0)
                 r = nc_config_refuse_unapplied(m, &d);
         if (r < 0)

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The IPv6 side of the loader (SPEC 7.1): what a file's subnet6,
- * gateway6, address6 and IPv6 ports become in the model, the port
- * families, and the refusal diff/apply/watch make for now
- * (nc_config_refuse_ipv6()). The messages are the corpus's (tests/bad). */
+ * gateway6, address6 and IPv6 ports become in the model and the port
+ * families. The messages are the corpus's (tests/bad). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -101,29 +100,7 @@ static void test_ipv4_file_has_no_ipv6(void **state) {
         assert_true(nc_ipv6_is_zero(&l.m->containers[0].networks[0].address6));
         assert_int_equal(l.m->containers[0].ports[0].host_ip, 0);
         assert_int_equal(l.m->containers[0].ports[1].host_ip, 0x7f000001u);
-        assert_null(nc_model_uses_ipv6(l.m));
-        assert_int_equal(nc_config_refuse_ipv6(l.m, &l.d), 0);
         assert_int_equal(l.d.n, 0);
-        unload(&l);
-}
-
-static void test_refusal(void **state) {
-        struct loaded l = load_str(dual);
-        const struct nc_bridge *b;
-        char *text;
-
-        (void) state;
-        assert_int_equal(l.r, 0);
-        b = nc_model_uses_ipv6(l.m);
-        assert_non_null(b);
-        assert_string_equal(b->name, "d");      /* the first by name */
-        assert_int_equal(nc_config_refuse_ipv6(l.m, &l.d), -EOPNOTSUPP);
-        assert_int_equal(l.d.n, 1);
-        text = diags_text(&l.d);
-        assert_string_equal(text, "t.yaml:3:38: bridges.d.subnet6: IPv6 (subnet6 on bridge d) is not applied by this "
-                                  "version yet; 'validate' accepts the file, 'diff', 'apply' and 'watch' refuse it "
-                                  "rather than apply its IPv4 part alone\n");
-        free(text);
         unload(&l);
 }
 
@@ -251,7 +228,6 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_model_fields),
                 cmocka_unit_test(test_ipv4_file_has_no_ipv6),
-                cmocka_unit_test(test_refusal),
                 cmocka_unit_test(test_port_families),
                 cmocka_unit_test(test_short_syntax_ipv6),
                 cmocka_unit_test(test_file_order_never_matters),
