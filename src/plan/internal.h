@@ -21,10 +21,18 @@ int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observe
 struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase phase, enum nc_change change,
                                enum nc_object object, const char *netns);
 
-/* lower-nft.c: the owned table's chains and rules. addrs[i][k] is the
- * address of container i on its k-th network; waiting[i] leaves container
- * i's ports out. */
-int nc_plan_lower_nft(const struct nc_model *m, uint32_t *const *addrs, const bool *waiting, struct nc_state *s);
+/* The addresses lowering gave one attachment: v4 0 on a bridge without
+ * IPv4, v6 all zeros on one without IPv6. */
+struct nc_lowered_addrs {
+        uint32_t v4;
+        struct nc_ipv6 v6;
+};
+
+/* lower-nft.c: the owned table's chains and rules. addrs[i][k] are the
+ * addresses of container i on its k-th network; waiting[i] leaves
+ * container i's ports out. */
+int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
+                      struct nc_state *s);
 
 /* lower-nft.c: the keys of the rules c's published ports have, appended
  * to plan->kept_rule_keys (a container left as it is keeps its rules as

@@ -174,14 +174,15 @@ static int add_port_rules(struct nc_state *s, const struct nc_port *p, uint32_t 
         return 0;
 }
 
-static uint32_t address_on(const struct nc_container *c, const uint32_t *addrs, const char *bridge) {
+static uint32_t address_on(const struct nc_container *c, const struct nc_lowered_addrs *addrs, const char *bridge) {
         for (size_t k = 0; k < c->n_networks; k++)
                 if (strcmp(c->networks[k].bridge, bridge) == 0)
-                        return addrs[k];
+                        return addrs[k].v4;
         return 0;
 }
 
-int nc_plan_lower_nft(const struct nc_model *m, uint32_t *const *addrs, const bool *waiting, struct nc_state *s) {
+int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
+                      struct nc_state *s) {
         int r;
 
         /* No bridges, no table: what destroy converges to. */

@@ -173,7 +173,8 @@ struct slot {
 /* Addresses of one bridge's attachments, written to out[] (indexed like
  * the attachments in model order). */
 static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
-                           const struct nc_state_index *observed, const uint32_t *netns, uint32_t **addrs) {
+                           const struct nc_state_index *observed, const uint32_t *netns,
+                           struct nc_lowered_addrs **addrs) {
         _cleanup_free_ struct nc_ipam_request *reqs = NULL;
         _cleanup_free_ struct slot *slots = NULL;
         size_t n = 0, total = 0;
@@ -207,8 +208,15 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
         r = nc_ipam_allocate_range(b->subnet, b->prefixlen, b->range, b->range_len, b->gateway, reqs, n, NULL);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++)
-                addrs[slots[i].c - m->containers][slots[i].a - slots[i].c->networks] = reqs[i].address;
+        for (size_t i = 0; i < n; i++) {
+                struct nc_lowered_addrs *out = &addrs[slots[i].c - m->containers][slots[i].a - slots[i].c->networks];
+
+                out->v4 = reqs[i].address;
+                /* The file's (explicit or allocated against an empty host)
+                 * until IPv6 addresses are held too (issue 13). */
+                if (b->prefixlen6 > 0)
+                        out->v6 = slots[i].a->address6;
+        }
         return 0;
 }
 
@@ -394,7 +402,7 @@ static int reserve(struct nc_state *s, const struct nc_model *m) {
                                 m->n_containers, m->n_containers, ports + 8 * m->n_bridges);
 }
 
-static void free_addrs(uint32_t **addrs, size_t n) {
+static void free_addrs(struct nc_lowered_addrs **addrs, size_t n) {
         if (!addrs)
                 return;
         for (size_t i = 0; i < n; i++)
@@ -420,7 +428,7 @@ struct lowering {
         const struct nc_netns_ids *ids;
         struct nc_state *s;
         struct nc_plan *plan;
-        uint32_t **addrs;               /* [container][network]: the allocated address */
+        struct nc_lowered_addrs **addrs; /* [container][network]: the allocated addresses */
         uint32_t *netns;                /* [container]: its namespace's id, or NC_NETNS_NONE */
         uint32_t *rank;                 /* [container]: its namespace's rank */
         uint32_t *group;                /* [desired link]: its namespace's rank (host 0) */
@@ -468,7 +476,7 @@ static int lower_container(struct lowering *lw, size_t i) {
         }
         for (size_t k = 0; k < c->n_networks; k++) {
                 r = add_attachment(lw->s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
-                                   lw->addrs[i][k]);
+                                   lw->addrs[i][k].v4);
                 if (r < 0)
                         return r;
         }
