@@ -86,6 +86,10 @@ struct nc_link {
         char master[NC_IFNAMSIZ];       /* "" = none; a link in the same netns */
         bool adopt;                     /* desired bridge only: may take over a link of its name that is not ours */
         char *alias;                    /* NULL = none */
+        /* veth ends: the kernel makes IPv6 link-local addresses on the link
+         * (IFLA_INET6_ADDR_GEN_MODE other than none). Wanted on the links of
+         * IPv6 bridges (neighbour discovery), off on IPv4-only ones. */
+        bool ipv6;
         uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */
@@ -102,20 +106,31 @@ struct nc_link {
         char *owner_netns;              /* HOST_END */
 };
 
+/* An address of either family: v6 false reads address, v6 true reads
+ * address6 (zero-initialized: IPv4). IPv4 sorts before IPv6. IPv6
+ * link-local addresses (the kernel's) and addresses the kernel made from
+ * router advertisements (not permanent) are not kept by observation. */
 struct nc_address {
         char *netns;
         char ifname[NC_IFNAMSIZ];
+        bool v6;
         uint32_t address;
+        struct nc_ipv6 address6;
         unsigned prefixlen;
 };
 
-/* IPv4 unicast routes of the main table. Kernel-made routes (protocol
- * kernel: prefix routes of addresses) are not kept by observation. */
+/* Unicast routes of the main table, of either family as addresses are.
+ * Kernel-made routes (protocol kernel: prefix routes of addresses, IPv6
+ * link-local ones) are not kept by observation, nor IPv6 routes from
+ * router advertisements (protocol ra). */
 struct nc_route {
         char *netns;
+        bool v6;
         uint32_t dst;
+        struct nc_ipv6 dst6;
         unsigned dst_len;
         uint32_t gateway;               /* 0 = none */
+        struct nc_ipv6 gateway6;        /* all zeros = none */
         char ifname[NC_IFNAMSIZ];       /* output device */
         unsigned protocol;              /* rtm_protocol; NC_RTPROT = ours */
 };
@@ -312,6 +327,21 @@ struct nc_namespace {
         char *same_as;                  /* SHARED: another netns value naming the same namespace */
 };
 
+/* The sysctls netconverge sets (in the host namespace), by their names:
+ * net.ipv4.ip_forward, and net.ipv6.conf.all.forwarding when an IPv6
+ * bridge NATs or publishes (SPEC 7.1). */
+enum nc_sysctl {
+        NC_SYSCTL_IP_FORWARD,
+        NC_SYSCTL_IP6_FORWARD,
+        _NC_SYSCTL_MAX,
+};
+
+/* "net.ipv4.ip_forward"; NULL for a value out of range. */
+const char *nc_sysctl_name(enum nc_sysctl k);
+/* Its file: /proc/sys/ and the name with dots as slashes. 0, or -EINVAL. */
+#define NC_SYSCTL_PATH_MAX 64
+int nc_sysctl_path(enum nc_sysctl k, char buf[static NC_SYSCTL_PATH_MAX]);
+
 struct nc_state {
         struct nc_link *links;
         size_t n_links;
@@ -322,12 +352,16 @@ struct nc_state {
         struct nc_namespace *namespaces;
         size_t n_namespaces;
         int ip_forward;                 /* -1 unknown, 0, 1 */
+        int ip6_forward;                /* net.ipv6.conf.all.forwarding: -1 unknown (or not wanted), 0, 1 */
         struct nc_nft nft;              /* the owned nftables table, host namespace */
 };
 
 struct nc_state *nc_state_new(void);
 struct nc_state *nc_state_free(struct nc_state *s);
 void nc_state_freep(struct nc_state **s);
+/* The value of a sysctl in s (ip_forward or ip6_forward), and where it is. */
+int *nc_state_sysctl(struct nc_state *s, enum nc_sysctl k);
+int nc_state_sysctl_value(const struct nc_state *s, enum nc_sysctl k);
 
 /* Appenders copy their argument's strings (the argument keeps its own).
  * They return 0 or -ENOMEM. nc_state_add_link() also fills role and owner_*

@@ -8,9 +8,7 @@
 #include "netconverge/plan.h"
 
 /* /proc/sys/net is per network namespace, resolved when the file is
- * opened: the process is in the host namespace here, so this is its
- * ip_forward. */
-#define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+ * opened: the process is in the host namespace here, so these are its. */
 
 static int write_value(int fd, const char *buf, int n) {
         ssize_t w = write(fd, buf, (size_t) n);
@@ -21,13 +19,16 @@ static int write_value(int fd, const char *buf, int n) {
 }
 
 int nc_apply_sysctl(struct nc_applier *ap, const struct nc_action *a) {
-        char buf[16];
+        char buf[16], path[NC_SYSCTL_PATH_MAX];
         int fd, n, r;
 
         n = snprintf(buf, sizeof(buf), "%d\n", a->sysctl.want);
         if (n < 0 || (size_t) n >= sizeof(buf))
                 return -EINVAL;
-        fd = open(IP_FORWARD, O_WRONLY | O_CLOEXEC);
+        r = nc_sysctl_path(a->sysctl.which, path);
+        if (r < 0)
+                return r;
+        fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         /* The write is the request; opening the file changes nothing. */

@@ -14,7 +14,6 @@
 #include "util/cleanup.h"
 #include "util/sort.h"
 
-#define NC_IP_FORWARD_PATH "/proc/sys/net/ipv4/ip_forward"
 
 int nc_observer_fail(struct nc_observer *o, int r, const char *fmt, ...) {
         size_t n;
@@ -31,20 +30,37 @@ int nc_observer_fail(struct nc_observer *o, int r, const char *fmt, ...) {
 }
 
 /* /proc/sys/net belongs to the namespace of whoever opens it: ours, the
- * host's (or -n's). A kernel without IPv4 has no such file: unknown. */
-static int read_ip_forward(struct nc_observer *o) {
-        _cleanup_fclose_ FILE *f = fopen(NC_IP_FORWARD_PATH, "re");
-        int v;
+ * host's (or -n's). A kernel without that family has no such file:
+ * unknown. */
+static int read_sysctl(struct nc_observer *o, enum nc_sysctl k) {
+        char path[NC_SYSCTL_PATH_MAX];
+        _cleanup_fclose_ FILE *f = NULL;
+        int *value = nc_state_sysctl(o->state, k);
+        int v, r;
 
+        r = nc_sysctl_path(k, path);
+        if (r < 0)
+                return r;
+        f = fopen(path, "re");
         if (!f && errno == ENOENT) {
-                o->state->ip_forward = -1;
+                *value = -1;
                 return 0;
         }
         if (!f)
-                return nc_observer_fail(o, -errno, "reading " NC_IP_FORWARD_PATH);
+                return nc_observer_fail(o, -errno, "reading %s", path);
         if (fscanf(f, "%d", &v) != 1)
-                return nc_observer_fail(o, -EBADMSG, "reading " NC_IP_FORWARD_PATH);
-        o->state->ip_forward = v != 0;
+                return nc_observer_fail(o, -EBADMSG, "reading %s", path);
+        *value = v != 0;
+        return 0;
+}
+
+static int read_sysctls(struct nc_observer *o) {
+        for (enum nc_sysctl k = 0; k < _NC_SYSCTL_MAX; k++) {
+                int r = read_sysctl(o, k);
+
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -149,7 +165,7 @@ static bool reusable(const struct nc_observe_scope *scope, const char *netns) {
 #define HOST_QUERY_MAX 64
 
 /* The host namespace's links, addresses and routes: read, read in part,
- * or kept from the previous observation; and ip_forward. */
+ * or kept from the previous observation; and the forwarding sysctls. */
 static int observe_host(struct nc_observer *o, const struct nc_observe_scope *scope, int home_fd) {
         bool fresh = !scope || !scope->previous;
         struct nc_observe_reuse keep = { .host = true };
@@ -163,7 +179,7 @@ static int observe_host(struct nc_observer *o, const struct nc_observe_scope *sc
                 r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
         if (r < 0)
                 return r;
-        return read_ip_forward(o);
+        return read_sysctls(o);
 }
 
 /* The table: read (on a thread, see nft.c), or kept. Whether a read was

@@ -480,12 +480,20 @@ static void diff_addresses(struct differ *d) {
         }
 }
 
-/* The first default route of a run of routes. */
-static const struct nc_route *first_default(const struct nc_route *r, size_t n) {
+/* The first default route of a family in a run of routes. */
+static const struct nc_route *first_default(const struct nc_route *r, size_t n, bool v6) {
         for (size_t i = 0; i < n; i++)
-                if (r[i].dst_len == 0)
+                if (r[i].dst_len == 0 && r[i].v6 == v6)
                         return &r[i];
         return NULL;
+}
+
+static bool same_gateway(const struct nc_route *x, const struct nc_route *y) {
+        return x->v6 ? nc_ipv6_equal(&x->gateway6, &y->gateway6) : x->gateway == y->gateway;
+}
+
+static const char *gateway_format(const struct nc_route *r, char buf[static NC_IPV6_STRLEN]) {
+        return r->v6 ? nc_ipv6_format(&r->gateway6, buf) : nc_ipv4_format(r->gateway, buf);
 }
 
 /* Does this plan remove an address from (netns, ifname)? The kernel then
@@ -505,16 +513,16 @@ static void diff_route(struct differ *d, size_t i, const struct nc_route *have, 
         uint32_t netns = d->want_ix.route_ns[i];
         const struct nc_route *h = link_fresh(d, netns, w->ifname) || loses_address(d, netns, w->ifname)
                                            ? NULL
-                                           : first_default(have, n);
-        char ip[NC_IPV4_STRLEN];
+                                           : first_default(have, n, w->v6);
+        char ip[NC_IPV6_STRLEN];
         struct nc_action *a;
 
-        if (h && h->gateway == w->gateway && strcmp(h->ifname, w->ifname) == 0)
+        if (h && same_gateway(h, w) && strcmp(h->ifname, w->ifname) == 0)
                 return;
         /* h is in the same namespace as w. */
         if (h && !link_managed(d, netns, h->ifname) && h->protocol != NC_RTPROT) {
-                conflict(d, "netns %s already has a default route via %s dev %s that netconverge does not manage",
-                         w->netns, nc_ipv4_format(h->gateway, ip), h->ifname);
+                conflict(d, "netns %s already has a%s default route via %s dev %s that netconverge does not manage",
+                         w->netns, w->v6 ? "n IPv6" : "", gateway_format(h, ip), h->ifname);
                 return;
         }
         a = action_add(d, NC_PHASE_ROUTE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_ROUTE, w->netns);
@@ -526,13 +534,15 @@ static void diff_route(struct differ *d, size_t i, const struct nc_route *have, 
 }
 
 /* A route we added that nobody wants any more, where its link stays;
- * want_default: the namespace's wanted default route, if any. */
-static void remove_route(struct differ *d, size_t i, const struct nc_route *want_default) {
+ * want_default[v6]: the namespace's wanted default route of each family,
+ * if any. */
+static void remove_route(struct differ *d, size_t i, const struct nc_route *const want_default[static 2]) {
         const struct nc_route *h = &d->have->routes[i];
         uint32_t netns = d->have_ix->route_ns[i];
         struct nc_action *a;
 
-        if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) || (h->dst_len == 0 && want_default) ||
+        if (h->protocol != NC_RTPROT || !link_managed(d, netns, h->ifname) ||
+            (h->dst_len == 0 && want_default[h->v6]) ||
             netns_left_alone(d, netns))
                 return;
         a = action_add(d, NC_PHASE_REMOVE_ROUTE, NC_CHANGE_REMOVE, NC_OBJECT_ROUTE, h->netns);
@@ -555,8 +565,11 @@ static void diff_routes(struct differ *d) {
 
         while (nc_merge_next(&m, &run)) {
                 const struct nc_route *have = run.n_have ? &d->have->routes[run.have] : NULL;
-                const struct nc_route *want_default =
-                        run.n_want ? first_default(&d->want->routes[run.want], run.n_want) : NULL;
+                const struct nc_route *want = run.n_want ? &d->want->routes[run.want] : NULL;
+                const struct nc_route *want_default[2] = {
+                        want ? first_default(want, run.n_want, false) : NULL,
+                        want ? first_default(want, run.n_want, true) : NULL,
+                };
 
                 for (size_t k = 0; k < run.n_want; k++)
                         diff_route(d, run.want + k, have, run.n_have);
@@ -565,17 +578,20 @@ static void diff_routes(struct differ *d) {
         }
 }
 
-static void diff_sysctl(struct differ *d) {
+/* Forwarding is only ever turned on (never off: other software on the
+ * host may rely on it). */
+static void diff_sysctl(struct differ *d, enum nc_sysctl k) {
         struct nc_action *a;
 
-        if (d->want->ip_forward != 1 || d->have->ip_forward == 1)
+        if (nc_state_sysctl_value(d->want, k) != 1 || nc_state_sysctl_value(d->have, k) == 1)
                 return;
         a = action_add(d, NC_PHASE_SYSCTL, NC_CHANGE_MODIFY, NC_OBJECT_SYSCTL, "");
         if (!a)
                 return;
         a->diff = NC_DIFF_VALUE;
+        a->sysctl.which = k;
         a->sysctl.want = 1;
-        a->sysctl.have = d->have->ip_forward;
+        a->sysctl.have = nc_state_sysctl_value(d->have, k);
 }
 
 static int order_compare(const void *p, const void *q, void *arg) {
@@ -660,7 +676,8 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
         diff_links(&d);
         diff_addresses(&d);
         diff_routes(&d);
-        diff_sysctl(&d);
+        for (enum nc_sysctl k = 0; k < _NC_SYSCTL_MAX; k++)
+                diff_sysctl(&d, k);
         if (d.r >= 0)
                 d.r = nc_plan_preflight(d.have, plan, &d.cap_conflicts);
         if (d.r >= 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,45 @@
 #include "util/sort.h"
 #include "util/strbuf.h"
 
+static const char *const sysctl_names[_NC_SYSCTL_MAX] = {
+        [NC_SYSCTL_IP_FORWARD] = "net.ipv4.ip_forward",
+        [NC_SYSCTL_IP6_FORWARD] = "net.ipv6.conf.all.forwarding",
+};
+
+const char *nc_sysctl_name(enum nc_sysctl k) {
+        return (unsigned) k < _NC_SYSCTL_MAX ? sysctl_names[k] : NULL;
+}
+
+int nc_sysctl_path(enum nc_sysctl k, char buf[static NC_SYSCTL_PATH_MAX]) {
+        const char *name = nc_sysctl_name(k);
+        int n;
+
+        if (!name)
+                return -EINVAL;
+        n = snprintf(buf, NC_SYSCTL_PATH_MAX, "/proc/sys/%s", name);
+        if (n < 0 || n >= NC_SYSCTL_PATH_MAX)
+                return -EINVAL;
+        for (char *p = buf + strlen("/proc/sys/"); *p; p++)
+                if (*p == '.')
+                        *p = '/';
+        return 0;
+}
+
+int *nc_state_sysctl(struct nc_state *s, enum nc_sysctl k) {
+        return k == NC_SYSCTL_IP6_FORWARD ? &s->ip6_forward : &s->ip_forward;
+}
+
+int nc_state_sysctl_value(const struct nc_state *s, enum nc_sysctl k) {
+        return k == NC_SYSCTL_IP6_FORWARD ? s->ip6_forward : s->ip_forward;
+}
+
 struct nc_state *nc_state_new(void) {
         struct nc_state *s = calloc(1, sizeof(*s));
 
-        if (s)
+        if (s) {
                 s->ip_forward = -1;
+                s->ip6_forward = -1;
+        }
         return s;
 }
 
@@ -411,7 +446,9 @@ int nc_address_key_compare(const struct nc_address *x, const struct nc_address *
         if (r == 0)
                 r = strcmp(x->ifname, y->ifname);
         if (r == 0)
-                r = cmp_u32(x->address, y->address);
+                r = cmp_u32(x->v6, y->v6);
+        if (r == 0)
+                r = x->v6 ? nc_ipv6_compare(&x->address6, &y->address6) : cmp_u32(x->address, y->address);
         return r != 0 ? r : cmp_u32(x->prefixlen, y->prefixlen);
 }
 
@@ -428,11 +465,13 @@ static int route_compare(const void *a, const void *b) {
         int r = nc_route_netns_compare(x, y);
 
         if (r == 0)
-                r = cmp_u32(x->dst, y->dst);
+                r = cmp_u32(x->v6, y->v6);
+        if (r == 0)
+                r = x->v6 ? nc_ipv6_compare(&x->dst6, &y->dst6) : cmp_u32(x->dst, y->dst);
         if (r == 0)
                 r = cmp_u32(x->dst_len, y->dst_len);
         if (r == 0)
-                r = cmp_u32(x->gateway, y->gateway);
+                r = x->v6 ? nc_ipv6_compare(&x->gateway6, &y->gateway6) : cmp_u32(x->gateway, y->gateway);
         return r != 0 ? r : strcmp(x->ifname, y->ifname);
 }
 

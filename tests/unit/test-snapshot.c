@@ -167,11 +167,11 @@ static void test_write_exact(void **state) {
         assert_int_equal(nc_state_add_link(s, &hlo), 0);
         assert_int_equal(nc_state_add_link(s, &eth), 0);
         assert_int_equal(nc_state_add_link(s, &bridge), 0);
-        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { "web", "lo", 0x7f000001, 8 }), 0);
-        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { "web", "eth0", 0xac110002, 16 }), 0);
-        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { "", "lo", 0x7f000001, 8 }), 0);
-        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { "", "eth0", 0xc0000202, 24 }), 0);
-        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { "", "docker0", 0xac110001, 16 }), 0);
+        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = "web", .ifname = "lo", .address = 0x7f000001, .prefixlen = 8 }), 0);
+        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = "web", .ifname = "eth0", .address = 0xac110002, .prefixlen = 16 }), 0);
+        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = "", .ifname = "lo", .address = 0x7f000001, .prefixlen = 8 }), 0);
+        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = "", .ifname = "eth0", .address = 0xc0000202, .prefixlen = 24 }), 0);
+        assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = "", .ifname = "docker0", .address = 0xac110001, .prefixlen = 16 }), 0);
         assert_int_equal(nc_state_add_route(s, &(struct nc_route) { .netns = "web", .gateway = 0xac110001,
                                                                     .ifname = "eth0", .protocol = NC_RTPROT }), 0);
         assert_int_equal(nc_state_add_route(s, &(struct nc_route) { .netns = "", .gateway = 0xc0000201,
@@ -682,7 +682,7 @@ static struct nc_state *thousand_containers(void) {
                 assert_int_equal(nc_state_add_link(s, &h), 0);
                 assert_int_equal(nc_state_add_link(s, &c), 0);
                 assert_int_equal(nc_state_add_link(s, &lo), 0);
-                assert_int_equal(nc_state_add_address(s, &(struct nc_address) { ns, "eth0", 0x0a580002 + i, 16 }), 0);
+                assert_int_equal(nc_state_add_address(s, &(struct nc_address) { .netns = ns, .ifname = "eth0", .address = 0x0a580002 + i, .prefixlen = 16 }), 0);
                 assert_int_equal(nc_state_add_route(s, &(struct nc_route) { .netns = ns, .gateway = 0x0a580001,
                                                                             .ifname = "eth0", .protocol = 78 }), 0);
                 assert_int_equal(nc_state_add_namespace(s, ns, true), 0);
