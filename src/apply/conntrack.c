@@ -90,7 +90,8 @@ static bool still_wanted_address(const struct nc_plan *plan, const struct nc_add
         const struct nc_state *s = plan->desired;
 
         for (size_t i = 0; s && i < s->n_addresses; i++)
-                if (s->addresses[i].address == x->address && strcmp(s->addresses[i].netns, x->netns) == 0)
+                if (!s->addresses[i].v6 && s->addresses[i].address == x->address &&
+                    strcmp(s->addresses[i].netns, x->netns) == 0)
                         return true;
         return false;
 }
@@ -127,7 +128,7 @@ static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bo
         }
         /* A container's address only: the host's own (a bridge's gateway)
          * carries the host's flows, which are not the old translation's. */
-        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE && x && x->netns && x->netns[0] &&
+        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE && x && !x->v6 && x->netns && x->netns[0] &&
             !still_wanted_address(plan, x)) {
                 *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_ADDRESS, .to_addr = x->address };
                 return true;
@@ -291,7 +292,7 @@ static bool locals_has(uint32_t addr, void *data) {
                 return true;
         /* Sorted by namespace: the host's ("") come first. */
         for (size_t i = 0; i < s->n_addresses && !s->addresses[i].netns[0]; i++)
-                if (s->addresses[i].address == addr)
+                if (!s->addresses[i].v6 && s->addresses[i].address == addr)
                         return true;
         return false;
 }

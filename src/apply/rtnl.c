@@ -80,6 +80,14 @@ static struct nl_addr *ipv4(uint32_t a, unsigned prefixlen) {
         return x;
 }
 
+static struct nl_addr *ipv6(const struct nc_ipv6 *a, unsigned prefixlen) {
+        struct nl_addr *x = nl_addr_build(AF_INET6, a->b, sizeof(a->b));
+
+        if (x)
+                nl_addr_set_prefixlen(x, (int) prefixlen);
+        return x;
+}
+
 static int set_mac(struct rtnl_link *l, const uint8_t mac[6]) {
         struct nl_addr *x = nl_addr_build(AF_LLC, mac, 6);
 
@@ -133,9 +141,10 @@ static int link_change_no_ipv6(struct nc_applier *ap, struct nl_sock *sk, int if
  * in the same request: a veth peer cannot be brought up before both ends
  * exist.
  *
- * A veth also comes up without IPv6 addresses (addr_gen_mode none, set
- * before it is up): netconverge's networks are IPv4 only, like Docker's
- * without --ipv6, which turns IPv6 off on container interfaces. Left on,
+ * A veth of an IPv4-only bridge also comes up without IPv6 addresses
+ * (addr_gen_mode none, set before it is up), like Docker's networks
+ * without --ipv6, which turn IPv6 off on container interfaces; those of
+ * IPv6 bridges keep the kernel's link-local addresses (SPEC 7.1). Left on,
  * every new port's link-local address, duplicate address detection and
  * router solicitation is flooded by the bridge to every other port and
  * handled in every container: a thousand containers made the kernel
@@ -268,7 +277,7 @@ static int host_link_modify(struct nc_applier *ap, const struct nc_action *a) {
                 rtnl_link_set_ifalias(changes, a->link.want->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
         }
-        if ((a->diff & NC_DIFF_LINK_MARK) && a->object == NC_OBJECT_VETH)
+        if ((a->diff & NC_DIFF_LINK_MARK) && a->object == NC_OBJECT_VETH && !a->link.want->ipv6)
                 return link_change_no_ipv6(ap, sk, ifindex, changes);
         return link_change(ap, sk, ifindex, changes);
 }
@@ -349,14 +358,15 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         nc_ns_forget(pns, a->link.want_peer->name);
         if (r < 0)
                 return r;
-        r = set_alias(ap, sk, a->link.want->name, a->link.want->alias, a->link.want->up, true);
+        r = set_alias(ap, sk, a->link.want->name, a->link.want->alias, a->link.want->up, !a->link.want->ipv6);
         if (r >= 0)
                 r = nc_ns_socket(ap, pns, &peer_sk);
         /* Its host end being up already, the peer would have its carrier
          * (and so a link-local address) as it came up, before the kernel
          * got to IFLA_AF_SPEC in the same request: up in a second one. */
         if (r >= 0)
-                r = set_alias(ap, peer_sk, a->link.want_peer->name, a->link.want_peer->alias, false, true);
+                r = set_alias(ap, peer_sk, a->link.want_peer->name, a->link.want_peer->alias, false,
+                              !a->link.want_peer->ipv6);
         if (r >= 0 && a->link.want_peer->up)
                 r = set_alias(ap, peer_sk, a->link.want_peer->name, NULL, true, false);
         if (r < 0)
@@ -390,7 +400,8 @@ static int veth_modify_peer(struct nc_applier *ap, const struct nc_action *a) {
         if ((a->diff & NC_DIFF_PEER_MARK) && a->link.want_peer->alias) {
                 rtnl_link_set_ifalias(changes, a->link.want_peer->alias);
                 rtnl_link_set_group(changes, NC_LINK_GROUP_OWNED);
-                return link_change_no_ipv6(ap, sk, ifindex, changes);
+                if (!a->link.want_peer->ipv6)
+                        return link_change_no_ipv6(ap, sk, ifindex, changes);
         }
         return link_change(ap, sk, ifindex, changes);
 }
@@ -424,20 +435,30 @@ int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a) {
         return link_change(ap, sk, ifindex, changes);
 }
 
+/* An IPv6 address goes without duplicate address detection (IFA_F_NODAD):
+ * netconverge owns the whole subnet and gives each address once, and with
+ * detection the address would stay tentative, unusable, for a second or
+ * more after apply returned (SPEC 6). */
 static int address_build(const struct nc_address *x, int ifindex, struct rtnl_addr **ret) {
         _cleanup_(addr_putp) struct rtnl_addr *addr = rtnl_addr_alloc();
-        _cleanup_(nl_addr_putp) struct nl_addr *local = ipv4(x->address, x->prefixlen);
+        _cleanup_(nl_addr_putp) struct nl_addr *local =
+                x->v6 ? ipv6(&x->address6, x->prefixlen) : ipv4(x->address, x->prefixlen);
         _cleanup_(nl_addr_putp) struct nl_addr *brd = NULL;
         int r;
 
         if (!addr || !local)
                 return -ENOMEM;
         rtnl_addr_set_ifindex(addr, ifindex);
-        rtnl_addr_set_family(addr, AF_INET);
+        rtnl_addr_set_family(addr, x->v6 ? AF_INET6 : AF_INET);
         r = rtnl_addr_set_local(addr, local);
         if (r < 0)
                 return -EINVAL;
         rtnl_addr_set_prefixlen(addr, (int) x->prefixlen);
+        if (x->v6) {
+                rtnl_addr_set_flags(addr, IFA_F_NODAD);
+                *ret = TAKE_PTR(addr);
+                return 0;
+        }
         /* What `ip addr add ... brd +` sets; /31 and /32 have none. */
         if (x->prefixlen < 31) {
                 brd = ipv4(nc_subnet_broadcast(x->address, x->prefixlen), 32);
@@ -490,13 +511,13 @@ int nc_apply_address(struct nc_applier *ap, const struct nc_action *a) {
 
 static int route_build(const struct nc_route *rt, int ifindex, bool removing, struct rtnl_route **ret) {
         _cleanup_(route_putp) struct rtnl_route *route = rtnl_route_alloc();
-        _cleanup_(nl_addr_putp) struct nl_addr *dst = ipv4(rt->dst, rt->dst_len);
+        _cleanup_(nl_addr_putp) struct nl_addr *dst = rt->v6 ? ipv6(&rt->dst6, rt->dst_len) : ipv4(rt->dst, rt->dst_len);
         _cleanup_(nl_addr_putp) struct nl_addr *gw = NULL;
         struct rtnl_nexthop *nh;
 
         if (!route || !dst)
                 return -ENOMEM;
-        rtnl_route_set_family(route, AF_INET);
+        rtnl_route_set_family(route, rt->v6 ? AF_INET6 : AF_INET);
         rtnl_route_set_table(route, RT_TABLE_MAIN);
         rtnl_route_set_protocol(route, (uint8_t) rt->protocol);
         rtnl_route_set_type(route, RTN_UNICAST);
@@ -508,8 +529,8 @@ static int route_build(const struct nc_route *rt, int ifindex, bool removing, st
         if (!nh)
                 return -ENOMEM;
         rtnl_route_nh_set_ifindex(nh, ifindex);
-        if (rt->gateway) {
-                gw = ipv4(rt->gateway, 32);
+        if (rt->v6 ? !nc_ipv6_is_zero(&rt->gateway6) : rt->gateway != 0) {
+                gw = rt->v6 ? ipv6(&rt->gateway6, 128) : ipv4(rt->gateway, 32);
                 if (!gw) {
                         rtnl_route_nh_free(nh);
                         return -ENOMEM;

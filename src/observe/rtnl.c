@@ -9,6 +9,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
@@ -256,6 +257,15 @@ static void copy_ifname(char dst[static NC_IFNAMSIZ], const char *src) {
         snprintf(dst, NC_IFNAMSIZ, "%s", src ? src : "");
 }
 
+/* Whether the kernel gives the link IPv6 link-local addresses: its
+ * IFLA_INET6_ADDR_GEN_MODE is not none. A kernel without IPv6 sends no
+ * such attribute: no. */
+static bool makes_link_local(struct rtnl_link *rl) {
+        uint8_t mode;
+
+        return rtnl_link_inet6_get_addr_gen_mode(rl, &mode) == 0 && mode != IN6_ADDR_GEN_MODE_NONE;
+}
+
 static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct ifindex_map *m,
                            struct nc_link *l) {
         struct nl_addr *mac = rtnl_link_get_addr(rl);
@@ -279,6 +289,7 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
         l->oper_up = operstate == IF_OPER_UP || (l->kind == NC_LINK_LOOPBACK && operstate == IF_OPER_UNKNOWN);
         if (master > 0)
                 copy_ifname(l->master, ifindex_map_name(m, master));
+        l->ipv6 = l->kind == NC_LINK_VETH && makes_link_local(rl);
 }
 
 static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns, const struct ifindex_map *m) {
@@ -310,6 +321,23 @@ static uint32_t ipv4_of(struct nl_addr *a) {
         return ntohl(v);
 }
 
+static struct nc_ipv6 ipv6_of(struct nl_addr *a) {
+        struct nc_ipv6 v = {};
+
+        if (a && nl_addr_get_family(a) == AF_INET6 && nl_addr_get_len(a) == sizeof(v.b))
+                memcpy(v.b, nl_addr_get_binary_addr(a), sizeof(v.b));
+        return v;
+}
+
+/* IPv6 addresses someone added: not the kernel's link-local ones, not
+ * those it made from router advertisements (never permanent). */
+static bool address_wanted(struct rtnl_addr *ra) {
+        if (rtnl_addr_get_family(ra) == AF_INET)
+                return true;
+        return rtnl_addr_get_family(ra) == AF_INET6 && rtnl_addr_get_scope(ra) != RT_SCOPE_LINK &&
+               (rtnl_addr_get_flags(ra) & IFA_F_PERMANENT);
+}
+
 static int add_addresses(struct nc_state *s, const char *netns, const struct objects *addrs,
                          const struct ifindex_map *m) {
         for (size_t i = 0; i < addrs->n; i++) {
@@ -318,9 +346,13 @@ static int add_addresses(struct nc_state *s, const char *netns, const struct obj
                 struct nc_address a = { .netns = (char *) netns };
                 int r;
 
-                if (rtnl_addr_get_family(ra) != AF_INET || !dev)
+                if (!address_wanted(ra) || !dev)
                         continue;
-                a.address = ipv4_of(rtnl_addr_get_local(ra));
+                a.v6 = rtnl_addr_get_family(ra) == AF_INET6;
+                if (a.v6)
+                        a.address6 = ipv6_of(rtnl_addr_get_local(ra));
+                else
+                        a.address = ipv4_of(rtnl_addr_get_local(ra));
                 a.prefixlen = (unsigned) rtnl_addr_get_prefixlen(ra);
                 copy_ifname(a.ifname, dev);
                 r = nc_state_add_address(s, &a);
@@ -331,10 +363,14 @@ static int add_addresses(struct nc_state *s, const char *netns, const struct obj
 }
 
 /* What the planner reads: unicast routes of the main table that someone
- * added (protocol kernel = the prefix routes addresses bring). */
+ * added (protocol kernel = the prefix routes addresses bring, and IPv6's
+ * link-local ones; protocol ra = those router advertisements made). */
 static bool route_wanted(struct rtnl_route *rr) {
-        return rtnl_route_get_family(rr) == AF_INET && rtnl_route_get_table(rr) == RT_TABLE_MAIN &&
-               rtnl_route_get_type(rr) == RTN_UNICAST && rtnl_route_get_protocol(rr) != RTPROT_KERNEL;
+        int family = rtnl_route_get_family(rr);
+
+        return (family == AF_INET || family == AF_INET6) && rtnl_route_get_table(rr) == RT_TABLE_MAIN &&
+               rtnl_route_get_type(rr) == RTN_UNICAST && rtnl_route_get_protocol(rr) != RTPROT_KERNEL &&
+               rtnl_route_get_protocol(rr) != RTPROT_RA;
 }
 
 static int add_routes(struct nc_state *s, const char *netns, const struct objects *routes,
@@ -349,7 +385,11 @@ static int add_routes(struct nc_state *s, const char *netns, const struct object
                 if (!route_wanted(rr))
                         continue;
                 dst = rtnl_route_get_dst(rr);
-                rt.dst = ipv4_of(dst);
+                rt.v6 = rtnl_route_get_family(rr) == AF_INET6;
+                if (rt.v6)
+                        rt.dst6 = ipv6_of(dst);
+                else
+                        rt.dst = ipv4_of(dst);
                 rt.dst_len = dst ? nl_addr_get_prefixlen(dst) : 0;
                 rt.protocol = rtnl_route_get_protocol(rr);
                 /* The model has one next hop per route (ours never have
@@ -358,7 +398,10 @@ static int add_routes(struct nc_state *s, const char *netns, const struct object
                 if (nh) {
                         const char *dev = ifindex_map_name(m, rtnl_route_nh_get_ifindex(nh));
 
-                        rt.gateway = ipv4_of(rtnl_route_nh_get_gateway(nh));
+                        if (rt.v6)
+                                rt.gateway6 = ipv6_of(rtnl_route_nh_get_gateway(nh));
+                        else
+                                rt.gateway = ipv4_of(rtnl_route_nh_get_gateway(nh));
                         copy_ifname(rt.ifname, dev);
                 }
                 r = nc_state_add_route(s, &rt);
@@ -373,8 +416,8 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
         _cleanup_(objects_done) struct objects links = {}, addrs = {}, routes = {};
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-        struct ifaddrmsg ifa = { .ifa_family = AF_INET };
-        struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
+        struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
+        struct rtmsg rtm = { .rtm_family = AF_UNSPEC, .rtm_table = RT_TABLE_MAIN };
         char buf[192];
         int r;
 
@@ -488,8 +531,8 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
         _cleanup_(objects_done) struct objects addrs = {}, routes = {};
         _cleanup_(ifindex_map_done) struct ifindex_map m = {};
         _cleanup_(objects_done) struct objects f = {};
-        struct ifaddrmsg ifa = { .ifa_family = AF_INET };
-        struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
+        struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
+        struct rtmsg rtm = { .rtm_family = AF_UNSPEC, .rtm_table = RT_TABLE_MAIN };
         int r;
 
         r = rtnl_open(o, "", -1, home_fd, &sk);

@@ -17,6 +17,7 @@ struct attachment_src {
         const struct nc_link *host, *peer;
         const struct nc_bridge *bridge;
         uint32_t address;               /* 0: none usable */
+        struct nc_ipv6 address6;        /* all zeros: none usable */
         bool default_route;             /* the container's default route leaves through it */
 };
 
@@ -100,8 +101,16 @@ static size_t addresses_of(const struct nc_state *s, const char *netns, const ch
 static bool usable_gateway(const struct nc_address *a) {
         uint32_t net = a->address & nc_prefix_mask(a->prefixlen);
 
-        return a->prefixlen >= 8 && a->prefixlen <= 30 && a->address != net &&
+        return !a->v6 && a->prefixlen >= 8 && a->prefixlen <= 30 && a->address != net &&
                a->address != nc_subnet_broadcast(net, a->prefixlen);
+}
+
+/* The same for IPv6: an address of a /48 to /120 other than the network's
+ * (validation's subnet6 rules). */
+static bool usable_gateway6(const struct nc_address *a) {
+        struct nc_ipv6 net = nc_ipv6_network(&a->address6, a->prefixlen);
+
+        return a->v6 && a->prefixlen >= 48 && a->prefixlen <= 120 && !nc_ipv6_equal(&net, &a->address6);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -199,7 +208,7 @@ static int ports_from_rules(struct builder *b) {
 }
 
 static int bridge_from_link(struct builder *b, const struct nc_link *l) {
-        const struct nc_address *a = NULL, *v;
+        const struct nc_address *a = NULL, *a6 = NULL, *v;
         struct nc_model *m = b->sh->model;
         size_t n = addresses_of(b->s, "", l->name, &v);
         struct nc_bridge *x;
@@ -208,12 +217,17 @@ static int bridge_from_link(struct builder *b, const struct nc_link *l) {
                 return note(b, "link %s is marked as a bridge but is a %s", l->name, nc_link_kind_to_string(l->kind));
         if (nc_ifname_invalid(l->name))
                 return note(b, "bridge %s: the name is not valid in a file", l->name);
-        for (size_t i = 0; i < n && !a; i++)
-                if (usable_gateway(&v[i]))
+        for (size_t i = 0; i < n; i++) {
+                if (!a && usable_gateway(&v[i]))
                         a = &v[i];
-        if (!a)
+                if (!a6 && usable_gateway6(&v[i]))
+                        a6 = &v[i];
+        }
+        if (!a && !a6)
                 return note(b, "bridge %s: %s", l->name,
-                            n ? "no address that can be a gateway (a host address of a /8 to /30)" : "no IPv4 address");
+                            n ? "no address that can be a gateway (a host address of a /8 to /30, or of an IPv6 /48 "
+                                "to /120)"
+                              : "no address");
         if (l->mtu < 68 || l->mtu > 65535)
                 return note(b, "bridge %s: MTU %u is out of range 68-65535", l->name, l->mtu);
         if (nc_grow(&m->bridges, &b->cap_bridges, m->n_bridges + 1, sizeof(*m->bridges)) < 0)
@@ -221,15 +235,20 @@ static int bridge_from_link(struct builder *b, const struct nc_link *l) {
         x = &m->bridges[m->n_bridges];
         *x = (struct nc_bridge) {
                 .name = strdup(l->name),
-                .subnet = a->address & nc_prefix_mask(a->prefixlen),
-                .prefixlen = a->prefixlen,
-                .gateway = a->address,
+                .subnet = a ? a->address & nc_prefix_mask(a->prefixlen) : 0,
+                .prefixlen = a ? a->prefixlen : 0,
+                .gateway = a ? a->address : 0,
                 .mtu = l->mtu,
                 .masquerade = has_rule(b->s, NC_RULE_MASQUERADE, "masquerade %s", l->name),
                 .isolated = true,       /* decided once all bridges are known */
         };
         if (!x->name)
                 return -ENOMEM;
+        if (a6) {
+                x->subnet6 = nc_ipv6_network(&a6->address6, a6->prefixlen);
+                x->prefixlen6 = a6->prefixlen;
+                x->gateway6 = a6->address6;
+        }
         m->n_bridges++;
         return 0;
 }
@@ -243,19 +262,42 @@ static int container_address(struct builder *b, const struct attachment_src *src
         char cidr[NC_CIDR_STRLEN];
 
         *ret = 0;
+        if (br->prefixlen == 0)
+                return 0;
         for (size_t i = 0; i < n; i++) {
                 uint32_t a = v[i].address;
 
+                if (v[i].v6)
+                        continue;
                 if (v[i].prefixlen == br->prefixlen && nc_subnet_contains(br->subnet, br->prefixlen, a) &&
                     a != br->subnet && a != br->gateway && a != nc_subnet_broadcast(br->subnet, br->prefixlen)) {
                         *ret = a;
                         return 0;
                 }
         }
-        if (n == 0)
+        if (n == 0 || v[0].v6)
                 return 0;
         return note(b, "address %s on %s in netns %s: not a host address of bridge %s",
                     nc_cidr_format(v[0].address, v[0].prefixlen, cidr), src->peer->name, src->peer->netns, br->name);
+}
+
+/* The same for IPv6: an address of subnet6 with its prefix, not the
+ * network's or the gateway's. Left out (none) otherwise. */
+static void container_address6(struct builder *b, const struct attachment_src *src, struct nc_ipv6 *ret) {
+        const struct nc_bridge *br = src->bridge;
+        const struct nc_address *v;
+        size_t n = addresses_of(b->s, src->peer->netns, src->peer->name, &v);
+
+        *ret = (struct nc_ipv6) {};
+        if (br->prefixlen6 == 0)
+                return;
+        for (size_t i = 0; i < n; i++)
+                if (v[i].v6 && v[i].prefixlen == br->prefixlen6 &&
+                    nc_subnet6_contains(&br->subnet6, br->prefixlen6, &v[i].address6) &&
+                    !nc_ipv6_equal(&v[i].address6, &br->subnet6) && !nc_ipv6_equal(&v[i].address6, &br->gateway6)) {
+                        *ret = v[i].address6;
+                        return;
+                }
 }
 
 /* Whether the namespace's default route goes out through dev. The file
@@ -265,8 +307,9 @@ static bool is_default_route_dev(const struct nc_state *s, const char *netns, co
         const struct nc_route *r;
         size_t n = nc_state_routes_of(s, netns, &r);
 
-        /* Sorted by (netns, dst, dst_len): default routes lead their netns. */
-        for (size_t i = 0; i < n && r[i].dst == 0 && r[i].dst_len == 0; i++)
+        /* Sorted by (netns, family, dst, dst_len): IPv4 default routes lead
+         * their netns. */
+        for (size_t i = 0; i < n && !r[i].v6 && r[i].dst == 0 && r[i].dst_len == 0; i++)
                 if (strcmp(r[i].ifname, dev) == 0)
                         return true;
         return false;
@@ -297,6 +340,7 @@ static int attachment_from_link(struct builder *b, const struct nc_link *h, stru
         ret->host = h;
         ret->peer = peer;
         ret->default_route = is_default_route_dev(b->s, peer->netns, peer->name);
+        container_address6(b, ret, &ret->address6);
         return container_address(b, ret, &ret->address) < 0 ? -ENOMEM : 1;
 }
 
@@ -326,6 +370,8 @@ static const struct nc_attachment *network_on(const struct nc_container *c, cons
 static void attachment_fill(struct nc_attachment *a, const struct attachment_src *src) {
         a->address = src->address;
         a->address_explicit = src->address != 0;
+        a->address6 = src->address6;
+        a->address6_explicit = !nc_ipv6_is_zero(&src->address6);
         memcpy(a->mac, src->peer->mac, sizeof(a->mac));
         a->mac_explicit = true;
         memcpy(a->interface, src->peer->name, sizeof(a->interface));
@@ -439,12 +485,19 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
 }
 
 static void print_bridge(FILE *f, const struct nc_bridge *b) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN];
 
         fputs("  ", f);
         nc_yaml_write_scalar(f, b->name);
-        fprintf(f, ":\n    subnet: %s\n    gateway: %s\n    mtu: %u\n", nc_cidr_format(b->subnet, b->prefixlen, cidr),
-                nc_ipv4_format(b->gateway, ip), b->mtu);
+        fputs(":\n", f);
+        if (b->prefixlen > 0)
+                fprintf(f, "    subnet: %s\n    gateway: %s\n", nc_cidr_format(b->subnet, b->prefixlen, cidr),
+                        nc_ipv4_format(b->gateway, ip));
+        if (b->prefixlen6 > 0)
+                fprintf(f, "    subnet6: \"%s\"\n", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
+        if (b->prefixlen6 > 0)
+                fprintf(f, "    gateway6: \"%s\"\n", nc_ipv6_format(&b->gateway6, ip));
+        fprintf(f, "    mtu: %u\n", b->mtu);
         if (!b->masquerade)
                 fputs("    masquerade: false\n", f);
         if (!b->isolated)
@@ -480,13 +533,15 @@ static void print_port(FILE *f, const struct nc_port *p) {
 }
 
 static void print_attachment(FILE *f, const struct nc_attachment *a) {
-        char ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN];
+        char ip[NC_IPV6_STRLEN], mac[NC_MAC_STRLEN];
 
         fputs("      ", f);
         nc_yaml_write_scalar(f, a->bridge);
         fputs(":\n", f);
         if (a->address_explicit)
                 fprintf(f, "        address: %s\n", nc_ipv4_format(a->address, ip));
+        if (a->address6_explicit)
+                fprintf(f, "        address6: \"%s\"\n", nc_ipv6_format(&a->address6, ip));
         fprintf(f, "        mac: \"%s\"\n        interface: ", nc_mac_format(a->mac, mac));
         nc_yaml_write_scalar(f, a->interface);
         fputs("\n        host_interface: ", f);

@@ -52,6 +52,19 @@ void nc_put_cidr(struct nc_description *d, const char *key, const char *text, ui
         x->s = nc_cidr_format(a, prefixlen, x->buf);
 }
 
+void nc_put_ipv6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a) {
+        struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
+
+        x->s = nc_ipv6_format(a, x->buf);
+}
+
+void nc_put_cidr6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a,
+                  unsigned prefixlen) {
+        struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
+
+        x->s = nc_cidr6_format(a, prefixlen, x->buf);
+}
+
 void nc_put_mac(struct nc_description *d, const char *key, const char *text, const uint8_t mac[6]) {
         struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
 
@@ -89,6 +102,11 @@ void nc_field_name(struct nc_field_value *v, const char *name) {
 void nc_field_ipv4(struct nc_field_value *v, uint32_t a) {
         v->absent = a == 0;
         nc_ipv4_format(a, v->text);
+}
+
+void nc_field_ipv6(struct nc_field_value *v, const struct nc_ipv6 *a) {
+        v->absent = nc_ipv6_is_zero(a);
+        nc_ipv6_format(a, v->text);
 }
 
 /* One side of a field as an item: text (NULL: none) before its value. */

@@ -250,6 +250,11 @@ static uint32_t veth_diff(const struct nc_link *want, const struct nc_link *want
 
         if (!veth_pair_matches(want, want_peer, have, have_peer))
                 return NC_DIFF_REPLACE;
+        /* IPv6 on a link that is up does not make its link-local address
+         * (the kernel does that as the link comes up), so a veth whose
+         * bridge gains or loses IPv6 is made again (docs/plan.md). */
+        if (have->ipv6 != want->ipv6 || have_peer->ipv6 != want_peer->ipv6)
+                return NC_DIFF_REPLACE;
         if (have->role == NC_ROLE_NONE)
                 diff |= NC_DIFF_LINK_MARK;
         if (have_peer->role == NC_ROLE_NONE)

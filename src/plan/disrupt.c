@@ -67,7 +67,7 @@ static int build_maps(struct nc_affected *x, const struct nc_state *s) {
                         x->by_netns[x->n_netns++] = (struct owner) { l->owner_netns, l->owner_container };
         }
         for (size_t i = 0; i < s->n_addresses; i++)
-                if (s->addresses[i].netns[0])
+                if (s->addresses[i].netns[0] && !s->addresses[i].v6)
                         x->by_address[x->n_address++] =
                                 (struct held) { s->addresses[i].address, s->addresses[i].netns };
         qsort(x->by_bridge, x->n_bridge, sizeof(*x->by_bridge), owner_compare);

@@ -95,6 +95,9 @@ void nc_put_string(struct nc_description *d, const char *key, const char *text, 
 void nc_put_uint(struct nc_description *d, const char *key, const char *text, unsigned long long v);
 void nc_put_ipv4(struct nc_description *d, const char *key, const char *text, uint32_t a);
 void nc_put_cidr(struct nc_description *d, const char *key, const char *text, uint32_t a, unsigned prefixlen);
+void nc_put_ipv6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a);
+void nc_put_cidr6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a,
+                  unsigned prefixlen);
 void nc_put_mac(struct nc_description *d, const char *key, const char *text, const uint8_t mac[6]);
 void nc_put_open(struct nc_description *d, const char *key, const char *text);
 void nc_put_close(struct nc_description *d, const char *text);
@@ -111,6 +114,7 @@ struct nc_changed_field *nc_field_add(struct nc_changed_field *f, size_t *n, con
                                       enum nc_field_type type);
 void nc_field_name(struct nc_field_value *v, const char *name);
 void nc_field_ipv4(struct nc_field_value *v, uint32_t a);
+void nc_field_ipv6(struct nc_field_value *v, const struct nc_ipv6 *a);
 
 /* kinds.c: what several kinds share. */
 int nc_kind_compare_none(const struct nc_action *a, const struct nc_action *b);

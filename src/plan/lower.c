@@ -160,9 +160,27 @@ static uint32_t held_address(const struct nc_state_index *observed, uint32_t net
         /* The first in the subnet is the one a scan finds. */
         n = nc_state_index_addresses(observed, netns, a->interface, &x);
         for (size_t i = 0; i < n; i++)
-                if (nc_subnet_contains(b->subnet, b->prefixlen, x[i].address))
+                if (!x[i].v6 && nc_subnet_contains(b->subnet, b->prefixlen, x[i].address))
                         return x[i].address;
         return 0;
+}
+
+/* The same for IPv6, in subnet6: false when it holds none. */
+static bool held_address6(const struct nc_state_index *observed, uint32_t netns, const struct nc_container *c,
+                          const struct nc_attachment *a, const struct nc_bridge *b, struct nc_ipv6 *ret) {
+        const struct nc_link *l = nc_state_index_link(observed, netns, a->interface);
+        const struct nc_address *x;
+        size_t n;
+
+        if (!l || !end_of(observed, l, c, b))
+                return false;
+        n = nc_state_index_addresses(observed, netns, a->interface, &x);
+        for (size_t i = 0; i < n; i++)
+                if (x[i].v6 && nc_subnet6_contains(&b->subnet6, b->prefixlen6, &x[i].address6)) {
+                        *ret = x[i].address6;
+                        return true;
+                }
+        return false;
 }
 
 struct slot {
@@ -170,54 +188,95 @@ struct slot {
         const struct nc_attachment *a;
 };
 
-/* Addresses of one bridge's attachments, written to out[] (indexed like
- * the attachments in model order). */
-static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
-                           const struct nc_state_index *observed, const uint32_t *netns,
-                           struct nc_lowered_addrs **addrs) {
-        _cleanup_free_ struct nc_ipam_request *reqs = NULL;
-        _cleanup_free_ struct slot *slots = NULL;
-        size_t n = 0, total = 0;
-        int r;
+/* The attachments of one bridge, in model order. */
+static size_t bridge_slots(const struct nc_model *m, const struct nc_bridge *b, struct slot *slots) {
+        size_t n = 0;
 
-        for (size_t i = 0; i < m->n_containers; i++)
-                total += m->containers[i].n_networks;
-        reqs = calloc(total + 1, sizeof(*reqs));
-        slots = calloc(total + 1, sizeof(*slots));
-        if (!reqs || !slots)
-                return -ENOMEM;
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
-                for (size_t k = 0; k < c->n_networks; k++) {
-                        const struct nc_attachment *a = &c->networks[k];
-
-                        if (strcmp(a->bridge, b->name) != 0)
-                                continue;
-                        slots[n] = (struct slot) { c, a };
-                        reqs[n] = (struct nc_ipam_request) {
-                                .container = c->name,
-                                .explicit_addr = a->address_explicit ? a->address : 0,
-                                .held_addr = held_address(observed, netns[i], c, a, b),
-                        };
-                        n++;
-                }
+                for (size_t k = 0; k < c->n_networks; k++)
+                        if (strcmp(c->networks[k].bridge, b->name) == 0)
+                                slots[n++] = (struct slot) { c, &c->networks[k] };
         }
-        /* The file validated against an empty host, so the subnet has room
-         * for everyone; held addresses only change who gets which. */
+        return n;
+}
+
+static struct nc_lowered_addrs *slot_out(const struct nc_model *m, struct nc_lowered_addrs **addrs,
+                                         const struct slot *x) {
+        return &addrs[x->c - m->containers][x->a - x->c->networks];
+}
+
+/* The file validated against an empty host, so each subnet has room for
+ * everyone; held addresses only change who gets which. */
+static int allocate_v4(const struct nc_model *m, const struct nc_bridge *b, const struct nc_state_index *observed,
+                       const uint32_t *netns, const struct slot *slots, size_t n, struct nc_lowered_addrs **addrs) {
+        _cleanup_free_ struct nc_ipam_request *reqs = calloc(n + 1, sizeof(*reqs));
+        int r;
+
+        if (!reqs)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                reqs[i] = (struct nc_ipam_request) {
+                        .container = slots[i].c->name,
+                        .explicit_addr = slots[i].a->address_explicit ? slots[i].a->address : 0,
+                        .held_addr = held_address(observed, netns[slots[i].c - m->containers], slots[i].c,
+                                                  slots[i].a, b),
+                };
         r = nc_ipam_allocate_range(b->subnet, b->prefixlen, b->range, b->range_len, b->gateway, reqs, n, NULL);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++) {
-                struct nc_lowered_addrs *out = &addrs[slots[i].c - m->containers][slots[i].a - slots[i].c->networks];
-
-                out->v4 = reqs[i].address;
-                /* The file's (explicit or allocated against an empty host)
-                 * until IPv6 addresses are held too (issue 13). */
-                if (b->prefixlen6 > 0)
-                        out->v6 = slots[i].a->address6;
-        }
+        for (size_t i = 0; i < n; i++)
+                slot_out(m, addrs, &slots[i])->v4 = reqs[i].address;
         return 0;
+}
+
+static int allocate_v6(const struct nc_model *m, const struct nc_bridge *b, const struct nc_state_index *observed,
+                       const uint32_t *netns, const struct slot *slots, size_t n, struct nc_lowered_addrs **addrs) {
+        _cleanup_free_ struct nc_ipam6_request *reqs = calloc(n + 1, sizeof(*reqs));
+        int r;
+
+        if (!reqs)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const struct slot *x = &slots[i];
+
+                reqs[i] = (struct nc_ipam6_request) {
+                        .container = x->c->name,
+                        .has_explicit = x->a->address6_explicit,
+                        .explicit_addr = x->a->address6,
+                };
+                reqs[i].has_held = held_address6(observed, netns[x->c - m->containers], x->c, x->a, b,
+                                                 &reqs[i].held_addr);
+        }
+        r = nc_ipam6_allocate(&b->subnet6, b->prefixlen6, &b->gateway6, reqs, n, NULL);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                slot_out(m, addrs, &slots[i])->v6 = reqs[i].address;
+        return 0;
+}
+
+/* Addresses of one bridge's attachments, of each family it has, written
+ * to addrs[container][network]. */
+static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
+                           const struct nc_state_index *observed, const uint32_t *netns,
+                           struct nc_lowered_addrs **addrs) {
+        _cleanup_free_ struct slot *slots = NULL;
+        size_t n, total = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < m->n_containers; i++)
+                total += m->containers[i].n_networks;
+        slots = calloc(total + 1, sizeof(*slots));
+        if (!slots)
+                return -ENOMEM;
+        n = bridge_slots(m, b, slots);
+        if (b->prefixlen > 0)
+                r = allocate_v4(m, b, observed, netns, slots, n, addrs);
+        if (r >= 0 && b->prefixlen6 > 0)
+                r = allocate_v6(m, b, observed, netns, slots, n, addrs);
+        return r;
 }
 
 static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
@@ -225,6 +284,7 @@ static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
         struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true,
                               .adopt = b->adopt, .group = NC_LINK_GROUP_OWNED };
         struct nc_address gw = { .netns = "", .address = b->gateway, .prefixlen = b->prefixlen };
+        struct nc_address gw6 = { .netns = "", .v6 = true, .address6 = b->gateway6, .prefixlen = b->prefixlen6 };
         int r;
 
         if (!alias)
@@ -232,19 +292,27 @@ static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
         l.alias = alias;
         strcpy(l.name, b->name);
         strcpy(gw.ifname, b->name);
+        strcpy(gw6.ifname, b->name);
         r = nc_state_add_link(s, &l);
-        return r < 0 ? r : nc_state_add_address(s, &gw);
+        if (r >= 0 && b->prefixlen > 0)
+                r = nc_state_add_address(s, &gw);
+        if (r >= 0 && b->prefixlen6 > 0)
+                r = nc_state_add_address(s, &gw6);
+        return r;
 }
 
 static int add_attachment(struct nc_state *s, const struct nc_container *c, const struct nc_attachment *a,
-                          const struct nc_bridge *b, uint32_t address) {
+                          const struct nc_bridge *b, const struct nc_lowered_addrs *address) {
         _cleanup_free_ char *host_alias = nc_alias_host_end(c->name, b->name, c->netns);
         _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
+        bool v6 = b->prefixlen6 > 0;
         struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
-                                .group = NC_LINK_GROUP_OWNED };
+                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
         struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
-                                .group = NC_LINK_GROUP_OWNED };
-        struct nc_address addr = { .netns = c->netns, .address = address, .prefixlen = b->prefixlen };
+                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
+        struct nc_address addr = { .netns = c->netns, .address = address->v4, .prefixlen = b->prefixlen };
+        struct nc_address addr6 = { .netns = c->netns, .v6 = true, .address6 = address->v6,
+                                    .prefixlen = b->prefixlen6 };
         int r;
 
         if (!host_alias || !peer_alias)
@@ -259,40 +327,82 @@ static int add_attachment(struct nc_state *s, const struct nc_container *c, cons
         peer.alias = peer_alias;
         peer.peer_netns = "";
         strcpy(peer.peer_name, a->host_interface);
+        /* Docker's: from the IPv4 address, or on an IPv6-only bridge
+         * from address6 (SPEC 7.1). */
         if (a->mac_explicit)
                 memcpy(peer.mac, a->mac, 6);
+        else if (b->prefixlen > 0)
+                nc_mac_from_ipv4(address->v4, peer.mac);
         else
-                nc_mac_from_ipv4(address, peer.mac);
+                nc_mac_from_ipv6(&address->v6, peer.mac);
         strcpy(addr.ifname, a->interface);
+        strcpy(addr6.ifname, a->interface);
 
         if ((r = nc_state_add_link(s, &host)) < 0 || (r = nc_state_add_link(s, &peer)) < 0)
                 return r;
-        return nc_state_add_address(s, &addr);
+        if (b->prefixlen > 0 && (r = nc_state_add_address(s, &addr)) < 0)
+                return r;
+        return v6 ? nc_state_add_address(s, &addr6) : 0;
 }
 
-/* lo up and the default route via the first network's gateway. */
+/* The default route of one family: via the gateway of the container's
+ * first network that has that family (the first network, for IPv4 on
+ * files without IPv6-only bridges). */
+static int add_default_route(struct nc_state *s, const struct nc_container *c, const struct nc_model *m, bool v6) {
+        for (size_t k = 0; k < c->n_networks; k++) {
+                const struct nc_bridge *b = nc_model_find_bridge(m, c->networks[k].bridge);
+                struct nc_route def = { .netns = c->netns, .v6 = v6, .protocol = NC_RTPROT };
+
+                if ((v6 ? b->prefixlen6 : b->prefixlen) == 0)
+                        continue;
+                if (v6)
+                        def.gateway6 = b->gateway6;
+                else
+                        def.gateway = b->gateway;
+                strcpy(def.ifname, c->networks[k].interface);
+                return nc_state_add_route(s, &def);
+        }
+        return 0;
+}
+
+/* lo up and the default routes. */
 static int add_namespace_basics(struct nc_state *s, const struct nc_container *c, const struct nc_model *m) {
-        const struct nc_bridge *b = nc_model_find_bridge(m, c->networks[0].bridge);
         struct nc_link lo = { .netns = c->netns, .name = "lo", .kind = NC_LINK_LOOPBACK, .mtu = 65536, .up = true };
-        struct nc_route def = { .netns = c->netns, .gateway = b->gateway, .protocol = NC_RTPROT };
         int r;
 
-        strcpy(def.ifname, c->networks[0].interface);
         r = nc_state_add_namespace(s, c->netns, true);
         if (r >= 0)
                 r = nc_state_add_link(s, &lo);
-        return r < 0 ? r : nc_state_add_route(s, &def);
+        if (r >= 0)
+                r = add_default_route(s, c, m, false);
+        return r < 0 ? r : add_default_route(s, c, m, true);
 }
 
-static bool wants_forwarding(const struct nc_model *m) {
+/* A port is published over IPv6 when its network has IPv6 and its
+ * host_ip is not an IPv4 one (SPEC 7.1). */
+static bool port_uses(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p, bool v6) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, nc_port_network(c, p));
+
+        if (!b)
+                return false;
+        if (v6)
+                return b->prefixlen6 > 0 && p->host_family != NC_HOST_IPV4;
+        return b->prefixlen > 0 && p->host_family != NC_HOST_IPV6;
+}
+
+/* settings.ip_forward, for a family: when a bridge of that family
+ * masquerades or a port is published over it. An IPv4 file wants what it
+ * always did: any masquerading bridge, any published port. */
+static bool wants_forwarding(const struct nc_model *m, bool v6) {
         if (!m->settings.ip_forward)
                 return false;
         for (size_t i = 0; i < m->n_bridges; i++)
-                if (m->bridges[i].masquerade)
+                if (m->bridges[i].masquerade && (v6 ? m->bridges[i].prefixlen6 : m->bridges[i].prefixlen) > 0)
                         return true;
         for (size_t i = 0; i < m->n_containers; i++)
-                if (m->containers[i].n_ports > 0)
-                        return true;
+                for (size_t k = 0; k < m->containers[i].n_ports; k++)
+                        if (port_uses(m, &m->containers[i], &m->containers[i].ports[k], v6))
+                                return true;
         return false;
 }
 
@@ -476,7 +586,7 @@ static int lower_container(struct lowering *lw, size_t i) {
         }
         for (size_t k = 0; k < c->n_networks; k++) {
                 r = add_attachment(lw->s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
-                                   lw->addrs[i][k].v4);
+                                   &lw->addrs[i][k]);
                 if (r < 0)
                         return r;
         }
@@ -518,7 +628,8 @@ static int lower(struct lowering *lw) {
         r = nc_plan_lower_nft(m, lw->addrs, lw->waits, lw->s);
         if (r < 0)
                 return r;
-        lw->s->ip_forward = wants_forwarding(m) ? 1 : -1;
+        lw->s->ip_forward = wants_forwarding(m, false) ? 1 : -1;
+        lw->s->ip6_forward = wants_forwarding(m, true) ? 1 : -1;
         r = order_links(lw->s, lw->group);
         if (r < 0)
                 return r;

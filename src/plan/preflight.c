@@ -30,7 +30,8 @@ static bool host_link_ours(const struct nc_state *observed, const struct nc_stat
 static bool is_bridge_address(const struct nc_state *desired, const struct nc_address *a) {
         const struct nc_link *w = a->netns[0] ? NULL : nc_state_find_link(desired, "", a->ifname);
 
-        return w && w->kind == NC_LINK_BRIDGE;
+        /* IPv4 only for now: IPv6 subnets are not checked yet. */
+        return w && w->kind == NC_LINK_BRIDGE && !a->v6;
 }
 
 static int check_addresses(const struct nc_state *observed, const struct nc_state *desired,
@@ -41,7 +42,7 @@ static int check_addresses(const struct nc_state *observed, const struct nc_stat
         for (size_t i = 0; r >= 0 && i < observed->n_addresses; i++) {
                 const struct nc_address *x = &observed->addresses[i];
 
-                if (x->netns[0] || !nc_subnets_overlap(b->address, b->prefixlen, x->address, x->prefixlen) ||
+                if (x->netns[0] || x->v6 || !nc_subnets_overlap(b->address, b->prefixlen, x->address, x->prefixlen) ||
                     host_link_ours(observed, desired, x->ifname))
                         continue;
                 r = nc_plan_conflict(plan, cap,
@@ -62,7 +63,7 @@ static int check_routes(const struct nc_state *observed, const struct nc_state *
         for (size_t i = 0; r >= 0 && i < observed->n_routes; i++) {
                 const struct nc_route *x = &observed->routes[i];
 
-                if (x->netns[0] || x->dst_len == 0 || x->protocol == NC_RTPROT ||
+                if (x->netns[0] || x->v6 || x->dst_len == 0 || x->protocol == NC_RTPROT ||
                     !nc_subnets_overlap(b->address, b->prefixlen, x->dst, x->dst_len) ||
                     host_link_ours(observed, desired, x->ifname))
                         continue;

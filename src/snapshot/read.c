@@ -35,9 +35,11 @@ enum field_type {
         FIELD_UINT,             /* unsigned, 0 to max */
         FIELD_BOOL,             /* bool */
         FIELD_MAC,              /* uint8_t[6] */
-        FIELD_ADDRESS,          /* uint32_t at offset, unsigned prefix length at offset2 */
+        FIELD_ADDRESS,          /* uint32_t at offset, unsigned prefix length at offset2; with has6, IPv6:
+                                 * struct nc_ipv6 at offset6 and true at offset_v6 */
         FIELD_PREFIX,           /* the same, without host bits */
         FIELD_IPV4,             /* uint32_t */
+        FIELD_GATEWAY,          /* IPv4 as FIELD_IPV4, or IPv6: struct nc_ipv6 at offset6 */
         FIELD_STRING,           /* char *: a table, chain or rule key, 1 to 255 bytes */
         FIELD_TARGET,           /* char[32]: the chain a rule jumps to */
         FIELD_HOOK,             /* enum nc_nft_hook: a name, none, or the kernel's number */
@@ -56,6 +58,8 @@ struct field {
         enum field_type type;
         bool required;
         size_t offset, offset2;
+        bool has6;                      /* FIELD_ADDRESS, FIELD_PREFIX, FIELD_GATEWAY: IPv6 too */
+        size_t offset6, offset_v6;
         unsigned max;
 };
 
@@ -122,6 +126,7 @@ static const struct field link_fields[] = {
         F("master", FIELD_IFNAME, false, link.master),
         F("alias", FIELD_ALIAS, false, link.alias),
         { .key = "group", .type = FIELD_UINT, .offset = offsetof(union entry, link.group), .max = UINT32_MAX },
+        F("ipv6", FIELD_BOOL, false, link.ipv6),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
 };
@@ -130,14 +135,17 @@ static const struct field address_fields[] = {
         F("netns", FIELD_NETNS, true, address.netns),
         F("dev", FIELD_IFNAME, true, address.ifname),
         { .key = "address", .type = FIELD_ADDRESS, .required = true, .offset = offsetof(union entry, address.address),
-          .offset2 = offsetof(union entry, address.prefixlen) },
+          .offset2 = offsetof(union entry, address.prefixlen), .has6 = true,
+          .offset6 = offsetof(union entry, address.address6), .offset_v6 = offsetof(union entry, address.v6) },
 };
 
 static const struct field route_fields[] = {
         F("netns", FIELD_NETNS, true, route.netns),
         { .key = "dst", .type = FIELD_PREFIX, .required = true, .offset = offsetof(union entry, route.dst),
-          .offset2 = offsetof(union entry, route.dst_len) },
-        F("via", FIELD_IPV4, false, route.gateway),
+          .offset2 = offsetof(union entry, route.dst_len), .has6 = true, .offset6 = offsetof(union entry, route.dst6),
+          .offset_v6 = offsetof(union entry, route.v6) },
+        { .key = "via", .type = FIELD_GATEWAY, .offset = offsetof(union entry, route.gateway), .has6 = true,
+          .offset6 = offsetof(union entry, route.gateway6) },
         F("dev", FIELD_IFNAME, false, route.ifname),
         { .key = "protocol", .type = FIELD_UINT, .required = true, .offset = offsetof(union entry, route.protocol),
           .max = 255 },
@@ -262,12 +270,41 @@ static const char *netns_invalid(const char *s) {
         return *s ? nc_netns_invalid(s) : NULL;
 }
 
+/* An IPv6 address/prefix into the field's IPv6 members. */
+static int read_cidr6(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
+                      void *base) {
+        char cidr[NC_CIDR6_STRLEN];
+        struct nc_ipv6 a, net;
+        unsigned plen;
+
+        if (nc_cidr6_parse(n->value, &a, &plen) < 0)
+                return -EINVAL;
+        net = nc_ipv6_network(&a, plen);
+        if (f->type == FIELD_PREFIX && !nc_ipv6_equal(&a, &net)) {
+                report(rd, n->at, w, "%s has host bits set; did you mean %s?", n->value,
+                       nc_cidr6_format(&net, plen, cidr));
+                return 0;
+        }
+        *(struct nc_ipv6 *) ((char *) base + f->offset6) = a;
+        *(bool *) ((char *) base + f->offset_v6) = true;
+        *(unsigned *) ((char *) base + f->offset2) = plen;
+        return 1;
+}
+
 static int read_cidr(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
                      void *base) {
         char buf[NC_YNODE_GOT_SIZE], cidr[NC_CIDR_STRLEN];
         uint32_t a;
         unsigned plen;
+        int r;
 
+        if (is_string(n) && f->has6 && strchr(n->value, ':')) {
+                r = read_cidr6(rd, f, n, w, base);
+                if (r >= 0)
+                        return r;
+                report(rd, n->at, w, "expected an IPv6 address/prefix like fd00::1/64, got %s", nc_ynode_got(n, buf));
+                return 0;
+        }
         if (!is_string(n) || nc_cidr_parse(n->value, &a, &plen) < 0) {
                 report(rd, n->at, w, "expected an IPv4 address/prefix like 172.17.0.1/16, got %s", nc_ynode_got(n, buf));
                 return 0;
@@ -456,6 +493,14 @@ static int read_value(struct snap_reader *rd, const struct field *f, const struc
         case FIELD_ADDRESS:
         case FIELD_PREFIX:
                 return read_cidr(rd, f, n, w, base);
+        case FIELD_GATEWAY:
+                if (is_string(n) && strchr(n->value, ':') &&
+                    nc_ipv6_parse(n->value, (struct nc_ipv6 *) ((char *) base + f->offset6)) >= 0)
+                        return 1;
+                if (is_string(n) && nc_ipv4_parse(n->value, (uint32_t *) ((char *) base + f->offset)) >= 0)
+                        return 1;
+                report(rd, n->at, w, "expected an IPv4 or IPv6 address, got %s", nc_ynode_got(n, buf));
+                return 0;
         default:
                 break;
         }
@@ -657,7 +702,11 @@ static int add_address(struct snap_reader *rd, const struct nc_ynode *n, const s
 
 static int add_route(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
                      const struct where *w, union entry *e) {
-        (void) n, (void) vals, (void) w;
+        (void) vals;
+        if (e->route.v6 ? e->route.gateway != 0 : !nc_ipv6_is_zero(&e->route.gateway6)) {
+                report(rd, n->at, w, "via and dst are of different address families");
+                return 0;
+        }
         return added(nc_state_add_route(rd->s, &e->route));
 }
 
@@ -851,9 +900,29 @@ static int read_section(struct snap_reader *rd, enum snap_section id, const stru
         return 0;
 }
 
+/* A sysctl's 0 or 1 at the top; absent: unknown (-1). */
+static void read_sysctl(struct snap_reader *rd, const struct nc_ynode *root, enum nc_sysctl k) {
+        static const char *const keys[_NC_SYSCTL_MAX] = {
+                [NC_SYSCTL_IP_FORWARD] = "ip_forward",
+                [NC_SYSCTL_IP6_FORWARD] = "ip6_forward",
+        };
+        const struct where w = { keys[k], NO_INDEX, NULL };
+        const struct nc_ynode *fwd = nc_ynode_get(root, keys[k]);
+        char buf[NC_YNODE_GOT_SIZE];
+        int *value = nc_state_sysctl(rd->s, k);
+
+        *value = -1;
+        if (!fwd)
+                return;
+        if (is_string(fwd) && (strcmp(fwd->value, "0") == 0 || strcmp(fwd->value, "1") == 0))
+                *value = fwd->value[0] - '0';
+        else
+                report(rd, fwd->at, &w, "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
+}
+
 static void read_header(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const struct where version = { "snapshot", NO_INDEX, NULL }, forward = { "ip_forward", NO_INDEX, NULL };
-        const struct nc_ynode *v = nc_ynode_get(root, "snapshot"), *fwd = nc_ynode_get(root, "ip_forward");
+        static const struct where version = { "snapshot", NO_INDEX, NULL };
+        const struct nc_ynode *v = nc_ynode_get(root, "snapshot");
         char buf[NC_YNODE_GOT_SIZE];
 
         if (!v)
@@ -861,13 +930,8 @@ static void read_header(struct snap_reader *rd, const struct nc_ynode *root) {
         else if (!is_string(v) || strcmp(v->value, "1") != 0)
                 report(rd, v->at, &version, "unsupported snapshot version %s; this netconverge reads version %d",
                        nc_ynode_got(v, buf), NC_SNAPSHOT_VERSION);
-        rd->s->ip_forward = -1;
-        if (!fwd)
-                return;
-        if (is_string(fwd) && (strcmp(fwd->value, "0") == 0 || strcmp(fwd->value, "1") == 0))
-                rd->s->ip_forward = fwd->value[0] - '0';
-        else
-                report(rd, fwd->at, &forward, "expected 0 or 1, got %s", nc_ynode_got(fwd, buf));
+        for (enum nc_sysctl k = 0; k < _NC_SYSCTL_MAX; k++)
+                read_sysctl(rd, root, k);
 }
 
 static int chain_name_ptr_compare(const void *a, const void *b) {
@@ -990,8 +1054,9 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot", "ip_forward", "namespaces", "links", "addresses", "routes",
-                                            "nft_tables", "nft_forward_drops", "nft" };
+        static const char *const keys[] = { "snapshot",   "ip_forward", "ip6_forward",       "namespaces",
+                                            "links",      "addresses",  "routes",            "nft_tables",
+                                            "nft_forward_drops", "nft" };
         static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
         char buf[NC_YNODE_GOT_SIZE];
@@ -1000,6 +1065,7 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         /* Nothing at all (/dev/null): a host nobody has touched. */
         if (!root || nc_ynode_is_null(root)) {
                 rd->s->ip_forward = 0;
+                rd->s->ip6_forward = 0;
                 return 0;
         }
         if (root->kind != NC_YNODE_MAPPING) {

@@ -137,6 +137,9 @@ static void write_link(struct out *o, const struct nc_link *l) {
         /* 0, the kernel's default, is left out (and read back as 0). */
         if (l->group)
                 field_int(o, "group", l->group);
+        /* Left out when off, as every link before IPv6 was. */
+        if (l->ipv6)
+                field_bool(o, "ipv6", true);
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);
@@ -144,23 +147,32 @@ static void write_link(struct out *o, const struct nc_link *l) {
         entry_end(o);
 }
 
+/* IPv6 ones quoted: a plain ':' can end a YAML flow scalar. */
 static void write_address(struct out *o, const struct nc_address *a) {
-        char cidr[NC_CIDR_STRLEN];
+        char cidr[NC_CIDR6_STRLEN];
 
         entry_begin(o, "");
         field_text(o, "netns", a->netns, false);
         field_text(o, "dev", a->ifname, false);
-        field_word(o, "address", nc_cidr_format(a->address, a->prefixlen, cidr));
+        if (a->v6)
+                field_text(o, "address", nc_cidr6_format(&a->address6, a->prefixlen, cidr), true);
+        else
+                field_word(o, "address", nc_cidr_format(a->address, a->prefixlen, cidr));
         entry_end(o);
 }
 
 static void write_route(struct out *o, const struct nc_route *r) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN];
 
         entry_begin(o, "");
         field_text(o, "netns", r->netns, false);
-        field_word(o, "dst", nc_cidr_format(r->dst, r->dst_len, cidr));
-        if (r->gateway)
+        if (r->v6)
+                field_text(o, "dst", nc_cidr6_format(&r->dst6, r->dst_len, cidr), true);
+        else
+                field_word(o, "dst", nc_cidr_format(r->dst, r->dst_len, cidr));
+        if (r->v6 && !nc_ipv6_is_zero(&r->gateway6))
+                field_text(o, "via", nc_ipv6_format(&r->gateway6, ip), true);
+        else if (!r->v6 && r->gateway)
                 field_word(o, "via", nc_ipv4_format(r->gateway, ip));
         if (r->ifname[0])
                 field_text(o, "dev", r->ifname, false);
@@ -356,6 +368,8 @@ static void write_state(struct out *o, const struct nc_state *s) {
         write_top_int(o, "snapshot", NC_SNAPSHOT_VERSION);
         if (s->ip_forward >= 0)
                 write_top_int(o, "ip_forward", s->ip_forward);
+        if (s->ip6_forward >= 0)
+                write_top_int(o, "ip6_forward", s->ip6_forward);
         WRITE_LIST(o, "", "namespaces", s->namespaces, s->n_namespaces, write_namespace);
         WRITE_LIST(o, "", "links", s->links, s->n_links, write_link);
         WRITE_LIST(o, "", "addresses", s->addresses, s->n_addresses, write_address);

@@ -428,7 +428,7 @@ static void test_errors_with_positions(void **state) {
         expect_diags("snapshot: 1\n"
                      "namespaces: [{netns: \"\", exists: true}, {netns: w, exists: 1}, {netns: v, exists: true},"
                      " {netns: v, exists: false}]\n"
-                     "addresses: [{netns: \"\", dev: lo, address: 127.0.0.1}, {netns: \"\", dev: lo, address: \"::1/128\"}]\n"
+                     "addresses: [{netns: \"\", dev: lo, address: 127.0.0.1}, {netns: \"\", dev: lo, address: \"::1::2/128\"}]\n"
                      "routes: [{netns: \"\", dst: 10.0.0.1/8, protocol: 256}, {netns: \"\", dst: 0.0.0.0/0, via: x,"
                      " protocol: 3, dev: \"\"}]\n",
                      "t.snap:2:14: namespaces[0]: the host namespace (netns \"\") is not listed under namespaces\n"
@@ -436,11 +436,11 @@ static void test_errors_with_positions(void **state) {
                      "t.snap:2:90: namespaces[3]: duplicate namespace (first at line 2)\n"
                      "t.snap:3:43: addresses[0].address: expected an IPv4 address/prefix like 172.17.0.1/16, got "
                      "'127.0.0.1'\n"
-                     "t.snap:3:85: addresses[1].address: expected an IPv4 address/prefix like 172.17.0.1/16, got "
-                     "'::1/128'\n"
+                     "t.snap:3:85: addresses[1].address: expected an IPv6 address/prefix like fd00::1/64, got "
+                     "'::1::2/128'\n"
                      "t.snap:4:27: routes[0].dst: 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?\n"
                      "t.snap:4:49: routes[0].protocol: expected an integer from 0 to 255, got '256'\n"
-                     "t.snap:4:88: routes[1].via: expected an IPv4 address like 172.17.0.1, got 'x'\n"
+                     "t.snap:4:88: routes[1].via: expected an IPv4 or IPv6 address, got 'x'\n"
                      "t.snap:4:109: routes[1].dev: '' is empty\n");
         /* The kernel has one link of a name per namespace. */
         expect_diags("snapshot: 1\nlinks:\n"
