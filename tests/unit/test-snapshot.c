@@ -1300,7 +1300,8 @@ static void test_show_leaves_out(void **state) {
         t = show_text(sh);
         assert_int_not_equal(
                 asprintf(&expected, "%s%s", show_header,
-                         "# left out: bridge br1: no address that can be a gateway (a host address of a /8 to /30)\n"
+                         "# left out: bridge br1: no address that can be a gateway (a host address of a /8 to /30, or of an IPv6 /48 "
+                         "to /120)\n"
                          "# left out: address 10.9.0.7/24 on eth0 in netns web: not a host address of bridge br2\n"
                          "# left out: veth vb of container ghost: no container end in netns gone\n"
                          "# left out: veth vc of container web: bridge br1 is not shown\n"
