@@ -25,16 +25,21 @@
  * activity costs no cycle: a bridge port's STP state (AF_BRIDGE link
  * messages, always sent with a real AF_UNSPEC one), routes outside the main
  * table or made by the kernel for an address (observation ignores both),
- * nftables objects of other tables and the end-of-batch NEWGEN, and any
- * device's own forwarding setting (only net.ipv4.ip_forward is planned). */
+ * nftables objects of other tables and the end-of-batch NEWGEN, any
+ * device's own forwarding setting (only the "all" ones are planned), and
+ * the IPv6 addresses and routes the kernel makes itself (link-local ones,
+ * and those from router advertisements). */
 
 /* The socket's receive buffer: a burst bigger than this overruns (ENOBUFS),
  * which only costs a full resync. */
 #define RCVBUF_BYTES (1024 * 1024)
 
 /* IPV4_NETCONF too: net.ipv4.ip_forward set by hand (sysctl) is announced
- * there as the "all" device's forwarding. */
-static const unsigned rtnl_groups[] = { RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_NETCONF };
+ * there as the "all" device's forwarding; IPV6_NETCONF the same for
+ * net.ipv6.conf.all.forwarding. */
+static const unsigned rtnl_groups[] = { RTNLGRP_LINK,        RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
+                                        RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE,
+                                        RTNLGRP_IPV6_NETCONF };
 static const unsigned nft_groups[] = { NFNLGRP_NFTABLES };
 
 static const char *rtm_name(uint16_t type) {
@@ -115,29 +120,39 @@ bool nc_watch_rtnl_relevant(const struct nlmsghdr *nlh, char *what, size_t size)
         if ((t == RTM_NEWADDR || t == RTM_DELADDR) && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg))) {
                 const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
                 const struct nlattr *a = find_attr(nlh, sizeof(*ifa), IFA_LOCAL);
-                char addr[INET_ADDRSTRLEN] = "?";
+                const struct nlattr *fl = find_attr(nlh, sizeof(*ifa), IFA_FLAGS);
+                uint32_t flags = fl && mnl_attr_get_payload_len(fl) == 4 ? mnl_attr_get_u32(fl) : ifa->ifa_flags;
+                char addr[INET6_ADDRSTRLEN] = "?";
 
                 if (!a)
                         a = find_attr(nlh, sizeof(*ifa), IFA_ADDRESS);
                 if (a && mnl_attr_get_payload_len(a) == 4)
                         inet_ntop(AF_INET, mnl_attr_get_payload(a), addr, sizeof(addr));
+                else if (a && mnl_attr_get_payload_len(a) == 16)
+                        inet_ntop(AF_INET6, mnl_attr_get_payload(a), addr, sizeof(addr));
                 snprintf(what, size, "%s %s/%u on ifindex %u", rtm_name(t), addr, ifa->ifa_prefixlen,
                          ifa->ifa_index);
-                return true;
+                /* What observation reads (observe/rtnl.c address_wanted()). */
+                return ifa->ifa_family != AF_INET6 ||
+                       (ifa->ifa_scope != RT_SCOPE_LINK && (flags & IFA_F_PERMANENT));
         }
         if ((t == RTM_NEWROUTE || t == RTM_DELROUTE) && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg))) {
                 const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
                 const struct nlattr *a = find_attr(nlh, sizeof(*rtm), RTA_TABLE);
                 uint32_t table = a && mnl_attr_get_payload_len(a) == 4 ? mnl_attr_get_u32(a) : rtm->rtm_table;
-                char dst[INET_ADDRSTRLEN] = "0.0.0.0";
+                char dst[INET6_ADDRSTRLEN];
 
+                snprintf(dst, sizeof(dst), "%s", rtm->rtm_family == AF_INET6 ? "::" : "0.0.0.0");
                 a = find_attr(nlh, sizeof(*rtm), RTA_DST);
                 if (a && mnl_attr_get_payload_len(a) == 4)
                         inet_ntop(AF_INET, mnl_attr_get_payload(a), dst, sizeof(dst));
+                else if (a && mnl_attr_get_payload_len(a) == 16)
+                        inet_ntop(AF_INET6, mnl_attr_get_payload(a), dst, sizeof(dst));
                 snprintf(what, size, "%s %s/%u table %u proto %u", rtm_name(t), dst, rtm->rtm_dst_len, table,
                          rtm->rtm_protocol);
-                /* What observation reads: main table, unicast, not the kernel's. */
-                return table == RT_TABLE_MAIN && rtm->rtm_type == RTN_UNICAST && rtm->rtm_protocol != RTPROT_KERNEL;
+                /* What observation reads: main table, unicast, not the kernel's nor router advertisements'. */
+                return table == RT_TABLE_MAIN && rtm->rtm_type == RTN_UNICAST && rtm->rtm_protocol != RTPROT_KERNEL &&
+                       rtm->rtm_protocol != RTPROT_RA;
         }
         if ((t == RTM_NEWNETCONF || t == RTM_DELNETCONF) &&
             nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct netconfmsg))) {
@@ -149,7 +164,7 @@ bool nc_watch_rtnl_relevant(const struct nlmsghdr *nlh, char *what, size_t size)
                          fwd && mnl_attr_get_payload_len(fwd) == 4
                                  ? (mnl_attr_get_u32(fwd) ? " forwarding on" : " forwarding off")
                                  : "");
-                /* Only net.ipv4.ip_forward ("all") is ours to keep. */
+                /* Only the "all" forwarding settings are ours to keep. */
                 return ifindex == NETCONFA_IFINDEX_ALL && fwd;
         }
         snprintf(what, size, "message type %u", t);

@@ -241,6 +241,29 @@ static struct nlmsghdr *route_msg(char *buf, uint8_t table, uint8_t protocol, ui
         return nlh;
 }
 
+static struct nlmsghdr *route6_msg(char *buf, uint8_t protocol) {
+        struct nlmsghdr *nlh = route_msg(buf, RT_TABLE_MAIN, protocol, RTN_UNICAST);
+
+        ((struct rtmsg *) mnl_nlmsg_get_payload(nlh))->rtm_family = AF_INET6;
+        return nlh;
+}
+
+static struct nlmsghdr *addr6_msg(char *buf, uint8_t scope, uint32_t flags) {
+        static const uint8_t a[16] = { 0xfd, 0, 0, 0x17, [15] = 2 };
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifaddrmsg *ifa;
+
+        nlh->nlmsg_type = RTM_NEWADDR;
+        ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        ifa->ifa_family = AF_INET6;
+        ifa->ifa_prefixlen = 64;
+        ifa->ifa_scope = scope;
+        ifa->ifa_index = 4;
+        mnl_attr_put(nlh, IFA_ADDRESS, sizeof(a), a);
+        mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+        return nlh;
+}
+
 static struct nlmsghdr *netconf_msg(char *buf, int ifindex) {
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct netconfmsg *ncm;
@@ -271,6 +294,18 @@ static void test_rtnl_messages_that_matter(void **state) {
         assert_true(nc_watch_rtnl_relevant(netconf_msg(buf, NETCONFA_IFINDEX_ALL), what, sizeof(what)));
         assert_string_equal(what, "RTM_NEWNETCONF ifindex -1 forwarding off");
         assert_false(nc_watch_rtnl_relevant(netconf_msg(buf, 3), what, sizeof(what)));
+        /* IPv6: what observation reads; not the kernel's link-local
+         * addresses, nor what router advertisements made. */
+        assert_true(nc_watch_rtnl_relevant(addr6_msg(buf, RT_SCOPE_UNIVERSE, IFA_F_PERMANENT | IFA_F_NODAD), what,
+                                           sizeof(what)));
+        assert_string_equal(what, "RTM_NEWADDR fd00:17::2/64 on ifindex 4");
+        assert_false(nc_watch_rtnl_relevant(addr6_msg(buf, RT_SCOPE_LINK, IFA_F_PERMANENT), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(addr6_msg(buf, RT_SCOPE_UNIVERSE, IFA_F_MANAGETEMPADDR), what,
+                                            sizeof(what)));
+        assert_true(nc_watch_rtnl_relevant(route6_msg(buf, 78), what, sizeof(what)));
+        assert_string_equal(what, "RTM_DELROUTE ::/0 table 254 proto 78");
+        assert_false(nc_watch_rtnl_relevant(route6_msg(buf, RTPROT_RA), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(route6_msg(buf, RTPROT_KERNEL), what, sizeof(what)));
 }
 
 static struct nlmsghdr *nft_msg(char *buf, uint16_t msg, uint8_t family, const char *table) {
