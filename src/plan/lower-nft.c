@@ -117,7 +117,7 @@ static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
          * it (Docker's "-i docker0 -j RETURN"). */
         strcpy(ret.iifname, b->name);
         r = add_rule(s, &ret);
-        if (r < 0 || !b->masquerade)
+        if (r < 0 || !b->masquerade || b->prefixlen == 0)
                 return r;
 
         struct nc_nft_rule masq = { .kind = NC_RULE_MASQUERADE, .saddr = b->subnet, .saddr_len = b->prefixlen };

@@ -9,15 +9,27 @@
   netcheck.py tcp-client HOST PORT        prints what the server sent
   netcheck.py udp-client HOST PORT        prints the answer
   netcheck.py wait-tcp HOST PORT SECONDS  exits 0 once HOST:PORT accepts
-Clients give up after 2 seconds (exit 1).
+Clients give up after 2 seconds (exit 1). An address with a colon is IPv6;
+a server on "::" takes IPv4 too (as IPv4-mapped peers).
 """
 import socket
 import sys
 import time
 
 
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def server_socket(addr, kind):
+    s = socket.socket(family(addr), kind)
+    if family(addr) == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    return s
+
+
 def tcp_server(addr, port, reply, peerfile, seconds):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = server_socket(addr, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, int(port)))
     s.listen(16)
@@ -35,7 +47,7 @@ def tcp_server(addr, port, reply, peerfile, seconds):
 
 
 def udp_server(addr, port, reply, seconds):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = server_socket(addr, socket.SOCK_DGRAM)
     s.bind((addr, int(port)))
     deadline = time.monotonic() + float(seconds)
     while time.monotonic() < deadline:
@@ -54,7 +66,7 @@ def tcp_client(host, port):
 
 
 def udp_client(host, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
     s.settimeout(2)
     s.sendto(b"ping", (host, int(port)))
     print(s.recvfrom(2048)[0].decode())
