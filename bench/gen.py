@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the benchmark's inputs for one shape (bridges x containers).
 
-    gen.py config   PREFIX BRIDGES PER_BRIDGE OUT.yaml [--extra NAME] [--address NAME=ADDR]
+    gen.py config   PREFIX BRIDGES PER_BRIDGE OUT.yaml [--extra NAME] [--address NAME=ADDR] [--dual]
     gen.py snapshot PREFIX BRIDGES PER_BRIDGE OUT.snap   (the converged state, as `show --snapshot` writes it)
     gen.py ip       PREFIX BRIDGES PER_BRIDGE DIR        (the iproute2/nft baseline: host.batch,
                                                           ns/NETNS.batch, ruleset.nft)
@@ -14,7 +14,8 @@ bridge (i-1) // PER_BRIDGE, named PREFIX + "b" + index, subnet
 10.(100+b).0.0/16, and publishes tcp host port 10000+i to port 80. Its
 address is what netconverge's IPAM gives it (lowest free host address, in
 order of container name): the gateway is .0.1, the k-th container on a
-bridge gets .0.(k+2) on from there.
+bridge gets .0.(k+2) on from there. With --dual each bridge also has
+subnet6 fd00:(100+b)::/64 (hex), and the k-th container fd00:...::(k+2).
 """
 import json
 import os
@@ -61,11 +62,13 @@ class Shape:
             })
 
 
-def config(s, out, extra=None, addresses=None):
+def config(s, out, extra=None, addresses=None, dual=False):
     addresses = addresses or {}
     lines = ["version: 1", "bridges:"]
-    for b in s.bridges:
+    for n, b in enumerate(s.bridges):
         lines += ["  %s:" % b["name"], "    subnet: %s/16" % ip(b["net"])]
+        if dual:
+            lines.append("    subnet6: fd00:%x::/64" % (100 + n))
     lines.append("containers:")
     cs = list(s.containers)
     if extra:
@@ -234,17 +237,21 @@ def main():
     s = Shape(prefix, int(bridges), int(per))
     rest = sys.argv[5:]
     if what == "config":
-        extra, addresses = None, {}
+        extra, addresses, dual = None, {}, False
         out = rest[0]
         i = 1
         while i < len(rest):
+            if rest[i] == "--dual":
+                dual = True
+                i += 1
+                continue
             if rest[i] == "--extra":
                 extra = rest[i + 1]
             elif rest[i] == "--address":
                 k, v = rest[i + 1].split("=")
                 addresses[k] = v
             i += 2
-        config(s, out, extra, addresses)
+        config(s, out, extra, addresses, dual)
     elif what == "snapshot":
         snapshot(s, rest[0])
     elif what == "ip":

@@ -332,6 +332,39 @@ watch_repair() {
         check_nc "$d/full.yaml" "$d/samples" "$n" "$b"
 }
 
+# Dual stack (issue 13 item 7): the N=n shape with subnet6 on the bridge,
+# so every container also gets address6, an IPv6 default route, link-local
+# addresses and an IPv6 DNAT rule: cold apply and no-op diff, beside the
+# IPv4 rows.
+dual() {
+        local n=$1 label="N=$1 dual stack" d=$TMP/dual-$1 r rr=$runs six
+        [ "$n" -ge "$big" ] && rr=$big_runs
+        mkdir -p "$d"
+        log "== $label: $rr runs"
+        python3 "$bench/gen.py" config "$P" 1 "$n" "$d/full.yaml" --dual
+        python3 "$bench/gen.py" samples "$P" 1 "$n" >"$d/samples"
+        make_namespaces "$n" "$label"
+        for r in $(seq 1 "$rr"); do
+                settle
+                timed "$label" "netconverge cold apply" 0 "$nc" -n "$H" -q apply "$d/full.yaml"
+                check_nc "$d/full.yaml" "$d/samples" "$n" 1
+                six=$(ip -n "$P-c$(printf %05d "$n")" -j -6 addr show dev eth0 scope global |
+                        python3 -c 'import json,sys; print(" ".join(a["local"] for i in json.load(sys.stdin) for a in i["addr_info"]))')
+                [ "$six" = "fd00:64::$(printf %x $((n + 1)))" ] || die "$label: the last container's address6 is '$six'"
+                if [ "$r" -eq "$rr" ]; then
+                        settle
+                        for i in $(seq 1 "$rr"); do
+                                timed "$label" "netconverge no-op diff" 0 "$nc" -n "$H" diff "$d/full.yaml"
+                                check_nc "$d/full.yaml" "$d/samples" "$n" 1
+                        done
+                fi
+                settle
+                timed "$label" "netconverge destroy" 0 "$nc" -n "$H" -q destroy
+                check_gone "$d/samples"
+        done
+        drop_namespaces
+}
+
 # Planning alone, from generated snapshots (no kernel): B bridges x K.
 planning() {
         local b=$1 k=$2 n=$(($1 * $2)) d i lines
@@ -408,6 +441,8 @@ log "prefix $P, host namespace $H, netconverge $nc; load $load_start"
 for s in "${shapes[@]}"; do
         shape $s
 done
+dual 100
+[ "$quick" -eq 1 ] || dual 1000
 if [ "$quick" -eq 1 ]; then
         planning 1 100
         planning 1 1000
