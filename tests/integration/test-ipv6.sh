@@ -109,6 +109,16 @@ if in_ns "$OUT" python3 "$check" tcp-client "$WEB6" 80 >/dev/null 2>&1; then
         nc_fail "the outside reaches web's address directly"
 fi
 
+# show renders the IPv6 side back: a file that plans nothing.
+nc_expect 0 show
+printf '%s\n' "$NC_OUT" >"$NC_TMP/shown.yaml"
+chmod 600 "$NC_TMP/shown.yaml"
+grep -q 'subnet6: "fd00:125:1::/64"' "$NC_TMP/shown.yaml" || { nc_log "$NC_OUT"; nc_fail "show has no subnet6"; }
+grep -q "address6: \"$WEB6\"" "$NC_TMP/shown.yaml" || { nc_log "$NC_OUT"; nc_fail "show has no address6 for web"; }
+nc_expect 0 diff "$NC_TMP/shown.yaml"
+[ "$NC_OUT" = "No changes." ] || { nc_log "$NC_OUT"; nc_fail "show's file does not describe the state"; }
+nc_pass "show renders subnet6, gateway6 and address6 back"
+
 nc_expect 0 destroy
 [ -z "$(addrs "$P-web" eth0 inet6)" ] || nc_fail "destroy left web's IPv6 address"
 nc_pass "destroy"
