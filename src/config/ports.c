@@ -247,7 +247,7 @@ static int no_host_port(const struct nc_port *p, bool with_proto, char *err, siz
         return -EINVAL;
 }
 
-/* "[IPV6]:" or an unbracketed prefix without IPv6 in it; *s past it. */
+/* Docker's "[IPV6]:" prefix, *s past it; an unbracketed IPv6 address refused. */
 static int parse_host_prefix(const char **s, struct nc_port *p, bool *bracketed, char *err, size_t errlen) {
         size_t colons = 0;
 
@@ -288,8 +288,10 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
                 return -EINVAL;
         n = split_fields(s, end, fields, lens);
         if (n == 1 && !bracketed && field_ipv4(fields[0], lens[0], &p->host_ip)) {
-                snprintf(err, errlen, "'%.*s' is a host address without ports; write IP:HOST:CONTAINER, e.g. \"%.*s:8080:80\"",
-                         (int) lens[0], fields[0], (int) lens[0], fields[0]);
+                char ip[NC_IPV4_STRLEN];
+
+                snprintf(err, errlen, "'%.*s' is a host address without ports; write IP:HOST:CONTAINER, e.g. \"%s:8080:80\"",
+                         (int) lens[0], fields[0], nc_ipv4_format(p->host_ip, ip));
                 return -EINVAL;
         }
         if (parse_range_n(fields[n - 1], lens[n - 1], "container port", &p->target, &p->target_end, err, errlen) < 0)
