@@ -109,8 +109,9 @@ static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bo
                         return false;
                 if (still_wanted_rule(plan, h) || nc_proto_number(h->proto) == 0)
                         return false;
-                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = nc_proto_number(h->proto), .daddr = h->daddr,
-                                            .dport = h->dport, .to_addr = h->to_addr, .to_port = h->to_port };
+                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = nc_proto_number(h->proto),
+                                            .daddr = h->daddr, .dport = h->dport, .to_addr = h->to_addr,
+                                            .to_port = h->to_port };
                 return true;
         }
         /* A container's address only: the host's own (a bridge's gateway)
