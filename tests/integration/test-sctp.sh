@@ -64,6 +64,13 @@ nc_expect 0 apply "$f"
 grep -q "No changes" <<<"$NC_OUT" || nc_fail "a second apply is not a no-op: $NC_OUT"
 nc_pass "the sctp rules are observed as the file's: nothing to do"
 
+nc_expect 0 show
+printf '%s\n' "$NC_OUT" >"$NC_TMP/shown.yaml"
+grep -qF -- '- "3868:3868/sctp"' "$NC_TMP/shown.yaml" && grep -qF -- '- "127.0.0.1:2905:2905/sctp"' "$NC_TMP/shown.yaml" ||
+        nc_fail "show does not write the sctp ports: $NC_OUT"
+nc_expect 0 validate "$NC_TMP/shown.yaml"
+nc_pass "show writes the sctp ports in the short syntax, and its file validates"
+
 # Real packets: an INIT to the published port reaches the container,
 # translated; one to an unpublished port does not.
 nc_background timeout 25 ip netns exec "$DIAM" python3 "$sctp" sniff "$NC_TMP/seen" 20
