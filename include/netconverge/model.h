@@ -33,6 +33,7 @@
 enum nc_proto {
         NC_PROTO_TCP,
         NC_PROTO_UDP,
+        NC_PROTO_SCTP,
         _NC_PROTO_MAX,
 };
 
@@ -167,3 +168,7 @@ bool nc_netns_is_path(const char *netns);
 
 const char *nc_proto_to_string(enum nc_proto p);
 int nc_proto_from_string(const char *s);     /* enum value, or -EINVAL */
+/* The kernel's protocol number (IPPROTO_*): the DNAT rule's l4proto and the
+ * conntrack tuple's; 0 for a value outside the enum. */
+uint8_t nc_proto_number(enum nc_proto p);
+int nc_proto_from_number(uint8_t number);    /* enum value, or -EINVAL */

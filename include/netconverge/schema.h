@@ -27,7 +27,7 @@ enum nc_key_type {
         NC_KEY_MAC,             /* 02:42:ac:11:00:02 */
         NC_KEY_IFNAME,          /* a kernel interface name */
         NC_KEY_PORT,            /* a port (1-65535) or a range "8000-8010" */
-        NC_KEY_PROTOCOL,        /* tcp or udp (nc_proto_to_string()) */
+        NC_KEY_PROTOCOL,        /* tcp, udp or sctp (nc_proto_to_string()) */
         NC_KEY_VNI,             /* a VXLAN network identifier, 1-16777215 */
         NC_KEY_UDP_PORT,        /* one port, 1-65535 */
         NC_KEY_REMOTES,         /* a list of unicast addresses, IPv4 or IPv6 */

@@ -44,7 +44,7 @@
  *    translated or sent directly) or original source the address (flows
  *    it opened, masqueraded or not), as Docker: once the address goes,
  *    replies of those flows would reach whichever container gets it next.
- * TCP as well as UDP (Docker and CNI only flush UDP): a connection kept on
+ * TCP and SCTP as well as UDP (Docker and CNI only flush UDP): a connection kept on
  * a removed port is a way in the file no longer publishes; a connection
  * kept on a moved port would reach a target the file no longer names.
  *
@@ -57,18 +57,6 @@
 /* Bounds a dump or an ack the kernel does not send (it always answers;
  * this guards against a hang, not a slow kernel). */
 #define CT_RECV_TIMEOUT_S 5
-
-/* The kernel's protocol numbers; a protocol missing here (a new one in
- * the model) is 0, which no TCP or UDP entry has: nothing deleted rather
- * than another protocol's flows. */
-static const uint8_t proto_numbers[_NC_PROTO_MAX] = {
-        [NC_PROTO_TCP] = IPPROTO_TCP,
-        [NC_PROTO_UDP] = IPPROTO_UDP,
-};
-
-static uint8_t proto_number(enum nc_proto p) {
-        return (unsigned) p < _NC_PROTO_MAX ? proto_numbers[p] : 0;
-}
 
 static bool same_translation(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
         return a->kind == NC_RULE_DNAT && b->kind == NC_RULE_DNAT && a->proto == b->proto && a->daddr == b->daddr &&
@@ -120,10 +108,11 @@ static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bo
             (a->change == NC_CHANGE_REMOVE || a->change == NC_CHANGE_MODIFY) && h && h->kind == NC_RULE_DNAT) {
                 if (a->change == NC_CHANGE_MODIFY && a->nft.rule.want && same_translation(h, a->nft.rule.want))
                         return false;
-                if (still_wanted_rule(plan, h) || proto_number(h->proto) == 0)
+                if (still_wanted_rule(plan, h) || nc_proto_number(h->proto) == 0)
                         return false;
-                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = proto_number(h->proto), .daddr = h->daddr,
-                                            .dport = h->dport, .to_addr = h->to_addr, .to_port = h->to_port };
+                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_PORT, .proto = nc_proto_number(h->proto),
+                                            .daddr = h->daddr, .dport = h->dport, .to_addr = h->to_addr,
+                                            .to_port = h->to_port };
                 return true;
         }
         /* A container's address only: the host's own (a bridge's gateway)
@@ -172,11 +161,12 @@ bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
 
 void nc_ct_old_describe(const struct nc_ct_old *o, char *buf, size_t size) {
         char a[NC_IPV4_STRLEN], b[NC_IPV4_STRLEN];
+        int proto = nc_proto_from_number(o->proto);
 
         if (o->kind == NC_CT_OLD_ADDRESS)
                 snprintf(buf, size, "address %s", nc_ipv4_format(o->to_addr, a));
-        else if (o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP)
-                snprintf(buf, size, "%s %s:%u -> %s:%u", o->proto == IPPROTO_UDP ? "udp" : "tcp",
+        else if (proto >= 0)
+                snprintf(buf, size, "%s %s:%u -> %s:%u", nc_proto_to_string((enum nc_proto) proto),
                          nc_ipv4_format(o->daddr, a), o->dport, nc_ipv4_format(o->to_addr, b), o->to_port);
         else
                 snprintf(buf, size, "protocol %u %s:%u -> %s:%u", o->proto, nc_ipv4_format(o->daddr, a), o->dport,

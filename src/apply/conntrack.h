@@ -32,7 +32,7 @@ enum nc_ct_old_kind {
 
 struct nc_ct_old {
         enum nc_ct_old_kind kind;
-        uint8_t proto;                  /* PORT: IPPROTO_TCP, IPPROTO_UDP */
+        uint8_t proto;                  /* PORT: nc_proto_number() */
         uint32_t daddr;                 /* PORT: host byte order, like the model; 0 = any local address */
         uint16_t dport;                 /* PORT */
         uint32_t to_addr;               /* PORT: the old target; ADDRESS: the address */

@@ -6,16 +6,22 @@
 #include "config/stages.h"
 #include "netconverge/addr.h"
 
-/* Docker's port syntax, minus what would make a plan non-deterministic:
- * netconverge never picks an ephemeral host port, so "80" and "ip::80" are
- * rejected with a hint, and so is a host range mapped onto a container
- * range of another length (Docker would pick one port of the range). */
+/* Docker's port syntax (go-connections' nat.ParsePortSpec), minus what
+ * would make a plan non-deterministic: netconverge never picks an ephemeral
+ * host port, so "80" and "ip::80" are rejected with a hint, and so is a host
+ * range mapped onto a container range of another length (Docker would pick
+ * one port of the range). docs/file-format.md lists every difference. */
 
-static int parse_port(const char *s, size_t n, uint16_t *ret, char *err, size_t errlen) {
+/* what names the field ("host port", "container port") in the messages;
+ * NULL where the caller's path names it already (the long form). */
+static int parse_port(const char *s, size_t n, const char *what, uint16_t *ret, char *err, size_t errlen) {
         unsigned long v = 0;
 
         if (n == 0) {
-                snprintf(err, errlen, "a port number is missing");
+                if (what)
+                        snprintf(err, errlen, "the %s is missing", what);
+                else
+                        snprintf(err, errlen, "a port number is missing");
                 return -EINVAL;
         }
         for (size_t i = 0; i < n; i++) {
@@ -34,18 +40,26 @@ static int parse_port(const char *s, size_t n, uint16_t *ret, char *err, size_t 
         return 0;
 }
 
-static int parse_range_n(const char *s, size_t n, uint16_t *ret_start, uint16_t *ret_end, char *err, size_t errlen) {
+static int parse_range_n(const char *s, size_t n, const char *what, uint16_t *ret_start, uint16_t *ret_end,
+                         char *err, size_t errlen) {
         const char *dash = memchr(s, '-', n);
+        size_t first = dash ? (size_t) (dash - s) : n;
         uint16_t a, b;
 
         if (!dash) {
-                if (parse_port(s, n, &a, err, errlen) < 0)
+                if (parse_port(s, n, what, &a, err, errlen) < 0)
                         return -EINVAL;
                 *ret_start = *ret_end = a;
                 return 0;
         }
-        if (parse_port(s, (size_t) (dash - s), &a, err, errlen) < 0 ||
-            parse_port(dash + 1, n - (size_t) (dash - s) - 1, &b, err, errlen) < 0)
+        /* "8000-", "-9000", "-1": a range with an end left out. */
+        if (first == 0 || first + 1 == n) {
+                snprintf(err, errlen, "the %s range '%.*s' is missing a port number", what ? what : "port",
+                         (int) (n > 20 ? 20 : n), s);
+                return -EINVAL;
+        }
+        if (parse_port(s, first, what, &a, err, errlen) < 0 ||
+            parse_port(dash + 1, n - first - 1, what, &b, err, errlen) < 0)
                 return -EINVAL;
         if (b < a) {
                 snprintf(err, errlen, "port range %u-%u ends before it starts", a, b);
@@ -57,7 +71,7 @@ static int parse_range_n(const char *s, size_t n, uint16_t *ret_start, uint16_t 
 }
 
 int nc_port_parse_range(const char *s, uint16_t *ret_start, uint16_t *ret_end, char *err, size_t errlen) {
-        return parse_range_n(s, strlen(s), ret_start, ret_end, err, errlen);
+        return parse_range_n(s, strlen(s), NULL, ret_start, ret_end, err, errlen);
 }
 
 int nc_port_check_lengths(const struct nc_port *p, char *err, size_t errlen) {
@@ -152,63 +166,112 @@ static size_t split_fields(const char *s, const char *end, const char *fields[st
         return n;
 }
 
-/* A mapping without a host port, said with the example it should be. */
-static int check_host_port(const struct nc_port *p, bool bracketed, const char *const fields[static 3],
-                           const size_t lens[static 3], size_t n, char *err, size_t errlen) {
-        int port = (int) (lens[n - 1] > 11 ? 11 : lens[n - 1]);
-        char ip6[NC_IPV6_STRLEN];
+/* "/udp": Docker lowercases the protocol and reads an empty one as tcp. */
+static int parse_proto(const char *slash, struct nc_port *p, char *err, size_t errlen) {
+        char name[8];
+        size_t len;
+        int proto;
 
-        if (bracketed && lens[n - 1] == 0) {
-                snprintf(err, errlen, "a port number is missing");
-                return -EINVAL;
-        }
-        if (bracketed && (n == 1 || lens[0] == 0)) {
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"[%s]:%.*s:%.*s\"",
-                         nc_ipv6_format(&p->host_ip6, ip6), port, fields[n - 1], port, fields[n - 1]);
-                return -EINVAL;
-        }
-        if (n == 3 && lens[1] == 0) {
-                int iplen = (int) (lens[0] > 15 ? 15 : lens[0]);
+        p->proto = NC_PROTO_TCP;
+        if (!slash || slash[1] == '\0')
+                return 0;
+        len = strlen(slash + 1);
+        for (size_t i = 0; i < len && i < sizeof(name); i++) {
+                char c = slash[1 + i];
 
-                port = (int) (lens[2] > 11 ? 11 : lens[2]);
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write IP:HOST:CONTAINER, e.g. \"%.*s:%.*s:%.*s\"",
-                         iplen, fields[0], port, fields[2], port, fields[2]);
+                name[i] = c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
+        }
+        proto = -EINVAL;
+        if (len < sizeof(name)) {
+                name[len] = '\0';
+                proto = nc_proto_from_string(name);
+        }
+        if (proto < 0) {
+                snprintf(err, errlen, "protocol '%.16s' is not supported; use tcp, udp or sctp", slash + 1);
                 return -EINVAL;
         }
-        if (n == 1 || lens[n - 2] == 0) {
-                snprintf(err, errlen,
-                         "no host port: netconverge publishes only fixed host ports; write HOST:CONTAINER, e.g. \"%.*s:%.*s\"",
-                         port, fields[n - 1], port, fields[n - 1]);
-                return -EINVAL;
-        }
+        p->proto = (enum nc_proto) proto;
         return 0;
 }
 
-/* The unbracketed host_ip: IPv4 only. */
-static int parse_host_ipv4(const char *field, size_t len, struct nc_port *p, char *err, size_t errlen) {
-        char ip[NC_IPV4_STRLEN + 8];
+static bool field_ipv4(const char *field, size_t len, uint32_t *ret) {
+        char ip[NC_IPV4_STRLEN];
 
-        if (len == 0 || len >= NC_IPV4_STRLEN) {
-                snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (len > 40 ? 40 : len), field);
-                return -EINVAL;
-        }
+        if (len == 0 || len >= sizeof(ip))
+                return false;
         memcpy(ip, field, len);
         ip[len] = '\0';
-        if (nc_ipv4_parse(ip, &p->host_ip) < 0) {
-                snprintf(err, errlen, "'%s' is not an IPv4 host address", ip);
+        return nc_ipv4_parse(ip, ret) >= 0;
+}
+
+/* The unbracketed host_ip: IPv4 only; empty is every address (Docker's
+ * reading of ":8080:80"). */
+static int parse_host_ipv4(const char *field, size_t len, struct nc_port *p, char *err, size_t errlen) {
+        if (len == 0)
+                return 0;
+        if (!field_ipv4(field, len, &p->host_ip)) {
+                snprintf(err, errlen, "'%.*s' is not an IPv4 host address", (int) (len > 40 ? 40 : len), field);
                 return -EINVAL;
         }
         p->host_family = NC_HOST_IPV4;
         return 0;
 }
 
+/* "1.2.3.4:", "[::1]:" or nothing: how a hint writes p's host_ip. */
+static void format_host_prefix(const struct nc_port *p, char buf[static NC_IPV6_STRLEN + 3]) {
+        char ip[NC_IPV6_STRLEN];
+
+        if (p->host_family == NC_HOST_IPV4)
+                snprintf(buf, NC_IPV6_STRLEN + 3, "%s:", nc_ipv4_format(p->host_ip, ip));
+        else if (p->host_family == NC_HOST_IPV6)
+                snprintf(buf, NC_IPV6_STRLEN + 3, "[%s]:", nc_ipv6_format(&p->host_ip6, ip));
+        else
+                buf[0] = '\0';
+}
+
+/* A mapping without a host port, said with the mapping it could be: the
+ * same address, container port(s) and protocol, published on the same
+ * numbers. Every part of the hint has been parsed, so the hint is valid. */
+static int no_host_port(const struct nc_port *p, bool with_proto, char *err, size_t errlen) {
+        char host[NC_IPV6_STRLEN + 3], range[16], proto[8] = "";
+
+        format_host_prefix(p, host);
+        if (p->target == p->target_end)
+                snprintf(range, sizeof(range), "%u", p->target);
+        else
+                snprintf(range, sizeof(range), "%u-%u", p->target, p->target_end);
+        if (with_proto)
+                snprintf(proto, sizeof(proto), "/%s", nc_proto_to_string(p->proto));
+        snprintf(err, errlen, "no host port: netconverge publishes only fixed host ports; write %s, e.g. \"%s%s:%s%s\"",
+                 host[0] ? "IP:HOST:CONTAINER" : "HOST:CONTAINER", host, range, range, proto);
+        return -EINVAL;
+}
+
+/* Docker's "[IPV6]:" prefix, *s past it; an unbracketed IPv6 address refused. */
+static int parse_host_prefix(const char **s, struct nc_port *p, bool *bracketed, char *err, size_t errlen) {
+        size_t colons = 0;
+
+        *bracketed = false;
+        if (**s == '[') {
+                if (parse_bracketed(s, p, err, errlen) < 0)
+                        return -EINVAL;
+                *bracketed = true;
+        }
+        /* The unbracketed "::1:80:80": the only way to have more than two
+         * ':' (or more than one after the brackets). */
+        for (const char *q = *s; *q; q++)
+                colons += *q == ':';
+        if (colons > (*bracketed ? 1u : 2u)) {
+                snprintf(err, errlen, "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"");
+                return -EINVAL;
+        }
+        return 0;
+}
+
 int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errlen) {
-        const char *fields[3], *slash, *end;
-        size_t lens[3], n = 0;
-        bool bracketed = false;
-        int proto;
+        const char *fields[3], *slash, *end, *host;
+        size_t lens[3], n, host_len;
+        bool bracketed;
 
         if (*s == '\0') {
                 snprintf(err, errlen, "the port mapping is empty");
@@ -217,38 +280,34 @@ int nc_port_parse_short(const char *s, struct nc_port *p, char *err, size_t errl
         p->host_family = NC_HOST_ANY;
         p->host_ip = 0;
         p->host_ip6 = (struct nc_ipv6) {};
-        if (s[0] == '[') {
-                if (parse_bracketed(&s, p, err, errlen) < 0)
-                        return -EINVAL;
-                bracketed = true;
-        }
-        /* The unbracketed "::1:80:80": the only way to have more than two
-         * ':' (or more than one after the brackets). */
-        for (const char *q = s; *q; q++)
-                n += *q == ':';
-        if (n > (bracketed ? 1u : 2u)) {
-                snprintf(err, errlen, "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"");
+        if (parse_host_prefix(&s, p, &bracketed, err, errlen) < 0)
                 return -EINVAL;
-        }
-
         slash = strchr(s, '/');
         end = slash ? slash : s + strlen(s);
-        p->proto = NC_PROTO_TCP;
-        if (slash) {
-                proto = nc_proto_from_string(slash + 1);
-                if (proto < 0) {
-                        snprintf(err, errlen, "protocol '%.16s' is not supported; use tcp or udp", slash + 1);
-                        return -EINVAL;
-                }
-                p->proto = (enum nc_proto) proto;
-        }
-        n = split_fields(s, end, fields, lens);
-        if (check_host_port(p, bracketed, fields, lens, n, err, errlen) < 0)
+        if (parse_proto(slash, p, err, errlen) < 0)
                 return -EINVAL;
+        n = split_fields(s, end, fields, lens);
+        if (n == 1 && !bracketed && field_ipv4(fields[0], lens[0], &p->host_ip)) {
+                char ip[NC_IPV4_STRLEN];
+
+                snprintf(err, errlen, "'%.*s' is a host address without ports; write IP:HOST:CONTAINER, e.g. \"%s:8080:80\"",
+                         (int) lens[0], fields[0], nc_ipv4_format(p->host_ip, ip));
+                return -EINVAL;
+        }
+        if (parse_range_n(fields[n - 1], lens[n - 1], "container port", &p->target, &p->target_end, err, errlen) < 0)
+                return -EINVAL;
+        host = n >= 2 ? fields[n - 2] : NULL;
+        host_len = n >= 2 ? lens[n - 2] : 0;
         if (n == 3 && parse_host_ipv4(fields[0], lens[0], p, err, errlen) < 0)
                 return -EINVAL;
-        if (parse_range_n(fields[n - 2], lens[n - 2], &p->host_port, &p->host_port_end, err, errlen) < 0 ||
-            parse_range_n(fields[n - 1], lens[n - 1], &p->target, &p->target_end, err, errlen) < 0)
+        /* "192.168.1.100:80": an address where the host port goes. */
+        if (n == 2 && !bracketed && field_ipv4(host, host_len, &p->host_ip)) {
+                p->host_family = NC_HOST_IPV4;
+                host_len = 0;
+        }
+        if (host_len == 0)
+                return no_host_port(p, slash && slash[1], err, errlen);
+        if (parse_range_n(host, host_len, "host port", &p->host_port, &p->host_port_end, err, errlen) < 0)
                 return -EINVAL;
         return nc_port_check_lengths(p, err, errlen);
 }

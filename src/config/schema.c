@@ -107,7 +107,7 @@ static const struct nc_key port_keys[] = {
         { "published", NC_KEY_PORT, .required = true, .description = "The host port or range of ports." },
         { "target", NC_KEY_PORT, .required = true,
           .description = "The container port or range, as long as the published one." },
-        { "protocol", NC_KEY_PROTOCOL, .default_value = "tcp", .description = "tcp or udp." },
+        { "protocol", NC_KEY_PROTOCOL, .default_value = "tcp", .description = "tcp, udp or sctp." },
         { "host_ip", NC_KEY_HOST_IP,
           .description = "The host address the port is published on, IPv4 or IPv6 (without brackets): only that "
                          "family; default: every local address of both families the container has on the network." },
@@ -126,7 +126,7 @@ static const struct nc_key container_keys[] = {
                          "to the interface's details." },
         { "ports", NC_KEY_PORTS, .table = &port_table,
           .description = "Published ports: Docker's short syntax "
-                         "\"[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]\" (an IPv6 host_ip in "
+                         "\"[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp|/sctp]\" (an IPv6 host_ip in "
                          "brackets: \"[::1]:8080:80\") or the long form." },
 };
 static const struct nc_key_table container_table =
@@ -1093,7 +1093,7 @@ static int read_port_long(struct schema *s, const struct nc_ynode *n, struct nc_
                 if (!path)
                         return -ENOMEM;
                 if (proto < 0)
-                        report(s, v, path, "expected tcp or udp, got %s", nc_ynode_got(v, buf));
+                        report(s, v, path, "expected tcp, udp or sctp, got %s", nc_ynode_got(v, buf));
                 else
                         p->proto = (enum nc_proto) proto;
         }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,10 +102,30 @@ bool nc_netns_is_path(const char *netns) {
 static const char *const proto_table[_NC_PROTO_MAX] = {
         [NC_PROTO_TCP] = "tcp",
         [NC_PROTO_UDP] = "udp",
+        [NC_PROTO_SCTP] = "sctp",
+};
+
+/* One table for the rule builder, its decoder and the conntrack flush, so
+ * a protocol added to the enum is added to all three at once. */
+static const uint8_t proto_numbers[_NC_PROTO_MAX] = {
+        [NC_PROTO_TCP] = IPPROTO_TCP,
+        [NC_PROTO_UDP] = IPPROTO_UDP,
+        [NC_PROTO_SCTP] = IPPROTO_SCTP,
 };
 
 const char *nc_proto_to_string(enum nc_proto p) {
         return (unsigned) p < _NC_PROTO_MAX ? proto_table[p] : NULL;
+}
+
+uint8_t nc_proto_number(enum nc_proto p) {
+        return (unsigned) p < _NC_PROTO_MAX ? proto_numbers[p] : 0;
+}
+
+int nc_proto_from_number(uint8_t number) {
+        for (size_t i = 0; i < _NC_PROTO_MAX; i++)
+                if (proto_numbers[i] == number)
+                        return (int) i;
+        return -EINVAL;
 }
 
 int nc_proto_from_string(const char *s) {

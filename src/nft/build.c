@@ -185,7 +185,7 @@ static void build_return(struct builder *b, const struct nc_nft_rule *r) {
 }
 
 static void build_dnat(struct builder *b, const struct nc_nft_rule *r) {
-        uint8_t l4 = r->proto == NC_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+        uint8_t l4 = nc_proto_number(r->proto);
         uint16_t dport = htons(r->dport), to_port = htons(r->to_port);
         uint32_t to_addr = htonl(r->to_addr);
         struct nftnl_expr *e;

@@ -57,7 +57,7 @@ struct reg {
 /* The matches a rule makes, one bit each. */
 enum {
         M_NFPROTO_IPV4 = 1U << 0,
-        M_L4PROTO = 1U << 1,            /* tcp or udp */
+        M_L4PROTO = 1U << 1,            /* tcp, udp or sctp */
         M_SADDR = 1U << 2,              /* ip saddr PREFIX */
         M_DADDR = 1U << 3,              /* ip daddr ADDR (a /32, not 0.0.0.0) */
         M_DADDR_NOT_LO = 1U << 4,       /* ip daddr != 127.0.0.0/8 */
@@ -326,7 +326,7 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
                 m = M_NFPROTO_IPV4;
                 break;
         case NFT_META_L4PROTO:
-                if (op != NFT_CMP_EQ || (data[0] != IPPROTO_TCP && data[0] != IPPROTO_UDP))
+                if (op != NFT_CMP_EQ || nc_proto_from_number(data[0]) < 0)
                         return false;
                 d->l4proto = data[0];
                 m = M_L4PROTO;
@@ -405,7 +405,7 @@ static bool cmp_payload(struct decoder *d, const struct reg *x, uint32_t op, con
 
         if (x->base == NFT_PAYLOAD_NETWORK_HEADER)
                 return cmp_address(d, x, op, data, len);
-        /* th dport: the same two bytes in TCP and UDP. */
+        /* th dport: the same two bytes in TCP, UDP and SCTP. */
         if (x->base != NFT_PAYLOAD_TRANSPORT_HEADER || x->offset != NC_TH_DPORT_OFFSET || x->len != sizeof(port) ||
             len != sizeof(port) || x->mask[0] != 0xff || x->mask[1] != 0xff || op != NFT_CMP_EQ)
                 return false;
@@ -592,7 +592,7 @@ int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret) {
                 on_expr(&d, e);
         r.kind = classify(&d);
         if (r.kind == NC_RULE_DNAT)
-                r.proto = d.l4proto == IPPROTO_UDP ? NC_PROTO_UDP : NC_PROTO_TCP;
+                r.proto = (enum nc_proto) nc_proto_from_number(d.l4proto);
         if (r.kind == NC_RULE_JUMP)
                 r.not_loopback = d.matches & M_DADDR_NOT_LO;
         if (r.kind == NC_RULE_OTHER)

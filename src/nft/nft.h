@@ -22,14 +22,14 @@
  *   JUMP        fib daddr type local jump TARGET
  *               meta nfproto ipv4 ip daddr != 127.0.0.0/8 fib daddr type local jump TARGET   (not_loopback)
  *   RETURN      iifname "BR" return
- *   DNAT        meta nfproto ipv4 [ip daddr DADDR] meta l4proto tcp|udp th dport PORT dnat ip to ADDR:PORT
+ *   DNAT        meta nfproto ipv4 [ip daddr DADDR] meta l4proto tcp|udp|sctp th dport PORT dnat ip to ADDR:PORT
  *   DROP        iifname "A" oifname "B" drop
  *
  * The key travels as the rule's comment (userdata NFTNL_UDATA_RULE_COMMENT),
  * which `nft list` shows as `comment "masquerade docker0"`. */
 
 /* Where the shapes look: offsets in the IPv4 header, and of the
- * destination port in TCP's and UDP's; the loopback net. */
+ * destination port in TCP's, UDP's and SCTP's; the loopback net. */
 #define NC_IPV4_SADDR_OFFSET 12
 #define NC_IPV4_DADDR_OFFSET 16
 #define NC_TH_DPORT_OFFSET 2

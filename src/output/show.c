@@ -520,7 +520,10 @@ static void print_port(FILE *f, const struct nc_port *p) {
                 print_range(f, p->host_port, p->host_port_end);
                 fputc(':', f);
                 print_range(f, p->target, p->target_end);
-                fprintf(f, "%s\"\n", p->proto == NC_PROTO_UDP ? "/udp" : "");
+                /* tcp is the default the short syntax leaves out. */
+                if (p->proto != NC_PROTO_TCP)
+                        fprintf(f, "/%s", nc_proto_to_string(p->proto));
+                fputs("\"\n", f);
                 return;
         }
         fputs("      - { published: \"", f);

@@ -135,15 +135,21 @@ static void name_schema(struct gen *g, enum nc_name_type t) {
 
 static void table_body(struct gen *g, const struct nc_key_table *t, bool with_description);
 
-/* Docker's short syntax, the protocols from the parser's own table. */
+/* Docker's short syntax, the protocols from the parser's own table: any
+ * case ("/UDP"; Docker lowercases), or empty ("80:80/", tcp); an empty
+ * host_ip (":8080:80") is every address. */
 static void short_port_pattern(struct gen *g) {
         char pattern[4096];
-        int n = snprintf(pattern, sizeof(pattern), "^((" IPV4 "|\\[%s\\]):)?" PORT_RANGE ":" PORT_RANGE "(/(", g->ipv6);
+        int n = snprintf(pattern, sizeof(pattern), "^((" IPV4 "|\\[%s\\])?:)?" PORT_RANGE ":" PORT_RANGE "(/(", g->ipv6);
 
-        for (int p = 0; p < _NC_PROTO_MAX; p++)
-                n += snprintf(pattern + n, sizeof(pattern) - (size_t) n, "%s%s", p ? "|" : "",
-                              nc_proto_to_string((enum nc_proto) p));
-        snprintf(pattern + n, sizeof(pattern) - (size_t) n, "))?$");
+        for (int p = 0; p < _NC_PROTO_MAX; p++) {
+                const char *name = nc_proto_to_string((enum nc_proto) p);
+
+                n += snprintf(pattern + n, sizeof(pattern) - (size_t) n, "%s", p ? "|" : "");
+                for (const char *c = name; *c; c++)
+                        n += snprintf(pattern + n, sizeof(pattern) - (size_t) n, "[%c%c]", *c, *c - 'a' + 'A');
+        }
+        snprintf(pattern + n, sizeof(pattern) - (size_t) n, ")?)?$");
         string_pattern(g, pattern);
 }
 
@@ -300,7 +306,7 @@ static void value_schema(struct gen *g, const struct nc_key *k) {
                 nc_json_key(&g->j, "anyOf");
                 nc_json_array_begin(&g->j);
                 nc_json_object_begin(&g->j);
-                key_string(g, "description", "[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp]");
+                key_string(g, "description", "[host_ip:]host_port[-end]:container_port[-end][/tcp|/udp|/sctp]");
                 short_port_pattern(g);
                 nc_json_object_end(&g->j);
                 nc_json_object_begin(&g->j);

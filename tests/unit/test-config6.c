@@ -178,7 +178,7 @@ static void test_short_syntax_ipv6(void **state) {
         } bad[] = {
                 { "[::1]:80:80:80", "an IPv6 host address goes in brackets, as in \"[::1]:8080:80\"" },
                 { "[::1]", "expected ':' after the IPv6 host address, as in \"[::1]:8080:80\"" },
-                { "[::1]:", "a port number is missing" },
+                { "[::1]:", "the container port is missing" },
                 { "[]:80:80", "'' is not an IPv6 host address" },
                 { "[[::1]]:80:80", "'[::1' is not an IPv6 host address" },
                 { "[ff02::1]:80:80", "ff02::1 is a multicast address, not a host address" },

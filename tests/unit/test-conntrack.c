@@ -273,9 +273,33 @@ static void test_describe(void **state) {
         assert_string_equal(buf, "address 10.0.0.2");
 }
 
+/* An SCTP port removed: its entries go by SCTP's protocol number. */
+static void test_sctp(void **state) {
+        static const struct nc_nft_rule dnat_sctp = { .chain = "publish", .key = "publish sctp 0.0.0.0:3868",
+                                                      .kind = NC_RULE_DNAT, .proto = NC_PROTO_SCTP, .dport = 3868,
+                                                      .to_addr = IP(10, 0, 0, 2), .to_port = 3868 };
+        struct nc_state desired = {};
+        struct nc_action actions[] = {
+                { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .nft.rule.have = &dnat_sctp },
+        };
+        struct nc_plan plan = { .desired = &desired, .actions = actions, .n_actions = 1 };
+        struct nc_ct_old *old = NULL;
+        size_t n = 0;
+        char buf[128];
+
+        (void) state;
+        assert_int_equal(nc_ct_old_collect(&plan, true, &old, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(old[0].proto, IPPROTO_SCTP);
+        nc_ct_old_describe(&old[0], buf, sizeof(buf));
+        assert_string_equal(buf, "sctp 0.0.0.0:3868 -> 10.0.0.2:3868");
+        free(old);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_collect),
+                cmocka_unit_test(test_sctp),
                 cmocka_unit_test(test_matches_port),
                 cmocka_unit_test(test_matches_address),
                 cmocka_unit_test(test_decode),

@@ -70,7 +70,13 @@ static void test_proto_table_round_trips(void **state) {
         (void) state;
         for (int p = 0; p < _NC_PROTO_MAX; p++)
                 assert_int_equal(nc_proto_from_string(nc_proto_to_string((enum nc_proto) p)), p);
-        assert_int_equal(nc_proto_from_string("sctp"), -22);
+        assert_int_equal(nc_proto_from_string("icmp"), -22);
+        assert_int_equal(nc_proto_from_string("UDP"), -22);
+        for (int p = 0; p < _NC_PROTO_MAX; p++)
+                assert_int_equal(nc_proto_from_number(nc_proto_number((enum nc_proto) p)), p);
+        assert_int_equal(nc_proto_number(NC_PROTO_SCTP), 132);
+        assert_int_equal(nc_proto_from_number(1), -22);
+        assert_int_equal(nc_proto_number(_NC_PROTO_MAX), 0);
         assert_null(nc_proto_to_string(_NC_PROTO_MAX));
 }
 

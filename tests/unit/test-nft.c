@@ -158,6 +158,8 @@ static void test_every_kind_round_trips(void **state) {
                 dnat(NC_PROTO_UDP, 0, 5353, IP(172, 17, 0, 3), 53),
                 dnat(NC_PROTO_TCP, IP(192, 0, 2, 10), 443, IP(172, 17, 0, 4), 8443),
                 dnat(NC_PROTO_UDP, IP(127, 0, 0, 1), 65535, IP(10, 0, 0, 2), 1),
+                dnat(NC_PROTO_SCTP, 0, 3868, IP(172, 17, 0, 3), 3868),
+                dnat(NC_PROTO_SCTP, IP(127, 0, 0, 1), 2905, IP(172, 17, 0, 3), 2905),
                 drop("a", "b"),
                 drop("br-0123456789ab", "docker0"),
         };

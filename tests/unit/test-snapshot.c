@@ -601,14 +601,14 @@ static void test_nft_errors(void **state) {
                      "t.snap:10:7: nft.chains[5]: duplicate chain (first at line 9)\n");
         expect_diags("snapshot: 1\nnft:\n  table: t\n  chains: [{name: p, hook: none}]\n  rules:\n"
                      "    - {chain: p, kind: accept}\n"
-                     "    - {chain: p, kind: dnat, protocol: sctp, daddr: 0.0.0.0, dport: 70000, to: 1.2.3.4}\n"
+                     "    - {chain: p, kind: dnat, protocol: icmp, daddr: 0.0.0.0, dport: 70000, to: 1.2.3.4}\n"
                      "    - {chain: p, kind: masquerade, saddr: 10.0.0.0/8}\n"
                      "    - {chain: p, kind: return, iifname: a, oifname: b}\n"
                      "    - {chain: q, kind: other}\n"
                      "    - {chain: p, kind: jump, target: a-name-longer-than-thirty-one-bytes}\n",
                      "t.snap:6:24: nft.rules[0].kind: expected masquerade, jump, return, dnat, drop or other, got "
                      "'accept'\n"
-                     "t.snap:7:40: nft.rules[1].protocol: expected tcp or udp, got 'sctp'\n"
+                     "t.snap:7:40: nft.rules[1].protocol: expected tcp, udp or sctp, got 'icmp'\n"
                      "t.snap:7:69: nft.rules[1].dport: expected a port from 0 to 65535, got '70000'\n"
                      "t.snap:7:80: nft.rules[1].to: expected an address and port like 172.17.0.2:80, got '1.2.3.4'\n"
                      "t.snap:8:7: nft.rules[2]: a masquerade rule needs oifname\n"
