@@ -249,7 +249,7 @@ enum nc_item_type {
         NC_ITEM_NAMES,                  /* JSON: an array of names; text: "a, b, c and 2 more" */
 };
 
-#define NC_ITEM_BUF 48                  /* an address with its prefix, a MAC, a number */
+#define NC_ITEM_BUF NC_CIDR6_STRLEN     /* an address (of either family) with its prefix, a MAC, a number */
 
 struct nc_item {
         enum nc_item_type type;

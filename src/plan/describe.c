@@ -52,6 +52,19 @@ void nc_put_cidr(struct nc_description *d, const char *key, const char *text, ui
         x->s = nc_cidr_format(a, prefixlen, x->buf);
 }
 
+void nc_put_ipv6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a) {
+        struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
+
+        x->s = nc_ipv6_format(a, x->buf);
+}
+
+void nc_put_cidr6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a,
+                  unsigned prefixlen) {
+        struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
+
+        x->s = nc_cidr6_format(a, prefixlen, x->buf);
+}
+
 void nc_put_mac(struct nc_description *d, const char *key, const char *text, const uint8_t mac[6]) {
         struct nc_item *x = nc_put(d, NC_ITEM_STRING, key, text);
 

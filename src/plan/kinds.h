@@ -95,6 +95,9 @@ void nc_put_string(struct nc_description *d, const char *key, const char *text, 
 void nc_put_uint(struct nc_description *d, const char *key, const char *text, unsigned long long v);
 void nc_put_ipv4(struct nc_description *d, const char *key, const char *text, uint32_t a);
 void nc_put_cidr(struct nc_description *d, const char *key, const char *text, uint32_t a, unsigned prefixlen);
+void nc_put_ipv6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a);
+void nc_put_cidr6(struct nc_description *d, const char *key, const char *text, const struct nc_ipv6 *a,
+                  unsigned prefixlen);
 void nc_put_mac(struct nc_description *d, const char *key, const char *text, const uint8_t mac[6]);
 void nc_put_open(struct nc_description *d, const char *key, const char *text);
 void nc_put_close(struct nc_description *d, const char *text);
