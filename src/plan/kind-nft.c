@@ -236,7 +236,9 @@ static bool rule_disrupts(const struct nc_action *a, struct nc_affected *x) {
 
         if (a->change == NC_CHANGE_ADD || !h->key)
                 return false;
-        if (h->kind == NC_RULE_DNAT)
+        if (h->kind == NC_RULE_DNAT && h->v6)
+                nc_affected_address6(x, &h->to_addr6);
+        else if (h->kind == NC_RULE_DNAT)
                 nc_affected_address(x, h->to_addr);
         else if (h->kind == NC_RULE_MASQUERADE)
                 nc_affected_bridge(x, h->oifname);
