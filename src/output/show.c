@@ -510,17 +510,16 @@ static void print_range(FILE *f, unsigned start, unsigned end) {
         fprintf(f, start == end ? "%u" : "%u-%u", start, end);
 }
 
-/* The short syntax when the port goes to the first network, else the long
- * form, which can name the network. */
 static bool has_ipv6(const struct nc_model *m, const char *network) {
         const struct nc_bridge *b = nc_model_find_bridge(m, network);
 
         return b && b->prefixlen6 > 0;
 }
 
-/* host_ip as the file writes it: IPv4 when it is not 0.0.0.0 or only
- * IPv4 is meant (a port without host_ip on an IPv4-only network keeps its
- * old short form), IPv6 in brackets. */
+/* The short syntax when the port goes to the first network, else the long
+ * form, which can name the network. host_ip as the file writes it: IPv4
+ * when it is not 0.0.0.0 or only IPv4 is meant (a port without host_ip on
+ * an IPv4-only network keeps its old short form), IPv6 in brackets. */
 static void print_port(FILE *f, const struct nc_model *m, const struct nc_port *p) {
         char ip[NC_IPV6_STRLEN];
 

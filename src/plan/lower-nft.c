@@ -44,10 +44,10 @@ static int add_chains(struct nc_state *s) {
 }
 
 /* The key (comment) of each kind of rule, from the fields that make it
- * that rule, and the chain it goes in. */
-/* The IPv4 keys are what they were before IPv6; an IPv6 rule's key says
- * "6" after the kind ("masquerade6 docker0", "jump6 output"), or has the
- * address in brackets ("publish tcp [::]:8080"), so no two collide. */
+ * that rule, and the chain it goes in. The IPv4 keys are what they were
+ * before IPv6; an IPv6 rule's key says "6" after the kind ("masquerade6
+ * docker0", "jump6 output"), or has the address in brackets ("publish tcp
+ * [::]:8080"), so no two collide. */
 int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, const char **ret_chain) {
         char ip[NC_IPV6_STRLEN];
         const char *chain, *six = r->v6 ? "6" : "";
