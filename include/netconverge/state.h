@@ -186,6 +186,10 @@ enum nc_rule_kind {
         NC_RULE_RETURN,         /* iifname IIFNAME return */
         NC_RULE_DNAT,           /* [ip daddr DADDR] PROTO dport DPORT dnat ip to TO_ADDR:TO_PORT */
         NC_RULE_DROP,           /* iifname IIFNAME oifname OIFNAME drop */
+        /* MASQUERADE, JUMP with not_loopback and DNAT have an IPv6 form
+         * (v6: ip6 saddr/daddr, ::1, dnat ip6 to [TO_ADDR6]:TO_PORT);
+         * RETURN, DROP and the plain JUMP match no address, so in an inet
+         * table each of them already sees both families. */
         _NC_RULE_KIND_MAX,
 };
 
@@ -193,10 +197,14 @@ struct nc_nft_rule {
         char *chain;
         char *key;                              /* the userdata comment: identity; NULL = none (not ours) */
         enum nc_rule_kind kind;
+        /* MASQUERADE, DNAT, JUMP with not_loopback: the IPv6 form, whose
+         * addresses are the *6 fields (the IPv4 ones stay 0). false, as
+         * zero-initialized, is IPv4. */
+        bool v6;
         uint32_t saddr;                         /* MASQUERADE */
-        unsigned saddr_len;
+        unsigned saddr_len;                     /* MASQUERADE, either family: 1-32 or 1-128 */
         uint32_t daddr;                         /* DNAT: 0 = any local address */
-        bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 */
+        bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 (v6: ip6 daddr != ::1) */
         char iifname[NC_IFNAMSIZ];              /* RETURN, DROP */
         char oifname[NC_IFNAMSIZ];              /* MASQUERADE (!=), DROP */
         enum nc_proto proto;                    /* DNAT */
@@ -204,6 +212,9 @@ struct nc_nft_rule {
         uint32_t to_addr;                       /* DNAT */
         uint16_t to_port;                       /* DNAT */
         char target[32];                        /* JUMP: the chain jumped to */
+        struct nc_ipv6 saddr6;                  /* v6 MASQUERADE */
+        struct nc_ipv6 daddr6;                  /* v6 DNAT: :: = any local address */
+        struct nc_ipv6 to_addr6;                /* v6 DNAT */
         uint64_t handle;                        /* observed only: for delete and replace */
         /* Observed only: the kernel's message (its attributes), so that a
          * later observation decodes only rules whose bytes changed. */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netconverge/addr.h"
 #include "netconverge/apply.h"
 #include "netconverge/plan.h"
 
@@ -37,15 +38,21 @@ struct nc_ct_old {
         uint16_t dport;                 /* PORT */
         uint32_t to_addr;               /* PORT: the old target; ADDRESS: the address */
         uint16_t to_port;               /* PORT */
+        /* PORT: an IPv6 published port (v6): daddr6 (:: = any local
+         * address) and to_addr6 instead of daddr and to_addr. */
+        bool v6;
+        struct nc_ipv6 daddr6, to_addr6;
         size_t deleted;                 /* entries deleted */
         int error;                      /* the first failure to delete one of them (not ENOENT); 0 = none */
 };
 
 /* One conntrack entry as the dump gives it; addresses and ports in host
- * byte order. */
+ * byte order. An IPv6 entry (v6) has its addresses in the *6 fields. */
 struct nc_ct_entry {
         uint8_t proto;
+        bool v6;
         uint32_t orig_src, orig_dst;
+        struct nc_ipv6 orig_src6, orig_dst6, reply_src6;
         uint16_t orig_sport, orig_dport;
         uint32_t reply_src;
         uint16_t reply_sport;
@@ -70,12 +77,18 @@ int nc_ct_old_collect(const struct nc_plan *plan, bool rules_applied, struct nc_
 bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
                        bool (*is_local)(uint32_t addr, void *data), void *data);
 
-/* Decodes one IPCTNL_MSG_CT_NEW message of a dump. -EBADMSG when a tuple
- * is missing or malformed; -EAFNOSUPPORT for an entry that is not IPv4. */
+/* The same for IPv6 entries and ports: only an IPv6 port's translation
+ * has IPv6 entries. */
+bool nc_ct_old_matches6(const struct nc_ct_old *o, const struct nc_ct_entry *e,
+                        bool (*is_local6)(const struct nc_ipv6 *addr, void *data), void *data);
+
+/* Decodes one IPCTNL_MSG_CT_NEW message of a dump, IPv4 or IPv6. -EBADMSG
+ * when a tuple is missing or malformed (or its two differ in family). */
 struct nlmsghdr;
 int nc_ct_entry_decode(const struct nlmsghdr *nlh, struct nc_ct_entry *ret);
 
-/* "udp 0.0.0.0:5353 -> 10.0.0.2:53", "address 10.0.0.2": for warnings. */
+/* "udp 0.0.0.0:5353 -> 10.0.0.2:53", "udp [::]:5353 -> [fd00::2]:53",
+ * "address 10.0.0.2": for warnings. */
 void nc_ct_old_describe(const struct nc_ct_old *o, char *buf, size_t size);
 
 /* The apply hook, called once the plan's changes are made: deletes the

@@ -129,10 +129,10 @@ static void put_ifname(struct builder *b, uint32_t key, enum nft_cmp_ops op, con
         put_cmp(b, op, buf, sizeof(buf));
 }
 
-/* `meta nfproto ipv4`: the dependency nft adds before any IPv4 header
- * match in an inet table. */
-static void put_nfproto_ipv4(struct builder *b) {
-        uint8_t v = NFPROTO_IPV4;
+/* `meta nfproto ipv4|ipv6`: the dependency nft adds before any IPv4 or
+ * IPv6 header match in an inet table. */
+static void put_nfproto(struct builder *b, bool v6) {
+        uint8_t v = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
         put_meta(b, NFT_META_NFPROTO);
         put_cmp(b, NFT_CMP_EQ, &v, sizeof(v));
@@ -153,9 +153,30 @@ static void put_ip_prefix(struct builder *b, uint32_t offset, enum nft_cmp_ops o
         put_cmp(b, op, &net, sizeof(net));
 }
 
+/* `ip6 saddr|daddr [!=] ADDR/LEN`, the same way: nft 1.0's other prefix
+ * loads all 16 bytes and masks them. */
+static void put_ip6_prefix(struct builder *b, uint32_t offset, enum nft_cmp_ops op, const struct nc_ipv6 *addr,
+                           unsigned len) {
+        struct nc_ipv6 net = nc_ipv6_network(addr, len), mask = {};
+
+        if (len % 8 == 0) {
+                put_payload(b, NFT_PAYLOAD_NETWORK_HEADER, offset, len / 8);
+                put_cmp(b, op, net.b, len / 8);
+                return;
+        }
+        memset(mask.b, 0xff, sizeof(mask.b));
+        mask = nc_ipv6_network(&mask, len);
+        put_payload(b, NFT_PAYLOAD_NETWORK_HEADER, offset, sizeof(net.b));
+        put_bitwise_mask(b, mask.b, sizeof(mask.b));
+        put_cmp(b, op, net.b, sizeof(net.b));
+}
+
 static void build_masquerade(struct builder *b, const struct nc_nft_rule *r) {
-        put_nfproto_ipv4(b);
-        put_ip_prefix(b, NC_IPV4_SADDR_OFFSET, NFT_CMP_EQ, r->saddr, r->saddr_len);
+        put_nfproto(b, r->v6);
+        if (r->v6)
+                put_ip6_prefix(b, NC_IPV6_SADDR_OFFSET, NFT_CMP_EQ, &r->saddr6, r->saddr_len);
+        else
+                put_ip_prefix(b, NC_IPV4_SADDR_OFFSET, NFT_CMP_EQ, r->saddr, r->saddr_len);
         put_ifname(b, NFT_META_OIFNAME, NFT_CMP_NEQ, r->oifname);
         expr_add(b, expr_new(b, "masq"));
 }
@@ -164,8 +185,13 @@ static void build_jump(struct builder *b, const struct nc_nft_rule *r) {
         uint32_t local = RTN_LOCAL;
         struct nftnl_expr *e;
 
-        if (r->not_loopback) {
-                put_nfproto_ipv4(b);
+        if (r->not_loopback && r->v6) {
+                static const struct nc_ipv6 loopback6 = NC_LOOPBACK6;
+
+                put_nfproto(b, true);
+                put_ip6_prefix(b, NC_IPV6_DADDR_OFFSET, NFT_CMP_NEQ, &loopback6, 128);
+        } else if (r->not_loopback) {
+                put_nfproto(b, false);
                 put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_NEQ, NC_LOOPBACK_NET, NC_LOOPBACK_LEN);
         }
         e = expr_new(b, "fib");
@@ -190,20 +216,27 @@ static void build_dnat(struct builder *b, const struct nc_nft_rule *r) {
         uint32_t to_addr = htonl(r->to_addr);
         struct nftnl_expr *e;
 
-        put_nfproto_ipv4(b);
-        if (r->daddr != 0)
+        /* nfproto also without a daddr: a DNAT of the other family would
+         * not translate, and nft writes it that way for our text too. */
+        put_nfproto(b, r->v6);
+        if (r->v6 && !nc_ipv6_is_zero(&r->daddr6))
+                put_ip6_prefix(b, NC_IPV6_DADDR_OFFSET, NFT_CMP_EQ, &r->daddr6, 128);
+        else if (!r->v6 && r->daddr != 0)
                 put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_EQ, r->daddr, 32);
         put_meta(b, NFT_META_L4PROTO);
         put_cmp(b, NFT_CMP_EQ, &l4, sizeof(l4));
         put_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, NC_TH_DPORT_OFFSET, sizeof(dport));
         put_cmp(b, NFT_CMP_EQ, &dport, sizeof(dport));
-        put_immediate(b, NFT_REG_1, &to_addr, sizeof(to_addr));
+        if (r->v6)
+                put_immediate(b, NFT_REG_1, r->to_addr6.b, sizeof(r->to_addr6.b));
+        else
+                put_immediate(b, NFT_REG_1, &to_addr, sizeof(to_addr));
         put_immediate(b, NFT_REG_2, &to_port, sizeof(to_port));
         e = expr_new(b, "nat");
         if (!e)
                 return;
         nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, r->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
         nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
         nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
         nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
@@ -240,15 +273,16 @@ static int set_comment(struct nftnl_rule *nr, const char *key) {
 static bool shape_valid(const struct nc_nft_rule *r) {
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
-                return r->saddr_len >= 1 && r->saddr_len <= 32 && r->oifname[0];
+                return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
         case NC_RULE_JUMP:
-                return r->target[0];
+                /* The plain jump matches no address: it has no IPv6 form. */
+                return r->target[0] && (!r->v6 || r->not_loopback);
         case NC_RULE_RETURN:
-                return r->iifname[0];
+                return r->iifname[0] && !r->v6;
         case NC_RULE_DNAT:
                 return (unsigned) r->proto < _NC_PROTO_MAX;
         case NC_RULE_DROP:
-                return r->iifname[0] && r->oifname[0];
+                return r->iifname[0] && r->oifname[0] && !r->v6;
         default:
                 return false;
         }

@@ -30,7 +30,12 @@
  *
  * This accepts every form nft produces for the shapes: a byte-aligned
  * prefix as a short load, any prefix as a full load and a mask, the
- * 16-byte and the 32-bit register numbering. */
+ * 16-byte and the 32-bit register numbering.
+ *
+ * What a network header offset means depends on the family, and the
+ * matches are a set, not a sequence: an address compare is kept as it is
+ * (struct net_match) and read as IPv4 or IPv6 once the whole rule says
+ * which nfproto it matched (resolve_addresses()). */
 
 /* What a 32-bit register slot holds, when it starts a value we know. */
 enum reg_kind {
@@ -66,7 +71,19 @@ enum {
         M_OIFNAME_NOT = 1U << 7,
         M_FIB_LOCAL = 1U << 8,          /* fib daddr type local */
         M_DPORT = 1U << 9,              /* th dport PORT */
+        M_NFPROTO_IPV6 = 1U << 10,
 };
+
+/* A network header compare, before the family is known: the prefix the
+ * value and mask give over the bytes loaded at offset. */
+struct net_match {
+        uint32_t offset, op, len;       /* len: bytes loaded */
+        uint8_t addr[16];               /* zero after the bytes loaded */
+        unsigned plen;
+};
+
+/* The shapes compare at most two addresses; a third is not one of them. */
+#define NET_MATCHES_MAX 2
 
 /* The statement that ends the rule. */
 enum final {
@@ -85,6 +102,9 @@ struct decoder {
         bool other;                     /* seen something outside the shapes */
         struct nc_nft_rule *r;
         uint8_t l4proto;
+        struct net_match net[NET_MATCHES_MAX];
+        size_t n_net;
+        uint32_t nat_family;            /* F_DNAT: NFPROTO_IPV4 or NFPROTO_IPV6 */
 };
 
 /* The slot a register number starts at, or -1 (the verdict register and
@@ -321,9 +341,9 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
                 return false;
         switch (x->meta_key) {
         case NFT_META_NFPROTO:
-                if (op != NFT_CMP_EQ || data[0] != NFPROTO_IPV4)
+                if (op != NFT_CMP_EQ || (data[0] != NFPROTO_IPV4 && data[0] != NFPROTO_IPV6))
                         return false;
-                m = M_NFPROTO_IPV4;
+                m = data[0] == NFPROTO_IPV4 ? M_NFPROTO_IPV4 : M_NFPROTO_IPV6;
                 break;
         case NFT_META_L4PROTO:
                 if (op != NFT_CMP_EQ || nc_proto_from_number(data[0]) < 0)
@@ -348,56 +368,102 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
         return true;
 }
 
-/* An IPv4 header address compared under a mask: the prefix it means, or
- * false when the mask is not a prefix or the value has bits outside it. */
-static bool prefix_from(const struct reg *x, const uint8_t *data, uint32_t len, uint32_t *ret_addr,
-                        unsigned *ret_len) {
-        uint8_t a[4] = {}, m[4] = {};
-        uint32_t addr, mask;
-        unsigned plen = 0;
+/* The leading one bits of a mask of len bytes, or -1 when it is not a
+ * prefix mask (or is all zeros: a compare of nothing). */
+static int prefix_len_of(const uint8_t *mask, uint32_t len) {
+        unsigned plen = 0, i = 0;
 
-        if (len != x->len || len > 4)
+        while (i < len * 8 && (mask[i / 8] & (0x80u >> (i % 8))))
+                i++;
+        plen = i;
+        for (; i < len * 8; i++)
+                if (mask[i / 8] & (0x80u >> (i % 8)))
+                        return -1;
+        return plen == 0 ? -1 : (int) plen;
+}
+
+/* A network header address compared under a mask, kept for
+ * resolve_addresses(): false when the mask is not a prefix or the value
+ * has bits outside it. */
+static bool cmp_address(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
+        struct net_match n = { .offset = x->offset, .op = op, .len = len };
+        int plen;
+
+        if (len != x->len || (op != NFT_CMP_EQ && op != NFT_CMP_NEQ) || d->n_net == NET_MATCHES_MAX)
                 return false;
-        memcpy(a, data, len);
-        memcpy(m, x->mask, len);
-        memcpy(&addr, a, 4);
-        memcpy(&mask, m, 4);
-        addr = ntohl(addr);
-        mask = ntohl(mask);
-        while (plen < 32 && (mask & (0x80000000u >> plen)))
-                plen++;
-        if (plen == 0 || mask != nc_prefix_mask(plen) || (addr & ~mask))
+        plen = prefix_len_of(x->mask, len);
+        if (plen < 0)
                 return false;
-        *ret_addr = addr;
-        *ret_len = plen;
+        for (uint32_t i = 0; i < len; i++) {
+                if (data[i] & ~x->mask[i])
+                        return false;
+                n.addr[i] = data[i];
+        }
+        n.plen = (unsigned) plen;
+        d->net[d->n_net++] = n;
         return true;
 }
 
-static bool cmp_address(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
+/* One compare read as an IPv4 header's: ip saddr PREFIX, ip daddr ADDR
+ * (0.0.0.0 is "any local address" in our form: an explicit match on it
+ * is something else), ip daddr != 127.0.0.0/8. */
+static bool net_match_ipv4(struct decoder *d, const struct net_match *n) {
         uint32_t addr;
-        unsigned plen;
 
-        if (!prefix_from(x, data, len, &addr, &plen))
+        if (n->len > sizeof(addr))
                 return false;
-        if (x->offset == NC_IPV4_SADDR_OFFSET && op == NFT_CMP_EQ) {
+        memcpy(&addr, n->addr, sizeof(addr));
+        addr = ntohl(addr);
+        if (n->offset == NC_IPV4_SADDR_OFFSET && n->op == NFT_CMP_EQ) {
                 d->r->saddr = addr;
-                d->r->saddr_len = plen;
+                d->r->saddr_len = n->plen;
                 match(d, M_SADDR);
-                return true;
-        }
-        /* 0.0.0.0 is "any local address" in our form: an explicit match
-         * on it is something else. */
-        if (x->offset == NC_IPV4_DADDR_OFFSET && op == NFT_CMP_EQ && plen == 32 && addr != 0) {
+        } else if (n->offset == NC_IPV4_DADDR_OFFSET && n->op == NFT_CMP_EQ && n->plen == 32 && addr != 0) {
                 d->r->daddr = addr;
                 match(d, M_DADDR);
-                return true;
-        }
-        if (x->offset == NC_IPV4_DADDR_OFFSET && op == NFT_CMP_NEQ && plen == NC_LOOPBACK_LEN &&
-            addr == NC_LOOPBACK_NET) {
+        } else if (n->offset == NC_IPV4_DADDR_OFFSET && n->op == NFT_CMP_NEQ && n->plen == NC_LOOPBACK_LEN &&
+                   addr == NC_LOOPBACK_NET)
                 match(d, M_DADDR_NOT_LO);
-                return true;
+        else
+                return false;
+        return true;
+}
+
+/* The same for an IPv6 header: ip6 saddr PREFIX, ip6 daddr ADDR (not
+ * ::), ip6 daddr != ::1. */
+static bool net_match_ipv6(struct decoder *d, const struct net_match *n) {
+        static const struct nc_ipv6 loopback6 = NC_LOOPBACK6;
+        struct nc_ipv6 a;
+
+        memcpy(a.b, n->addr, sizeof(a.b));
+        if (n->offset == NC_IPV6_SADDR_OFFSET && n->op == NFT_CMP_EQ) {
+                d->r->saddr6 = a;
+                d->r->saddr_len = n->plen;
+                match(d, M_SADDR);
+        } else if (n->offset == NC_IPV6_DADDR_OFFSET && n->op == NFT_CMP_EQ && n->plen == 128 && !nc_ipv6_is_zero(&a)) {
+                d->r->daddr6 = a;
+                match(d, M_DADDR);
+        } else if (n->offset == NC_IPV6_DADDR_OFFSET && n->op == NFT_CMP_NEQ && n->plen == 128 &&
+                   nc_ipv6_equal(&a, &loopback6))
+                match(d, M_DADDR_NOT_LO);
+        else
+                return false;
+        return true;
+}
+
+/* The address compares in the family the rule matched: exactly one
+ * nfproto, or the compares mean nothing we know. */
+static void resolve_addresses(struct decoder *d) {
+        unsigned fam = d->matches & (M_NFPROTO_IPV4 | M_NFPROTO_IPV6);
+
+        for (size_t i = 0; i < d->n_net; i++) {
+                bool known = fam == M_NFPROTO_IPV4   ? net_match_ipv4(d, &d->net[i])
+                             : fam == M_NFPROTO_IPV6 ? net_match_ipv6(d, &d->net[i])
+                                                     : false;
+
+                if (!known)
+                        d->other = true;
         }
-        return false;
 }
 
 static bool cmp_payload(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
@@ -476,22 +542,30 @@ static void on_nat(struct decoder *d, const struct nftnl_expr *e) {
         uint32_t a;
         uint16_t p;
 
+        uint32_t family = u32_or(e, NFTNL_EXPR_NAT_FAMILY, UINT32_MAX);
+        bool v6 = family == NFPROTO_IPV6;
+
         if (u32_or(e, NFTNL_EXPR_NAT_TYPE, UINT32_MAX) != NFT_NAT_DNAT ||
-            u32_or(e, NFTNL_EXPR_NAT_FAMILY, UINT32_MAX) != NFPROTO_IPV4 ||
-            (u32_or(e, NFTNL_EXPR_NAT_FLAGS, 0) & ~allowed)) {
+            (family != NFPROTO_IPV4 && family != NFPROTO_IPV6) || (u32_or(e, NFTNL_EXPR_NAT_FLAGS, 0) & ~allowed)) {
                 d->other = true;
                 return;
         }
-        addr = nat_reg(d, e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX, sizeof(a));
+        addr = nat_reg(d, e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX,
+                       v6 ? sizeof(d->r->to_addr6.b) : sizeof(a));
         port = nat_reg(d, e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFTNL_EXPR_NAT_REG_PROTO_MAX, sizeof(p));
         if (!addr || !port) {
                 d->other = true;
                 return;
         }
-        memcpy(&a, addr->data, sizeof(a));
+        if (v6)
+                memcpy(d->r->to_addr6.b, addr->data, sizeof(d->r->to_addr6.b));
+        else {
+                memcpy(&a, addr->data, sizeof(a));
+                d->r->to_addr = ntohl(a);
+        }
         memcpy(&p, port->data, sizeof(p));
-        d->r->to_addr = ntohl(a);
         d->r->to_port = ntohs(p);
+        d->nat_family = family;
         final(d, F_DNAT);
 }
 
@@ -539,9 +613,16 @@ static enum nc_rule_kind classify(const struct decoder *d) {
                 { M_NFPROTO_IPV4 | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
                 { M_NFPROTO_IPV4 | M_DADDR | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
                 { M_IIFNAME | M_OIFNAME, F_DROP, NC_RULE_DROP },
+                { M_NFPROTO_IPV6 | M_SADDR | M_OIFNAME_NOT, F_MASQ, NC_RULE_MASQUERADE },
+                { M_NFPROTO_IPV6 | M_DADDR_NOT_LO | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
+                { M_NFPROTO_IPV6 | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
+                { M_NFPROTO_IPV6 | M_DADDR | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
         };
 
         if (d->other || unused_load(d))
+                return NC_RULE_OTHER;
+        /* A DNAT translates only packets of its own family. */
+        if (d->final == F_DNAT && (d->nat_family == NFPROTO_IPV6) != !!(d->matches & M_NFPROTO_IPV6))
                 return NC_RULE_OTHER;
         for (size_t i = 0; i < ELEMENTSOF(shapes); i++)
                 if (shapes[i].matches == d->matches && shapes[i].final == d->final)
@@ -590,7 +671,9 @@ int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret) {
                 return -ENOMEM;
         while ((e = nftnl_expr_iter_next(it)))
                 on_expr(&d, e);
+        resolve_addresses(&d);
         r.kind = classify(&d);
+        r.v6 = d.matches & M_NFPROTO_IPV6;
         if (r.kind == NC_RULE_DNAT)
                 r.proto = (enum nc_proto) nc_proto_from_number(d.l4proto);
         if (r.kind == NC_RULE_JUMP)

@@ -25,6 +25,16 @@
  *   DNAT        meta nfproto ipv4 [ip daddr DADDR] meta l4proto tcp|udp|sctp th dport PORT dnat ip to ADDR:PORT
  *   DROP        iifname "A" oifname "B" drop
  *
+ * and the IPv6 forms (v6):
+ *
+ *   MASQUERADE  meta nfproto ipv6 ip6 saddr SADDR6/LEN oifname != "OIF" masquerade
+ *   JUMP        meta nfproto ipv6 ip6 daddr != ::1 fib daddr type local jump TARGET       (not_loopback)
+ *   DNAT        meta nfproto ipv6 [ip6 daddr DADDR6] meta l4proto tcp|udp th dport PORT dnat ip6 to [ADDR6]:PORT
+ *
+ * RETURN, DROP and the plain JUMP match no address: in an inet table they
+ * see both families as they are (fib daddr type local looks the address
+ * up in the packet's own family).
+ *
  * The key travels as the rule's comment (userdata NFTNL_UDATA_RULE_COMMENT),
  * which `nft list` shows as `comment "masquerade docker0"`. */
 
@@ -35,6 +45,10 @@
 #define NC_TH_DPORT_OFFSET 2
 #define NC_LOOPBACK_NET 0x7f000000u
 #define NC_LOOPBACK_LEN 8
+/* In the IPv6 header; ::1, the whole IPv6 loopback (a /128). */
+#define NC_IPV6_SADDR_OFFSET 8
+#define NC_IPV6_DADDR_OFFSET 24
+#define NC_LOOPBACK6 { .b = { [15] = 1 } }
 
 struct nftnl_rule;
 struct nftnl_chain;

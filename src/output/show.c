@@ -147,16 +147,76 @@ static void infer_isolation(struct builder *b) {
 /* Published ports from the DNAT rules: each goes to the container whose
  * address on some bridge is its target; runs of consecutive ports with
  * consecutive targets become one range, as they were written. */
-static const struct nc_attachment *attachment_with(const struct nc_container *c, uint32_t address) {
+static const struct nc_attachment *attachment_with(const struct nc_container *c, const struct nc_nft_rule *r) {
         for (size_t i = 0; i < c->n_networks; i++)
-                if (c->networks[i].address == address)
+                if (r->v6 ? !nc_ipv6_is_zero(&r->to_addr6) && nc_ipv6_equal(&c->networks[i].address6, &r->to_addr6)
+                          : c->networks[i].address == r->to_addr)
                         return &c->networks[i];
         return NULL;
 }
 
+/* A rule's port in the file's terms: IPv4 rules first (host_family
+ * settled by join_families()), IPv6 ones with their host_ip6. */
+static struct nc_port port_of(const struct nc_nft_rule *r) {
+        return (struct nc_port) {
+                .host_family = r->v6 ? NC_HOST_IPV6 : NC_HOST_ANY,
+                .host_ip = r->daddr,
+                .host_ip6 = r->daddr6,
+                .host_port = r->dport,
+                .host_port_end = r->dport,
+                .target = r->to_port,
+                .target_end = r->to_port,
+                .proto = r->proto,
+        };
+}
+
 static bool extends(const struct nc_port *p, const struct nc_nft_rule *r) {
-        return p->proto == r->proto && p->host_ip == r->daddr && p->host_port_end + 1 == r->dport &&
-               p->target_end + 1 == r->to_port;
+        return p->proto == r->proto && (p->host_family == NC_HOST_IPV6) == r->v6 &&
+               (r->v6 ? nc_ipv6_equal(&p->host_ip6, &r->daddr6) : p->host_ip == r->daddr) &&
+               p->host_port_end + 1 == r->dport && p->target_end + 1 == r->to_port;
+}
+
+static bool same_port(const struct nc_port *p, const struct nc_port *q) {
+        return p->proto == q->proto && p->host_port == q->host_port && p->host_port_end == q->host_port_end &&
+               p->target == q->target && p->target_end == q->target_end &&
+               strcmp(p->network ? p->network : "", q->network ? q->network : "") == 0;
+}
+
+static void drop_port(struct nc_container *c, size_t i) {
+        free(c->ports[i].network);
+        memmove(&c->ports[i], &c->ports[i + 1], (c->n_ports - i - 1) * sizeof(*c->ports));
+        c->n_ports--;
+}
+
+/* SPEC 7.1 backwards: a port without host_ip is an IPv4 rule on 0.0.0.0
+ * and an IPv6 one on [::] when its network has both families, the one of
+ * its only family otherwise. So a 0.0.0.0 rule with its [::] twin is one
+ * port without host_ip; either alone on a dual-stack network is a port
+ * with that host_ip; a [::] rule alone on an IPv6-only network is again
+ * without host_ip. An IPv4-only network reads as it always did. */
+static void join_families(const struct nc_model *m, struct nc_container *c) {
+        for (size_t i = 0; i < c->n_ports; i++) {
+                struct nc_port *p = &c->ports[i];
+                const char *network = p->network ? p->network : c->networks[0].bridge;
+                const struct nc_bridge *br = nc_model_find_bridge(m, network);
+                bool dual = br && br->prefixlen > 0 && br->prefixlen6 > 0;
+                bool only6 = br && br->prefixlen == 0 && br->prefixlen6 > 0;
+
+                if (p->host_family == NC_HOST_ANY && p->host_ip != 0)
+                        p->host_family = NC_HOST_IPV4;
+                if (p->host_family == NC_HOST_IPV6 && nc_ipv6_is_zero(&p->host_ip6) && only6)
+                        p->host_family = NC_HOST_ANY;
+                if (p->host_family != NC_HOST_ANY || p->host_ip != 0 || !dual)
+                        continue;
+                p->host_family = NC_HOST_IPV4;
+                for (size_t k = i + 1; k < c->n_ports; k++)
+                        if (c->ports[k].host_family == NC_HOST_IPV6 && nc_ipv6_is_zero(&c->ports[k].host_ip6) &&
+                            same_port(p, &c->ports[k])) {
+                                p->host_family = NC_HOST_ANY;
+                                drop_port(c, k);
+                                break;
+                        }
+        }
 }
 
 static int ports_from_rules(struct builder *b) {
@@ -172,7 +232,7 @@ static int ports_from_rules(struct builder *b) {
                 if (r->kind != NC_RULE_DNAT || !r->key || strncmp(r->key, "publish ", 8) != 0)
                         continue;
                 for (size_t k = 0; k < m->n_containers && !a; k++)
-                        if ((a = attachment_with(&m->containers[k], r->to_addr)))
+                        if ((a = attachment_with(&m->containers[k], r)))
                                 c = &m->containers[k];
                 if (!a) {
                         int q = note(b, "nft rule \"%s\": no container has its target address", r->key);
@@ -193,17 +253,12 @@ static int ports_from_rules(struct builder *b) {
                         return -ENOMEM;
                 c->ports = p;
                 p = &c->ports[c->n_ports++];
-                *p = (struct nc_port) {
-                        .host_ip = r->daddr,
-                        .host_port = r->dport,
-                        .host_port_end = r->dport,
-                        .target = r->to_port,
-                        .target_end = r->to_port,
-                        .proto = r->proto,
-                };
+                *p = port_of(r);
                 if (a != &c->networks[0] && !(p->network = strdup(a->bridge)))
                         return -ENOMEM;
         }
+        for (size_t k = 0; k < m->n_containers; k++)
+                join_families(m, &m->containers[k]);
         return 0;
 }
 
@@ -508,14 +563,24 @@ static void print_range(FILE *f, unsigned start, unsigned end) {
         fprintf(f, start == end ? "%u" : "%u-%u", start, end);
 }
 
+static bool has_ipv6(const struct nc_model *m, const char *network) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, network);
+
+        return b && b->prefixlen6 > 0;
+}
+
 /* The short syntax when the port goes to the first network, else the long
- * form, which can name the network. */
-static void print_port(FILE *f, const struct nc_port *p) {
-        char ip[NC_IPV4_STRLEN];
+ * form, which can name the network. host_ip as the file writes it: IPv4
+ * when it is not 0.0.0.0 or only IPv4 is meant (a port without host_ip on
+ * an IPv4-only network keeps its old short form), IPv6 in brackets. */
+static void print_port(FILE *f, const struct nc_model *m, const struct nc_port *p) {
+        char ip[NC_IPV6_STRLEN];
 
         if (!p->network) {
                 fputs("      - \"", f);
-                if (p->host_ip)
+                if (p->host_family == NC_HOST_IPV6)
+                        fprintf(f, "[%s]:", nc_ipv6_format(&p->host_ip6, ip));
+                else if (p->host_ip || p->host_family == NC_HOST_IPV4)
                         fprintf(f, "%s:", nc_ipv4_format(p->host_ip, ip));
                 print_range(f, p->host_port, p->host_port_end);
                 fputc(':', f);
@@ -530,7 +595,14 @@ static void print_port(FILE *f, const struct nc_port *p) {
         print_range(f, p->host_port, p->host_port_end);
         fputs("\", target: \"", f);
         print_range(f, p->target, p->target_end);
-        fprintf(f, "\", protocol: %s, host_ip: %s, network: ", nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
+        fprintf(f, "\", protocol: %s, ", nc_proto_to_string(p->proto));
+        /* The long form has always said host_ip: 0.0.0.0 for every address
+         * of an IPv4-only network; a port of both families has none. */
+        if (p->host_family == NC_HOST_IPV6)
+                fprintf(f, "host_ip: \"%s\", ", nc_ipv6_format(&p->host_ip6, ip));
+        else if (p->host_family != NC_HOST_ANY || p->host_ip || !has_ipv6(m, p->network))
+                fprintf(f, "host_ip: %s, ", nc_ipv4_format(p->host_ip, ip));
+        fputs("network: ", f);
         nc_yaml_write_scalar(f, p->network);
         fputs(" }\n", f);
 }
@@ -552,7 +624,7 @@ static void print_attachment(FILE *f, const struct nc_attachment *a) {
         fputc('\n', f);
 }
 
-static void print_container(FILE *f, const struct nc_container *c) {
+static void print_container(FILE *f, const struct nc_model *m, const struct nc_container *c) {
         fputs("  ", f);
         nc_yaml_write_scalar(f, c->name);
         fputs(":\n    netns: ", f);
@@ -563,7 +635,7 @@ static void print_container(FILE *f, const struct nc_container *c) {
         if (c->n_ports)
                 fputs("    ports:\n", f);
         for (size_t i = 0; i < c->n_ports; i++)
-                print_port(f, &c->ports[i]);
+                print_port(f, m, &c->ports[i]);
 }
 
 int nc_show_print_config(const struct nc_show *sh, FILE *f) {
@@ -583,7 +655,7 @@ int nc_show_print_config(const struct nc_show *sh, FILE *f) {
                 print_bridge(f, &m->bridges[i]);
         fputs(m->n_containers ? "\ncontainers:\n" : "\ncontainers: {}\n", f);
         for (size_t i = 0; i < m->n_containers; i++)
-                print_container(f, &m->containers[i]);
+                print_container(f, m, &m->containers[i]);
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;
         return 0;

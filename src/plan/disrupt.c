@@ -26,11 +26,18 @@ struct held {
         const char *netns;
 };
 
+struct held6 {
+        struct nc_ipv6 address;
+        const char *netns;
+};
+
 struct nc_affected {
         struct owner *by_bridge, *by_netns;
         size_t n_bridge, n_netns;
         struct held *by_address;
         size_t n_address;
+        struct held6 *by_address6;
+        size_t n_address6;
         const char **names;             /* the current change's */
         size_t n, cap;
         int r;
@@ -49,11 +56,16 @@ static int held_compare(const void *a, const void *b) {
         return (x->address > y->address) - (x->address < y->address);
 }
 
+static int held6_compare(const void *a, const void *b) {
+        return nc_ipv6_compare(&((const struct held6 *) a)->address, &((const struct held6 *) b)->address);
+}
+
 static int build_maps(struct nc_affected *x, const struct nc_state *s) {
         x->by_bridge = calloc(s->n_links + 1, sizeof(*x->by_bridge));
         x->by_netns = calloc(s->n_links + 1, sizeof(*x->by_netns));
         x->by_address = calloc(s->n_addresses + 1, sizeof(*x->by_address));
-        if (!x->by_bridge || !x->by_netns || !x->by_address)
+        x->by_address6 = calloc(s->n_addresses + 1, sizeof(*x->by_address6));
+        if (!x->by_bridge || !x->by_netns || !x->by_address || !x->by_address6)
                 return -ENOMEM;
         for (size_t i = 0; i < s->n_links; i++) {
                 const struct nc_link *l = &s->links[i];
@@ -66,13 +78,20 @@ static int build_maps(struct nc_affected *x, const struct nc_state *s) {
                 if (l->owner_netns)
                         x->by_netns[x->n_netns++] = (struct owner) { l->owner_netns, l->owner_container };
         }
-        for (size_t i = 0; i < s->n_addresses; i++)
-                if (s->addresses[i].netns[0] && !s->addresses[i].v6)
+        for (size_t i = 0; i < s->n_addresses; i++) {
+                if (!s->addresses[i].netns[0])
+                        continue;
+                if (s->addresses[i].v6)
+                        x->by_address6[x->n_address6++] =
+                                (struct held6) { s->addresses[i].address6, s->addresses[i].netns };
+                else
                         x->by_address[x->n_address++] =
                                 (struct held) { s->addresses[i].address, s->addresses[i].netns };
+        }
         qsort(x->by_bridge, x->n_bridge, sizeof(*x->by_bridge), owner_compare);
         qsort(x->by_netns, x->n_netns, sizeof(*x->by_netns), owner_compare);
         qsort(x->by_address, x->n_address, sizeof(*x->by_address), held_compare);
+        qsort(x->by_address6, x->n_address6, sizeof(*x->by_address6), held6_compare);
         return 0;
 }
 
@@ -125,6 +144,17 @@ void nc_affected_address(struct nc_affected *x, uint32_t address) {
                 nc_affected_netns(x, h->netns);
 }
 
+void nc_affected_address6(struct nc_affected *x, const struct nc_ipv6 *address) {
+        struct held6 key = { .address = *address };
+        const struct held6 *h =
+                bsearch(&key, x->by_address6, x->n_address6, sizeof(*x->by_address6), held6_compare);
+
+        while (h && h > x->by_address6 && nc_ipv6_equal(&h[-1].address, address))
+                h--;
+        for (; h && h < x->by_address6 + x->n_address6 && nc_ipv6_equal(&h->address, address); h++)
+                nc_affected_netns(x, h->netns);
+}
+
 static int name_compare(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
@@ -153,6 +183,7 @@ static void affected_done(struct nc_affected *x) {
         free(x->by_bridge);
         free(x->by_netns);
         free(x->by_address);
+        free(x->by_address6);
         free(x->names);
 }
 

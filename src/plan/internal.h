@@ -37,7 +37,8 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
 /* lower-nft.c: the keys of the rules c's published ports have, appended
  * to plan->kept_rule_keys (a container left as it is keeps its rules as
  * they are). 0 or a negative errno. */
-int nc_plan_nft_port_keys(const struct nc_container *c, struct nc_plan *plan, size_t *cap);
+int nc_plan_nft_port_keys(const struct nc_model *m, const struct nc_container *c, struct nc_plan *plan,
+                          size_t *cap);
 
 /* The owned table's chains, by name (NULL: not one of them), and how many
  * there are: the shapes a table of ours has, for lowering and for

@@ -95,10 +95,18 @@ static int compare_rule(const struct nc_action *a, const struct nc_action *b) {
         return nc_kind_compare_u64(a->nft.rule.want ? 0 : x->handle, b->nft.rule.want ? 0 : y->handle);
 }
 
+/* JSON only, and only on IPv6 rules ("family": "ipv6"): an IPv4 rule's
+ * JSON is what it was before IPv6. */
+static void put_family(struct nc_description *d, const struct nc_nft_rule *r) {
+        if (r->v6)
+                nc_put_string(d, "family", NULL, "ipv6");
+}
+
 static void describe_nat_chain(struct nc_description *d, const struct nc_nft_rule *r, const char *what) {
         nc_put_string(d, "chain", "nat ", r->chain);
         nc_put_string(d, "key", NULL, r->key);
         nc_put_string(d, "kind", NULL, nc_rule_kind_to_string(r->kind));
+        put_family(d, r);
         nc_put_string(d, NULL, ": ", what);
 }
 
@@ -106,6 +114,7 @@ static void describe_rule_head(struct nc_description *d, const struct nc_nft_rul
         nc_put_string(d, "chain", NULL, r->chain);
         nc_put_string(d, "key", NULL, r->key);
         nc_put_string(d, "kind", NULL, nc_rule_kind_to_string(r->kind));
+        put_family(d, r);
 }
 
 /* A rule we do not make: by its key and chain. Without our key it is not
@@ -124,13 +133,38 @@ static void describe_foreign_rule(struct nc_description *d, const struct nc_nft_
         nc_put_string(d, NULL, ", not one netconverge makes", "");
 }
 
+/* IPv6 in Docker's bracket form, "[::]:8080 -> [fd00:17::2]:80"; the
+ * JSON's addresses are without brackets, as IPv4's. */
 static void describe_dnat(struct nc_description *d, const struct nc_nft_rule *r) {
         describe_rule_head(d, r);
         nc_put_string(d, "protocol", "nat publish ", nc_proto_to_string(r->proto));
+        if (r->v6) {
+                nc_put_ipv6(d, "daddr", " [", &r->daddr6);
+                nc_put_uint(d, "dport", "]:", r->dport);
+                nc_put_ipv6(d, "to_addr", " -> [", &r->to_addr6);
+                nc_put_uint(d, "to_port", "]:", r->to_port);
+                return;
+        }
         nc_put_ipv4(d, "daddr", " ", r->daddr);
         nc_put_uint(d, "dport", ":", r->dport);
         nc_put_ipv4(d, "to_addr", " -> ", r->to_addr);
         nc_put_uint(d, "to_port", ":", r->to_port);
+}
+
+static void describe_masquerade(struct nc_description *d, const struct nc_nft_rule *r) {
+        describe_rule_head(d, r);
+        if (r->v6)
+                nc_put_cidr6(d, "saddr", "nat masquerade ", &r->saddr6, r->saddr_len);
+        else
+                nc_put_cidr(d, "saddr", "nat masquerade ", r->saddr, r->saddr_len);
+        nc_put_string(d, "oifname_not", " out !", r->oifname);
+}
+
+/* The output jump's exception, per family. */
+static const char *jump_exception(const struct nc_nft_rule *r) {
+        if (!r->not_loopback)
+                return "";
+        return r->v6 ? " but ::1" : " but 127.0.0.0/8";
 }
 
 /* What a rule does, in the words of SPEC section 5:
@@ -144,16 +178,14 @@ static void describe_rule_fields(struct nc_description *d, const struct nc_nft_r
         }
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
-                describe_rule_head(d, r);
-                nc_put_cidr(d, "saddr", "nat masquerade ", r->saddr, r->saddr_len);
-                nc_put_string(d, "oifname_not", " out !", r->oifname);
+                describe_masquerade(d, r);
                 break;
         case NC_RULE_DNAT:
                 describe_dnat(d, r);
                 break;
         case NC_RULE_JUMP:
                 describe_nat_chain(d, r, "local addresses");
-                nc_put_string(d, NULL, r->not_loopback ? " but 127.0.0.0/8" : "", "");
+                nc_put_string(d, NULL, jump_exception(r), "");
                 nc_put_string(d, "target", " jump to ", r->target);
                 break;
         case NC_RULE_RETURN:
@@ -204,7 +236,9 @@ static bool rule_disrupts(const struct nc_action *a, struct nc_affected *x) {
 
         if (a->change == NC_CHANGE_ADD || !h->key)
                 return false;
-        if (h->kind == NC_RULE_DNAT)
+        if (h->kind == NC_RULE_DNAT && h->v6)
+                nc_affected_address6(x, &h->to_addr6);
+        else if (h->kind == NC_RULE_DNAT)
                 nc_affected_address(x, h->to_addr);
         else if (h->kind == NC_RULE_MASQUERADE)
                 nc_affected_bridge(x, h->oifname);

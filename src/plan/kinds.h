@@ -83,6 +83,7 @@ void nc_affected_container(struct nc_affected *x, const char *name);
 void nc_affected_bridge(struct nc_affected *x, const char *bridge);
 void nc_affected_netns(struct nc_affected *x, const char *netns);
 void nc_affected_address(struct nc_affected *x, uint32_t address);
+void nc_affected_address6(struct nc_affected *x, const struct nc_ipv6 *address);
 
 /* The rows, each defined in its kind's file. */
 extern const struct nc_kind nc_kind_netns, nc_kind_bridge, nc_kind_veth, nc_kind_loopback, nc_kind_address,

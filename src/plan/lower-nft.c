@@ -44,19 +44,26 @@ static int add_chains(struct nc_state *s) {
 }
 
 /* The key (comment) of each kind of rule, from the fields that make it
- * that rule, and the chain it goes in. */
+ * that rule, and the chain it goes in. The IPv4 keys are what they were
+ * before IPv6; an IPv6 rule's key says "6" after the kind ("masquerade6
+ * docker0", "jump6 output"), or has the address in brackets ("publish tcp
+ * [::]:8080"), so no two collide. */
 int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, const char **ret_chain) {
-        char ip[NC_IPV4_STRLEN];
-        const char *chain;
+        char ip[NC_IPV6_STRLEN];
+        const char *chain, *six = r->v6 ? "6" : "";
         int n;
 
+        /* Only these kinds have an IPv6 form (build.c). */
+        if (r->v6 && r->kind != NC_RULE_MASQUERADE && r->kind != NC_RULE_DNAT &&
+            !(r->kind == NC_RULE_JUMP && r->not_loopback))
+                return -EINVAL;
         switch (r->kind) {
         case NC_RULE_JUMP:
                 /* From the host itself only when not to loopback. */
                 chain = r->not_loopback ? NC_CHAIN_OUTPUT : NC_CHAIN_PREROUTING;
                 if (strcmp(r->target, NC_CHAIN_PUBLISH) != 0)
                         return -EINVAL;
-                n = snprintf(buf, size, "jump %s", chain);
+                n = snprintf(buf, size, "jump%s %s", six, chain);
                 break;
         case NC_RULE_RETURN:
                 chain = NC_CHAIN_PUBLISH;
@@ -64,7 +71,7 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
                 break;
         case NC_RULE_MASQUERADE:
                 chain = NC_CHAIN_POSTROUTING;
-                n = snprintf(buf, size, "masquerade %s", r->oifname);
+                n = snprintf(buf, size, "masquerade%s %s", six, r->oifname);
                 break;
         case NC_RULE_DROP:
                 chain = NC_CHAIN_FORWARD;
@@ -72,8 +79,12 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
                 break;
         case NC_RULE_DNAT:
                 chain = NC_CHAIN_PUBLISH;
-                n = snprintf(buf, size, "publish %s %s:%u", nc_proto_to_string(r->proto),
-                             nc_ipv4_format(r->daddr, ip), r->dport);
+                if (r->v6)
+                        n = snprintf(buf, size, "publish %s [%s]:%u", nc_proto_to_string(r->proto),
+                                     nc_ipv6_format(&r->daddr6, ip), r->dport);
+                else
+                        n = snprintf(buf, size, "publish %s %s:%u", nc_proto_to_string(r->proto),
+                                     nc_ipv4_format(r->daddr, ip), r->dport);
                 break;
         default:
                 return -EINVAL;
@@ -98,15 +109,42 @@ static int add_rule(struct nc_state *s, struct nc_nft_rule *r) {
         return nc_state_add_nft_rule(s, r);
 }
 
+static bool any_ipv6(const struct nc_model *m) {
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].prefixlen6 > 0)
+                        return true;
+        return false;
+}
+
 /* Traffic to a local address goes through the published ports; from the
- * host itself only when it is not to loopback (Docker's rules). */
-static int add_jumps(struct nc_state *s) {
+ * host itself only when it is not to loopback (Docker's rules). The
+ * prerouting jump matches no address, so in an inet table it serves both
+ * families; the output one excludes loopback per family, so IPv6 has its
+ * own (ip6 daddr != ::1), there when a bridge has IPv6 (an IPv4-only file
+ * keeps the table it had). */
+static int add_jumps(struct nc_state *s, const struct nc_model *m) {
         struct nc_nft_rule pre = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH };
         struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true };
+        struct nc_nft_rule out6 = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true, .v6 = true };
         int r;
 
-        r = add_rule(s, &pre);
-        return r < 0 ? r : add_rule(s, &out);
+        if ((r = add_rule(s, &pre)) < 0 || (r = add_rule(s, &out)) < 0)
+                return r;
+        return any_ipv6(m) ? add_rule(s, &out6) : 0;
+}
+
+/* Masquerade per family the bridge has. */
+static int add_masquerade(struct nc_state *s, const struct nc_bridge *b) {
+        struct nc_nft_rule masq = { .kind = NC_RULE_MASQUERADE, .saddr = b->subnet, .saddr_len = b->prefixlen };
+        struct nc_nft_rule masq6 = { .kind = NC_RULE_MASQUERADE, .v6 = true, .saddr6 = b->subnet6,
+                                     .saddr_len = b->prefixlen6 };
+        int r;
+
+        strcpy(masq.oifname, b->name);
+        strcpy(masq6.oifname, b->name);
+        if (b->prefixlen > 0 && (r = add_rule(s, &masq)) < 0)
+                return r;
+        return b->prefixlen6 > 0 ? add_rule(s, &masq6) : 0;
 }
 
 static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
@@ -114,16 +152,13 @@ static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
         int r;
 
         /* Traffic from the container's own bridge is not published back to
-         * it (Docker's "-i docker0 -j RETURN"). */
+         * it (Docker's "-i docker0 -j RETURN"): no address, both families.
+         * The isolation drops (add_isolation) are by interface too. */
         strcpy(ret.iifname, b->name);
         r = add_rule(s, &ret);
         if (r < 0 || !b->masquerade || b->prefixlen == 0)
                 return r;
-
-        struct nc_nft_rule masq = { .kind = NC_RULE_MASQUERADE, .saddr = b->subnet, .saddr_len = b->prefixlen };
-
-        strcpy(masq.oifname, b->name);
-        return add_rule(s, &masq);
+        return add_masquerade(s, b);
 }
 
 /* Both directions between every two bridges unless both opt out. */
@@ -146,39 +181,75 @@ static int add_isolation(struct nc_state *s, const struct nc_model *m) {
         return 0;
 }
 
-/* The DNAT rule of one host port of p without its target: what its key
- * is made of. */
-static struct nc_nft_rule port_match(const struct nc_port *p, unsigned port) {
-        return (struct nc_nft_rule) {
+/* The families p publishes on (SPEC 7.1): an unset host_ip each family
+ * its network has, an IPv4 or IPv6 one only its own (validation made sure
+ * the network has it). */
+enum { PORT_V4 = 1U << 0, PORT_V6 = 1U << 1 };
+
+static unsigned port_families(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p) {
+        const char *network = nc_port_network(c, p);
+        const struct nc_bridge *b = network ? nc_model_find_bridge(m, network) : NULL;
+
+        switch (p->host_family) {
+        case NC_HOST_IPV4:
+                return PORT_V4;
+        case NC_HOST_IPV6:
+                return PORT_V6;
+        default:
+                /* A bridge not in the file: what IPv4 always did. */
+                if (!b)
+                        return PORT_V4;
+                return (b->prefixlen > 0 ? PORT_V4 : 0) | (b->prefixlen6 > 0 ? PORT_V6 : 0);
+        }
+}
+
+/* The DNAT rule of one host port of p in one family without its target:
+ * what its key is made of. */
+static struct nc_nft_rule port_match(const struct nc_port *p, unsigned port, bool v6) {
+        struct nc_nft_rule r = {
                 .kind = NC_RULE_DNAT,
-                .daddr = p->host_ip,
+                .v6 = v6,
                 .proto = p->proto,
                 .dport = (uint16_t) port,
         };
+
+        if (v6 && p->host_family == NC_HOST_IPV6)
+                r.daddr6 = p->host_ip6;
+        else if (!v6)
+                r.daddr = p->host_ip;
+        return r;
 }
 
-/* One DNAT rule per host port: a range maps port to port, as Docker does,
- * and each stays individually comparable. */
-static int add_port_rules(struct nc_state *s, const struct nc_port *p, uint32_t to_addr) {
+/* One DNAT rule per host port and family: a range maps port to port, as
+ * Docker does, and each stays individually comparable. */
+static int add_port_rules(struct nc_state *s, const struct nc_port *p, unsigned families,
+                          const struct nc_lowered_addrs *to) {
         int r;
 
-        for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
-                struct nc_nft_rule dnat = port_match(p, port);
+        for (unsigned port = p->host_port; port <= p->host_port_end; port++)
+                for (unsigned v6 = 0; v6 < 2; v6++) {
+                        struct nc_nft_rule dnat = port_match(p, port, v6);
 
-                dnat.to_addr = to_addr;
-                dnat.to_port = (uint16_t) (p->target + (port - p->host_port));
-                r = add_rule(s, &dnat);
-                if (r < 0)
-                        return r;
-        }
+                        if (!(families & (v6 ? PORT_V6 : PORT_V4)))
+                                continue;
+                        if (v6)
+                                dnat.to_addr6 = to->v6;
+                        else
+                                dnat.to_addr = to->v4;
+                        dnat.to_port = (uint16_t) (p->target + (port - p->host_port));
+                        r = add_rule(s, &dnat);
+                        if (r < 0)
+                                return r;
+                }
         return 0;
 }
 
-static uint32_t address_on(const struct nc_container *c, const struct nc_lowered_addrs *addrs, const char *bridge) {
+static struct nc_lowered_addrs address_on(const struct nc_container *c, const struct nc_lowered_addrs *addrs,
+                                          const char *bridge) {
         for (size_t k = 0; k < c->n_networks; k++)
                 if (strcmp(c->networks[k].bridge, bridge) == 0)
-                        return addrs[k].v4;
-        return 0;
+                        return addrs[k];
+        return (struct nc_lowered_addrs) {};
 }
 
 int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
@@ -189,7 +260,7 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
         if (m->n_bridges == 0)
                 return 0;
         if ((r = nc_state_set_nft_table(s, m->settings.table)) < 0 || (r = add_chains(s)) < 0 ||
-            (r = add_jumps(s)) < 0 || (r = add_isolation(s, m)) < 0)
+            (r = add_jumps(s, m)) < 0 || (r = add_isolation(s, m)) < 0)
                 return r;
         for (size_t i = 0; i < m->n_bridges; i++) {
                 r = add_bridge_rules(s, &m->bridges[i]);
@@ -202,7 +273,10 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
                 if (waiting[i])
                         continue;
                 for (size_t k = 0; k < c->n_ports; k++) {
-                        r = add_port_rules(s, &c->ports[k], address_on(c, addrs[i], nc_port_network(c, &c->ports[k])));
+                        const struct nc_port *p = &c->ports[k];
+                        struct nc_lowered_addrs to = address_on(c, addrs[i], nc_port_network(c, p));
+
+                        r = add_port_rules(s, p, port_families(m, c, p), &to);
                         if (r < 0)
                                 return r;
                 }
@@ -210,28 +284,38 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
         return 0;
 }
 
-int nc_plan_nft_port_keys(const struct nc_container *c, struct nc_plan *plan, size_t *cap) {
+static int keep_key(const struct nc_nft_rule *dnat, struct nc_plan *plan, size_t *cap) {
         char key[NC_RULE_KEY_MAX];
         const char *chain;
         int r;
 
+        r = nc_plan_nft_rule_key(dnat, key, sizeof(key), &chain);
+        if (r < 0)
+                return r;
+        if (nc_grow(&plan->kept_rule_keys, cap, plan->n_kept_rule_keys + 1, sizeof(*plan->kept_rule_keys)) < 0)
+                return -ENOMEM;
+        plan->kept_rule_keys[plan->n_kept_rule_keys] = strdup(key);
+        if (!plan->kept_rule_keys[plan->n_kept_rule_keys])
+                return -ENOMEM;
+        plan->n_kept_rule_keys++;
+        return 0;
+}
+
+int nc_plan_nft_port_keys(const struct nc_model *m, const struct nc_container *c, struct nc_plan *plan,
+                          size_t *cap) {
+        int r;
+
         for (size_t k = 0; k < c->n_ports; k++) {
                 const struct nc_port *p = &c->ports[k];
+                unsigned families = port_families(m, c, p);
 
-                for (unsigned port = p->host_port; port <= p->host_port_end; port++) {
-                        struct nc_nft_rule dnat = port_match(p, port);
+                for (unsigned port = p->host_port; port <= p->host_port_end; port++)
+                        for (unsigned v6 = 0; v6 < 2; v6++) {
+                                struct nc_nft_rule dnat = port_match(p, port, v6);
 
-                        r = nc_plan_nft_rule_key(&dnat, key, sizeof(key), &chain);
-                        if (r < 0)
-                                return r;
-                        if (nc_grow(&plan->kept_rule_keys, cap, plan->n_kept_rule_keys + 1,
-                                    sizeof(*plan->kept_rule_keys)) < 0)
-                                return -ENOMEM;
-                        plan->kept_rule_keys[plan->n_kept_rule_keys] = strdup(key);
-                        if (!plan->kept_rule_keys[plan->n_kept_rule_keys])
-                                return -ENOMEM;
-                        plan->n_kept_rule_keys++;
-                }
+                                if ((families & (v6 ? PORT_V6 : PORT_V4)) && (r = keep_key(&dnat, plan, cap)) < 0)
+                                        return r;
+                        }
         }
         return 0;
 }

@@ -582,7 +582,7 @@ static int lower_container(struct lowering *lw, size_t i) {
                 /* Its ports are not lowered (nothing of it is
                  * wanted), and their rules are kept as they are. */
                 lw->waits[i] = true;
-                return nc_plan_nft_port_keys(c, plan, &lw->kept_cap);
+                return nc_plan_nft_port_keys(m, c, plan, &lw->kept_cap);
         }
         for (size_t k = 0; k < c->n_networks; k++) {
                 r = add_attachment(lw->s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),

@@ -51,6 +51,9 @@ enum field_type {
         FIELD_OBJECT_KIND,      /* enum nc_nft_object_kind */
         FIELD_NETNS_PROBLEM,    /* enum nc_netns_problem */
         FIELD_FAMILY,           /* enum nc_nft_family */
+        FIELD_PREFIX6,          /* struct nc_ipv6 at offset, unsigned prefix length at offset2; no host bits */
+        FIELD_IPV6,             /* struct nc_ipv6 */
+        FIELD_HOSTPORT6,        /* "[ADDRESS]:PORT": struct nc_ipv6 at offset, uint16_t at offset2 */
 };
 
 struct field {
@@ -163,7 +166,10 @@ static const struct field rule_fields[] = {
         F("chain", FIELD_STRING, true, rule.chain),
         F("key", FIELD_STRING, false, rule.key),
         F("kind", FIELD_RULE_KIND, true, rule.kind),
+        F("v6", FIELD_BOOL, false, rule.v6),
         { .key = "saddr", .type = FIELD_PREFIX, .offset = offsetof(union entry, rule.saddr),
+          .offset2 = offsetof(union entry, rule.saddr_len) },
+        { .key = "saddr6", .type = FIELD_PREFIX6, .offset = offsetof(union entry, rule.saddr6),
           .offset2 = offsetof(union entry, rule.saddr_len) },
         F("oifname", FIELD_IFNAME, false, rule.oifname),
         F("iifname", FIELD_IFNAME, false, rule.iifname),
@@ -171,8 +177,11 @@ static const struct field rule_fields[] = {
         F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
         F("protocol", FIELD_PROTO, false, rule.proto),
         F("daddr", FIELD_IPV4, false, rule.daddr),
+        F("daddr6", FIELD_IPV6, false, rule.daddr6),
         F("dport", FIELD_PORT, false, rule.dport),
         { .key = "to", .type = FIELD_HOSTPORT, .offset = offsetof(union entry, rule.to_addr),
+          .offset2 = offsetof(union entry, rule.to_port) },
+        { .key = "to6", .type = FIELD_HOSTPORT6, .offset = offsetof(union entry, rule.to_addr6),
           .offset2 = offsetof(union entry, rule.to_port) },
 };
 
@@ -270,9 +279,10 @@ static const char *netns_invalid(const char *s) {
         return *s ? nc_netns_invalid(s) : NULL;
 }
 
-/* An IPv6 address/prefix into the field's IPv6 members. */
-static int read_cidr6(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
-                      void *base) {
+/* An IPv6 address/prefix into the IPv6 members of a field that takes
+ * either family (an address's, a route's dst). */
+static int read_cidr_v6(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
+                        void *base) {
         char cidr[NC_CIDR6_STRLEN];
         struct nc_ipv6 a, net;
         unsigned plen;
@@ -299,7 +309,7 @@ static int read_cidr(struct snap_reader *rd, const struct field *f, const struct
         int r;
 
         if (is_string(n) && f->has6 && strchr(n->value, ':')) {
-                r = read_cidr6(rd, f, n, w, base);
+                r = read_cidr_v6(rd, f, n, w, base);
                 if (r >= 0)
                         return r;
                 report(rd, n->at, w, "expected an IPv6 address/prefix like fd00::1/64, got %s", nc_ynode_got(n, buf));
@@ -315,6 +325,27 @@ static int read_cidr(struct snap_reader *rd, const struct field *f, const struct
                 return 0;
         }
         *(uint32_t *) ((char *) base + f->offset) = a;
+        *(unsigned *) ((char *) base + f->offset2) = plen;
+        return 1;
+}
+
+static int read_cidr6(struct snap_reader *rd, const struct field *f, const struct nc_ynode *n, const struct where *w,
+                      void *base) {
+        char buf[NC_YNODE_GOT_SIZE], cidr[NC_CIDR6_STRLEN];
+        struct nc_ipv6 a, net;
+        unsigned plen;
+
+        if (!is_string(n) || nc_cidr6_parse(n->value, &a, &plen) < 0) {
+                report(rd, n->at, w, "expected an IPv6 address/prefix like fd00:17::/64, got %s", nc_ynode_got(n, buf));
+                return 0;
+        }
+        net = nc_ipv6_network(&a, plen);
+        if (!nc_ipv6_equal(&a, &net)) {
+                report(rd, n->at, w, "%s has host bits set; did you mean %s?", n->value,
+                       nc_cidr6_format(&net, plen, cidr));
+                return 0;
+        }
+        *(struct nc_ipv6 *) ((char *) base + f->offset) = a;
         *(unsigned *) ((char *) base + f->offset2) = plen;
         return 1;
 }
@@ -366,6 +397,8 @@ static const char *const expected_table[] = {
         [FIELD_OBJECT_KIND] = "set, map, flowtable or a stateful object's type (counter, quota, ct-helper...)",
         [FIELD_NETNS_PROBLEM] = "host, not_netns or shared",
         [FIELD_FAMILY] = "ip, ip6 or inet",
+        [FIELD_IPV6] = "an IPv6 address like fd00:17::1",
+        [FIELD_HOSTPORT6] = "an IPv6 address and port like [fd00:17::2]:80",
 };
 
 static bool parse_int(const char *s, int *ret) {
@@ -406,6 +439,18 @@ static bool parse_hostport(const char *s, uint32_t *ret_addr, uint16_t *ret_port
         return true;
 }
 
+/* Docker's bracket form, "[fd00:17::2]:80". */
+static bool parse_hostport6(const char *s, struct nc_ipv6 *ret_addr, uint16_t *ret_port) {
+        const char *close = strchr(s, ']');
+        unsigned port;
+
+        if (s[0] != '[' || !close || close[1] != ':' || nc_ipv6_parse_n(s + 1, (size_t) (close - s - 1), ret_addr) < 0 ||
+            parse_uint(close + 2, UINT16_MAX, &port) < 0)
+                return false;
+        *ret_port = (uint16_t) port;
+        return true;
+}
+
 /* Scalars that are not text: true when n parses into dst. */
 static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *dst) {
         unsigned u;
@@ -433,6 +478,8 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                 return nc_mac_parse(n->value, dst) >= 0;
         case FIELD_IPV4:
                 return nc_ipv4_parse(n->value, dst) >= 0;
+        case FIELD_IPV6:
+                return nc_ipv6_parse(n->value, dst) >= 0;
         case FIELD_HOOK:
                 return parse_hook(n->value, dst);
         case FIELD_INT:
@@ -490,6 +537,11 @@ static int read_value(struct snap_reader *rd, const struct field *f, const struc
                                                    (uint16_t *) ((char *) base + f->offset2)))
                         return 1;
                 break;
+        case FIELD_HOSTPORT6:
+                if (is_string(n) && parse_hostport6(n->value, (struct nc_ipv6 *) ((char *) base + f->offset),
+                                                    (uint16_t *) ((char *) base + f->offset2)))
+                        return 1;
+                break;
         case FIELD_ADDRESS:
         case FIELD_PREFIX:
                 return read_cidr(rd, f, n, w, base);
@@ -501,6 +553,8 @@ static int read_value(struct snap_reader *rd, const struct field *f, const struc
                         return 1;
                 report(rd, n->at, w, "expected an IPv4 or IPv6 address, got %s", nc_ynode_got(n, buf));
                 return 0;
+        case FIELD_PREFIX6:
+                return read_cidr6(rd, f, n, w, base);
         default:
                 break;
         }
@@ -730,17 +784,19 @@ static int add_chain(struct snap_reader *rd, const struct nc_ynode *n, const str
         return r < 0 ? r : added(nc_state_add_nft_chain(rd->s, &e->chain));
 }
 
-/* The keys each kind of rule has: required, then optional. */
-static const struct {
-        const char *required[4];
+/* The keys each kind of rule has, IPv4 [0] and IPv6 [1] (v6: true):
+ * required, then optional. A kind without an IPv6 row has no IPv6 form. */
+static const struct rule_keys {
+        const char *required[5];
         const char *optional[1];
-} rule_kind_keys[_NC_RULE_KIND_MAX] = {
-        [NC_RULE_OTHER] = { {}, {} },
-        [NC_RULE_MASQUERADE] = { { "saddr", "oifname" }, {} },
-        [NC_RULE_JUMP] = { { "target" }, { "not_loopback" } },
-        [NC_RULE_RETURN] = { { "iifname" }, {} },
-        [NC_RULE_DNAT] = { { "protocol", "daddr", "dport", "to" }, {} },
-        [NC_RULE_DROP] = { { "iifname", "oifname" }, {} },
+} rule_kind_keys[_NC_RULE_KIND_MAX][2] = {
+        [NC_RULE_OTHER] = { { {}, {} } },
+        [NC_RULE_MASQUERADE] = { { { "saddr", "oifname" }, {} }, { { "v6", "saddr6", "oifname" }, {} } },
+        [NC_RULE_JUMP] = { { { "target" }, { "not_loopback" } }, { { "v6", "target", "not_loopback" }, {} } },
+        [NC_RULE_RETURN] = { { { "iifname" }, {} } },
+        [NC_RULE_DNAT] = { { { "protocol", "daddr", "dport", "to" }, {} },
+                           { { "v6", "protocol", "daddr6", "dport", "to6" }, {} } },
+        [NC_RULE_DROP] = { { { "iifname", "oifname" }, {} } },
 };
 
 static bool in_list(const char *const *v, size_t n, const char *key) {
@@ -752,12 +808,21 @@ static bool in_list(const char *const *v, size_t n, const char *key) {
 
 /* 1 when the keys fit the kind, 0 when reported. */
 static int check_rule_keys(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
-                           const struct where *w, enum nc_rule_kind kind) {
-        const char *const *req = rule_kind_keys[kind].required, *const *opt = rule_kind_keys[kind].optional;
-        const char *name = nc_rule_kind_to_string(kind);
+                           const struct where *w, const struct nc_nft_rule *r) {
+        const struct rule_keys *keys = &rule_kind_keys[r->kind][r->v6];
+        const char *const *req = keys->required, *const *opt = keys->optional;
+        const char *name = nc_rule_kind_to_string(r->kind);
         int ok = 1;
 
-        for (size_t i = 0; i < ELEMENTSOF(rule_kind_keys[kind].required) && req[i]; i++)
+        if (r->v6 && !req[0]) {
+                report(rd, n->at, w, "a %s rule has no IPv6 form (v6)", name);
+                return 0;
+        }
+        if (r->v6 && r->kind == NC_RULE_JUMP && !r->not_loopback) {
+                report(rd, n->at, w, "an IPv6 jump rule is the output one (not_loopback: true)");
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(keys->required) && req[i]; i++)
                 if (!field_value(rule_fields, ELEMENTSOF(rule_fields), vals, req[i])) {
                         report(rd, n->at, w, "a %s rule needs %s", name, req[i]);
                         ok = 0;
@@ -766,8 +831,8 @@ static int check_rule_keys(struct snap_reader *rd, const struct nc_ynode *n, con
         for (size_t i = 3; i < ELEMENTSOF(rule_fields); i++) {
                 const struct nc_ynode *v = vals->v[i];
 
-                if (v && !in_list(req, ELEMENTSOF(rule_kind_keys[kind].required), rule_fields[i].key) &&
-                    !in_list(opt, ELEMENTSOF(rule_kind_keys[kind].optional), rule_fields[i].key)) {
+                if (v && !in_list(req, ELEMENTSOF(keys->required), rule_fields[i].key) &&
+                    !in_list(opt, ELEMENTSOF(keys->optional), rule_fields[i].key)) {
                         report(rd, v->at, w, "%s does not go with a %s rule", rule_fields[i].key, name);
                         ok = 0;
                 }
@@ -777,7 +842,7 @@ static int check_rule_keys(struct snap_reader *rd, const struct nc_ynode *n, con
 
 static int add_rule(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
                     const struct where *w, union entry *e) {
-        int r = check_rule_keys(rd, n, vals, w, e->rule.kind);
+        int r = check_rule_keys(rd, n, vals, w, &e->rule);
 
         if (r <= 0)
                 return r;

@@ -201,6 +201,33 @@ static void write_chain(struct out *o, const struct nc_nft_chain *c) {
 }
 
 /* Only the fields of the rule's kind: the others mean nothing. */
+/* An IPv6 rule's fields (v6: true, saddr6, daddr6, to6 in Docker's
+ * bracket form); the kinds that match no address have none. */
+static void write_rule6(struct out *o, const struct nc_nft_rule *r) {
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN], to[NC_IPV6_STRLEN + 9];
+
+        field_bool(o, "v6", true);
+        switch (r->kind) {
+        case NC_RULE_MASQUERADE:
+                field_text(o, "saddr6", nc_cidr6_format(&r->saddr6, r->saddr_len, cidr), true);
+                field_text(o, "oifname", r->oifname, false);
+                break;
+        case NC_RULE_JUMP:
+                field_text(o, "target", r->target, false);
+                field_bool(o, "not_loopback", r->not_loopback);
+                break;
+        case NC_RULE_DNAT:
+                field_word(o, "protocol", nc_proto_to_string(r->proto));
+                field_text(o, "daddr6", nc_ipv6_format(&r->daddr6, ip), true);
+                field_int(o, "dport", r->dport);
+                snprintf(to, sizeof(to), "[%s]:%u", nc_ipv6_format(&r->to_addr6, ip), r->to_port);
+                field_text(o, "to6", to, true);
+                break;
+        default:
+                break;
+        }
+}
+
 static void write_rule(struct out *o, const struct nc_nft_rule *r) {
         char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN], to[NC_IPV4_STRLEN + 8];
 
@@ -209,6 +236,11 @@ static void write_rule(struct out *o, const struct nc_nft_rule *r) {
         if (r->key)
                 field_text(o, "key", r->key, true);
         field_word(o, "kind", nc_rule_kind_to_string(r->kind));
+        if (r->v6) {
+                write_rule6(o, r);
+                entry_end(o);
+                return;
+        }
         switch (r->kind) {
         case NC_RULE_MASQUERADE:
                 field_word(o, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));

@@ -407,18 +407,22 @@ const struct nc_nft_chain *nc_nft_find_chain(const struct nc_nft *t, const char 
 }
 
 bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {
-        if (a->kind != b->kind || a->kind == NC_RULE_OTHER)
+        /* v6 is part of every kind: RETURN and DROP have it false on both
+         * sides, so it costs them nothing. */
+        if (a->kind != b->kind || a->kind == NC_RULE_OTHER || a->v6 != b->v6)
                 return false;
         switch (a->kind) {
         case NC_RULE_MASQUERADE:
-                return a->saddr == b->saddr && a->saddr_len == b->saddr_len && strcmp(a->oifname, b->oifname) == 0;
+                return a->saddr == b->saddr && a->saddr_len == b->saddr_len && nc_ipv6_equal(&a->saddr6, &b->saddr6) &&
+                       strcmp(a->oifname, b->oifname) == 0;
         case NC_RULE_JUMP:
                 return a->not_loopback == b->not_loopback && strcmp(a->target, b->target) == 0;
         case NC_RULE_RETURN:
                 return strcmp(a->iifname, b->iifname) == 0;
         case NC_RULE_DNAT:
-                return a->daddr == b->daddr && a->proto == b->proto && a->dport == b->dport &&
-                       a->to_addr == b->to_addr && a->to_port == b->to_port;
+                return a->daddr == b->daddr && nc_ipv6_equal(&a->daddr6, &b->daddr6) && a->proto == b->proto &&
+                       a->dport == b->dport && a->to_addr == b->to_addr && nc_ipv6_equal(&a->to_addr6, &b->to_addr6) &&
+                       a->to_port == b->to_port;
         case NC_RULE_DROP:
                 return strcmp(a->iifname, b->iifname) == 0 && strcmp(a->oifname, b->oifname) == 0;
         default:

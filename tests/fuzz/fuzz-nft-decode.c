@@ -83,7 +83,8 @@ struct outcome {
         int verdict;
         char chain[256];
         uint32_t masq_flags;
-        uint32_t nat_addr;      /* network order */
+        uint32_t nat_family;    /* NFPROTO_IPV4 or NFPROTO_IPV6 */
+        uint8_t nat_addr[16];   /* network order: 4 bytes (IPv4) or 16 */
         uint16_t nat_port;      /* network order */
         const char *why;        /* O_UNMODELED */
 };
@@ -300,30 +301,37 @@ static void eval_rule(const struct nftnl_rule *nr, const struct packet *p, struc
                         o->kind = O_MASQ;
                         o->masq_flags = attr_u32(e, NFTNL_EXPR_MASQ_FLAGS, 0);
                 } else if (strcmp(name, "nat") == 0) {
+                        uint32_t family = attr_u32(e, NFTNL_EXPR_NAT_FAMILY, UINT32_MAX);
+                        uint32_t alen = family == NFPROTO_IPV6 ? 16 : 4;
                         int a, b, pa, pb;
 
                         if (attr_u32(e, NFTNL_EXPR_NAT_TYPE, UINT32_MAX) != NFT_NAT_DNAT ||
-                            attr_u32(e, NFTNL_EXPR_NAT_FAMILY, UINT32_MAX) != NFPROTO_IPV4 ||
+                            (family != NFPROTO_IPV4 && family != NFPROTO_IPV6) ||
                             (attr_u32(e, NFTNL_EXPR_NAT_FLAGS, 0) &
                              ~(uint32_t) (NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED)) ||
                             !nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MIN) ||
                             !nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)) {
-                                unmodeled(o, "nat other than dnat ip to ADDR:PORT");
+                                unmodeled(o, "nat other than dnat ip|ip6 to ADDR:PORT");
                                 continue;
                         }
-                        a = reg_offset(nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN), 4);
+                        /* nft_nat_inet_eval(): a nat of the other family
+                         * than the packet's does nothing; the rule goes on. */
+                        if (family != p->nfproto)
+                                continue;
+                        a = reg_offset(nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN), alen);
                         b = reg_offset(attr_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX,
-                                                nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN)), 4);
+                                                nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN)), alen);
                         pa = reg_offset(nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN), 2);
                         pb = reg_offset(attr_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX,
                                                  nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)), 2);
-                        if (a < 0 || b < 0 || pa < 0 || pb < 0 || memcmp(regs + a, regs + b, 4) != 0 ||
+                        if (a < 0 || b < 0 || pa < 0 || pb < 0 || memcmp(regs + a, regs + b, alen) != 0 ||
                             memcmp(regs + pa, regs + pb, 2) != 0) {
                                 unmodeled(o, "nat to a range");
                                 continue;
                         }
                         o->kind = O_DNAT;
-                        memcpy(&o->nat_addr, regs + a, 4);
+                        o->nat_family = family;
+                        memcpy(o->nat_addr, regs + a, alen);
                         memcpy(&o->nat_port, regs + pa, 2);
                 } else {
                         unmodeled(o, "expression");
@@ -341,7 +349,8 @@ static bool outcome_equal(const struct outcome *a, const struct outcome *b) {
         case O_MASQ:
                 return a->masq_flags == b->masq_flags;
         case O_DNAT:
-                return a->nat_addr == b->nat_addr && a->nat_port == b->nat_port;
+                return a->nat_family == b->nat_family && memcmp(a->nat_addr, b->nat_addr, sizeof(a->nat_addr)) == 0 &&
+                       a->nat_port == b->nat_port;
         default:
                 return true;
         }
@@ -354,20 +363,38 @@ static void set_ifname(char dst[16], const char *name) {
         strncpy(dst, name, 15);
 }
 
+/* An IPv6 header's addresses: the rule's, else 2001:db8::1 and ::2. */
+static void ipv6_addresses(struct packet *p, const struct nc_nft_rule *r) {
+        static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+        bool any = true;
+
+        for (size_t i = 0; i < 16; i++)
+                any &= r->daddr6.b[i] == 0;
+        p->nh[0] = 0x60;
+        p->nh[6] = p->l4proto;
+        memcpy(p->nh + NC_IPV6_SADDR_OFFSET, r->kind == NC_RULE_MASQUERADE ? r->saddr6.b : src, 16);
+        memcpy(p->nh + NC_IPV6_DADDR_OFFSET, any ? dst : r->daddr6.b, 16);
+}
+
 /* The packet every match of r accepts. */
 static struct packet matching_packet(const struct nc_nft_rule *r) {
         struct packet p = { .nfproto = NFPROTO_IPV4, .l4proto = IPPROTO_TCP, .fib_daddr_type = RTN_LOCAL };
         uint32_t a;
         uint16_t port;
 
+        if (r->kind == NC_RULE_DNAT && r->proto == NC_PROTO_UDP)
+                p.l4proto = IPPROTO_UDP;
         p.nh[0] = 0x45;
         p.nh[9] = p.l4proto;
         a = htonl(r->saddr ? r->saddr : 0xc6336401u);   /* 198.51.100.1 */
         memcpy(p.nh + NC_IPV4_SADDR_OFFSET, &a, 4);
         a = htonl(r->daddr ? r->daddr : 0xc6336402u);
         memcpy(p.nh + NC_IPV4_DADDR_OFFSET, &a, 4);
-        if (r->kind == NC_RULE_DNAT && r->proto == NC_PROTO_UDP)
-                p.l4proto = IPPROTO_UDP;
+        if (r->v6) {
+                p.nfproto = NFPROTO_IPV6;
+                memset(p.nh, 0, sizeof(p.nh));
+                ipv6_addresses(&p, r);
+        }
         port = htons(r->dport);
         memcpy(p.th + NC_TH_DPORT_OFFSET, &port, 2);
         set_ifname(p.iifname, r->iifname[0] ? r->iifname : "in0");
@@ -396,6 +423,16 @@ static size_t probe_packets(const struct nc_nft_rule *r, const uint8_t *bytes, s
         p = base, p.l4proto = IPPROTO_ICMP, ADD(p);
         p = base, p.fib_daddr_type = RTN_UNICAST, ADD(p);
         p = base, p.fib_daddr_type = RTN_BROADCAST, ADD(p);
+        p = base, p.nfproto = NFPROTO_IPV4, ADD(p);
+        /* IPv6: every bit of both addresses, and ::1 as the destination. */
+        for (unsigned bit = 0; r->v6 && bit < 128; bit++) {
+                p = base, p.nh[NC_IPV6_SADDR_OFFSET + bit / 8] ^= (uint8_t) (0x80u >> (bit % 8)), ADD(p);
+                p = base, p.nh[NC_IPV6_DADDR_OFFSET + bit / 8] ^= (uint8_t) (0x80u >> (bit % 8)), ADD(p);
+        }
+        if (r->v6) {
+                p = base, memset(p.nh + NC_IPV6_DADDR_OFFSET, 0, 16), p.nh[NC_IPV6_DADDR_OFFSET + 15] = 1, ADD(p);
+                p = base, memset(p.nh + NC_IPV6_DADDR_OFFSET, 0, 16), ADD(p);
+        }
         for (unsigned bit = 0; bit < 32; bit++) {
                 memcpy(&a, base.nh + NC_IPV4_SADDR_OFFSET, 4);
                 a ^= htonl(1u << bit);
@@ -894,6 +931,20 @@ static void write_seeds(const char *dir) {
                                       .to_addr = IP(172, 18, 0, 3), .to_port = 5353 }, 3 },
                 { "drop", { .chain = "forward", .key = "isolate a b", .kind = NC_RULE_DROP, .iifname = "br-a",
                             .oifname = "br-b" }, 4 },
+                { "masquerade6-64", { .chain = "postrouting", .key = "masquerade6 docker0", .kind = NC_RULE_MASQUERADE,
+                                      .v6 = true, .saddr6 = { .b = { 0xfd, 0x00, 0x00, 0x17 } }, .saddr_len = 64,
+                                      .oifname = "docker0" }, 0 },
+                { "masquerade6-60", { .chain = "postrouting", .key = "masquerade6 br1", .kind = NC_RULE_MASQUERADE,
+                                      .v6 = true, .saddr6 = { .b = { 0xfd, 0x00, 0x00, 0x17, 0, 0, 0, 0x10 } },
+                                      .saddr_len = 60, .oifname = "br1" }, 0 },
+                { "jump6-not-lo", { .chain = "output", .key = "jump6 output", .kind = NC_RULE_JUMP, .v6 = true,
+                                    .not_loopback = true, .target = "publish" }, 2 },
+                { "dnat6-tcp", { .chain = "publish", .key = "publish tcp [::]:8080", .kind = NC_RULE_DNAT, .v6 = true,
+                                 .proto = NC_PROTO_TCP, .dport = 8080, .to_addr6 = { .b = { 0xfd, [15] = 2 } },
+                                 .to_port = 80 }, 3 },
+                { "dnat6-udp-daddr", { .chain = "publish", .key = "publish udp [::1]:53", .kind = NC_RULE_DNAT,
+                                       .v6 = true, .proto = NC_PROTO_UDP, .daddr6 = { .b = { [15] = 1 } }, .dport = 53,
+                                       .to_addr6 = { .b = { 0xfd, [15] = 3 } }, .to_port = 5353 }, 3 },
         };
 
         for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {

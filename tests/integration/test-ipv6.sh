@@ -120,5 +120,6 @@ nc_expect 0 diff "$NC_TMP/shown.yaml"
 nc_pass "show renders subnet6, gateway6 and address6 back"
 
 nc_expect 0 destroy
-[ -z "$(addrs "$P-web" eth0 inet6)" ] || nc_fail "destroy left web's IPv6 address"
+if nc_in "$P-web" link show dev eth0 >/dev/null 2>&1; then nc_fail "destroy left web's eth0"; fi
+[ -z "$(nc_in "$H" -6 addr show scope global | grep fd00:125)" ] || nc_fail "destroy left a gateway6"
 nc_pass "destroy"

@@ -234,7 +234,7 @@ static void test_decode(void **state) {
         put_tuple(nlh, CTA_TUPLE_ORIG, IP(198, 51, 100, 2), IP(198, 51, 100, 1), IPPROTO_UDP, 40000, 5353);
         assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
 
-        /* IPv6. */
+        /* An IPv6 tuple without its protocol (test_decode6 has whole ones). */
         nlh = ct_msg(buf);
         t = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
         ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
@@ -242,7 +242,7 @@ static void test_decode(void **state) {
         mnl_attr_put(nlh, CTA_IP_V6_DST, sizeof(v6), v6);
         mnl_attr_nest_end(nlh, ip);
         mnl_attr_nest_end(nlh, t);
-        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EAFNOSUPPORT);
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
 
         /* A port attribute of the wrong size. */
         nlh = ct_msg(buf);
@@ -257,6 +257,108 @@ static void test_decode(void **state) {
         mnl_attr_put_u8(nlh, CTA_PROTO_SRC_PORT, 53);
         mnl_attr_nest_end(nlh, ip);
         mnl_attr_nest_end(nlh, t);
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
+}
+
+static void put_tuple6(struct nlmsghdr *nlh, uint16_t type, const struct nc_ipv6 *src, const struct nc_ipv6 *dst,
+                       uint8_t proto, uint16_t sport, uint16_t dport) {
+        struct nlattr *t = mnl_attr_nest_start(nlh, type), *ip, *pr;
+
+        ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+        mnl_attr_put(nlh, CTA_IP_V6_SRC, sizeof(src->b), src->b);
+        mnl_attr_put(nlh, CTA_IP_V6_DST, sizeof(dst->b), dst->b);
+        mnl_attr_nest_end(nlh, ip);
+        pr = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+        mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
+        mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sport));
+        mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dport));
+        mnl_attr_nest_end(nlh, pr);
+        mnl_attr_nest_end(nlh, t);
+}
+
+static struct nc_ipv6 v6(const char *s) {
+        struct nc_ipv6 a;
+
+        assert_int_equal(nc_ipv6_parse(s, &a), 0);
+        return a;
+}
+
+static bool any_local(uint32_t a, void *data) {
+        (void) a, (void) data;
+        return true;
+}
+
+static bool local6_is_uplink(const struct nc_ipv6 *a, void *data) {
+        struct nc_ipv6 up = v6("2001:db8::1");
+
+        (void) data;
+        return nc_ipv6_equal(a, &up);
+}
+
+/* IPv6 (issue 13): an IPv6 published port's entries are the IPv6 ones
+ * with its translation, and only those; IPv4 ports and entries never
+ * match across families. */
+static void test_decode6(void **state) {
+        static const struct nc_nft_rule dnat6 = { .chain = "publish", .key = "publish udp [::]:5353",
+                                                  .kind = NC_RULE_DNAT, .v6 = true, .proto = NC_PROTO_UDP,
+                                                  .dport = 5353, .to_addr6 = { .b = { 0xfd, [15] = 2 } },
+                                                  .to_port = 53 };
+        struct nc_ipv6 client = v6("2001:db8::2"), up = v6("2001:db8::1"), web = v6("fd00::2");
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nc_action a = { .object = NC_OBJECT_NFT_RULE, .change = NC_CHANGE_REMOVE, .nft.rule.have = &dnat6 };
+        struct nc_plan plan = { .actions = &a, .n_actions = 1 };
+        struct nc_ct_old *old = NULL, bound, v4 = { .kind = NC_CT_OLD_PORT, .proto = IPPROTO_UDP, .dport = 5353,
+                                                    .to_port = 53 };
+        struct nlmsghdr *nlh;
+        struct nc_ct_entry e;
+        size_t n = 0;
+        char what[128];
+
+        (void) state;
+        nlh = ct_msg(buf);
+        put_tuple6(nlh, CTA_TUPLE_ORIG, &client, &up, IPPROTO_UDP, 40000, 5353);
+        put_tuple6(nlh, CTA_TUPLE_REPLY, &web, &client, IPPROTO_UDP, 53, 40000);
+        mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_DST_NAT | IPS_CONFIRMED));
+        assert_int_equal(nc_ct_entry_decode(nlh, &e), 0);
+        assert_true(e.v6);
+        assert_true(nc_ipv6_equal(&e.orig_src6, &client) && nc_ipv6_equal(&e.orig_dst6, &up));
+        assert_true(nc_ipv6_equal(&e.reply_src6, &web));
+        assert_int_equal(e.orig_dport, 5353);
+        assert_int_equal(e.reply_sport, 53);
+
+        assert_int_equal(nc_ct_old_collect(&plan, true, &old, &n), 0);
+        assert_int_equal(n, 1);
+        assert_true(old[0].v6 && nc_ipv6_equal(&old[0].to_addr6, &web) && nc_ipv6_is_zero(&old[0].daddr6));
+        assert_true(nc_ct_old_matches6(&old[0], &e, local6_is_uplink, NULL));
+        /* Not to a local address: not through our rule. */
+        assert_false(nc_ct_old_matches6(&old[0], &e, NULL, NULL));
+        /* A host_ip: that address only. */
+        bound = old[0];
+        bound.daddr6 = up;
+        assert_true(nc_ct_old_matches6(&bound, &e, NULL, NULL));
+        bound.daddr6 = client;
+        assert_false(nc_ct_old_matches6(&bound, &e, NULL, NULL));
+        /* Another target, or no DST_NAT: not the translation's. */
+        bound = old[0];
+        bound.to_addr6.b[15] = 3;
+        assert_false(nc_ct_old_matches6(&bound, &e, local6_is_uplink, NULL));
+        e.status = IPS_CONFIRMED;
+        assert_false(nc_ct_old_matches6(&old[0], &e, local6_is_uplink, NULL));
+        e.status |= IPS_DST_NAT;
+        /* Across families: never (the IPv4 fields of either are zeros,
+         * which would otherwise agree). */
+        assert_false(nc_ct_old_matches(&v4, &e, any_local, NULL));
+        assert_false(nc_ct_old_matches(&old[0], &e, any_local, NULL));
+        e.v6 = false;
+        assert_false(nc_ct_old_matches6(&old[0], &e, local6_is_uplink, NULL));
+        nc_ct_old_describe(&old[0], what, sizeof(what));
+        assert_string_equal(what, "udp [::]:5353 -> [fd00::2]:53");
+        free(old);
+
+        /* The two tuples of one entry in two families: malformed. */
+        nlh = ct_msg(buf);
+        put_tuple6(nlh, CTA_TUPLE_ORIG, &client, &up, IPPROTO_UDP, 40000, 5353);
+        put_tuple(nlh, CTA_TUPLE_REPLY, IP(10, 0, 0, 2), IP(198, 51, 100, 2), IPPROTO_UDP, 53, 40000);
         assert_int_equal(nc_ct_entry_decode(nlh, &e), -EBADMSG);
 }
 
@@ -303,6 +405,7 @@ int main(void) {
                 cmocka_unit_test(test_matches_port),
                 cmocka_unit_test(test_matches_address),
                 cmocka_unit_test(test_decode),
+                cmocka_unit_test(test_decode6),
                 cmocka_unit_test(test_describe),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
