@@ -922,7 +922,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 if (!p || read_vxlan(s, sub, sub->at, p, b) < 0)
                         return -ENOMEM;
         }
-        if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
+        if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, &b->mtu_at)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "adopt", read_bool, &b->adopt, NULL)) < 0)
