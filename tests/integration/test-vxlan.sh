@@ -27,7 +27,8 @@ extra_cleanup() {
                 fi
         done
 }
-trap 'rc=$?; extra_cleanup; (exit $rc); nc_cleanup' EXIT
+# set +e first: a failing command in the trap must not skip nc_cleanup.
+trap 'rc=$?; set +e; extra_cleanup; (exit $rc); nc_cleanup' EXIT
 
 command -v bridge >/dev/null || { nc_log "SKIP: bridge(8) is missing"; exit 77; }
 
