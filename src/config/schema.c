@@ -70,7 +70,9 @@ static const struct nc_key bridge_keys[] = {
         { "gateway6", NC_KEY_IPV6,
           .description = "The bridge's own IPv6 address, the containers' default IPv6 route; default: the first "
                          "host address of subnet6." },
-        { "mtu", NC_KEY_MTU, .default_value = "1500", .description = "The MTU of the bridge and of every veth on it." },
+        { "mtu", NC_KEY_MTU, .default_value = "1500",
+          .description = "The MTU of the bridge and of every veth on it; with vxlan, by default (and at most) the "
+                         "underlay's MTU minus 50." },
         { "masquerade", NC_KEY_BOOL, .default_value = "true",
           .description = "NAT the subnet's traffic that leaves through another interface." },
         { "isolated", NC_KEY_BOOL, .default_value = "true",
