@@ -48,7 +48,7 @@ ipc -n "$host" link set lo up
 ipc -n "$host" link add br0 type bridge
 ipc -n "$host" link set br0 address 02:42:8e:00:00:01 alias "netconverge:bridge" group 0x6e63 up
 ipc -n "$host" addr add 172.30.0.1/16 dev br0
-# A vxlan: a kind that is neither bridge, veth nor loopback, and whose
+# A vxlan made by hand (not ours: no alias, not in our group), and whose
 # module, unlike dummy's or ifb's, makes no devices in the machine's own
 # namespace when it loads.
 ipc -n "$host" link add foreign0 type vxlan id 42 dstport 4789
@@ -78,7 +78,7 @@ namespaces:
   - {netns: $missing, exists: false}
 links:
   - {netns: "", name: br0, kind: bridge, mtu: 1500, mac: "02:42:8e:00:00:01", up: true, alias: "netconverge:bridge", group: 28259}
-  - {netns: "", name: foreign0, kind: other, mtu: 1500, mac: "$fmac", up: false}
+  - {netns: "", name: foreign0, kind: vxlan, mtu: 1500, mac: "$fmac", up: false, vni: 42, port: 4789, learning: true}
   - {netns: "", name: lo, kind: loopback, mtu: 65536, up: true}
   - {netns: "", name: vethc1, kind: veth, mtu: 1500, mac: "02:00:00:00:00:01", up: true, master: br0, alias: "netconverge:veth web br0 $c1", group: 28259, peer_netns: $c1, peer: eth0}
   - {netns: "", name: vethghost, kind: veth, mtu: 1500, mac: "02:00:00:00:00:02", up: false, alias: "netconverge:veth ghost br0 $missing", group: 28259}
