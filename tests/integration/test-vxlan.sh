@@ -150,6 +150,22 @@ nc_wait_until 5 nc_ping "$(c 1)" "$(addr_of 2)" || nc_fail "hosts 1 and 2 lost e
 nc_ping "$(c 1)" "$(addr_of 3)" && nc_fail "host 1 still reaches host 3, which has no remotes"
 nc_pass "a host without remotes leaves the other two connected"
 
+# watch repairs an FDB entry deleted by hand, woken by the kernel's
+# RTM_DELNEIGH (the resync is an hour away).
+LOG=$NC_TMP/watch.log
+nc_background "$NC_BIN" -v -n "${H[1]}" watch "$NC_TMP/host1.yaml" --interval 3600 2>>"$LOG"
+nc_wait_until 10 grep -q 'watching ' "$LOG" || { cat "$LOG" >&2; nc_fail "watch did not start"; }
+sleep 2      # its first cycle: in sync
+timeout 10 bridge -n "${H[1]}" fdb del 00:00:00:00:00:00 dev "$VX" dst 192.0.2.12 ||
+        nc_fail "could not delete an FDB entry by hand"
+has_remote() { timeout 10 bridge -n "${H[1]}" fdb show dev "$VX" | grep -q 'dst 192.0.2.12 '; }
+nc_wait_until 5 has_remote || { cat "$LOG" >&2; nc_fail "watch did not put the FDB entry back"; }
+grep -q 'RTM_DELNEIGH' "$LOG" || { cat "$LOG" >&2; nc_fail "the repair was not the kernel event's"; }
+grep -q '+ fdb 00:00:00:00:00:00 dst 192.0.2.12 on '"$VX" "$LOG" || nc_fail "watch did not log the repair"
+kill "${NC_PIDS[-1]}"
+wait "${NC_PIDS[-1]}" 2>/dev/null || true
+nc_pass "watch repairs a deleted FDB entry at once"
+
 # Host 3 gets its remotes back; then host 2 is destroyed: 1 and 3 stay.
 expect_on 0 3 apply "$(config 3)"
 nc_wait_until 5 nc_ping "$(c 1)" "$(addr_of 3)" || nc_fail "host 1 does not reach host 3 again"
