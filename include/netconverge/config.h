@@ -19,10 +19,3 @@
  * it could not be read, -ENOMEM. */
 int nc_config_load_file(const char *path, struct nc_diags *diags, struct nc_model **ret);
 int nc_config_load_buffer(const char *buf, size_t len, struct nc_diags *diags, struct nc_model **ret);
-
-/* Everything a valid file may use that this version does not apply yet
- * (VXLAN, SPEC 7.5): diff, apply and watch refuse such a model, validate
- * accepts it. This is the one place that decides; remove it (and its two
- * callers) when the kernel side lands. 0, or -EOPNOTSUPP with one
- * diagnostic. */
-int nc_config_refuse_unapplied(const struct nc_model *m, struct nc_diags *d);

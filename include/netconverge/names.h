@@ -15,6 +15,11 @@ void nc_default_host_interface(const char *container, const char *bridge, char r
  * and 8 lowercase hex digits): a name netconverge derives. */
 bool nc_host_interface_is_derived(const char *name);
 
+/* The VXLAN link of a bridge with vxlan (SPEC 7.5): "vx-BRIDGE", or for a
+ * bridge name longer than 12 bytes "vx-" + its first 4 bytes + 8 hex
+ * digits of a hash of it (docs/file-format.md). */
+void nc_vxlan_link_name(const char *bridge, char ret[static NC_IFNAMSIZ]);
+
 /* NULL when valid, else why not ("longer than 15 bytes", ...). */
 const char *nc_ifname_invalid(const char *name);
 const char *nc_netns_invalid(const char *netns);

@@ -19,9 +19,12 @@
 enum nc_phase {
         NC_PHASE_REMOVE_ROUTE,          /* removals first, dependents before what they depend on */
         NC_PHASE_REMOVE_ADDRESS,
+        NC_PHASE_REMOVE_FDB,            /* - a VXLAN link's remote, where the link stays */
         NC_PHASE_REMOVE_LINK,           /* veths and bridges, deleted together as one link group */
         NC_PHASE_NETNS,                 /* + netns: named namespaces created */
         NC_PHASE_BRIDGE,                /* + ~ bridge */
+        NC_PHASE_VXLAN,                 /* + ~ a bridge's VXLAN link, enslaved to it */
+        NC_PHASE_FDB,                   /* + its forwarding-database entries, one per remote */
         NC_PHASE_HOST_ADDRESS,          /* + address on a bridge (host namespace) */
         NC_PHASE_VETH,                  /* + ~ veth: pair created with its peer in the container's namespace */
         NC_PHASE_LOOPBACK,              /* ~ lo up in a container namespace */
@@ -66,6 +69,8 @@ enum nc_object {
         NC_OBJECT_NFT_MAP,
         NC_OBJECT_NFT_FLOWTABLE,
         NC_OBJECT_NFT_STATEFUL,         /* a counter, quota, ct helper... (nc_nft_object.kind says which) */
+        NC_OBJECT_VXLAN,                /* a bridge's VXLAN link (SPEC 7.5) */
+        NC_OBJECT_FDB,                  /* one remote of a VXLAN link: an all-zeros FDB entry */
         _NC_OBJECT_MAX,
 };
 
@@ -99,6 +104,8 @@ enum nc_object {
  *   VETH      link: want (host end) and want_peer (container end) on add;
  *             all four on modify; have, have_peer (may be NULL) on remove
  *   LOOPBACK  link: modify want, have (NULL when the namespace is new)
+ *   VXLAN     link: add want; modify want, have; remove have
+ *   FDB       fdb: add want; remove have
  *   ADDRESS   address: add want; remove have
  *   ROUTE     route: add want; modify want, have; remove have
  *   SYSCTL    sysctl: modify want, have (-1 unknown)
@@ -120,6 +127,10 @@ struct nc_address_change {
 
 struct nc_route_change {
         const struct nc_route *want, *have;
+};
+
+struct nc_fdb_change {
+        const struct nc_fdb *want, *have;
 };
 
 struct nc_sysctl_change {
@@ -158,6 +169,7 @@ struct nc_action {
                 struct nc_link_change link;
                 struct nc_address_change address;
                 struct nc_route_change route;
+                struct nc_fdb_change fdb;
                 struct nc_sysctl_change sysctl;
                 struct nc_nft_change nft;
         };
@@ -168,11 +180,17 @@ static inline bool nc_action_is_nft(const struct nc_action *a) {
         return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_STATEFUL;
 }
 
-/* A container whose namespace path does not exist: not an error, not a
- * pending change; everything else converges. */
+/* A container whose namespace path does not exist, or a bridge's VXLAN
+ * link whose underlay does not exist (or has no IPv4 address yet): not an
+ * error, not a pending change; everything else converges. A container's
+ * has container and netns; a bridge's has bridge, underlay and why (a
+ * static string: "does not exist"). */
 struct nc_waiting {
         const char *container;
         const char *netns;
+        const char *bridge;
+        const char *underlay;
+        const char *why;
 };
 
 /* A container left as it is for a problem confined to it (SPEC 7.7): its

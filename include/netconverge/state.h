@@ -31,6 +31,8 @@
  *      bridge:         "netconverge:bridge"
  *      host veth end:  "netconverge:veth CONTAINER BRIDGE NETNS"
  *      container end:  "netconverge:peer CONTAINER BRIDGE"
+ *      VXLAN link:     "netconverge:vxlan BRIDGE" (made in our group in
+ *                      its creating request, like a bridge)
  *    Container names, bridge names and netns values contain no spaces or
  *    control characters (validation guarantees it), so the fields split on
  *    spaces; NETNS is the rest of the line.
@@ -64,6 +66,7 @@ enum nc_link_kind {
         NC_LINK_VETH,
         NC_LINK_LOOPBACK,
         NC_LINK_OTHER,          /* any other kind (dummy, vlan, physical...) */
+        NC_LINK_VXLAN,          /* SPEC 7.5: a bridge's link to the other hosts */
         _NC_LINK_KIND_MAX,
 };
 
@@ -72,7 +75,20 @@ enum nc_link_role {
         NC_ROLE_BRIDGE,
         NC_ROLE_HOST_END,
         NC_ROLE_PEER_END,
+        NC_ROLE_VXLAN,          /* owner_bridge: the bridge it is enslaved to */
         _NC_ROLE_MAX,
+};
+
+/* A VXLAN link's own attributes (IFLA_VXLAN_*): what it is. None of them
+ * changes in place in the planner's view: a difference is - then +. */
+struct nc_link_vxlan {
+        uint32_t vni;                   /* IFLA_VXLAN_ID */
+        unsigned port;                  /* IFLA_VXLAN_PORT, host order */
+        uint32_t local;                 /* IFLA_VXLAN_LOCAL; 0 = none */
+        char dev[NC_IFNAMSIZ];          /* IFLA_VXLAN_LINK's name: the underlay; "" = none */
+        int dev_ifindex;                /* observed only: IFLA_VXLAN_LINK */
+        bool learning;                  /* IFLA_VXLAN_LEARNING */
+        uint32_t group;                 /* IFLA_VXLAN_GROUP: multicast; ours have none (0) */
 };
 
 struct nc_link {
@@ -104,6 +120,18 @@ struct nc_link {
         char *owner_container;          /* HOST_END, PEER_END */
         char *owner_bridge;             /* HOST_END, PEER_END */
         char *owner_netns;              /* HOST_END */
+        struct nc_link_vxlan vxlan;     /* kind NC_LINK_VXLAN only */
+};
+
+/* A bridge forwarding-database entry of a VXLAN link (RTM_NEWNEIGH,
+ * AF_BRIDGE, NTF_SELF): ours are the all-zeros MAC with one remote each,
+ * head-end replication: every broadcast, unknown unicast and multicast
+ * frame goes to each remote. Entries on owned VXLAN links are owned. */
+struct nc_fdb {
+        char *netns;
+        char ifname[NC_IFNAMSIZ];       /* the VXLAN link */
+        uint8_t mac[6];
+        uint32_t dst;                   /* NDA_DST, IPv4 */
 };
 
 /* An address of either family: v6 false reads address, v6 true reads
@@ -362,6 +390,8 @@ struct nc_state {
         size_t n_routes;
         struct nc_namespace *namespaces;
         size_t n_namespaces;
+        struct nc_fdb *fdb;             /* sorted by (netns, ifname, mac, dst) */
+        size_t n_fdb;
         int ip_forward;                 /* -1 unknown, 0, 1 */
         int ip6_forward;                /* net.ipv6.conf.all.forwarding: -1 unknown (or not wanted), 0, 1 */
         struct nc_nft nft;              /* the owned nftables table, host namespace */
@@ -388,6 +418,7 @@ int nc_state_add_address(struct nc_state *s, const struct nc_address *a);
 int nc_state_reserve(struct nc_state *s, size_t links, size_t addresses, size_t routes, size_t namespaces,
                      size_t rules);
 int nc_state_add_route(struct nc_state *s, const struct nc_route *r);
+int nc_state_add_fdb(struct nc_state *s, const struct nc_fdb *f);
 int nc_state_add_namespace(struct nc_state *s, const char *netns, bool exists);
 /* Sets the problem of the last namespace added (same_as for SHARED,
  * copied; NULL otherwise). 0 or -ENOMEM. */
@@ -436,6 +467,7 @@ void nc_state_sort(struct nc_state *s);
 int nc_link_key_compare(const struct nc_link *a, const struct nc_link *b);
 int nc_address_key_compare(const struct nc_address *a, const struct nc_address *b);
 int nc_route_netns_compare(const struct nc_route *a, const struct nc_route *b);
+int nc_fdb_key_compare(const struct nc_fdb *a, const struct nc_fdb *b);
 int nc_nft_chain_key_compare(const struct nc_nft_chain *a, const struct nc_nft_chain *b);
 int nc_nft_rule_key_compare(const struct nc_nft_rule *a, const struct nc_nft_rule *b);
 
@@ -450,6 +482,7 @@ size_t nc_state_routes_of(const struct nc_state *s, const char *netns, const str
 char *nc_alias_bridge(void);
 char *nc_alias_host_end(const char *container, const char *bridge, const char *netns);
 char *nc_alias_peer_end(const char *container, const char *bridge);
+char *nc_alias_vxlan(const char *bridge);
 /* Fills role and owner_* of l from l->alias alone (what a netlink event's
  * alias names). -ENOMEM or 0. */
 int nc_link_parse_alias(struct nc_link *l);
@@ -464,7 +497,7 @@ static inline bool nc_link_group_ours(uint32_t group) {
  * wrote over the alias). */
 static inline bool nc_link_unfinished(const struct nc_link *l) {
         return l->role == NC_ROLE_NONE && nc_link_group_ours(l->group) &&
-               (l->kind == NC_LINK_BRIDGE || l->kind == NC_LINK_VETH);
+               (l->kind == NC_LINK_BRIDGE || l->kind == NC_LINK_VETH || l->kind == NC_LINK_VXLAN);
 }
 
 const char *nc_link_kind_to_string(enum nc_link_kind k);

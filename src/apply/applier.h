@@ -117,6 +117,11 @@ int nc_apply_loopback(struct nc_applier *ap, const struct nc_action *a);
 int nc_apply_address(struct nc_applier *ap, const struct nc_action *a);
 int nc_apply_route(struct nc_applier *ap, const struct nc_action *a);
 
+/* vxlan.c: a bridge's VXLAN link (made marked, enslaved, up; its ~ is a
+ * bridge's, nc_apply_bridge_modify()) and an FDB entry (+ and -). */
+int nc_apply_vxlan_add(struct nc_applier *ap, const struct nc_action *a);
+int nc_apply_fdb(struct nc_applier *ap, const struct nc_action *a);
+
 /* group.c: removes the links of actions[0..n) (all REMOVE_LINK), writing
  * each one's result to results[i]. */
 void nc_apply_remove_links(struct nc_applier *ap, const struct nc_action *const *actions, size_t n, int *results);

@@ -31,6 +31,7 @@ static const char *action_netns(const struct nc_action *a) {
                 return a->link.want ? a->link.want->netns : a->netns;
         case NC_OBJECT_BRIDGE:
         case NC_OBJECT_VETH:
+        case NC_OBJECT_VXLAN:
                 return a->link.want ? a->link.want->netns : a->link.have->netns;
         default:
                 return a->netns;
@@ -65,8 +66,11 @@ static bool depends_on_failure(struct nc_applier *ap, const struct nc_action *a)
                 return false;
         if (ns_unusable(ap, action_netns(a)) || ns_unusable(ap, peer_netns(a)))
                 return true;
-        if (a->object == NC_OBJECT_VETH && a->change == NC_CHANGE_ADD && a->link.want->master[0])
+        if ((a->object == NC_OBJECT_VETH || a->object == NC_OBJECT_VXLAN) && a->change == NC_CHANGE_ADD &&
+            a->link.want->master[0])
                 return link_failed(ap, "", a->link.want->master);
+        if (a->object == NC_OBJECT_FDB && a->change == NC_CHANGE_ADD)
+                return link_failed(ap, a->fdb.want->netns, a->fdb.want->ifname);
         if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_ADD)
                 return link_failed(ap, a->address.want->netns, a->address.want->ifname);
         if (a->object == NC_OBJECT_ROUTE && a->change != NC_CHANGE_REMOVE)
@@ -91,7 +95,7 @@ static void note_failure(struct nc_applier *ap, const struct nc_action *a, int r
         if (a->object == NC_OBJECT_NETNS) {
                 if (nc_ns_get(ap, a->netns, &ns) >= 0 && ns->error == 0)
                         ns->error = r;
-        } else if (a->object == NC_OBJECT_BRIDGE) {
+        } else if (a->object == NC_OBJECT_BRIDGE || a->object == NC_OBJECT_VXLAN) {
                 mark_link_failed(ap, a->link.want->netns, a->link.want->name);
         } else if (a->object == NC_OBJECT_VETH) {
                 mark_link_failed(ap, a->link.want->netns, a->link.want->name);
@@ -175,6 +179,10 @@ static const struct apply_kind apply_kinds[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_MAP] = { .in_batch = true },
         [NC_OBJECT_NFT_FLOWTABLE] = { .in_batch = true },
         [NC_OBJECT_NFT_STATEFUL] = { .in_batch = true },
+        /* A VXLAN link's ~ is a host link's, as a bridge's (rtnl.c). */
+        [NC_OBJECT_VXLAN] = { .step = { ADD(nc_apply_vxlan_add), MODIFY(nc_apply_bridge_modify) },
+                              .in_bulk = { REMOVE(true) } },
+        [NC_OBJECT_FDB] = { .step = { ADD(nc_apply_fdb), REMOVE(nc_apply_fdb) } },
 };
 
 static const struct apply_kind *apply_kind_of(const struct nc_action *a) {

@@ -43,9 +43,6 @@ int nc_cli_model_from_buffer(const struct nc_ctx *ctx, const char *path, const c
         if (nc_diags_init(&d, path) < 0)
                 return -ENOMEM;
         r = nc_config_load_buffer(buf, len, &d, &m);
-        /* Until the kernel side of VXLAN lands (netconverge/config.h). */
-        if (r >= 0)
-                r = nc_config_refuse_unapplied(m, &d);
         if (r < 0)
                 nc_cli_print_diags(ctx, NC_ERROR_FILE, &d);
         nc_diags_done(&d);

@@ -70,7 +70,9 @@ static const struct nc_key bridge_keys[] = {
         { "gateway6", NC_KEY_IPV6,
           .description = "The bridge's own IPv6 address, the containers' default IPv6 route; default: the first "
                          "host address of subnet6." },
-        { "mtu", NC_KEY_MTU, .default_value = "1500", .description = "The MTU of the bridge and of every veth on it." },
+        { "mtu", NC_KEY_MTU, .default_value = "1500",
+          .description = "The MTU of the bridge and of every veth on it; with vxlan, by default (and at most) the "
+                         "underlay's MTU minus 50." },
         { "masquerade", NC_KEY_BOOL, .default_value = "true",
           .description = "NAT the subnet's traffic that leaves through another interface." },
         { "isolated", NC_KEY_BOOL, .default_value = "true",
@@ -922,7 +924,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 if (!p || read_vxlan(s, sub, sub->at, p, b) < 0)
                         return -ENOMEM;
         }
-        if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, NULL)) < 0 ||
+        if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, &b->mtu_at)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "adopt", read_bool, &b->adopt, NULL)) < 0)

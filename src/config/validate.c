@@ -6,6 +6,7 @@
 
 #include "config/stages.h"
 #include "netconverge/addr.h"
+#include "netconverge/names.h"
 #include "util/cleanup.h"
 #include "util/misspell.h"
 #include "util/strbuf.h"
@@ -470,13 +471,23 @@ static int check_attachments(const struct nc_model *m, struct nc_diags *d) {
         return r;
 }
 
-/* Host-side link names share one namespace with the bridges. */
+/* Host-side link names share one namespace with the bridges and their
+ * VXLAN links (vx-BRIDGE, nc_vxlan_link_name()). */
 static int check_link_names(const struct nc_model *m, struct nc_diags *d) {
         struct claims c = {};
         int r;
 
-        for (size_t i = 0; i < m->n_bridges; i++)
-                claim_add(&c, m->bridges[i].name, m->bridges[i].path, NULL, m->bridges[i].at);
+        for (size_t i = 0; i < m->n_bridges; i++) {
+                const struct nc_bridge *b = &m->bridges[i];
+                struct claim *x;
+
+                claim_add(&c, b->name, b->path, NULL, b->at);
+                if (!b->vxlan)
+                        continue;
+                x = claim_add(&c, "", b->path, "vxlan", b->vxlan->at);
+                if (x)
+                        nc_vxlan_link_name(b->name, x->buf);
+        }
         for (size_t i = 0; i < m->n_containers; i++)
                 for (size_t k = 0; k < m->containers[i].n_networks; k++) {
                         const struct nc_attachment *a = &m->containers[i].networks[k];

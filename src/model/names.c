@@ -25,6 +25,16 @@ void nc_default_host_interface(const char *container, const char *bridge, char r
         snprintf(ret, NC_IFNAMSIZ, "veth%08x", nc_name_hash(container, bridge));
 }
 
+/* "vx-" and the bridge's name when that fits in 15 bytes; else "vx-", the
+ * name's first 4 bytes and 8 hex digits of nc_name_hash("vxlan", bridge),
+ * so two long names that share a start still differ. */
+void nc_vxlan_link_name(const char *bridge, char ret[static NC_IFNAMSIZ]) {
+        if (strlen(bridge) + 3 < NC_IFNAMSIZ)
+                snprintf(ret, NC_IFNAMSIZ, "vx-%s", bridge);
+        else
+                snprintf(ret, NC_IFNAMSIZ, "vx-%.4s%08x", bridge, nc_name_hash("vxlan", bridge));
+}
+
 bool nc_host_interface_is_derived(const char *name) {
         if (strncmp(name, "veth", 4) != 0 || strlen(name) != 12)
                 return false;

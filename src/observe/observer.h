@@ -34,6 +34,15 @@ struct nc_observe_scope;
 int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_scope *scope,
                               int home_fd);
 
+/* fdb.c (SPEC 7.5): a VXLAN link's own attributes from libnl's parse of
+ * it (its underlay by ifindex; rtnl.c names it); and the FDB entries of
+ * every VXLAN link of our group in netns, one RTM_GETNEIGH AF_BRIDGE dump
+ * each, appended to o->state (failures reported). */
+struct rtnl_link;
+struct nl_sock;
+void nc_observe_vxlan_attrs(struct rtnl_link *rl, struct nc_link *l);
+int nc_observe_fdb(struct nc_observer *o, struct nl_sock *sk, const char *netns);
+
 /* pair.c: fills peer_netns/peer_name of the veth ends whose other end was
  * observed. Call before nc_state_sort(). */
 int nc_observe_pair_veths(struct nc_observer *o);

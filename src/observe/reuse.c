@@ -58,6 +58,16 @@ static int copy_routes(struct nc_state *s, const struct nc_state *prev, const st
         return 0;
 }
 
+static int copy_fdb(struct nc_state *s, const struct nc_state *prev, const struct nc_observe_reuse *k) {
+        for (size_t i = 0; i < prev->n_fdb; i++) {
+                int r = kept(k, prev->fdb[i].netns) ? nc_state_add_fdb(s, &prev->fdb[i]) : 0;
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int nc_observe_reuse_rtnl(struct nc_observer *o, const struct nc_state *prev, const struct nc_observe_reuse *k) {
         int r;
 
@@ -68,6 +78,8 @@ int nc_observe_reuse_rtnl(struct nc_observer *o, const struct nc_state *prev, co
                 r = copy_addresses(o->state, prev, k);
         if (r >= 0)
                 r = copy_routes(o->state, prev, k);
+        if (r >= 0)
+                r = copy_fdb(o->state, prev, k);
         return r;
 }
 

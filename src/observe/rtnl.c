@@ -248,6 +248,8 @@ static enum nc_link_kind link_kind(struct rtnl_link *rl) {
                 return NC_LINK_BRIDGE;
         if (type && strcmp(type, "veth") == 0)
                 return NC_LINK_VETH;
+        if (type && strcmp(type, "vxlan") == 0)
+                return NC_LINK_VXLAN;
         if (rtnl_link_get_flags(rl) & IFF_LOOPBACK)
                 return NC_LINK_LOOPBACK;
         return NC_LINK_OTHER;
@@ -290,6 +292,11 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
         if (master > 0)
                 copy_ifname(l->master, ifindex_map_name(m, master));
         l->ipv6 = l->kind == NC_LINK_VETH && makes_link_local(rl);
+        if (l->kind == NC_LINK_VXLAN) {
+                nc_observe_vxlan_attrs(rl, l);
+                if (l->vxlan.dev_ifindex > 0)
+                        copy_ifname(l->vxlan.dev, ifindex_map_name(m, l->vxlan.dev_ifindex));
+        }
 }
 
 static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns, const struct ifindex_map *m) {
@@ -443,7 +450,8 @@ int nc_observe_rtnl(struct nc_observer *o, const char *netns, int netns_fd, int 
                 r = add_routes(o->state, netns, &routes, &m);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording the state%s", in_netns(netns, buf));
-        return 0;
+        /* VXLAN links are the host's (SPEC 7.5). */
+        return netns[0] ? 0 : nc_observe_fdb(o, sk, netns);
 }
 
 static struct rtnl_link *link_at(const struct objects *links, size_t i) {
@@ -554,5 +562,5 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
                 r = add_routes(o->state, "", &routes, &m);
         if (r < 0)
                 return nc_observer_fail(o, r, "recording the state");
-        return 0;
+        return nc_observe_fdb(o, sk, "");
 }

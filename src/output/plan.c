@@ -14,10 +14,20 @@
 
 static void print_waiting_text(const struct nc_plan *p, FILE *f) {
         for (size_t i = 0; i < p->n_waiting; i++) {
+                const struct nc_waiting *w = &p->waiting[i];
+
+                if (w->bridge) {
+                        fputs("waiting: bridge ", f);
+                        nc_escape_fputs(w->bridge, f);
+                        fputs(" (vxlan underlay ", f);
+                        nc_escape_fputs(w->underlay, f);
+                        fprintf(f, " %s)\n", w->why);
+                        continue;
+                }
                 fputs("waiting: container ", f);
-                nc_escape_fputs(p->waiting[i].container, f);
+                nc_escape_fputs(w->container, f);
                 fputs(" (netns ", f);
-                nc_escape_fputs(p->waiting[i].netns, f);
+                nc_escape_fputs(w->netns, f);
                 fputs(" does not exist)\n", f);
         }
 }
@@ -148,9 +158,17 @@ static void json_waiting_conflicts(struct nc_json *j, const struct nc_plan *p) {
         nc_json_key(j, "waiting");
         nc_json_array_begin(j);
         for (size_t i = 0; i < p->n_waiting; i++) {
+                const struct nc_waiting *w = &p->waiting[i];
+
                 nc_json_object_begin(j);
-                json_str(j, "container", p->waiting[i].container);
-                json_str(j, "netns", p->waiting[i].netns);
+                if (w->bridge) {
+                        json_str(j, "bridge", w->bridge);
+                        json_str(j, "underlay", w->underlay);
+                        json_str(j, "reason", w->why);
+                } else {
+                        json_str(j, "container", w->container);
+                        json_str(j, "netns", w->netns);
+                }
                 nc_json_object_end(j);
         }
         nc_json_array_end(j);

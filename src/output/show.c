@@ -504,6 +504,45 @@ static int containers_from_links(struct builder *b) {
         return 0;
 }
 
+/* A VXLAN link of ours gives its bridge's vxlan: the link's VNI, port and
+ * underlay, and a remote per all-zeros FDB entry on it (sorted, as the
+ * state is). */
+static int vxlan_from_link(struct builder *b, const struct nc_link *l) {
+        struct nc_bridge *br = (struct nc_bridge *) nc_model_find_bridge(b->sh->model, l->owner_bridge);
+        static const uint8_t zero[6];
+        struct nc_vxlan *x;
+        size_t n = 0;
+
+        if (!br)
+                return note(b, "VXLAN link %s: bridge %s is not shown", l->name, l->owner_bridge);
+        if (br->vxlan || !l->vxlan.dev[0] || l->vxlan.vni < 1 || l->vxlan.vni > 16777215 || l->vxlan.port < 1)
+                return note(b, "VXLAN link %s: not one a file describes", l->name);
+        x = calloc(1, sizeof(*x));
+        if (!x)
+                return -ENOMEM;
+        x->vni = l->vxlan.vni;
+        x->port = l->vxlan.port;
+        strcpy(x->underlay, l->vxlan.dev);
+        x->remotes = calloc(b->s->n_fdb + 1, sizeof(*x->remotes));
+        if (!x->remotes) {
+                free(x);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < b->s->n_fdb; i++) {
+                const struct nc_fdb *f = &b->s->fdb[i];
+
+                if (strcmp(f->netns, l->netns) == 0 && strcmp(f->ifname, l->name) == 0 &&
+                    memcmp(f->mac, zero, 6) == 0 && (n == 0 || x->remotes[n - 1].addr != f->dst))
+                        x->remotes[n++].addr = f->dst;
+        }
+        x->n_remotes = n;
+        br->vxlan = x;
+        /* The kernel has no range: the whole subnet is this host's. */
+        br->range = br->subnet;
+        br->range_len = br->prefixlen;
+        return 0;
+}
+
 int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
         _cleanup_(nc_show_freep) struct nc_show *sh = calloc(1, sizeof(*sh));
         struct builder b = { .s = s, .sh = sh };
@@ -526,6 +565,12 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
                                 return r;
                 }
         nc_model_sort(sh->model);
+        for (size_t i = 0; i < s->n_links; i++)
+                if (!s->links[i].netns[0] && s->links[i].role == NC_ROLE_VXLAN) {
+                        r = vxlan_from_link(&b, &s->links[i]);
+                        if (r < 0)
+                                return r;
+                }
         infer_isolation(&b);
         r = containers_from_links(&b);
         if (r < 0)
@@ -537,6 +582,19 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
                 return r;
         *ret = TAKE_PTR(sh);
         return 0;
+}
+
+static void print_vxlan(FILE *f, const struct nc_bridge *b) {
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        const struct nc_vxlan *x = b->vxlan;
+
+        fprintf(f, "    range: %s\n    vxlan:\n      vni: %u\n      underlay: ",
+                nc_cidr_format(b->range, b->range_len, cidr), x->vni);
+        nc_yaml_write_scalar(f, x->underlay);
+        fprintf(f, "\n      port: %u\n      remotes: [", x->port);
+        for (size_t i = 0; i < x->n_remotes; i++)
+                fprintf(f, "%s%s", i ? ", " : "", nc_ipv4_format(x->remotes[i].addr, ip));
+        fputs("]\n", f);
 }
 
 static void print_bridge(FILE *f, const struct nc_bridge *b) {
@@ -557,6 +615,8 @@ static void print_bridge(FILE *f, const struct nc_bridge *b) {
                 fputs("    masquerade: false\n", f);
         if (!b->isolated)
                 fputs("    isolated: false\n", f);
+        if (b->vxlan)
+                print_vxlan(f, b);
 }
 
 static void print_range(FILE *f, unsigned start, unsigned end) {

@@ -133,8 +133,18 @@ static void diff_namespaces(struct differ *d) {
         }
 }
 
+/* The kind of change a link is, by its kind: a VXLAN link's own row, a
+ * bridge's, and anything else of ours removed is a veth's. */
+static enum nc_object link_object(const struct nc_link *l) {
+        return l->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : l->kind == NC_LINK_VXLAN ? NC_OBJECT_VXLAN : NC_OBJECT_VETH;
+}
+
+static enum nc_phase link_phase(const struct nc_link *l) {
+        return l->kind == NC_LINK_BRIDGE ? NC_PHASE_BRIDGE : l->kind == NC_LINK_VXLAN ? NC_PHASE_VXLAN : NC_PHASE_VETH;
+}
+
 static void remove_link(struct differ *d, const struct nc_link *have) {
-        enum nc_object object = have->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : NC_OBJECT_VETH;
+        enum nc_object object = link_object(have);
         struct nc_action *a;
 
         if (d->gone[have_index(d, have)])
@@ -156,8 +166,7 @@ static void remove_link(struct differ *d, const struct nc_link *have) {
 static void add_link(struct differ *d, const struct nc_link *want, const struct nc_link *want_peer) {
         struct nc_action *a;
 
-        a = action_add(d, want->kind == NC_LINK_BRIDGE ? NC_PHASE_BRIDGE : NC_PHASE_VETH, NC_CHANGE_ADD,
-                       want->kind == NC_LINK_BRIDGE ? NC_OBJECT_BRIDGE : NC_OBJECT_VETH, want->netns);
+        a = action_add(d, link_phase(want), NC_CHANGE_ADD, link_object(want), want->netns);
         if (!a)
                 return;
         a->link.want = want;
@@ -252,8 +261,11 @@ static uint32_t veth_diff(const struct nc_link *want, const struct nc_link *want
                 return NC_DIFF_REPLACE;
         /* IPv6 on a link that is up does not make its link-local address
          * (the kernel does that as the link comes up), so a veth whose
-         * bridge gains or loses IPv6 is made again (docs/plan.md). */
-        if (have->ipv6 != want->ipv6 || have_peer->ipv6 != want_peer->ipv6)
+         * bridge gains IPv6 is made again. The other way round the link is
+         * left as it is: a veth made by hand, or before IPv6 was turned off
+         * on new ones, would otherwise be made again for an address nobody
+         * uses (docs/plan.md). */
+        if ((want->ipv6 && !have->ipv6) || (want_peer->ipv6 && !have_peer->ipv6))
                 return NC_DIFF_REPLACE;
         if (have->role == NC_ROLE_NONE)
                 diff |= NC_DIFF_LINK_MARK;
@@ -320,6 +332,71 @@ static void diff_veth(struct differ *d, const struct nc_link *want, const struct
         a->link.have_peer = have_peer;
 }
 
+/* What differs between a VXLAN link of ours and the one wanted: its
+ * identity (vni, port, local, underlay, learning, a multicast group, the
+ * bridge its alias names) is - then +; MTU, master and up change in
+ * place. A link enslaved to a bridge this plan makes anew is enslaved
+ * again. */
+static uint32_t vxlan_diff(const struct differ *d, const struct nc_link *want, const struct nc_link *have) {
+        const struct nc_link_vxlan *w = &want->vxlan, *h = &have->vxlan;
+        const struct nc_link *bridge = nc_state_index_link(&d->want_ix, NC_NETNS_HOST, want->master);
+        uint32_t diff = 0;
+
+        if (have->kind != NC_LINK_VXLAN || (have->role != NC_ROLE_NONE && have->role != NC_ROLE_VXLAN) ||
+            (have->role == NC_ROLE_VXLAN && strcmp(have->owner_bridge, want->master) != 0) || w->vni != h->vni ||
+            w->port != h->port || w->local != h->local || strcmp(w->dev, h->dev) != 0 || w->learning != h->learning ||
+            w->group != h->group)
+                return NC_DIFF_REPLACE;
+        if (have->role == NC_ROLE_NONE)
+                diff |= NC_DIFF_LINK_MARK;
+        if (have->mtu != want->mtu)
+                diff |= NC_DIFF_MTU;
+        if (strcmp(have->master, want->master) != 0 || (bridge && d->fresh[want_index(d, bridge)]))
+                diff |= NC_DIFF_MASTER;
+        if (!have->up)
+                diff |= NC_DIFF_UP;
+        return diff;
+}
+
+static void diff_vxlan(struct differ *d, const struct nc_link *want, const struct nc_link *have) {
+        struct nc_action *a;
+        uint32_t diff;
+
+        if (!have) {
+                add_link(d, want, NULL);
+                return;
+        }
+        d->matched[have_index(d, have)] = true;
+        if (!ours(have)) {
+                conflict(d, "link %s exists and is not managed by netconverge", have->name);
+                return;
+        }
+        diff = vxlan_diff(d, want, have);
+        if (diff & ~nc_object_updatable(NC_OBJECT_VXLAN)) {
+                remove_link(d, have);
+                add_link(d, want, NULL);
+                return;
+        }
+        if (!diff)
+                return;
+        a = action_add(d, NC_PHASE_VXLAN, NC_CHANGE_MODIFY, NC_OBJECT_VXLAN, "");
+        if (!a)
+                return;
+        a->diff = diff;
+        a->link.want = want;
+        a->link.have = have;
+}
+
+/* A VXLAN link of ours whose bridge waits for its underlay: left as it
+ * is, like everything else waiting (the kernel removes a VXLAN link with
+ * its underlay anyway). */
+static bool vxlan_waits(const struct differ *d, const struct nc_link *h) {
+        for (size_t i = 0; h->owner_bridge && i < d->plan->n_waiting; i++)
+                if (d->plan->waiting[i].bridge && strcmp(d->plan->waiting[i].bridge, h->owner_bridge) == 0)
+                        return true;
+        return false;
+}
+
 static void diff_loopback(struct differ *d, const struct nc_link *want, const struct nc_link *have) {
         uint32_t netns = nc_state_index_link_ns(&d->want_ix, want_index(d, want));
         struct nc_action *a;
@@ -382,7 +459,8 @@ static void diff_link(struct differ *d, size_t i, const struct nc_link *have) {
                 diff_veth(d, w, have);
         else if (w->kind == NC_LINK_LOOPBACK)
                 diff_loopback(d, w, have);
-        /* Container ends are handled with their host end. */
+        /* Container ends are handled with their host end; VXLAN links
+         * once every bridge is (diff_links()). */
 }
 
 static int link_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
@@ -399,6 +477,12 @@ static void diff_links(struct differ *d) {
         while (nc_merge_next(&m, &run))
                 for (size_t k = 0; k < run.n_want; k++)
                         diff_link(d, run.want + k, run.n_have ? &d->have->links[run.have] : NULL);
+        /* After the bridges: whether a VXLAN link's bridge is made anew
+         * is known, whatever the order of their names. */
+        for (size_t i = 0; i < d->want->n_links; i++)
+                if (d->want->links[i].kind == NC_LINK_VXLAN)
+                        diff_vxlan(d, &d->want->links[i],
+                                   nc_state_index_link(d->have_ix, NC_NETNS_HOST, d->want->links[i].name));
         /* Prune: links of ours in the host namespace nobody wants. */
         for (size_t i = 0; i < d->have->n_links; i++) {
                 const struct nc_link *h = &d->have->links[i];
@@ -406,8 +490,12 @@ static void diff_links(struct differ *d) {
                 if (nc_state_index_link_ns(d->have_ix, i) != NC_NETNS_HOST || d->matched[i] || d->gone[i] ||
                     link_left_alone(d, h))
                         continue;
-                if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END || unfinished_prunable(d, i))
+                if (h->role == NC_ROLE_VXLAN || (nc_link_unfinished(h) && h->kind == NC_LINK_VXLAN)) {
+                        if (!vxlan_waits(d, h))
+                                remove_link(d, h);
+                } else if (h->role == NC_ROLE_BRIDGE || h->role == NC_ROLE_HOST_END || unfinished_prunable(d, i)) {
                         remove_link(d, h);
+                }
         }
 }
 
@@ -684,7 +772,13 @@ int nc_plan_diff(const struct nc_state_index *observed, struct nc_netns_ids *ids
         for (enum nc_sysctl k = 0; k < _NC_SYSCTL_MAX; k++)
                 diff_sysctl(&d, k);
         if (d.r >= 0)
+                d.r = nc_plan_diff_fdb(&(struct nc_fdb_diff) { .want = d.want, .have = d.have, .fresh = d.fresh,
+                                                               .gone = d.gone, .plan = plan,
+                                                               .cap_actions = &d.cap_actions });
+        if (d.r >= 0)
                 d.r = nc_plan_preflight(d.have, plan, &d.cap_conflicts);
+        if (d.r >= 0)
+                d.r = nc_plan_preflight_vxlan(d.have, plan, &d.cap_conflicts);
         if (d.r >= 0)
                 d.r = nc_plan_diff_nft(d.have, plan, &d.cap_actions, &d.cap_conflicts);
         if (d.r >= 0)

@@ -17,6 +17,33 @@ struct nc_netns_ids;
 int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
                   struct nc_plan *plan);
 
+/* lower-vxlan.c (SPEC 7.5): the MTU of a bridge (the file's; with vxlan
+ * and none in the file, the underlay's minus 50), of its VXLAN link (the
+ * underlay's minus 50), and the link with its FDB entries appended to s.
+ * A bridge whose underlay is missing or has no IPv4 address is listed in
+ * plan->waiting instead (room for it is the caller's); an IPv6 remote is
+ * a conflict. 0 or -ENOMEM. */
+unsigned nc_plan_bridge_mtu(const struct nc_bridge *b, const struct nc_state_index *observed);
+unsigned nc_plan_vxlan_mtu(const struct nc_bridge *b, const struct nc_state_index *observed);
+int nc_plan_lower_vxlan(const struct nc_bridge *b, const struct nc_state_index *observed, struct nc_state *s,
+                        struct nc_plan *plan, size_t *cap_conflicts);
+
+/* preflight-vxlan.c (SPEC 7.5): a conflict for a remote that is one of
+ * the host's own addresses, and for a bridge MTU above its VXLAN link's.
+ * 0 or -ENOMEM. */
+int nc_plan_preflight_vxlan(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_conflicts);
+
+/* diff-fdb.c: the FDB entries' actions. fresh (per desired link) and
+ * gone (per observed link) are the differ's: a link made by this plan
+ * has none of its entries yet, one removed takes its own along. */
+struct nc_fdb_diff {
+        const struct nc_state *want, *have;
+        const bool *fresh, *gone;
+        struct nc_plan *plan;
+        size_t *cap_actions;
+};
+int nc_plan_diff_fdb(const struct nc_fdb_diff *c);
+
 /* plan.c: appends an action (counted in the summary); NULL on OOM. */
 struct nc_action *nc_plan_push(struct nc_plan *p, size_t *cap, enum nc_phase phase, enum nc_change change,
                                enum nc_object object, const char *netns);

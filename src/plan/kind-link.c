@@ -99,6 +99,27 @@ static void describe_veth(const struct nc_action *a, struct nc_description *d) {
         nc_put_netns_suffix(d, a->netns);
 }
 
+/* "vxlan vx-fleet0 (vni 42, port 4789, via eth1) master fleet0"; JSON
+ * name, vni, port, underlay, local, mtu, master. */
+static void describe_vxlan(const struct nc_action *a, struct nc_description *d) {
+        const struct nc_link *l = subject(a);
+        bool add = a->change == NC_CHANGE_ADD;
+
+        nc_put_string(d, "name", "vxlan ", l->name);
+        if (a->link.want) {
+                nc_put_uint(d, "vni", add ? " (vni " : NULL, l->vxlan.vni);
+                nc_put_uint(d, "port", add ? ", port " : NULL, l->vxlan.port);
+                nc_put_string(d, "underlay", add ? ", via " : NULL, l->vxlan.dev);
+                nc_put_ipv4(d, "local", NULL, l->vxlan.local);
+                nc_put_uint(d, "mtu", NULL, l->mtu);
+                if (add)
+                        nc_put_string(d, NULL, ")", "");
+                nc_put_string(d, "master", add ? " master " : NULL, l->master);
+        }
+        nc_put_changes(d, a, NULL);
+        nc_put_netns_suffix(d, a->netns);
+}
+
 /* "link lo in netns web: down -> up"; JSON name. */
 static void describe_loopback(const struct nc_action *a, struct nc_description *d) {
         nc_put_string(d, "name", "link ", subject(a)->name);
@@ -127,10 +148,13 @@ static size_t namespaces(const struct nc_action *a, const char *ns[static NC_ACT
         return n;
 }
 
-/* Whose traffic goes through l: a bridge's containers, a veth's own. */
+/* Whose traffic goes through l: a bridge's containers (a VXLAN link's
+ * bridge's, to the other hosts), a veth's own. */
 static void users_of(const struct nc_link *l, struct nc_affected *x) {
         if (l->kind == NC_LINK_BRIDGE)
                 nc_affected_bridge(x, l->name);
+        else if (l->kind == NC_LINK_VXLAN && l->master[0])
+                nc_affected_bridge(x, l->master);
         else if (l->owner_container)
                 nc_affected_container(x, l->owner_container);
         else if (l->peer_netns)
@@ -177,6 +201,16 @@ const struct nc_kind nc_kind_veth = {
         .namespaces = namespaces,
         .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_PEER_UP | NC_DIFF_MASTER | NC_DIFF_MAC | NC_DIFF_LINK_MARK |
                      NC_DIFF_PEER_MARK,
+        .disrupts = link_disrupts,
+};
+
+const struct nc_kind nc_kind_vxlan = {
+        .name = "vxlan",
+        .compare = compare,
+        .describe = describe_vxlan,
+        .changed = changed,
+        .namespaces = namespaces,
+        .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_MASTER | NC_DIFF_LINK_MARK,
         .disrupts = link_disrupts,
 };
 

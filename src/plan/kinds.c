@@ -23,6 +23,8 @@ static const struct nc_kind *const kinds[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_MAP] = &nc_kind_nft_map,
         [NC_OBJECT_NFT_FLOWTABLE] = &nc_kind_nft_flowtable,
         [NC_OBJECT_NFT_STATEFUL] = &nc_kind_nft_stateful,
+        [NC_OBJECT_VXLAN] = &nc_kind_vxlan,
+        [NC_OBJECT_FDB] = &nc_kind_fdb,
 };
 
 const struct nc_kind *nc_kind_of(enum nc_object o) {

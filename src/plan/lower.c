@@ -279,9 +279,9 @@ static int allocate_bridge(const struct nc_model *m, const struct nc_bridge *b,
         return r;
 }
 
-static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
+static int add_bridge(struct nc_state *s, const struct nc_bridge *b, unsigned mtu) {
         _cleanup_free_ char *alias = nc_alias_bridge();
-        struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = b->mtu, .up = true,
+        struct nc_link l = { .netns = "", .kind = NC_LINK_BRIDGE, .mtu = mtu, .up = true,
                               .adopt = b->adopt, .group = NC_LINK_GROUP_OWNED };
         struct nc_address gw = { .netns = "", .address = b->gateway, .prefixlen = b->prefixlen };
         struct nc_address gw6 = { .netns = "", .v6 = true, .address6 = b->gateway6, .prefixlen = b->prefixlen6 };
@@ -302,13 +302,13 @@ static int add_bridge(struct nc_state *s, const struct nc_bridge *b) {
 }
 
 static int add_attachment(struct nc_state *s, const struct nc_container *c, const struct nc_attachment *a,
-                          const struct nc_bridge *b, const struct nc_lowered_addrs *address) {
+                          const struct nc_bridge *b, unsigned mtu, const struct nc_lowered_addrs *address) {
         _cleanup_free_ char *host_alias = nc_alias_host_end(c->name, b->name, c->netns);
         _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
         bool v6 = b->prefixlen6 > 0;
-        struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
+        struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
                                 .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
-        struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = b->mtu, .up = true,
+        struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
                                 .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
         struct nc_address addr = { .netns = c->netns, .address = address->v4, .prefixlen = b->prefixlen };
         struct nc_address addr6 = { .netns = c->netns, .v6 = true, .address6 = address->v6,
@@ -508,7 +508,7 @@ static int reserve(struct nc_state *s, const struct nc_model *m) {
                 networks += m->containers[i].n_networks;
                 ports += m->containers[i].n_ports;
         }
-        return nc_state_reserve(s, m->n_bridges + 2 * networks + m->n_containers, m->n_bridges + networks,
+        return nc_state_reserve(s, 2 * m->n_bridges + 2 * networks + m->n_containers, m->n_bridges + networks,
                                 m->n_containers, m->n_containers, ports + 8 * m->n_bridges);
 }
 
@@ -542,7 +542,7 @@ struct lowering {
         uint32_t *netns;                /* [container]: its namespace's id, or NC_NETNS_NONE */
         uint32_t *rank;                 /* [container]: its namespace's rank */
         uint32_t *group;                /* [desired link]: its namespace's rank (host 0) */
-        size_t group_cap, grouped, conflicts_cap, kept_cap;
+        size_t group_cap, grouped, conflicts_cap, kept_cap, plan_conflicts_cap;
         bool *waits;                    /* [container]: nothing of it is lowered */
 };
 
@@ -554,7 +554,9 @@ static int lower_bridges(struct lowering *lw) {
 
                 if (r < 0)
                         return r;
-                r = add_bridge(lw->s, &m->bridges[i]);
+                r = add_bridge(lw->s, &m->bridges[i], nc_plan_bridge_mtu(&m->bridges[i], lw->observed));
+                if (r >= 0)
+                        r = nc_plan_lower_vxlan(&m->bridges[i], lw->observed, lw->s, lw->plan, &lw->plan_conflicts_cap);
                 if (r >= 0)
                         r = note_groups(lw->s, &lw->group, &lw->group_cap, &lw->grouped, 0);
                 if (r < 0)
@@ -571,7 +573,7 @@ static int lower_container(struct lowering *lw, size_t i) {
         int r;
 
         if (container_waits(c, lw->observed, lw->netns[i])) {
-                plan->waiting[plan->n_waiting++] = (struct nc_waiting) { c->name, c->netns };
+                plan->waiting[plan->n_waiting++] = (struct nc_waiting) { .container = c->name, .netns = c->netns };
                 lw->waits[i] = true;
                 return 0;
         }
@@ -585,7 +587,9 @@ static int lower_container(struct lowering *lw, size_t i) {
                 return nc_plan_nft_port_keys(m, c, plan, &lw->kept_cap);
         }
         for (size_t k = 0; k < c->n_networks; k++) {
-                r = add_attachment(lw->s, c, &c->networks[k], nc_model_find_bridge(m, c->networks[k].bridge),
+                const struct nc_bridge *b = nc_model_find_bridge(m, c->networks[k].bridge);
+
+                r = add_attachment(lw->s, c, &c->networks[k], b, nc_plan_bridge_mtu(b, lw->observed),
                                    &lw->addrs[i][k]);
                 if (r < 0)
                         return r;
@@ -613,13 +617,14 @@ static int lower(struct lowering *lw) {
                 if (!lw->addrs[i])
                         return -ENOMEM;
         }
-        r = lower_bridges(lw);
-        if (r < 0)
-                return r;
-        lw->plan->waiting = calloc(m->n_containers + 1, sizeof(*lw->plan->waiting));
+        /* Room for every container and every bridge's VXLAN link. */
+        lw->plan->waiting = calloc(m->n_containers + m->n_bridges + 1, sizeof(*lw->plan->waiting));
         lw->waits = calloc(m->n_containers + 1, sizeof(*lw->waits));
         if (!lw->plan->waiting || !lw->waits)
                 return -ENOMEM;
+        r = lower_bridges(lw);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < m->n_containers; i++) {
                 r = lower_container(lw, i);
                 if (r < 0)

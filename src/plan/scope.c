@@ -47,7 +47,13 @@ static int add_action(struct nc_observe_scope *scope, const struct nc_action *a)
         n = nc_action_namespaces(a, ns);
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = nc_observe_scope_add_netns(scope, ns[i]);
-        if (a->object != NC_OBJECT_BRIDGE && a->object != NC_OBJECT_VETH && a->object != NC_OBJECT_LOOPBACK)
+        /* An FDB entry is read again with its VXLAN link's. */
+        if (a->object == NC_OBJECT_FDB)
+                return r < 0 ? r
+                             : nc_observe_scope_add_host_link(scope, 0,
+                                                              (a->fdb.want ? a->fdb.want : a->fdb.have)->ifname);
+        if (a->object != NC_OBJECT_BRIDGE && a->object != NC_OBJECT_VETH && a->object != NC_OBJECT_LOOPBACK &&
+            a->object != NC_OBJECT_VXLAN)
                 return r;
         for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r >= 0; i++)
                 r = add_link(scope, links[i]);

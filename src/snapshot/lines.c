@@ -319,6 +319,12 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
                 if (r <= 0)
                         goto out;
         }
+        /* Written only when there are VXLAN links' entries. */
+        if (line_starts(&l, "fdb:", strlen("fdb:"))) {
+                r = read_list(rd, &l, SNAP_FDB, 0);
+                if (r <= 0)
+                        goto out;
+        }
         /* Written only when there are such tables. */
         if (line_starts(&l, "nft_tables:", strlen("nft_tables:"))) {
                 r = read_list(rd, &l, SNAP_TABLES, 0);

@@ -74,6 +74,7 @@ union entry {
         struct nc_link link;
         struct nc_address address;
         struct nc_route route;
+        struct nc_fdb fdb;
         struct nc_nft_chain chain;
         struct nc_nft_rule rule;
         struct nc_nft_table table;
@@ -81,7 +82,7 @@ union entry {
         struct nc_nft_forward_drop forward_drop;
 };
 
-#define MAX_FIELDS 16
+#define MAX_FIELDS 20
 #define NO_INDEX SIZE_MAX
 
 /* Where a problem is: "links[25].mac". Only formatted when one is
@@ -132,6 +133,20 @@ static const struct field link_fields[] = {
         F("ipv6", FIELD_BOOL, false, link.ipv6),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
+        /* kind vxlan only (add_link()). */
+        { .key = "vni", .type = FIELD_UINT, .offset = offsetof(union entry, link.vxlan.vni), .max = 16777215 },
+        { .key = "port", .type = FIELD_UINT, .offset = offsetof(union entry, link.vxlan.port), .max = UINT16_MAX },
+        F("local", FIELD_IPV4, false, link.vxlan.local),
+        F("underlay", FIELD_IFNAME, false, link.vxlan.dev),
+        F("learning", FIELD_BOOL, false, link.vxlan.learning),
+        F("vxlan_group", FIELD_IPV4, false, link.vxlan.group),
+};
+
+static const struct field fdb_fields[] = {
+        F("netns", FIELD_NETNS, true, fdb.netns),
+        F("dev", FIELD_IFNAME, true, fdb.ifname),
+        F("mac", FIELD_MAC, true, fdb.mac),
+        F("dst", FIELD_IPV4, true, fdb.dst),
 };
 
 static const struct field address_fields[] = {
@@ -739,10 +754,19 @@ static int add_link(struct snap_reader *rd, const struct nc_ynode *n, const stru
                     const struct where *w, union entry *e) {
         int r;
 
-        (void) vals;
         if (!e->link.peer_netns != !e->link.peer_name[0]) {
                 report(rd, n->at, w, "peer_netns and peer go together: give both or neither");
                 return 0;
+        }
+        if (e->link.kind != NC_LINK_VXLAN) {
+                static const char *const vxlan_only[] = { "vni", "port", "local", "underlay", "learning",
+                                                          "vxlan_group" };
+
+                for (size_t i = 0; i < ELEMENTSOF(vxlan_only); i++)
+                        if (field_value(link_fields, ELEMENTSOF(link_fields), vals, vxlan_only[i])) {
+                                report(rd, n->at, w, "%s is a VXLAN link's (kind vxlan) only", vxlan_only[i]);
+                                return 0;
+                        }
         }
         r = seen_add(rd, SNAP_LINKS, rd->s->n_links, n->at, w->index);
         return r < 0 ? r : added(nc_state_add_link(rd->s, &e->link));
@@ -762,6 +786,12 @@ static int add_route(struct snap_reader *rd, const struct nc_ynode *n, const str
                 return 0;
         }
         return added(nc_state_add_route(rd->s, &e->route));
+}
+
+static int add_fdb(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                   const struct where *w, union entry *e) {
+        (void) n, (void) vals, (void) w;
+        return added(nc_state_add_fdb(rd->s, &e->fdb));
 }
 
 static int add_chain(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
@@ -893,6 +923,7 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
                            add_object },
         [SNAP_FORWARD_DROPS] = { "nft_forward_drops", "nft_forward_drops", "forward chain", forward_drop_fields,
                                  ELEMENTSOF(forward_drop_fields), add_forward_drop },
+        [SNAP_FDB] = { "fdb", "fdb", "FDB entry", fdb_fields, ELEMENTSOF(fdb_fields), add_fdb },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -1119,9 +1150,9 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot",   "ip_forward", "ip6_forward",       "namespaces",
-                                            "links",      "addresses",  "routes",            "nft_tables",
-                                            "nft_forward_drops", "nft" };
+        static const char *const keys[] = { "snapshot", "ip_forward", "ip6_forward", "namespaces", "links",
+                                            "addresses", "routes", "fdb", "nft_tables", "nft_forward_drops",
+                                            "nft" };
         static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
         char buf[NC_YNODE_GOT_SIZE];
@@ -1147,6 +1178,10 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
                 if (r < 0)
                         return r;
         }
+        nft = nc_ynode_get(root, "fdb");
+        r = nft ? read_section(rd, SNAP_FDB, nft) : 0;
+        if (r < 0)
+                return r;
         seen_check(rd, SNAP_NAMESPACES, "namespace");
         seen_check(rd, SNAP_LINKS, "link (same netns and name)");
         /* Before nft: its table is checked against them. */

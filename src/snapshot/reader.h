@@ -30,6 +30,7 @@ enum snap_section {
         SNAP_TABLES,            /* nft_tables: the inet tables other than nft.table (read before nft) */
         SNAP_OBJECTS,           /* nft.objects: the table's sets, maps and flowtables */
         SNAP_FORWARD_DROPS,     /* nft_forward_drops: other tables' forward chains with policy drop */
+        SNAP_FDB,               /* fdb: VXLAN links' forwarding-database entries (after routes) */
         _SNAP_SECTION_MAX,
 };
 

@@ -119,6 +119,22 @@ static bool mac_is_zero(const uint8_t mac[6]) {
         return memcmp(mac, zero, sizeof(zero)) == 0;
 }
 
+/* A VXLAN link's own attributes; a multicast group only when it has
+ * one (ours never do). */
+static void write_vxlan(struct out *o, const struct nc_link_vxlan *x) {
+        char ip[NC_IPV4_STRLEN];
+
+        field_int(o, "vni", x->vni);
+        field_int(o, "port", x->port);
+        if (x->local)
+                field_word(o, "local", nc_ipv4_format(x->local, ip));
+        if (x->dev[0])
+                field_text(o, "underlay", x->dev, false);
+        field_bool(o, "learning", x->learning);
+        if (x->group)
+                field_word(o, "vxlan_group", nc_ipv4_format(x->group, ip));
+}
+
 static void write_link(struct out *o, const struct nc_link *l) {
         char mac[NC_MAC_STRLEN];
 
@@ -144,6 +160,19 @@ static void write_link(struct out *o, const struct nc_link *l) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);
         }
+        if (l->kind == NC_LINK_VXLAN)
+                write_vxlan(o, &l->vxlan);
+        entry_end(o);
+}
+
+static void write_fdb(struct out *o, const struct nc_fdb *f) {
+        char mac[NC_MAC_STRLEN], ip[NC_IPV4_STRLEN];
+
+        entry_begin(o, "");
+        field_text(o, "netns", f->netns, false);
+        field_text(o, "dev", f->ifname, false);
+        field_text(o, "mac", nc_mac_format(f->mac, mac), true);
+        field_word(o, "dst", nc_ipv4_format(f->dst, ip));
         entry_end(o);
 }
 
@@ -406,6 +435,9 @@ static void write_state(struct out *o, const struct nc_state *s) {
         WRITE_LIST(o, "", "links", s->links, s->n_links, write_link);
         WRITE_LIST(o, "", "addresses", s->addresses, s->n_addresses, write_address);
         WRITE_LIST(o, "", "routes", s->routes, s->n_routes, write_route);
+        /* Only when there are any: most hosts have no VXLAN link. */
+        if (s->n_fdb > 0)
+                WRITE_LIST(o, "", "fdb", s->fdb, s->n_fdb, write_fdb);
         write_tables(o, &s->nft);
         write_forward_drops(o, &s->nft);
         write_nft(o, &s->nft);

@@ -57,8 +57,8 @@ static void link_done(struct nc_link *l) {
         free(l->alias);
         free(l->peer_netns);
         /* owner_bridge and owner_netns point into the same allocation:
-         * see nc_link_parse_alias(). */
-        free(l->owner_container);
+         * see nc_link_parse_alias(); a VXLAN link's is owner_bridge. */
+        free(l->owner_container ? l->owner_container : l->owner_bridge);
 }
 
 struct nc_state *nc_state_free(struct nc_state *s) {
@@ -70,6 +70,9 @@ struct nc_state *nc_state_free(struct nc_state *s) {
                 free(s->addresses[i].netns);
         for (size_t i = 0; i < s->n_routes; i++)
                 free(s->routes[i].netns);
+        for (size_t i = 0; i < s->n_fdb; i++)
+                free(s->fdb[i].netns);
+        free(s->fdb);
         for (size_t i = 0; i < s->n_namespaces; i++) {
                 free(s->namespaces[i].netns);
                 free(s->namespaces[i].same_as);
@@ -155,8 +158,10 @@ int nc_state_absorb(struct nc_state *dst, struct nc_state *src) {
         if (reserve(&dst->links, dst->n_links, src->n_links, sizeof(*dst->links)) < 0 ||
             reserve(&dst->addresses, dst->n_addresses, src->n_addresses, sizeof(*dst->addresses)) < 0 ||
             reserve(&dst->routes, dst->n_routes, src->n_routes, sizeof(*dst->routes)) < 0 ||
-            reserve(&dst->namespaces, dst->n_namespaces, src->n_namespaces, sizeof(*dst->namespaces)) < 0)
+            reserve(&dst->namespaces, dst->n_namespaces, src->n_namespaces, sizeof(*dst->namespaces)) < 0 ||
+            reserve(&dst->fdb, dst->n_fdb, src->n_fdb, sizeof(*dst->fdb)) < 0)
                 return -ENOMEM;
+        move_all(&dst->fdb, &dst->n_fdb, &src->fdb, &src->n_fdb, sizeof(*dst->fdb));
         move_all(&dst->links, &dst->n_links, &src->links, &src->n_links, sizeof(*dst->links));
         move_all(&dst->addresses, &dst->n_addresses, &src->addresses, &src->n_addresses, sizeof(*dst->addresses));
         move_all(&dst->routes, &dst->n_routes, &src->routes, &src->n_routes, sizeof(*dst->routes));
@@ -235,6 +240,19 @@ int nc_state_add_route(struct nc_state *s, const struct nc_route *r) {
         if (dup_or_null(r->netns ? r->netns : "", &x->netns) < 0)
                 return -ENOMEM;
         s->n_routes++;
+        return 0;
+}
+
+int nc_state_add_fdb(struct nc_state *s, const struct nc_fdb *f) {
+        struct nc_fdb *x;
+
+        if (grow(&s->fdb, s->n_fdb, sizeof(*s->fdb)) < 0)
+                return -ENOMEM;
+        x = &s->fdb[s->n_fdb];
+        *x = *f;
+        if (dup_or_null(f->netns ? f->netns : "", &x->netns) < 0)
+                return -ENOMEM;
+        s->n_fdb++;
         return 0;
 }
 
@@ -479,6 +497,20 @@ static int route_compare(const void *a, const void *b) {
         return r != 0 ? r : strcmp(x->ifname, y->ifname);
 }
 
+int nc_fdb_key_compare(const struct nc_fdb *x, const struct nc_fdb *y) {
+        int r = strcmp(x->netns, y->netns);
+
+        if (r == 0)
+                r = strcmp(x->ifname, y->ifname);
+        if (r == 0)
+                r = memcmp(x->mac, y->mac, sizeof(x->mac));
+        return r != 0 ? r : cmp_u32(x->dst, y->dst);
+}
+
+static int fdb_compare(const void *a, const void *b) {
+        return nc_fdb_key_compare(a, b);
+}
+
 static int namespace_compare(const void *a, const void *b) {
         return strcmp(((const struct nc_namespace *) a)->netns, ((const struct nc_namespace *) b)->netns);
 }
@@ -536,6 +568,7 @@ void nc_state_sort(struct nc_state *s) {
         nc_sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
         nc_sort_unless_sorted(s->routes, s->n_routes, sizeof(*s->routes), route_compare);
         nc_sort_unless_sorted(s->namespaces, s->n_namespaces, sizeof(*s->namespaces), namespace_compare);
+        nc_sort_unless_sorted(s->fdb, s->n_fdb, sizeof(*s->fdb), fdb_compare);
 }
 
 const struct nc_link *nc_state_find_link(const struct nc_state *s, const char *netns, const char *name) {
@@ -601,6 +634,14 @@ char *nc_alias_peer_end(const char *container, const char *bridge) {
         return alias_join(NC_ALIAS_PREFIX "peer ", container, bridge, NULL);
 }
 
+char *nc_alias_vxlan(const char *bridge) {
+        char *s = malloc(strlen(NC_ALIAS_PREFIX "vxlan ") + strlen(bridge) + 1);
+
+        if (s)
+                stpcpy(stpcpy(s, NC_ALIAS_PREFIX "vxlan "), bridge);
+        return s;
+}
+
 /* Splits "a b rest..." into its first fields; the last takes the rest.
  * The fields are one allocation, owned by out[0]: a link keeps two or
  * three of them, and one malloc each was most of appending a link. */
@@ -626,7 +667,8 @@ static int split_fields(const char *s, char **out, size_t n) {
 }
 
 int nc_link_parse_alias(struct nc_link *l) {
-        static const char host[] = NC_ALIAS_PREFIX "veth ", peer[] = NC_ALIAS_PREFIX "peer ";
+        static const char host[] = NC_ALIAS_PREFIX "veth ", peer[] = NC_ALIAS_PREFIX "peer ",
+                          vxlan[] = NC_ALIAS_PREFIX "vxlan ";
         char *f[3] = {};
         int r;
 
@@ -654,6 +696,14 @@ int nc_link_parse_alias(struct nc_link *l) {
                         l->owner_bridge = f[1];
                         return 0;
                 }
+        } else if (strncmp(l->alias, vxlan, sizeof(vxlan) - 1) == 0) {
+                r = split_fields(l->alias + sizeof(vxlan) - 1, f, 1);
+                if (r > 0) {
+                        /* The one allocation is owner_bridge's (link_done()). */
+                        l->role = NC_ROLE_VXLAN;
+                        l->owner_bridge = f[0];
+                        return 0;
+                }
         } else {
                 return 0;       /* a prefix we do not know: leave it alone */
         }
@@ -661,12 +711,14 @@ int nc_link_parse_alias(struct nc_link *l) {
 }
 
 void nc_link_check_marks(struct nc_link *l) {
-        enum nc_link_kind fits = l->role == NC_ROLE_BRIDGE ? NC_LINK_BRIDGE : NC_LINK_VETH;
+        enum nc_link_kind fits = l->role == NC_ROLE_BRIDGE ? NC_LINK_BRIDGE
+                                 : l->role == NC_ROLE_VXLAN ? NC_LINK_VXLAN
+                                                            : NC_LINK_VETH;
 
         if (l->role == NC_ROLE_NONE || (l->kind == fits && nc_link_group_ours(l->group)))
                 return;
         /* The three owner fields are one allocation (nc_link_parse_alias()). */
-        free(l->owner_container);
+        free(l->owner_container ? l->owner_container : l->owner_bridge);
         l->owner_container = l->owner_bridge = l->owner_netns = NULL;
         l->role = NC_ROLE_NONE;
 }
@@ -676,6 +728,7 @@ static const char *const link_kind_table[_NC_LINK_KIND_MAX] = {
         [NC_LINK_VETH] = "veth",
         [NC_LINK_LOOPBACK] = "loopback",
         [NC_LINK_OTHER] = "other",
+        [NC_LINK_VXLAN] = "vxlan",
 };
 
 const char *nc_link_kind_to_string(enum nc_link_kind k) {

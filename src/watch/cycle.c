@@ -89,9 +89,6 @@ int nc_watch_load(struct nc_watch *w) {
         if (nc_diags_init(&d, w->path) < 0)
                 return -ENOMEM;
         r = nc_config_load_file(w->path, &d, &m);
-        /* Until the kernel side of VXLAN lands (netconverge/config.h). */
-        if (r >= 0)
-                r = nc_config_refuse_unapplied(m, &d);
         if (r < 0)
                 log_diags(w, &d);
         nc_diags_done(&d);
@@ -158,8 +155,12 @@ static void log_waiting(struct nc_watch *w, const struct nc_plan *p) {
         bool changed;
 
         for (size_t i = 0; i < p->n_waiting; i++)
-                nc_strbuf_printf(&b, "waiting: container %s (netns %s does not exist)\n", p->waiting[i].container,
-                                 p->waiting[i].netns);
+                if (p->waiting[i].bridge)
+                        nc_strbuf_printf(&b, "waiting: bridge %s (vxlan underlay %s %s)\n", p->waiting[i].bridge,
+                                         p->waiting[i].underlay, p->waiting[i].why);
+                else
+                        nc_strbuf_printf(&b, "waiting: container %s (netns %s does not exist)\n",
+                                         p->waiting[i].container, p->waiting[i].netns);
         now = nc_strbuf_steal(&b);
         if (!now)
                 return;

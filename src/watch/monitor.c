@@ -6,6 +6,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -26,9 +27,12 @@
  * messages, always sent with a real AF_UNSPEC one), routes outside the main
  * table or made by the kernel for an address (observation ignores both),
  * nftables objects of other tables and the end-of-batch NEWGEN, any
- * device's own forwarding setting (only the "all" ones are planned), and
- * the IPv6 addresses and routes the kernel makes itself (link-local ones,
- * and those from router advertisements). */
+ * device's own forwarding setting (only the "all" ones are planned), the
+ * IPv6 addresses and routes the kernel makes itself (link-local ones, and
+ * those from router advertisements), and every neighbour but a VXLAN
+ * link's remotes (ARP, and the MACs a bridge learns, come and go all the
+ * time; only an FDB entry with a remote, NTF_SELF with NDA_DST, is a VXLAN
+ * driver's). */
 
 /* The socket's receive buffer: a burst bigger than this overruns (ENOBUFS),
  * which only costs a full resync. */
@@ -36,10 +40,11 @@
 
 /* IPV4_NETCONF too: net.ipv4.ip_forward set by hand (sysctl) is announced
  * there as the "all" device's forwarding; IPV6_NETCONF the same for
- * net.ipv6.conf.all.forwarding. */
-static const unsigned rtnl_groups[] = { RTNLGRP_LINK,        RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
+ * net.ipv6.conf.all.forwarding; NEIGH for a VXLAN link's FDB entries
+ * (SPEC 7.5). */
+static const unsigned rtnl_groups[] = { RTNLGRP_LINK,         RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
                                         RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE,
-                                        RTNLGRP_IPV6_NETCONF };
+                                        RTNLGRP_IPV6_NETCONF, RTNLGRP_NEIGH };
 static const unsigned nft_groups[] = { NFNLGRP_NFTABLES };
 
 static const char *rtm_name(uint16_t type) {
@@ -60,6 +65,10 @@ static const char *rtm_name(uint16_t type) {
                 return "RTM_NEWNETCONF";
         case RTM_DELNETCONF:
                 return "RTM_DELNETCONF";
+        case RTM_NEWNEIGH:
+                return "RTM_NEWNEIGH";
+        case RTM_DELNEIGH:
+                return "RTM_DELNEIGH";
         default:
                 return "RTM_?";
         }
@@ -166,6 +175,17 @@ bool nc_watch_rtnl_relevant(const struct nlmsghdr *nlh, char *what, size_t size)
                                  : "");
                 /* Only the "all" forwarding settings are ours to keep. */
                 return ifindex == NETCONFA_IFINDEX_ALL && fwd;
+        }
+        if ((t == RTM_NEWNEIGH || t == RTM_DELNEIGH) && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ndmsg))) {
+                const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+                const struct nlattr *dst = find_attr(nlh, sizeof(*ndm), NDA_DST);
+                char addr[INET_ADDRSTRLEN] = "?";
+
+                if (dst && mnl_attr_get_payload_len(dst) == 4)
+                        inet_ntop(AF_INET, mnl_attr_get_payload(dst), addr, sizeof(addr));
+                snprintf(what, size, "%s family %u dst %s on ifindex %d", rtm_name(t), ndm->ndm_family, addr,
+                         ndm->ndm_ifindex);
+                return ndm->ndm_family == AF_BRIDGE && (ndm->ndm_flags & NTF_SELF) && dst;
         }
         snprintf(what, size, "message type %u", t);
         return false;

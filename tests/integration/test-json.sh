@@ -129,7 +129,7 @@ nc_in "$H" link add name "$P"$'\xfe' type vxlan id 43 dstport 4790
 nc_json show --snapshot
 [ "$NC_RC" -eq 0 ] || nc_fail "show -o json --snapshot exited $NC_RC: $(cat "$NC_TMP/err")"
 check "snapshot JSON" "d['format_version'] == 1 and d['snapshot'] == 1
-        and sorted(l['name'] for l in d['links'] if l['name'].startswith('$P') and l['kind'] == 'other')
+        and sorted(l['name'] for l in d['links'] if l['name'].startswith('$P') and l['kind'] == 'vxlan')
             == ['$P\ufffd', '$P\ufffd']"
 nc_json show
 [ "$NC_RC" -eq 0 ] || nc_fail "show -o json exited $NC_RC"

@@ -48,7 +48,7 @@ ipc -n "$host" link set lo up
 ipc -n "$host" link add br0 type bridge
 ipc -n "$host" link set br0 address 02:42:8e:00:00:01 alias "netconverge:bridge" group 0x6e63 up
 ipc -n "$host" addr add 172.30.0.1/16 dev br0
-# A vxlan: a kind that is neither bridge, veth nor loopback, and whose
+# A vxlan made by hand (not ours: no alias, not in our group), and whose
 # module, unlike dummy's or ifb's, makes no devices in the machine's own
 # namespace when it loads.
 ipc -n "$host" link add foreign0 type vxlan id 42 dstport 4789
@@ -68,28 +68,33 @@ ipc -n "$host" link add vethghost type veth peer name vethghost-p
 ipc -n "$host" link set vethghost address 02:00:00:00:00:02 alias "netconverge:veth ghost br0 $missing" group 0x6e63
 ipc -n "$host" link set vethghost-p address 02:00:00:00:00:03
 
+# The veths were made by hand, so the kernel gives them IPv6 link-local
+# addresses (ipv6: true), and the namespace has IPv6 forwarding off.
 ncb -n "$host" show --snapshot >"$tmp/snap" || fail "show --snapshot exited $?"
 cat >"$tmp/snap.expected" <<EOS
 # netconverge snapshot
 snapshot: 1
 ip_forward: 1
+ip6_forward: 0
 namespaces:
   - {netns: $c1, exists: true}
   - {netns: $missing, exists: false}
 links:
   - {netns: "", name: br0, kind: bridge, mtu: 1500, mac: "02:42:8e:00:00:01", up: true, alias: "netconverge:bridge", group: 28259}
-  - {netns: "", name: foreign0, kind: other, mtu: 1500, mac: "$fmac", up: false}
+  - {netns: "", name: foreign0, kind: vxlan, mtu: 1500, mac: "$fmac", up: false, vni: 42, port: 4789, learning: true}
   - {netns: "", name: lo, kind: loopback, mtu: 65536, up: true}
-  - {netns: "", name: vethc1, kind: veth, mtu: 1500, mac: "02:00:00:00:00:01", up: true, master: br0, alias: "netconverge:veth web br0 $c1", group: 28259, peer_netns: $c1, peer: eth0}
-  - {netns: "", name: vethghost, kind: veth, mtu: 1500, mac: "02:00:00:00:00:02", up: false, alias: "netconverge:veth ghost br0 $missing", group: 28259}
-  - {netns: "", name: vethghost-p, kind: veth, mtu: 1500, mac: "02:00:00:00:00:03", up: false}
-  - {netns: $c1, name: eth0, kind: veth, mtu: 1500, mac: "02:42:ac:1e:00:02", up: true, alias: "netconverge:peer web br0", group: 28259, peer_netns: "", peer: vethc1}
+  - {netns: "", name: vethc1, kind: veth, mtu: 1500, mac: "02:00:00:00:00:01", up: true, master: br0, alias: "netconverge:veth web br0 $c1", group: 28259, ipv6: true, peer_netns: $c1, peer: eth0}
+  - {netns: "", name: vethghost, kind: veth, mtu: 1500, mac: "02:00:00:00:00:02", up: false, alias: "netconverge:veth ghost br0 $missing", group: 28259, ipv6: true}
+  - {netns: "", name: vethghost-p, kind: veth, mtu: 1500, mac: "02:00:00:00:00:03", up: false, ipv6: true}
+  - {netns: $c1, name: eth0, kind: veth, mtu: 1500, mac: "02:42:ac:1e:00:02", up: true, alias: "netconverge:peer web br0", group: 28259, ipv6: true, peer_netns: "", peer: vethc1}
   - {netns: $c1, name: lo, kind: loopback, mtu: 65536, up: true}
 addresses:
   - {netns: "", dev: br0, address: 172.30.0.1/16}
   - {netns: "", dev: lo, address: 127.0.0.1/8}
+  - {netns: "", dev: lo, address: "::1/128"}
   - {netns: $c1, dev: eth0, address: 172.30.0.2/16}
   - {netns: $c1, dev: lo, address: 127.0.0.1/8}
+  - {netns: $c1, dev: lo, address: "::1/128"}
 routes:
   - {netns: "", dst: 10.99.0.0/16, via: 172.30.0.254, dev: br0, protocol: 3}
   - {netns: $c1, dst: 0.0.0.0/0, via: 172.30.0.1, dev: eth0, protocol: 78}

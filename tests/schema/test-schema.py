@@ -233,6 +233,7 @@ BEYOND_SCHEMA = {
     'range-full.yaml': 'counting free addresses in the range',
     'vxlan-no-range.yaml': 'vxlan needs range',
     'vxlan-underlay-is-bridge.yaml': 'underlay against the bridges',
+    'vxlan-link-name-taken.yaml': 'a VXLAN link name equal to a bridge name',
     'vxlan-remote-multicast.yaml': 'address arithmetic (multicast)',
     'gateway-zero.yaml': 'gateway against the subnet',
     'host-interface-duplicate.yaml': 'the same host link name twice',

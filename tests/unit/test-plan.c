@@ -249,6 +249,155 @@ static void test_waiting_container(void **state) {
         nc_model_free(m);
 }
 
+/* SPEC 7.5: a host with underlay eth1 (MTU mtu, 192.0.2.11/24), and
+ * with in_sync what the file's plan makes on it (no containers). */
+static const char fleet[] = "version: 1\n"
+                            "bridges:\n  f:\n    subnet: 10.90.0.0/16\n    range: 10.90.1.0/24\n"
+                            "    vxlan: {vni: 42, underlay: eth1, remotes: [192.0.2.12, 192.0.2.13]}\n";
+
+static struct nc_state *fleet_host(const struct nc_model *m, unsigned mtu, bool in_sync) {
+        struct nc_state *s = nc_state_new();
+        struct nc_link eth1 = { .netns = "", .name = "eth1", .kind = NC_LINK_VETH, .mtu = mtu, .up = true };
+        struct nc_address a = { .netns = "", .ifname = "eth1", .address = 0xc000020b, .prefixlen = 24 };
+        struct nc_plan *p = NULL;
+
+        assert_int_equal(nc_state_add_link(s, &eth1), 0);
+        assert_int_equal(nc_state_add_address(s, &a), 0);
+        s->ip_forward = 1;
+        nc_state_sort(s);
+        if (!in_sync)
+                return s;
+        assert_int_equal(nc_plan_compute(m, s, &p), 0);
+        for (size_t i = 0; i < p->desired->n_links; i++) {
+                struct nc_link l = p->desired->links[i];
+
+                l.oper_up = true;
+                assert_int_equal(nc_state_add_link(s, &l), 0);
+        }
+        for (size_t i = 0; i < p->desired->n_addresses; i++)
+                assert_int_equal(nc_state_add_address(s, &p->desired->addresses[i]), 0);
+        for (size_t i = 0; i < p->desired->n_fdb; i++)
+                assert_int_equal(nc_state_add_fdb(s, &p->desired->fdb[i]), 0);
+        assert_int_equal(nc_state_set_nft_table(s, p->desired->nft.table), 0);
+        for (size_t i = 0; i < p->desired->nft.n_chains; i++)
+                assert_int_equal(nc_state_add_nft_chain(s, &p->desired->nft.chains[i]), 0);
+        for (size_t i = 0; i < p->desired->nft.n_rules; i++) {
+                struct nc_nft_rule r = p->desired->nft.rules[i];
+
+                r.handle = 100 + i;
+                assert_int_equal(nc_state_add_nft_rule(s, &r), 0);
+        }
+        nc_plan_free(p);
+        nc_state_sort(s);
+        return s;
+}
+
+static void test_vxlan_link_names(void **state) {
+        char name[NC_IFNAMSIZ];
+
+        (void) state;
+        nc_vxlan_link_name("fleet0", name);
+        assert_string_equal(name, "vx-fleet0");
+        nc_vxlan_link_name("abcdefghijkl", name);
+        assert_string_equal(name, "vx-abcdefghijkl");
+        /* Longer than 12 bytes: a prefix and a hash, two such differ. */
+        nc_vxlan_link_name("abcdefghijklm", name);
+        assert_int_equal(strlen(name), 15);
+        assert_memory_equal(name, "vx-abcd", 7);
+        {
+                char other[NC_IFNAMSIZ];
+
+                nc_vxlan_link_name("abcdefghijkln", other);
+                assert_string_not_equal(name, other);
+        }
+}
+
+static void test_vxlan_in_sync_and_drift(void **state) {
+        struct nc_model *m = load(fleet);
+        struct nc_state *s = fleet_host(m, 1500, true);
+        struct nc_link *vx = link_of(s, "", "vx-f");
+        char *t;
+
+        (void) state;
+        t = plan_text(m, s);
+        assert_string_equal(t, "No changes.\n");
+        free(t);
+        /* Down and off its bridge: put back in place. */
+        vx->up = false;
+        vx->master[0] = '\0';
+        t = plan_text(m, s);
+        assert_string_equal(t, "~ vxlan vx-f: master none -> f, down -> up\n"
+                               "Plan: 0 to add, 1 to change, 0 to remove.\n");
+        free(t);
+        /* Learning on is another link: - then +, with its entries. */
+        vx->up = true;
+        strcpy(vx->master, "f");
+        vx->vxlan.learning = true;
+        t = plan_text(m, s);
+        assert_string_equal(t, "- vxlan vx-f\n"
+                               "+ vxlan vx-f (vni 42, port 4789, via eth1) master f\n"
+                               "+ fdb 00:00:00:00:00:00 dst 192.0.2.12 on vx-f\n"
+                               "+ fdb 00:00:00:00:00:00 dst 192.0.2.13 on vx-f\n"
+                               "Plan: 3 to add, 0 to change, 1 to remove.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+/* An apply that died between creating the link and marking it: the link
+ * is finished (alias set), not made again; entries on it are kept. */
+static void test_vxlan_unfinished_is_finished(void **state) {
+        struct nc_model *m = load(fleet);
+        struct nc_state *s = fleet_host(m, 1500, true);
+        struct nc_link *vx = link_of(s, "", "vx-f");
+        char *t;
+
+        (void) state;
+        free(vx->alias);
+        free(vx->owner_bridge);
+        vx->alias = NULL;
+        vx->owner_bridge = NULL;
+        vx->role = NC_ROLE_NONE;
+        t = plan_text(m, s);
+        assert_string_equal(t, "~ vxlan vx-f: mark\nPlan: 0 to add, 1 to change, 0 to remove.\n");
+        free(t);
+        /* Out of our group: someone else's. */
+        vx->group = 0;
+        t = plan_text(m, s);
+        assert_string_equal(t, "conflict: link vx-f exists and is not managed by netconverge\nNo changes.\n");
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+/* The bridge's MTU, with none in the file, follows the underlay's. */
+static void test_vxlan_mtu_follows_underlay(void **state) {
+        struct nc_model *m = load(fleet);
+        struct nc_state *s = fleet_host(m, 9000, false);
+        char *t = plan_text(m, s);
+
+        (void) state;
+        assert_non_null(strstr(t, "+ bridge f (mtu 8950)\n"));
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+static void test_vxlan_ipv6_remote_is_a_conflict(void **state) {
+        struct nc_model *m = load("version: 1\n"
+                                  "bridges:\n  f:\n    subnet: 10.90.0.0/16\n    range: 10.90.1.0/24\n"
+                                  "    vxlan: {vni: 42, underlay: eth1, remotes: [2001:db8::2]}\n");
+        struct nc_state *s = fleet_host(m, 1500, false);
+        char *t = plan_text(m, s);
+
+        (void) state;
+        assert_non_null(strstr(t, "conflict: bridge f: vxlan remote 2001:db8::2 is IPv6; this version makes VXLAN "
+                                  "links over IPv4 underlays only\n"));
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
 /* What verify reads again after a plan: every namespace a change touched,
  * on both ends of a veth, and the table; nothing else. */
 static struct nc_observe_scope scope_of(const struct nc_model *m, const struct nc_state *observed) {
@@ -441,6 +590,11 @@ int main(void) {
                 cmocka_unit_test(test_unmarked_leftovers),
                 cmocka_unit_test(test_running_container_keeps_its_address),
                 cmocka_unit_test(test_waiting_container),
+                cmocka_unit_test(test_vxlan_link_names),
+                cmocka_unit_test(test_vxlan_in_sync_and_drift),
+                cmocka_unit_test(test_vxlan_unfinished_is_finished),
+                cmocka_unit_test(test_vxlan_mtu_follows_underlay),
+                cmocka_unit_test(test_vxlan_ipv6_remote_is_a_conflict),
                 cmocka_unit_test(test_verify_scope_is_what_the_plan_touches),
                 cmocka_unit_test(test_nft_rules_diffed_one_by_one),
         };

@@ -1100,6 +1100,71 @@ static void test_forward_drops_round_trip(void **state) {
         nc_state_free(s);
 }
 
+/* SPEC 7.5: a VXLAN link's attributes and its FDB entries, through both
+ * readers; any order reads sorted. */
+static const char vxlan_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links:\n"
+        "  - {netns: \"\", name: eth1, kind: veth, mtu: 1500, up: true}\n"
+        "  - {netns: \"\", name: vx-f, kind: vxlan, mtu: 1450, up: true, master: f, alias: \"netconverge:vxlan f\", "
+        "group: 28259, vni: 42, port: 4789, local: 192.0.2.11, underlay: eth1, learning: false}\n"
+        "  - {netns: \"\", name: vx-m, kind: vxlan, mtu: 1450, up: false, vni: 7, port: 8472, learning: true, "
+        "vxlan_group: 239.1.1.1}\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "fdb:\n"
+        "  - {netns: \"\", dev: vx-f, mac: \"00:00:00:00:00:00\", dst: 192.0.2.12}\n"
+        "  - {netns: \"\", dev: vx-f, mac: \"00:00:00:00:00:00\", dst: 192.0.2.13}\n";
+
+static void test_vxlan_round_trip(void **state) {
+        static const char unsorted[] = "snapshot: 1\nlinks: []\nfdb:\n"
+                                       "  - {netns: \"\", dev: b, mac: \"00:00:00:00:00:00\", dst: 10.0.0.1}\n"
+                                       "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:01\", dst: 10.0.0.9}\n"
+                                       "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: 10.0.0.9}\n";
+        struct nc_state *s;
+        char *t;
+
+        (void) state;
+        assert_lines_round_trip(vxlan_snap);
+        s = read_ok(vxlan_snap);
+        assert_int_equal(s->n_links, 3);
+        assert_int_equal(s->links[1].kind, NC_LINK_VXLAN);
+        assert_int_equal(s->links[1].role, NC_ROLE_VXLAN);
+        assert_string_equal(s->links[1].owner_bridge, "f");
+        assert_int_equal(s->links[1].vxlan.vni, 42);
+        assert_int_equal(s->links[1].vxlan.port, 4789);
+        assert_int_equal(s->links[1].vxlan.local, 0xc000020b);
+        assert_string_equal(s->links[1].vxlan.dev, "eth1");
+        assert_false(s->links[1].vxlan.learning);
+        /* Not ours: no alias, no group. */
+        assert_int_equal(s->links[2].role, NC_ROLE_NONE);
+        assert_int_equal(s->links[2].vxlan.group, 0xef010101);
+        assert_int_equal(s->n_fdb, 2);
+        assert_string_equal(s->fdb[1].ifname, "vx-f");
+        assert_int_equal(s->fdb[1].dst, 0xc000020d);
+        nc_state_free(s);
+        s = read_ok(unsorted);
+        t = written(s);
+        assert_non_null(strstr(t, "fdb:\n"
+                                  "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: 10.0.0.9}\n"
+                                  "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:01\", dst: 10.0.0.9}\n"
+                                  "  - {netns: \"\", dev: b, mac: \"00:00:00:00:00:00\", dst: 10.0.0.1}\n"));
+        free(t);
+        nc_state_free(s);
+}
+
+static void test_vxlan_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nlinks:\n  - {netns: \"\", name: b, kind: bridge, mtu: 1500, vni: 42}\n"
+                     "  - {netns: \"\", name: v, kind: vxlan, mtu: 1500, vni: 16777216}\n"
+                     "fdb:\n  - {netns: \"\", dev: v, mac: \"00:00:00:00:00:00\"}\n",
+                     "t.snap:3:5: links[0]: vni is a VXLAN link's (kind vxlan) only\n"
+                     "t.snap:4:55: links[1].vni: expected an integer from 0 to 16777215, got '16777216'\n"
+                     "t.snap:6:5: fdb[0].dst: missing required key\n");
+}
+
 static void test_forward_drops_errors(void **state) {
         (void) state;
         expect_diags("snapshot: 1\nnft_forward_drops:\n  - {family: bridge, table: t, chain: c, priority: 0}\n"
@@ -1521,6 +1586,8 @@ int main(void) {
                 cmocka_unit_test(test_table_flags_errors),
                 cmocka_unit_test(test_forward_drops_round_trip),
                 cmocka_unit_test(test_forward_drops_errors),
+                cmocka_unit_test(test_vxlan_round_trip),
+                cmocka_unit_test(test_vxlan_errors),
                 cmocka_unit_test(test_nft_write_exact),
                 cmocka_unit_test(test_nft_errors),
                 cmocka_unit_test(test_nft6_round_trip),

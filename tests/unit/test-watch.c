@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -276,6 +278,22 @@ static struct nlmsghdr *netconf_msg(char *buf, int ifindex) {
         return nlh;
 }
 
+static struct nlmsghdr *neigh_msg(char *buf, uint8_t family, uint8_t flags, bool dst) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        static const uint8_t zero[6];
+        struct ndmsg *ndm;
+
+        nlh->nlmsg_type = RTM_DELNEIGH;
+        ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+        ndm->ndm_family = family;
+        ndm->ndm_flags = flags;
+        ndm->ndm_ifindex = 9;
+        mnl_attr_put(nlh, NDA_LLADDR, 6, zero);
+        if (dst)
+                mnl_attr_put_u32(nlh, NDA_DST, htonl(0xc000020c));
+        return nlh;
+}
+
 static void test_rtnl_messages_that_matter(void **state) {
         char buf[MSG_BUF] __attribute__((aligned(8))), what[256];
 
@@ -306,6 +324,11 @@ static void test_rtnl_messages_that_matter(void **state) {
         assert_string_equal(what, "RTM_DELROUTE ::/0 table 254 proto 78");
         assert_false(nc_watch_rtnl_relevant(route6_msg(buf, RTPROT_RA), what, sizeof(what)));
         assert_false(nc_watch_rtnl_relevant(route6_msg(buf, RTPROT_KERNEL), what, sizeof(what)));
+        /* Neighbours: a VXLAN link's remote only, not ARP or what a bridge learns. */
+        assert_true(nc_watch_rtnl_relevant(neigh_msg(buf, AF_BRIDGE, NTF_SELF, true), what, sizeof(what)));
+        assert_string_equal(what, "RTM_DELNEIGH family 7 dst 192.0.2.12 on ifindex 9");
+        assert_false(nc_watch_rtnl_relevant(neigh_msg(buf, AF_BRIDGE, NTF_MASTER, false), what, sizeof(what)));
+        assert_false(nc_watch_rtnl_relevant(neigh_msg(buf, AF_INET, 0, true), what, sizeof(what)));
 }
 
 static struct nlmsghdr *nft_msg(char *buf, uint16_t msg, uint8_t family, const char *table) {
