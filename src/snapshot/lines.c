@@ -325,6 +325,17 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
                 if (r <= 0)
                         goto out;
         }
+        /* Each written only when it has entries. */
+        for (enum snap_section id = SNAP_DROP_RULES; id <= SNAP_LISTENERS; id++) {
+                char head[32];
+
+                snprintf(head, sizeof(head), "%s:", snap_section_name(id));
+                if (!line_starts(&l, head, strlen(head)))
+                        continue;
+                r = read_list(rd, &l, id, 0);
+                if (r <= 0)
+                        goto out;
+        }
         if (l.p < l.end) {
                 r = read_nft(rd, &l);
                 if (r <= 0)
