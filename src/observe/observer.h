@@ -38,6 +38,11 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
  * observed. Call before nc_state_sort(). */
 int nc_observe_pair_veths(struct nc_observer *o);
 
+/* listen.c: the host's TCP listeners and bound UDP sockets (IPv4 and
+ * IPv6) on the host ports desired publishes, in the current namespace;
+ * nothing without such ports. 0, or -ENOMEM with a message. */
+int nc_observe_listeners(struct nc_observer *o, const struct nc_model *desired);
+
 /* reuse.c: copies from prev what a scoped observation keeps. */
 struct nc_observe_reuse {
         bool host;                      /* the host's links, addresses, routes */
