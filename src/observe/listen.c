@@ -20,10 +20,10 @@
 /* The host's sockets on the ports the file publishes (issue 14 item 6):
  * TCP in LISTEN, UDP in any state (bound), IPv4 and IPv6, through
  * NETLINK_SOCK_DIAG (what ss(8) reads), in the current namespace (the
- * host's, or -n's). Only the file's ports are kept, and a protocol without
- * any is not asked for: a file without published ports costs nothing,
- * and the many ephemeral UDP sockets of a host stay out of the snapshot
- * (and of a saved plan's digest). A kernel without inet_diag (a module
+ * host's, or -n's). With a file, only its ports are kept, and a protocol
+ * without any is not asked for: a file without published ports costs
+ * nothing, and the many ephemeral UDP sockets of a host stay out of the
+ * plan's observed state (and of a saved plan's digest). A kernel without inet_diag (a module
  * not loaded, a protocol's handler missing) has no listeners to tell of:
  * the pre-flight is a warning, not worth failing the observation for. */
 
@@ -42,8 +42,16 @@ struct dump {
         int r;
 };
 
+/* Without a file (show --snapshot), every port: the snapshot then holds
+ * whatever a file could publish, and `diff FILE --observed` of it warns
+ * as `diff FILE` does. */
 static void want_ports(struct wanted *w, const struct nc_model *m) {
-        for (size_t i = 0; m && i < m->n_containers; i++)
+        if (!m) {
+                memset(w->ports, 0xff, sizeof(w->ports));
+                w->any[NC_PROTO_TCP] = w->any[NC_PROTO_UDP] = true;
+                return;
+        }
+        for (size_t i = 0; i < m->n_containers; i++)
                 for (size_t k = 0; k < m->containers[i].n_ports; k++) {
                         const struct nc_port *p = &m->containers[i].ports[k];
 

@@ -39,8 +39,9 @@ int nc_observe_rtnl_host_some(struct nc_observer *o, const struct nc_state *prev
 int nc_observe_pair_veths(struct nc_observer *o);
 
 /* listen.c: the host's TCP listeners and bound UDP sockets (IPv4 and
- * IPv6) on the host ports desired publishes, in the current namespace;
- * nothing without such ports. 0, or -ENOMEM with a message. */
+ * IPv6) on the host ports desired publishes (desired NULL: on any port),
+ * in the current namespace; nothing when desired has no published ports.
+ * 0, or -ENOMEM with a message. */
 int nc_observe_listeners(struct nc_observer *o, const struct nc_model *desired);
 
 /* reuse.c: copies from prev what a scoped observation keeps. */
