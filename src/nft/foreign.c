@@ -149,7 +149,7 @@ static void on_bitwise(struct reader *rd, const struct nftnl_expr *e) {
 
 /* An interface name as nft and iptables-nft compare it: the name padded
  * with NULs to 16 bytes, or a prefix without its NUL ("br*", "br+"). */
-static int ifname_match(struct reader *rd, const uint8_t *v, uint32_t len, char **field, char out[]) {
+static int ifname_match(const uint8_t *v, uint32_t len, char **field, char out[]) {
         const uint8_t *nul = memchr(v, '\0', len);
         size_t n = nul ? (size_t) (nul - v) : len;
 
@@ -160,7 +160,6 @@ static int ifname_match(struct reader *rd, const uint8_t *v, uint32_t len, char 
                 out[n++] = '*';
         out[n] = '\0';
         *field = out;
-        (void) rd;
         return 0;
 }
 
@@ -213,10 +212,10 @@ static int cmp_match(struct reader *rd, const struct slot *s, uint32_t op, const
 
         switch (s->kind) {
         case SLOT_IIFNAME:
-                return op == NFT_CMP_EQ && !s->masked ? ifname_match(rd, v, len, &rd->d->iifname, rd->buf->iifname)
+                return op == NFT_CMP_EQ && !s->masked ? ifname_match(v, len, &rd->d->iifname, rd->buf->iifname)
                                                       : -EINVAL;
         case SLOT_OIFNAME:
-                return op == NFT_CMP_EQ && !s->masked ? ifname_match(rd, v, len, &rd->d->oifname, rd->buf->oifname)
+                return op == NFT_CMP_EQ && !s->masked ? ifname_match(v, len, &rd->d->oifname, rd->buf->oifname)
                                                       : -EINVAL;
         case SLOT_NFPROTO:
                 /* Rules for IPv6 only catch none of the IPv4 bridges' traffic. */
