@@ -78,6 +78,17 @@ nc_pass "tables deleted: no warning, nothing in the snapshot"
 # drop behind a match netconverge does not read (a port), ct state invalid,
 # a source outside the bridge's subnet.
 br=${NC_PREFIX}br
+# Real packets: the container reaches an "outside" host (a veth from the
+# host namespace, 198.51.100.0/24) through the masquerade, until the rules
+# the warnings name are there.
+out=$NC_PREFIX-out
+ip netns add "$out"
+nc_in "$NC_HOST" link add "$NC_PREFIX-up" type veth peer name "$NC_PREFIX-o" netns "$out"
+nc_in "$NC_HOST" addr add 198.51.100.1/24 dev "$NC_PREFIX-up"
+nc_in "$NC_HOST" link set "$NC_PREFIX-up" up
+nc_in "$out" addr add 198.51.100.2/24 dev "$NC_PREFIX-o"
+nc_in "$out" link set "$NC_PREFIX-o" up
+nc_wait_until 5 nc_ping "$NC_PREFIX-web" 198.51.100.2 || nc_fail "web does not reach the outside host before the rules"
 nft_in add table inet fw
 nft_in add chain inet fw filter_FORWARD '{ type filter hook forward priority 10; policy accept; }'
 nft_in add rule inet fw filter_FORWARD ct state invalid drop
@@ -108,6 +119,8 @@ done
 n=$(grep -c "^netconverge: diff: warning: " <<<"$NC_OUT" || true)
 [ "$n" = 3 ] || nc_fail "diff printed $n warnings, expected 3 (no decoy): $NC_OUT"
 nc_pass "diff names the final reject, the wildcard drop and the daddr drop, and no decoy"
+nc_ping "$NC_PREFIX-web" 198.51.100.2 && nc_fail "web reaches the outside host through the rules the warnings name"
+nc_pass "and they do stop the container's traffic (the ping that passed before fails)"
 
 nc_expect 0 -o json diff "$f"
 json=$(sed -n '/^{/,$p' <<<"$NC_OUT")
@@ -133,4 +146,5 @@ nft_in delete table inet fw
 nft_in delete table ip legacy
 nc_expect 0 diff "$f"
 grep -q "warning" <<<"$NC_OUT" && nc_fail "a warning with the drop rules gone: $NC_OUT"
-nc_pass "drop rules deleted: no warning"
+nc_wait_until 5 nc_ping "$NC_PREFIX-web" 198.51.100.2 || nc_fail "web does not reach the outside host without the rules"
+nc_pass "drop rules deleted: no warning, and the container reaches out again"
