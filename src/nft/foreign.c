@@ -70,35 +70,54 @@ static uint32_t u32_or(const struct nftnl_expr *e, uint16_t attr, uint32_t dflt)
         return nftnl_expr_is_set(e, attr) ? nftnl_expr_get_u32(e, attr) : dflt;
 }
 
+static unsigned slots_of(uint32_t len) {
+        return len > 4 ? (len + 3) / 4 : 1;
+}
+
+/* A load of len bytes at s overwrites every value it overlaps (an
+ * iifname spans four slots). */
 static void load(struct reader *rd, const struct nftnl_expr *e, uint16_t dreg, enum slot_kind kind, uint32_t len) {
         struct slot *s;
+        size_t at;
 
         if (!nftnl_expr_is_set(e, dreg)) {
                 rd->unknown = true;     /* a set (meta mark set ...) changes the packet */
                 return;
         }
         s = slot_of(rd, nftnl_expr_get_u32(e, dreg));
-        if (s)
-                *s = (struct slot) { .kind = kind, .mask = UINT32_MAX, .len = len };
+        if (!s)
+                return;
+        at = (size_t) (s - rd->slots);
+        if (len > 16 || at + slots_of(len) > NSLOTS) {
+                rd->unknown = true;
+                return;
+        }
+        for (size_t i = 0; i < NSLOTS; i++)
+                if (rd->slots[i].kind != SLOT_NONE && i < at + slots_of(len) && at < i + slots_of(rd->slots[i].len))
+                        rd->slots[i] = (struct slot) {};
+        *s = (struct slot) { .kind = kind, .mask = UINT32_MAX, .len = len };
 }
 
 static void on_meta(struct reader *rd, const struct nftnl_expr *e) {
         static const struct {
                 uint32_t key;
                 enum slot_kind kind;
+                uint32_t len;
         } keys[] = {
-                { NFT_META_IIFNAME, SLOT_IIFNAME },
-                { NFT_META_OIFNAME, SLOT_OIFNAME },
-                { NFT_META_NFPROTO, SLOT_NFPROTO },
+                { NFT_META_IIFNAME, SLOT_IIFNAME, NC_IFNAMSIZ },
+                { NFT_META_OIFNAME, SLOT_OIFNAME, NC_IFNAMSIZ },
+                { NFT_META_NFPROTO, SLOT_NFPROTO, 1 },
         };
         uint32_t key = u32_or(e, NFTNL_EXPR_META_KEY, UINT32_MAX);
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (keys[i].key == key) {
-                        load(rd, e, NFTNL_EXPR_META_DREG, keys[i].kind, 0);
+                        load(rd, e, NFTNL_EXPR_META_DREG, keys[i].kind, keys[i].len);
                         return;
                 }
-        load(rd, e, NFTNL_EXPR_META_DREG, SLOT_OTHER, 0);
+        /* Most other keys are 4 bytes or less; the rest (16-byte names)
+         * only make later compares on the slots they cover unknown. */
+        load(rd, e, NFTNL_EXPR_META_DREG, SLOT_OTHER, NC_IFNAMSIZ);
 }
 
 static void on_payload(struct reader *rd, const struct nftnl_expr *e) {
@@ -153,8 +172,12 @@ static int ifname_match(const uint8_t *v, uint32_t len, char **field, char out[]
         const uint8_t *nul = memchr(v, '\0', len);
         size_t n = nul ? (size_t) (nul - v) : len;
 
-        if (*field || n == 0 || n >= NC_IFNAMSIZ || memchr(v, '*', n))
+        if (*field || n == 0 || n >= NC_IFNAMSIZ || len > NC_IFNAMSIZ || memchr(v, '*', n))
                 return -EINVAL;
+        /* A name is NUL-padded: bytes after its NUL match no interface. */
+        for (size_t i = n; i < len; i++)
+                if (v[i] != '\0')
+                        return -EINVAL;
         memcpy(out, v, n);
         if (!nul)
                 out[n++] = '*';

@@ -629,6 +629,8 @@ enum foreign_case {
         FC_IIF_NEQ,             /* iifname != "eth0" drop: not read */
         FC_NFPROTO6,            /* meta nfproto ipv6 drop */
         FC_INET_SADDR_NO_PROTO, /* inet: ip saddr without meta nfproto: not IPv4 for sure */
+        FC_CLOBBERED,           /* iifname loaded, part of it overwritten, then compared */
+        FC_NAME_TAIL,           /* "eth0\0x...": bytes after the NUL match no interface */
 };
 
 static int decode_foreign(enum foreign_case c, enum nc_nft_family family, struct nc_nft_drop_rule *got,
@@ -693,6 +695,17 @@ static int decode_foreign(enum foreign_case c, enum nc_nft_family family, struct
                 add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &v6, 1);
                 add_verdict(nr, NF_DROP);
                 break;
+        case FC_CLOBBERED:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_payload(nr, NFT_REG32_01, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, docker0, NC_IFNAMSIZ);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_NAME_TAIL:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, "eth0\0x\0\0\0\0\0\0\0\0\0\0", NC_IFNAMSIZ);
+                add_verdict(nr, NF_DROP);
+                break;
         case FC_INET_SADDR_NO_PROTO:
                 add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
                 add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &saddr, 4);
@@ -715,7 +728,8 @@ static int decode_foreign(enum foreign_case c, enum nc_nft_family family, struct
 static void test_drop_rule_decode(void **state) {
         struct nc_nft_drop_rule_buf buf;
         struct nc_nft_drop_rule d;
-        const enum foreign_case no[] = { FC_CT_INVALID, FC_ACCEPT, FC_PORT, FC_IIF_NEQ, FC_NFPROTO6 };
+        const enum foreign_case no[] = { FC_CT_INVALID, FC_ACCEPT, FC_PORT, FC_IIF_NEQ, FC_NFPROTO6, FC_CLOBBERED,
+                                         FC_NAME_TAIL };
 
         (void) state;
         assert_int_equal(decode_foreign(FC_BARE_DROP, NC_NFT_FAMILY_IP, &d, &buf), 1);
