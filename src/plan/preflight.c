@@ -97,8 +97,7 @@ static int warning_compare(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* Takes b's text as one more warning (sorted once, at the end). */
-static int add_warning(struct nc_plan *plan, struct nc_strbuf *b) {
+int nc_plan_add_warning(struct nc_plan *plan, struct nc_strbuf *b) {
         char *text = nc_strbuf_steal(b);
         char **v;
 
@@ -129,7 +128,7 @@ static int warn_forward_drops(const struct nc_state *observed, struct nc_plan *p
                                  "(e.g. iifname %s accept; oifname %s ct state established,related accept), or "
                                  "netconverge's containers cannot reach out and published ports are unreachable",
                                  nc_nft_family_to_string(x->family), x->table, x->chain, x->priority, bridge, bridge);
-                r = add_warning(plan, &b);
+                r = nc_plan_add_warning(plan, &b);
         }
         return r;
 }
@@ -228,7 +227,7 @@ static int warn_drop_rules(const struct nc_state *observed, struct nc_plan *plan
                                  "established,related accept), or netconverge's containers cannot reach out and "
                                  "published ports are unreachable",
                                  x->reject ? "rejects" : "drops", bridge, bridge, bridge);
-                r = add_warning(plan, &b);
+                r = nc_plan_add_warning(plan, &b);
         }
         return r;
 }
@@ -277,7 +276,7 @@ static int warn_listeners(const struct nc_state *observed, struct nc_plan *plan)
                                          proto, nc_ipv4_format(p->daddr, ip), p->dport, proto, v6 ? "[" : "",
                                          nc_listener_address_format(&l->address, at), v6 ? "]" : "", l->port,
                                          l->v6only ? " (v6only)" : "");
-                        r = add_warning(plan, &b);
+                        r = nc_plan_add_warning(plan, &b);
                 }
         }
         return r;
