@@ -28,6 +28,7 @@
  * the pre-flight is a warning, not worth failing the observation for. */
 
 #define ALL_STATES UINT32_MAX
+#define NC_LISTEN_TRIES 3
 
 struct wanted {
         /* Per protocol, the published host ports, as a bitmap. */
@@ -94,15 +95,20 @@ static int socket_cb(const struct nlmsghdr *nlh, void *data) {
         return d->r < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-/* One dump: a family's sockets of one protocol in the given states. */
-static int dump_sockets(struct mnl_socket *nl, uint32_t seq, uint8_t family, uint8_t protocol, uint32_t states,
-                        struct dump *d) {
+/* One dump: a family's sockets of one protocol in the given states, on a
+ * socket of its own (an interrupted dump leaves answers behind). */
+static int dump_sockets(uint32_t seq, uint8_t family, uint8_t protocol, uint32_t states, struct dump *d) {
+        _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
         char buf[32768] __attribute__((aligned(8)));
-        unsigned portid = mnl_socket_get_portid(nl);
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct inet_diag_req_v2 *req;
+        unsigned portid;
         ssize_t n;
         int r;
+
+        if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+                return -errno;
+        portid = mnl_socket_get_portid(nl);
 
         nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -133,7 +139,6 @@ int nc_observe_listeners(struct nc_observer *o, const struct nc_model *desired) 
                 { NC_PROTO_UDP, IPPROTO_UDP, ALL_STATES },
         };
         static const uint8_t families[] = { AF_INET, AF_INET6 };
-        _cleanup_(nc_mnl_socket_closep) struct mnl_socket *nl = NULL;
         _cleanup_free_ struct wanted *w = calloc(1, sizeof(*w));
         uint32_t seq = (uint32_t) time(NULL);
 
@@ -142,14 +147,15 @@ int nc_observe_listeners(struct nc_observer *o, const struct nc_model *desired) 
         want_ports(w, desired);
         if (!w->any[NC_PROTO_TCP] && !w->any[NC_PROTO_UDP])
                 return 0;
-        nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-        if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-                return 0;       /* no sock_diag: nothing to tell (see above) */
         for (size_t i = 0; i < ELEMENTSOF(protos); i++)
                 for (size_t k = 0; w->any[protos[i].proto] && k < ELEMENTSOF(families); k++) {
                         struct dump d = { .o = o, .w = w, .proto = protos[i].proto };
-                        int r = dump_sockets(nl, ++seq, families[k], protos[i].protocol, protos[i].states, &d);
+                        int r = -EINTR;
 
+                        /* An interrupted dump (NLM_F_DUMP_INTR) is asked
+                         * again; what it gave already is not added twice. */
+                        for (int tries = 0; r == -EINTR && tries < NC_LISTEN_TRIES; tries++)
+                                r = dump_sockets(++seq, families[k], protos[i].protocol, protos[i].states, &d);
                         if (r == -ENOMEM)
                                 return nc_observer_fail(o, r, "reading the host's sockets");
                 }

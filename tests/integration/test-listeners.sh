@@ -15,8 +15,8 @@ command -v python3 >/dev/null || nc_fail "python3 is missing (the listeners are 
 
 f=$(nc_config listeners)
 ip -n "$NC_HOST" link set lo up
-nc_background timeout 60 ip netns exec "$NC_HOST" python3 -m http.server 8080 --bind 0.0.0.0 --directory "$NC_TMP"
-nc_background timeout 60 ip netns exec "$NC_HOST" python3 -c '
+nc_background timeout 110 ip netns exec "$NC_HOST" python3 -m http.server 8080 --bind 0.0.0.0 --directory "$NC_TMP"
+nc_background timeout 110 ip netns exec "$NC_HOST" python3 -c '
 import socket, sys, time
 def sock(family, kind, addr, v6only=None):
         s = socket.socket(family, kind)
@@ -32,26 +32,28 @@ held = [sock(socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", 5353)),
         sock(socket.AF_INET6, socket.SOCK_STREAM, ("::", 9090), 1),
         sock(socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", 8081))]
 open(sys.argv[1], "w").close()
-time.sleep(60)
+time.sleep(110)
 ' "$NC_TMP/held"
 served() {
         timeout 5 ip netns exec "$NC_HOST" python3 -c '
 import urllib.request
 urllib.request.urlopen("http://127.0.0.1:8080/", timeout=1).read()' 2>/dev/null
 }
-nc_wait_until 10 served || nc_fail "http.server on 8080 does not answer"
-nc_wait_until 10 test -e "$NC_TMP/held" || nc_fail "the other sockets were not opened"
+nc_wait_until 30 served || nc_fail "http.server on 8080 does not answer"
+nc_wait_until 30 test -e "$NC_TMP/held" || nc_fail "the other sockets were not opened"
 nc_pass "a real http.server answers on 8080; the other sockets are bound"
 
 w_tcp="warning: published port tcp 0.0.0.0:8080: a process of the host already listens on tcp 0.0.0.0:8080"
 w_udp="warning: published port udp 127.0.0.1:5353: a process of the host already listens on udp 127.0.0.1:5353"
 w_dual="warning: published port tcp 127.0.0.1:9091: a process of the host already listens on tcp [::]:9091"
+# What the host namespace holds, for a failure's message.
+sockets() { timeout 10 ip netns exec "$NC_HOST" ss -tuanH 2>&1 || true; }
 nc_expect 2 diff "$f"
 for w in "$w_tcp" "$w_udp" "$w_dual"; do
-        grep -qF -- "$w" <<<"$NC_OUT" || nc_fail "diff does not warn '$w': $NC_OUT"
+        grep -qF -- "$w" <<<"$NC_OUT" || nc_fail "diff does not warn '$w': $NC_OUT; sockets: $(sockets)"
 done
 n=$(grep -c "^netconverge: diff: warning: " <<<"$NC_OUT" || true)
-[ "$n" = 3 ] || nc_fail "diff printed $n warnings, expected 3 (no decoy): $NC_OUT"
+[ "$n" = 3 ] || nc_fail "diff printed $n warnings, expected 3 (no decoy): $NC_OUT; sockets: $(sockets)"
 nc_pass "diff names the three sockets that take published ports, and no decoy"
 
 nc_expect 2 -o json diff "$f"
