@@ -325,6 +325,47 @@ struct nc_nft_forward_drop {
         int priority;
 };
 
+/* A rule of another table's forward base chain (families as above) that
+ * drops or rejects and whose every match a bridge's forwarded traffic can
+ * satisfy (issue 15, SPEC 7.4 pre-flight): a drop in any base chain is
+ * final, whatever our table accepts. Observation keeps only rules it
+ * could decode in full (no match at all, or only the matches below); a
+ * rule with any other match (a set lookup, a port, an xt match) is left
+ * out: it does not catch, as far as netconverge can tell. Whether the
+ * matches fit the file's bridges is the pre-flight's to decide. Rules an
+ * earlier accept in the same chain shadows are kept all the same.
+ * Observed only; a warning, not a change. */
+struct nc_nft_drop_rule {
+        enum nc_nft_family family;
+        char *table;
+        char *chain;
+        unsigned handle;                        /* the kernel's (a table's counter; 0 in a hand-written snapshot) */
+        bool reject;                            /* reject (an answer), else drop */
+        char *iifname;                          /* NULL: no match; "name" or "prefix*" (nft's wildcard) */
+        char *oifname;
+        uint32_t saddr, daddr;                  /* ip saddr/daddr PREFIX; length 0: no match */
+        unsigned saddr_len, daddr_len;
+        /* ct state STATES, as nft writes them ("established,related"):
+         * only matches that hold for some of the bridges' traffic (new,
+         * established, related) are kept; NULL: no match. */
+        char *ct_state;
+};
+
+/* A socket of the host namespace (the one -n names) that listens (TCP) or
+ * is bound (UDP) on a port the file publishes (issue 14 item 6, SPEC 7.2
+ * pre-flight): Docker refuses such a port ("port is already allocated");
+ * netconverge warns. Observed only, and only for the ports the file
+ * publishes (a host has many ephemeral UDP sockets, and they change
+ * between a diff and its apply). */
+struct nc_listener {
+        enum nc_proto proto;
+        /* IPv4 sockets and IPv6 ones bound to a v4-mapped address as
+         * ::ffff:A.B.C.D: the same reach for a port. */
+        struct nc_ipv6 address;
+        uint16_t port;
+        bool v6only;                            /* an IPv6 socket on :: that takes no IPv4 */
+};
+
 struct nc_nft {
         /* The table read in full: the one settings.table names, or, with no
          * file (show), the marked one. NULL: it does not exist. Its mark is
@@ -344,6 +385,11 @@ struct nc_nft {
          * chain). Read whether or not the owned table exists. */
         struct nc_nft_forward_drop *forward_drops;
         size_t n_forward_drops;
+        /* Other tables' drop rules in forward base chains, as above; sorted
+         * by (family name, table, chain, handle). From one rule dump, made
+         * only when another table has a forward base chain. */
+        struct nc_nft_drop_rule *drop_rules;
+        size_t n_drop_rules;
 };
 
 /* What is wrong with an existing container namespace, as observation
@@ -395,6 +441,8 @@ struct nc_state {
         int ip_forward;                 /* -1 unknown, 0, 1 */
         int ip6_forward;                /* net.ipv6.conf.all.forwarding: -1 unknown (or not wanted), 0, 1 */
         struct nc_nft nft;              /* the owned nftables table, host namespace */
+        struct nc_listener *listeners;  /* host namespace; sorted by (proto, address, port, v6only) */
+        size_t n_listeners;
 };
 
 struct nc_state *nc_state_new(void);
@@ -433,6 +481,18 @@ int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t);
 int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o);
 /* An entry of forward_drops: d's fields, its strings copied. */
 int nc_state_add_nft_forward_drop(struct nc_state *s, const struct nc_nft_forward_drop *d);
+/* An entry of drop_rules: d's fields, its strings copied. */
+int nc_state_add_nft_drop_rule(struct nc_state *s, const struct nc_nft_drop_rule *d);
+/* A listener's address as the snapshot writes it: ::ffff:A.B.C.D as
+ * A.B.C.D (an IPv4 socket, or a v4-mapped one: the same reach), any
+ * other as IPv6 text. parse() takes either form: 0 or -EINVAL. */
+char *nc_listener_address_format(const struct nc_ipv6 *a, char buf[static NC_IPV6_STRLEN]);
+int nc_listener_address_parse(const char *s, struct nc_ipv6 *ret);
+/* ::ffff:A.B.C.D for an IPv4 address (host byte order); whether a is one. */
+struct nc_ipv6 nc_ipv6_mapped(uint32_t v4);
+bool nc_ipv6_is_mapped(const struct nc_ipv6 *a);
+/* A listener; one equal to one already there is not added again. */
+int nc_state_add_listener(struct nc_state *s, const struct nc_listener *l);
 /* The entry of tables named name (tables sorted), or NULL. */
 const struct nc_nft_table *nc_nft_find_table(const struct nc_nft *t, const char *name);
 /* The chain named name (chains sorted by name, names unique), or NULL:

@@ -59,6 +59,13 @@ int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret) 
 }
 
 int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret) {
+        bool policy_drop = false;
+        int r = nc_nft_forward_chain_decode(nc, ret, &policy_drop);
+
+        return r <= 0 ? r : policy_drop;
+}
+
+int nc_nft_forward_chain_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret, bool *ret_policy_drop) {
         struct nc_nft_chain c;
         struct nc_nft_forward_drop d = {};
         int r;
@@ -82,7 +89,7 @@ int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forwa
         r = nc_nft_chain_decode(nc, &c);
         if (r < 0)
                 return r;
-        if (c.hook != NC_HOOK_FORWARD || !c.policy_drop)
+        if (c.hook != NC_HOOK_FORWARD)
                 return 0;
         d.table = (char *) nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE);
         if (!d.table)
@@ -90,6 +97,7 @@ int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forwa
         d.chain = c.name;
         d.priority = c.priority;
         *ret = d;
+        *ret_policy_drop = c.policy_drop;
         return 1;
 }
 

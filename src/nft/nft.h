@@ -85,6 +85,24 @@ int nc_nft_chain_decode(const struct nftnl_chain *nc, struct nc_nft_chain *ret);
  * one, -EBADMSG without a table or name. Which table is netconverge's own
  * is the caller's to know. */
 int nc_nft_forward_drop_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret);
+/* The same for any forward base chain of those families, whatever its
+ * policy (*ret_policy_drop): 1, 0 or -EBADMSG. Its rules are read for
+ * drop rules (foreign.c). */
+int nc_nft_forward_chain_decode(const struct nftnl_chain *nc, struct nc_nft_forward_drop *ret, bool *ret_policy_drop);
+
+/* foreign.c: whether nr, a rule of another table's forward base chain
+ * (of family), drops or rejects with only matches foreign.c knows (no
+ * match at all, iifname/oifname equal to a name or a prefix, ip
+ * saddr/daddr in a prefix, ct state with new, established or related):
+ * 1 with *ret filled (table and chain point into nr, the other strings
+ * into buf), 0 when it is not one (another verdict, or a match not read
+ * here: taken not to catch), -EBADMSG without a table or chain, -ENOMEM. */
+struct nc_nft_drop_rule_buf {
+        char iifname[NC_IFNAMSIZ + 1], oifname[NC_IFNAMSIZ + 1];
+        char ct_state[64];
+};
+int nc_nft_drop_rule_decode(const struct nftnl_rule *nr, enum nc_nft_family family, struct nc_nft_drop_rule_buf *buf,
+                            struct nc_nft_drop_rule *ret);
 
 /* table.c: a new nftnl_table, family inet, named name; with mark, its
  * userdata carries netconverge's mark (NC_TABLE_MARK as the table's

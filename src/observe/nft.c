@@ -26,15 +26,17 @@
  * whether it carries netconverge's mark (one dump of tables, small), and
  * one table's chains and rules, decoded into the normalized form, and its
  * named sets, maps, flowtables and stateful objects (all foreign: they
- * are removed). Of the other tables, of every family, only the base
- * chains at hook forward with policy drop are kept (the pre-flight warns
- * of them: such a chain drops the bridges' forwarded traffic whatever our
- * table accepts); their rules are not asked for. The kernel cannot filter
+ * are removed). Of the other tables, of families ip, ip6 and inet, only
+ * the base chains at hook forward with policy drop are kept, and the drop
+ * rules of their forward base chains that foreign.c can read (the
+ * pre-flight warns of them: such a chain or rule drops the bridges'
+ * forwarded traffic whatever our table accepts); those rules are one
+ * more dump, of every table's rules, made only when such a chain exists. The kernel cannot filter
  * a chain dump by table, and one dump of family NFPROTO_UNSPEC brings the
  * chains of every family, so the chains are one dump, made whether or not
  * the owned table exists.
  *
- * Six dumps are not one snapshot: a commit between them (another
+ * Seven dumps are not one snapshot: a commit between them (another
  * apply, a user's nft) would mix two rulesets. So the generation id is
  * read before and after, and the whole read is redone when it moved. */
 
@@ -48,7 +50,38 @@ struct nft_reader {
         struct nc_state *s;             /* scratch: moved to the observed state once consistent */
         const struct nc_nft_rule **prev;        /* an earlier observation's rules, by handle */
         size_t n_prev;
+        /* Other tables' forward base chains, whatever their policy: their
+         * rules are read for drop rules. Strings owned; freed by read_once(). */
+        struct nc_nft_forward_drop *forward;
+        size_t n_forward;
 };
+
+static int remember_forward(struct nft_reader *rd, const struct nc_nft_forward_drop *c) {
+        struct nc_nft_forward_drop *v = reallocarray(rd->forward, rd->n_forward + 1, sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        rd->forward = v;
+        v[rd->n_forward] = (struct nc_nft_forward_drop) { .family = c->family, .table = strdup(c->table),
+                                                          .chain = strdup(c->chain) };
+        if (!v[rd->n_forward].table || !v[rd->n_forward].chain) {
+                free(v[rd->n_forward].table);
+                free(v[rd->n_forward].chain);
+                return -ENOMEM;
+        }
+        rd->n_forward++;
+        return 0;
+}
+
+static void forget_forward(struct nft_reader *rd) {
+        for (size_t i = 0; i < rd->n_forward; i++) {
+                free(rd->forward[i].table);
+                free(rd->forward[i].chain);
+        }
+        free(rd->forward);
+        rd->forward = NULL;
+        rd->n_forward = 0;
+}
 
 static int table_cb(const struct nlmsghdr *nlh, void *data) {
         _cleanup_(nc_nft_table_freep) struct nftnl_table *t = nftnl_table_alloc();
@@ -102,6 +135,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
         struct nft_reader *rd = data;
         struct nc_nft_forward_drop fd;
         struct nc_nft_chain c;
+        bool policy_drop = false;
         int r;
 
         if (!nc)
@@ -114,8 +148,11 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
                 r = nc_nft_chain_decode(nc, &c);
                 return r < 0 ? r : nc_state_add_nft_chain(rd->s, &c);
         }
-        r = nc_nft_forward_drop_decode(nc, &fd);
-        return r <= 0 ? r : nc_state_add_nft_forward_drop(rd->s, &fd);
+        r = nc_nft_forward_chain_decode(nc, &fd, &policy_drop);
+        if (r <= 0)
+                return r;
+        r = remember_forward(rd, &fd);
+        return r < 0 || !policy_drop ? r : nc_state_add_nft_forward_drop(rd->s, &fd);
 }
 
 /* A rule message's handle, 0 when it has none. */
@@ -203,6 +240,73 @@ static int dump_chains(struct nft_reader *rd) {
         struct nlmsghdr *nlh;
 
         nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NLM_F_DUMP, ++rd->seq);
+        return nc_nft_talk(rd->nl, nlh, &d);
+}
+
+static const enum nc_nft_family *family_of(uint8_t nfproto) {
+        static const enum nc_nft_family families[] = { NC_NFT_FAMILY_IP, NC_NFT_FAMILY_IP6, NC_NFT_FAMILY_INET };
+        static const uint8_t protos[] = { NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET };
+
+        for (size_t i = 0; i < ELEMENTSOF(protos); i++)
+                if (protos[i] == nfproto)
+                        return &families[i];
+        return NULL;
+}
+
+/* Whether the message is a rule of one of the forward chains remembered:
+ * read from its attributes, before libnftnl allocates every expression
+ * (the dump brings every table's rules, ours included). */
+static const struct nc_nft_forward_drop *forward_chain_of(const struct nft_reader *rd, const struct nlmsghdr *nlh) {
+        const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+        const enum nc_nft_family *f = family_of(g->nfgen_family);
+        const char *table = NULL, *chain = NULL;
+        const struct nlattr *a;
+
+        if (!f)
+                return NULL;
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) == NFTA_RULE_TABLE && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+                        table = mnl_attr_get_str(a);
+                else if (mnl_attr_get_type(a) == NFTA_RULE_CHAIN && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+                        chain = mnl_attr_get_str(a);
+        }
+        for (size_t i = 0; table && chain && i < rd->n_forward; i++)
+                if (rd->forward[i].family == *f && strcmp(rd->forward[i].table, table) == 0 &&
+                    strcmp(rd->forward[i].chain, chain) == 0)
+                        return &rd->forward[i];
+        return NULL;
+}
+
+static int foreign_rule_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_rule_freep) struct nftnl_rule *nr = NULL;
+        struct nft_reader *rd = data;
+        const struct nc_nft_forward_drop *c = forward_chain_of(rd, nlh);
+        struct nc_nft_drop_rule_buf buf;
+        struct nc_nft_drop_rule d;
+        int r;
+
+        if (!c)
+                return 0;
+        nr = nftnl_rule_alloc();
+        if (!nr)
+                return -ENOMEM;
+        if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+                return -EBADMSG;
+        r = nc_nft_drop_rule_decode(nr, c->family, &buf, &d);
+        return r <= 0 ? r : nc_state_add_nft_drop_rule(rd->s, &d);
+}
+
+/* Every family's rules (the kernel cannot filter a dump by chain alone,
+ * and the forward chains may be in several tables): one dump, asked for
+ * only when another table has a forward base chain. */
+static int dump_foreign_rules(struct nft_reader *rd) {
+        struct nc_nft_dump d = { .cb = foreign_rule_cb, .data = rd };
+        NC_NFT_REQUEST_BUF(buf);
+        struct nlmsghdr *nlh;
+
+        if (rd->n_forward == 0)
+                return 0;
+        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NLM_F_DUMP, ++rd->seq);
         return nc_nft_talk(rd->nl, nlh, &d);
 }
 
@@ -358,6 +462,9 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
         /* With or without our table: other tables' forward chains. */
         if (r >= 0)
                 r = dump_chains(rd);
+        if (r >= 0)
+                r = dump_foreign_rules(rd);
+        forget_forward(rd);
         if (r >= 0 && rd->table) {
                 r = dump_rules(rd);
                 if (r >= 0)

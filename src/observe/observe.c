@@ -385,6 +385,8 @@ static int observe_all(const struct nc_model *desired, const struct nc_observe_s
         if (r < 0)
                 return nc_observer_fail(o, r, "observing namespaces");
         r = observe_host(o, scope, home_fd);
+        if (r >= 0)
+                r = nc_observe_listeners(o, desired);
         if (r < 0)
                 return r;
         r = nc_observe_pool_finish(&pool, o);

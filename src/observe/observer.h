@@ -47,6 +47,12 @@ int nc_observe_fdb(struct nc_observer *o, struct nl_sock *sk, const char *netns)
  * observed. Call before nc_state_sort(). */
 int nc_observe_pair_veths(struct nc_observer *o);
 
+/* listen.c: the host's TCP listeners and bound UDP sockets (IPv4 and
+ * IPv6) on the host ports desired publishes (desired NULL: on any port),
+ * in the current namespace; nothing when desired has no published ports.
+ * 0, or -ENOMEM with a message. */
+int nc_observe_listeners(struct nc_observer *o, const struct nc_model *desired);
+
 /* reuse.c: copies from prev what a scoped observation keeps. */
 struct nc_observe_reuse {
         bool host;                      /* the host's links, addresses, routes */

@@ -93,6 +93,8 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
          * is made again only when the table is read again. */
         for (size_t i = 0; i < n->n_forward_drops && r >= 0; i++)
                 r = nc_state_add_nft_forward_drop(o->state, &n->forward_drops[i]);
+        for (size_t i = 0; i < n->n_drop_rules && r >= 0; i++)
+                r = nc_state_add_nft_drop_rule(o->state, &n->drop_rules[i]);
         if (!n->table || r < 0)
                 return r;
         r = nc_state_set_nft_table(o->state, n->table);

@@ -188,6 +188,12 @@ int nc_plan_find_disruptions(struct nc_plan *plan, const struct nc_state *observ
 
 /* preflight.c (SPEC 7.4): a conflict for each bridge subnet that overlaps
  * an address or a route of a host link netconverge does not own, and a
- * warning for each other table's forward chain with policy drop. 0 or
+ * warning for each other table's forward chain with policy drop, drop rule
+ * that catches the bridges' traffic, and host listener on a published port. 0 or
  * -ENOMEM. */
 int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, size_t *cap_conflicts);
+/* One more warning of the pre-flight's, b's text (taken; b is left
+ * empty): nc_plan_preflight() sorts them all once at its end. 0 or
+ * -ENOMEM (also when b ran out of memory). */
+struct nc_strbuf;
+int nc_plan_add_warning(struct nc_plan *plan, struct nc_strbuf *b);

@@ -170,7 +170,8 @@ static int scan_mapping(struct lines *l, const char *line, const char *s, const 
 
                 if (n == MAX_PAIRS)
                         return 0;
-                while (s < e && ((*s >= 'a' && *s <= 'z') || *s == '_'))
+                /* Keys are lower case, '_' and digits (v6only). */
+                while (s < e && ((*s >= 'a' && *s <= 'z') || *s == '_' || (s > key && *s >= '0' && *s <= '9')))
                         s++;
                 if (s == key || e - s < 2 || s[0] != ':' || s[1] != ' ')
                         return 0;
@@ -334,6 +335,17 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
         /* Written only when another table has such a chain. */
         if (line_starts(&l, "nft_forward_drops:", strlen("nft_forward_drops:"))) {
                 r = read_list(rd, &l, SNAP_FORWARD_DROPS, 0);
+                if (r <= 0)
+                        goto out;
+        }
+        /* Each written only when it has entries. */
+        for (enum snap_section id = SNAP_DROP_RULES; id <= SNAP_LISTENERS; id++) {
+                char head[32];
+
+                snprintf(head, sizeof(head), "%s:", snap_section_name(id));
+                if (!line_starts(&l, head, strlen(head)))
+                        continue;
+                r = read_list(rd, &l, id, 0);
                 if (r <= 0)
                         goto out;
         }

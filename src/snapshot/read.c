@@ -54,6 +54,7 @@ enum field_type {
         FIELD_PREFIX6,          /* struct nc_ipv6 at offset, unsigned prefix length at offset2; no host bits */
         FIELD_IPV6,             /* struct nc_ipv6 */
         FIELD_HOSTPORT6,        /* "[ADDRESS]:PORT": struct nc_ipv6 at offset, uint16_t at offset2 */
+        FIELD_ANYADDR,          /* struct nc_ipv6: an IPv6 address, or an IPv4 one as ::ffff:A.B.C.D */
 };
 
 struct field {
@@ -80,6 +81,8 @@ union entry {
         struct nc_nft_table table;
         struct nc_nft_object object;
         struct nc_nft_forward_drop forward_drop;
+        struct nc_nft_drop_rule drop_rule;
+        struct nc_listener listener;
 };
 
 #define MAX_FIELDS 20
@@ -217,6 +220,28 @@ static const struct field forward_drop_fields[] = {
         F("table", FIELD_STRING, true, forward_drop.table),
         F("chain", FIELD_STRING, true, forward_drop.chain),
         F("priority", FIELD_INT, true, forward_drop.priority),
+};
+
+static const struct field drop_rule_fields[] = {
+        F("family", FIELD_FAMILY, true, drop_rule.family),
+        F("table", FIELD_STRING, true, drop_rule.table),
+        F("chain", FIELD_STRING, true, drop_rule.chain),
+        { .key = "handle", .type = FIELD_UINT, .offset = offsetof(union entry, drop_rule.handle), .max = UINT32_MAX },
+        F("reject", FIELD_BOOL, false, drop_rule.reject),
+        F("iifname", FIELD_STRING, false, drop_rule.iifname),
+        F("oifname", FIELD_STRING, false, drop_rule.oifname),
+        { .key = "saddr", .type = FIELD_PREFIX, .offset = offsetof(union entry, drop_rule.saddr),
+          .offset2 = offsetof(union entry, drop_rule.saddr_len) },
+        { .key = "daddr", .type = FIELD_PREFIX, .offset = offsetof(union entry, drop_rule.daddr),
+          .offset2 = offsetof(union entry, drop_rule.daddr_len) },
+        F("ct_state", FIELD_STRING, false, drop_rule.ct_state),
+};
+
+static const struct field listener_fields[] = {
+        F("protocol", FIELD_PROTO, true, listener.proto),
+        F("address", FIELD_ANYADDR, true, listener.address),
+        F("port", FIELD_PORT, true, listener.port),
+        F("v6only", FIELD_BOOL, false, listener.v6only),
 };
 
 #undef F
@@ -414,6 +439,7 @@ static const char *const expected_table[] = {
         [FIELD_FAMILY] = "ip, ip6 or inet",
         [FIELD_IPV6] = "an IPv6 address like fd00:17::1",
         [FIELD_HOSTPORT6] = "an IPv6 address and port like [fd00:17::2]:80",
+        [FIELD_ANYADDR] = "an IPv4 or IPv6 address like 0.0.0.0 or \"::\"",
 };
 
 static bool parse_int(const char *s, int *ret) {
@@ -530,6 +556,8 @@ static bool parse_scalar(const struct field *f, const struct nc_ynode *n, void *
                 if (k >= 0)
                         *(enum nc_nft_family *) dst = (enum nc_nft_family) k;
                 return k >= 0;
+        case FIELD_ANYADDR:
+                return nc_listener_address_parse(n->value, dst) >= 0;
         default:
                 return false;
         }
@@ -908,6 +936,32 @@ static int add_forward_drop(struct snap_reader *rd, const struct nc_ynode *n, co
         return added(nc_state_add_nft_forward_drop(rd->s, &e->forward_drop));
 }
 
+/* An interface match is a name, or a prefix and '*'. */
+static int add_drop_rule(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                         const struct where *w, union entry *e) {
+        static const char *const keys[] = { "iifname", "oifname" };
+        const char *names[] = { e->drop_rule.iifname, e->drop_rule.oifname };
+        int ok = 1;
+
+        (void) n;
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                const struct nc_ynode *v = field_value(drop_rule_fields, ELEMENTSOF(drop_rule_fields), vals, keys[i]);
+                struct where kw = where_key(w, keys[i]);
+
+                if (names[i] && strlen(names[i]) >= NC_IFNAMSIZ + (names[i][strlen(names[i]) - 1] == '*')) {
+                        report(rd, v ? v->at : n->at, &kw, "\"%s\" is longer than an interface name", names[i]);
+                        ok = 0;
+                }
+        }
+        return ok ? added(nc_state_add_nft_drop_rule(rd->s, &e->drop_rule)) : 0;
+}
+
+static int add_listener(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                        const struct where *w, union entry *e) {
+        (void) n, (void) vals, (void) w;
+        return added(nc_state_add_listener(rd->s, &e->listener));
+}
+
 static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_NAMESPACES] = { "namespaces", "namespaces", "namespace", namespace_fields, ELEMENTSOF(namespace_fields),
                               add_namespace },
@@ -924,6 +978,10 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
         [SNAP_FORWARD_DROPS] = { "nft_forward_drops", "nft_forward_drops", "forward chain", forward_drop_fields,
                                  ELEMENTSOF(forward_drop_fields), add_forward_drop },
         [SNAP_FDB] = { "fdb", "fdb", "FDB entry", fdb_fields, ELEMENTSOF(fdb_fields), add_fdb },
+        [SNAP_DROP_RULES] = { "nft_drop_rules", "nft_drop_rules", "drop rule", drop_rule_fields,
+                              ELEMENTSOF(drop_rule_fields), add_drop_rule },
+        [SNAP_LISTENERS] = { "listeners", "listeners", "listener", listener_fields, ELEMENTSOF(listener_fields),
+                             add_listener },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -1150,8 +1208,9 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot", "ip_forward", "ip6_forward", "namespaces", "links",
-                                            "addresses", "routes", "fdb", "nft_tables", "nft_forward_drops",
+        static const char *const keys[] = { "snapshot",  "ip_forward", "ip6_forward",       "namespaces",
+                                            "links",     "addresses",  "routes",            "fdb",
+                                            "nft_tables", "nft_forward_drops", "nft_drop_rules", "listeners",
                                             "nft" };
         static const struct where w = { "", NO_INDEX, NULL };
         const struct nc_ynode *nft;
@@ -1194,6 +1253,13 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         r = nft ? read_section(rd, SNAP_FORWARD_DROPS, nft) : 0;
         if (r < 0)
                 return r;
+        for (enum snap_section id = SNAP_DROP_RULES; id <= SNAP_LISTENERS; id++) {
+                const struct nc_ynode *v = nc_ynode_get(root, sections[id].name);
+
+                r = v ? read_section(rd, id, v) : 0;
+                if (r < 0)
+                        return r;
+        }
         nft = nc_ynode_get(root, "nft");
         return nft ? read_nft(rd, nft) : 0;
 }

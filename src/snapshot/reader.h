@@ -31,6 +31,8 @@ enum snap_section {
         SNAP_OBJECTS,           /* nft.objects: the table's sets, maps and flowtables */
         SNAP_FORWARD_DROPS,     /* nft_forward_drops: other tables' forward chains with policy drop */
         SNAP_FDB,               /* fdb: VXLAN links' forwarding-database entries (after routes) */
+        SNAP_DROP_RULES,        /* nft_drop_rules: other tables' drop rules in forward chains */
+        SNAP_LISTENERS,         /* listeners: host sockets on the file's published ports */
         _SNAP_SECTION_MAX,
 };
 

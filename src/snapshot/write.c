@@ -369,6 +369,50 @@ static void write_forward_drops(struct out *o, const struct nc_nft *t) {
                 WRITE_LIST(o, "", "nft_forward_drops", t->forward_drops, t->n_forward_drops, write_forward_drop);
 }
 
+static void write_drop_rule(struct out *o, const struct nc_nft_drop_rule *x) {
+        char cidr[NC_CIDR_STRLEN];
+
+        entry_begin(o, "");
+        field_word(o, "family", nc_nft_family_to_string(x->family));
+        field_text(o, "table", x->table, false);
+        field_text(o, "chain", x->chain, false);
+        field_int(o, "handle", x->handle);
+        if (x->reject)
+                field_bool(o, "reject", true);
+        if (x->iifname)
+                field_text(o, "iifname", x->iifname, true);
+        if (x->oifname)
+                field_text(o, "oifname", x->oifname, true);
+        if (x->saddr_len)
+                field_word(o, "saddr", nc_cidr_format(x->saddr, x->saddr_len, cidr));
+        if (x->daddr_len)
+                field_word(o, "daddr", nc_cidr_format(x->daddr, x->daddr_len, cidr));
+        if (x->ct_state)
+                field_text(o, "ct_state", x->ct_state, true);
+        entry_end(o);
+}
+
+static void write_listener(struct out *o, const struct nc_listener *x) {
+        char ip[NC_IPV6_STRLEN];
+
+        entry_begin(o, "");
+        field_word(o, "protocol", nc_proto_to_string(x->proto));
+        field_text(o, "address", nc_listener_address_format(&x->address, ip), true);
+        field_int(o, "port", x->port);
+        if (x->v6only)
+                field_bool(o, "v6only", true);
+        entry_end(o);
+}
+
+/* Other tables' drop rules and the host's listeners: only when there are
+ * any, like the forward chains. */
+static void write_foreign(struct out *o, const struct nc_state *s) {
+        if (s->nft.n_drop_rules > 0)
+                WRITE_LIST(o, "", "nft_drop_rules", s->nft.drop_rules, s->nft.n_drop_rules, write_drop_rule);
+        if (s->n_listeners > 0)
+                WRITE_LIST(o, "", "listeners", s->listeners, s->n_listeners, write_listener);
+}
+
 /* The table, when there is one: no `nft` means no table. Its mark only
  * when it has none: a snapshot from before tables were marked has no
  * `marked`, and its table was netconverge's. */
@@ -440,6 +484,7 @@ static void write_state(struct out *o, const struct nc_state *s) {
                 WRITE_LIST(o, "", "fdb", s->fdb, s->n_fdb, write_fdb);
         write_tables(o, &s->nft);
         write_forward_drops(o, &s->nft);
+        write_foreign(o, s);
         write_nft(o, &s->nft);
 }
 

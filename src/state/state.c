@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netconverge/addr.h"
 #include "netconverge/state.h"
 #include "util/cleanup.h"
 #include "util/sort.h"
@@ -97,6 +98,15 @@ struct nc_state *nc_state_free(struct nc_state *s) {
                 free(s->nft.forward_drops[i].chain);
         }
         free(s->nft.forward_drops);
+        for (size_t i = 0; i < s->nft.n_drop_rules; i++) {
+                free(s->nft.drop_rules[i].table);
+                free(s->nft.drop_rules[i].chain);
+                free(s->nft.drop_rules[i].iifname);
+                free(s->nft.drop_rules[i].oifname);
+                free(s->nft.drop_rules[i].ct_state);
+        }
+        free(s->nft.drop_rules);
+        free(s->listeners);
         free(s->nft.table);
         free(s->nft.chains);
         free(s->nft.rules);
@@ -533,6 +543,53 @@ int nc_nft_rule_key_compare(const struct nc_nft_rule *x, const struct nc_nft_rul
         return x->key ? strcmp(x->key, y->key) : 0;
 }
 
+int nc_state_add_nft_drop_rule(struct nc_state *s, const struct nc_nft_drop_rule *d) {
+        struct nc_nft_drop_rule *x;
+
+        if (grow(&s->nft.drop_rules, s->nft.n_drop_rules, sizeof(*s->nft.drop_rules)) < 0)
+                return -ENOMEM;
+        x = &s->nft.drop_rules[s->nft.n_drop_rules];
+        *x = (struct nc_nft_drop_rule) { .family = d->family, .handle = d->handle, .reject = d->reject,
+                                         .saddr = d->saddr, .saddr_len = d->saddr_len,
+                                         .daddr = d->daddr, .daddr_len = d->daddr_len };
+        if (dup_or_null(d->table, &x->table) < 0 || dup_or_null(d->chain, &x->chain) < 0 ||
+            dup_or_null(d->iifname, &x->iifname) < 0 || dup_or_null(d->oifname, &x->oifname) < 0 ||
+            dup_or_null(d->ct_state, &x->ct_state) < 0) {
+                free(x->table);
+                free(x->chain);
+                free(x->iifname);
+                free(x->oifname);
+                return -ENOMEM;
+        }
+        s->nft.n_drop_rules++;
+        return 0;
+}
+
+static int listener_compare(const void *a, const void *b) {
+        const struct nc_listener *x = a, *y = b;
+        int r;
+
+        if (x->proto != y->proto)
+                return x->proto < y->proto ? -1 : 1;
+        r = nc_ipv6_compare(&x->address, &y->address);
+        if (r != 0)
+                return r;
+        if (x->port != y->port)
+                return x->port < y->port ? -1 : 1;
+        return (int) x->v6only - (int) y->v6only;
+}
+
+int nc_state_add_listener(struct nc_state *s, const struct nc_listener *l) {
+        /* SO_REUSEPORT groups are several sockets on one address. */
+        for (size_t i = 0; i < s->n_listeners; i++)
+                if (listener_compare(&s->listeners[i], l) == 0)
+                        return 0;
+        if (grow(&s->listeners, s->n_listeners, sizeof(*s->listeners)) < 0)
+                return -ENOMEM;
+        s->listeners[s->n_listeners++] = *l;
+        return 0;
+}
+
 static int rule_compare(const void *a, const void *b) {
         const struct nc_nft_rule *x = a, *y = b;
         int r = nc_nft_rule_key_compare(x, y);
@@ -557,7 +614,20 @@ static int forward_drop_compare(const void *a, const void *b) {
         return r != 0 ? r : strcmp(x->chain, y->chain);
 }
 
+static int drop_rule_compare(const void *a, const void *b) {
+        const struct nc_nft_drop_rule *x = a, *y = b;
+        int r = strcmp(nc_nft_family_to_string(x->family), nc_nft_family_to_string(y->family));
+
+        if (r == 0)
+                r = strcmp(x->table, y->table);
+        if (r == 0)
+                r = strcmp(x->chain, y->chain);
+        return r != 0 ? r : (x->handle > y->handle) - (x->handle < y->handle);
+}
+
 void nc_state_sort(struct nc_state *s) {
+        nc_sort_unless_sorted(s->nft.drop_rules, s->nft.n_drop_rules, sizeof(*s->nft.drop_rules), drop_rule_compare);
+        nc_sort_unless_sorted(s->listeners, s->n_listeners, sizeof(*s->listeners), listener_compare);
         nc_sort_unless_sorted(s->nft.forward_drops, s->nft.n_forward_drops, sizeof(*s->nft.forward_drops),
                               forward_drop_compare);
         nc_sort_unless_sorted(s->nft.objects, s->nft.n_objects, sizeof(*s->nft.objects), object_compare);

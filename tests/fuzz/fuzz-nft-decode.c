@@ -19,6 +19,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
+#include "netconverge/addr.h"
 #include "nft/nft.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -872,6 +873,29 @@ static void check(const struct nftnl_rule *nr, const uint8_t *data, size_t size)
         nftnl_rule_free(rebuilt);
 }
 
+/* The other tables' drop-rule reader (src/nft/foreign.c) on the same
+ * rules, for every family it is given: nothing crashes, and what it keeps
+ * is well formed (names that fit an interface, prefixes without host bits). */
+static void check_foreign(const struct nftnl_rule *nr) {
+        static const enum nc_nft_family families[] = { NC_NFT_FAMILY_IP, NC_NFT_FAMILY_IP6, NC_NFT_FAMILY_INET };
+
+        for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+                struct nc_nft_drop_rule_buf buf;
+                struct nc_nft_drop_rule d;
+
+                if (nc_nft_drop_rule_decode(nr, families[i], &buf, &d) != 1)
+                        continue;
+                if ((d.iifname && (strlen(d.iifname) == 0 || strlen(d.iifname) > NC_IFNAMSIZ)) ||
+                    (d.oifname && (strlen(d.oifname) == 0 || strlen(d.oifname) > NC_IFNAMSIZ)))
+                        finding("foreign.c kept an interface name that fits no interface", nr);
+                if ((d.saddr_len > 32 || (d.saddr_len && (d.saddr & ~nc_prefix_mask(d.saddr_len)))) ||
+                    (d.daddr_len > 32 || (d.daddr_len && (d.daddr & ~nc_prefix_mask(d.daddr_len)))))
+                        finding("foreign.c kept a prefix with host bits", nr);
+                if (d.ct_state && !d.ct_state[0])
+                        finding("foreign.c kept an empty ct state", nr);
+        }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct nftnl_rule *nr;
 
@@ -881,6 +905,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!nr)
                 return 0;
         check(nr, data + 1, size - 1);
+        check_foreign(nr);
         nftnl_rule_free(nr);
         return 0;
 }

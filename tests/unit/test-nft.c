@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
@@ -595,6 +596,177 @@ static void test_forward_drop_decode(void **state) {
         }
 }
 
+/* Other tables' drop rules (foreign.c): each built by hand the way nft
+ * and iptables-nft emit it, through the wire, decoded. */
+static void add_ct_state(struct nftnl_rule *nr, uint32_t mask) {
+        struct nftnl_expr *e = nftnl_expr_alloc("ct");
+        static const uint32_t zero;
+
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+        nftnl_rule_add_expr(nr, e);
+        e = nftnl_expr_alloc("bitwise");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+        nftnl_rule_add_expr(nr, e);
+        add_cmp(nr, NFT_REG_1, NFT_CMP_NEQ, &zero, 4);
+}
+
+static void add_named(struct nftnl_rule *nr, const char *name) {
+        nftnl_rule_add_expr(nr, nftnl_expr_alloc(name));
+}
+
+enum foreign_case {
+        FC_BARE_DROP,           /* iptables -A FORWARD -j DROP: counter, drop */
+        FC_REJECT,              /* firewalld's final reject */
+        FC_IIF_PREFIX,          /* iifname "dock*" drop */
+        FC_IIF_EXACT_SADDR16,   /* iifname "docker0" ip saddr 172.17.0.0/16 (short load) drop */
+        FC_DADDR_MASKED_CT,     /* ip daddr 10.0.0.0/9 (mask) ct state new,established drop */
+        FC_CT_INVALID,          /* ct state invalid drop: no bridge traffic */
+        FC_ACCEPT,              /* iifname "docker0" accept */
+        FC_PORT,                /* tcp dport 22 drop: a match not read */
+        FC_IIF_NEQ,             /* iifname != "eth0" drop: not read */
+        FC_NFPROTO6,            /* meta nfproto ipv6 drop */
+        FC_INET_SADDR_NO_PROTO, /* inet: ip saddr without meta nfproto: not IPv4 for sure */
+        FC_CLOBBERED,           /* iifname loaded, part of it overwritten, then compared */
+        FC_NAME_TAIL,           /* "eth0\0x...": bytes after the NUL match no interface */
+};
+
+static int decode_foreign(enum foreign_case c, enum nc_nft_family family, struct nc_nft_drop_rule *got,
+                          struct nc_nft_drop_rule_buf *buf) {
+        static const char docker0[NC_IFNAMSIZ] = "docker0", eth0[NC_IFNAMSIZ] = "eth0";
+        struct nftnl_rule *nr = bare("FORWARD"), *back;
+        uint8_t v4 = NFPROTO_IPV4, v6 = NFPROTO_IPV6;
+        uint16_t net16 = htons(0xac11), port = htons(22);
+        uint32_t net9 = htonl(IP(10, 0, 0, 0)), saddr = htonl(IP(172, 17, 0, 0));
+        int r;
+
+        switch (c) {
+        case FC_BARE_DROP:
+                add_named(nr, "counter");
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_REJECT:
+                add_named(nr, "reject");
+                break;
+        case FC_IIF_PREFIX:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, "dock", 4);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_IIF_EXACT_SADDR16:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, docker0, NC_IFNAMSIZ);
+                add_meta(nr, NFT_META_NFPROTO, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &v4, 1);
+                add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, 12, 2);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &net16, 2);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_DADDR_MASKED_CT:
+                add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+                add_mask(nr, NFT_REG_1, htonl(0xff800000));
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &net9, 4);
+                add_ct_state(nr, NF_CT_STATE_BIT(IP_CT_NEW) | NF_CT_STATE_BIT(IP_CT_ESTABLISHED));
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_CT_INVALID:
+                add_ct_state(nr, NF_CT_STATE_INVALID_BIT);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_ACCEPT:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, docker0, NC_IFNAMSIZ);
+                add_verdict(nr, NF_ACCEPT);
+                break;
+        case FC_PORT:
+                add_payload(nr, NFT_REG_1, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &port, 2);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_IIF_NEQ:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_NEQ, eth0, NC_IFNAMSIZ);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_NFPROTO6:
+                add_meta(nr, NFT_META_NFPROTO, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &v6, 1);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_CLOBBERED:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_payload(nr, NFT_REG32_01, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, docker0, NC_IFNAMSIZ);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_NAME_TAIL:
+                add_meta(nr, NFT_META_IIFNAME, NFT_REG_1);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, "eth0\0x\0\0\0\0\0\0\0\0\0\0", NC_IFNAMSIZ);
+                add_verdict(nr, NF_DROP);
+                break;
+        case FC_INET_SADDR_NO_PROTO:
+                add_payload(nr, NFT_REG_1, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+                add_cmp(nr, NFT_REG_1, NFT_CMP_EQ, &saddr, 4);
+                add_verdict(nr, NF_DROP);
+                break;
+        }
+        nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, 42);
+        back = through_wire(nr);
+        r = nc_nft_drop_rule_decode(back, family, buf, got);
+        /* The strings point into back and buf: copy what is checked. */
+        if (r == 1) {
+                got->table = strdup(got->table);
+                got->chain = strdup(got->chain);
+        }
+        nftnl_rule_free(back);
+        nftnl_rule_free(nr);
+        return r;
+}
+
+static void test_drop_rule_decode(void **state) {
+        struct nc_nft_drop_rule_buf buf;
+        struct nc_nft_drop_rule d;
+        const enum foreign_case no[] = { FC_CT_INVALID, FC_ACCEPT, FC_PORT, FC_IIF_NEQ, FC_NFPROTO6, FC_CLOBBERED,
+                                         FC_NAME_TAIL };
+
+        (void) state;
+        assert_int_equal(decode_foreign(FC_BARE_DROP, NC_NFT_FAMILY_IP, &d, &buf), 1);
+        assert_false(d.reject);
+        assert_null(d.iifname);
+        assert_int_equal(d.saddr_len + d.daddr_len, 0);
+        assert_int_equal(d.handle, 42);
+        assert_string_equal(d.chain, "FORWARD");
+        free(d.table), free(d.chain);
+        assert_int_equal(decode_foreign(FC_REJECT, NC_NFT_FAMILY_INET, &d, &buf), 1);
+        assert_true(d.reject);
+        free(d.table), free(d.chain);
+        assert_int_equal(decode_foreign(FC_IIF_PREFIX, NC_NFT_FAMILY_IP, &d, &buf), 1);
+        assert_string_equal(d.iifname, "dock*");
+        free(d.table), free(d.chain);
+        assert_int_equal(decode_foreign(FC_IIF_EXACT_SADDR16, NC_NFT_FAMILY_INET, &d, &buf), 1);
+        assert_string_equal(d.iifname, "docker0");
+        assert_int_equal(d.saddr, IP(172, 17, 0, 0));
+        assert_int_equal(d.saddr_len, 16);
+        free(d.table), free(d.chain);
+        assert_int_equal(decode_foreign(FC_DADDR_MASKED_CT, NC_NFT_FAMILY_IP, &d, &buf), 1);
+        assert_int_equal(d.daddr, IP(10, 0, 0, 0));
+        assert_int_equal(d.daddr_len, 9);
+        assert_string_equal(d.ct_state, "established,new");
+        free(d.table), free(d.chain);
+        for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+                assert_int_equal(decode_foreign(no[i], NC_NFT_FAMILY_IP, &d, &buf), 0);
+        /* ip6 and inet without meta nfproto ipv4: offset 12 is not ip saddr. */
+        assert_int_equal(decode_foreign(FC_INET_SADDR_NO_PROTO, NC_NFT_FAMILY_INET, &d, &buf), 0);
+        assert_int_equal(decode_foreign(FC_INET_SADDR_NO_PROTO, NC_NFT_FAMILY_IP6, &d, &buf), 0);
+        assert_int_equal(decode_foreign(FC_INET_SADDR_NO_PROTO, NC_NFT_FAMILY_IP, &d, &buf), 1);
+        assert_int_equal(d.saddr_len, 32);
+        free(d.table), free(d.chain);
+}
+
 static void test_chains_round_trip(void **state) {
         const struct nc_nft_chain chains[] = {
                 { .name = "postrouting", .hook = NC_HOOK_POSTROUTING, .type = "nat", .priority = 100 },
@@ -801,6 +973,7 @@ int main(void) {
                 cmocka_unit_test(test_build_refuses),
                 cmocka_unit_test(test_chains_round_trip),
                 cmocka_unit_test(test_forward_drop_decode),
+                cmocka_unit_test(test_drop_rule_decode),
                 cmocka_unit_test(test_table_mark),
                 cmocka_unit_test(test_table_flags),
                 cmocka_unit_test(test_truncated_userdata),

@@ -1155,6 +1155,74 @@ static void test_vxlan_round_trip(void **state) {
         nc_state_free(s);
 }
 
+/* Other tables' drop rules and the host's listeners: top-level lists,
+ * read by both readers and written back the same, sorted; none writes
+ * nothing. */
+static const char foreign_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft_drop_rules:\n"
+        "  - {family: inet, table: firewalld, chain: filter_FORWARD, handle: 90, reject: true}\n"
+        "  - {family: ip, table: filter, chain: FORWARD, handle: 5, iifname: \"docker*\", oifname: \"eth0\", "
+        "saddr: 172.16.0.0/12, daddr: 10.0.0.0/8, ct_state: \"established,new\"}\n"
+        "listeners:\n"
+        "  - {protocol: tcp, address: \"::\", port: 8080, v6only: true}\n"
+        "  - {protocol: tcp, address: \"0.0.0.0\", port: 8080}\n"
+        "  - {protocol: udp, address: \"127.0.0.53\", port: 53}\n";
+
+static void test_foreign_round_trip(void **state) {
+        static const char unsorted[] = "snapshot: 1\nlisteners:\n"
+                                       "  - {protocol: udp, address: \"::1\", port: 1}\n"
+                                       "  - {protocol: tcp, address: 10.0.0.1, port: 2}\n"
+                                       "  - {protocol: tcp, address: \"::ffff:10.0.0.1\", port: 1}\n"
+                                       "  - {protocol: tcp, address: 10.0.0.1, port: 1}\n"
+                                       "nft_drop_rules:\n"
+                                       "  - {family: ip, table: t, chain: c, handle: 9}\n"
+                                       "  - {family: ip, table: t, chain: c, handle: 2}\n";
+        struct nc_state *s;
+        char *t;
+
+        (void) state;
+        assert_lines_round_trip(foreign_snap);
+        s = read_ok(foreign_snap);
+        assert_int_equal(s->nft.n_drop_rules, 2);
+        assert_true(s->nft.drop_rules[0].reject);
+        assert_null(s->nft.drop_rules[0].iifname);
+        assert_string_equal(s->nft.drop_rules[1].iifname, "docker*");
+        assert_int_equal(s->nft.drop_rules[1].saddr_len, 12);
+        assert_string_equal(s->nft.drop_rules[1].ct_state, "established,new");
+        assert_int_equal(s->n_listeners, 3);
+        /* By address bytes: :: before ::ffff:0.0.0.0. */
+        assert_true(s->listeners[0].v6only);
+        assert_true(nc_ipv6_is_mapped(&s->listeners[1].address));
+        assert_int_equal(s->listeners[2].proto, NC_PROTO_UDP);
+        nc_state_free(s);
+        /* Any order reads sorted; a v4-mapped address is its IPv4 one (the
+         * same socket twice is one). */
+        s = read_ok(unsorted);
+        t = written(s);
+        assert_non_null(strstr(t, "nft_drop_rules:\n"
+                                  "  - {family: ip, table: t, chain: c, handle: 2}\n"
+                                  "  - {family: ip, table: t, chain: c, handle: 9}\n"
+                                  "listeners:\n"
+                                  "  - {protocol: tcp, address: \"10.0.0.1\", port: 1}\n"
+                                  "  - {protocol: tcp, address: \"10.0.0.1\", port: 2}\n"
+                                  "  - {protocol: udp, address: \"::1\", port: 1}\n"));
+        assert_lines_round_trip(t);
+        free(t);
+        nc_state_free(s);
+        s = read_ok(tables_snap);
+        t = written(s);
+        assert_null(strstr(t, "listeners"));
+        assert_null(strstr(t, "drop_rules"));
+        free(t);
+        nc_state_free(s);
+}
+
 static void test_vxlan_errors(void **state) {
         (void) state;
         expect_diags("snapshot: 1\nlinks:\n  - {netns: \"\", name: b, kind: bridge, mtu: 1500, vni: 42}\n"
@@ -1163,6 +1231,20 @@ static void test_vxlan_errors(void **state) {
                      "t.snap:3:5: links[0]: vni is a VXLAN link's (kind vxlan) only\n"
                      "t.snap:4:55: links[1].vni: expected an integer from 0 to 16777215, got '16777216'\n"
                      "t.snap:6:5: fdb[0].dst: missing required key\n");
+}
+
+static void test_foreign_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft_drop_rules:\n  - {family: ip, table: t}\n"
+                     "  - {family: ip, table: t, chain: c, iifname: \"abcdefghijklmnop\"}\n"
+                     "listeners:\n  - {protocol: icmp, address: 1.2.3.4, port: 1}\n"
+                     "  - {protocol: tcp, address: nowhere, port: 70000}\n",
+                     "t.snap:3:5: nft_drop_rules[0].chain: missing required key\n"
+                     "t.snap:4:47: nft_drop_rules[1].iifname: \"abcdefghijklmnop\" is longer than an interface name\n"
+                     "t.snap:6:16: listeners[0].protocol: expected tcp, udp or sctp, got 'icmp'\n"
+                     "t.snap:7:30: listeners[1].address: expected an IPv4 or IPv6 address like 0.0.0.0 or \"::\", "
+                     "got 'nowhere'\n"
+                     "t.snap:7:45: listeners[1].port: expected a port from 0 to 65535, got '70000'\n");
 }
 
 static void test_forward_drops_errors(void **state) {
@@ -1585,6 +1667,8 @@ int main(void) {
                 cmocka_unit_test(test_table_flags_and_objects),
                 cmocka_unit_test(test_table_flags_errors),
                 cmocka_unit_test(test_forward_drops_round_trip),
+                cmocka_unit_test(test_foreign_round_trip),
+                cmocka_unit_test(test_foreign_errors),
                 cmocka_unit_test(test_forward_drops_errors),
                 cmocka_unit_test(test_vxlan_round_trip),
                 cmocka_unit_test(test_vxlan_errors),
