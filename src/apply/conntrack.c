@@ -341,25 +341,15 @@ static bool locals_has(uint32_t addr, void *data) {
         return false;
 }
 
-/* An observed address's IPv6 form: false for an IPv4 one. The one place
- * here that knows how struct nc_address holds IPv6; until observation
- * keeps IPv6 addresses (issue 13, the addresses side) only ::1 is known
- * to be local. */
-static bool address6_of(const struct nc_address *a, struct nc_ipv6 *ret) {
-        (void) a, (void) ret;
-        return false;
-}
-
 /* The IPv6 addresses `fib daddr type local` finds: ::1 and the host's. */
 static bool locals6_has(const struct nc_ipv6 *addr, void *data) {
         static const struct nc_ipv6 loopback6 = { .b = { [15] = 1 } };
         const struct nc_state *s = data;
-        struct nc_ipv6 a;
 
         if (nc_ipv6_equal(addr, &loopback6))
                 return true;
         for (size_t i = 0; i < s->n_addresses && !s->addresses[i].netns[0]; i++)
-                if (address6_of(&s->addresses[i], &a) && nc_ipv6_equal(&a, addr))
+                if (s->addresses[i].v6 && nc_ipv6_equal(&s->addresses[i].address6, addr))
                         return true;
         return false;
 }

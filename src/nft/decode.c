@@ -371,12 +371,11 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
 /* The leading one bits of a mask of len bytes, or -1 when it is not a
  * prefix mask (or is all zeros: a compare of nothing). */
 static int prefix_len_of(const uint8_t *mask, uint32_t len) {
-        unsigned plen = 0, i = 0;
+        unsigned plen = 0, i;
 
-        while (i < len * 8 && (mask[i / 8] & (0x80u >> (i % 8))))
-                i++;
-        plen = i;
-        for (; i < len * 8; i++)
+        while (plen < len * 8 && (mask[plen / 8] & (0x80u >> (plen % 8))))
+                plen++;
+        for (i = plen; i < len * 8; i++)
                 if (mask[i / 8] & (0x80u >> (i % 8)))
                         return -1;
         return plen == 0 ? -1 : (int) plen;

@@ -170,7 +170,9 @@ static int scan_mapping(struct lines *l, const char *line, const char *s, const 
 
                 if (n == MAX_PAIRS)
                         return 0;
-                /* Keys are lower case, '_' and digits (v6only). */
+                /* Keys are the field tables' words: letters and _, and
+                 * digits after the first ("v6", "saddr6", "v6only"), so
+                 * never a number. */
                 while (s < e && ((*s >= 'a' && *s <= 'z') || *s == '_' || (s > key && *s >= '0' && *s <= '9')))
                         s++;
                 if (s == key || e - s < 2 || s[0] != ':' || s[1] != ' ')

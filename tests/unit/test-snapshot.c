@@ -580,75 +580,6 @@ static void test_nft_write_exact(void **state) {
         nc_state_free(s);
 }
 
-/* The IPv6 rules (issue 13): written with v6: true and their *6 fields,
- * read back to the same rules; the shapes without an address have no
- * IPv6 form. */
-static const char nft6_snap[] =
-        "# netconverge snapshot\n"
-        "snapshot: 1\n"
-        "namespaces: []\n"
-        "links: []\n"
-        "addresses: []\n"
-        "routes: []\n"
-        "nft:\n"
-        "  table: netconverge\n"
-        "  chains:\n"
-        "    - {name: output, hook: output, type: nat, priority: -100}\n"
-        "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
-        "    - {name: publish, hook: none}\n"
-        "  rules:\n"
-        "    - {chain: output, key: \"jump6 output\", kind: jump, v6: true, target: publish, not_loopback: true}\n"
-        "    - {chain: postrouting, key: \"masquerade6 docker0\", kind: masquerade, v6: true, saddr6: "
-        "\"fd00:17::/60\", oifname: docker0}\n"
-        "    - {chain: publish, key: \"publish tcp [::1]:5432\", kind: dnat, v6: true, protocol: tcp, daddr6: "
-        "\"::1\", dport: 5432, to6: \"[fd00:17::20]:5432\"}\n"
-        "    - {chain: publish, key: \"publish udp [::]:5353\", kind: dnat, v6: true, protocol: udp, daddr6: "
-        "\"::\", dport: 5353, to6: \"[fd00:17::2]:53\"}\n";
-
-static void test_nft6_round_trip(void **state) {
-        struct nc_state *s = read_ok(nft6_snap);
-        const struct nc_nft_rule *r = s->nft.rules;
-        struct nc_ipv6 a;
-
-        (void) state;
-        assert_round_trip(nft6_snap);
-        assert_int_equal(s->nft.n_rules, 4);
-        assert_true(r[0].v6 && r[0].not_loopback && r[0].kind == NC_RULE_JUMP);
-        assert_true(r[1].v6 && r[1].saddr_len == 60 && r[1].saddr == 0);
-        assert_int_equal(nc_ipv6_parse("fd00:17::", &a), 0);
-        assert_true(nc_ipv6_equal(&r[1].saddr6, &a));
-        assert_true(r[2].v6 && r[2].daddr == 0 && r[2].to_addr == 0 && r[2].to_port == 5432);
-        assert_int_equal(nc_ipv6_parse("fd00:17::20", &a), 0);
-        assert_true(nc_ipv6_equal(&r[2].to_addr6, &a));
-        assert_int_equal(nc_ipv6_parse("::1", &a), 0);
-        assert_true(nc_ipv6_equal(&r[2].daddr6, &a));
-        assert_true(r[3].v6 && nc_ipv6_is_zero(&r[3].daddr6) && r[3].proto == NC_PROTO_UDP);
-        nc_state_free(s);
-}
-
-static void test_nft6_errors(void **state) {
-        (void) state;
-        expect_diags("snapshot: 1\nnft:\n  table: t\n"
-                     "  chains: [{name: output, hook: none}, {name: postrouting, hook: none}, {name: publish, hook: none}]\n"
-                     "  rules:\n"
-                     "    - {chain: publish, kind: return, v6: true, iifname: docker0}\n"
-                     "    - {chain: output, kind: jump, v6: true, target: publish}\n"
-                     "    - {chain: postrouting, kind: masquerade, v6: true, saddr6: \"fd00:17::1/64\", oifname: b}\n"
-                     "    - {chain: postrouting, kind: masquerade, v6: true, saddr: 10.0.0.0/8, oifname: b}\n"
-                     "    - {chain: publish, kind: dnat, v6: true, protocol: tcp, daddr6: \"::\", dport: 80, "
-                     "to6: \"fd00::2:80\"}\n"
-                     "    - {chain: publish, kind: dnat, protocol: tcp, daddr: 0.0.0.0, dport: 80, to: \"10.0.0.2:80\", "
-                     "to6: \"[fd00::2]:80\"}\n",
-                     "t.snap:6:7: nft.rules[0]: a return rule has no IPv6 form (v6)\n"
-                     "t.snap:7:7: nft.rules[1]: an IPv6 jump rule is the output one (not_loopback: true)\n"
-                     "t.snap:8:64: nft.rules[2].saddr6: fd00:17::1/64 has host bits set; did you mean fd00:17::/64?\n"
-                     "t.snap:9:7: nft.rules[3]: a masquerade rule needs saddr6\n"
-                     "t.snap:9:63: nft.rules[3]: saddr does not go with a masquerade rule\n"
-                     "t.snap:10:91: nft.rules[4].to6: expected an IPv6 address and port like [fd00:17::2]:80, "
-                     "got 'fd00::2:80'\n"
-                     "t.snap:11:102: nft.rules[5]: to6 does not go with a dnat rule\n");
-}
-
 static void test_nft_errors(void **state) {
         (void) state;
         expect_diags("snapshot: 1\nnft: []\n", "t.snap:2:6: nft: expected a mapping with table, chains and rules, got a list\n");
@@ -830,6 +761,77 @@ static void assert_lines_round_trip(const char *text) {
         free(t2);
         nc_state_free(generic);
         nc_state_free(s);
+}
+
+/* The IPv6 rules (issue 13): written with v6: true and their *6 fields,
+ * read back to the same rules; the shapes without an address have no
+ * IPv6 form. */
+static const char nft6_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links: []\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "nft:\n"
+        "  table: netconverge\n"
+        "  chains:\n"
+        "    - {name: output, hook: output, type: nat, priority: -100}\n"
+        "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
+        "    - {name: publish, hook: none}\n"
+        "  rules:\n"
+        "    - {chain: output, key: \"jump6 output\", kind: jump, v6: true, target: publish, not_loopback: true}\n"
+        "    - {chain: postrouting, key: \"masquerade6 docker0\", kind: masquerade, v6: true, saddr6: "
+        "\"fd00:17::/60\", oifname: docker0}\n"
+        "    - {chain: publish, key: \"publish tcp [::1]:5432\", kind: dnat, v6: true, protocol: tcp, daddr6: "
+        "\"::1\", dport: 5432, to6: \"[fd00:17::20]:5432\"}\n"
+        "    - {chain: publish, key: \"publish udp [::]:5353\", kind: dnat, v6: true, protocol: udp, daddr6: "
+        "\"::\", dport: 5353, to6: \"[fd00:17::2]:53\"}\n";
+
+static void test_nft6_round_trip(void **state) {
+        struct nc_state *s = read_ok(nft6_snap);
+        const struct nc_nft_rule *r = s->nft.rules;
+        struct nc_ipv6 a;
+
+        (void) state;
+        assert_round_trip(nft6_snap);
+        /* The line reader reads it too (its keys have digits: v6, saddr6). */
+        assert_lines_round_trip(nft6_snap);
+        assert_int_equal(s->nft.n_rules, 4);
+        assert_true(r[0].v6 && r[0].not_loopback && r[0].kind == NC_RULE_JUMP);
+        assert_true(r[1].v6 && r[1].saddr_len == 60 && r[1].saddr == 0);
+        assert_int_equal(nc_ipv6_parse("fd00:17::", &a), 0);
+        assert_true(nc_ipv6_equal(&r[1].saddr6, &a));
+        assert_true(r[2].v6 && r[2].daddr == 0 && r[2].to_addr == 0 && r[2].to_port == 5432);
+        assert_int_equal(nc_ipv6_parse("fd00:17::20", &a), 0);
+        assert_true(nc_ipv6_equal(&r[2].to_addr6, &a));
+        assert_int_equal(nc_ipv6_parse("::1", &a), 0);
+        assert_true(nc_ipv6_equal(&r[2].daddr6, &a));
+        assert_true(r[3].v6 && nc_ipv6_is_zero(&r[3].daddr6) && r[3].proto == NC_PROTO_UDP);
+        nc_state_free(s);
+}
+
+static void test_nft6_errors(void **state) {
+        (void) state;
+        expect_diags("snapshot: 1\nnft:\n  table: t\n"
+                     "  chains: [{name: output, hook: none}, {name: postrouting, hook: none}, {name: publish, hook: none}]\n"
+                     "  rules:\n"
+                     "    - {chain: publish, kind: return, v6: true, iifname: docker0}\n"
+                     "    - {chain: output, kind: jump, v6: true, target: publish}\n"
+                     "    - {chain: postrouting, kind: masquerade, v6: true, saddr6: \"fd00:17::1/64\", oifname: b}\n"
+                     "    - {chain: postrouting, kind: masquerade, v6: true, saddr: 10.0.0.0/8, oifname: b}\n"
+                     "    - {chain: publish, kind: dnat, v6: true, protocol: tcp, daddr6: \"::\", dport: 80, "
+                     "to6: \"fd00::2:80\"}\n"
+                     "    - {chain: publish, kind: dnat, protocol: tcp, daddr: 0.0.0.0, dport: 80, to: \"10.0.0.2:80\", "
+                     "to6: \"[fd00::2]:80\"}\n",
+                     "t.snap:6:7: nft.rules[0]: a return rule has no IPv6 form (v6)\n"
+                     "t.snap:7:7: nft.rules[1]: an IPv6 jump rule is the output one (not_loopback: true)\n"
+                     "t.snap:8:64: nft.rules[2].saddr6: fd00:17::1/64 has host bits set; did you mean fd00:17::/64?\n"
+                     "t.snap:9:7: nft.rules[3]: a masquerade rule needs saddr6\n"
+                     "t.snap:9:63: nft.rules[3]: saddr does not go with a masquerade rule\n"
+                     "t.snap:10:91: nft.rules[4].to6: expected an IPv6 address and port like [fd00:17::2]:80, "
+                     "got 'fd00::2:80'\n"
+                     "t.snap:11:102: nft.rules[5]: to6 does not go with a dnat rule\n");
 }
 
 static void test_lines_round_trip(void **state) {
