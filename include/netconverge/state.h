@@ -106,6 +106,13 @@ struct nc_link {
          * (IFLA_INET6_ADDR_GEN_MODE other than none). Wanted on the links of
          * IPv6 bridges (neighbour discovery), off on IPv4-only ones. */
         bool ipv6;
+        /* Observed only, host links: the link has an IPv6 route or address
+         * made from router advertisements (the host uses them there), and
+         * then its net.ipv6.conf.LINK.accept_ra (-1 unknown; read only
+         * when uses_ra). Turning IPv6 forwarding on stops accept_ra 1 (not
+         * 2) from taking them. */
+        bool uses_ra;
+        int accept_ra;
         uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */

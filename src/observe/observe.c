@@ -54,6 +54,26 @@ static int read_sysctl(struct nc_observer *o, enum nc_sysctl k) {
         return 0;
 }
 
+/* accept_ra of the host links that use router advertisements (few:
+ * uplinks), which IPv6 forwarding would make ignore them (SPEC 7.1). A
+ * link renamed or gone since the dump: unknown. */
+static void read_accept_ra(struct nc_observer *o) {
+        for (size_t i = 0; i < o->state->n_links; i++) {
+                struct nc_link *l = &o->state->links[i];
+                char path[64 + NC_IFNAMSIZ];
+                _cleanup_fclose_ FILE *f = NULL;
+                int v;
+
+                if (l->netns[0] || !l->uses_ra)
+                        continue;
+                l->accept_ra = -1;
+                snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", l->name);
+                f = fopen(path, "re");
+                if (f && fscanf(f, "%d", &v) == 1)
+                        l->accept_ra = v;
+        }
+}
+
 static int read_sysctls(struct nc_observer *o) {
         for (enum nc_sysctl k = 0; k < _NC_SYSCTL_MAX; k++) {
                 int r = read_sysctl(o, k);
@@ -179,6 +199,7 @@ static int observe_host(struct nc_observer *o, const struct nc_observe_scope *sc
                 r = nc_observe_reuse_rtnl(o, scope->previous, &keep);
         if (r < 0)
                 return r;
+        read_accept_ra(o);
         return read_sysctls(o);
 }
 

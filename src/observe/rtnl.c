@@ -345,6 +345,21 @@ static bool address_wanted(struct rtnl_addr *ra) {
                (rtnl_addr_get_flags(ra) & IFA_F_PERMANENT);
 }
 
+/* A host link that an RA-made address or route is on: marked (a scan of
+ * this observation's links: such objects are few). */
+static void mark_uses_ra(struct nc_state *s, const char *netns, const char *dev) {
+        if (netns[0] || !dev)
+                return;
+        for (size_t i = 0; i < s->n_links; i++)
+                if (!s->links[i].netns[0] && strcmp(s->links[i].name, dev) == 0)
+                        s->links[i].uses_ra = true;
+}
+
+static bool address_from_ra(struct rtnl_addr *ra) {
+        return rtnl_addr_get_family(ra) == AF_INET6 && rtnl_addr_get_scope(ra) != RT_SCOPE_LINK &&
+               !(rtnl_addr_get_flags(ra) & IFA_F_PERMANENT);
+}
+
 static int add_addresses(struct nc_state *s, const char *netns, const struct objects *addrs,
                          const struct ifindex_map *m) {
         for (size_t i = 0; i < addrs->n; i++) {
@@ -353,6 +368,8 @@ static int add_addresses(struct nc_state *s, const char *netns, const struct obj
                 struct nc_address a = { .netns = (char *) netns };
                 int r;
 
+                if (address_from_ra(ra))
+                        mark_uses_ra(s, netns, dev);
                 if (!address_wanted(ra) || !dev)
                         continue;
                 a.v6 = rtnl_addr_get_family(ra) == AF_INET6;
@@ -389,6 +406,10 @@ static int add_routes(struct nc_state *s, const char *netns, const struct object
                 struct nl_addr *dst;
                 int r;
 
+                if (rtnl_route_get_family(rr) == AF_INET6 && rtnl_route_get_protocol(rr) == RTPROT_RA &&
+                    rtnl_route_get_nnexthops(rr) > 0)
+                        mark_uses_ra(s, netns, ifindex_map_name(m, rtnl_route_nh_get_ifindex(
+                                                                           rtnl_route_nexthop_n(rr, 0))));
                 if (!route_wanted(rr))
                         continue;
                 dst = rtnl_route_get_dst(rr);

@@ -197,3 +197,8 @@ int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, siz
  * -ENOMEM (also when b ran out of memory). */
 struct nc_strbuf;
 int nc_plan_add_warning(struct nc_plan *plan, struct nc_strbuf *b);
+
+/* preflight-ra.c (SPEC 7.1): a warning for each host link that takes IPv6
+ * router advertisements with accept_ra 1 when the plan turns IPv6
+ * forwarding on. 0 or -ENOMEM. */
+int nc_plan_warn_accept_ra(const struct nc_state *observed, struct nc_plan *plan);

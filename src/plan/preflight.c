@@ -308,6 +308,8 @@ int nc_plan_preflight(const struct nc_state *observed, struct nc_plan *plan, siz
                 r = warn_drop_rules(observed, plan);
         if (r >= 0)
                 r = warn_listeners(observed, plan);
+        if (r >= 0)
+                r = nc_plan_warn_accept_ra(observed, plan);
         if (r >= 0 && plan->n_warnings > 1)
                 qsort(plan->warnings, plan->n_warnings, sizeof(*plan->warnings), warning_compare);
 

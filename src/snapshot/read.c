@@ -85,7 +85,7 @@ union entry {
         struct nc_listener listener;
 };
 
-#define MAX_FIELDS 20
+#define MAX_FIELDS 24
 #define NO_INDEX SIZE_MAX
 
 /* Where a problem is: "links[25].mac". Only formatted when one is
@@ -134,6 +134,8 @@ static const struct field link_fields[] = {
         F("alias", FIELD_ALIAS, false, link.alias),
         { .key = "group", .type = FIELD_UINT, .offset = offsetof(union entry, link.group), .max = UINT32_MAX },
         F("ipv6", FIELD_BOOL, false, link.ipv6),
+        F("uses_ra", FIELD_BOOL, false, link.uses_ra),
+        F("accept_ra", FIELD_INT, false, link.accept_ra),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
         /* kind vxlan only (add_link()). */

@@ -156,6 +156,10 @@ static void write_link(struct out *o, const struct nc_link *l) {
         /* Left out when off, as every link before IPv6 was. */
         if (l->ipv6)
                 field_bool(o, "ipv6", true);
+        if (l->uses_ra) {
+                field_bool(o, "uses_ra", true);
+                field_int(o, "accept_ra", l->accept_ra);
+        }
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);

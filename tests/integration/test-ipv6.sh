@@ -46,6 +46,20 @@ nc_in "$OUT" addr add "$OUT6/64" dev "$P-o" nodad
 nc_in "$OUT" link set "$P-o" up
 nc_in "$OUT" link set lo up
 
+# The uplink takes a route from router advertisements (protocol ra, as the
+# kernel's own would be) with accept_ra 1: forwarding would stop that, and
+# diff says so, naming the uplink only (SPEC 7.1).
+in_ns "$H" sh -c "echo 1 >/proc/sys/net/ipv6/conf/$P-up/accept_ra"
+nc_in "$H" -6 route add 2001:db8:ffff::/64 via "$OUT6" dev "$P-up" proto ra
+nc_expect 2 diff "$file"
+grep -q "warning: $P-up takes IPv6 routes or addresses from router advertisements (accept_ra 1)" <<<"$NC_OUT" ||
+        { nc_log "$NC_OUT"; nc_fail "no accept_ra warning for the uplink"; }
+[ "$(grep -c 'router advertisements' <<<"$NC_OUT")" -eq 1 ] || { nc_log "$NC_OUT"; nc_fail "more than the uplink named"; }
+in_ns "$H" sh -c "echo 2 >/proc/sys/net/ipv6/conf/$P-up/accept_ra"
+nc_expect 2 diff "$file"
+if grep -q 'router advertisements' <<<"$NC_OUT"; then nc_log "$NC_OUT"; nc_fail "accept_ra 2 warned about"; fi
+nc_pass "the accept_ra warning names the uplink that uses router advertisements, only with accept_ra 1"
+
 nc_expect 0 apply "$file"
 nc_pass "apply"
 nc_expect 0 diff "$file"
