@@ -27,54 +27,89 @@ static bool host_link_ours(const struct nc_state *observed, const struct nc_stat
         return h->role != NC_ROLE_NONE || nc_link_unfinished(h) || (w && w->kind == NC_LINK_BRIDGE);
 }
 
-/* The desired bridge addresses: each bridge's gateway with its subnet. */
+/* The desired bridge addresses: each bridge's gateway with its subnet
+ * (IPv4 and IPv6). */
 static bool is_bridge_address(const struct nc_state *desired, const struct nc_address *a) {
         const struct nc_link *w = a->netns[0] ? NULL : nc_state_find_link(desired, "", a->ifname);
 
-        /* IPv4 only for now: IPv6 subnets are not checked yet. */
-        return w && w->kind == NC_LINK_BRIDGE && !a->v6;
+        return w && w->kind == NC_LINK_BRIDGE;
+}
+
+/* An address or a route's destination, of either family, as a prefix. */
+struct prefix {
+        bool v6;
+        uint32_t a4;
+        struct nc_ipv6 a6;
+        unsigned len;
+};
+
+static struct prefix address_prefix(const struct nc_address *a) {
+        return (struct prefix) { .v6 = a->v6, .a4 = a->address, .a6 = a->address6, .len = a->prefixlen };
+}
+
+static struct prefix route_prefix(const struct nc_route *r) {
+        return (struct prefix) { .v6 = r->v6, .a4 = r->dst, .a6 = r->dst6, .len = r->dst_len };
+}
+
+static bool prefixes_overlap(const struct prefix *x, const struct prefix *y) {
+        if (x->v6 != y->v6)
+                return false;
+        return x->v6 ? nc_subnets6_overlap(&x->a6, x->len, &y->a6, y->len) : nc_subnets_overlap(x->a4, x->len, y->a4, y->len);
+}
+
+/* "172.17.0.0/16"; network: with the host bits cleared (a subnet). */
+static const char *prefix_format(const struct prefix *x, bool network, char buf[static NC_CIDR6_STRLEN]) {
+        struct nc_ipv6 n6 = network ? nc_ipv6_network(&x->a6, x->len) : x->a6;
+
+        if (x->v6)
+                return nc_cidr6_format(&n6, x->len, buf);
+        return nc_cidr_format(network ? x->a4 & nc_prefix_mask(x->len) : x->a4, x->len, buf);
 }
 
 static int check_addresses(const struct nc_state *observed, const struct nc_state *desired,
                            const struct nc_address *b, struct nc_plan *plan, size_t *cap) {
-        char subnet[NC_CIDR_STRLEN], other[NC_CIDR_STRLEN];
+        char subnet[NC_CIDR6_STRLEN], other[NC_CIDR6_STRLEN];
+        struct prefix sub = address_prefix(b);
         int r = 0;
 
         for (size_t i = 0; r >= 0 && i < observed->n_addresses; i++) {
                 const struct nc_address *x = &observed->addresses[i];
+                struct prefix p = address_prefix(x);
 
-                if (x->netns[0] || x->v6 || !nc_subnets_overlap(b->address, b->prefixlen, x->address, x->prefixlen) ||
-                    host_link_ours(observed, desired, x->ifname))
+                if (x->netns[0] || !prefixes_overlap(&sub, &p) || host_link_ours(observed, desired, x->ifname))
                         continue;
                 r = nc_plan_conflict(plan, cap,
                                      "bridge %s: subnet %s overlaps address %s on %s, a link netconverge does not "
                                      "own; give the bridge another subnet",
-                                     b->ifname,
-                                     nc_cidr_format(b->address & nc_prefix_mask(b->prefixlen), b->prefixlen, subnet),
-                                     nc_cidr_format(x->address, x->prefixlen, other), x->ifname);
+                                     b->ifname, prefix_format(&sub, true, subnet), prefix_format(&p, false, other),
+                                     x->ifname);
         }
         return r;
 }
 
 static int check_routes(const struct nc_state *observed, const struct nc_state *desired, const struct nc_address *b,
                         struct nc_plan *plan, size_t *cap) {
-        char subnet[NC_CIDR_STRLEN], dst[NC_CIDR_STRLEN], via[NC_IPV4_STRLEN];
+        char subnet[NC_CIDR6_STRLEN], dst[NC_CIDR6_STRLEN], via[NC_IPV6_STRLEN];
+        struct prefix sub = address_prefix(b);
         int r = 0;
 
         for (size_t i = 0; r >= 0 && i < observed->n_routes; i++) {
                 const struct nc_route *x = &observed->routes[i];
+                struct prefix p = route_prefix(x);
+                bool has_via = x->v6 ? !nc_ipv6_is_zero(&x->gateway6) : x->gateway != 0;
 
-                if (x->netns[0] || x->v6 || x->dst_len == 0 || x->protocol == NC_RTPROT ||
-                    !nc_subnets_overlap(b->address, b->prefixlen, x->dst, x->dst_len) ||
+                if (x->netns[0] || x->dst_len == 0 || x->protocol == NC_RTPROT || !prefixes_overlap(&sub, &p) ||
                     host_link_ours(observed, desired, x->ifname))
                         continue;
+                if (has_via && x->v6)
+                        nc_ipv6_format(&x->gateway6, via);
+                else if (has_via)
+                        nc_ipv4_format(x->gateway, via);
                 r = nc_plan_conflict(plan, cap,
                                      "bridge %s: subnet %s overlaps route %s%s%s dev %s, on a link netconverge does "
                                      "not own; give the bridge another subnet",
-                                     b->ifname,
-                                     nc_cidr_format(b->address & nc_prefix_mask(b->prefixlen), b->prefixlen, subnet),
-                                     nc_cidr_format(x->dst, x->dst_len, dst), x->gateway ? " via " : "",
-                                     x->gateway ? nc_ipv4_format(x->gateway, via) : "", x->ifname);
+                                     b->ifname, prefix_format(&sub, true, subnet), prefix_format(&p, false, dst),
+                                     has_via ? " via " : "", has_via ? via : "", x->ifname);
         }
         return r;
 }
