@@ -36,6 +36,9 @@ static void describe_address(const struct nc_action *a, struct nc_description *d
         const struct nc_address *x = address_of(a);
 
         nc_put_string(d, "dev", NULL, x->ifname);
+        /* JSON only, on IPv6 only: an IPv4 address's JSON is what it was. */
+        if (x->v6)
+                nc_put_string(d, "family", NULL, "ipv6");
         if (x->v6)
                 nc_put_cidr6(d, "address", "address ", &x->address6, x->prefixlen);
         else
@@ -116,6 +119,8 @@ static void describe_route(const struct nc_action *a, struct nc_description *d) 
 
         bool via;
 
+        if (r->v6)
+                nc_put_string(d, "family", NULL, "ipv6");
         if (r->dst_len == 0)
                 nc_put_string(d, "dst", "route ", "default");
         else if (r->v6)
