@@ -79,7 +79,9 @@ static bool still_wanted_address(const struct nc_plan *plan, const struct nc_add
         const struct nc_state *s = plan->desired;
 
         for (size_t i = 0; s && i < s->n_addresses; i++)
-                if (!s->addresses[i].v6 && s->addresses[i].address == x->address &&
+                if (s->addresses[i].v6 == x->v6 &&
+                    (x->v6 ? nc_ipv6_equal(&s->addresses[i].address6, &x->address6)
+                           : s->addresses[i].address == x->address) &&
                     strcmp(s->addresses[i].netns, x->netns) == 0)
                         return true;
         return false;
@@ -118,9 +120,10 @@ static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bo
         }
         /* A container's address only: the host's own (a bridge's gateway)
          * carries the host's flows, which are not the old translation's. */
-        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE && x && !x->v6 && x->netns && x->netns[0] &&
+        if (a->object == NC_OBJECT_ADDRESS && a->change == NC_CHANGE_REMOVE && x && x->netns && x->netns[0] &&
             !still_wanted_address(plan, x)) {
-                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_ADDRESS, .to_addr = x->address };
+                *ret = (struct nc_ct_old) { .kind = NC_CT_OLD_ADDRESS, .to_addr = x->address, .v6 = x->v6,
+                                            .to_addr6 = x->address6 };
                 return true;
         }
         return false;
@@ -143,7 +146,7 @@ int nc_ct_old_collect(const struct nc_plan *plan, bool rules_applied, struct nc_
 
 bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
                        bool (*is_local)(uint32_t addr, void *data), void *data) {
-        if (e->v6 || (o->kind == NC_CT_OLD_PORT && o->v6))
+        if (e->v6 || o->v6)
                 return false;
         switch (o->kind) {
         case NC_CT_OLD_PORT:
@@ -166,7 +169,11 @@ bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
  * to the host's own addresses (fib daddr type local) when it has none. */
 bool nc_ct_old_matches6(const struct nc_ct_old *o, const struct nc_ct_entry *e,
                         bool (*is_local6)(const struct nc_ipv6 *addr, void *data), void *data) {
-        if (!e->v6 || o->kind != NC_CT_OLD_PORT || !o->v6)
+        if (!e->v6 || !o->v6)
+                return false;
+        if (o->kind == NC_CT_OLD_ADDRESS)
+                return nc_ipv6_equal(&e->reply_src6, &o->to_addr6) || nc_ipv6_equal(&e->orig_src6, &o->to_addr6);
+        if (o->kind != NC_CT_OLD_PORT)
                 return false;
         if (e->proto != o->proto || e->orig_dport != o->dport || !nc_ipv6_equal(&e->reply_src6, &o->to_addr6) ||
             e->reply_sport != o->to_port)
@@ -186,6 +193,8 @@ void nc_ct_old_describe(const struct nc_ct_old *o, char *buf, size_t size) {
         if (o->kind == NC_CT_OLD_PORT && o->v6)
                 snprintf(buf, size, "%s [%s]:%u -> [%s]:%u", name,
                          nc_ipv6_format(&o->daddr6, a), o->dport, nc_ipv6_format(&o->to_addr6, b), o->to_port);
+        else if (o->kind == NC_CT_OLD_ADDRESS && o->v6)
+                snprintf(buf, size, "address %s", nc_ipv6_format(&o->to_addr6, a));
         else if (o->kind == NC_CT_OLD_ADDRESS)
                 snprintf(buf, size, "address %s", nc_ipv4_format(o->to_addr, a));
         else if (proto >= 0)
@@ -423,7 +432,7 @@ static int ct_dump_all(struct mnl_socket *nl, uint32_t *seq, struct dump *d) {
         int r;
 
         for (size_t i = 0; i < d->n_old; i++)
-                v6 |= d->old[i].kind == NC_CT_OLD_PORT && d->old[i].v6;
+                v6 |= d->old[i].v6;
         r = ct_dump(nl, (*seq)++, AF_INET, d);
         if (r >= 0 && v6)
                 r = ct_dump(nl, (*seq)++, AF_INET6, d);

@@ -38,8 +38,8 @@ struct nc_ct_old {
         uint16_t dport;                 /* PORT */
         uint32_t to_addr;               /* PORT: the old target; ADDRESS: the address */
         uint16_t to_port;               /* PORT */
-        /* PORT: an IPv6 published port (v6): daddr6 (:: = any local
-         * address) and to_addr6 instead of daddr and to_addr. */
+        /* An IPv6 published port or address (v6): daddr6 (:: = any
+         * local address) and to_addr6 instead of daddr and to_addr. */
         bool v6;
         struct nc_ipv6 daddr6, to_addr6;
         size_t deleted;                 /* entries deleted */
@@ -77,8 +77,8 @@ int nc_ct_old_collect(const struct nc_plan *plan, bool rules_applied, struct nc_
 bool nc_ct_old_matches(const struct nc_ct_old *o, const struct nc_ct_entry *e,
                        bool (*is_local)(uint32_t addr, void *data), void *data);
 
-/* The same for IPv6 entries and ports: only an IPv6 port's translation
- * has IPv6 entries. */
+/* The same for IPv6 entries, ports and addresses: only an IPv6
+ * translation or address has IPv6 entries. */
 bool nc_ct_old_matches6(const struct nc_ct_old *o, const struct nc_ct_entry *e,
                         bool (*is_local6)(const struct nc_ipv6 *addr, void *data), void *data);
 

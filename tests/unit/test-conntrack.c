@@ -198,6 +198,47 @@ static struct nlmsghdr *ct_msg(char *buf) {
         return nlh;
 }
 
+/* A container's IPv6 address removed (SPEC 7.2): its IPv6 entries go, in
+ * either direction; IPv4 entries and other addresses' stay; one wanted
+ * again is not an old translation. */
+static void test_address6(void **state) {
+        const struct nc_ipv6 web6 = { .b = { 0xfd, 0, 0, 0x17, [15] = 2 } };
+        const struct nc_ipv6 db6 = { .b = { 0xfd, 0, 0, 0x17, [15] = 3 } };
+        const struct nc_ipv6 out6 = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+        struct nc_address gone = { .netns = "web", .ifname = "eth0", .v6 = true, .address6 = web6, .prefixlen = 64 };
+        struct nc_address kept = { .netns = "db", .ifname = "eth0", .v6 = true, .address6 = db6, .prefixlen = 64 };
+        struct nc_state desired = { .addresses = &kept, .n_addresses = 1 };
+        struct nc_action actions[] = {
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .address.have = &gone },
+                { .object = NC_OBJECT_ADDRESS, .change = NC_CHANGE_REMOVE, .address.have = &kept },
+        };
+        struct nc_plan plan = { .desired = &desired, .actions = actions, .n_actions = 2 };
+        struct nc_ct_entry e = { .proto = IPPROTO_TCP, .v6 = true, .orig_src6 = web6, .orig_dst6 = out6,
+                                 .reply_src6 = out6 };
+        struct nc_ct_old *old = NULL;
+        size_t n = 0;
+        char text[128];
+
+        (void) state;
+        assert_int_equal(nc_ct_old_collect(&plan, false, &old, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(old[0].kind, NC_CT_OLD_ADDRESS);
+        assert_true(old[0].v6);
+        nc_ct_old_describe(&old[0], text, sizeof(text));
+        assert_string_equal(text, "address fd00:17::2");
+        /* web's outgoing flow, and a flow to it (reply from it) */
+        assert_true(nc_ct_old_matches6(&old[0], &e, NULL, NULL));
+        e.orig_src6 = out6;
+        e.reply_src6 = web6;
+        assert_true(nc_ct_old_matches6(&old[0], &e, NULL, NULL));
+        /* db's flow, and no IPv4 entry, are not its */
+        e.reply_src6 = db6;
+        assert_false(nc_ct_old_matches6(&old[0], &e, NULL, NULL));
+        e.v6 = false;
+        assert_false(nc_ct_old_matches(&old[0], &e, NULL, NULL));
+        free(old);
+}
+
 static void test_decode(void **state) {
         char buf[MNL_SOCKET_BUFFER_SIZE];
         struct nlmsghdr *nlh;
@@ -404,6 +445,7 @@ int main(void) {
                 cmocka_unit_test(test_sctp),
                 cmocka_unit_test(test_matches_port),
                 cmocka_unit_test(test_matches_address),
+                cmocka_unit_test(test_address6),
                 cmocka_unit_test(test_decode),
                 cmocka_unit_test(test_decode6),
                 cmocka_unit_test(test_describe),
