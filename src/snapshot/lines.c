@@ -69,6 +69,21 @@ static bool line_is(struct lines *l, const char *text) {
         return true;
 }
 
+/* "KEY: 0" or "KEY: 1" (the writer's top-level sysctls) into *value,
+ * counted as the tree counts it; absent, *value stays unknown. */
+static void read_flag(struct lines *l, const char *key, int *value) {
+        char text[32];
+
+        for (int v = 0; v <= 1; v++) {
+                snprintf(text, sizeof(text), "%s: %d", key, v);
+                if (line_is(l, text)) {
+                        *value = v;
+                        l->nodes += 2;
+                        return;
+                }
+        }
+}
+
 static bool line_starts(const struct lines *l, const char *prefix, size_t n) {
         return (size_t) (l->end - l->p) >= n && memcmp(l->p, prefix, n) == 0;
 }
@@ -305,18 +320,8 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
         if (!line_is(&l, header) || !line_is(&l, "snapshot: 1"))
                 return 0;
         l.nodes += 2;
-        if (line_is(&l, "ip_forward: 0"))
-                rd->s->ip_forward = 0;
-        else if (line_is(&l, "ip_forward: 1"))
-                rd->s->ip_forward = 1;
-        if (rd->s->ip_forward >= 0)
-                l.nodes += 2;
-        if (line_is(&l, "ip6_forward: 0"))
-                rd->s->ip6_forward = 0;
-        else if (line_is(&l, "ip6_forward: 1"))
-                rd->s->ip6_forward = 1;
-        if (rd->s->ip6_forward >= 0)
-                l.nodes += 2;
+        read_flag(&l, "ip_forward", &rd->s->ip_forward);
+        read_flag(&l, "ip6_forward", &rd->s->ip6_forward);
         for (enum snap_section id = SNAP_NAMESPACES; id <= SNAP_ROUTES; id++) {
                 r = read_list(rd, &l, id, 0);
                 if (r <= 0)
