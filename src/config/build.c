@@ -113,7 +113,7 @@ static int allocate_bridge6(const struct nc_bridge *b, struct slot *v, size_t n,
                         .container = v[i].container->name,
                         .has_explicit = v[i].attachment->address6_explicit,
                         .explicit_addr = v[i].attachment->address6,
-                        /* Nothing held yet: no IPv6 is observed (issue 13 item 5). */
+                        /* An empty host: the planner holds addresses (plan/lower.c). */
                 };
         r = nc_ipam6_allocate(&b->subnet6, b->prefixlen6, &b->gateway6, reqs, n, &failed);
         if (r == -ENOSPC) {
