@@ -344,7 +344,7 @@ static uint32_t vxlan_diff(const struct differ *d, const struct nc_link *want, c
 
         if (have->kind != NC_LINK_VXLAN || (have->role != NC_ROLE_NONE && have->role != NC_ROLE_VXLAN) ||
             (have->role == NC_ROLE_VXLAN && strcmp(have->owner_bridge, want->master) != 0) || w->vni != h->vni ||
-            w->port != h->port || w->local != h->local || strcmp(w->dev, h->dev) != 0 || w->learning != h->learning ||
+            w->port != h->port || w->local != h->local || !nc_ipv6_equal(&w->local6, &h->local6) || strcmp(w->dev, h->dev) != 0 || w->learning != h->learning ||
             w->group != h->group)
                 return NC_DIFF_REPLACE;
         if (have->role == NC_ROLE_NONE)
