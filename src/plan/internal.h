@@ -32,6 +32,9 @@ unsigned nc_plan_bridge_mtu(const struct nc_bridge *b, const struct nc_state_ind
 unsigned nc_plan_vxlan_mtu(const struct nc_bridge *b, const struct nc_state_index *observed);
 int nc_plan_lower_vxlan(const struct nc_bridge *b, const struct nc_state_index *observed, struct nc_state *s,
                         struct nc_plan *plan);
+/* Whether bridge (NULL: none) is one lowering listed as waiting for its
+ * underlay: its VXLAN link and FDB entries are left as they are. */
+bool nc_plan_bridge_waits(const struct nc_plan *plan, const char *bridge);
 
 /* preflight-vxlan.c (SPEC 7.5): a conflict for a remote that is one of
  * the host's own addresses, and for a bridge MTU above its VXLAN link's.

@@ -79,6 +79,13 @@ static int wait_for_underlay(const struct nc_bridge *b, struct nc_plan *plan, co
         return 0;
 }
 
+bool nc_plan_bridge_waits(const struct nc_plan *plan, const char *bridge) {
+        for (size_t i = 0; bridge && i < plan->n_waiting; i++)
+                if (plan->waiting[i].bridge && strcmp(plan->waiting[i].bridge, bridge) == 0)
+                        return true;
+        return false;
+}
+
 static int add_fdb(struct nc_state *s, const char *ifname, const struct nc_vxlan_remote *remote) {
         struct nc_fdb f = { .netns = "", .v6 = remote->v6, .dst = remote->addr, .dst6 = remote->addr6 };
 
