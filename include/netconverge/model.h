@@ -73,7 +73,8 @@ struct nc_bridge {
         bool adopt;
         struct nc_origin subnet_at, gateway_at;
         /* line 0: the file gives no mtu (with vxlan the default is then
-         * the underlay's MTU minus 50, found when planning). */
+         * the underlay's MTU minus 50, or 70 over IPv6, found when
+         * planning). */
         struct nc_origin mtu_at;
         /* SPEC 7.5: the part of the subnet this host allocates from; the
          * whole subnet when the file gives none (range_at.line 0). */

@@ -85,6 +85,7 @@ struct nc_link_vxlan {
         uint32_t vni;                   /* IFLA_VXLAN_ID */
         unsigned port;                  /* IFLA_VXLAN_PORT, host order */
         uint32_t local;                 /* IFLA_VXLAN_LOCAL; 0 = none */
+        struct nc_ipv6 local6;          /* IFLA_VXLAN_LOCAL6 (IPv6 remotes); all zeros = none */
         char dev[NC_IFNAMSIZ];          /* IFLA_VXLAN_LINK's name: the underlay; "" = none */
         int dev_ifindex;                /* observed only: IFLA_VXLAN_LINK */
         bool learning;                  /* IFLA_VXLAN_LEARNING */
@@ -138,7 +139,9 @@ struct nc_fdb {
         char *netns;
         char ifname[NC_IFNAMSIZ];       /* the VXLAN link */
         uint8_t mac[6];
+        bool v6;                        /* NDA_DST of 16 bytes: dst6, not dst */
         uint32_t dst;                   /* NDA_DST, IPv4 */
+        struct nc_ipv6 dst6;            /* NDA_DST, IPv6 */
 };
 
 /* An address of either family: v6 false reads address, v6 true reads
@@ -443,7 +446,7 @@ struct nc_state {
         size_t n_routes;
         struct nc_namespace *namespaces;
         size_t n_namespaces;
-        struct nc_fdb *fdb;             /* sorted by (netns, ifname, mac, dst) */
+        struct nc_fdb *fdb;             /* sorted by (netns, ifname, mac, family, dst) */
         size_t n_fdb;
         int ip_forward;                 /* -1 unknown, 0, 1 */
         int ip6_forward;                /* net.ipv6.conf.all.forwarding: -1 unknown (or not wanted), 0, 1 */

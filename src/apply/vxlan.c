@@ -11,6 +11,7 @@
 #include <netlink/msg.h>
 
 #include "apply/applier.h"
+#include "netconverge/addr.h"
 #include "netconverge/plan.h"
 
 /* A bridge's VXLAN link and its FDB entries (SPEC 7.5), as raw
@@ -23,6 +24,16 @@ static int host_socket(struct nc_applier *ap, struct nc_ns **ret_ns, struct nl_s
         int r = nc_ns_get(ap, "", ret_ns);
 
         return r < 0 ? r : nc_ns_socket(ap, *ret_ns, ret_sk);
+}
+
+/* IFLA_VXLAN_LOCAL, or IFLA_VXLAN_LOCAL6 for IPv6 remotes: the family
+ * of the local address is the one the kernel sends the remotes in. */
+static int put_local(struct nl_msg *msg, const struct nc_link_vxlan *x) {
+        uint32_t v4 = htonl(x->local);
+
+        if (!nc_ipv6_is_zero(&x->local6))
+                return nla_put(msg, IFLA_VXLAN_LOCAL6, sizeof(x->local6.b), x->local6.b);
+        return nla_put_u32(msg, IFLA_VXLAN_LOCAL, v4);
 }
 
 /* RTM_NEWLINK kind vxlan: name, MTU, master, the owned group, and its
@@ -48,8 +59,7 @@ static int vxlan_request(struct nc_applier *ap, struct nc_ns *host, const struct
             nla_put_u32(msg, IFLA_GROUP, NC_LINK_GROUP_OWNED) < 0 || !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
             nla_put_string(msg, IFLA_INFO_KIND, "vxlan") < 0 || !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
             nla_put_u32(msg, IFLA_VXLAN_ID, w->vxlan.vni) < 0 || nla_put_u32(msg, IFLA_VXLAN_LINK, (uint32_t) dev) < 0 ||
-            nla_put_u32(msg, IFLA_VXLAN_LOCAL, htonl(w->vxlan.local)) < 0 ||
-            nla_put_u16(msg, IFLA_VXLAN_PORT, htons((uint16_t) w->vxlan.port)) < 0 ||
+            put_local(msg, &w->vxlan) < 0 || nla_put_u16(msg, IFLA_VXLAN_PORT, htons((uint16_t) w->vxlan.port)) < 0 ||
             nla_put_u8(msg, IFLA_VXLAN_LEARNING, w->vxlan.learning) < 0) {
                 nlmsg_free(msg);
                 return -ENOMEM;
@@ -123,7 +133,9 @@ int nc_apply_fdb(struct nc_applier *ap, const struct nc_action *a) {
         const struct nc_fdb *f = a->fdb.want ? a->fdb.want : a->fdb.have;
         bool add = a->change == NC_CHANGE_ADD;
         struct ndmsg ndm = { .ndm_family = AF_BRIDGE, .ndm_state = NUD_PERMANENT, .ndm_flags = NTF_SELF };
-        uint32_t dst = htonl(f->dst);
+        uint32_t dst4 = htonl(f->dst);
+        const void *dst = f->v6 ? (const void *) f->dst6.b : &dst4;
+        int dst_len = f->v6 ? (int) sizeof(f->dst6.b) : (int) sizeof(dst4);
         struct nl_msg *msg;
         struct nl_sock *sk;
         struct nc_ns *host;
@@ -140,7 +152,7 @@ int nc_apply_fdb(struct nc_applier *ap, const struct nc_action *a) {
         if (!msg)
                 return -ENOMEM;
         if (nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) < 0 || nla_put(msg, NDA_LLADDR, 6, f->mac) < 0 ||
-            nla_put(msg, NDA_DST, sizeof(dst), &dst) < 0) {
+            nla_put(msg, NDA_DST, dst_len, dst) < 0) {
                 nlmsg_free(msg);
                 return -ENOMEM;
         }

@@ -46,8 +46,8 @@ static const struct nc_key vxlan_keys[] = {
           .description = "The host link the VXLAN traffic goes over; its address is the local end." },
         { "port", NC_KEY_UDP_PORT, .default_value = "4789", .description = "The UDP port (IANA's VXLAN port)." },
         { "remotes", NC_KEY_REMOTES,
-          .description = "The other hosts' underlay addresses, IPv4 or IPv6 unicast, each once: every broadcast "
-                         "and unknown frame is sent to each (head-end replication, no multicast)." },
+          .description = "The other hosts' underlay addresses, IPv4 or IPv6 unicast, all of one family, each once: "
+                         "every broadcast and unknown frame is sent to each (head-end replication, no multicast)." },
 };
 #define VXLAN_DESCRIPTION "A VXLAN link enslaved to the bridge that joins this host's part of the subnet to the " \
                           "other hosts' (SPEC 7.5); needs range."
@@ -72,7 +72,7 @@ static const struct nc_key bridge_keys[] = {
                          "host address of subnet6." },
         { "mtu", NC_KEY_MTU, .default_value = "1500",
           .description = "The MTU of the bridge and of every veth on it; with vxlan, by default (and at most) the "
-                         "underlay's MTU minus 50." },
+                         "underlay's MTU minus 50 (70 with IPv6 remotes)." },
         { "masquerade", NC_KEY_BOOL, .default_value = "true",
           .description = "NAT the subnet's traffic that leaves through another interface." },
         { "isolated", NC_KEY_BOOL, .default_value = "true",

@@ -199,9 +199,33 @@ static bool same_remote(const struct nc_vxlan_remote *a, const struct nc_vxlan_r
         return a->v6 == b->v6 && (a->v6 ? nc_ipv6_equal(&a->addr6, &b->addr6) : a->addr == b->addr);
 }
 
+/* The first remote of another family than the first one's, reported: a
+ * VXLAN link has one local address, so one family, and the kernel refuses
+ * an FDB entry of the other one. The file alone says so, so it is an
+ * error of the file, not a pre-flight conflict. */
+static int check_remote_families(const struct nc_vxlan *v, const char *path, struct nc_diags *d) {
+        for (size_t i = 1; i < v->n_remotes; i++) {
+                _cleanup_free_ char *r = NULL, *q = NULL;
+
+                if (v->remotes[i].v6 == v->remotes[0].v6)
+                        continue;
+                r = nc_path_join(path, "remotes");
+                q = r ? nc_path_index(r, i) : NULL;
+                if (!q)
+                        return -ENOMEM;
+                nc_diags_add(d, v->remotes[i].at, q,
+                             "remote is %s but the first one (line %u) is %s; a VXLAN link carries one address "
+                             "family: list the remotes of one family, or make another bridge for the other",
+                             v->remotes[i].v6 ? "IPv6" : "IPv4", v->remotes[0].at.line,
+                             v->remotes[0].v6 ? "IPv6" : "IPv4");
+                return 0;
+        }
+        return 0;
+}
+
 /* SPEC 7.5: a VXLAN bridge needs its range (IPAM cannot see the other
- * hosts), rides on a link that is not one of the file's bridges, and names
- * each remote once. */
+ * hosts), rides on a link that is not one of the file's bridges, names
+ * each remote once, and all of one family. */
 static int check_vxlan(const struct nc_model *m, const struct nc_bridge *b, struct nc_diags *d) {
         const struct nc_vxlan *v = b->vxlan;
         _cleanup_free_ char *p = nc_path_join(b->path, "vxlan");
@@ -227,7 +251,7 @@ static int check_vxlan(const struct nc_model *m, const struct nc_bridge *b, stru
                                              v->remotes[k].at.line);
                                 break;
                         }
-        return 0;
+        return check_remote_families(v, p, d);
 }
 
 static int check_vxlans(const struct nc_model *m, struct nc_diags *d) {
@@ -471,6 +495,23 @@ static int check_attachments(const struct nc_model *m, struct nc_diags *d) {
         return r;
 }
 
+/* "vx-" names are the VXLAN links' (nc_vxlan_link_name(), hashed ones
+ * too): a host end so named would take the name a bridge's vxlan needs
+ * once it is given one, and reads as such a link to whoever looks. */
+static int check_host_interface_prefix(const struct nc_attachment *a, struct nc_diags *d) {
+        _cleanup_free_ char *p = NULL;
+
+        if (strncmp(a->host_interface, "vx-", 3) != 0)
+                return 0;
+        p = nc_path_join(a->path, "host_interface");
+        if (!p)
+                return -ENOMEM;
+        nc_diags_add(d, a->host_interface_at, p,
+                     "host link name %s starts with vx-, which names the bridges' VXLAN links (vx-BRIDGE); "
+                     "pick another name", a->host_interface);
+        return 0;
+}
+
 /* Host-side link names share one namespace with the bridges and their
  * VXLAN links (vx-BRIDGE, nc_vxlan_link_name()). */
 static int check_link_names(const struct nc_model *m, struct nc_diags *d) {
@@ -494,6 +535,10 @@ static int check_link_names(const struct nc_model *m, struct nc_diags *d) {
 
                         if (listed_before(&m->containers[i], k))
                                 continue;
+                        if (a->host_interface_at.line && check_host_interface_prefix(a, d) < 0) {
+                                claims_done(&c);
+                                return -ENOMEM;
+                        }
                         if (a->host_interface_at.line)
                                 claim_add(&c, a->host_interface, a->path, "host_interface", a->host_interface_at);
                         else

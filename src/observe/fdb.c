@@ -29,6 +29,17 @@ static uint32_t ipv4_from(struct nl_addr *a) {
         return ntohl(v);
 }
 
+/* libnl gives IFLA_VXLAN_LOCAL, or else IFLA_VXLAN_LOCAL6, as one
+ * address of either family. */
+static void local_from(struct nl_addr *a, struct nc_link_vxlan *x) {
+        if (a && nl_addr_get_family(a) == AF_INET6 && nl_addr_get_len(a) == sizeof(x->local6.b)) {
+                memcpy(x->local6.b, nl_addr_get_binary_addr(a), sizeof(x->local6.b));
+                nl_addr_put(a);
+                return;
+        }
+        x->local = ipv4_from(a);
+}
+
 void nc_observe_vxlan_attrs(struct rtnl_link *rl, struct nc_link *l) {
         struct nl_addr *a = NULL;
         uint32_t v;
@@ -41,7 +52,7 @@ void nc_observe_vxlan_attrs(struct rtnl_link *rl, struct nc_link *l) {
                 l->vxlan.dev_ifindex = (int) v;
         l->vxlan.learning = rtnl_link_vxlan_get_learning(rl) > 0;
         if (rtnl_link_vxlan_get_local(rl, &a) == 0)
-                l->vxlan.local = ipv4_from(a);
+                local_from(a, &l->vxlan);
         a = NULL;
         if (rtnl_link_vxlan_get_group(rl, &a) == 0)
                 l->vxlan.group = ipv4_from(a);
@@ -68,11 +79,18 @@ static int on_neigh(struct nl_msg *msg, void *data) {
                 return NL_OK;
         ndm = nlmsg_data(h);
         if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != fd->link->ifindex || !(ndm->ndm_flags & NTF_SELF) ||
-            !tb[NDA_LLADDR] || nla_len(tb[NDA_LLADDR]) != 6 || !tb[NDA_DST] || nla_len(tb[NDA_DST]) != 4)
+            !tb[NDA_LLADDR] || nla_len(tb[NDA_LLADDR]) != 6 || !tb[NDA_DST] ||
+            (nla_len(tb[NDA_DST]) != sizeof(dst) && nla_len(tb[NDA_DST]) != sizeof(f.dst6.b)))
                 return NL_OK;
         memcpy(f.mac, nla_data(tb[NDA_LLADDR]), 6);
-        memcpy(&dst, nla_data(tb[NDA_DST]), 4);
-        f.dst = ntohl(dst);
+        /* The remote's family is NDA_DST's length: 4 or 16 bytes. */
+        f.v6 = nla_len(tb[NDA_DST]) == sizeof(f.dst6.b);
+        if (f.v6) {
+                memcpy(f.dst6.b, nla_data(tb[NDA_DST]), sizeof(f.dst6.b));
+        } else {
+                memcpy(&dst, nla_data(tb[NDA_DST]), sizeof(dst));
+                f.dst = ntohl(dst);
+        }
         strcpy(f.ifname, fd->link->name);
         if (fd->r >= 0)
                 fd->r = nc_state_add_fdb(fd->s, &f);

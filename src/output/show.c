@@ -504,6 +504,10 @@ static int containers_from_links(struct builder *b) {
         return 0;
 }
 
+static bool same_remote(const struct nc_vxlan_remote *r, const struct nc_fdb *f) {
+        return r->v6 == f->v6 && (f->v6 ? nc_ipv6_equal(&r->addr6, &f->dst6) : r->addr == f->dst);
+}
+
 /* A VXLAN link of ours gives its bridge's vxlan: the link's VNI, port and
  * underlay, and a remote per all-zeros FDB entry on it (sorted, as the
  * state is). */
@@ -532,8 +536,9 @@ static int vxlan_from_link(struct builder *b, const struct nc_link *l) {
                 const struct nc_fdb *f = &b->s->fdb[i];
 
                 if (strcmp(f->netns, l->netns) == 0 && strcmp(f->ifname, l->name) == 0 &&
-                    memcmp(f->mac, zero, 6) == 0 && (n == 0 || x->remotes[n - 1].addr != f->dst))
-                        x->remotes[n++].addr = f->dst;
+                    memcmp(f->mac, zero, 6) == 0 && (n == 0 || !same_remote(&x->remotes[n - 1], f)))
+                        x->remotes[n++] = (struct nc_vxlan_remote) { .v6 = f->v6, .addr = f->dst,
+                                                                     .addr6 = f->dst6 };
         }
         x->n_remotes = n;
         br->vxlan = x;
@@ -585,15 +590,20 @@ int nc_show_build(const struct nc_state *s, struct nc_show **ret) {
 }
 
 static void print_vxlan(FILE *f, const struct nc_bridge *b) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        char cidr[NC_CIDR_STRLEN], ip[NC_IPV6_STRLEN];
         const struct nc_vxlan *x = b->vxlan;
 
         fprintf(f, "    range: %s\n    vxlan:\n      vni: %u\n      underlay: ",
                 nc_cidr_format(b->range, b->range_len, cidr), x->vni);
         nc_yaml_write_scalar(f, x->underlay);
         fprintf(f, "\n      port: %u\n      remotes: [", x->port);
+        /* IPv6 ones quoted, as the file's would be: a plain ':' can end a
+         * YAML flow scalar. */
         for (size_t i = 0; i < x->n_remotes; i++)
-                fprintf(f, "%s%s", i ? ", " : "", nc_ipv4_format(x->remotes[i].addr, ip));
+                if (x->remotes[i].v6)
+                        fprintf(f, "%s\"%s\"", i ? ", " : "", nc_ipv6_format(&x->remotes[i].addr6, ip));
+                else
+                        fprintf(f, "%s%s", i ? ", " : "", nc_ipv4_format(x->remotes[i].addr, ip));
         fputs("]\n", f);
 }
 

@@ -16,11 +16,13 @@ static bool link_fresh(const struct nc_fdb_diff *c, const struct nc_fdb *f) {
         return l && c->fresh[l - c->want->links];
 }
 
+/* Not on a link whose bridge waits for its underlay: that link is left
+ * as it is (diff.c), and so are its remotes. */
 static bool link_removable(const struct nc_fdb_diff *c, const struct nc_fdb *f) {
         const struct nc_link *l = nc_state_find_link(c->have, f->netns, f->ifname);
 
         return l && !c->gone[l - c->have->links] && l->kind == NC_LINK_VXLAN &&
-               (l->role == NC_ROLE_VXLAN || nc_link_unfinished(l));
+               (l->role == NC_ROLE_VXLAN || nc_link_unfinished(l)) && !nc_plan_bridge_waits(c->plan, l->owner_bridge);
 }
 
 static int push(const struct nc_fdb_diff *c, enum nc_phase phase, enum nc_change change, const struct nc_fdb *want,

@@ -344,7 +344,7 @@ static uint32_t vxlan_diff(const struct differ *d, const struct nc_link *want, c
 
         if (have->kind != NC_LINK_VXLAN || (have->role != NC_ROLE_NONE && have->role != NC_ROLE_VXLAN) ||
             (have->role == NC_ROLE_VXLAN && strcmp(have->owner_bridge, want->master) != 0) || w->vni != h->vni ||
-            w->port != h->port || w->local != h->local || strcmp(w->dev, h->dev) != 0 || w->learning != h->learning ||
+            w->port != h->port || w->local != h->local || !nc_ipv6_equal(&w->local6, &h->local6) || strcmp(w->dev, h->dev) != 0 || w->learning != h->learning ||
             w->group != h->group)
                 return NC_DIFF_REPLACE;
         if (have->role == NC_ROLE_NONE)
@@ -389,12 +389,9 @@ static void diff_vxlan(struct differ *d, const struct nc_link *want, const struc
 
 /* A VXLAN link of ours whose bridge waits for its underlay: left as it
  * is, like everything else waiting (the kernel removes a VXLAN link with
- * its underlay anyway). */
+ * its underlay anyway); its FDB entries too (diff-fdb.c). */
 static bool vxlan_waits(const struct differ *d, const struct nc_link *h) {
-        for (size_t i = 0; h->owner_bridge && i < d->plan->n_waiting; i++)
-                if (d->plan->waiting[i].bridge && strcmp(d->plan->waiting[i].bridge, h->owner_bridge) == 0)
-                        return true;
-        return false;
+        return nc_plan_bridge_waits(d->plan, h->owner_bridge);
 }
 
 static void diff_loopback(struct differ *d, const struct nc_link *want, const struct nc_link *have) {

@@ -17,16 +17,24 @@ struct nc_netns_ids;
 int nc_plan_lower(const struct nc_model *m, const struct nc_state_index *observed, const struct nc_netns_ids *ids,
                   struct nc_plan *plan);
 
-/* lower-vxlan.c (SPEC 7.5): the MTU of a bridge (the file's; with vxlan
- * and none in the file, the underlay's minus 50), of its VXLAN link (the
- * underlay's minus 50), and the link with its FDB entries appended to s.
- * A bridge whose underlay is missing or has no IPv4 address is listed in
- * plan->waiting instead (room for it is the caller's); an IPv6 remote is
- * a conflict. 0 or -ENOMEM. */
+/* lower-vxlan.c (SPEC 7.5): whether a vxlan's remotes are IPv6 (they are
+ * of one family); the bytes VXLAN adds over an underlay of that family (50
+ * or 70); the MTU of a bridge (the file's; with vxlan and none in the
+ * file, its VXLAN link's), of its VXLAN link (the underlay's minus the
+ * overhead), and the link with its FDB entries appended to s. A bridge
+ * whose underlay is missing or has no address of the remotes' family is
+ * listed in plan->waiting instead (room for it is the caller's). 0 or
+ * -ENOMEM. */
+struct nc_vxlan;
+bool nc_plan_vxlan_v6(const struct nc_vxlan *x);
+unsigned nc_plan_vxlan_overhead(bool v6);
 unsigned nc_plan_bridge_mtu(const struct nc_bridge *b, const struct nc_state_index *observed);
 unsigned nc_plan_vxlan_mtu(const struct nc_bridge *b, const struct nc_state_index *observed);
 int nc_plan_lower_vxlan(const struct nc_bridge *b, const struct nc_state_index *observed, struct nc_state *s,
-                        struct nc_plan *plan, size_t *cap_conflicts);
+                        struct nc_plan *plan);
+/* Whether bridge (NULL: none) is one lowering listed as waiting for its
+ * underlay: its VXLAN link and FDB entries are left as they are. */
+bool nc_plan_bridge_waits(const struct nc_plan *plan, const char *bridge);
 
 /* preflight-vxlan.c (SPEC 7.5): a conflict for a remote that is one of
  * the host's own addresses, and for a bridge MTU above its VXLAN link's.

@@ -110,7 +110,10 @@ static void describe_vxlan(const struct nc_action *a, struct nc_description *d) 
                 nc_put_uint(d, "vni", add ? " (vni " : NULL, l->vxlan.vni);
                 nc_put_uint(d, "port", add ? ", port " : NULL, l->vxlan.port);
                 nc_put_string(d, "underlay", add ? ", via " : NULL, l->vxlan.dev);
-                nc_put_ipv4(d, "local", NULL, l->vxlan.local);
+                if (nc_ipv6_is_zero(&l->vxlan.local6))
+                        nc_put_ipv4(d, "local", NULL, l->vxlan.local);
+                else
+                        nc_put_ipv6(d, "local", NULL, &l->vxlan.local6);
                 nc_put_uint(d, "mtu", NULL, l->mtu);
                 if (add)
                         nc_put_string(d, NULL, ")", "");

@@ -542,7 +542,7 @@ struct lowering {
         uint32_t *netns;                /* [container]: its namespace's id, or NC_NETNS_NONE */
         uint32_t *rank;                 /* [container]: its namespace's rank */
         uint32_t *group;                /* [desired link]: its namespace's rank (host 0) */
-        size_t group_cap, grouped, conflicts_cap, kept_cap, plan_conflicts_cap;
+        size_t group_cap, grouped, conflicts_cap, kept_cap;
         bool *waits;                    /* [container]: nothing of it is lowered */
 };
 
@@ -556,7 +556,7 @@ static int lower_bridges(struct lowering *lw) {
                         return r;
                 r = add_bridge(lw->s, &m->bridges[i], nc_plan_bridge_mtu(&m->bridges[i], lw->observed));
                 if (r >= 0)
-                        r = nc_plan_lower_vxlan(&m->bridges[i], lw->observed, lw->s, lw->plan, &lw->plan_conflicts_cap);
+                        r = nc_plan_lower_vxlan(&m->bridges[i], lw->observed, lw->s, lw->plan);
                 if (r >= 0)
                         r = note_groups(lw->s, &lw->group, &lw->group_cap, &lw->grouped, 0);
                 if (r < 0)

@@ -39,7 +39,8 @@ enum field_type {
                                  * struct nc_ipv6 at offset6 and true at offset_v6 */
         FIELD_PREFIX,           /* the same, without host bits */
         FIELD_IPV4,             /* uint32_t */
-        FIELD_GATEWAY,          /* IPv4 as FIELD_IPV4, or IPv6: struct nc_ipv6 at offset6 */
+        FIELD_GATEWAY,          /* IPv4 as FIELD_IPV4, or IPv6: struct nc_ipv6 at offset6, and true at
+                                 * offset_v6 when the field has one (has_v6) */
         FIELD_STRING,           /* char *: a table, chain or rule key, 1 to 255 bytes */
         FIELD_TARGET,           /* char[32]: the chain a rule jumps to */
         FIELD_HOOK,             /* enum nc_nft_hook: a name, none, or the kernel's number */
@@ -64,6 +65,7 @@ struct field {
         size_t offset, offset2;
         bool has6;                      /* FIELD_ADDRESS, FIELD_PREFIX, FIELD_GATEWAY: IPv6 too */
         size_t offset6, offset_v6;
+        bool has_v6;                    /* FIELD_GATEWAY: offset_v6 is there */
         unsigned max;
 };
 
@@ -141,7 +143,8 @@ static const struct field link_fields[] = {
         /* kind vxlan only (add_link()). */
         { .key = "vni", .type = FIELD_UINT, .offset = offsetof(union entry, link.vxlan.vni), .max = 16777215 },
         { .key = "port", .type = FIELD_UINT, .offset = offsetof(union entry, link.vxlan.port), .max = UINT16_MAX },
-        F("local", FIELD_IPV4, false, link.vxlan.local),
+        { .key = "local", .type = FIELD_GATEWAY, .offset = offsetof(union entry, link.vxlan.local), .has6 = true,
+          .offset6 = offsetof(union entry, link.vxlan.local6) },
         F("underlay", FIELD_IFNAME, false, link.vxlan.dev),
         F("learning", FIELD_BOOL, false, link.vxlan.learning),
         F("vxlan_group", FIELD_IPV4, false, link.vxlan.group),
@@ -151,7 +154,9 @@ static const struct field fdb_fields[] = {
         F("netns", FIELD_NETNS, true, fdb.netns),
         F("dev", FIELD_IFNAME, true, fdb.ifname),
         F("mac", FIELD_MAC, true, fdb.mac),
-        F("dst", FIELD_IPV4, true, fdb.dst),
+        { .key = "dst", .type = FIELD_GATEWAY, .required = true, .offset = offsetof(union entry, fdb.dst),
+          .has6 = true, .offset6 = offsetof(union entry, fdb.dst6), .offset_v6 = offsetof(union entry, fdb.v6),
+          .has_v6 = true },
 };
 
 static const struct field address_fields[] = {
@@ -592,8 +597,11 @@ static int read_value(struct snap_reader *rd, const struct field *f, const struc
                 return read_cidr(rd, f, n, w, base);
         case FIELD_GATEWAY:
                 if (is_string(n) && strchr(n->value, ':') &&
-                    nc_ipv6_parse(n->value, (struct nc_ipv6 *) ((char *) base + f->offset6)) >= 0)
+                    nc_ipv6_parse(n->value, (struct nc_ipv6 *) ((char *) base + f->offset6)) >= 0) {
+                        if (f->has_v6)
+                                *(bool *) ((char *) base + f->offset_v6) = true;
                         return 1;
+                }
                 if (is_string(n) && nc_ipv4_parse(n->value, (uint32_t *) ((char *) base + f->offset)) >= 0)
                         return 1;
                 report(rd, n->at, w, "expected an IPv4 or IPv6 address, got %s", nc_ynode_got(n, buf));

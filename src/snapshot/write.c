@@ -120,13 +120,16 @@ static bool mac_is_zero(const uint8_t mac[6]) {
 }
 
 /* A VXLAN link's own attributes; a multicast group only when it has
- * one (ours never do). */
+ * one (ours never do). An IPv6 local address quoted, as the address
+ * lines' are. */
 static void write_vxlan(struct out *o, const struct nc_link_vxlan *x) {
-        char ip[NC_IPV4_STRLEN];
+        char ip[NC_IPV6_STRLEN];
 
         field_int(o, "vni", x->vni);
         field_int(o, "port", x->port);
-        if (x->local)
+        if (!nc_ipv6_is_zero(&x->local6))
+                field_text(o, "local", nc_ipv6_format(&x->local6, ip), true);
+        else if (x->local)
                 field_word(o, "local", nc_ipv4_format(x->local, ip));
         if (x->dev[0])
                 field_text(o, "underlay", x->dev, false);
@@ -170,13 +173,16 @@ static void write_link(struct out *o, const struct nc_link *l) {
 }
 
 static void write_fdb(struct out *o, const struct nc_fdb *f) {
-        char mac[NC_MAC_STRLEN], ip[NC_IPV4_STRLEN];
+        char mac[NC_MAC_STRLEN], ip[NC_IPV6_STRLEN];
 
         entry_begin(o, "");
         field_text(o, "netns", f->netns, false);
         field_text(o, "dev", f->ifname, false);
         field_text(o, "mac", nc_mac_format(f->mac, mac), true);
-        field_word(o, "dst", nc_ipv4_format(f->dst, ip));
+        if (f->v6)
+                field_text(o, "dst", nc_ipv6_format(&f->dst6, ip), true);
+        else
+                field_word(o, "dst", nc_ipv4_format(f->dst, ip));
         entry_end(o);
 }
 

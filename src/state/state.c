@@ -514,7 +514,11 @@ int nc_fdb_key_compare(const struct nc_fdb *x, const struct nc_fdb *y) {
                 r = strcmp(x->ifname, y->ifname);
         if (r == 0)
                 r = memcmp(x->mac, y->mac, sizeof(x->mac));
-        return r != 0 ? r : cmp_u32(x->dst, y->dst);
+        if (r == 0)
+                r = cmp_u32(x->v6, y->v6);
+        if (r == 0)
+                r = x->v6 ? nc_ipv6_compare(&x->dst6, &y->dst6) : cmp_u32(x->dst, y->dst);
+        return r;
 }
 
 static int fdb_compare(const void *a, const void *b) {

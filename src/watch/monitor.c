@@ -179,10 +179,13 @@ bool nc_watch_rtnl_relevant(const struct nlmsghdr *nlh, char *what, size_t size)
         if ((t == RTM_NEWNEIGH || t == RTM_DELNEIGH) && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ndmsg))) {
                 const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
                 const struct nlattr *dst = find_attr(nlh, sizeof(*ndm), NDA_DST);
-                char addr[INET_ADDRSTRLEN] = "?";
+                char addr[INET6_ADDRSTRLEN] = "?";
 
+                /* The remote's family is NDA_DST's length. */
                 if (dst && mnl_attr_get_payload_len(dst) == 4)
                         inet_ntop(AF_INET, mnl_attr_get_payload(dst), addr, sizeof(addr));
+                else if (dst && mnl_attr_get_payload_len(dst) == 16)
+                        inet_ntop(AF_INET6, mnl_attr_get_payload(dst), addr, sizeof(addr));
                 snprintf(what, size, "%s family %u dst %s on ifindex %d", rtm_name(t), ndm->ndm_family, addr,
                          ndm->ndm_ifindex);
                 return ndm->ndm_family == AF_BRIDGE && (ndm->ndm_flags & NTF_SELF) && dst;

@@ -383,16 +383,50 @@ static void test_vxlan_mtu_follows_underlay(void **state) {
         nc_model_free(m);
 }
 
-static void test_vxlan_ipv6_remote_is_a_conflict(void **state) {
-        struct nc_model *m = load("version: 1\n"
-                                  "bridges:\n  f:\n    subnet: 10.90.0.0/16\n    range: 10.90.1.0/24\n"
-                                  "    vxlan: {vni: 42, underlay: eth1, remotes: [2001:db8::2]}\n");
+/* IPv6 remotes: the underlay's IPv6 address is the local one, the MTU
+ * 70 bytes below the underlay's, the entries' dst IPv6; an underlay with
+ * IPv4 only waits. */
+static const char fleet6[] = "version: 1\n"
+                             "bridges:\n  f:\n    subnet: 10.90.0.0/16\n    range: 10.90.1.0/24\n"
+                             "    vxlan: {vni: 42, underlay: eth1, remotes: [\"2001:db8::12\", \"2001:db8::13\"]}\n";
+
+static void test_vxlan_ipv6_remotes(void **state) {
+        struct nc_model *m = load(fleet6);
         struct nc_state *s = fleet_host(m, 1500, false);
+        struct nc_address a6 = { .netns = "", .ifname = "eth1", .v6 = true, .prefixlen = 64,
+                                 .address6 = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 } } };
         char *t = plan_text(m, s);
 
         (void) state;
-        assert_non_null(strstr(t, "conflict: bridge f: vxlan remote 2001:db8::2 is IPv6; this version makes VXLAN "
-                                  "links over IPv4 underlays only\n"));
+        assert_non_null(strstr(t, "waiting: bridge f (vxlan underlay eth1 has no IPv6 address)\n"));
+        assert_null(strstr(t, "vxlan vx-f"));
+        free(t);
+        assert_int_equal(nc_state_add_address(s, &a6), 0);
+        nc_state_sort(s);
+        t = plan_text(m, s);
+        assert_non_null(strstr(t, "+ bridge f (mtu 1430)\n"));
+        assert_non_null(strstr(t, "+ vxlan vx-f (vni 42, port 4789, via eth1) master f\n"
+                                  "+ fdb 00:00:00:00:00:00 dst 2001:db8::12 on vx-f\n"
+                                  "+ fdb 00:00:00:00:00:00 dst 2001:db8::13 on vx-f\n"));
+        free(t);
+        nc_state_free(s);
+        nc_model_free(m);
+}
+
+/* A remote that is the host's own IPv6 address. */
+static void test_vxlan_ipv6_own_remote(void **state) {
+        struct nc_model *m = load(fleet6);
+        struct nc_state *s = fleet_host(m, 1500, false);
+        struct nc_address a6 = { .netns = "", .ifname = "eth1", .v6 = true, .prefixlen = 64,
+                                 .address6 = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x13 } } };
+        char *t;
+
+        (void) state;
+        assert_int_equal(nc_state_add_address(s, &a6), 0);
+        nc_state_sort(s);
+        t = plan_text(m, s);
+        assert_non_null(strstr(t, "conflict: bridge f: vxlan remote 2001:db8::13 is this host's own address (on "
+                                  "eth1); list only the other hosts of the fleet\n"));
         free(t);
         nc_state_free(s);
         nc_model_free(m);
@@ -594,7 +628,8 @@ int main(void) {
                 cmocka_unit_test(test_vxlan_in_sync_and_drift),
                 cmocka_unit_test(test_vxlan_unfinished_is_finished),
                 cmocka_unit_test(test_vxlan_mtu_follows_underlay),
-                cmocka_unit_test(test_vxlan_ipv6_remote_is_a_conflict),
+                cmocka_unit_test(test_vxlan_ipv6_remotes),
+                cmocka_unit_test(test_vxlan_ipv6_own_remote),
                 cmocka_unit_test(test_verify_scope_is_what_the_plan_touches),
                 cmocka_unit_test(test_nft_rules_diffed_one_by_one),
         };

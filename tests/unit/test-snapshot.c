@@ -1157,6 +1157,56 @@ static void test_vxlan_round_trip(void **state) {
         nc_state_free(s);
 }
 
+/* IPv6 remotes: the link's local6 and the entries' IPv6 dsts, quoted,
+ * through both readers; IPv4 entries sort before IPv6 ones on a link. */
+static const char vxlan6_snap[] =
+        "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "namespaces: []\n"
+        "links:\n"
+        "  - {netns: \"\", name: vx-f, kind: vxlan, mtu: 1430, up: true, master: f, alias: \"netconverge:vxlan f\", "
+        "group: 28259, vni: 42, port: 4789, local: \"2001:db8::11\", underlay: eth1, learning: false}\n"
+        "addresses: []\n"
+        "routes: []\n"
+        "fdb:\n"
+        "  - {netns: \"\", dev: vx-f, mac: \"00:00:00:00:00:00\", dst: 192.0.2.12}\n"
+        "  - {netns: \"\", dev: vx-f, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::12\"}\n"
+        "  - {netns: \"\", dev: vx-f, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::13\"}\n";
+
+static void test_vxlan6_round_trip(void **state) {
+        static const char unsorted[] = "snapshot: 1\nlinks: []\nfdb:\n"
+                                       "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::2\"}\n"
+                                       "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: 10.0.0.9}\n"
+                                       "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::1\"}\n";
+        struct nc_ipv6 want;
+        struct nc_state *s;
+        char *t;
+
+        (void) state;
+        assert_lines_round_trip(vxlan6_snap);
+        s = read_ok(vxlan6_snap);
+        assert_int_equal(s->links[0].vxlan.local, 0);
+        assert_int_equal(nc_ipv6_parse("2001:db8::11", &want), 0);
+        assert_true(nc_ipv6_equal(&s->links[0].vxlan.local6, &want));
+        assert_int_equal(s->n_fdb, 3);
+        assert_false(s->fdb[0].v6);
+        assert_int_equal(s->fdb[0].dst, 0xc000020c);
+        assert_true(s->fdb[2].v6);
+        assert_int_equal(nc_ipv6_parse("2001:db8::13", &want), 0);
+        assert_true(nc_ipv6_equal(&s->fdb[2].dst6, &want));
+        nc_state_free(s);
+        s = read_ok(unsorted);
+        t = written(s);
+        assert_non_null(strstr(t, "fdb:\n"
+                                  "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: 10.0.0.9}\n"
+                                  "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::1\"}\n"
+                                  "  - {netns: \"\", dev: a, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::2\"}\n"));
+        free(t);
+        nc_state_free(s);
+        expect_diags("snapshot: 1\nfdb:\n  - {netns: \"\", dev: v, mac: \"00:00:00:00:00:00\", dst: \"2001:db8::zz\"}\n",
+                     "t.snap:3:56: fdb[0].dst: expected an IPv4 or IPv6 address, got '2001:db8::zz'\n");
+}
+
 /* Other tables' drop rules and the host's listeners: top-level lists,
  * read by both readers and written back the same, sorted; none writes
  * nothing. */
@@ -1673,6 +1723,7 @@ int main(void) {
                 cmocka_unit_test(test_foreign_errors),
                 cmocka_unit_test(test_forward_drops_errors),
                 cmocka_unit_test(test_vxlan_round_trip),
+                cmocka_unit_test(test_vxlan6_round_trip),
                 cmocka_unit_test(test_vxlan_errors),
                 cmocka_unit_test(test_nft_write_exact),
                 cmocka_unit_test(test_nft_errors),
