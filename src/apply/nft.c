@@ -339,6 +339,46 @@ static int put_returns(struct batch *bt, const struct nc_action *const *actions,
         return 0;
 }
 
+/* + a port map: made empty, its elements follow in this batch. */
+static int put_map_add(struct batch *bt, size_t i, const struct nc_action *a) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *set = NULL;
+        struct nlmsghdr *nlh;
+        int r;
+
+        r = nc_nft_map_build(a->nft.object, a->nft.table, &set);
+        if (r < 0)
+                return r;
+        nlh = msg_begin(bt, i, NFT_MSG_NEWSET, NLM_F_CREATE);
+        if (!nlh)
+                return -ENOMEM;
+        nftnl_set_nlmsg_build_payload(nlh, set);
+        return msg_end(bt);
+}
+
+/* + or - one element of a port map (a delete names its key alone): one
+ * message each, so the kernel's error names the port. */
+static int put_element(struct batch *bt, size_t i, const struct nc_action *a) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *set = nftnl_set_alloc();
+        const struct nc_nft_rule *e = a->change == NC_CHANGE_REMOVE ? a->nft.rule.have : a->nft.rule.want;
+        bool remove = a->change == NC_CHANGE_REMOVE;
+        struct nftnl_set_elem *x = NULL;
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, a->nft.table) < 0 ||
+            nftnl_set_set_str(set, NFTNL_SET_NAME, e->chain) < 0)
+                return -ENOMEM;
+        r = nc_nft_element_build(e, remove, &x);
+        if (r < 0)
+                return r;
+        nftnl_set_elem_add(set, x);     /* the set owns it now */
+        nlh = msg_begin(bt, i, remove ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM, remove ? 0 : NLM_F_CREATE);
+        if (!nlh)
+                return -ENOMEM;
+        nftnl_set_elems_nlmsg_build_payload(nlh, set);
+        return msg_end(bt);
+}
+
 static int put_action(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
         const struct nc_action *a = actions[i];
         bool remove = a->change == NC_CHANGE_REMOVE;
@@ -352,8 +392,11 @@ static int put_action(struct batch *bt, const struct nc_action *const *actions, 
                 return remove ? put_chain_remove(bt, actions, n, i) : put_chain_add(bt, i, a);
         case NC_OBJECT_NFT_RULE:
                 return remove ? put_rule_remove(bt, i, a) : put_rule_set(bt, i, a);
-        case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
+                return remove ? put_object_remove(bt, actions, n, i) : put_map_add(bt, i, a);
+        case NC_OBJECT_NFT_ELEMENT:
+                return put_element(bt, i, a);
+        case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_FLOWTABLE:
         case NC_OBJECT_NFT_STATEFUL:
                 return remove ? put_object_remove(bt, actions, n, i) : -EINVAL;

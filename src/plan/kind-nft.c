@@ -234,7 +234,7 @@ static void describe_rule(const struct nc_action *a, struct nc_description *d) {
 static bool rule_disrupts(const struct nc_action *a, struct nc_affected *x) {
         const struct nc_nft_rule *h = a->nft.rule.have;
 
-        if (a->change == NC_CHANGE_ADD || !h->key)
+        if (a->change == NC_CHANGE_ADD || !h->key || (a->diff & NC_DIFF_MOVED))
                 return false;
         if (h->kind == NC_RULE_DNAT && h->v6)
                 nc_affected_address6(x, &h->to_addr6);
