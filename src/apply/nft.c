@@ -348,6 +348,9 @@ static int put_map_add(struct batch *bt, size_t i, const struct nc_action *a) {
         r = nc_nft_map_build(a->nft.object, a->nft.table, &set);
         if (r < 0)
                 return r;
+        /* The kernel wants an id for a set made in a batch (rules of the
+         * same batch may name it by id); the action's index is unique. */
+        nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t) i + 1);
         nlh = msg_begin(bt, i, NFT_MSG_NEWSET, NLM_F_CREATE);
         if (!nlh)
                 return -ENOMEM;

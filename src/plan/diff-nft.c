@@ -126,6 +126,15 @@ bool nc_plan_nft_rule_kept(const struct nft_differ *d, const struct nc_nft_rule 
         return false;
 }
 
+/* Whether the plan removes any of the table's sets, maps...: all but the
+ * port maps it keeps (nc_plan_nft_diff_maps() ran before the rules). */
+static bool removes_objects(const struct nft_differ *d) {
+        for (size_t i = 0; !d->table_fresh && i < d->have->n_objects; i++)
+                if (!d->object_kept[i])
+                        return true;
+        return false;
+}
+
 /* The wanted rule against the observed one of its chain and key (NULL:
  * none), as a change if they differ. */
 static void diff_rule(struct nft_differ *d, const struct nc_nft_rule *w, const struct nc_nft_rule *h) {
@@ -138,7 +147,7 @@ static void diff_rule(struct nft_differ *d, const struct nc_nft_rule *w, const s
          * plan removes, and a replacement comes after that removal in the
          * batch (EBUSY): it is removed first instead, with the foreign
          * rules, and added again. */
-        if (h && h->kind == NC_RULE_OTHER && d->have->n_objects > 0)
+        if (h && h->kind == NC_RULE_OTHER && removes_objects(d))
                 h = NULL;
         /* A lookup of a map made again (another's of that name) goes
          * before the map does, and comes back after it. */
