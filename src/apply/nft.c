@@ -358,18 +358,15 @@ static int put_map_add(struct batch *bt, size_t i, const struct nc_action *a) {
         return msg_end(bt);
 }
 
-/* + or - one element of a port map (a delete names its key alone): one
- * message each, so the kernel's error names the port. */
-static int put_element(struct batch *bt, size_t i, const struct nc_action *a) {
+/* One NEWSETELEM or DELSETELEM (the key alone) of e: one message each,
+ * so the kernel's error names the port. */
+static int put_element_msg(struct batch *bt, size_t i, const char *table, const struct nc_nft_rule *e, bool remove) {
         _cleanup_(nc_nft_set_freep) struct nftnl_set *set = nftnl_set_alloc();
-        const struct nc_nft_rule *e = a->change == NC_CHANGE_REMOVE ? a->nft.rule.have : a->nft.rule.want;
-        bool remove = a->change == NC_CHANGE_REMOVE;
         struct nftnl_set_elem *x = NULL;
         struct nlmsghdr *nlh;
         int r;
 
-        if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, a->nft.table) < 0 ||
-            nftnl_set_set_str(set, NFTNL_SET_NAME, e->chain) < 0)
+        if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, table) < 0 || nftnl_set_set_str(set, NFTNL_SET_NAME, e->chain) < 0)
                 return -ENOMEM;
         r = nc_nft_element_build(e, remove, &x);
         if (r < 0)
@@ -380,6 +377,19 @@ static int put_element(struct batch *bt, size_t i, const struct nc_action *a) {
                 return -ENOMEM;
         nftnl_set_elems_nlmsg_build_payload(nlh, set);
         return msg_end(bt);
+}
+
+/* + an element, - one, or ~ one: its data cannot be replaced in place,
+ * so the old goes and the new comes, in this batch (the commit switches
+ * them at once). */
+static int put_element(struct batch *bt, size_t i, const struct nc_action *a) {
+        int r = 0;
+
+        if (a->change != NC_CHANGE_ADD)
+                r = put_element_msg(bt, i, a->nft.table, a->nft.rule.have, true);
+        if (r >= 0 && a->change != NC_CHANGE_REMOVE)
+                r = put_element_msg(bt, i, a->nft.table, a->nft.rule.want, false);
+        return r;
 }
 
 static int put_action(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {

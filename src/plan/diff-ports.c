@@ -49,25 +49,17 @@ void nc_plan_nft_diff_maps(struct nft_differ *d) {
         }
 }
 
-/* An observed element is there to diff when its map is kept. */
-static bool have_map_kept(const struct nft_differ *d, const char *name) {
-        for (size_t k = 0; k < d->have->n_objects; k++)
-                if (d->object_kept[k] && strcmp(d->have->objects[k].name, name) == 0)
-                        return true;
-        return false;
-}
-
-static void push_element(struct nft_differ *d, enum nc_change change, const struct nc_nft_rule *e) {
-        struct nc_action *a = nc_plan_nft_push(d, change == NC_CHANGE_ADD ? NC_PHASE_NFT_ELEMENT
-                                                                          : NC_PHASE_NFT_REMOVE_ELEMENT,
-                                               change, NC_OBJECT_NFT_ELEMENT);
+static void push_element(struct nft_differ *d, const struct nc_nft_rule *w, const struct nc_nft_rule *h) {
+        enum nc_change change = !h ? NC_CHANGE_ADD : !w ? NC_CHANGE_REMOVE : NC_CHANGE_MODIFY;
+        struct nc_action *a = nc_plan_nft_push(d, h && !w ? NC_PHASE_NFT_REMOVE_ELEMENT : NC_PHASE_NFT_ELEMENT, change,
+                                               NC_OBJECT_NFT_ELEMENT);
 
         if (!a)
                 return;
-        if (change == NC_CHANGE_ADD)
-                a->nft.rule.want = e;
-        else
-                a->nft.rule.have = e;
+        a->nft.rule.want = w;
+        a->nft.rule.have = h;
+        if (change == NC_CHANGE_MODIFY)
+                a->diff = NC_DIFF_RULE;
 }
 
 static int element_order(const void *ctx, bool a_want, size_t a, bool b_want, size_t b) {
@@ -77,10 +69,13 @@ static int element_order(const void *ctx, bool a_want, size_t a, bool b_want, si
                                        &(b_want ? d->want : d->have)->elements[b]);
 }
 
-/* Observed elements of maps that are not kept go with their map (or
- * were never read: another's map). */
+/* Observed elements are read only from maps of ours (observe/nft.c): in
+ * a table made again they are gone; otherwise each goes by itself, also
+ * when its map goes after it, so that its flows' conntrack entries go
+ * with it (apply/conntrack.c reads the element's translation). */
 static bool have_element_live(const struct nft_differ *d, const struct nc_nft_rule *h) {
-        return !d->table_fresh && have_map_kept(d, h->chain);
+        (void) h;
+        return !d->table_fresh;
 }
 
 void nc_plan_nft_diff_elements(struct nft_differ *d) {
@@ -88,27 +83,19 @@ void nc_plan_nft_diff_elements(struct nft_differ *d) {
                               .compare = element_order, .ctx = d };
         struct nc_run run;
 
-        while (nc_merge_next(&m, &run)) {
-                for (size_t k = 0; k < run.n_want; k++) {
-                        const struct nc_nft_rule *w = &d->want->elements[run.want + k];
+        while (nc_merge_next(&m, &run))
+                for (size_t k = 0; k < run.n_want || k < run.n_have; k++) {
+                        const struct nc_nft_rule *w = k < run.n_want ? &d->want->elements[run.want + k] : NULL;
                         const struct nc_nft_rule *h = k < run.n_have ? &d->have->elements[run.have + k] : NULL;
 
                         if (h && !have_element_live(d, h))
                                 h = NULL;
-                        if (h && nc_nft_rule_equal(w, h))
+                        if (w && h && nc_nft_rule_equal(w, h))
                                 continue;
-                        push_element(d, NC_CHANGE_ADD, w);
-                }
-                for (size_t k = 0; k < run.n_have; k++) {
-                        const struct nc_nft_rule *h = &d->have->elements[run.have + k];
-                        bool in_sync = k < run.n_want && have_element_live(d, h) &&
-                                       nc_nft_rule_equal(&d->want->elements[run.want + k], h);
-
-                        if (in_sync || !have_element_live(d, h) || nc_plan_nft_rule_kept(d, h))
+                        if (!w && (!h || nc_plan_nft_rule_kept(d, h)))
                                 continue;
-                        push_element(d, NC_CHANGE_REMOVE, h);
+                        push_element(d, w, h);
                 }
-        }
 }
 
 static bool same_translation(const struct nc_nft_rule *a, const struct nc_nft_rule *b) {

@@ -21,10 +21,7 @@ static int compare_element(const struct nc_action *a, const struct nc_action *b)
         return r != 0 ? r : nc_kind_compare_str(x->chain, y->chain);
 }
 
-static void describe_element(const struct nc_action *a, struct nc_description *d) {
-        const struct nc_nft_rule *e = element_of(a);
-
-        nc_put_string(d, "table", NULL, a->nft.table);
+static void describe_fields(struct nc_description *d, const struct nc_nft_rule *e) {
         nc_put_string(d, "map", NULL, e->chain);
         if (!e->key) {
                 nc_put_string(d, NULL, "nft element of map ", e->chain);
@@ -49,11 +46,34 @@ static void describe_element(const struct nc_action *a, struct nc_description *d
         nc_put_uint(d, "to_port", ":", e->to_port);
 }
 
+/* A port moved: "changed": {"rule": {"old": {...}, "new": {...}}} and in
+ * the text " (was: OLD)", as its rule's was. */
+static void element_was(const struct nc_action *a, struct nc_description *d) {
+        bool text_off = d->text_off;
+
+        nc_put_open(d, "rule", " (was: ");
+        nc_put_open(d, "old", NULL);
+        describe_fields(d, a->nft.rule.have);
+        nc_put_close(d, NULL);
+        nc_put_open(d, "new", NULL);
+        d->text_off = true;
+        describe_fields(d, a->nft.rule.want);
+        d->text_off = text_off;
+        nc_put_close(d, NULL);
+        nc_put_close(d, ")");
+}
+
+static void describe_element(const struct nc_action *a, struct nc_description *d) {
+        nc_put_string(d, "table", NULL, a->nft.table);
+        describe_fields(d, element_of(a));
+        nc_put_changes(d, a, element_was);
+}
+
 /* A port removed or moved: its old target loses it. */
 static bool element_disrupts(const struct nc_action *a, struct nc_affected *x) {
         const struct nc_nft_rule *h = a->nft.rule.have;
 
-        if (a->change != NC_CHANGE_REMOVE || !h->key)
+        if (a->change == NC_CHANGE_ADD || !h->key)
                 return false;
         if (h->v6)
                 nc_affected_address6(x, &h->to_addr6);
@@ -67,7 +87,7 @@ const struct nc_kind nc_kind_nft_element = {
         .compare = compare_element,
         .describe = describe_element,
         .namespaces = nc_kind_own_namespace,
-        /* An element's data cannot be replaced: - then + in the batch. */
-        .updatable = 0,
+        /* Replaced as a whole: deleted and added in the batch. */
+        .updatable = NC_DIFF_RULE,
         .disrupts = element_disrupts,
 };
