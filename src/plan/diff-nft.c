@@ -172,7 +172,8 @@ static void remove_rule(struct nft_differ *d, size_t i) {
         const struct nc_nft_rule *h = &d->have->rules[i];
         struct nc_action *a;
 
-        if (d->rule_used[i] || have_chain_gone(d, h->chain) || nc_plan_nft_rule_kept(d, h))
+        if (d->rule_used[i] || have_chain_gone(d, h->chain) || nc_plan_nft_rule_kept(d, h) ||
+            nc_plan_nft_map_held(d, h))
                 return;
         a = nc_plan_nft_push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
         if (!a)

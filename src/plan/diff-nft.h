@@ -28,6 +28,9 @@ bool nc_plan_nft_rule_kept(const struct nft_differ *d, const struct nc_nft_rule 
 /* diff-ports.c: the port maps (ours by name and type; another's of that
  * name is removed and made again), before the rules that look them up. */
 void nc_plan_nft_diff_maps(struct nft_differ *d);
+/* Whether h is the lookup rule of a map nobody wants that stays for a
+ * container left as it is. */
+bool nc_plan_nft_map_held(const struct nft_differ *d, const struct nc_nft_rule *h);
 /* Whether the wanted map of that name is made by this plan. */
 bool nc_plan_nft_map_fresh(const struct nft_differ *d, const char *name);
 /* The elements, by (map, key): in sync, added, removed, or a changed

@@ -31,6 +31,29 @@ static bool same_map(const struct nc_nft_object *w, const struct nc_nft_object *
         return h->kind == NC_NFT_MAP && strcmp(w->name, h->name) == 0 && h->type && strcmp(w->type, h->type) == 0;
 }
 
+/* An observed port map nobody wants still holding an element of a
+ * container left as it is (SPEC 7.7) stays, with its lookup rule. */
+static void keep_held_maps(struct nft_differ *d) {
+        for (size_t i = 0; i < d->have->n_elements; i++) {
+                const struct nc_nft_rule *h = &d->have->elements[i];
+
+                if (!nc_plan_nft_rule_kept(d, h))
+                        continue;
+                for (size_t k = 0; k < d->have->n_objects; k++)
+                        if (d->have->objects[k].kind == NC_NFT_MAP && strcmp(d->have->objects[k].name, h->chain) == 0)
+                                d->object_kept[k] = true;
+        }
+}
+
+bool nc_plan_nft_map_held(const struct nft_differ *d, const struct nc_nft_rule *h) {
+        if (h->kind != NC_RULE_DNAT_MAP || want_map(d, h->target, NULL))
+                return false;
+        for (size_t k = 0; k < d->have->n_objects; k++)
+                if (d->object_kept[k] && strcmp(d->have->objects[k].name, h->target) == 0)
+                        return true;
+        return false;
+}
+
 void nc_plan_nft_diff_maps(struct nft_differ *d) {
         for (size_t i = 0; i < d->want->n_objects; i++) {
                 const struct nc_nft_object *w = &d->want->objects[i];
@@ -47,6 +70,8 @@ void nc_plan_nft_diff_maps(struct nft_differ *d) {
                 if (a)
                         a->nft.object = w;
         }
+        if (!d->table_fresh)
+                keep_held_maps(d);
 }
 
 static void push_element(struct nft_differ *d, const struct nc_nft_rule *w, const struct nc_nft_rule *h) {

@@ -80,9 +80,7 @@ static int add_element(struct nc_state *s, struct nc_nft_rule *e) {
 }
 
 /* One element per host port and family: a range maps port to port, as
- * Docker does, and each stays individually comparable. Without a target
- * (to NULL: a container waiting for its namespace) only the maps it
- * will use are marked, so that they stay while it waits. */
+ * Docker does, and each stays individually comparable. */
 static int add_port(struct nc_state *s, struct maps_used *u, const struct nc_port *p, unsigned families,
                     const struct nc_lowered_addrs *to) {
         int r;
@@ -94,8 +92,6 @@ static int add_port(struct nc_state *s, struct maps_used *u, const struct nc_por
                         if (!(families & (v6 ? PORT_V6 : PORT_V4)))
                                 continue;
                         mark_used(u, &e);
-                        if (!to)
-                                continue;
                         if (v6)
                                 e.to_addr6 = to->v6;
                         else
@@ -151,13 +147,13 @@ int nc_plan_lower_ports(const struct nc_model *m, struct nc_lowered_addrs *const
         for (size_t i = 0; i < m->n_containers; i++) {
                 const struct nc_container *c = &m->containers[i];
 
+                if (waiting[i])
+                        continue;
                 for (size_t k = 0; k < c->n_ports; k++) {
                         const struct nc_port *p = &c->ports[k];
-                        struct nc_lowered_addrs to = {};
+                        struct nc_lowered_addrs to = address_on(c, addrs[i], nc_port_network(c, p));
 
-                        if (!waiting[i])
-                                to = address_on(c, addrs[i], nc_port_network(c, p));
-                        r = add_port(s, &u, p, port_families(m, c, p), waiting[i] ? NULL : &to);
+                        r = add_port(s, &u, p, port_families(m, c, p), &to);
                         if (r < 0)
                                 return r;
                 }
