@@ -208,8 +208,8 @@ static void diff_rules(struct nft_differ *d) {
  * could be anyone's: a user's `nft add table inet netconverge`, or a
  * table made for another purpose; it is not taken. */
 static bool made_by_earlier_version(const struct nc_nft *t) {
-        /* It never made a set, a map or a flowtable either. */
-        if (t->n_chains != nc_plan_nft_n_chains() || t->n_objects > 0)
+        /* It made no set or flowtable either; the maps only for ports. */
+        if (t->n_chains != nc_plan_nft_n_chains() || !nc_plan_nft_ports_all_ours(t))
                 return false;
         for (size_t i = 0; i < t->n_chains; i++) {
                 const struct nc_nft_chain *ours = nc_plan_nft_chain(t->chains[i].name);

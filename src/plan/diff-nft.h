@@ -39,3 +39,7 @@ void nc_plan_nft_diff_elements(struct nft_differ *d);
 /* Whether an observed rule is a published port that lives on as a wanted
  * element with the same translation (a table of one rule per port). */
 bool nc_plan_nft_port_moved(const struct nft_differ *d, const struct nc_nft_rule *h);
+/* Whether the table's sets, maps... are all port maps of ours, and their
+ * elements all carry the keys their ports give (a table an earlier
+ * netconverge made, taken over, has nothing else). */
+bool nc_plan_nft_ports_all_ours(const struct nc_nft *t);

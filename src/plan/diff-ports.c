@@ -146,3 +146,31 @@ bool nc_plan_nft_port_moved(const struct nft_differ *d, const struct nc_nft_rule
                     element_compare);
         return w && same_translation(w, h);
 }
+
+/* A port map of its very name and type (state.h). */
+static bool is_port_map(const struct nc_nft_object *o) {
+        const char *name, *type;
+        enum nc_proto proto;
+        bool v6, by_addr;
+
+        if (o->kind != NC_NFT_MAP || !o->type || nc_nft_port_map_parse(o->name, &v6, &proto, &by_addr) < 0)
+                return false;
+        nc_nft_port_map(v6, proto, by_addr, &name, &type);
+        return strcmp(o->type, type) == 0;
+}
+
+bool nc_plan_nft_ports_all_ours(const struct nc_nft *t) {
+        for (size_t i = 0; i < t->n_objects; i++)
+                if (!is_port_map(&t->objects[i]))
+                        return false;
+        for (size_t i = 0; i < t->n_elements; i++) {
+                const struct nc_nft_rule *e = &t->elements[i];
+                char key[NC_RULE_KEY_MAX];
+                const char *chain;
+
+                if (!e->key || nc_plan_nft_rule_key(e, key, sizeof(key), &chain) < 0 || strcmp(key, e->key) != 0 ||
+                    strcmp(nc_nft_port_map_of(e), e->chain) != 0)
+                        return false;
+        }
+        return true;
+}

@@ -72,7 +72,7 @@ cmp -s "$NC_TMP/fill.before" "$NC_TMP/fill.after" || nc_fail "the other table ch
 # The netlink part is in and consistent: what is left is exactly the batch
 # and the sysctl behind it.
 nc_expect 2 diff "$f"
-rest=$(grep -vE '^(\+ nft (table|chain) |\+ (nat|filter) |~ sysctl net.ipv4.ip_forward|Plan: )' <<<"$NC_OUT" || true)
+rest=$(grep -vE '^(\+ nft (table|chain|map) |\+ (nat|filter) |~ sysctl net.ipv4.ip_forward|Plan: )' <<<"$NC_OUT" || true)
 [ -z "$rest" ] || nc_fail "after the refused batch, more than nftables is pending: $rest"
 grep -qF "${P}a=netconverge:bridge" <<<"$(links)" || nc_fail "bridge ${P}a missing after the refused batch"
 nc_pass "batch refused on a fresh host: nothing of it applied, the rest consistent, forwarding off"
