@@ -273,8 +273,8 @@ struct nc_nft_table {
 };
 
 /* Sets, maps, flowtables and stateful objects (counters, quotas...) in
- * the owned table. netconverge makes none of them: every one is foreign,
- * and is removed (a verdict map jumping to a chain holds that chain, a set
+ * the owned table. netconverge makes only the published ports' maps (below,
+ * ours by name and type); every other one is foreign, and is removed (a verdict map jumping to a chain holds that chain, a set
  * is held by the rules using it; left in place, they make the batch that
  * deletes or re-creates what they reference fail with EBUSY). Anonymous
  * sets (a rule's `{ a, b }`) are not listed: they belong to their rule and

@@ -12,8 +12,8 @@
  * replaced in place (it keeps its handle), and every rule of the table
  * that nobody wants (no key, unknown key, a second copy) is removed, as
  * are its chains that are not ours and all its sets, maps and flowtables
- * (netconverge makes none). A dormant table is woken; a table another
- * process owns (NFT_TABLE_F_OWNER) is a conflict.
+ * but the published ports' maps (diff-ports.c). A dormant table is woken;
+ * a table another process owns (NFT_TABLE_F_OWNER) is a conflict.
  *
  * Which table is ours is its mark (state.h): a marked table other than
  * the wanted one goes; a table of the wanted name without the mark is a

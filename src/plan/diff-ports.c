@@ -94,15 +94,10 @@ static int element_order(const void *ctx, bool a_want, size_t a, bool b_want, si
                                        &(b_want ? d->want : d->have)->elements[b]);
 }
 
-/* Observed elements are read only from maps of ours (observe/nft.c): in
- * a table made again they are gone; otherwise each goes by itself, also
- * when its map goes after it, so that its flows' conntrack entries go
- * with it (apply/conntrack.c reads the element's translation). */
-static bool have_element_live(const struct nft_differ *d, const struct nc_nft_rule *h) {
-        (void) h;
-        return !d->table_fresh;
-}
-
+/* Observed elements are read only from maps of ours (observe/nft.c), and
+ * none counts in a table made again. Each goes by itself, also when its
+ * map goes after it, so that its flows' conntrack entries go with it
+ * (apply/conntrack.c reads the element's translation). */
 void nc_plan_nft_diff_elements(struct nft_differ *d) {
         struct nc_merge m = { .n_want = d->want->n_elements, .n_have = d->table_fresh ? 0 : d->have->n_elements,
                               .compare = element_order, .ctx = d };
@@ -113,8 +108,6 @@ void nc_plan_nft_diff_elements(struct nft_differ *d) {
                         const struct nc_nft_rule *w = k < run.n_want ? &d->want->elements[run.want + k] : NULL;
                         const struct nc_nft_rule *h = k < run.n_have ? &d->have->elements[run.have + k] : NULL;
 
-                        if (h && !have_element_live(d, h))
-                                h = NULL;
                         if (w && h && nc_nft_rule_equal(w, h))
                                 continue;
                         if (!w && (!h || nc_plan_nft_rule_kept(d, h)))
