@@ -33,6 +33,7 @@ enum nc_phase {
         /* nftables: every change of these phases goes in ONE batch
          * transaction, in this order, all or nothing. */
         NC_PHASE_NFT_REMOVE_RULE,       /* - rules not ours or no longer wanted */
+        NC_PHASE_NFT_REMOVE_ELEMENT,    /* - port map elements no longer wanted (their map stays) */
         NC_PHASE_NFT_REMOVE_SET,        /* - sets and maps (none is ours): once no rule uses them, before the
                                          * chains a verdict map jumps to; the chains removed below are
                                          * flushed before the first of these */
@@ -42,7 +43,9 @@ enum nc_phase {
         NC_PHASE_NFT_REMOVE_TABLE,      /* - owned tables no longer wanted (destroy, a new settings.table) */
         NC_PHASE_NFT_TABLE,             /* + the table; ~ an earlier netconverge's, marked; ~ dormant cleared */
         NC_PHASE_NFT_CHAIN,             /* + chains */
+        NC_PHASE_NFT_MAP,               /* + the published ports' maps, before the rules that look them up */
         NC_PHASE_NFT_RULE,              /* + ~ rules: RETURN rules go to the head of their chain, others are appended */
+        NC_PHASE_NFT_ELEMENT,           /* + port map elements, one per published port and family */
         NC_PHASE_SYSCTL,                /* ~ net.ipv4.ip_forward: last, once isolation is in place */
         _NC_PHASE_MAX,
 };
@@ -69,6 +72,7 @@ enum nc_object {
         NC_OBJECT_NFT_MAP,
         NC_OBJECT_NFT_FLOWTABLE,
         NC_OBJECT_NFT_STATEFUL,         /* a counter, quota, ct helper... (nc_nft_object.kind says which) */
+        NC_OBJECT_NFT_ELEMENT,          /* an element of a published ports' map: one host port (SPEC 7.2) */
         NC_OBJECT_VXLAN,                /* a bridge's VXLAN link (SPEC 7.5) */
         NC_OBJECT_FDB,                  /* one remote of a VXLAN link: an all-zeros FDB entry */
         _NC_OBJECT_MAX,
@@ -93,6 +97,10 @@ enum nc_object {
  * kind or marks, a veth's other end, a chain's hook), so it is removed and
  * made again. A kind's diff returns it; no kind lists it as updatable. */
 #define NC_DIFF_REPLACE         (1U << 13)
+/* On a - of a published port's rule (one DNAT rule per port, before the
+ * maps): the port lives on as a map element with the same translation, so
+ * removing the rule breaks nothing. Not a ~ of any kind either. */
+#define NC_DIFF_MOVED           (1U << 14)
 
 /* One change, tagged by its object: the union member the kind uses
  * holds what it changes (one row of the table of kinds, plan/kinds.c,
@@ -115,7 +123,10 @@ enum nc_object {
  *             NFT_CHAIN nft.chain: add want; remove have.
  *             NFT_RULE nft.rule: add want; modify want, have (replace have->handle);
  *             remove have (by handle).
- *             NFT_SET, NFT_MAP, NFT_FLOWTABLE, NFT_STATEFUL nft.object: remove (by name; and type). */
+ *             NFT_SET, NFT_MAP, NFT_FLOWTABLE, NFT_STATEFUL nft.object: remove (by name; and type);
+ *             NFT_MAP add: a port map (want's name and type).
+ *             NFT_ELEMENT nft.rule (an NC_RULE_DNAT, chain = its map): add want; remove have
+ *             (by key); a changed target is - then + in the same batch. */
 struct nc_link_change {
         const struct nc_link *want, *have;
         const struct nc_link *want_peer, *have_peer;
@@ -177,7 +188,7 @@ struct nc_action {
 
 /* Whether the action is one of the nftables batch's. */
 static inline bool nc_action_is_nft(const struct nc_action *a) {
-        return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_STATEFUL;
+        return a->object >= NC_OBJECT_NFT_TABLE && a->object <= NC_OBJECT_NFT_ELEMENT;
 }
 
 /* A container whose namespace path does not exist, or a bridge's VXLAN

@@ -224,6 +224,11 @@ enum nc_rule_kind {
         NC_RULE_RETURN,         /* iifname IIFNAME return */
         NC_RULE_DNAT,           /* [ip daddr DADDR] PROTO dport DPORT dnat ip to TO_ADDR:TO_PORT */
         NC_RULE_DROP,           /* iifname IIFNAME oifname OIFNAME drop */
+        /* The lookup of the published ports' map TARGET (SPEC 7.2, one
+         * lookup per packet): PROTO dport (or, by_addr, ip daddr . PROTO
+         * dport) dnat ip to ... map @TARGET; v6 as DNAT. The ports are
+         * that map's elements (nc_nft.elements), NC_RULE_DNAT in form. */
+        NC_RULE_DNAT_MAP,
         /* MASQUERADE, JUMP with not_loopback and DNAT have an IPv6 form
          * (v6: ip6 saddr/daddr, ::1, dnat ip6 to [TO_ADDR6]:TO_PORT);
          * RETURN, DROP and the plain JUMP match no address, so in an inet
@@ -249,7 +254,8 @@ struct nc_nft_rule {
         uint16_t dport;                         /* DNAT */
         uint32_t to_addr;                       /* DNAT */
         uint16_t to_port;                       /* DNAT */
-        char target[32];                        /* JUMP: the chain jumped to */
+        char target[32];                        /* JUMP: the chain jumped to; DNAT_MAP: the map */
+        bool by_addr;                           /* DNAT_MAP: the map is keyed by daddr . dport */
         struct nc_ipv6 saddr6;                  /* v6 MASQUERADE */
         struct nc_ipv6 daddr6;                  /* v6 DNAT: :: = any local address */
         struct nc_ipv6 to_addr6;                /* v6 DNAT */
@@ -277,8 +283,8 @@ struct nc_nft_table {
 };
 
 /* Sets, maps, flowtables and stateful objects (counters, quotas...) in
- * the owned table. netconverge makes none of them: every one is foreign,
- * and is removed (a verdict map jumping to a chain holds that chain, a set
+ * the owned table. netconverge makes only the published ports' maps (below,
+ * ours by name and type); every other one is foreign, and is removed (a verdict map jumping to a chain holds that chain, a set
  * is held by the rules using it; left in place, they make the batch that
  * deletes or re-creates what they reference fail with EBUSY). Anonymous
  * sets (a rule's `{ a, b }`) are not listed: they belong to their rule and
@@ -310,8 +316,35 @@ uint32_t nc_nft_object_kind_type(enum nc_nft_object_kind k);
 struct nc_nft_object {
         enum nc_nft_object_kind kind;
         char *name;
+        /* A map's key and data types in nft's words ("inet_service :
+         * ipv4_addr . inet_service"), NULL when a type is not one of
+         * nc_nft_type_format()'s (or for a set, flowtable, object): what
+         * tells netconverge's own port maps from others of that name. */
+        char *type;
         uint64_t handle;                        /* observed only */
 };
+
+/* The published ports' maps (SPEC 7.2): one per family, protocol and
+ * keying, "ports4_tcp" (key PROTO dport: ports on every local address)
+ * and "ports4_tcp_addr" (key ip daddr . PROTO dport: a host_ip), "ports6_
+ * udp"...; data the target's address . port. A port is an element, an
+ * NC_RULE_DNAT whose chain is the map's name and whose key (the element's
+ * comment) is the one its rule had ("publish tcp 0.0.0.0:8080").
+ * src/state/portmap.c. */
+#define NC_PORT_MAP_NAME_MAX 32
+/* The map of (v6, proto, by_addr), its name and type (static strings). */
+void nc_nft_port_map(bool v6, enum nc_proto proto, bool by_addr, const char **ret_name, const char **ret_type);
+/* The map an element of this form goes in (by_addr when it has a daddr). */
+const char *nc_nft_port_map_of(const struct nc_nft_rule *dnat);
+/* Whether name is one of the port maps: 0 with its (v6, proto, by_addr), or
+ * -ENOENT. */
+int nc_nft_port_map_parse(const char *name, bool *ret_v6, enum nc_proto *ret_proto, bool *ret_by_addr);
+/* nft's datatype numbers (TYPE_IPADDR 7, TYPE_IP6ADDR 8, TYPE_INET_SERVICE
+ * 13, a concatenation six bits per part) and their words: "ipv4_addr .
+ * inet_service" from type, and back with the length nft gives the key
+ * (each part rounded up to 4 bytes). -EINVAL for another type. */
+int nc_nft_type_format(uint32_t type, char *buf, size_t size);
+int nc_nft_type_parse(const char *s, uint32_t *ret_type, uint32_t *ret_len);
 
 /* The address families whose tables can hook forward and see the
  * bridges' forwarded IPv4 traffic (bridge and netdev see other packets). */
@@ -390,6 +423,10 @@ struct nc_nft {
         size_t n_tables;
         struct nc_nft_object *objects;          /* table's sets, maps, flowtables; sorted by (kind, name) */
         size_t n_objects;
+        /* The port maps' elements (above), sorted by (map, key) as rules
+         * are by (chain, key); no handle, no raw. */
+        struct nc_nft_rule *elements;
+        size_t n_elements;
         /* Every other table's forward base chain with policy drop, of any
          * family in enum nc_nft_family; sorted by (family name, table,
          * chain). Read whether or not the owned table exists. */
@@ -489,6 +526,8 @@ int nc_state_add_nft_rule(struct nc_state *s, const struct nc_nft_rule *r);
 /* An entry of tables: t's fields, its name copied. */
 int nc_state_add_nft_table(struct nc_state *s, const struct nc_nft_table *t);
 int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o);
+/* An element of a port map: r's fields, its chain (the map) and key copied. */
+int nc_state_add_nft_element(struct nc_state *s, const struct nc_nft_rule *r);
 /* An entry of forward_drops: d's fields, its strings copied. */
 int nc_state_add_nft_forward_drop(struct nc_state *s, const struct nc_nft_forward_drop *d);
 /* An entry of drop_rules: d's fields, its strings copied. */

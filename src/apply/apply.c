@@ -179,6 +179,7 @@ static const struct apply_kind apply_kinds[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_MAP] = { .in_batch = true },
         [NC_OBJECT_NFT_FLOWTABLE] = { .in_batch = true },
         [NC_OBJECT_NFT_STATEFUL] = { .in_batch = true },
+        [NC_OBJECT_NFT_ELEMENT] = { .in_batch = true },
         /* A VXLAN link's ~ is a host link's, as a bridge's (rtnl.c). */
         [NC_OBJECT_VXLAN] = { .step = { ADD(nc_apply_vxlan_add), MODIFY(nc_apply_bridge_modify) },
                               .in_bulk = { REMOVE(true) } },

@@ -72,6 +72,11 @@ static bool still_wanted_rule(const struct nc_plan *plan, const struct nc_nft_ru
         for (size_t i = 0; n && i < n->n_rules; i++)
                 if (same_translation(&n->rules[i], r))
                         return true;
+        /* The ports are map elements now (SPEC 7.2): a rule of an older
+         * table becoming one keeps its flows. */
+        for (size_t i = 0; n && i < n->n_elements; i++)
+                if (same_translation(&n->elements[i], r))
+                        return true;
         return false;
 }
 
@@ -104,10 +109,11 @@ static int old_append(struct nc_ct_old **v, size_t *n, size_t *cap, const struct
 /* The one place that reads the plan's actions. */
 static bool action_old(const struct nc_plan *plan, const struct nc_action *a, bool rules_applied,
                        struct nc_ct_old *ret) {
-        const struct nc_nft_rule *h = a->object == NC_OBJECT_NFT_RULE ? a->nft.rule.have : NULL;
+        bool port = a->object == NC_OBJECT_NFT_RULE || a->object == NC_OBJECT_NFT_ELEMENT;
+        const struct nc_nft_rule *h = port ? a->nft.rule.have : NULL;
         const struct nc_address *x = a->object == NC_OBJECT_ADDRESS ? a->address.have : NULL;
 
-        if (a->object == NC_OBJECT_NFT_RULE && rules_applied &&
+        if (port && rules_applied &&
             (a->change == NC_CHANGE_REMOVE || a->change == NC_CHANGE_MODIFY) && h && h->kind == NC_RULE_DNAT) {
                 if (a->change == NC_CHANGE_MODIFY && a->nft.rule.want && same_translation(h, a->nft.rule.want))
                         return false;

@@ -339,6 +339,59 @@ static int put_returns(struct batch *bt, const struct nc_action *const *actions,
         return 0;
 }
 
+/* + a port map: made empty, its elements follow in this batch. */
+static int put_map_add(struct batch *bt, size_t i, const struct nc_action *a) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *set = NULL;
+        struct nlmsghdr *nlh;
+        int r;
+
+        r = nc_nft_map_build(a->nft.object, a->nft.table, &set);
+        if (r < 0)
+                return r;
+        /* The kernel wants an id for a set made in a batch (rules of the
+         * same batch may name it by id); the action's index is unique. */
+        nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t) i + 1);
+        nlh = msg_begin(bt, i, NFT_MSG_NEWSET, NLM_F_CREATE);
+        if (!nlh)
+                return -ENOMEM;
+        nftnl_set_nlmsg_build_payload(nlh, set);
+        return msg_end(bt);
+}
+
+/* One NEWSETELEM or DELSETELEM (the key alone) of e: one message each,
+ * so the kernel's error names the port. */
+static int put_element_msg(struct batch *bt, size_t i, const char *table, const struct nc_nft_rule *e, bool remove) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *set = nftnl_set_alloc();
+        struct nftnl_set_elem *x = NULL;
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!set || nftnl_set_set_str(set, NFTNL_SET_TABLE, table) < 0 || nftnl_set_set_str(set, NFTNL_SET_NAME, e->chain) < 0)
+                return -ENOMEM;
+        r = nc_nft_element_build(e, remove, &x);
+        if (r < 0)
+                return r;
+        nftnl_set_elem_add(set, x);     /* the set owns it now */
+        nlh = msg_begin(bt, i, remove ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM, remove ? 0 : NLM_F_CREATE);
+        if (!nlh)
+                return -ENOMEM;
+        nftnl_set_elems_nlmsg_build_payload(nlh, set);
+        return msg_end(bt);
+}
+
+/* + an element, - one, or ~ one: its data cannot be replaced in place,
+ * so the old goes and the new comes, in this batch (the commit switches
+ * them at once). */
+static int put_element(struct batch *bt, size_t i, const struct nc_action *a) {
+        int r = 0;
+
+        if (a->change != NC_CHANGE_ADD)
+                r = put_element_msg(bt, i, a->nft.table, a->nft.rule.have, true);
+        if (r >= 0 && a->change != NC_CHANGE_REMOVE)
+                r = put_element_msg(bt, i, a->nft.table, a->nft.rule.want, false);
+        return r;
+}
+
 static int put_action(struct batch *bt, const struct nc_action *const *actions, size_t n, size_t i) {
         const struct nc_action *a = actions[i];
         bool remove = a->change == NC_CHANGE_REMOVE;
@@ -352,8 +405,11 @@ static int put_action(struct batch *bt, const struct nc_action *const *actions, 
                 return remove ? put_chain_remove(bt, actions, n, i) : put_chain_add(bt, i, a);
         case NC_OBJECT_NFT_RULE:
                 return remove ? put_rule_remove(bt, i, a) : put_rule_set(bt, i, a);
-        case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_MAP:
+                return remove ? put_object_remove(bt, actions, n, i) : put_map_add(bt, i, a);
+        case NC_OBJECT_NFT_ELEMENT:
+                return put_element(bt, i, a);
+        case NC_OBJECT_NFT_SET:
         case NC_OBJECT_NFT_FLOWTABLE:
         case NC_OBJECT_NFT_STATEFUL:
                 return remove ? put_object_remove(bt, actions, n, i) : -EINVAL;

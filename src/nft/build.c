@@ -243,6 +243,54 @@ static void build_dnat(struct builder *b, const struct nc_nft_rule *r) {
         expr_add(b, e);
 }
 
+/* The lookup of a port map (SPEC 7.2), as nft emits `meta nfproto ipv4
+ * meta l4proto tcp dnat ip to [ip daddr .] tcp dport map @MAP`: the key
+ * from reg 1 (and the port after the address: reg32 1 for IPv4, reg 2
+ * for IPv6), the data, address then port, into the same registers. A
+ * lookup that misses ends the rule (NFT_BREAK): the next map is tried. */
+static void build_dnat_map(struct builder *b, const struct nc_nft_rule *r) {
+        uint8_t l4 = nc_proto_number(r->proto);
+        uint32_t port_reg = r->v6 ? NFT_REG_2 : NFT_REG32_01;
+        struct nftnl_expr *e;
+
+        put_nfproto(b, r->v6);
+        put_meta(b, NFT_META_L4PROTO);
+        put_cmp(b, NFT_CMP_EQ, &l4, sizeof(l4));
+        if (r->by_addr) {
+                put_payload(b, NFT_PAYLOAD_NETWORK_HEADER, r->v6 ? NC_IPV6_DADDR_OFFSET : NC_IPV4_DADDR_OFFSET,
+                            r->v6 ? 16 : 4);
+                e = expr_new(b, "payload");
+                if (e) {
+                        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, port_reg);
+                        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+                        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, NC_TH_DPORT_OFFSET);
+                        nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, sizeof(uint16_t));
+                        expr_add(b, e);
+                }
+        } else
+                put_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, NC_TH_DPORT_OFFSET, sizeof(uint16_t));
+        e = expr_new(b, "lookup");
+        if (e) {
+                nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+                nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_1);
+                if (nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, r->target) < 0) {
+                        nftnl_expr_free(e);
+                        b->err = -ENOMEM;
+                        return;
+                }
+                expr_add(b, e);
+        }
+        e = expr_new(b, "nat");
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, r->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, port_reg);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
+        expr_add(b, e);
+}
+
 static void build_drop(struct builder *b, const struct nc_nft_rule *r) {
         put_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, r->iifname);
         put_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, r->oifname);
@@ -255,6 +303,7 @@ static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const str
         [NC_RULE_RETURN] = build_return,
         [NC_RULE_DNAT] = build_dnat,
         [NC_RULE_DROP] = build_drop,
+        [NC_RULE_DNAT_MAP] = build_dnat_map,
 };
 
 static int set_comment(struct nftnl_rule *nr, const char *key) {
@@ -283,6 +332,8 @@ static bool shape_valid(const struct nc_nft_rule *r) {
                 return (unsigned) r->proto < _NC_PROTO_MAX;
         case NC_RULE_DROP:
                 return r->iifname[0] && r->oifname[0] && !r->v6;
+        case NC_RULE_DNAT_MAP:
+                return (unsigned) r->proto < _NC_PROTO_MAX && r->target[0];
         default:
                 return false;
         }

@@ -665,6 +665,14 @@ int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret) {
 
         if (!chain)
                 return -EBADMSG;
+        /* A port map's lookup has a decoder of its own (map.c). */
+        if (nc_nft_map_rule_decode(nr, &r) > 0) {
+                r.chain = (char *) chain;
+                r.key = (char *) comment_of(nr);
+                r.handle = nftnl_rule_is_set(nr, NFTNL_RULE_HANDLE) ? nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE) : 0;
+                *ret = r;
+                return 0;
+        }
         it = nftnl_expr_iter_create(nr);
         if (!it)
                 return -ENOMEM;

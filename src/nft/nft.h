@@ -70,6 +70,36 @@ int nc_nft_rule_build(const struct nc_nft_rule *r, const char *table, struct nft
  * NC_RULE_OTHER. Returns 0, or -EBADMSG when nr has no chain. */
 int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret);
 
+/* map.c: the published ports' maps (state.h) and their elements.
+ *
+ *   DNAT_MAP    meta nfproto ipv4 meta l4proto tcp dnat ip to tcp dport map @ports4_tcp
+ *               meta nfproto ipv4 meta l4proto tcp dnat ip to ip daddr . tcp dport map @ports4_tcp_addr
+ *               (ipv6: dnat ip6 to ... ip6 daddr ...)
+ *
+ * nc_nft_map_rule_decode(): 1 with *ret's kind, v6, proto, by_addr and
+ * target (the map) filled when nr is exactly that shape, 0 when not
+ * (the general decoder reads it), -ENOMEM. */
+int nc_nft_map_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret);
+
+/* A new nftnl_set for table: the map o names, of o's type (a port map's
+ * type from state.h), NFT_SET_MAP. -EINVAL for a type nft has no words
+ * for, -ENOMEM. */
+struct nftnl_set;
+struct nftnl_set_elem;
+int nc_nft_map_build(const struct nc_nft_object *o, const char *table, struct nftnl_set **ret);
+/* The observed set's type in nft's words (buf), or NULL for a set, or a
+ * map whose key or data type is not one of state.h's. */
+const char *nc_nft_map_type(struct nftnl_set *x, char *buf, size_t size);
+/* A port map's element from e (an NC_RULE_DNAT; its chain is the map):
+ * key, data, and the key as its comment. With key_only, only the key (a
+ * delete). -EINVAL when e's map is not a port map, -ENOMEM. */
+int nc_nft_element_build(const struct nc_nft_rule *e, bool key_only, struct nftnl_set_elem **ret);
+/* The element as the kernel dumped it, in the port map named map: 1 with
+ * *ret (chain points to map, key into x), 0 when its key or data do not
+ * have the map's lengths (not read), -EINVAL when map is no port map. */
+int nc_nft_element_decode(struct nftnl_set_elem *x, const char *map, struct nc_nft_rule *ret);
+void nc_nft_set_elem_freep(struct nftnl_set_elem **e);
+
 /* chain.c: a new nftnl_chain for table: a base chain with type, hook and
  * priority, policy accept (drop if c->policy_drop), or a regular chain.
  * -ENOMEM, -EINVAL. */

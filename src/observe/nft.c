@@ -330,6 +330,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data) {
         _cleanup_(nc_nft_set_freep) struct nftnl_set *x = nftnl_set_alloc();
         struct nft_reader *rd = data;
         struct nc_nft_object o = { .kind = NC_NFT_SET };
+        char type[160];
         uint32_t flags = 0;
 
         if (!x)
@@ -347,6 +348,10 @@ static int set_cb(const struct nlmsghdr *nlh, void *data) {
                 return 0;
         if (flags & (NFT_SET_MAP | NFT_SET_OBJECT))
                 o.kind = NC_NFT_MAP;
+        /* A data map's exact flags: a timeout, an interval or a verdict
+         * map is another kind of map, even with a port map's types. */
+        if (flags == NFT_SET_MAP)
+                o.type = (char *) nc_nft_map_type(x, type, sizeof(type));
         if (nftnl_set_is_set(x, NFTNL_SET_HANDLE))
                 o.handle = nftnl_set_get_u64(x, NFTNL_SET_HANDLE);
         return nc_state_add_nft_object(rd->s, &o);
@@ -412,6 +417,75 @@ static int dump_sets(struct nft_reader *rd) {
         return nc_nft_talk(rd->nl, nlh, &d);
 }
 
+/* The elements of one port map, decoded into the normalized ports. */
+struct element_reader {
+        struct nft_reader *rd;
+        const char *map;
+};
+
+static int element_one(struct nftnl_set_elem *x, void *data) {
+        struct element_reader *er = data;
+        struct nc_nft_rule e;
+        int r = nc_nft_element_decode(x, er->map, &e);
+
+        /* An element not laid out as ours (0) cannot be in a map of our
+         * type; it is left out. */
+        return r <= 0 ? r : nc_state_add_nft_element(er->rd->s, &e);
+}
+
+static int element_cb(const struct nlmsghdr *nlh, void *data) {
+        _cleanup_(nc_nft_set_freep) struct nftnl_set *x = nftnl_set_alloc();
+        struct element_reader *er = data;
+
+        if (!x)
+                return -ENOMEM;
+        if (nftnl_set_elems_nlmsg_parse(nlh, x) < 0)
+                return -EBADMSG;
+        if (!ours(er->rd, nftnl_set_get_str(x, NFTNL_SET_TABLE)))
+                return 0;
+        return nftnl_set_elem_foreach(x, element_one, er);
+}
+
+/* Whether o is one of the port maps, of its very type: only those hold
+ * ports (another's map of that name is removed, unread). */
+static bool port_map(const struct nc_nft_object *o) {
+        const char *name, *type;
+        enum nc_proto proto;
+        bool v6, by_addr;
+
+        if (o->kind != NC_NFT_MAP || !o->type || nc_nft_port_map_parse(o->name, &v6, &proto, &by_addr) < 0)
+                return false;
+        nc_nft_port_map(v6, proto, by_addr, &name, &type);
+        return strcmp(o->type, type) == 0;
+}
+
+/* The port maps' elements (SPEC 7.2): one dump per map in use. */
+static int dump_elements(struct nft_reader *rd) {
+        size_t n = rd->s->nft.n_objects;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(nc_nft_set_freep) struct nftnl_set *x = NULL;
+                struct element_reader er = { .rd = rd, .map = rd->s->nft.objects[i].name };
+                struct nc_nft_dump d = { .cb = element_cb, .data = &er };
+                NC_NFT_REQUEST_BUF(buf);
+                struct nlmsghdr *nlh;
+
+                if (!port_map(&rd->s->nft.objects[i]))
+                        continue;
+                x = nftnl_set_alloc();
+                if (!x || nftnl_set_set_str(x, NFTNL_SET_TABLE, rd->table) < 0 ||
+                    nftnl_set_set_str(x, NFTNL_SET_NAME, er.map) < 0)
+                        return -ENOMEM;
+                nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP, ++rd->seq);
+                nftnl_set_elems_nlmsg_build_payload(nlh, x);
+                r = nc_nft_talk(rd->nl, nlh, &d);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int dump_objs(struct nft_reader *rd) {
         _cleanup_(nc_nft_obj_freep) struct nftnl_obj *x = nftnl_obj_alloc();
         struct nc_nft_dump d = { .cb = obj_cb, .data = rd };
@@ -469,6 +543,8 @@ static int read_once(struct nft_reader *rd, bool *ret_stable) {
                 r = dump_rules(rd);
                 if (r >= 0)
                         r = dump_sets(rd);
+                if (r >= 0)
+                        r = dump_elements(rd);
                 if (r >= 0)
                         r = dump_flowtables(rd);
                 if (r >= 0)

@@ -104,5 +104,7 @@ int nc_observe_reuse_nft(struct nc_observer *o, const struct nc_state *prev) {
                 r = nc_state_add_nft_rule(o->state, &n->rules[i]);
         for (size_t i = 0; i < n->n_objects && r >= 0; i++)
                 r = nc_state_add_nft_object(o->state, &n->objects[i]);
+        for (size_t i = 0; i < n->n_elements && r >= 0; i++)
+                r = nc_state_add_nft_element(o->state, &n->elements[i]);
         return r;
 }

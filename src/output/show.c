@@ -219,18 +219,48 @@ static void join_families(const struct nc_model *m, struct nc_container *c) {
         }
 }
 
+static int by_key(const void *x, const void *y) {
+        return strcmp((*(const struct nc_nft_rule *const *) x)->key, (*(const struct nc_nft_rule *const *) y)->key);
+}
+
+/* The published ports, in the order of their keys: as the map elements
+ * they are (SPEC 7.2), or the rules of a table of one rule per port that
+ * an earlier version made; in key order, as the rules of one chain were,
+ * whichever maps hold them. */
+static int published(const struct nc_state *s, const struct nc_nft_rule ***ret, size_t *ret_n) {
+        const struct nc_nft_rule **v = calloc(s->nft.n_rules + s->nft.n_elements + 1, sizeof(*v));
+        size_t n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->nft.n_rules + s->nft.n_elements; i++) {
+                const struct nc_nft_rule *r =
+                        i < s->nft.n_rules ? &s->nft.rules[i] : &s->nft.elements[i - s->nft.n_rules];
+
+                if (r->kind == NC_RULE_DNAT && r->key && strncmp(r->key, "publish ", 8) == 0)
+                        v[n++] = r;
+        }
+        qsort(v, n, sizeof(*v), by_key);
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
 static int ports_from_rules(struct builder *b) {
         const struct nc_state *s = b->s;
         struct nc_model *m = b->sh->model;
+        _cleanup_free_ const struct nc_nft_rule **ports = NULL;
+        size_t n_ports;
+        int e = published(s, &ports, &n_ports);
 
-        for (size_t i = 0; i < s->nft.n_rules; i++) {
-                const struct nc_nft_rule *r = &s->nft.rules[i];
+        if (e < 0)
+                return e;
+        for (size_t i = 0; i < n_ports; i++) {
+                const struct nc_nft_rule *r = ports[i];
                 const struct nc_attachment *a = NULL;
                 struct nc_container *c = NULL;
                 struct nc_port *p;
 
-                if (r->kind != NC_RULE_DNAT || !r->key || strncmp(r->key, "publish ", 8) != 0)
-                        continue;
                 for (size_t k = 0; k < m->n_containers && !a; k++)
                         if ((a = attachment_with(&m->containers[k], r)))
                                 c = &m->containers[k];

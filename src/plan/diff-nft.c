@@ -12,8 +12,8 @@
  * replaced in place (it keeps its handle), and every rule of the table
  * that nobody wants (no key, unknown key, a second copy) is removed, as
  * are its chains that are not ours and all its sets, maps and flowtables
- * (netconverge makes none). A dormant table is woken; a table another
- * process owns (NFT_TABLE_F_OWNER) is a conflict.
+ * but the published ports' maps (diff-ports.c). A dormant table is woken;
+ * a table another process owns (NFT_TABLE_F_OWNER) is a conflict.
  *
  * Which table is ours is its mark (state.h): a marked table other than
  * the wanted one goes; a table of the wanted name without the mark is a
@@ -21,18 +21,10 @@
  * that did not mark) made, and then it is taken over. Other tables are
  * never touched. */
 
-struct nft_differ {
-        const struct nc_nft *have, *want;
-        struct nc_plan *plan;
-        size_t *cap;
-        bool table_fresh;       /* created by this plan: everything in it is new */
-        bool *chain_fresh;      /* per want chain */
-        bool *chain_gone;       /* per have chain */
-        bool *rule_used;        /* per have rule */
-        int r;
-};
+#include "plan/diff-nft.h"
 
-static struct nc_action *push(struct nft_differ *d, enum nc_phase phase, enum nc_change change, enum nc_object object) {
+struct nc_action *nc_plan_nft_push(struct nft_differ *d, enum nc_phase phase, enum nc_change change,
+                                   enum nc_object object) {
         struct nc_action *a;
 
         if (d->r < 0)
@@ -66,7 +58,7 @@ static void remove_chain(struct nft_differ *d, size_t i) {
         struct nc_action *a;
 
         d->chain_gone[i] = true;
-        a = push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
+        a = nc_plan_nft_push(d, NC_PHASE_NFT_REMOVE_CHAIN, NC_CHANGE_REMOVE, NC_OBJECT_NFT_CHAIN);
         if (a)
                 a->nft.chain.have = &d->have->chains[i];
 }
@@ -75,7 +67,7 @@ static void add_chain(struct nft_differ *d, size_t i) {
         struct nc_action *a;
 
         d->chain_fresh[i] = true;
-        a = push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
+        a = nc_plan_nft_push(d, NC_PHASE_NFT_CHAIN, NC_CHANGE_ADD, NC_OBJECT_NFT_CHAIN);
         if (a)
                 a->nft.chain.want = &d->want->chains[i];
 }
@@ -127,9 +119,18 @@ static int rule_order(const void *ctx, bool a_want, size_t a, bool b_want, size_
 }
 
 /* A rule of a container left as it is (SPEC 7.7). */
-static bool rule_kept(const struct nft_differ *d, const struct nc_nft_rule *h) {
-        for (size_t i = 0; h->key && h->kind == NC_RULE_DNAT && i < d->plan->n_kept_rule_keys; i++)
+bool nc_plan_nft_rule_kept(const struct nft_differ *d, const struct nc_nft_rule *h) {
+        for (size_t i = 0; h->key && i < d->plan->n_kept_rule_keys; i++)
                 if (strcmp(d->plan->kept_rule_keys[i], h->key) == 0)
+                        return true;
+        return false;
+}
+
+/* Whether the plan removes any of the table's sets, maps...: all but the
+ * port maps it keeps (nc_plan_nft_diff_maps() ran before the rules). */
+static bool removes_objects(const struct nft_differ *d) {
+        for (size_t i = 0; !d->table_fresh && i < d->have->n_objects; i++)
+                if (!d->object_kept[i])
                         return true;
         return false;
 }
@@ -146,14 +147,18 @@ static void diff_rule(struct nft_differ *d, const struct nc_nft_rule *w, const s
          * plan removes, and a replacement comes after that removal in the
          * batch (EBUSY): it is removed first instead, with the foreign
          * rules, and added again. */
-        if (h && h->kind == NC_RULE_OTHER && d->have->n_objects > 0)
+        if (h && h->kind == NC_RULE_OTHER && removes_objects(d))
+                h = NULL;
+        /* A lookup of a map made again (another's of that name) goes
+         * before the map does, and comes back after it. */
+        if (h && w->kind == NC_RULE_DNAT_MAP && nc_plan_nft_map_fresh(d, w->target))
                 h = NULL;
         if (h)
                 d->rule_used[h - d->have->rules] = true;
         diff = h && !nc_nft_rule_equal(w, h) ? NC_DIFF_RULE : 0;
         if (h && !diff)
                 return;
-        a = push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
+        a = nc_plan_nft_push(d, NC_PHASE_NFT_RULE, h ? NC_CHANGE_MODIFY : NC_CHANGE_ADD, NC_OBJECT_NFT_RULE);
         if (!a)
                 return;
         a->nft.rule.want = w;
@@ -167,11 +172,15 @@ static void remove_rule(struct nft_differ *d, size_t i) {
         const struct nc_nft_rule *h = &d->have->rules[i];
         struct nc_action *a;
 
-        if (d->rule_used[i] || have_chain_gone(d, h->chain) || rule_kept(d, h))
+        if (d->rule_used[i] || have_chain_gone(d, h->chain) || nc_plan_nft_rule_kept(d, h) ||
+            nc_plan_nft_map_held(d, h))
                 return;
-        a = push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
-        if (a)
-                a->nft.rule.have = h;
+        a = nc_plan_nft_push(d, NC_PHASE_NFT_REMOVE_RULE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_RULE);
+        if (!a)
+                return;
+        a->nft.rule.have = h;
+        if (nc_plan_nft_port_moved(d, h))
+                a->diff = NC_DIFF_MOVED;
 }
 
 /* Rules by (chain, key), merged: the k-th wanted rule of a key meets the
@@ -199,8 +208,8 @@ static void diff_rules(struct nft_differ *d) {
  * could be anyone's: a user's `nft add table inet netconverge`, or a
  * table made for another purpose; it is not taken. */
 static bool made_by_earlier_version(const struct nc_nft *t) {
-        /* It never made a set, a map or a flowtable either. */
-        if (t->n_chains != nc_plan_nft_n_chains() || t->n_objects > 0)
+        /* It made no set or flowtable either; the maps only for ports. */
+        if (t->n_chains != nc_plan_nft_n_chains() || !nc_plan_nft_ports_all_ours(t))
                 return false;
         for (size_t i = 0; i < t->n_chains; i++) {
                 const struct nc_nft_chain *ours = nc_plan_nft_chain(t->chains[i].name);
@@ -228,7 +237,7 @@ static bool is_legacy(const struct nc_nft *have, const char *name) {
 }
 
 static void remove_table(struct nft_differ *d, const char *name) {
-        struct nc_action *a = push(d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
+        struct nc_action *a = nc_plan_nft_push(d, NC_PHASE_NFT_REMOVE_TABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_TABLE);
 
         if (a)
                 a->nft.table = name;
@@ -272,8 +281,8 @@ static void remove_unwanted_tables(struct nft_differ *d, size_t *cap_conflicts) 
         }
 }
 
-/* The table's sets, maps, flowtables and stateful objects: none is ours
- * (state.h), each is removed, in the phase that puts it after the rules
+/* The table's sets, maps, flowtables and stateful objects: but for the
+ * port maps of ours kept (diff-ports.c), none is ours (state.h), each is removed, in the phase that puts it after the rules
  * using it and, for a map, before the chains it jumps to. */
 static void remove_objects(struct nft_differ *d) {
         static const struct {
@@ -289,14 +298,14 @@ static void remove_objects(struct nft_differ *d) {
                 const struct nc_nft_object *o = &d->have->objects[i];
                 struct nc_action *a;
 
-                if ((unsigned) o->kind >= _NC_NFT_OBJECT_KIND_MAX)
+                if ((unsigned) o->kind >= _NC_NFT_OBJECT_KIND_MAX || d->object_kept[i])
                         continue;
                 /* Stateful objects last, with the flowtables: an object map
                  * (removed with the sets) holds them. */
                 if (nc_nft_object_kind_type(o->kind))
-                        a = push(d, NC_PHASE_NFT_REMOVE_FLOWTABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_STATEFUL);
+                        a = nc_plan_nft_push(d, NC_PHASE_NFT_REMOVE_FLOWTABLE, NC_CHANGE_REMOVE, NC_OBJECT_NFT_STATEFUL);
                 else
-                        a = push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
+                        a = nc_plan_nft_push(d, by_kind[o->kind].phase, NC_CHANGE_REMOVE, by_kind[o->kind].object);
                 if (a)
                         a->nft.object = o;
         }
@@ -314,7 +323,7 @@ static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
         int r;
 
         if (!x) {
-                push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_ADD, NC_OBJECT_NFT_TABLE);
+                nc_plan_nft_push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_ADD, NC_OBJECT_NFT_TABLE);
                 d->table_fresh = true;
                 return 0;
         }
@@ -324,14 +333,14 @@ static int table_state(struct nft_differ *d, size_t *cap_conflicts) {
                 /* Dormant, none of its rules sees a packet: woken in
                  * place, in the batch, its chains and rules kept. */
                 if (x->dormant) {
-                        a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
+                        a = nc_plan_nft_push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
                         if (a)
                                 a->diff = NC_DIFF_DORMANT;
                 }
                 return 0;
         }
         if (!x->marked && is_legacy(d->have, want)) {
-                a = push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
+                a = nc_plan_nft_push(d, NC_PHASE_NFT_TABLE, NC_CHANGE_MODIFY, NC_OBJECT_NFT_TABLE);
                 if (a)
                         a->diff = NC_DIFF_MARK;
                 d->table_fresh = true;
@@ -374,17 +383,23 @@ int nc_plan_diff_nft(const struct nc_state *observed, struct nc_plan *plan, size
         d.chain_fresh = calloc(d.want->n_chains + 1, sizeof(*d.chain_fresh));
         d.chain_gone = calloc(d.have->n_chains + 1, sizeof(*d.chain_gone));
         d.rule_used = calloc(d.have->n_rules + 1, sizeof(*d.rule_used));
-        if (!d.chain_fresh || !d.chain_gone || !d.rule_used) {
+        d.map_fresh = calloc(d.want->n_objects + 1, sizeof(*d.map_fresh));
+        d.object_kept = calloc(d.have->n_objects + 1, sizeof(*d.object_kept));
+        if (!d.chain_fresh || !d.chain_gone || !d.rule_used || !d.map_fresh || !d.object_kept) {
                 d.r = -ENOMEM;
                 goto out;
         }
         diff_chains(&d);
+        nc_plan_nft_diff_maps(&d);
         diff_rules(&d);
+        nc_plan_nft_diff_elements(&d);
         if (!d.table_fresh)
                 remove_objects(&d);
 out:
         free(d.chain_fresh);
         free(d.chain_gone);
         free(d.rule_used);
+        free(d.map_fresh);
+        free(d.object_kept);
         return d.r;
 }

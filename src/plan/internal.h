@@ -69,7 +69,17 @@ struct nc_lowered_addrs {
 int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
                       struct nc_state *s);
 
-/* lower-nft.c: the keys of the rules c's published ports have, appended
+/* lower-nft.c: r added to s in the chain and with the key its kind and
+ * fields give it (nc_plan_nft_rule_key()). */
+int nc_plan_nft_add_rule(struct nc_state *s, struct nc_nft_rule *r);
+
+/* lower-ports.c: the published ports of the containers not waiting, as
+ * elements of the port maps, and each map in use with the rule that
+ * looks it up (SPEC 7.2). */
+int nc_plan_lower_ports(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
+                        struct nc_state *s);
+
+/* lower-ports.c: the keys of the elements c's published ports have, appended
  * to plan->kept_rule_keys (a container left as it is keeps its rules as
  * they are). 0 or a negative errno. */
 int nc_plan_nft_port_keys(const struct nc_model *m, const struct nc_container *c, struct nc_plan *plan,

@@ -197,6 +197,14 @@ static void describe_rule_fields(struct nc_description *d, const struct nc_nft_r
                 nc_put_string(d, "iifname", "filter isolate ", r->iifname);
                 nc_put_string(d, "oifname", " -> ", r->oifname);
                 break;
+        case NC_RULE_DNAT_MAP:
+                /* "nat publish tcp dport via map ports4_tcp" */
+                describe_rule_head(d, r);
+                nc_put_string(d, "protocol", "nat publish ", nc_proto_to_string(r->proto));
+                nc_put_string(d, NULL, r->by_addr ? (r->v6 ? " ip6 daddr . dport" : " ip daddr . dport") : " dport",
+                              "");
+                nc_put_string(d, "target", " via map ", r->target);
+                break;
         default:
                 describe_foreign_rule(d, r);
                 break;
@@ -234,7 +242,7 @@ static void describe_rule(const struct nc_action *a, struct nc_description *d) {
 static bool rule_disrupts(const struct nc_action *a, struct nc_affected *x) {
         const struct nc_nft_rule *h = a->nft.rule.have;
 
-        if (a->change == NC_CHANGE_ADD || !h->key)
+        if (a->change == NC_CHANGE_ADD || !h->key || (a->diff & NC_DIFF_MOVED))
                 return false;
         if (h->kind == NC_RULE_DNAT && h->v6)
                 nc_affected_address6(x, &h->to_addr6);
@@ -273,6 +281,11 @@ static void describe_object(const struct nc_action *a, struct nc_description *d)
         else
                 nc_put_string(d, NULL, "nft ", kind);
         nc_put_string(d, "name", " ", a->nft.object->name);
+        /* A port map's types (state.h): what makes it ours. */
+        if (a->nft.object->type) {
+                nc_put_string(d, "type", " (", a->nft.object->type);
+                nc_put_string(d, NULL, ")", "");
+        }
 }
 
 #define OBJECT_KIND(row, json_name)                                                                                    \

@@ -23,6 +23,7 @@ static const struct nc_kind *const kinds[_NC_OBJECT_MAX] = {
         [NC_OBJECT_NFT_MAP] = &nc_kind_nft_map,
         [NC_OBJECT_NFT_FLOWTABLE] = &nc_kind_nft_flowtable,
         [NC_OBJECT_NFT_STATEFUL] = &nc_kind_nft_stateful,
+        [NC_OBJECT_NFT_ELEMENT] = &nc_kind_nft_element,
         [NC_OBJECT_VXLAN] = &nc_kind_vxlan,
         [NC_OBJECT_FDB] = &nc_kind_fdb,
 };

@@ -88,7 +88,7 @@ void nc_affected_address6(struct nc_affected *x, const struct nc_ipv6 *address);
 /* The rows, each defined in its kind's file. */
 extern const struct nc_kind nc_kind_netns, nc_kind_bridge, nc_kind_veth, nc_kind_loopback, nc_kind_address,
         nc_kind_route, nc_kind_sysctl, nc_kind_nft_table, nc_kind_nft_chain, nc_kind_nft_rule, nc_kind_nft_set,
-        nc_kind_nft_map, nc_kind_nft_flowtable, nc_kind_nft_stateful, nc_kind_vxlan, nc_kind_fdb;
+        nc_kind_nft_map, nc_kind_nft_flowtable, nc_kind_nft_stateful, nc_kind_nft_element, nc_kind_vxlan, nc_kind_fdb;
 
 /* describe.c: adding items. key NULL: text only; text NULL: JSON only. */
 struct nc_item *nc_put(struct nc_description *d, enum nc_item_type type, const char *key, const char *text);

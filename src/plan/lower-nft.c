@@ -54,7 +54,7 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
         int n;
 
         /* Only these kinds have an IPv6 form (build.c). */
-        if (r->v6 && r->kind != NC_RULE_MASQUERADE && r->kind != NC_RULE_DNAT &&
+        if (r->v6 && r->kind != NC_RULE_MASQUERADE && r->kind != NC_RULE_DNAT && r->kind != NC_RULE_DNAT_MAP &&
             !(r->kind == NC_RULE_JUMP && r->not_loopback))
                 return -EINVAL;
         switch (r->kind) {
@@ -86,6 +86,11 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
                         n = snprintf(buf, size, "publish %s %s:%u", nc_proto_to_string(r->proto),
                                      nc_ipv4_format(r->daddr, ip), r->dport);
                 break;
+        case NC_RULE_DNAT_MAP:
+                /* "ports tcp", "ports6 udp addr": one per map. */
+                chain = NC_CHAIN_PUBLISH;
+                n = snprintf(buf, size, "ports%s %s%s", six, nc_proto_to_string(r->proto), r->by_addr ? " addr" : "");
+                break;
         default:
                 return -EINVAL;
         }
@@ -96,7 +101,7 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
 }
 
 /* r in its chain, with the key its fields give it. */
-static int add_rule(struct nc_state *s, struct nc_nft_rule *r) {
+int nc_plan_nft_add_rule(struct nc_state *s, struct nc_nft_rule *r) {
         char key[NC_RULE_KEY_MAX];
         const char *chain;
         int e;
@@ -128,9 +133,9 @@ static int add_jumps(struct nc_state *s, const struct nc_model *m) {
         struct nc_nft_rule out6 = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true, .v6 = true };
         int r;
 
-        if ((r = add_rule(s, &pre)) < 0 || (r = add_rule(s, &out)) < 0)
+        if ((r = nc_plan_nft_add_rule(s, &pre)) < 0 || (r = nc_plan_nft_add_rule(s, &out)) < 0)
                 return r;
-        return any_ipv6(m) ? add_rule(s, &out6) : 0;
+        return any_ipv6(m) ? nc_plan_nft_add_rule(s, &out6) : 0;
 }
 
 /* Masquerade per family the bridge has. */
@@ -142,9 +147,9 @@ static int add_masquerade(struct nc_state *s, const struct nc_bridge *b) {
 
         strcpy(masq.oifname, b->name);
         strcpy(masq6.oifname, b->name);
-        if (b->prefixlen > 0 && (r = add_rule(s, &masq)) < 0)
+        if (b->prefixlen > 0 && (r = nc_plan_nft_add_rule(s, &masq)) < 0)
                 return r;
-        return b->prefixlen6 > 0 ? add_rule(s, &masq6) : 0;
+        return b->prefixlen6 > 0 ? nc_plan_nft_add_rule(s, &masq6) : 0;
 }
 
 static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
@@ -155,7 +160,7 @@ static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
          * it (Docker's "-i docker0 -j RETURN"): no address, both families.
          * The isolation drops (add_isolation) are by interface too. */
         strcpy(ret.iifname, b->name);
-        r = add_rule(s, &ret);
+        r = nc_plan_nft_add_rule(s, &ret);
         if (r < 0 || !b->masquerade || b->prefixlen == 0)
                 return r;
         return add_masquerade(s, b);
@@ -174,82 +179,11 @@ static int add_isolation(struct nc_state *s, const struct nc_model *m) {
                                 continue;
                         strcpy(drop.iifname, a->name);
                         strcpy(drop.oifname, b->name);
-                        r = add_rule(s, &drop);
+                        r = nc_plan_nft_add_rule(s, &drop);
                         if (r < 0)
                                 return r;
                 }
         return 0;
-}
-
-/* The families p publishes on (SPEC 7.1): an unset host_ip each family
- * its network has, an IPv4 or IPv6 one only its own (validation made sure
- * the network has it). */
-enum { PORT_V4 = 1U << 0, PORT_V6 = 1U << 1 };
-
-static unsigned port_families(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p) {
-        const char *network = nc_port_network(c, p);
-        const struct nc_bridge *b = network ? nc_model_find_bridge(m, network) : NULL;
-
-        switch (p->host_family) {
-        case NC_HOST_IPV4:
-                return PORT_V4;
-        case NC_HOST_IPV6:
-                return PORT_V6;
-        default:
-                /* A bridge not in the file: what IPv4 always did. */
-                if (!b)
-                        return PORT_V4;
-                return (b->prefixlen > 0 ? PORT_V4 : 0) | (b->prefixlen6 > 0 ? PORT_V6 : 0);
-        }
-}
-
-/* The DNAT rule of one host port of p in one family without its target:
- * what its key is made of. */
-static struct nc_nft_rule port_match(const struct nc_port *p, unsigned port, bool v6) {
-        struct nc_nft_rule r = {
-                .kind = NC_RULE_DNAT,
-                .v6 = v6,
-                .proto = p->proto,
-                .dport = (uint16_t) port,
-        };
-
-        if (v6 && p->host_family == NC_HOST_IPV6)
-                r.daddr6 = p->host_ip6;
-        else if (!v6)
-                r.daddr = p->host_ip;
-        return r;
-}
-
-/* One DNAT rule per host port and family: a range maps port to port, as
- * Docker does, and each stays individually comparable. */
-static int add_port_rules(struct nc_state *s, const struct nc_port *p, unsigned families,
-                          const struct nc_lowered_addrs *to) {
-        int r;
-
-        for (unsigned port = p->host_port; port <= p->host_port_end; port++)
-                for (unsigned v6 = 0; v6 < 2; v6++) {
-                        struct nc_nft_rule dnat = port_match(p, port, v6);
-
-                        if (!(families & (v6 ? PORT_V6 : PORT_V4)))
-                                continue;
-                        if (v6)
-                                dnat.to_addr6 = to->v6;
-                        else
-                                dnat.to_addr = to->v4;
-                        dnat.to_port = (uint16_t) (p->target + (port - p->host_port));
-                        r = add_rule(s, &dnat);
-                        if (r < 0)
-                                return r;
-                }
-        return 0;
-}
-
-static struct nc_lowered_addrs address_on(const struct nc_container *c, const struct nc_lowered_addrs *addrs,
-                                          const char *bridge) {
-        for (size_t k = 0; k < c->n_networks; k++)
-                if (strcmp(c->networks[k].bridge, bridge) == 0)
-                        return addrs[k];
-        return (struct nc_lowered_addrs) {};
 }
 
 int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *addrs, const bool *waiting,
@@ -267,55 +201,6 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < m->n_containers; i++) {
-                const struct nc_container *c = &m->containers[i];
-
-                if (waiting[i])
-                        continue;
-                for (size_t k = 0; k < c->n_ports; k++) {
-                        const struct nc_port *p = &c->ports[k];
-                        struct nc_lowered_addrs to = address_on(c, addrs[i], nc_port_network(c, p));
-
-                        r = add_port_rules(s, p, port_families(m, c, p), &to);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return 0;
+        return nc_plan_lower_ports(m, addrs, waiting, s);
 }
 
-static int keep_key(const struct nc_nft_rule *dnat, struct nc_plan *plan, size_t *cap) {
-        char key[NC_RULE_KEY_MAX];
-        const char *chain;
-        int r;
-
-        r = nc_plan_nft_rule_key(dnat, key, sizeof(key), &chain);
-        if (r < 0)
-                return r;
-        if (nc_grow(&plan->kept_rule_keys, cap, plan->n_kept_rule_keys + 1, sizeof(*plan->kept_rule_keys)) < 0)
-                return -ENOMEM;
-        plan->kept_rule_keys[plan->n_kept_rule_keys] = strdup(key);
-        if (!plan->kept_rule_keys[plan->n_kept_rule_keys])
-                return -ENOMEM;
-        plan->n_kept_rule_keys++;
-        return 0;
-}
-
-int nc_plan_nft_port_keys(const struct nc_model *m, const struct nc_container *c, struct nc_plan *plan,
-                          size_t *cap) {
-        int r;
-
-        for (size_t k = 0; k < c->n_ports; k++) {
-                const struct nc_port *p = &c->ports[k];
-                unsigned families = port_families(m, c, p);
-
-                for (unsigned port = p->host_port; port <= p->host_port_end; port++)
-                        for (unsigned v6 = 0; v6 < 2; v6++) {
-                                struct nc_nft_rule dnat = port_match(p, port, v6);
-
-                                if ((families & (v6 ? PORT_V6 : PORT_V4)) && (r = keep_key(&dnat, plan, cap)) < 0)
-                                        return r;
-                        }
-        }
-        return 0;
-}

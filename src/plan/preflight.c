@@ -308,8 +308,9 @@ static int warn_listeners(const struct nc_state *observed, struct nc_plan *plan)
         const struct nc_nft *want = &plan->desired->nft;
         int r = 0;
 
-        for (size_t i = 0; r >= 0 && observed->n_listeners > 0 && i < want->n_rules; i++) {
-                const struct nc_nft_rule *p = &want->rules[i];
+        /* The ports are map elements (SPEC 7.2). */
+        for (size_t i = 0; r >= 0 && observed->n_listeners > 0 && i < want->n_elements; i++) {
+                const struct nc_nft_rule *p = &want->elements[i];
                 char ip[NC_IPV6_STRLEN + 2], at[NC_IPV6_STRLEN];
 
                 if (p->kind != NC_RULE_DNAT)

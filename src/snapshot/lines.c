@@ -306,6 +306,8 @@ static int read_nft(struct snap_reader *rd, struct lines *l) {
         /* Written only when the table has any. */
         if (r > 0 && line_starts(l, "  objects:", strlen("  objects:")))
                 r = read_list(rd, l, SNAP_OBJECTS, 2);
+        if (r > 0 && line_starts(l, "  elements:", strlen("  elements:")))
+                r = read_list(rd, l, SNAP_ELEMENTS, 2);
         return r;
 }
 

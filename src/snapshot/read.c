@@ -208,6 +208,7 @@ static const struct field rule_fields[] = {
           .offset2 = offsetof(union entry, rule.to_port) },
         { .key = "to6", .type = FIELD_HOSTPORT6, .offset = offsetof(union entry, rule.to_addr6),
           .offset2 = offsetof(union entry, rule.to_port) },
+        F("by_addr", FIELD_BOOL, false, rule.by_addr),
 };
 
 static const struct field table_fields[] = {
@@ -220,6 +221,7 @@ static const struct field table_fields[] = {
 static const struct field object_fields[] = {
         F("kind", FIELD_OBJECT_KIND, true, object.kind),
         F("name", FIELD_STRING, true, object.name),
+        F("type", FIELD_STRING, false, object.type),
 };
 
 static const struct field forward_drop_fields[] = {
@@ -865,6 +867,8 @@ static const struct rule_keys {
         [NC_RULE_DNAT] = { { { "protocol", "daddr", "dport", "to" }, {} },
                            { { "v6", "protocol", "daddr6", "dport", "to6" }, {} } },
         [NC_RULE_DROP] = { { { "iifname", "oifname" }, {} } },
+        [NC_RULE_DNAT_MAP] = { { { "protocol", "target" }, { "by_addr" } },
+                               { { "v6", "protocol", "target" }, { "by_addr" } } },
 };
 
 static bool in_list(const char *const *v, size_t n, const char *key) {
@@ -918,6 +922,23 @@ static int add_rule(struct snap_reader *rd, const struct nc_ynode *n, const stru
          * without a key (sorted by handle) in the order they were written. */
         e->rule.handle = ++rd->n_rules;
         return added(nc_state_add_nft_rule(rd->s, &e->rule));
+}
+
+/* A port map's element: a DNAT in form, in a port map of its family
+ * and protocol (state.h), keyed by address exactly when it has one. */
+static int add_element(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
+                       const struct where *w, union entry *e) {
+        int r = check_rule_keys(rd, n, vals, w, &e->rule);
+        const char *map;
+
+        if (r <= 0)
+                return r;
+        map = e->rule.kind == NC_RULE_DNAT ? nc_nft_port_map_of(&e->rule) : NULL;
+        if (!map || strcmp(map, e->rule.chain) != 0) {
+                report(rd, n->at, w, "an element is a dnat of its port map (%s)", map ? map : "ports4_tcp...");
+                return 0;
+        }
+        return added(nc_state_add_nft_element(rd->s, &e->rule));
 }
 
 static int add_table(struct snap_reader *rd, const struct nc_ynode *n, const struct values *vals,
@@ -992,6 +1013,8 @@ static const struct section sections[_SNAP_SECTION_MAX] = {
                               ELEMENTSOF(drop_rule_fields), add_drop_rule },
         [SNAP_LISTENERS] = { "listeners", "listeners", "listener", listener_fields, ELEMENTSOF(listener_fields),
                              add_listener },
+        [SNAP_ELEMENTS] = { "nft.elements", "elements", "map element", rule_fields, ELEMENTSOF(rule_fields),
+                            add_element },
 };
 
 const char *snap_section_key(enum snap_section id) {
@@ -1185,9 +1208,10 @@ int snap_read_table(struct snap_reader *rd, const struct snap_table_nodes *t) {
 }
 
 static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
-        static const char *const keys[] = { "table", "marked", "dormant", "owner", "chains", "rules", "objects" };
+        static const char *const keys[] = { "table", "marked", "dormant", "owner", "chains", "rules", "objects",
+                                            "elements" };
         static const struct where w = { "nft", NO_INDEX, NULL }, table_w = { "nft.table", NO_INDEX, NULL };
-        static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES, SNAP_OBJECTS };
+        static const enum snap_section lists[] = { SNAP_CHAINS, SNAP_RULES, SNAP_OBJECTS, SNAP_ELEMENTS };
         const struct nc_ynode *table;
         char buf[NC_YNODE_GOT_SIZE];
         int r;

@@ -33,6 +33,7 @@ enum snap_section {
         SNAP_FDB,               /* fdb: VXLAN links' forwarding-database entries (after routes) */
         SNAP_DROP_RULES,        /* nft_drop_rules: other tables' drop rules in forward chains */
         SNAP_LISTENERS,         /* listeners: host sockets on the file's published ports */
+        SNAP_ELEMENTS,          /* nft.elements: the port maps' elements, as rules (chain: the map) */
         _SNAP_SECTION_MAX,
 };
 

@@ -262,6 +262,12 @@ static void write_rule6(struct out *o, const struct nc_nft_rule *r) {
                 snprintf(to, sizeof(to), "[%s]:%u", nc_ipv6_format(&r->to_addr6, ip), r->to_port);
                 field_text(o, "to6", to, true);
                 break;
+        case NC_RULE_DNAT_MAP:
+                field_word(o, "protocol", nc_proto_to_string(r->proto));
+                field_text(o, "target", r->target, false);
+                if (r->by_addr)
+                        field_bool(o, "by_addr", true);
+                break;
         default:
                 break;
         }
@@ -304,6 +310,12 @@ static void write_rule(struct out *o, const struct nc_nft_rule *r) {
                 field_text(o, "iifname", r->iifname, false);
                 field_text(o, "oifname", r->oifname, false);
                 break;
+        case NC_RULE_DNAT_MAP:
+                field_word(o, "protocol", nc_proto_to_string(r->proto));
+                field_text(o, "target", r->target, false);
+                if (r->by_addr)
+                        field_bool(o, "by_addr", true);
+                break;
         default:
                 break;
         }
@@ -337,6 +349,8 @@ static void write_object(struct out *o, const struct nc_nft_object *x) {
         entry_begin(o, "  ");
         field_word(o, "kind", nc_nft_object_kind_to_string(x->kind));
         field_text(o, "name", x->name, false);
+        if (x->type)
+                field_text(o, "type", x->type, true);
         entry_end(o);
 }
 
@@ -467,6 +481,9 @@ static void write_nft(struct out *o, const struct nc_nft *t) {
         /* Only when there are any: most tables have none. */
         if (t->n_objects > 0)
                 WRITE_LIST(o, "  ", "objects", t->objects, t->n_objects, write_object);
+        /* The port maps' elements, as rules (chain: the map). */
+        if (t->n_elements > 0)
+                WRITE_LIST(o, "  ", "elements", t->elements, t->n_elements, write_rule);
         if (o->j)
                 nc_json_object_end(o->j);
 }

@@ -90,8 +90,15 @@ struct nc_state *nc_state_free(struct nc_state *s) {
         for (size_t i = 0; i < s->nft.n_tables; i++)
                 free(s->nft.tables[i].name);
         free(s->nft.tables);
-        for (size_t i = 0; i < s->nft.n_objects; i++)
+        for (size_t i = 0; i < s->nft.n_objects; i++) {
                 free(s->nft.objects[i].name);
+                free(s->nft.objects[i].type);
+        }
+        for (size_t i = 0; i < s->nft.n_elements; i++) {
+                free(s->nft.elements[i].chain);
+                free(s->nft.elements[i].key);
+        }
+        free(s->nft.elements);
         free(s->nft.objects);
         for (size_t i = 0; i < s->nft.n_forward_drops; i++) {
                 free(s->nft.forward_drops[i].table);
@@ -390,7 +397,30 @@ int nc_state_add_nft_object(struct nc_state *s, const struct nc_nft_object *o) {
         *x = *o;
         if (dup_or_null(o->name, &x->name) < 0)
                 return -ENOMEM;
+        if (dup_or_null(o->type, &x->type) < 0) {
+                free(x->name);
+                return -ENOMEM;
+        }
         s->nft.n_objects++;
+        return 0;
+}
+
+int nc_state_add_nft_element(struct nc_state *s, const struct nc_nft_rule *r) {
+        struct nc_nft_rule *x;
+
+        if (grow(&s->nft.elements, s->nft.n_elements, sizeof(*s->nft.elements)) < 0)
+                return -ENOMEM;
+        x = &s->nft.elements[s->nft.n_elements];
+        *x = *r;
+        x->raw = NULL;
+        x->raw_len = 0;
+        if (dup_or_null(r->chain, &x->chain) < 0)
+                return -ENOMEM;
+        if (dup_or_null(r->key, &x->key) < 0) {
+                free(x->chain);
+                return -ENOMEM;
+        }
+        s->nft.n_elements++;
         return 0;
 }
 
@@ -453,6 +483,8 @@ bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b)
                        a->to_port == b->to_port;
         case NC_RULE_DROP:
                 return strcmp(a->iifname, b->iifname) == 0 && strcmp(a->oifname, b->oifname) == 0;
+        case NC_RULE_DNAT_MAP:
+                return a->proto == b->proto && a->by_addr == b->by_addr && strcmp(a->target, b->target) == 0;
         default:
                 return false;
         }
@@ -637,6 +669,7 @@ void nc_state_sort(struct nc_state *s) {
         nc_sort_unless_sorted(s->nft.objects, s->nft.n_objects, sizeof(*s->nft.objects), object_compare);
         nc_sort_unless_sorted(s->nft.chains, s->nft.n_chains, sizeof(*s->nft.chains), chain_compare);
         nc_sort_unless_sorted(s->nft.rules, s->nft.n_rules, sizeof(*s->nft.rules), rule_compare);
+        nc_sort_unless_sorted(s->nft.elements, s->nft.n_elements, sizeof(*s->nft.elements), rule_compare);
         nc_sort_unless_sorted(s->nft.tables, s->nft.n_tables, sizeof(*s->nft.tables), table_compare);
         nc_sort_unless_sorted(s->links, s->n_links, sizeof(*s->links), link_compare);
         nc_sort_unless_sorted(s->addresses, s->n_addresses, sizeof(*s->addresses), address_compare);
@@ -823,6 +856,7 @@ static const char *const rule_kind_table[_NC_RULE_KIND_MAX] = {
         [NC_RULE_RETURN] = "return",
         [NC_RULE_DNAT] = "dnat",
         [NC_RULE_DROP] = "drop",
+        [NC_RULE_DNAT_MAP] = "dnat-map",
 };
 
 const char *nc_rule_kind_to_string(enum nc_rule_kind k) {

@@ -137,8 +137,9 @@ nc_pass "second apply: in sync for the rest, exit 1, conflicts in JSON"
 # is reported and left as it is (its host end keeps its ifindex, its
 # published port its rule), ok2 stays converged.
 command -v nft >/dev/null || nc_fail "nft is missing (the test checks the kernel with it)"
-publish_rules() { timeout 10 ip netns exec "$H" nft list chain inet netconverge publish; }
-grep -q 'dport 8080' <<<"$(publish_rules)" || nc_fail "ok1's published port has no rule"
+# The published ports are elements of the port maps (SPEC 7.2).
+publish_rules() { timeout 10 ip netns exec "$H" nft list map inet netconverge ports4_tcp; }
+grep -q '8080 comment "publish tcp 0.0.0.0:8080"' <<<"$(publish_rules)" || nc_fail "ok1's published port has no element"
 before=$(nc_ifindexes "$H")
 nc_in "$P-ok1" link set eth0 down
 nc_in "$P-ok1" link set eth0 name eth0old
@@ -147,7 +148,7 @@ nc_in "$P-ok1" link add eth0 type veth peer name ok1-other
 nc_expect 1 apply "$f"
 reported ok1 "link eth0 in netns $P-ok1 exists and is not managed by netconverge"
 [ "$(nc_ifindexes "$H")" = "$before" ] || nc_fail "host links changed: $(diff <(echo "$before") <(nc_ifindexes "$H"))"
-grep -q 'dport 8080' <<<"$(publish_rules)" || nc_fail "ok1's published port lost its rule"
+grep -q '8080 comment "publish tcp 0.0.0.0:8080"' <<<"$(publish_rules)" || nc_fail "ok1's published port lost its element"
 [ -z "$(nc_link_field "$P-ok1" eth0 ifalias)" ] || nc_fail "the new eth0 was taken over"
 [ -z "$(nc_in "$P-ok1" -j -4 addr show dev eth0 | nc_j '[a["local"] for l in d for a in l.get("addr_info", [])]')" ] ||
         nc_fail "an address went onto ok1's new eth0"

@@ -80,12 +80,19 @@ assert chains["postrouting"]["hook"] == "postrouting" and chains["postrouting"][
 assert chains["prerouting"]["hook"] == "prerouting" and chains["output"]["hook"] == "output", chains
 assert chains["forward"]["type"] == "filter" and "hook" not in chains["publish"], chains
 want = {f"masquerade {p}a", f"masquerade {p}b", "jump prerouting", "jump output", f"return {p}a", f"return {p}b",
-        "publish tcp 0.0.0.0:8080", "publish udp 0.0.0.0:5353", f"isolate {p}a {p}b", f"isolate {p}b {p}a"}
+        "ports tcp", "ports udp", f"isolate {p}a {p}b", f"isolate {p}b {p}a"}
 assert set(rules) == want, sorted(rules)
+# The published ports are elements of one map per protocol (SPEC 7.2), each
+# with its key as its comment; one lookup rule per map.
+maps = {m["map"]["name"]: m["map"] for m in d if "map" in m}
+assert set(maps) == {"ports4_tcp", "ports4_udp"}, sorted(maps)
+elems = {e[0]["elem"]["comment"]: (e[0]["elem"]["val"], e[1]["concat"]) for m in maps.values() for e in m["elem"]}
+assert elems == {"publish tcp 0.0.0.0:8080": (8080, ["10.124.1.2", 80]),
+                 "publish udp 0.0.0.0:5353": (5353, ["10.124.1.2", 53])}, elems
 assert rules[f"masquerade {p}a"]["chain"] == "postrouting"
 assert any("masquerade" in e for e in rules[f"masquerade {p}a"]["expr"]), rules[f"masquerade {p}a"]
-dnat = [e["dnat"] for e in rules["publish tcp 0.0.0.0:8080"]["expr"] if "dnat" in e][0]
-assert dnat["addr"] == "10.124.1.2" and dnat["port"] == 80, dnat
+dnat = [e["dnat"] for e in rules["ports tcp"]["expr"] if "dnat" in e][0]
+assert dnat["addr"]["map"]["data"] == "@ports4_tcp", dnat
 assert any("drop" in e for e in rules[f"isolate {p}a {p}b"]["expr"])
 # The return rules come first in the publish chain (Docker's -i BRIDGE -j RETURN).
 order = [r["rule"].get("comment") for r in d if "rule" in r and r["rule"]["chain"] == "publish"]
@@ -127,12 +134,11 @@ cmp -s "$NC_TMP/handles.before" "$NC_TMP/handles.after" || nc_fail "rule handles
 nc_pass "second apply: No changes., same rule handles"
 
 # --- drift by hand: a rule deleted, a rule changed, the table deleted
-h=$(rule_handle "publish tcp 0.0.0.0:8080")
-nft_in delete rule inet "$T" publish handle "$h"
+nft_in delete element inet "$T" ports4_tcp "{ 8080 }"
 nc_expect 2 diff "$nat"
-grep -qF "+ nat publish tcp 0.0.0.0:8080 -> $WEB_IP:80" <<<"$NC_OUT" || nc_fail "diff did not show the deleted rule: $NC_OUT"
+grep -qF "+ nat publish tcp 0.0.0.0:8080 -> $WEB_IP:80" <<<"$NC_OUT" || nc_fail "diff did not show the deleted element: $NC_OUT"
 nc_expect 0 apply "$nat"
-in_ns "$OUT" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web || nc_fail "deleted publish rule not repaired"
+in_ns "$OUT" python3 "$check" tcp-client "$UPLINK" 8080 | grep -qx hello-web || nc_fail "deleted publish element not repaired"
 
 h=$(rule_handle "masquerade ${P}a")
 nft_in replace rule inet "$T" postrouting handle "$h" ip saddr 10.124.1.0/24 accept comment "\"masquerade ${P}a\""

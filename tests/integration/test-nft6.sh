@@ -42,13 +42,19 @@ def match(expr, proto, field):
 def dnat(expr):
         return [e["dnat"] for e in expr if "dnat" in e][0]
 
-want6 = {f"masquerade6 {p}a", "jump6 output", "publish tcp [::]:8080", "publish tcp [::1]:8082",
-         "publish udp [::]:5353"}
+# The published ports are map elements (SPEC 7.2): per family, protocol and
+# keying a map, looked up by one rule.
+maps = {m["map"]["name"]: m["map"] for m in d if "map" in m}
+elems = {e[0]["elem"]["comment"]: (m["name"], e[0]["elem"]["val"], e[1]["concat"])
+         for m in maps.values() for e in m.get("elem", [])}
+want6 = {f"masquerade6 {p}a", "jump6 output", "ports6 tcp", "ports6 tcp addr", "ports6 udp"}
 assert want6 <= set(rules), sorted(rules)
 # No IPv6 rule for the IPv4-only bridge, its port, or the IPv4-only port.
 six = {k for k in rules if k and ("[" in k or k.split()[0].endswith("6"))}
 assert six == want6, sorted(six)
-assert "publish tcp 0.0.0.0:8081" in rules and "publish tcp 0.0.0.0:9000" in rules, sorted(rules)
+assert set(maps) == {"ports4_tcp", "ports4_udp", "ports6_tcp", "ports6_tcp_addr", "ports6_udp"}, sorted(maps)
+assert {k for k in elems if "[" in k} == {"publish tcp [::]:8080", "publish tcp [::1]:8082", "publish udp [::]:5353"}, elems
+assert "publish tcp 0.0.0.0:8081" in elems and "publish tcp 0.0.0.0:9000" in elems, sorted(elems)
 
 m = rules[f"masquerade6 {p}a"]
 assert match(m, "ip6", "saddr")[0]["right"] == {"prefix": {"addr": "fd00:7c:1::", "len": 64}}, m
@@ -60,18 +66,15 @@ assert match(j, "ip6", "daddr")[0] == {"op": "!=", "left": {"payload": {"protoco
                                        "right": "::1"}, j
 assert any(e.get("jump", {}).get("target") == "publish" for e in j), j
 
-# Without host_ip: any local address, so no daddr; to the container's address6.
-a = rules["publish tcp [::]:8080"]
-assert not match(a, "ip6", "daddr"), a
-assert dnat(a) == {"family": "ip6", "addr": "fd00:7c:1::2", "port": 80}, a
-assert match(a, "tcp", "dport")[0]["right"] == 8080, a
-lo = rules["publish tcp [::1]:8082"]
-assert match(lo, "ip6", "daddr")[0]["right"] == "::1", lo
-assert dnat(lo) == {"family": "ip6", "addr": "fd00:7c:1::2", "port": 82}, lo
-u = rules["publish udp [::]:5353"]
-assert match(u, "udp", "dport")[0]["right"] == 5353 and dnat(u)["port"] == 53, u
+# Without host_ip: any local address, keyed by the port alone; to the
+# container's address6. With one, keyed by address . port.
+assert dnat(rules["ports6 tcp"])["family"] == "ip6" and dnat(rules["ports6 tcp"])["addr"]["map"]["data"] == "@ports6_tcp"
+assert dnat(rules["ports6 tcp addr"])["addr"]["map"]["data"] == "@ports6_tcp_addr", rules["ports6 tcp addr"]
+assert elems["publish tcp [::]:8080"] == ("ports6_tcp", 8080, ["fd00:7c:1::2", 80]), elems
+assert elems["publish tcp [::1]:8082"] == ("ports6_tcp_addr", {"concat": ["::1", 8082]}, ["fd00:7c:1::2", 82]), elems
+assert elems["publish udp [::]:5353"] == ("ports6_udp", 5353, ["fd00:7c:1::2", 53]), elems
 # The IPv4 twin of the dual-stack port is there too, to the IPv4 address.
-assert dnat(rules["publish tcp 0.0.0.0:8080"]) == {"family": "ip", "addr": "10.124.1.2", "port": 80}
+assert elems["publish tcp 0.0.0.0:8080"] == ("ports4_tcp", 8080, ["10.124.1.2", 80]), elems
 PY
 nc_pass "IPv6 masquerade, output jump and DNAT rules in the kernel, none for IPv4-only things"
 
@@ -87,13 +90,12 @@ h=$(rule_handle "masquerade6 ${P}a")
 nft_in delete rule inet "$T" postrouting handle "$h"
 nc_expect 2 diff "$file"
 grep -qxF "+ nat masquerade fd00:7c:1::/64 out !${P}a" <<<"$NC_OUT" || nc_fail "diff did not show the deleted rule: $NC_OUT"
-h=$(rule_handle "publish tcp [::]:8080")
-nft_in replace rule inet "$T" publish handle "$h" meta nfproto ipv6 tcp dport 8080 dnat ip6 to "[fd00:7c:1::9]:80" \
-        comment '"publish tcp [::]:8080"'
+nft_in delete element inet "$T" ports6_tcp "{ 8080 }"
+nft_in add element inet "$T" ports6_tcp '{ 8080 comment "publish tcp [::]:8080" : fd00:7c:1::9 . 80 }'
 nc_expect 2 diff "$file"
 grep -qxF "~ nat publish tcp [::]:8080 -> [fd00:7c:1::2]:80 (was: nat publish tcp [::]:8080 -> [fd00:7c:1::9]:80)" <<<"$NC_OUT" ||
-        nc_fail "diff did not show the changed rule: $NC_OUT"
+        nc_fail "diff did not show the changed element: $NC_OUT"
 nc_expect 0 apply "$file"
 nc_expect 0 diff "$file"
 grep -qx "No changes." <<<"$NC_OUT" || nc_fail "drift not repaired: $NC_OUT"
-nc_pass "an IPv6 rule deleted and one changed with nft: shown by diff, repaired by apply"
+nc_pass "an IPv6 rule deleted and a port element changed with nft: shown by diff, repaired by apply"

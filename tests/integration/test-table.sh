@@ -131,13 +131,13 @@ nc_pass "a new settings.table removes the old owned table"
 LOG=$NC_TMP/watch.log
 nc_background "$NC_BIN" -v -n "$H" watch "$custom" --interval 3600 2>>"$LOG"
 nc_wait_until 10 grep -q 'cycle 1 (start)' "$LOG" || nc_fail "the watcher did not start: $(cat "$LOG")"
-handle=$(nft_in -a list chain inet "$T" publish | awk '/comment "publish tcp 0.0.0.0:8080"/ { print $NF }')
-[ -n "$handle" ] || nc_fail "no publish rule in table $T"
-nft_in delete rule inet "$T" publish handle "$handle"
-restored() { local t; t=$(nft_in list chain inet "$T" publish) && grep -qF 'publish tcp 0.0.0.0:8080' <<<"$t"; }
+# The published port is an element of its map (SPEC 7.2).
+nft_in list map inet "$T" ports4_tcp | grep -qF 'publish tcp 0.0.0.0:8080' || nc_fail "no published port in table $T"
+nft_in delete element inet "$T" ports4_tcp "{ 8080 }"
+restored() { local t; t=$(nft_in list map inet "$T" ports4_tcp) && grep -qF 'publish tcp 0.0.0.0:8080' <<<"$t"; }
 nc_wait_until 10 restored ||
-        nc_fail "the watcher did not restore the rule in table $T: $(cat "$LOG")"
-nc_pass "watch restores a rule deleted from the custom-named table"
+        nc_fail "the watcher did not restore the element in table $T: $(cat "$LOG")"
+nc_pass "watch restores a port element deleted from the custom-named table"
 kill "${NC_PIDS[-1]}"
 wait "${NC_PIDS[-1]}" 2>/dev/null || true
 

@@ -87,7 +87,7 @@ grep -q '"local":"10.126.0.2"' <<<"$(nc_in "$P-uweb" -j -4 addr show dev eth0)" 
         nc_fail "the namespace created under the unit's capabilities is not usable from outside"
 # Not `nft list | grep -q`: nft writes in many small writes, and under
 # pipefail grep's early exit kills it with SIGPIPE (12 in 200 runs).
-grep -q 'dport 8080' <<<"$(timeout 10 ip netns exec "$H" nft list table inet netconverge)" ||
+grep -q 'publish tcp 0.0.0.0:8080' <<<"$(timeout 10 ip netns exec "$H" nft list table inet netconverge)" ||
         nc_fail "no nftables rules under the unit's capabilities"
 nc_pass "apply with only CAP_NET_ADMIN CAP_SYS_ADMIN and no new privileges: converged"
 

@@ -77,13 +77,15 @@ static void test_fresh_host(void **state) {
                                "+ nft chain postrouting (nat, hook postrouting, priority 100)\n"
                                "+ nft chain prerouting (nat, hook prerouting, priority -100)\n"
                                "+ nft chain publish\n"
+                               "+ nft map ports4_tcp (inet_service : ipv4_addr . inet_service)\n"
                                "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
                                "+ nat prerouting: local addresses jump to publish\n"
                                "+ nat masquerade 172.17.0.0/16 out !docker0\n"
-                               "+ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80\n"
+                               "+ nat publish tcp dport via map ports4_tcp\n"
                                "+ nat publish: return traffic from docker0\n"
+                               "+ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80\n"
                                "~ sysctl net.ipv4.ip_forward: 0 -> 1\n"
-                               "Plan: 17 to add, 2 to change, 0 to remove.\n");
+                               "Plan: 19 to add, 2 to change, 0 to remove.\n");
         free(t);
         nc_state_free(empty);
         nc_model_free(m);
@@ -96,6 +98,11 @@ static void test_converged_is_in_sync(void **state) {
 
         (void) state;
         assert_string_equal(t, "No changes.\n");
+        /* One map and its lookup; the port is its element. */
+        assert_int_equal(s->nft.n_objects, 1);
+        assert_string_equal(s->nft.objects[0].name, "ports4_tcp");
+        assert_int_equal(s->nft.n_elements, 1);
+        assert_string_equal(s->nft.elements[0].chain, "ports4_tcp");
         free(t);
         nc_state_free(s);
         nc_model_free(m);
@@ -202,6 +209,14 @@ static struct nc_nft_rule *rule_of(struct nc_state *s, const char *key) {
         return NULL;
 }
 
+static struct nc_nft_rule *element_of(struct nc_state *s, const char *key) {
+        for (size_t i = 0; i < s->nft.n_elements; i++)
+                if (s->nft.elements[i].key && strcmp(s->nft.elements[i].key, key) == 0)
+                        return &s->nft.elements[i];
+        fail_msg("no element %s", key);
+        return NULL;
+}
+
 static void test_nft_rules_diffed_one_by_one(void **state) {
         struct nc_model *m = load(docker0);
         struct nc_state *s = converged(m);
@@ -210,7 +225,7 @@ static void test_nft_rules_diffed_one_by_one(void **state) {
         char *t;
 
         (void) state;
-        rule_of(s, "publish tcp 0.0.0.0:8080")->to_port = 81;   /* changed by hand */
+        element_of(s, "publish tcp 0.0.0.0:8080")->to_port = 81; /* changed by hand */
         rule_of(s, "masquerade docker0")->kind = NC_RULE_OTHER;  /* replaced with something else */
         jump = rule_of(s, "jump output");                        /* the same rule, unmarked: not ours */
         free(jump->key);

@@ -73,9 +73,13 @@ static const char converged_nat_snap[] = CONVERGED_HOST
         "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, saddr: 172.17.0.0/16, "
         "oifname: docker0}\n"
         "    - {chain: prerouting, key: \"jump prerouting\", kind: jump, target: publish}\n"
-        "    - {chain: publish, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, daddr: 0.0.0.0, "
-        "dport: 8080, to: \"172.17.0.2:80\"}\n"
-        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n";
+        "    - {chain: publish, key: \"ports tcp\", kind: dnat-map, protocol: tcp, target: ports4_tcp}\n"
+        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n"
+        "  objects:\n"
+        "    - {kind: map, name: ports4_tcp, type: \"inet_service : ipv4_addr . inet_service\"}\n"
+        "  elements:\n"
+        "    - {chain: ports4_tcp, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, daddr: 0.0.0.0, "
+        "dport: 8080, to: \"172.17.0.2:80\"}\n";
 
 static char *written(const struct nc_state *s) {
         char *t = NULL;

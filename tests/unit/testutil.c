@@ -33,6 +33,10 @@ struct nc_state *nc_test_converged(const struct nc_model *m) {
                 r.handle = 100 + i;
                 assert_int_equal(nc_state_add_nft_rule(s, &r), 0);
         }
+        for (size_t i = 0; i < w->nft.n_objects; i++)
+                assert_int_equal(nc_state_add_nft_object(s, &w->nft.objects[i]), 0);
+        for (size_t i = 0; i < w->nft.n_elements; i++)
+                assert_int_equal(nc_state_add_nft_element(s, &w->nft.elements[i]), 0);
         s->ip_forward = 1;
         nc_state_sort(s);
         nc_plan_free(p);
