@@ -123,6 +123,24 @@ if in_ns "$OUT" python3 "$check" tcp-client "$WEB6" 80 >/dev/null 2>&1; then
         nc_fail "the outside reaches web's address directly"
 fi
 
+# watch repairs IPv6 drift on the kernel's word (RTNLGRP_IPV6_*), not at
+# its next resync an hour away: the bridge's gateway6 deleted by hand
+# comes back, and so does the IPv6 forwarding turned off.
+nc_background "$NC_BIN" -v -n "$H" watch "$file" --interval 3600 2>>"$NC_TMP/watch.log"
+W=$!
+nc_wait_until 15 grep -q 'in sync' "$NC_TMP/watch.log" || { cat "$NC_TMP/watch.log" >&2; nc_fail "watch did not start"; }
+has_gateway6() { [ "$(addrs "$H" "${P}d" inet6)" = "fd00:125:1::1/64" ]; }
+forwarding6() { [ "$(in_ns "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1 ]; }
+nc_in "$H" -6 addr del fd00:125:1::1/64 dev "${P}d"
+nc_wait_until 10 has_gateway6 ||
+        { cat "$NC_TMP/watch.log" >&2; nc_fail "watch did not put gateway6 back"; }
+in_ns "$H" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/all/forwarding'
+nc_wait_until 10 forwarding6 ||
+        { cat "$NC_TMP/watch.log" >&2; nc_fail "watch did not turn IPv6 forwarding back on"; }
+kill -TERM "$W"
+wait "$W" || nc_fail "watch exited $? on SIGTERM"
+nc_pass "watch repairs a deleted gateway6 and IPv6 forwarding turned off, on the kernel's events"
+
 # show renders the IPv6 side back: a file that plans nothing.
 nc_expect 0 show
 printf '%s\n' "$NC_OUT" >"$NC_TMP/shown.yaml"
