@@ -49,19 +49,26 @@ static void put_range(FILE *f, unsigned start, unsigned end) {
         fprintf(f, start == end ? "%u" : "%u-%u", start, end);
 }
 
+/* Each family the bridge has: "\n172.17.0.0/16\ngateway 172.17.0.1",
+ * then the IPv6 pair. */
 static void print_bridge(FILE *f, const struct nc_bridge *b, size_t index) {
-        char cidr[NC_CIDR_STRLEN], ip[NC_IPV4_STRLEN];
+        char cidr[NC_CIDR6_STRLEN], ip[NC_IPV6_STRLEN];
 
         fprintf(f, "    b%zu [shape=box, style=\"rounded,filled\", fillcolor=\"#dbe9f6\", label=\"bridge ", index);
         put_escaped(f, b->name);
-        fprintf(f, "\\n%s\\ngateway %s\\nmtu %u\"];\n", nc_cidr_format(b->subnet, b->prefixlen, cidr),
-                nc_ipv4_format(b->gateway, ip), b->mtu);
+        if (b->prefixlen > 0)
+                fprintf(f, "\\n%s\\ngateway %s", nc_cidr_format(b->subnet, b->prefixlen, cidr),
+                        nc_ipv4_format(b->gateway, ip));
+        if (b->prefixlen6 > 0)
+                fprintf(f, "\\n%s\\ngateway %s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr),
+                        nc_ipv6_format(&b->gateway6, ip));
+        fprintf(f, "\\nmtu %u\"];\n", b->mtu);
 }
 
 /* A container's namespace as a cluster holding its interfaces, each
  * joined to its bridge by the veth (host end named on the edge). */
 static void print_container(FILE *f, const struct nc_container *c, size_t index, const struct nc_model *m) {
-        char ip[NC_IPV4_STRLEN], mac[NC_MAC_STRLEN];
+        char ip[NC_IPV6_STRLEN], mac[NC_MAC_STRLEN];
 
         fprintf(f, "  subgraph cluster_c%zu {\n    label=\"", index);
         put_escaped(f, c->name);
@@ -78,6 +85,8 @@ static void print_container(FILE *f, const struct nc_container *c, size_t index,
                         fprintf(f, "\\n%s/%u", nc_ipv4_format(a->address, ip), b->prefixlen);
                 else if (a->address)
                         fprintf(f, "\\n%s", nc_ipv4_format(a->address, ip));
+                if (!nc_ipv6_is_zero(&a->address6) && b && b->prefixlen6 > 0)
+                        fprintf(f, "\\n%s/%u", nc_ipv6_format(&a->address6, ip), b->prefixlen6);
                 fprintf(f, "\\n%s\"];\n", nc_mac_format(a->mac, mac));
         }
         fputs("  }\n", f);
@@ -105,43 +114,74 @@ static size_t port_target(const struct nc_container *c, const struct nc_port *p)
         return i;
 }
 
-/* A published port: a node on the host side, "tcp 0.0.0.0:8080" (inside
- * the host's cluster), and an edge to the interface it is translated to,
- * "-> 172.17.0.3:80". */
-static void print_port_nodes(FILE *f, const struct nc_container *c, size_t index) {
-        char ip[NC_IPV4_STRLEN];
+/* The families a port is published on (SPEC 7.1): its host_ip's, or
+ * without one each family its network has. */
+static bool port_family(const struct nc_model *m, const struct nc_container *c, const struct nc_port *p, bool v6) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, nc_port_network(c, p));
+
+        if (!b)
+                return false;
+        if (p->host_family != NC_HOST_ANY)
+                return (p->host_family == NC_HOST_IPV6) == v6;
+        return (v6 ? b->prefixlen6 : b->prefixlen) > 0;
+}
+
+/* A published port: a node on the host side, "tcp 0.0.0.0:8080" (and
+ * "[::]:8080" on IPv6; inside the host's cluster), and an edge to the
+ * interface it is translated to, "-> 172.17.0.3:80" (and
+ * "[fd00:17::3]:80"). */
+static void print_port_nodes(FILE *f, const struct nc_model *m, const struct nc_container *c, size_t index) {
+        char ip[NC_IPV6_STRLEN];
 
         for (size_t i = 0; i < c->n_ports; i++) {
                 const struct nc_port *p = &c->ports[i];
+                const char *sep = "";
 
                 if (port_target(c, p) == c->n_networks)
                         continue;
-                fprintf(f, "    p%zu_%zu [shape=cds, style=filled, fillcolor=\"#fde7c8\", label=\"%s %s:", index, i,
-                        nc_proto_to_string(p->proto), nc_ipv4_format(p->host_ip, ip));
-                put_range(f, p->host_port, p->host_port_end);
+                fprintf(f, "    p%zu_%zu [shape=cds, style=filled, fillcolor=\"#fde7c8\", label=\"%s ", index, i,
+                        nc_proto_to_string(p->proto));
+                if (port_family(m, c, p, false)) {
+                        fprintf(f, "%s:", nc_ipv4_format(p->host_ip, ip));
+                        put_range(f, p->host_port, p->host_port_end);
+                        sep = ", ";
+                }
+                if (port_family(m, c, p, true)) {
+                        fprintf(f, "%s[%s]:", sep, nc_ipv6_format(&p->host_ip6, ip));
+                        put_range(f, p->host_port, p->host_port_end);
+                }
                 fputs("\"];\n", f);
         }
 }
 
-static void print_port_edges(FILE *f, const struct nc_container *c, size_t index) {
-        char ip[NC_IPV4_STRLEN];
+static void print_port_edges(FILE *f, const struct nc_model *m, const struct nc_container *c, size_t index) {
+        char ip[NC_IPV6_STRLEN];
 
         for (size_t i = 0; i < c->n_ports; i++) {
                 const struct nc_port *p = &c->ports[i];
                 size_t t = port_target(c, p);
+                const char *sep = "";
 
                 if (t == c->n_networks)
                         continue;
-                fprintf(f, "  p%zu_%zu -> c%zu_%zu [color=\"#c06000\", fontcolor=\"#c06000\", label=\"-> %s:", index, i,
-                        index, t, nc_ipv4_format(c->networks[t].address, ip));
-                put_range(f, p->target, p->target_end);
+                fprintf(f, "  p%zu_%zu -> c%zu_%zu [color=\"#c06000\", fontcolor=\"#c06000\", label=\"-> ", index, i,
+                        index, t);
+                if (port_family(m, c, p, false)) {
+                        fprintf(f, "%s:", nc_ipv4_format(c->networks[t].address, ip));
+                        put_range(f, p->target, p->target_end);
+                        sep = ", ";
+                }
+                if (port_family(m, c, p, true)) {
+                        fprintf(f, "%s[%s]:", sep, nc_ipv6_format(&c->networks[t].address6, ip));
+                        put_range(f, p->target, p->target_end);
+                }
                 fputs("\"];\n", f);
         }
 }
 
 /* Masquerade: the bridge's subnet leaves through any other interface. */
 static void print_masquerade(FILE *f, const struct nc_model *m) {
-        char cidr[NC_CIDR_STRLEN];
+        char cidr[NC_CIDR6_STRLEN];
         bool any = false;
 
         for (size_t i = 0; i < m->n_bridges; i++)
@@ -154,8 +194,12 @@ static void print_masquerade(FILE *f, const struct nc_model *m) {
 
                 if (!b->masquerade)
                         continue;
-                fprintf(f, "  outside -> b%zu [dir=back, color=\"#2e7d32\", fontcolor=\"#2e7d32\", label=\"masquerade\\n%s\"];\n", i,
-                        nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                fprintf(f, "  outside -> b%zu [dir=back, color=\"#2e7d32\", fontcolor=\"#2e7d32\", label=\"masquerade", i);
+                if (b->prefixlen > 0)
+                        fprintf(f, "\\n%s", nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                if (b->prefixlen6 > 0)
+                        fprintf(f, "\\n%s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
+                fputs("\"];\n", f);
         }
 }
 
@@ -196,12 +240,12 @@ int nc_show_print_dot(const struct nc_show *sh, FILE *f) {
         for (size_t i = 0; i < m->n_bridges; i++)
                 print_bridge(f, &m->bridges[i], i);
         for (size_t i = 0; i < m->n_containers; i++)
-                print_port_nodes(f, &m->containers[i], i);
+                print_port_nodes(f, m, &m->containers[i], i);
         fputs("  }\n", f);
         for (size_t i = 0; i < m->n_containers; i++)
                 print_container(f, &m->containers[i], i, m);
         for (size_t i = 0; i < m->n_containers; i++)
-                print_port_edges(f, &m->containers[i], i);
+                print_port_edges(f, m, &m->containers[i], i);
         print_masquerade(f, m);
         print_isolation(f, m);
         fputs("}\n", f);

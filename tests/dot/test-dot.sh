@@ -34,6 +34,17 @@ for want in 'bridge docker0\n172.17.0.0/16\ngateway 172.17.0.1' 'eth0\n172.17.0.
             'netns web' 'tcp 0.0.0.0:8080' '-> 172.17.0.3:80' 'masquerade\n172.17.0.0/16'; do
         grep -qF -- "$want" "$d" || fail "docker0.dot lacks '$want'"
 done
+# dual stack (SPEC 7.1): both families on the bridge, the interfaces, the
+# ports (no host_ip: both; [::1]: IPv6 only) and the masquerade; an IPv6-only
+# bridge shows no IPv4 at all.
+d=$tmp/dual-stack.dot
+for want in 'bridge docker0\n172.17.0.0/16\ngateway 172.17.0.1\nfd00:17::/64\ngateway fd00:17::1' \
+            'bridge repl\nfd00:18::/64\ngateway fd00:18::1\nmtu' 'eth0\n172.17.0.3/16\nfd00:17::3/64' \
+            'tcp 0.0.0.0:8080, [::]:8080' '-> 172.17.0.3:80, [fd00:17::3]:80' 'tcp [::1]:9090"' \
+            '-> [fd00:17::3]:9090"' 'masquerade\n172.17.0.0/16\nfd00:17::/64'; do
+        grep -qF -- "$want" "$d" || fail "dual-stack.dot lacks '$want'"
+done
+if grep -qF '0.0.0.0/0' "$d"; then fail "dual-stack.dot draws an IPv4 subnet for the IPv6-only bridge"; fi
 # two bridges, isolated: one dashed red edge between them.
 [ "$(grep -c 'label="isolated"' "$tmp/two-bridges.dot")" -eq 1 ] || fail "two-bridges.dot: not one isolation edge"
 
