@@ -103,11 +103,36 @@ static void json_ipv4(struct nc_json *j, const char *key, uint32_t a) {
         nc_json_string(j, nc_ipv4_format(a, ip));
 }
 
-static void json_port(struct nc_json *j, const struct nc_container *c, const struct nc_port *p) {
+static void json_ipv6(struct nc_json *j, const char *key, const struct nc_ipv6 *a) {
+        char ip[NC_IPV6_STRLEN];
+
+        nc_json_key(j, key);
+        nc_json_string(j, nc_ipv6_format(a, ip));
+}
+
+/* host_ip: the address; without one on a network with IPv6, null (every
+ * local address of both families, SPEC 7.1); on an IPv4-only network
+ * "0.0.0.0", as before IPv6. */
+static void json_host_ip(struct nc_json *j, const struct nc_model *m, const struct nc_container *c,
+                         const struct nc_port *p) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, nc_port_network(c, p));
+
+        if (p->host_family == NC_HOST_IPV6) {
+                json_ipv6(j, "host_ip", &p->host_ip6);
+        } else if (p->host_family == NC_HOST_ANY && b && b->prefixlen6 > 0) {
+                nc_json_key(j, "host_ip");
+                nc_json_null(j);
+        } else {
+                json_ipv4(j, "host_ip", p->host_ip);
+        }
+}
+
+static void json_port(struct nc_json *j, const struct nc_model *m, const struct nc_container *c,
+                      const struct nc_port *p) {
         nc_json_object_begin(j);
         nc_json_key(j, "protocol");
         nc_json_string(j, nc_proto_to_string(p->proto));
-        json_ipv4(j, "host_ip", p->host_ip);
+        json_host_ip(j, m, c, p);
         nc_json_key(j, "published");
         nc_json_uint(j, p->host_port);
         nc_json_key(j, "published_end");
@@ -122,7 +147,7 @@ static void json_port(struct nc_json *j, const struct nc_container *c, const str
 }
 
 void nc_json_model(struct nc_json *j, const struct nc_model *m) {
-        char cidr[NC_CIDR_STRLEN], mac[NC_MAC_STRLEN];
+        char cidr[NC_CIDR6_STRLEN], mac[NC_MAC_STRLEN];
 
         nc_json_key(j, "settings");
         nc_json_object_begin(j);
@@ -140,9 +165,18 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
                 nc_json_object_begin(j);
                 nc_json_key(j, "name");
                 nc_json_string(j, b->name);
-                nc_json_key(j, "subnet");
-                nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
-                json_ipv4(j, "gateway", b->gateway);
+                /* An IPv6-only bridge has no IPv4 keys; subnet6 and
+                 * gateway6 only on a bridge with IPv6. */
+                if (b->prefixlen > 0) {
+                        nc_json_key(j, "subnet");
+                        nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                        json_ipv4(j, "gateway", b->gateway);
+                }
+                if (b->prefixlen6 > 0) {
+                        nc_json_key(j, "subnet6");
+                        nc_json_string(j, nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
+                        json_ipv6(j, "gateway6", &b->gateway6);
+                }
                 if (b->range_at.line) {
                         nc_json_key(j, "range");
                         nc_json_string(j, nc_cidr_format(b->range, b->range_len, cidr));
@@ -173,11 +207,15 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
                 nc_json_array_begin(j);
                 for (size_t k = 0; k < c->n_networks; k++) {
                         const struct nc_attachment *a = &c->networks[k];
+                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
 
                         nc_json_object_begin(j);
                         nc_json_key(j, "bridge");
                         nc_json_string(j, a->bridge);
-                        json_ipv4(j, "address", a->address);
+                        if (!b || b->prefixlen > 0)
+                                json_ipv4(j, "address", a->address);
+                        if (b && b->prefixlen6 > 0)
+                                json_ipv6(j, "address6", &a->address6);
                         nc_json_key(j, "mac");
                         nc_json_string(j, nc_mac_format(a->mac, mac));
                         nc_json_key(j, "interface");
@@ -190,7 +228,7 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
                 nc_json_key(j, "ports");
                 nc_json_array_begin(j);
                 for (size_t k = 0; k < c->n_ports; k++)
-                        json_port(j, c, &c->ports[k]);
+                        json_port(j, m, c, &c->ports[k]);
                 nc_json_array_end(j);
                 nc_json_object_end(j);
         }

@@ -149,7 +149,13 @@ grep -q 'subnet6: "fd00:125:1::/64"' "$NC_TMP/shown.yaml" || { nc_log "$NC_OUT";
 grep -q "address6: \"$WEB6\"" "$NC_TMP/shown.yaml" || { nc_log "$NC_OUT"; nc_fail "show has no address6 for web"; }
 nc_expect 0 diff "$NC_TMP/shown.yaml"
 [ "$NC_OUT" = "No changes." ] || { nc_log "$NC_OUT"; nc_fail "show's file does not describe the state"; }
-nc_pass "show renders subnet6, gateway6 and address6 back"
+nc_expect 0 -o json show
+json=$(nc_j "[n.get('address6') for c in d['containers'] if c['name'] == 'web' for n in c['networks']]" <<<"$NC_OUT")
+[ "$json" = "$WEB6" ] || { nc_log "$NC_OUT"; nc_fail "show -o json has no address6 for web: $json"; }
+json=$(nc_j "[b.get('subnet', '-') + ' ' + b.get('subnet6', '-') for b in d['bridges']]" <<<"$NC_OUT" | sort)
+[ "$json" = "$(printf '%s\n' "10.125.1.0/24 fd00:125:1::/64" "10.125.3.0/24 -" "- fd00:125:2::/64" | sort)" ] ||
+        { nc_log "$NC_OUT"; nc_fail "show -o json's bridges: $json"; }
+nc_pass "show renders subnet6, gateway6 and address6 back, in YAML and JSON"
 
 nc_expect 0 destroy
 if nc_in "$P-web" link show dev eth0 >/dev/null 2>&1; then nc_fail "destroy left web's eth0"; fi
