@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
@@ -249,12 +250,48 @@ static void build_drop(struct builder *b, const struct nc_nft_rule *r) {
         put_verdict(b, NF_DROP, NULL);
 }
 
+/* `ct status dnat`: the status word (host order) masked to IPS_DST_NAT,
+ * compared != 0, as nft emits it. */
+static void put_ct_dnat(struct builder *b) {
+        uint32_t mask = IPS_DST_NAT, zero = 0;
+        struct nftnl_expr *e = expr_new(b, "ct");
+
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+        expr_add(b, e);
+        put_bitwise_mask(b, &mask, sizeof(mask));
+        put_cmp(b, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+static void build_hairpin(struct builder *b, const struct nc_nft_rule *r) {
+        put_nfproto(b, r->v6);
+        if (r->v6)
+                put_ip6_prefix(b, NC_IPV6_SADDR_OFFSET, NFT_CMP_EQ, &r->saddr6, r->saddr_len);
+        else
+                put_ip_prefix(b, NC_IPV4_SADDR_OFFSET, NFT_CMP_EQ, r->saddr, r->saddr_len);
+        put_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, r->oifname);
+        if (r->ct_dnat)
+                put_ct_dnat(b);
+        expr_add(b, expr_new(b, "masq"));
+}
+
+static void build_guard(struct builder *b, const struct nc_nft_rule *r) {
+        put_nfproto(b, false);
+        put_ifname(b, NFT_META_IIFNAME, NFT_CMP_NEQ, r->iifname);
+        put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_EQ, NC_LOOPBACK_NET, NC_LOOPBACK_LEN);
+        put_verdict(b, NF_DROP, NULL);
+}
+
 static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const struct nc_nft_rule *r) = {
         [NC_RULE_MASQUERADE] = build_masquerade,
         [NC_RULE_JUMP] = build_jump,
         [NC_RULE_RETURN] = build_return,
         [NC_RULE_DNAT] = build_dnat,
         [NC_RULE_DROP] = build_drop,
+        [NC_RULE_HAIRPIN] = build_hairpin,
+        [NC_RULE_GUARD] = build_guard,
 };
 
 static int set_comment(struct nftnl_rule *nr, const char *key) {
@@ -283,6 +320,10 @@ static bool shape_valid(const struct nc_nft_rule *r) {
                 return (unsigned) r->proto < _NC_PROTO_MAX;
         case NC_RULE_DROP:
                 return r->iifname[0] && r->oifname[0] && !r->v6;
+        case NC_RULE_HAIRPIN:
+                return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
+        case NC_RULE_GUARD:
+                return r->iifname[0] && !r->v6;
         default:
                 return false;
         }

@@ -12,14 +12,24 @@
  * order. */
 
 /* The chains of the owned table, always all of them: Docker's nat and
- * filter hooks, and the published ports' regular chain. */
+ * filter hooks, and the published ports' regular chain; then the guard,
+ * which sees packets before any DNAT (SPEC 7.2). The first
+ * NC_PLAN_LEGACY_CHAINS are what the unmarked version made. */
 static const struct nc_nft_chain table_chains[] = {
         { .name = NC_CHAIN_POSTROUTING, .hook = NC_HOOK_POSTROUTING, .type = "nat", .priority = 100 },
         { .name = NC_CHAIN_PREROUTING, .hook = NC_HOOK_PREROUTING, .type = "nat", .priority = -100 },
         { .name = NC_CHAIN_OUTPUT, .hook = NC_HOOK_OUTPUT, .type = "nat", .priority = -100 },
         { .name = NC_CHAIN_FORWARD, .hook = NC_HOOK_FORWARD, .type = "filter", .priority = 0 },
         { .name = NC_CHAIN_PUBLISH, .hook = NC_HOOK_NONE },
+        { .name = NC_CHAIN_GUARD, .hook = NC_HOOK_PREROUTING, .type = "filter", .priority = -300 },
 };
+
+const struct nc_nft_chain *nc_plan_nft_legacy_chain(const char *name) {
+        for (size_t i = 0; i < NC_PLAN_LEGACY_CHAINS; i++)
+                if (strcmp(table_chains[i].name, name) == 0)
+                        return &table_chains[i];
+        return NULL;
+}
 
 const struct nc_nft_chain *nc_plan_nft_chain(const char *name) {
         for (size_t i = 0; i < sizeof(table_chains) / sizeof(table_chains[0]); i++)
@@ -54,13 +64,16 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
         int n;
 
         /* Only these kinds have an IPv6 form (build.c). */
-        if (r->v6 && r->kind != NC_RULE_MASQUERADE && r->kind != NC_RULE_DNAT &&
+        if (r->v6 && r->kind != NC_RULE_MASQUERADE && r->kind != NC_RULE_DNAT && r->kind != NC_RULE_HAIRPIN &&
             !(r->kind == NC_RULE_JUMP && r->not_loopback))
                 return -EINVAL;
         switch (r->kind) {
         case NC_RULE_JUMP:
-                /* From the host itself only when not to loopback. */
-                chain = r->not_loopback ? NC_CHAIN_OUTPUT : NC_CHAIN_PREROUTING;
+                /* The host's own traffic: the output chain's jump, which
+                 * excluded loopback before SPEC 7.2 (not_loopback, still
+                 * read in older tables) and now takes it too. */
+                chain = r->not_loopback || (r->chain && strcmp(r->chain, NC_CHAIN_OUTPUT) == 0) ? NC_CHAIN_OUTPUT
+                                                                                               : NC_CHAIN_PREROUTING;
                 if (strcmp(r->target, NC_CHAIN_PUBLISH) != 0)
                         return -EINVAL;
                 n = snprintf(buf, size, "jump%s %s", six, chain);
@@ -76,6 +89,16 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
         case NC_RULE_DROP:
                 chain = NC_CHAIN_FORWARD;
                 n = snprintf(buf, size, "isolate %s %s", r->iifname, r->oifname);
+                break;
+        case NC_RULE_HAIRPIN:
+                /* The subnet's DNATed traffic is "hairpin", the host's
+                 * loopback-sourced one "localhost". */
+                chain = NC_CHAIN_POSTROUTING;
+                n = snprintf(buf, size, "%s%s %s", r->ct_dnat ? "hairpin" : "localhost", six, r->oifname);
+                break;
+        case NC_RULE_GUARD:
+                chain = NC_CHAIN_GUARD;
+                n = snprintf(buf, size, "guard %s", r->iifname);
                 break;
         case NC_RULE_DNAT:
                 chain = NC_CHAIN_PUBLISH;
@@ -109,28 +132,30 @@ static int add_rule(struct nc_state *s, struct nc_nft_rule *r) {
         return nc_state_add_nft_rule(s, r);
 }
 
-static bool any_ipv6(const struct nc_model *m) {
-        for (size_t i = 0; i < m->n_bridges; i++)
-                if (m->bridges[i].prefixlen6 > 0)
-                        return true;
-        return false;
-}
-
-/* Traffic to a local address goes through the published ports; from the
- * host itself only when it is not to loopback (Docker's rules). The
- * prerouting jump matches no address, so in an inet table it serves both
- * families; the output one excludes loopback per family, so IPv6 has its
- * own (ip6 daddr != ::1), there when a bridge has IPv6 (an IPv4-only file
- * keeps the table it had). */
-static int add_jumps(struct nc_state *s, const struct nc_model *m) {
+/* Traffic to a local address goes through the published ports, from
+ * outside (prerouting) and from the host itself (output), loopback
+ * included (SPEC 7.2: 127.0.0.1 and [::1] reach the ports published on
+ * the unspecified or a loopback address; Docker's rules without its
+ * userland proxy). Neither matches an address, so in an inet table each
+ * serves both families. */
+static int add_jumps(struct nc_state *s) {
         struct nc_nft_rule pre = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH };
-        struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true };
-        struct nc_nft_rule out6 = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true, .v6 = true };
+        struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .chain = NC_CHAIN_OUTPUT, .target = NC_CHAIN_PUBLISH };
         int r;
 
-        if ((r = add_rule(s, &pre)) < 0 || (r = add_rule(s, &out)) < 0)
+        if ((r = add_rule(s, &pre)) < 0)
                 return r;
-        return any_ipv6(m) ? add_rule(s, &out6) : 0;
+        return add_rule(s, &out);
+}
+
+/* Packets to 127.0.0.0/8 that did not come from the host itself: dropped
+ * before any DNAT, so that route_localnet (which the DNAT from 127.0.0.1
+ * needs) exposes no loopback service and no port published on 127.0.0.1
+ * to a container or another host (CVE-2020-8558, kube-proxy's rule). */
+static int add_guard(struct nc_state *s) {
+        struct nc_nft_rule guard = { .kind = NC_RULE_GUARD, .iifname = "lo" };
+
+        return add_rule(s, &guard);
 }
 
 /* Masquerade per family the bridge has. */
@@ -147,17 +172,48 @@ static int add_masquerade(struct nc_state *s, const struct nc_bridge *b) {
         return b->prefixlen6 > 0 ? add_rule(s, &masq6) : 0;
 }
 
-static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
-        struct nc_nft_rule ret = { .kind = NC_RULE_RETURN };
+/* DNATed traffic going back out of the bridge, per family it has:
+ * from its own subnet (a container to a published port through a host
+ * address, its own port included: "hairpin"), and from the host's
+ * loopback (127.0.0.1, ::1: "localhost"). Masqueraded to the bridge's
+ * address, so that the replies come back through the host and are
+ * translated back, instead of going straight to the container (hairpin)
+ * or nowhere (a loopback source). Docker's rules without its userland
+ * proxy; whatever the bridge's masquerade says (that is about traffic
+ * leaving the host). */
+static int add_hairpin(struct nc_state *s, const struct nc_bridge *b, bool v6) {
+        static const struct nc_ipv6 loopback6 = { .b = { [15] = 1 } };
+        struct nc_nft_rule hair = { .kind = NC_RULE_HAIRPIN, .v6 = v6, .ct_dnat = true };
+        struct nc_nft_rule local = { .kind = NC_RULE_HAIRPIN, .v6 = v6 };
         int r;
 
-        /* Traffic from the container's own bridge is not published back to
-         * it (Docker's "-i docker0 -j RETURN"): no address, both families.
-         * The isolation drops (add_isolation) are by interface too. */
-        strcpy(ret.iifname, b->name);
-        r = add_rule(s, &ret);
-        if (r < 0 || !b->masquerade || b->prefixlen == 0)
+        strcpy(hair.oifname, b->name);
+        strcpy(local.oifname, b->name);
+        if (v6) {
+                hair.saddr6 = b->subnet6;
+                hair.saddr_len = b->prefixlen6;
+                local.saddr6 = loopback6;
+                local.saddr_len = 128;
+        } else {
+                hair.saddr = b->subnet;
+                hair.saddr_len = b->prefixlen;
+                local.saddr = 0x7f000000u;      /* 127.0.0.0/8 */
+                local.saddr_len = 8;
+        }
+        if ((r = add_rule(s, &hair)) < 0)
                 return r;
+        return add_rule(s, &local);
+}
+
+static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
+        int r;
+
+        if (b->prefixlen > 0 && (r = add_hairpin(s, b, false)) < 0)
+                return r;
+        if (b->prefixlen6 > 0 && (r = add_hairpin(s, b, true)) < 0)
+                return r;
+        if (!b->masquerade || b->prefixlen == 0)
+                return 0;
         return add_masquerade(s, b);
 }
 
@@ -260,7 +316,7 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
         if (m->n_bridges == 0)
                 return 0;
         if ((r = nc_state_set_nft_table(s, m->settings.table)) < 0 || (r = add_chains(s)) < 0 ||
-            (r = add_jumps(s, m)) < 0 || (r = add_isolation(s, m)) < 0)
+            (r = add_jumps(s)) < 0 || (r = add_guard(s)) < 0 || (r = add_isolation(s, m)) < 0)
                 return r;
         for (size_t i = 0; i < m->n_bridges; i++) {
                 r = add_bridge_rules(s, &m->bridges[i]);

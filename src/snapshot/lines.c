@@ -317,6 +317,12 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
                 rd->s->ip6_forward = 1;
         if (rd->s->ip6_forward >= 0)
                 l.nodes += 2;
+        if (line_is(&l, "route_localnet: 0"))
+                rd->s->route_localnet = 0;
+        else if (line_is(&l, "route_localnet: 1"))
+                rd->s->route_localnet = 1;
+        if (rd->s->route_localnet >= 0)
+                l.nodes += 2;
         for (enum snap_section id = SNAP_NAMESPACES; id <= SNAP_ROUTES; id++) {
                 r = read_list(rd, &l, id, 0);
                 if (r <= 0)

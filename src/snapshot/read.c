@@ -193,6 +193,7 @@ static const struct field rule_fields[] = {
         F("iifname", FIELD_IFNAME, false, rule.iifname),
         F("target", FIELD_TARGET, false, rule.target),
         F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
+        F("ct_dnat", FIELD_BOOL, false, rule.ct_dnat),
         F("protocol", FIELD_PROTO, false, rule.proto),
         F("daddr", FIELD_IPV4, false, rule.daddr),
         F("daddr6", FIELD_IPV6, false, rule.daddr6),
@@ -855,6 +856,8 @@ static const struct rule_keys {
         [NC_RULE_DNAT] = { { { "protocol", "daddr", "dport", "to" }, {} },
                            { { "v6", "protocol", "daddr6", "dport", "to6" }, {} } },
         [NC_RULE_DROP] = { { { "iifname", "oifname" }, {} } },
+        [NC_RULE_HAIRPIN] = { { { "saddr", "oifname" }, { "ct_dnat" } }, { { "v6", "saddr6", "oifname" }, { "ct_dnat" } } },
+        [NC_RULE_GUARD] = { { { "iifname" }, {} } },
 };
 
 static bool in_list(const char *const *v, size_t n, const char *key) {
@@ -1059,6 +1062,7 @@ static void read_sysctl(struct snap_reader *rd, const struct nc_ynode *root, enu
         static const char *const keys[_NC_SYSCTL_MAX] = {
                 [NC_SYSCTL_IP_FORWARD] = "ip_forward",
                 [NC_SYSCTL_IP6_FORWARD] = "ip6_forward",
+                [NC_SYSCTL_ROUTE_LOCALNET] = "route_localnet",
         };
         const struct where w = { keys[k], NO_INDEX, NULL };
         const struct nc_ynode *fwd = nc_ynode_get(root, keys[k]);
@@ -1208,7 +1212,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot",  "ip_forward", "ip6_forward",       "namespaces",
+        static const char *const keys[] = { "snapshot",  "ip_forward", "ip6_forward", "route_localnet", "namespaces",
                                             "links",     "addresses",  "routes",            "fdb",
                                             "nft_tables", "nft_forward_drops", "nft_drop_rules", "listeners",
                                             "nft" };
@@ -1221,6 +1225,7 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         if (!root || nc_ynode_is_null(root)) {
                 rd->s->ip_forward = 0;
                 rd->s->ip6_forward = 0;
+                rd->s->route_localnet = 0;
                 return 0;
         }
         if (root->kind != NC_YNODE_MAPPING) {

@@ -32,6 +32,8 @@
         "# netconverge snapshot\n" \
         "snapshot: 1\n" \
         "ip_forward: 1\n" \
+        CONVERGED_HOST_BODY
+#define CONVERGED_HOST_BODY \
         "namespaces:\n" \
         "  - {netns: web, exists: true}\n" \
         "links:\n" \
@@ -59,23 +61,35 @@ static const char converged_snap[] = CONVERGED_HOST;
 
 /* The same host with its nftables table: what apply leaves for a file
  * whose web container publishes 8080:80. */
-static const char converged_nat_snap[] = CONVERGED_HOST
+/* A host converged with SPEC 7.2's data plane: the guard chain and rule,
+ * hairpin and localhost masquerades, the output jump that takes loopback
+ * too, route_localnet (the line reader reads it after ip_forward). */
+static const char converged_nat_snap[] = "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "ip_forward: 1\n"
+        "route_localnet: 1\n"
+        CONVERGED_HOST_BODY
         "nft:\n"
         "  table: netconverge\n"
         "  chains:\n"
         "    - {name: forward, hook: forward, type: filter, priority: 0}\n"
+        "    - {name: guard, hook: prerouting, type: filter, priority: -300}\n"
         "    - {name: output, hook: output, type: nat, priority: -100}\n"
         "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
         "    - {name: prerouting, hook: prerouting, type: nat, priority: -100}\n"
         "    - {name: publish, hook: none}\n"
         "  rules:\n"
-        "    - {chain: output, key: \"jump output\", kind: jump, target: publish, not_loopback: true}\n"
+        "    - {chain: guard, key: \"guard lo\", kind: guard, iifname: lo}\n"
+        "    - {chain: output, key: \"jump output\", kind: jump, target: publish}\n"
+        "    - {chain: postrouting, key: \"hairpin docker0\", kind: hairpin, saddr: 172.17.0.0/16, "
+        "oifname: docker0, ct_dnat: true}\n"
+        "    - {chain: postrouting, key: \"localhost docker0\", kind: hairpin, saddr: 127.0.0.0/8, "
+        "oifname: docker0}\n"
         "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, saddr: 172.17.0.0/16, "
         "oifname: docker0}\n"
         "    - {chain: prerouting, key: \"jump prerouting\", kind: jump, target: publish}\n"
         "    - {chain: publish, key: \"publish tcp 0.0.0.0:8080\", kind: dnat, protocol: tcp, daddr: 0.0.0.0, "
-        "dport: 8080, to: \"172.17.0.2:80\"}\n"
-        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n";
+        "dport: 8080, to: \"172.17.0.2:80\"}\n";
 
 static char *written(const struct nc_state *s) {
         char *t = NULL;

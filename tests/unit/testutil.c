@@ -34,6 +34,7 @@ struct nc_state *nc_test_converged(const struct nc_model *m) {
                 assert_int_equal(nc_state_add_nft_rule(s, &r), 0);
         }
         s->ip_forward = 1;
+        s->route_localnet = w->route_localnet;
         nc_state_sort(s);
         nc_plan_free(p);
         nc_state_free(empty);
