@@ -243,6 +243,7 @@ struct nc_nft_rule {
         uint32_t daddr;                         /* DNAT: 0 = any local address */
         bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 (v6: ip6 daddr != ::1) */
         bool ct_dnat;                           /* HAIRPIN: ct status dnat */
+        bool ipv4_only;                         /* JUMP without an address: meta nfproto ipv4 (the output one) */
         char iifname[NC_IFNAMSIZ];              /* RETURN, DROP */
         char oifname[NC_IFNAMSIZ];              /* MASQUERADE (!=), DROP */
         enum nc_proto proto;                    /* DNAT */

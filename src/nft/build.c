@@ -194,7 +194,8 @@ static void build_jump(struct builder *b, const struct nc_nft_rule *r) {
         } else if (r->not_loopback) {
                 put_nfproto(b, false);
                 put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_NEQ, NC_LOOPBACK_NET, NC_LOOPBACK_LEN);
-        }
+        } else if (r->ipv4_only)
+                put_nfproto(b, false);
         e = expr_new(b, "fib");
         if (e) {
                 nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
@@ -313,7 +314,7 @@ static bool shape_valid(const struct nc_nft_rule *r) {
                 return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
         case NC_RULE_JUMP:
                 /* The plain jump matches no address: it has no IPv6 form. */
-                return r->target[0] && (!r->v6 || r->not_loopback);
+                return r->target[0] && (!r->v6 || r->not_loopback) && !(r->ipv4_only && (r->v6 || r->not_loopback));
         case NC_RULE_RETURN:
                 return r->iifname[0] && !r->v6;
         case NC_RULE_DNAT:

@@ -648,6 +648,7 @@ static enum nc_rule_kind classify(const struct decoder *d) {
                 { M_NFPROTO_IPV4 | M_SADDR | M_OIFNAME_NOT, F_MASQ, NC_RULE_MASQUERADE },
                 { M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
                 { M_NFPROTO_IPV4 | M_DADDR_NOT_LO | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
+                { M_NFPROTO_IPV4 | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
                 { M_IIFNAME, F_RETURN, NC_RULE_RETURN },
                 { M_NFPROTO_IPV4 | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
                 { M_NFPROTO_IPV4 | M_DADDR | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
@@ -720,8 +721,10 @@ int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret) {
         r.v6 = d.matches & M_NFPROTO_IPV6;
         if (r.kind == NC_RULE_DNAT)
                 r.proto = (enum nc_proto) nc_proto_from_number(d.l4proto);
-        if (r.kind == NC_RULE_JUMP)
+        if (r.kind == NC_RULE_JUMP) {
                 r.not_loopback = d.matches & M_DADDR_NOT_LO;
+                r.ipv4_only = (d.matches & (M_NFPROTO_IPV4 | M_DADDR_NOT_LO)) == M_NFPROTO_IPV4;
+        }
         if (r.kind == NC_RULE_HAIRPIN)
                 r.ct_dnat = d.matches & M_CT_DNAT;
         if (r.kind == NC_RULE_OTHER)

@@ -174,6 +174,8 @@ static void describe_hairpin(struct nc_description *d, const struct nc_nft_rule 
 
 /* The output jump's exception, per family. */
 static const char *jump_exception(const struct nc_nft_rule *r) {
+        if (r->ipv4_only)
+                return " of IPv4, 127.0.0.0/8 included,";
         if (!r->not_loopback)
                 return "";
         return r->v6 ? " but ::1" : " but 127.0.0.0/8";

@@ -71,9 +71,8 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
         case NC_RULE_JUMP:
                 /* The host's own traffic: the output chain's jump, which
                  * excluded loopback before SPEC 7.2 (not_loopback, still
-                 * read in older tables) and now takes it too. */
-                chain = r->not_loopback || (r->chain && strcmp(r->chain, NC_CHAIN_OUTPUT) == 0) ? NC_CHAIN_OUTPUT
-                                                                                               : NC_CHAIN_PREROUTING;
+                 * IPv6's) and in IPv4 now takes it (ipv4_only). */
+                chain = r->not_loopback || r->ipv4_only ? NC_CHAIN_OUTPUT : NC_CHAIN_PREROUTING;
                 if (strcmp(r->target, NC_CHAIN_PUBLISH) != 0)
                         return -EINVAL;
                 n = snprintf(buf, size, "jump%s %s", six, chain);
@@ -132,20 +131,34 @@ static int add_rule(struct nc_state *s, struct nc_nft_rule *r) {
         return nc_state_add_nft_rule(s, r);
 }
 
+static bool any_ipv6(const struct nc_model *m) {
+        for (size_t i = 0; i < m->n_bridges; i++)
+                if (m->bridges[i].prefixlen6 > 0)
+                        return true;
+        return false;
+}
+
 /* Traffic to a local address goes through the published ports, from
- * outside (prerouting) and from the host itself (output), loopback
- * included (SPEC 7.2: 127.0.0.1 and [::1] reach the ports published on
- * the unspecified or a loopback address; Docker's rules without its
- * userland proxy). Neither matches an address, so in an inet table each
- * serves both families. */
-static int add_jumps(struct nc_state *s) {
+ * outside (prerouting: no address, both families) and from the host
+ * itself (output). IPv4's output jump takes 127.0.0.0/8 too (SPEC 7.2:
+ * 127.0.0.1 reaches the ports published on 0.0.0.0 or 127.0.0.1;
+ * route_localnet and the localhost masquerade carry it). IPv6's keeps
+ * its ::1 exception: a DNAT from ::1 cannot work, its reply, translated
+ * back to ::1 before routing, arrives on the bridge, and the kernel looks
+ * a loopback destination up on the receiving interface only
+ * (rt6_need_strict(): Ip6InNoRoutes), with no route_localnet for IPv6;
+ * Docker needs its userland proxy for [::1] too. Left alone, ::1 reaches
+ * what listens there on the host, or is refused at once. */
+static int add_jumps(struct nc_state *s, const struct nc_model *m) {
         struct nc_nft_rule pre = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH };
-        struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .chain = NC_CHAIN_OUTPUT, .target = NC_CHAIN_PUBLISH };
+        struct nc_nft_rule out = { .kind = NC_RULE_JUMP, .chain = NC_CHAIN_OUTPUT, .target = NC_CHAIN_PUBLISH,
+                                   .ipv4_only = true };
+        struct nc_nft_rule out6 = { .kind = NC_RULE_JUMP, .target = NC_CHAIN_PUBLISH, .not_loopback = true, .v6 = true };
         int r;
 
-        if ((r = add_rule(s, &pre)) < 0)
+        if ((r = add_rule(s, &pre)) < 0 || (r = add_rule(s, &out)) < 0)
                 return r;
-        return add_rule(s, &out);
+        return any_ipv6(m) ? add_rule(s, &out6) : 0;
 }
 
 /* Packets to 127.0.0.0/8 that did not come from the host itself: dropped
@@ -174,15 +187,15 @@ static int add_masquerade(struct nc_state *s, const struct nc_bridge *b) {
 
 /* DNATed traffic going back out of the bridge, per family it has:
  * from its own subnet (a container to a published port through a host
- * address, its own port included: "hairpin"), and from the host's
- * loopback (127.0.0.1, ::1: "localhost"). Masqueraded to the bridge's
+ * address, its own port included: "hairpin"), and, IPv4 only, from the
+ * host's loopback (127.0.0.1: "localhost"; ::1 is never DNATed, see
+ * add_jumps()). Masqueraded to the bridge's
  * address, so that the replies come back through the host and are
  * translated back, instead of going straight to the container (hairpin)
  * or nowhere (a loopback source). Docker's rules without its userland
  * proxy; whatever the bridge's masquerade says (that is about traffic
  * leaving the host). */
 static int add_hairpin(struct nc_state *s, const struct nc_bridge *b, bool v6) {
-        static const struct nc_ipv6 loopback6 = { .b = { [15] = 1 } };
         struct nc_nft_rule hair = { .kind = NC_RULE_HAIRPIN, .v6 = v6, .ct_dnat = true };
         struct nc_nft_rule local = { .kind = NC_RULE_HAIRPIN, .v6 = v6 };
         int r;
@@ -192,14 +205,12 @@ static int add_hairpin(struct nc_state *s, const struct nc_bridge *b, bool v6) {
         if (v6) {
                 hair.saddr6 = b->subnet6;
                 hair.saddr_len = b->prefixlen6;
-                local.saddr6 = loopback6;
-                local.saddr_len = 128;
-        } else {
-                hair.saddr = b->subnet;
-                hair.saddr_len = b->prefixlen;
-                local.saddr = 0x7f000000u;      /* 127.0.0.0/8 */
-                local.saddr_len = 8;
+                return add_rule(s, &hair);
         }
+        hair.saddr = b->subnet;
+        hair.saddr_len = b->prefixlen;
+        local.saddr = 0x7f000000u;      /* 127.0.0.0/8 */
+        local.saddr_len = 8;
         if ((r = add_rule(s, &hair)) < 0)
                 return r;
         return add_rule(s, &local);
@@ -316,7 +327,7 @@ int nc_plan_lower_nft(const struct nc_model *m, struct nc_lowered_addrs *const *
         if (m->n_bridges == 0)
                 return 0;
         if ((r = nc_state_set_nft_table(s, m->settings.table)) < 0 || (r = add_chains(s)) < 0 ||
-            (r = add_jumps(s)) < 0 || (r = add_guard(s)) < 0 || (r = add_isolation(s, m)) < 0)
+            (r = add_jumps(s, m)) < 0 || (r = add_guard(s)) < 0 || (r = add_isolation(s, m)) < 0)
                 return r;
         for (size_t i = 0; i < m->n_bridges; i++) {
                 r = add_bridge_rules(s, &m->bridges[i]);

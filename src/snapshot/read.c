@@ -194,6 +194,7 @@ static const struct field rule_fields[] = {
         F("target", FIELD_TARGET, false, rule.target),
         F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
         F("ct_dnat", FIELD_BOOL, false, rule.ct_dnat),
+        F("ipv4_only", FIELD_BOOL, false, rule.ipv4_only),
         F("protocol", FIELD_PROTO, false, rule.proto),
         F("daddr", FIELD_IPV4, false, rule.daddr),
         F("daddr6", FIELD_IPV6, false, rule.daddr6),
@@ -847,11 +848,11 @@ static int add_chain(struct snap_reader *rd, const struct nc_ynode *n, const str
  * required, then optional. A kind without an IPv6 row has no IPv6 form. */
 static const struct rule_keys {
         const char *required[5];
-        const char *optional[1];
+        const char *optional[2];
 } rule_kind_keys[_NC_RULE_KIND_MAX][2] = {
         [NC_RULE_OTHER] = { { {}, {} } },
         [NC_RULE_MASQUERADE] = { { { "saddr", "oifname" }, {} }, { { "v6", "saddr6", "oifname" }, {} } },
-        [NC_RULE_JUMP] = { { { "target" }, { "not_loopback" } }, { { "v6", "target", "not_loopback" }, {} } },
+        [NC_RULE_JUMP] = { { { "target" }, { "not_loopback", "ipv4_only" } }, { { "v6", "target", "not_loopback" }, {} } },
         [NC_RULE_RETURN] = { { { "iifname" }, {} } },
         [NC_RULE_DNAT] = { { { "protocol", "daddr", "dport", "to" }, {} },
                            { { "v6", "protocol", "daddr6", "dport", "to6" }, {} } },

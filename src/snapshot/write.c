@@ -285,6 +285,8 @@ static void write_rule(struct out *o, const struct nc_nft_rule *r) {
                 field_text(o, "target", r->target, false);
                 if (r->not_loopback)
                         field_bool(o, "not_loopback", true);
+                if (r->ipv4_only)
+                        field_bool(o, "ipv4_only", true);
                 break;
         case NC_RULE_HAIRPIN:
                 field_word(o, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));

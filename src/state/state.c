@@ -453,7 +453,8 @@ bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b)
                 return a->saddr == b->saddr && a->saddr_len == b->saddr_len && nc_ipv6_equal(&a->saddr6, &b->saddr6) &&
                        strcmp(a->oifname, b->oifname) == 0;
         case NC_RULE_JUMP:
-                return a->not_loopback == b->not_loopback && strcmp(a->target, b->target) == 0;
+                return a->not_loopback == b->not_loopback && a->ipv4_only == b->ipv4_only &&
+                       strcmp(a->target, b->target) == 0;
         case NC_RULE_RETURN:
                 return strcmp(a->iifname, b->iifname) == 0;
         case NC_RULE_DNAT:

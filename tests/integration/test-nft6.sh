@@ -42,7 +42,7 @@ def match(expr, proto, field):
 def dnat(expr):
         return [e["dnat"] for e in expr if "dnat" in e][0]
 
-want6 = {f"masquerade6 {p}a", "jump6 output", "publish tcp [::]:8080", "publish tcp [::1]:8082",
+want6 = {f"masquerade6 {p}a", f"hairpin6 {p}a", "jump6 output", "publish tcp [::]:8080", "publish tcp [::1]:8082",
          "publish udp [::]:5353"}
 assert want6 <= set(rules), sorted(rules)
 # No IPv6 rule for the IPv4-only bridge, its port, or the IPv4-only port.
@@ -54,6 +54,10 @@ m = rules[f"masquerade6 {p}a"]
 assert match(m, "ip6", "saddr")[0]["right"] == {"prefix": {"addr": "fd00:7c:1::", "len": 64}}, m
 assert any("masquerade" in e for e in m), m
 assert [e["match"]["right"] for e in m if "match" in e and "meta" in e["match"]["left"]] == [f"{p}a"], m
+
+h = rules[f"hairpin6 {p}a"]
+assert match(h, "ip6", "saddr")[0]["right"] == {"prefix": {"addr": "fd00:7c:1::", "len": 64}}, h
+assert any(e.get("match", {}).get("left", {}).get("ct", {}).get("key") == "status" for e in h), h
 
 j = rules["jump6 output"]
 assert match(j, "ip6", "daddr")[0] == {"op": "!=", "left": {"payload": {"protocol": "ip6", "field": "daddr"}},

@@ -24,8 +24,9 @@
 #include "nft/nft.h"
 
 /* The rules of SPEC 7.2's data plane (issue 14 item 1): the hairpin and
- * localhost masquerades in both families, the guard, and the output jump
- * that no longer excludes loopback. build -> decode and build -> wire ->
+ * localhost masquerades (the shape in both families; netconverge makes the
+ * IPv6 localhost one nowhere: ::1 is never DNATed), the guard, and the
+ * IPv4 output jump that no longer excludes loopback. build -> decode and build -> wire ->
  * decode give each back; what is built is what nft 1.0.6 emits for the
  * same text (the expected strings are `nft --debug=netlink add rule inet
  * t c ...` verbatim); near misses (another ct status bit, a ct direction,
@@ -63,7 +64,7 @@ static struct nc_nft_rule guard(void) {
 
 static struct nc_nft_rule output_jump(void) {
         return (struct nc_nft_rule) { .kind = NC_RULE_JUMP, .chain = "output", .key = "jump output",
-                                      .target = "publish" };
+                                      .target = "publish", .ipv4_only = true };
 }
 
 static struct nftnl_rule *build(const struct nc_nft_rule *r) {
@@ -161,7 +162,7 @@ static void assert_as_nft(const struct nc_nft_rule *r, const char *want) {
  *   meta nfproto ipv4 ip saddr 127.0.0.0/8 oifname "docker0" masquerade
  *   meta nfproto ipv6 ip6 saddr ::1 oifname "docker0" masquerade
  *   meta nfproto ipv4 iifname != "lo" ip daddr 127.0.0.0/8 drop
- *   fib daddr type local jump publish */
+ *   meta nfproto ipv4 fib daddr type local jump publish */
 static void test_registers_are_nfts(void **state) {
         struct nc_nft_rule h = hairpin(IP(172, 17, 0, 0), 16, true), h6 = hairpin6("fd00::", 64, true);
         struct nc_nft_rule l = hairpin(IP(127, 0, 0, 0), 8, false), l6 = hairpin6("::1", 128, false);
@@ -209,7 +210,9 @@ static void test_registers_are_nfts(void **state) {
                           "[ payload load 1b @ network header + 16 => reg 1 ]\n"
                           "[ cmp eq reg 1 0x0000007f ]\n"
                           "[ immediate reg 0 drop ]\n");
-        assert_as_nft(&j, "[ fib daddr type => reg 1 ]\n"
+        assert_as_nft(&j, "[ meta load nfproto => reg 1 ]\n"
+                          "[ cmp eq reg 1 0x00000002 ]\n"
+                          "[ fib daddr type => reg 1 ]\n"
                           "[ cmp eq reg 1 0x00000002 ]\n"
                           "[ immediate reg 0 jump -> publish ]\n");
 }
@@ -309,6 +312,12 @@ static void test_kinds_differ(void **state) {
         assert_false(nc_nft_rule_equal(&h6, &l6));
         assert_false(nc_nft_rule_equal(&h, &h6));
         assert_false(nc_nft_rule_equal(&l, &m));
+        /* The IPv4 output jump is not the both-families prerouting one. */
+        struct nc_nft_rule j = output_jump(), plain = output_jump();
+
+        plain.ipv4_only = false;
+        assert_false(nc_nft_rule_equal(&j, &plain));
+        assert_round_trip(&plain);
 }
 
 static void test_build_refuses(void **state) {
@@ -326,6 +335,14 @@ static void test_build_refuses(void **state) {
         /* The guard is IPv4 only: the kernel never routes ::1 from another link. */
         x = guard();
         x.v6 = true;
+        assert_int_equal(nc_nft_rule_build(&x, "netconverge", &nr), -EINVAL);
+        /* ipv4_only is a plain jump's: never with IPv6 or the loopback exception. */
+        x = output_jump();
+        x.v6 = true;
+        x.not_loopback = true;
+        assert_int_equal(nc_nft_rule_build(&x, "netconverge", &nr), -EINVAL);
+        x = output_jump();
+        x.not_loopback = true;
         assert_int_equal(nc_nft_rule_build(&x, "netconverge", &nr), -EINVAL);
         assert_null(nr);
 }
