@@ -107,6 +107,12 @@ struct nc_link {
          * IPv6 bridges (neighbour discovery), off on IPv4-only ones. */
         bool ipv6;
         uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
+        /* veth host end: its bridge port's hairpin mode (IFLA_BRPORT_MODE),
+         * on for every one of ours. A container reaches its own published
+         * port through the host (SPEC 7.2): with br_netfilter the DNATed
+         * frame is bridged back out of the port it came in by, which the
+         * bridge does only in hairpin mode (Docker sets it too). */
+        bool hairpin;
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */
         char peer_name[NC_IFNAMSIZ];

@@ -58,6 +58,9 @@ static size_t changed(const struct nc_action *a, struct nc_changed_field f[stati
         /* Only ever brought up: a ~ is made when it is down. */
         if (a->diff & NC_DIFF_PEER_UP)
                 nc_field_add(f, &n, "peer_up", "container end ", NC_FIELD_UP)->new.b = true;
+        /* Only ever turned on (state.h). */
+        if (a->diff & NC_DIFF_HAIRPIN)
+                nc_field_add(f, &n, "hairpin", "hairpin on", NC_FIELD_FLAG)->new.b = true;
         return n;
 }
 
@@ -200,7 +203,7 @@ const struct nc_kind nc_kind_veth = {
         .changed = changed,
         .namespaces = namespaces,
         .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_PEER_UP | NC_DIFF_MASTER | NC_DIFF_MAC | NC_DIFF_LINK_MARK |
-                     NC_DIFF_PEER_MARK,
+                     NC_DIFF_PEER_MARK | NC_DIFF_HAIRPIN,
         .disrupts = link_disrupts,
 };
 

@@ -134,6 +134,7 @@ static const struct field link_fields[] = {
         F("alias", FIELD_ALIAS, false, link.alias),
         { .key = "group", .type = FIELD_UINT, .offset = offsetof(union entry, link.group), .max = UINT32_MAX },
         F("ipv6", FIELD_BOOL, false, link.ipv6),
+        F("hairpin", FIELD_BOOL, false, link.hairpin),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
         /* kind vxlan only (add_link()). */

@@ -156,6 +156,9 @@ static void write_link(struct out *o, const struct nc_link *l) {
         /* Left out when off, as every link before IPv6 was. */
         if (l->ipv6)
                 field_bool(o, "ipv6", true);
+        /* A bridge port's hairpin mode: left out when off. */
+        if (l->hairpin)
+                field_bool(o, "hairpin", true);
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);

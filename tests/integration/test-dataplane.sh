@@ -102,17 +102,42 @@ reach "$OUT" "$UPLINK" 8080 hello-web "$OUTSIDE" || nc_fail "the outside cannot 
 reach "$OUT" "$UPLINK6" 8080 hello-web "$OUTSIDE6" || nc_fail "the outside cannot reach [::]:8080"
 nc_pass "the outside reaches the published port in both families, seen as itself"
 
-# --- hairpin, both families: another container and the container itself
-reach "$CLIENT" "$UPLINK" 8080 hello-web "$GW" || nc_fail "client -> uplink:8080 (hairpin) failed"
-reach "$CLIENT" "$GW" 8080 hello-web "$GW" || nc_fail "client -> gateway:8080 (hairpin) failed"
-reach "$WEB" "$UPLINK" 8080 hello-web "$GW" || nc_fail "web -> its own port through uplink:8080 failed"
-reach "$CLIENT" "$UPLINK6" 8080 hello-web "$GW6" || nc_fail "client -> [uplink6]:8080 (hairpin) failed"
-reach "$WEB" "$UPLINK6" 8080 hello-web "$GW6" || nc_fail "web -> its own port through [uplink6]:8080 failed"
-reach "$CLIENT" "$GW6" 8080 hello-web "$GW6" || nc_fail "client -> [gateway6]:8080 (hairpin) failed"
-nc_pass "hairpin: containers reach a published port, their own too, through the host's addresses (IPv4 and IPv6), masqueraded"
+# --- hairpin, both families: another container and the container itself.
+# Twice when the kernel has br_netfilter (bridged frames through the inet
+# hooks: the DNAT of a frame from a bridge port to a container of the same
+# bridge bridges it, back out of the port it came in by for the container
+# itself, hence hairpin mode), once routed (bridge-nf-call-iptables 0).
+hairpin_checks() {
+        reach "$CLIENT" "$UPLINK" 8080 hello-web "$GW" || nc_fail "$1: client -> uplink:8080 (hairpin) failed"
+        reach "$CLIENT" "$GW" 8080 hello-web "$GW" || nc_fail "$1: client -> gateway:8080 (hairpin) failed"
+        reach "$WEB" "$UPLINK" 8080 hello-web "$GW" || nc_fail "$1: web -> its own port through uplink:8080 failed"
+        reach "$CLIENT" "$UPLINK6" 8080 hello-web "$GW6" || nc_fail "$1: client -> [uplink6]:8080 (hairpin) failed"
+        reach "$WEB" "$UPLINK6" 8080 hello-web "$GW6" || nc_fail "$1: web -> its own port through [uplink6]:8080 failed"
+        reach "$CLIENT" "$GW6" 8080 hello-web "$GW6" || nc_fail "$1: client -> [gateway6]:8080 (hairpin) failed"
+        nc_pass "hairpin ($1): containers reach a published port, their own too, through the host's addresses (IPv4 and IPv6), masqueraded"
+}
+brnf() { in_ns "$H" sh -c "echo $1 >/proc/sys/net/bridge/bridge-nf-call-iptables && echo $1 >/proc/sys/net/bridge/bridge-nf-call-ip6tables"; }
+web_veth=$(nc_in "$H" -j link show type veth | nc_j "[l['ifname'] for l in d if l.get('ifalias', '').startswith('netconverge:veth web ')]")
+[ -n "$web_veth" ] || nc_fail "no host end for web"
+[ "$(nc_in "$H" -j -d link show dev "$web_veth" | nc_j 'd[0]["linkinfo"]["info_slave_data"]["hairpin"]')" = true ] ||
+        nc_fail "web's bridge port is not in hairpin mode"
+if [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; then
+        brnf 1
+        hairpin_checks "br_netfilter"
+        # Hairpin mode is what takes the container back to itself there.
+        nc_in "$H" link set "$web_veth" type bridge_slave hairpin off
+        ! reach "$WEB" "$UPLINK" 8080 hello-web "" || nc_fail "web reached itself without hairpin mode: the test proves nothing"
+        nc_expect 2 diff "$file"
+        grep -qF "~ veth $web_veth <-> eth0 in netns $WEB: hairpin on" <<<"$NC_OUT" || nc_fail "diff did not plan hairpin mode back: $NC_OUT"
+        nc_expect 0 apply "$file"
+        reach "$WEB" "$UPLINK" 8080 hello-web "$GW" || nc_fail "hairpin mode not repaired"
+        nc_pass "br_netfilter: without hairpin mode a container cannot reach itself; diff and apply turn it back on"
+        brnf 0
+fi
+hairpin_checks "routed"
 
-# The masquerade is what makes it work: without it the server answers the
-# client directly and the client's connection never completes.
+# The masquerade is what makes it work when routed: without it the server
+# answers the client directly and the client's connection never completes.
 h=$(rule_handle "hairpin ${P}a")
 [ -n "$h" ] || nc_fail "no hairpin rule in the table"
 nft_in delete rule inet "$T" postrouting handle "$h"
