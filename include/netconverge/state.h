@@ -229,6 +229,13 @@ enum nc_rule_kind {
          * CVE-2020-8558 guard that route_localnet needs. IPv4 only: the
          * kernel never routes ::1 from another link. */
         NC_RULE_GUARD,
+        /* oifname OIFNAME meta iifgroup != IFGROUP ct state ! established,related
+         * ct status ! dnat drop: into a bridge from outside our links only
+         * what a published port translated or the containers opened. */
+        NC_RULE_FILTER,
+        /* iifname IIFNAME meta oifgroup != IFGROUP drop: an internal
+         * bridge's traffic goes out to our links only. */
+        NC_RULE_INTERNAL,
         /* MASQUERADE, JUMP with not_loopback and DNAT have an IPv6 form
          * (v6: ip6 saddr/daddr, ::1, dnat ip6 to [TO_ADDR6]:TO_PORT);
          * RETURN, DROP and the plain JUMP match no address, so in an inet
@@ -250,6 +257,7 @@ struct nc_nft_rule {
         bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 (v6: ip6 daddr != ::1) */
         bool ct_dnat;                           /* HAIRPIN: ct status dnat */
         bool ipv4_only;                         /* JUMP without an address: meta nfproto ipv4 (the output one) */
+        uint32_t ifgroup;                       /* FILTER (iifgroup !=), INTERNAL (oifgroup !=) */
         char iifname[NC_IFNAMSIZ];              /* RETURN, DROP */
         char oifname[NC_IFNAMSIZ];              /* MASQUERADE (!=), DROP */
         enum nc_proto proto;                    /* DNAT */

@@ -78,6 +78,9 @@ static const struct nc_key bridge_keys[] = {
         { "isolated", NC_KEY_BOOL, .default_value = "true",
           .description = "Drop traffic between this bridge and another managed bridge, unless both say "
                          "isolated: false." },
+        { "internal", NC_KEY_BOOL, .default_value = "false",
+          .description = "Give the containers no way out: no masquerade, and nothing forwarded out of the bridge "
+                         "but to another managed bridge that is not isolated from it." },
         { "adopt", NC_KEY_BOOL, .default_value = "false",
           .description = "Take over an existing bridge of this name that netconverge did not create "
                          "(otherwise a conflict)." },
@@ -927,6 +930,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
         if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, &b->mtu_at)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "internal", read_bool, &b->internal, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "adopt", read_bool, &b->adopt, NULL)) < 0)
                 return r;
         return 0;

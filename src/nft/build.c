@@ -251,19 +251,43 @@ static void build_drop(struct builder *b, const struct nc_nft_rule *r) {
         put_verdict(b, NF_DROP, NULL);
 }
 
-/* `ct status dnat`: the status word (host order) masked to IPS_DST_NAT,
- * compared != 0, as nft emits it. */
-static void put_ct_dnat(struct builder *b) {
-        uint32_t mask = IPS_DST_NAT, zero = 0;
+/* `ct KEY [!] BITS`: the 32-bit word (host order) masked, compared with
+ * 0, as nft emits `ct status dnat` (!=) and `ct state ! established,related`
+ * (==). */
+static void put_ct_bits(struct builder *b, uint32_t key, uint32_t mask, enum nft_cmp_ops op) {
+        uint32_t zero = 0;
         struct nftnl_expr *e = expr_new(b, "ct");
 
         if (!e)
                 return;
-        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
         nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
         expr_add(b, e);
         put_bitwise_mask(b, &mask, sizeof(mask));
-        put_cmp(b, NFT_CMP_NEQ, &zero, sizeof(zero));
+        put_cmp(b, op, &zero, sizeof(zero));
+}
+
+static void put_ct_dnat(struct builder *b) {
+        put_ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_NEQ);
+}
+
+static void put_group(struct builder *b, uint32_t key, uint32_t group) {
+        put_meta(b, key);
+        put_cmp(b, NFT_CMP_NEQ, &group, sizeof(group));
+}
+
+static void build_filter(struct builder *b, const struct nc_nft_rule *r) {
+        put_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, r->oifname);
+        put_group(b, NFT_META_IIFGROUP, r->ifgroup);
+        put_ct_bits(b, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), NFT_CMP_EQ);
+        put_ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_EQ);
+        put_verdict(b, NF_DROP, NULL);
+}
+
+static void build_internal(struct builder *b, const struct nc_nft_rule *r) {
+        put_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, r->iifname);
+        put_group(b, NFT_META_OIFGROUP, r->ifgroup);
+        put_verdict(b, NF_DROP, NULL);
 }
 
 static void build_hairpin(struct builder *b, const struct nc_nft_rule *r) {
@@ -293,6 +317,8 @@ static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const str
         [NC_RULE_DROP] = build_drop,
         [NC_RULE_HAIRPIN] = build_hairpin,
         [NC_RULE_GUARD] = build_guard,
+        [NC_RULE_FILTER] = build_filter,
+        [NC_RULE_INTERNAL] = build_internal,
 };
 
 static int set_comment(struct nftnl_rule *nr, const char *key) {
@@ -324,6 +350,10 @@ static bool shape_valid(const struct nc_nft_rule *r) {
         case NC_RULE_HAIRPIN:
                 return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
         case NC_RULE_GUARD:
+                return r->iifname[0] && !r->v6;
+        case NC_RULE_FILTER:
+                return r->oifname[0] && !r->v6;
+        case NC_RULE_INTERNAL:
                 return r->iifname[0] && !r->v6;
         default:
                 return false;

@@ -45,7 +45,7 @@ enum reg_kind {
         REG_PAYLOAD,
         REG_FIB_ADDRTYPE,       /* fib daddr type */
         REG_IMMEDIATE,
-        REG_CT_STATUS,          /* ct status */
+        REG_CT,                 /* ct status, ct state (meta_key: the ct key) */
 };
 
 struct reg {
@@ -77,6 +77,10 @@ enum {
         M_IIFNAME_NOT = 1U << 11,
         M_CT_DNAT = 1U << 12,           /* ct status dnat */
         M_DADDR_LO = 1U << 13,          /* ip daddr 127.0.0.0/8 */
+        M_CT_NOT_DNAT = 1U << 14,       /* ct status ! dnat */
+        M_CT_NOT_ESTREL = 1U << 15,     /* ct state ! established,related */
+        M_IIFGROUP_NOT = 1U << 16,      /* meta iifgroup != N */
+        M_OIFGROUP_NOT = 1U << 17,      /* meta oifgroup != N */
 };
 
 /* A network header compare, before the family is known: the prefix the
@@ -190,6 +194,8 @@ static void on_meta(struct decoder *d, const struct nftnl_expr *e) {
                 { NFT_META_L4PROTO, 1 },
                 { NFT_META_IIFNAME, NC_IFNAMSIZ },
                 { NFT_META_OIFNAME, NC_IFNAMSIZ },
+                { NFT_META_IIFGROUP, sizeof(uint32_t) },
+                { NFT_META_OIFGROUP, sizeof(uint32_t) },
         };
         uint32_t key = u32_or(e, NFTNL_EXPR_META_KEY, UINT32_MAX);
         struct reg *x;
@@ -238,7 +244,7 @@ static void on_bitwise(struct decoder *d, const struct nftnl_expr *e) {
         if (!src)
                 return;
         if (u32_or(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL) != NFT_BITWISE_BOOL ||
-            (src->kind != REG_PAYLOAD && src->kind != REG_CT_STATUS) ||
+            (src->kind != REG_PAYLOAD && src->kind != REG_CT) ||
             len != src->len || !mask || !xor || mlen != len || xlen != len) {
                 d->other = true;
                 return;
@@ -271,19 +277,22 @@ static void on_fib(struct decoder *d, const struct nftnl_expr *e) {
                 x->kind = REG_FIB_ADDRTYPE;
 }
 
-/* Only `ct status` loads (no direction, no ct set): the hairpin
- * masquerade's `ct status dnat`. */
+/* Only `ct status` and `ct state` loads (no direction, no ct set): the
+ * hairpin masquerade's `ct status dnat`, the filter's negations. */
 static void on_ct(struct decoder *d, const struct nftnl_expr *e) {
+        uint32_t key = u32_or(e, NFTNL_EXPR_CT_KEY, UINT32_MAX);
         struct reg *x;
 
-        if (u32_or(e, NFTNL_EXPR_CT_KEY, UINT32_MAX) != NFT_CT_STATUS || nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR) ||
+        if ((key != NFT_CT_STATUS && key != NFT_CT_STATE) || nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR) ||
             nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG) || !nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
                 d->other = true;
                 return;
         }
         x = reg_write(d, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG), sizeof(uint32_t));
-        if (x)
-                x->kind = REG_CT_STATUS;
+        if (x) {
+                x->kind = REG_CT;
+                x->meta_key = key;
+        }
 }
 
 static void final(struct decoder *d, enum final f) {
@@ -381,6 +390,14 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
                 if ((op != NFT_CMP_EQ && op != NFT_CMP_NEQ) || !ifname_from(data, len, d->r->oifname))
                         return false;
                 m = op == NFT_CMP_EQ ? M_OIFNAME : M_OIFNAME_NOT;
+                break;
+        case NFT_META_IIFGROUP:
+        case NFT_META_OIFGROUP:
+                /* A shape has one group, != only. */
+                if (op != NFT_CMP_NEQ || (d->matches & (M_IIFGROUP_NOT | M_OIFGROUP_NOT)))
+                        return false;
+                memcpy(&d->r->ifgroup, data, sizeof(d->r->ifgroup));
+                m = x->meta_key == NFT_META_IIFGROUP ? M_IIFGROUP_NOT : M_OIFGROUP_NOT;
                 break;
         default:
                 return false;
@@ -516,16 +533,25 @@ static bool cmp_fib(struct decoder *d, uint32_t op, const uint8_t *data, uint32_
         return true;
 }
 
-/* `ct status dnat`: the status masked to exactly IPS_DST_NAT, != 0. */
-static bool cmp_ct_status(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
-        uint32_t want = IPS_DST_NAT, value;
+/* `ct status dnat` (the status masked to exactly IPS_DST_NAT, != 0),
+ * `ct status ! dnat` (== 0), `ct state ! established,related` (the state
+ * masked to exactly those two, == 0). */
+static bool cmp_ct(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
+        uint32_t want = x->meta_key == NFT_CT_STATUS
+                                ? IPS_DST_NAT
+                                : NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+        uint32_t value;
 
-        if (op != NFT_CMP_NEQ || len != sizeof(value) || x->len != sizeof(value) || memcmp(x->mask, &want, sizeof(want)) != 0)
+        if ((op != NFT_CMP_NEQ && op != NFT_CMP_EQ) || len != sizeof(value) || x->len != sizeof(value) ||
+            memcmp(x->mask, &want, sizeof(want)) != 0)
                 return false;
         memcpy(&value, data, sizeof(value));
-        if (value != 0)
+        if (value != 0 || (x->meta_key == NFT_CT_STATE && op != NFT_CMP_EQ))
                 return false;
-        match(d, M_CT_DNAT);
+        if (x->meta_key == NFT_CT_STATE)
+                match(d, M_CT_NOT_ESTREL);
+        else
+                match(d, op == NFT_CMP_NEQ ? M_CT_DNAT : M_CT_NOT_DNAT);
         return true;
 }
 
@@ -544,8 +570,8 @@ static void on_cmp(struct decoder *d, const struct nftnl_expr *e) {
                         known = cmp_payload(d, x, op, data, len);
                 else if (x->kind == REG_FIB_ADDRTYPE)
                         known = cmp_fib(d, op, data, len);
-                else if (x->kind == REG_CT_STATUS)
-                        known = cmp_ct_status(d, x, op, data, len);
+                else if (x->kind == REG_CT)
+                        known = cmp_ct(d, x, op, data, len);
         }
         if (!known)
                 d->other = true;
@@ -662,6 +688,8 @@ static enum nc_rule_kind classify(const struct decoder *d) {
                 { M_NFPROTO_IPV6 | M_SADDR | M_OIFNAME | M_CT_DNAT, F_MASQ, NC_RULE_HAIRPIN },
                 { M_NFPROTO_IPV6 | M_SADDR | M_OIFNAME, F_MASQ, NC_RULE_HAIRPIN },
                 { M_NFPROTO_IPV4 | M_IIFNAME_NOT | M_DADDR_LO, F_DROP, NC_RULE_GUARD },
+                { M_OIFNAME | M_IIFGROUP_NOT | M_CT_NOT_ESTREL | M_CT_NOT_DNAT, F_DROP, NC_RULE_FILTER },
+                { M_IIFNAME | M_OIFGROUP_NOT, F_DROP, NC_RULE_INTERNAL },
         };
 
         if (d->other || unused_load(d))

@@ -141,6 +141,8 @@ static void infer_isolation(struct builder *b) {
                         if (k != i)
                                 x->isolated = has_rule(b->s, NC_RULE_DROP, "isolate %s %s", x->name, m->bridges[k].name) &&
                                               has_rule(b->s, NC_RULE_DROP, "isolate %s %s", m->bridges[k].name, x->name);
+                /* Internal: its own drop (SPEC 7.2). */
+                x->internal = has_rule(b->s, NC_RULE_INTERNAL, "internal %s", x->name);
         }
 }
 
@@ -615,6 +617,8 @@ static void print_bridge(FILE *f, const struct nc_bridge *b) {
                 fputs("    masquerade: false\n", f);
         if (!b->isolated)
                 fputs("    isolated: false\n", f);
+        if (b->internal)
+                fputs("    internal: true\n", f);
         if (b->vxlan)
                 print_vxlan(f, b);
 }

@@ -214,6 +214,17 @@ static void describe_rule_fields(struct nc_description *d, const struct nc_nft_r
         case NC_RULE_HAIRPIN:
                 describe_hairpin(d, r);
                 break;
+        case NC_RULE_FILTER:
+                describe_rule_head(d, r);
+                nc_put_string(d, "oifname", "filter into ", r->oifname);
+                nc_put_uint(d, "iifgroup_not", " from links not in group ", r->ifgroup);
+                nc_put_string(d, NULL, ": drop unless published or established", "");
+                break;
+        case NC_RULE_INTERNAL:
+                describe_rule_head(d, r);
+                nc_put_string(d, "iifname", "filter internal ", r->iifname);
+                nc_put_uint(d, "oifgroup_not", ": drop out to links not in group ", r->ifgroup);
+                break;
         case NC_RULE_GUARD:
                 describe_rule_head(d, r);
                 nc_put_string(d, "iifname_not", "filter guard: drop to 127.0.0.0/8 not from ", r->iifname);

@@ -99,6 +99,14 @@ int nc_plan_nft_rule_key(const struct nc_nft_rule *r, char *buf, size_t size, co
                 chain = NC_CHAIN_GUARD;
                 n = snprintf(buf, size, "guard %s", r->iifname);
                 break;
+        case NC_RULE_FILTER:
+                chain = NC_CHAIN_FORWARD;
+                n = snprintf(buf, size, "filter %s", r->oifname);
+                break;
+        case NC_RULE_INTERNAL:
+                chain = NC_CHAIN_FORWARD;
+                n = snprintf(buf, size, "internal %s", r->iifname);
+                break;
         case NC_RULE_DNAT:
                 chain = NC_CHAIN_PUBLISH;
                 if (r->v6)
@@ -216,6 +224,29 @@ static int add_hairpin(struct nc_state *s, const struct nc_bridge *b, bool v6) {
         return add_rule(s, &local);
 }
 
+/* The filter (SPEC 7.2): what is forwarded into the bridge from a link
+ * that is not ours (not in the owned link group: an uplink, a foreign
+ * bridge) passes only when a published port translated it or it belongs
+ * to a connection the containers opened; a host routing the subnet
+ * through this one reaches no container port directly. Traffic between
+ * our bridges is the isolation drops' (add_isolation()), bridged traffic
+ * (a bridge's own containers, a VXLAN overlay's frames) never reaches
+ * this as forwarded from elsewhere, and VXLAN's encapsulated packets are
+ * the host's own (input). Internal: nothing goes out of the bridge to a
+ * link that is not ours. Drops only, each rule complete by itself, so the
+ * chain's order means nothing (a rule made again goes to the end). */
+static int add_filter(struct nc_state *s, const struct nc_bridge *b) {
+        struct nc_nft_rule in = { .kind = NC_RULE_FILTER, .ifgroup = NC_LINK_GROUP_OWNED };
+        struct nc_nft_rule out = { .kind = NC_RULE_INTERNAL, .ifgroup = NC_LINK_GROUP_OWNED };
+        int r;
+
+        strcpy(in.oifname, b->name);
+        strcpy(out.iifname, b->name);
+        if ((r = add_rule(s, &in)) < 0 || !b->internal)
+                return r;
+        return add_rule(s, &out);
+}
+
 static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
         int r;
 
@@ -223,7 +254,11 @@ static int add_bridge_rules(struct nc_state *s, const struct nc_bridge *b) {
                 return r;
         if (b->prefixlen6 > 0 && (r = add_hairpin(s, b, true)) < 0)
                 return r;
-        if (!b->masquerade || b->prefixlen == 0)
+        if ((r = add_filter(s, b)) < 0)
+                return r;
+        /* An internal bridge's traffic never leaves the host: nothing to
+         * masquerade. */
+        if (!b->masquerade || b->internal || b->prefixlen == 0)
                 return 0;
         return add_masquerade(s, b);
 }

@@ -196,6 +196,7 @@ static const struct field rule_fields[] = {
         F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
         F("ct_dnat", FIELD_BOOL, false, rule.ct_dnat),
         F("ipv4_only", FIELD_BOOL, false, rule.ipv4_only),
+        { .key = "ifgroup", .type = FIELD_UINT, .offset = offsetof(union entry, rule.ifgroup), .max = UINT32_MAX },
         F("protocol", FIELD_PROTO, false, rule.proto),
         F("daddr", FIELD_IPV4, false, rule.daddr),
         F("daddr6", FIELD_IPV6, false, rule.daddr6),
@@ -860,6 +861,8 @@ static const struct rule_keys {
         [NC_RULE_DROP] = { { { "iifname", "oifname" }, {} } },
         [NC_RULE_HAIRPIN] = { { { "saddr", "oifname" }, { "ct_dnat" } }, { { "v6", "saddr6", "oifname" }, { "ct_dnat" } } },
         [NC_RULE_GUARD] = { { { "iifname" }, {} } },
+        [NC_RULE_FILTER] = { { { "oifname", "ifgroup" }, {} } },
+        [NC_RULE_INTERNAL] = { { { "iifname", "ifgroup" }, {} } },
 };
 
 static bool in_list(const char *const *v, size_t n, const char *key) {

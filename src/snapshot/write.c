@@ -300,6 +300,14 @@ static void write_rule(struct out *o, const struct nc_nft_rule *r) {
         case NC_RULE_GUARD:
                 field_text(o, "iifname", r->iifname, false);
                 break;
+        case NC_RULE_FILTER:
+                field_text(o, "oifname", r->oifname, false);
+                field_int(o, "ifgroup", r->ifgroup);
+                break;
+        case NC_RULE_INTERNAL:
+                field_text(o, "iifname", r->iifname, false);
+                field_int(o, "ifgroup", r->ifgroup);
+                break;
         case NC_RULE_RETURN:
                 field_text(o, "iifname", r->iifname, false);
                 break;

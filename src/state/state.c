@@ -468,6 +468,10 @@ bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b)
                        a->ct_dnat == b->ct_dnat && strcmp(a->oifname, b->oifname) == 0;
         case NC_RULE_GUARD:
                 return strcmp(a->iifname, b->iifname) == 0;
+        case NC_RULE_FILTER:
+                return a->ifgroup == b->ifgroup && strcmp(a->oifname, b->oifname) == 0;
+        case NC_RULE_INTERNAL:
+                return a->ifgroup == b->ifgroup && strcmp(a->iifname, b->iifname) == 0;
         default:
                 return false;
         }
@@ -836,6 +840,8 @@ static const char *const rule_kind_table[_NC_RULE_KIND_MAX] = {
         [NC_RULE_DROP] = "drop",
         [NC_RULE_HAIRPIN] = "hairpin",
         [NC_RULE_GUARD] = "guard",
+        [NC_RULE_FILTER] = "filter",
+        [NC_RULE_INTERNAL] = "internal",
 };
 
 const char *nc_rule_kind_to_string(enum nc_rule_kind k) {

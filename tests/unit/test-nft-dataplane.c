@@ -67,6 +67,16 @@ static struct nc_nft_rule output_jump(void) {
                                       .target = "publish", .ipv4_only = true };
 }
 
+static struct nc_nft_rule filter(void) {
+        return (struct nc_nft_rule) { .kind = NC_RULE_FILTER, .chain = "forward", .key = "filter docker0",
+                                      .oifname = "docker0", .ifgroup = 28259 };
+}
+
+static struct nc_nft_rule internal(void) {
+        return (struct nc_nft_rule) { .kind = NC_RULE_INTERNAL, .chain = "forward", .key = "internal backend",
+                                      .iifname = "backend", .ifgroup = 28259 };
+}
+
 static struct nftnl_rule *build(const struct nc_nft_rule *r) {
         struct nftnl_rule *nr = NULL;
 
@@ -118,6 +128,8 @@ static void test_every_shape_round_trips(void **state) {
                 hairpin6("::1", 128, false),
                 guard(),
                 output_jump(),
+                filter(),
+                internal(),
         };
         (void) state;
 
@@ -217,6 +229,32 @@ static void test_registers_are_nfts(void **state) {
                           "[ immediate reg 0 jump -> publish ]\n");
 }
 
+/* nft 1.0.6, for:
+ *   oifname "docker0" meta iifgroup != 28259 ct state ! established,related ct status ! dnat drop
+ *   iifname "docker0" meta oifgroup != 28259 drop */
+static void test_filter_is_nfts(void **state) {
+        struct nc_nft_rule f = filter(), i = internal();
+        (void) state;
+
+        strcpy(i.iifname, "docker0");
+        assert_as_nft(&f, "[ meta load oifname => reg 1 ]\n"
+                          "[ cmp eq reg 1 0x6b636f64 0x00307265 0x00000000 0x00000000 ]\n"
+                          "[ meta load iifgroup => reg 1 ]\n"
+                          "[ cmp neq reg 1 0x00006e63 ]\n"
+                          "[ ct load state => reg 1 ]\n"
+                          "[ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ 0x00000000 ]\n"
+                          "[ cmp eq reg 1 0x00000000 ]\n"
+                          "[ ct load status => reg 1 ]\n"
+                          "[ bitwise reg 1 = ( reg 1 & 0x00000020 ) ^ 0x00000000 ]\n"
+                          "[ cmp eq reg 1 0x00000000 ]\n"
+                          "[ immediate reg 0 drop ]\n");
+        assert_as_nft(&i, "[ meta load iifname => reg 1 ]\n"
+                          "[ cmp eq reg 1 0x6b636f64 0x00307265 0x00000000 0x00000000 ]\n"
+                          "[ meta load oifgroup => reg 1 ]\n"
+                          "[ cmp neq reg 1 0x00006e63 ]\n"
+                          "[ immediate reg 0 drop ]\n");
+}
+
 static struct nftnl_expr *nth_expr(struct nftnl_rule *nr, const char *name, int n) {
         struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
         struct nftnl_expr *e, *found = NULL;
@@ -300,6 +338,36 @@ static void test_near_misses_are_other(void **state) {
         nftnl_rule_free(nr);
 }
 
+/* The filter's near misses: ct state with new in the mask, ct status
+ * dnat (not its negation), iifgroup ==, another group. */
+static void test_filter_near_misses(void **state) {
+        static const uint32_t with_new = 0x0e, group = 7;
+        struct nc_nft_rule f = filter(), i = internal();
+        struct nftnl_rule *nr;
+        struct nc_nft_rule got;
+        (void) state;
+
+        assert_tampered(&f, "bitwise", 0, NFTNL_EXPR_BITWISE_MASK, &with_new, 4, NC_RULE_OTHER);
+        nr = build(&f);
+        nftnl_expr_set_u32(nth_expr(nr, "cmp", 3), NFTNL_EXPR_CMP_OP, NFT_CMP_NEQ);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+        nr = build(&f);
+        nftnl_expr_set_u32(nth_expr(nr, "cmp", 1), NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+        assert_int_equal(kind_of(nr), NC_RULE_OTHER);
+        nftnl_rule_free(nr);
+        nr = build(&i);
+        nftnl_expr_set(nth_expr(nr, "cmp", 1), NFTNL_EXPR_CMP_DATA, &group, sizeof(group));
+        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
+        assert_int_equal(got.kind, NC_RULE_INTERNAL);
+        assert_false(nc_nft_rule_equal(&i, &got));
+        nftnl_rule_free(nr);
+        /* ct state ! established,related alone (no ct status) is not the filter. */
+        nr = build(&f);
+        assert_int_equal(kind_of(nr), NC_RULE_FILTER);
+        nftnl_rule_free(nr);
+}
+
 /* The localhost and hairpin rules differ only in ct status dnat. */
 static void test_kinds_differ(void **state) {
         struct nc_nft_rule h = hairpin(IP(127, 0, 0, 0), 8, true), l = hairpin(IP(127, 0, 0, 0), 8, false);
@@ -352,6 +420,8 @@ int main(void) {
                 cmocka_unit_test(test_every_shape_round_trips),
                 cmocka_unit_test(test_registers_are_nfts),
                 cmocka_unit_test(test_near_misses_are_other),
+                cmocka_unit_test(test_filter_is_nfts),
+                cmocka_unit_test(test_filter_near_misses),
                 cmocka_unit_test(test_kinds_differ),
                 cmocka_unit_test(test_build_refuses),
         };

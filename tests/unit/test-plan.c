@@ -78,6 +78,7 @@ static void test_fresh_host(void **state) {
                                "+ nft chain postrouting (nat, hook postrouting, priority 100)\n"
                                "+ nft chain prerouting (nat, hook prerouting, priority -100)\n"
                                "+ nft chain publish\n"
+                               "+ filter into docker0 from links not in group 28259: drop unless published or established\n"
                                "+ filter guard: drop to 127.0.0.0/8 not from lo\n"
                                "+ nat masquerade hairpin 172.17.0.0/16 out docker0\n"
                                "+ nat output: local addresses of IPv4, 127.0.0.0/8 included, jump to publish\n"
@@ -87,7 +88,7 @@ static void test_fresh_host(void **state) {
                                "+ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80\n"
                                "~ sysctl net.ipv4.ip_forward: 0 -> 1\n"
                                "~ sysctl net.ipv4.conf.all.route_localnet: unknown -> 1\n"
-                               "Plan: 20 to add, 3 to change, 0 to remove.\n");
+                               "Plan: 21 to add, 3 to change, 0 to remove.\n");
         free(t);
         nc_state_free(empty);
         nc_model_free(m);
