@@ -80,7 +80,7 @@ assert chains["postrouting"]["hook"] == "postrouting" and chains["postrouting"][
 assert chains["prerouting"]["hook"] == "prerouting" and chains["output"]["hook"] == "output", chains
 assert chains["forward"]["type"] == "filter" and "hook" not in chains["publish"], chains
 want = {f"masquerade {p}a", f"masquerade {p}b", "jump prerouting", "jump output", "guard lo",
-        f"hairpin {p}a", f"hairpin {p}b", f"localhost {p}a", f"localhost {p}b",
+        f"hairpin {p}a", f"hairpin {p}b", f"localhost {p}a", f"localhost {p}b", f"filter {p}a", f"filter {p}b",
         "publish tcp 0.0.0.0:8080", "publish udp 0.0.0.0:5353", f"isolate {p}a {p}b", f"isolate {p}b {p}a"}
 assert set(rules) == want, sorted(rules)
 assert rules[f"masquerade {p}a"]["chain"] == "postrouting"
