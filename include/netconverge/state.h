@@ -113,6 +113,12 @@ struct nc_link {
          * frame is bridged back out of the port it came in by, which the
          * bridge does only in hairpin mode (Docker sets it too). */
         bool hairpin;
+        /* veth host end: its bridge port isolated (IFLA_BRPORT_ISOLATED):
+         * it then exchanges frames with no other isolated port, only with
+         * the bridge itself (the host, routed and published traffic) and
+         * ports that are not isolated. On for every container of a bridge
+         * with icc: false, whose containers so cannot reach each other. */
+        bool port_isolated;
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */
         char peer_name[NC_IFNAMSIZ];

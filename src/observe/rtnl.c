@@ -41,13 +41,18 @@ static void nl_sock_freep(struct nl_sock **sk) {
  * routes), one reference each. Not a libnl cache: a cache allocates and
  * clears a hash table, which was most of the user time of observing a
  * namespace that holds two links. */
+struct port_flags {
+        int ifindex;
+        bool hairpin, isolated;
+};
+
 struct objects {
         struct nl_object **v;
         size_t n, cap;
         int r;                          /* the first failure while parsing */
-        /* Links: the ifindexes of bridge ports in hairpin mode, which
-         * libnl does not parse (IFLA_INFO_SLAVE_DATA). */
-        int *hairpin;
+        /* Links: the bridge ports' flags, which libnl does not parse
+         * (IFLA_INFO_SLAVE_DATA); only ports with one of them on. */
+        struct port_flags *hairpin;
         size_t n_hairpin, cap_hairpin;
 };
 
@@ -82,35 +87,48 @@ static void keep_object(struct nl_object *obj, void *data) {
         o->v[o->n++] = obj;
 }
 
-/* A bridge port's IFLA_BRPORT_MODE, in the link message's
- * IFLA_LINKINFO { IFLA_INFO_SLAVE_KIND "bridge", IFLA_INFO_SLAVE_DATA }. */
-static bool hairpin_of(struct nlmsghdr *h) {
+static bool port_flag(struct nlattr *port[static IFLA_BRPORT_MAX + 1], int type) {
+        return port[type] && nla_len(port[type]) >= 1 && nla_get_u8(port[type]) != 0;
+}
+
+/* A bridge port's IFLA_BRPORT_MODE (hairpin) and IFLA_BRPORT_ISOLATED, in
+ * the link message's IFLA_LINKINFO { IFLA_INFO_SLAVE_KIND "bridge",
+ * IFLA_INFO_SLAVE_DATA }. */
+static struct port_flags flags_of(struct nlmsghdr *h) {
         struct nlattr *info[IFLA_INFO_MAX + 1], *port[IFLA_BRPORT_MAX + 1];
         struct nlattr *li = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+        struct port_flags f = { .ifindex = ((struct ifinfomsg *) nlmsg_data(h))->ifi_index };
 
         if (!li || nla_parse_nested(info, IFLA_INFO_MAX, li, NULL) < 0 || !info[IFLA_INFO_SLAVE_KIND] ||
             !info[IFLA_INFO_SLAVE_DATA] || nla_strcmp(info[IFLA_INFO_SLAVE_KIND], "bridge") != 0 ||
-            nla_parse_nested(port, IFLA_BRPORT_MAX, info[IFLA_INFO_SLAVE_DATA], NULL) < 0 ||
-            !port[IFLA_BRPORT_MODE] || nla_len(port[IFLA_BRPORT_MODE]) < 1)
-                return false;
-        return nla_get_u8(port[IFLA_BRPORT_MODE]) != 0;
+            nla_parse_nested(port, IFLA_BRPORT_MAX, info[IFLA_INFO_SLAVE_DATA], NULL) < 0)
+                return f;
+        f.hairpin = port_flag(port, IFLA_BRPORT_MODE);
+        f.isolated = port_flag(port, IFLA_BRPORT_ISOLATED);
+        return f;
 }
 
-static void note_hairpin(struct objects *o, struct nlmsghdr *h) {
-        if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)) || !hairpin_of(h))
+static void keep_flags(struct objects *o, struct port_flags f) {
+        if (!f.hairpin && !f.isolated)
                 return;
         if (nc_grow(&o->hairpin, &o->cap_hairpin, o->n_hairpin + 1, sizeof(*o->hairpin)) < 0) {
                 o->r = -NLE_NOMEM;
                 return;
         }
-        o->hairpin[o->n_hairpin++] = ((struct ifinfomsg *) nlmsg_data(h))->ifi_index;
+        o->hairpin[o->n_hairpin++] = f;
 }
 
-static bool in_hairpin(const struct objects *o, int ifindex) {
+static void note_hairpin(struct objects *o, struct nlmsghdr *h) {
+        if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+                return;
+        keep_flags(o, flags_of(h));
+}
+
+static struct port_flags flags_for(const struct objects *o, int ifindex) {
         for (size_t i = 0; i < o->n_hairpin; i++)
-                if (o->hairpin[i] == ifindex)
-                        return true;
-        return false;
+                if (o->hairpin[i].ifindex == ifindex)
+                        return o->hairpin[i];
+        return (struct port_flags) { .ifindex = ifindex };
 }
 
 static int on_valid(struct nl_msg *msg, void *data) {
@@ -346,7 +364,8 @@ static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns,
 
         link_from_rtnl(rl, netns, m, &l);
         l.peer_elsewhere = rtnl_link_get_link_netnsid(rl, &nsid) == 0;
-        l.hairpin = in_hairpin(hairpin, l.ifindex);
+        l.hairpin = flags_for(hairpin, l.ifindex).hairpin;
+        l.port_isolated = flags_for(hairpin, l.ifindex).isolated;
         return nc_state_add_link(s, &l);
 }
 
@@ -552,11 +571,7 @@ static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct objec
                 if (has_ifindex(f, x))
                         continue;
                 keep_object(t.v[i], f);
-                if (in_hairpin(&t, x) && f->r >= 0) {
-                        if (nc_grow(&f->hairpin, &f->cap_hairpin, f->n_hairpin + 1, sizeof(*f->hairpin)) < 0)
-                                return -ENOMEM;
-                        f->hairpin[f->n_hairpin++] = x;
-                }
+                keep_flags(f, flags_for(&t, x));
         }
         return f->r < 0 ? -ENOMEM : 0;
 }

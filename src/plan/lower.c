@@ -307,7 +307,8 @@ static int add_attachment(struct nc_state *s, const struct nc_container *c, cons
         _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
         bool v6 = b->prefixlen6 > 0;
         struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
-                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6, .hairpin = true };
+                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6, .hairpin = true,
+                                .port_isolated = !b->icc };
         struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
                                 .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
         struct nc_address addr = { .netns = c->netns, .address = address->v4, .prefixlen = b->prefixlen };

@@ -135,6 +135,7 @@ static const struct field link_fields[] = {
         { .key = "group", .type = FIELD_UINT, .offset = offsetof(union entry, link.group), .max = UINT32_MAX },
         F("ipv6", FIELD_BOOL, false, link.ipv6),
         F("hairpin", FIELD_BOOL, false, link.hairpin),
+        F("port_isolated", FIELD_BOOL, false, link.port_isolated),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
         /* kind vxlan only (add_link()). */

@@ -159,6 +159,8 @@ static void write_link(struct out *o, const struct nc_link *l) {
         /* A bridge port's hairpin mode: left out when off. */
         if (l->hairpin)
                 field_bool(o, "hairpin", true);
+        if (l->port_isolated)
+                field_bool(o, "port_isolated", true);
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);
