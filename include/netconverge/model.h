@@ -70,6 +70,8 @@ struct nc_bridge {
         unsigned mtu;
         bool masquerade;
         bool isolated;
+        bool internal;          /* SPEC 7.2: no way out (no masquerade, nothing forwarded out but to a bridge) */
+        bool icc;               /* SPEC 7.2: false drops traffic between the bridge's own containers */
         bool adopt;
         struct nc_origin subnet_at, gateway_at;
         /* line 0: the file gives no mtu (with vxlan the default is then

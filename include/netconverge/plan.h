@@ -93,6 +93,8 @@ enum nc_object {
 #define NC_DIFF_DORMANT         (1U << 10)      /* nft table: dormant flag cleared (in place) */
 #define NC_DIFF_LINK_MARK       (1U << 11)      /* bridge, veth host end: ours-unfinished, alias (and group) set */
 #define NC_DIFF_PEER_MARK       (1U << 12)      /* veth container end: the same */
+#define NC_DIFF_HAIRPIN         (1U << 14)      /* veth host end: its bridge port's hairpin mode turned on */
+#define NC_DIFF_PORT_ISOLATED   (1U << 15)      /* veth host end: its bridge port's isolated flag (icc) */
 /* Not a ~ of any kind: what makes the object what it is differs (a link's
  * kind or marks, a veth's other end, a chain's hook), so it is removed and
  * made again. A kind's diff returns it; no kind lists it as updatable. */

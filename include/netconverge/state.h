@@ -115,6 +115,18 @@ struct nc_link {
         bool uses_ra;
         int accept_ra;
         uint32_t group;                 /* IFLA_GROUP; 0 is the kernel's default */
+        /* veth host end: its bridge port's hairpin mode (IFLA_BRPORT_MODE),
+         * on for every one of ours. A container reaches its own published
+         * port through the host (SPEC 7.2): with br_netfilter the DNATed
+         * frame is bridged back out of the port it came in by, which the
+         * bridge does only in hairpin mode (Docker sets it too). */
+        bool hairpin;
+        /* veth host end: its bridge port isolated (IFLA_BRPORT_ISOLATED):
+         * it then exchanges frames with no other isolated port, only with
+         * the bridge itself (the host, routed and published traffic) and
+         * ports that are not isolated. On for every container of a bridge
+         * with icc: false, whose containers so cannot reach each other. */
+        bool port_isolated;
         /* veth only: the other end, as far as observation could tell. */
         char *peer_netns;               /* NULL = unknown or not in an observed namespace */
         char peer_name[NC_IFNAMSIZ];
@@ -194,6 +206,7 @@ struct nc_route {
 #define NC_CHAIN_OUTPUT      "output"           /* nat, hook output, priority dstnat (-100) */
 #define NC_CHAIN_FORWARD     "forward"          /* filter, hook forward, priority filter (0), policy accept */
 #define NC_CHAIN_PUBLISH     "publish"          /* regular: the published ports, like Docker's DOCKER chain */
+#define NC_CHAIN_GUARD       "guard"            /* filter, hook prerouting, priority raw (-300): before any DNAT */
 
 enum nc_nft_hook {
         NC_HOOK_NONE = -1,                      /* a regular chain */
@@ -229,6 +242,21 @@ enum nc_rule_kind {
          * dport) dnat ip to ... map @TARGET; v6 as DNAT. The ports are
          * that map's elements (nc_nft.elements), NC_RULE_DNAT in form. */
         NC_RULE_DNAT_MAP,
+        /* ip saddr SADDR/SADDR_LEN oifname OIFNAME [ct status dnat] masquerade:
+         * hairpin (ct_dnat, the bridge's subnet) and localhost (127.0.0.0/8,
+         * ::1) traffic DNATed back out of a bridge (SPEC 7.2). */
+        NC_RULE_HAIRPIN,
+        /* iifname != IIFNAME ip daddr 127.0.0.0/8 drop (IIFNAME "lo"): the
+         * CVE-2020-8558 guard that route_localnet needs. IPv4 only: the
+         * kernel never routes ::1 from another link. */
+        NC_RULE_GUARD,
+        /* oifname OIFNAME meta iifgroup != IFGROUP ct state ! established,related
+         * ct status ! dnat drop: into a bridge from outside our links only
+         * what a published port translated or the containers opened. */
+        NC_RULE_FILTER,
+        /* iifname IIFNAME meta oifgroup != IFGROUP drop: an internal
+         * bridge's traffic goes out to our links only. */
+        NC_RULE_INTERNAL,
         /* MASQUERADE, JUMP with not_loopback and DNAT have an IPv6 form
          * (v6: ip6 saddr/daddr, ::1, dnat ip6 to [TO_ADDR6]:TO_PORT);
          * RETURN, DROP and the plain JUMP match no address, so in an inet
@@ -248,6 +276,9 @@ struct nc_nft_rule {
         unsigned saddr_len;                     /* MASQUERADE, either family: 1-32 or 1-128 */
         uint32_t daddr;                         /* DNAT: 0 = any local address */
         bool not_loopback;                      /* JUMP: ip daddr != 127.0.0.0/8 (v6: ip6 daddr != ::1) */
+        bool ct_dnat;                           /* HAIRPIN: ct status dnat */
+        bool ipv4_only;                         /* JUMP without an address: meta nfproto ipv4 (the output one) */
+        uint32_t ifgroup;                       /* FILTER (iifgroup !=), INTERNAL (oifgroup !=) */
         char iifname[NC_IFNAMSIZ];              /* RETURN, DROP */
         char oifname[NC_IFNAMSIZ];              /* MASQUERADE (!=), DROP */
         enum nc_proto proto;                    /* DNAT */
@@ -465,6 +496,10 @@ struct nc_namespace {
 enum nc_sysctl {
         NC_SYSCTL_IP_FORWARD,
         NC_SYSCTL_IP6_FORWARD,
+        /* net.ipv4.conf.all.route_localnet: DNAT from 127.0.0.1 to a
+         * container (SPEC 7.2), when an IPv4 port is published on the
+         * unspecified or a loopback address; the guard rule comes first. */
+        NC_SYSCTL_ROUTE_LOCALNET,
         _NC_SYSCTL_MAX,
 };
 
@@ -487,6 +522,7 @@ struct nc_state {
         size_t n_fdb;
         int ip_forward;                 /* -1 unknown, 0, 1 */
         int ip6_forward;                /* net.ipv6.conf.all.forwarding: -1 unknown (or not wanted), 0, 1 */
+        int route_localnet;             /* net.ipv4.conf.all.route_localnet: the same */
         struct nc_nft nft;              /* the owned nftables table, host namespace */
         struct nc_listener *listeners;  /* host namespace; sorted by (proto, address, port, v6only) */
         size_t n_listeners;

@@ -332,6 +332,33 @@ static int veth_request(struct nc_applier *ap, struct nc_ns *host, const struct 
         return 0;
 }
 
+/* The bridge port's flags as w wants them: RTM_SETLINK of family
+ * AF_BRIDGE with IFLA_PROTINFO { IFLA_BRPORT_MODE, IFLA_BRPORT_ISOLATED },
+ * what `bridge link set dev X hairpin on isolated off` sends. The link is
+ * a port already (its master is set). */
+static int set_port_flags(struct nc_applier *ap, struct nl_sock *sk, struct nc_ns *host, const struct nc_link *w) {
+        const char *name = w->name;
+        struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE };
+        struct nl_msg *msg;
+        struct nlattr *info;
+        int ifindex = nc_ns_ifindex(ap, host, name);
+
+        if (ifindex < 0)
+                return ifindex;
+        ifi.ifi_index = ifindex;
+        msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
+        if (!msg)
+                return -ENOMEM;
+        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            !(info = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
+            nla_put_u8(msg, IFLA_BRPORT_MODE, w->hairpin) < 0 || nla_put_u8(msg, IFLA_BRPORT_ISOLATED, w->port_isolated) < 0) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        nla_nest_end(msg, info);
+        return nc_nl_request(ap, sk, msg);
+}
+
 int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         _cleanup_close_ int peer_ns_fd = -1;
         struct nl_sock *sk, *peer_sk;
@@ -359,6 +386,8 @@ int nc_apply_veth_add(struct nc_applier *ap, const struct nc_action *a) {
         if (r < 0)
                 return r;
         r = set_alias(ap, sk, a->link.want->name, a->link.want->alias, a->link.want->up, !a->link.want->ipv6);
+        if (r >= 0 && (a->link.want->hairpin || a->link.want->port_isolated) && a->link.want->master[0])
+                r = set_port_flags(ap, sk, host, a->link.want);
         if (r >= 0)
                 r = nc_ns_socket(ap, pns, &peer_sk);
         /* Its host end being up already, the peer would have its carrier
@@ -411,6 +440,17 @@ int nc_apply_veth_modify(struct nc_applier *ap, const struct nc_action *a) {
 
         if (a->diff & (NC_DIFF_MTU | NC_DIFF_MASTER | NC_DIFF_UP | NC_DIFF_LINK_MARK)) {
                 r = host_link_modify(ap, a);
+                if (r < 0)
+                        return r;
+        }
+        /* After a new master: the mode is the port's, and goes with it. */
+        if ((a->diff & (NC_DIFF_HAIRPIN | NC_DIFF_PORT_ISOLATED | NC_DIFF_MASTER)) && a->link.want->master[0]) {
+                struct nl_sock *sk;
+                struct nc_ns *host;
+
+                r = ns_and_socket(ap, "", &host, &sk);
+                if (r >= 0)
+                        r = set_port_flags(ap, sk, host, a->link.want);
                 if (r < 0)
                         return r;
         }

@@ -78,6 +78,12 @@ static const struct nc_key bridge_keys[] = {
         { "isolated", NC_KEY_BOOL, .default_value = "true",
           .description = "Drop traffic between this bridge and another managed bridge, unless both say "
                          "isolated: false." },
+        { "icc", NC_KEY_BOOL, .default_value = "true",
+          .description = "Let the bridge's containers talk to each other (Docker's enable_icc); false drops that "
+                         "traffic, while the host and published ports still reach them." },
+        { "internal", NC_KEY_BOOL, .default_value = "false",
+          .description = "Give the containers no way out: no masquerade, and nothing forwarded out of the bridge "
+                         "but to another managed bridge that is not isolated from it." },
         { "adopt", NC_KEY_BOOL, .default_value = "false",
           .description = "Take over an existing bridge of this name that netconverge did not create "
                          "(otherwise a conflict)." },
@@ -864,6 +870,7 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
         b->mtu = 1500;
         b->masquerade = true;
         b->isolated = true;
+        b->icc = true;
 
         why = nc_ifname_invalid(b->name);
         if (why)
@@ -927,6 +934,8 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
         if ((r = read_field(s, n, b->path, "mtu", read_mtu, &b->mtu, &b->mtu_at)) < 0 ||
             (r = read_field(s, n, b->path, "masquerade", read_bool, &b->masquerade, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "isolated", read_bool, &b->isolated, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "internal", read_bool, &b->internal, NULL)) < 0 ||
+            (r = read_field(s, n, b->path, "icc", read_bool, &b->icc, NULL)) < 0 ||
             (r = read_field(s, n, b->path, "adopt", read_bool, &b->adopt, NULL)) < 0)
                 return r;
         return 0;

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
@@ -193,7 +194,8 @@ static void build_jump(struct builder *b, const struct nc_nft_rule *r) {
         } else if (r->not_loopback) {
                 put_nfproto(b, false);
                 put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_NEQ, NC_LOOPBACK_NET, NC_LOOPBACK_LEN);
-        }
+        } else if (r->ipv4_only)
+                put_nfproto(b, false);
         e = expr_new(b, "fib");
         if (e) {
                 nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
@@ -297,6 +299,64 @@ static void build_drop(struct builder *b, const struct nc_nft_rule *r) {
         put_verdict(b, NF_DROP, NULL);
 }
 
+/* `ct KEY [!] BITS`: the 32-bit word (host order) masked, compared with
+ * 0, as nft emits `ct status dnat` (!=) and `ct state ! established,related`
+ * (==). */
+static void put_ct_bits(struct builder *b, uint32_t key, uint32_t mask, enum nft_cmp_ops op) {
+        uint32_t zero = 0;
+        struct nftnl_expr *e = expr_new(b, "ct");
+
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+        expr_add(b, e);
+        put_bitwise_mask(b, &mask, sizeof(mask));
+        put_cmp(b, op, &zero, sizeof(zero));
+}
+
+static void put_ct_dnat(struct builder *b) {
+        put_ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_NEQ);
+}
+
+static void put_group(struct builder *b, uint32_t key, uint32_t group) {
+        put_meta(b, key);
+        put_cmp(b, NFT_CMP_NEQ, &group, sizeof(group));
+}
+
+static void build_filter(struct builder *b, const struct nc_nft_rule *r) {
+        put_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, r->oifname);
+        put_group(b, NFT_META_IIFGROUP, r->ifgroup);
+        put_ct_bits(b, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), NFT_CMP_EQ);
+        put_ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_EQ);
+        put_verdict(b, NF_DROP, NULL);
+}
+
+static void build_internal(struct builder *b, const struct nc_nft_rule *r) {
+        put_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, r->iifname);
+        put_group(b, NFT_META_OIFGROUP, r->ifgroup);
+        put_verdict(b, NF_DROP, NULL);
+}
+
+static void build_hairpin(struct builder *b, const struct nc_nft_rule *r) {
+        put_nfproto(b, r->v6);
+        if (r->v6)
+                put_ip6_prefix(b, NC_IPV6_SADDR_OFFSET, NFT_CMP_EQ, &r->saddr6, r->saddr_len);
+        else
+                put_ip_prefix(b, NC_IPV4_SADDR_OFFSET, NFT_CMP_EQ, r->saddr, r->saddr_len);
+        put_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, r->oifname);
+        if (r->ct_dnat)
+                put_ct_dnat(b);
+        expr_add(b, expr_new(b, "masq"));
+}
+
+static void build_guard(struct builder *b, const struct nc_nft_rule *r) {
+        put_nfproto(b, false);
+        put_ifname(b, NFT_META_IIFNAME, NFT_CMP_NEQ, r->iifname);
+        put_ip_prefix(b, NC_IPV4_DADDR_OFFSET, NFT_CMP_EQ, NC_LOOPBACK_NET, NC_LOOPBACK_LEN);
+        put_verdict(b, NF_DROP, NULL);
+}
+
 static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const struct nc_nft_rule *r) = {
         [NC_RULE_MASQUERADE] = build_masquerade,
         [NC_RULE_JUMP] = build_jump,
@@ -304,6 +364,10 @@ static void (*const build_table[_NC_RULE_KIND_MAX])(struct builder *b, const str
         [NC_RULE_DNAT] = build_dnat,
         [NC_RULE_DROP] = build_drop,
         [NC_RULE_DNAT_MAP] = build_dnat_map,
+        [NC_RULE_HAIRPIN] = build_hairpin,
+        [NC_RULE_GUARD] = build_guard,
+        [NC_RULE_FILTER] = build_filter,
+        [NC_RULE_INTERNAL] = build_internal,
 };
 
 static int set_comment(struct nftnl_rule *nr, const char *key) {
@@ -325,7 +389,7 @@ static bool shape_valid(const struct nc_nft_rule *r) {
                 return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
         case NC_RULE_JUMP:
                 /* The plain jump matches no address: it has no IPv6 form. */
-                return r->target[0] && (!r->v6 || r->not_loopback);
+                return r->target[0] && (!r->v6 || r->not_loopback) && !(r->ipv4_only && (r->v6 || r->not_loopback));
         case NC_RULE_RETURN:
                 return r->iifname[0] && !r->v6;
         case NC_RULE_DNAT:
@@ -334,6 +398,14 @@ static bool shape_valid(const struct nc_nft_rule *r) {
                 return r->iifname[0] && r->oifname[0] && !r->v6;
         case NC_RULE_DNAT_MAP:
                 return (unsigned) r->proto < _NC_PROTO_MAX && r->target[0];
+        case NC_RULE_HAIRPIN:
+                return r->saddr_len >= 1 && r->saddr_len <= (r->v6 ? 128u : 32u) && r->oifname[0];
+        case NC_RULE_GUARD:
+                return r->iifname[0] && !r->v6;
+        case NC_RULE_FILTER:
+                return r->oifname[0] && !r->v6;
+        case NC_RULE_INTERNAL:
+                return r->iifname[0] && !r->v6;
         default:
                 return false;
         }

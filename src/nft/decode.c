@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
@@ -44,6 +45,7 @@ enum reg_kind {
         REG_PAYLOAD,
         REG_FIB_ADDRTYPE,       /* fib daddr type */
         REG_IMMEDIATE,
+        REG_CT,                 /* ct status, ct state (meta_key: the ct key) */
 };
 
 struct reg {
@@ -72,6 +74,13 @@ enum {
         M_FIB_LOCAL = 1U << 8,          /* fib daddr type local */
         M_DPORT = 1U << 9,              /* th dport PORT */
         M_NFPROTO_IPV6 = 1U << 10,
+        M_IIFNAME_NOT = 1U << 11,
+        M_CT_DNAT = 1U << 12,           /* ct status dnat */
+        M_DADDR_LO = 1U << 13,          /* ip daddr 127.0.0.0/8 */
+        M_CT_NOT_DNAT = 1U << 14,       /* ct status ! dnat */
+        M_CT_NOT_ESTREL = 1U << 15,     /* ct state ! established,related */
+        M_IIFGROUP_NOT = 1U << 16,      /* meta iifgroup != N */
+        M_OIFGROUP_NOT = 1U << 17,      /* meta oifgroup != N */
 };
 
 /* A network header compare, before the family is known: the prefix the
@@ -185,6 +194,8 @@ static void on_meta(struct decoder *d, const struct nftnl_expr *e) {
                 { NFT_META_L4PROTO, 1 },
                 { NFT_META_IIFNAME, NC_IFNAMSIZ },
                 { NFT_META_OIFNAME, NC_IFNAMSIZ },
+                { NFT_META_IIFGROUP, sizeof(uint32_t) },
+                { NFT_META_OIFGROUP, sizeof(uint32_t) },
         };
         uint32_t key = u32_or(e, NFTNL_EXPR_META_KEY, UINT32_MAX);
         struct reg *x;
@@ -232,7 +243,8 @@ static void on_bitwise(struct decoder *d, const struct nftnl_expr *e) {
 
         if (!src)
                 return;
-        if (u32_or(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL) != NFT_BITWISE_BOOL || src->kind != REG_PAYLOAD ||
+        if (u32_or(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL) != NFT_BITWISE_BOOL ||
+            (src->kind != REG_PAYLOAD && src->kind != REG_CT) ||
             len != src->len || !mask || !xor || mlen != len || xlen != len) {
                 d->other = true;
                 return;
@@ -263,6 +275,24 @@ static void on_fib(struct decoder *d, const struct nftnl_expr *e) {
         x = reg_write(d, nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_DREG), sizeof(uint32_t));
         if (x)
                 x->kind = REG_FIB_ADDRTYPE;
+}
+
+/* Only `ct status` and `ct state` loads (no direction, no ct set): the
+ * hairpin masquerade's `ct status dnat`, the filter's negations. */
+static void on_ct(struct decoder *d, const struct nftnl_expr *e) {
+        uint32_t key = u32_or(e, NFTNL_EXPR_CT_KEY, UINT32_MAX);
+        struct reg *x;
+
+        if ((key != NFT_CT_STATUS && key != NFT_CT_STATE) || nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR) ||
+            nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG) || !nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
+                d->other = true;
+                return;
+        }
+        x = reg_write(d, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG), sizeof(uint32_t));
+        if (x) {
+                x->kind = REG_CT;
+                x->meta_key = key;
+        }
 }
 
 static void final(struct decoder *d, enum final f) {
@@ -352,14 +382,22 @@ static bool cmp_meta(struct decoder *d, const struct reg *x, uint32_t op, const 
                 m = M_L4PROTO;
                 break;
         case NFT_META_IIFNAME:
-                if (op != NFT_CMP_EQ || !ifname_from(data, len, d->r->iifname))
+                if ((op != NFT_CMP_EQ && op != NFT_CMP_NEQ) || !ifname_from(data, len, d->r->iifname))
                         return false;
-                m = M_IIFNAME;
+                m = op == NFT_CMP_EQ ? M_IIFNAME : M_IIFNAME_NOT;
                 break;
         case NFT_META_OIFNAME:
                 if ((op != NFT_CMP_EQ && op != NFT_CMP_NEQ) || !ifname_from(data, len, d->r->oifname))
                         return false;
                 m = op == NFT_CMP_EQ ? M_OIFNAME : M_OIFNAME_NOT;
+                break;
+        case NFT_META_IIFGROUP:
+        case NFT_META_OIFGROUP:
+                /* A shape has one group, != only. */
+                if (op != NFT_CMP_NEQ || (d->matches & (M_IIFGROUP_NOT | M_OIFGROUP_NOT)))
+                        return false;
+                memcpy(&d->r->ifgroup, data, sizeof(d->r->ifgroup));
+                m = x->meta_key == NFT_META_IIFGROUP ? M_IIFGROUP_NOT : M_OIFGROUP_NOT;
                 break;
         default:
                 return false;
@@ -423,6 +461,9 @@ static bool net_match_ipv4(struct decoder *d, const struct net_match *n) {
         } else if (n->offset == NC_IPV4_DADDR_OFFSET && n->op == NFT_CMP_NEQ && n->plen == NC_LOOPBACK_LEN &&
                    addr == NC_LOOPBACK_NET)
                 match(d, M_DADDR_NOT_LO);
+        else if (n->offset == NC_IPV4_DADDR_OFFSET && n->op == NFT_CMP_EQ && n->plen == NC_LOOPBACK_LEN &&
+                 addr == NC_LOOPBACK_NET)
+                match(d, M_DADDR_LO);
         else
                 return false;
         return true;
@@ -492,6 +533,28 @@ static bool cmp_fib(struct decoder *d, uint32_t op, const uint8_t *data, uint32_
         return true;
 }
 
+/* `ct status dnat` (the status masked to exactly IPS_DST_NAT, != 0),
+ * `ct status ! dnat` (== 0), `ct state ! established,related` (the state
+ * masked to exactly those two, == 0). */
+static bool cmp_ct(struct decoder *d, const struct reg *x, uint32_t op, const uint8_t *data, uint32_t len) {
+        uint32_t want = x->meta_key == NFT_CT_STATUS
+                                ? IPS_DST_NAT
+                                : NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+        uint32_t value;
+
+        if ((op != NFT_CMP_NEQ && op != NFT_CMP_EQ) || len != sizeof(value) || x->len != sizeof(value) ||
+            memcmp(x->mask, &want, sizeof(want)) != 0)
+                return false;
+        memcpy(&value, data, sizeof(value));
+        if (value != 0 || (x->meta_key == NFT_CT_STATE && op != NFT_CMP_EQ))
+                return false;
+        if (x->meta_key == NFT_CT_STATE)
+                match(d, M_CT_NOT_ESTREL);
+        else
+                match(d, op == NFT_CMP_NEQ ? M_CT_DNAT : M_CT_NOT_DNAT);
+        return true;
+}
+
 static void on_cmp(struct decoder *d, const struct nftnl_expr *e) {
         const struct reg *x = reg_read(d, u32_or(e, NFTNL_EXPR_CMP_SREG, UINT32_MAX));
         uint32_t len = 0, op = u32_or(e, NFTNL_EXPR_CMP_OP, UINT32_MAX);
@@ -507,6 +570,8 @@ static void on_cmp(struct decoder *d, const struct nftnl_expr *e) {
                         known = cmp_payload(d, x, op, data, len);
                 else if (x->kind == REG_FIB_ADDRTYPE)
                         known = cmp_fib(d, op, data, len);
+                else if (x->kind == REG_CT)
+                        known = cmp_ct(d, x, op, data, len);
         }
         if (!known)
                 d->other = true;
@@ -580,6 +645,7 @@ static const struct {
         { "cmp", on_cmp },
         { "masq", on_masq },
         { "nat", on_nat },
+        { "ct", on_ct },
 };
 
 static void on_expr(struct decoder *d, const struct nftnl_expr *e) {
@@ -608,6 +674,7 @@ static enum nc_rule_kind classify(const struct decoder *d) {
                 { M_NFPROTO_IPV4 | M_SADDR | M_OIFNAME_NOT, F_MASQ, NC_RULE_MASQUERADE },
                 { M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
                 { M_NFPROTO_IPV4 | M_DADDR_NOT_LO | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
+                { M_NFPROTO_IPV4 | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
                 { M_IIFNAME, F_RETURN, NC_RULE_RETURN },
                 { M_NFPROTO_IPV4 | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
                 { M_NFPROTO_IPV4 | M_DADDR | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
@@ -616,6 +683,13 @@ static enum nc_rule_kind classify(const struct decoder *d) {
                 { M_NFPROTO_IPV6 | M_DADDR_NOT_LO | M_FIB_LOCAL, F_JUMP, NC_RULE_JUMP },
                 { M_NFPROTO_IPV6 | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
                 { M_NFPROTO_IPV6 | M_DADDR | M_L4PROTO | M_DPORT, F_DNAT, NC_RULE_DNAT },
+                { M_NFPROTO_IPV4 | M_SADDR | M_OIFNAME | M_CT_DNAT, F_MASQ, NC_RULE_HAIRPIN },
+                { M_NFPROTO_IPV4 | M_SADDR | M_OIFNAME, F_MASQ, NC_RULE_HAIRPIN },
+                { M_NFPROTO_IPV6 | M_SADDR | M_OIFNAME | M_CT_DNAT, F_MASQ, NC_RULE_HAIRPIN },
+                { M_NFPROTO_IPV6 | M_SADDR | M_OIFNAME, F_MASQ, NC_RULE_HAIRPIN },
+                { M_NFPROTO_IPV4 | M_IIFNAME_NOT | M_DADDR_LO, F_DROP, NC_RULE_GUARD },
+                { M_OIFNAME | M_IIFGROUP_NOT | M_CT_NOT_ESTREL | M_CT_NOT_DNAT, F_DROP, NC_RULE_FILTER },
+                { M_IIFNAME | M_OIFGROUP_NOT, F_DROP, NC_RULE_INTERNAL },
         };
 
         if (d->other || unused_load(d))
@@ -683,8 +757,12 @@ int nc_nft_rule_decode(const struct nftnl_rule *nr, struct nc_nft_rule *ret) {
         r.v6 = d.matches & M_NFPROTO_IPV6;
         if (r.kind == NC_RULE_DNAT)
                 r.proto = (enum nc_proto) nc_proto_from_number(d.l4proto);
-        if (r.kind == NC_RULE_JUMP)
+        if (r.kind == NC_RULE_JUMP) {
                 r.not_loopback = d.matches & M_DADDR_NOT_LO;
+                r.ipv4_only = (d.matches & (M_NFPROTO_IPV4 | M_DADDR_NOT_LO)) == M_NFPROTO_IPV4;
+        }
+        if (r.kind == NC_RULE_HAIRPIN)
+                r.ct_dnat = d.matches & M_CT_DNAT;
         if (r.kind == NC_RULE_OTHER)
                 /* Only the kind says what the rule is; no half-read fields. */
                 r = (struct nc_nft_rule) { .kind = NC_RULE_OTHER };

@@ -24,12 +24,16 @@
  *   RETURN      iifname "BR" return
  *   DNAT        meta nfproto ipv4 [ip daddr DADDR] meta l4proto tcp|udp|sctp th dport PORT dnat ip to ADDR:PORT
  *   DROP        iifname "A" oifname "B" drop
+ *   JUMP        meta nfproto ipv4 fib daddr type local jump TARGET                         (ipv4_only)
+ *   HAIRPIN     meta nfproto ipv4 ip saddr SADDR/LEN oifname "OIF" [ct status dnat] masquerade
+ *   GUARD       meta nfproto ipv4 iifname != "IIF" ip daddr 127.0.0.0/8 drop
  *
  * and the IPv6 forms (v6):
  *
  *   MASQUERADE  meta nfproto ipv6 ip6 saddr SADDR6/LEN oifname != "OIF" masquerade
  *   JUMP        meta nfproto ipv6 ip6 daddr != ::1 fib daddr type local jump TARGET       (not_loopback)
  *   DNAT        meta nfproto ipv6 [ip6 daddr DADDR6] meta l4proto tcp|udp th dport PORT dnat ip6 to [ADDR6]:PORT
+ *   HAIRPIN     meta nfproto ipv6 ip6 saddr SADDR6/LEN oifname "OIF" [ct status dnat] masquerade
  *
  * RETURN, DROP and the plain JUMP match no address: in an inet table they
  * see both families as they are (fib daddr type local looks the address

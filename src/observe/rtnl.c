@@ -41,10 +41,19 @@ static void nl_sock_freep(struct nl_sock **sk) {
  * routes), one reference each. Not a libnl cache: a cache allocates and
  * clears a hash table, which was most of the user time of observing a
  * namespace that holds two links. */
+struct port_flags {
+        int ifindex;
+        bool hairpin, isolated;
+};
+
 struct objects {
         struct nl_object **v;
         size_t n, cap;
         int r;                          /* the first failure while parsing */
+        /* Links: the bridge ports' flags, which libnl does not parse
+         * (IFLA_INFO_SLAVE_DATA); only ports with one of them on. */
+        struct port_flags *hairpin;
+        size_t n_hairpin, cap_hairpin;
 };
 
 static void objects_clear(struct objects *o) {
@@ -52,6 +61,7 @@ static void objects_clear(struct objects *o) {
                 nl_object_put(o->v[i]);
         o->n = 0;
         o->r = 0;
+        o->n_hairpin = 0;
 }
 
 static void objects_done(struct objects *o) {
@@ -59,6 +69,9 @@ static void objects_done(struct objects *o) {
         free(o->v);
         o->v = NULL;
         o->cap = 0;
+        free(o->hairpin);
+        o->hairpin = NULL;
+        o->cap_hairpin = 0;
 }
 
 static void keep_object(struct nl_object *obj, void *data) {
@@ -74,10 +87,55 @@ static void keep_object(struct nl_object *obj, void *data) {
         o->v[o->n++] = obj;
 }
 
+static bool port_flag(struct nlattr *port[static IFLA_BRPORT_MAX + 1], int type) {
+        return port[type] && nla_len(port[type]) >= 1 && nla_get_u8(port[type]) != 0;
+}
+
+/* A bridge port's IFLA_BRPORT_MODE (hairpin) and IFLA_BRPORT_ISOLATED, in
+ * the link message's IFLA_LINKINFO { IFLA_INFO_SLAVE_KIND "bridge",
+ * IFLA_INFO_SLAVE_DATA }. */
+static struct port_flags flags_of(struct nlmsghdr *h) {
+        struct nlattr *info[IFLA_INFO_MAX + 1], *port[IFLA_BRPORT_MAX + 1];
+        struct nlattr *li = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+        struct port_flags f = { .ifindex = ((struct ifinfomsg *) nlmsg_data(h))->ifi_index };
+
+        if (!li || nla_parse_nested(info, IFLA_INFO_MAX, li, NULL) < 0 || !info[IFLA_INFO_SLAVE_KIND] ||
+            !info[IFLA_INFO_SLAVE_DATA] || nla_strcmp(info[IFLA_INFO_SLAVE_KIND], "bridge") != 0 ||
+            nla_parse_nested(port, IFLA_BRPORT_MAX, info[IFLA_INFO_SLAVE_DATA], NULL) < 0)
+                return f;
+        f.hairpin = port_flag(port, IFLA_BRPORT_MODE);
+        f.isolated = port_flag(port, IFLA_BRPORT_ISOLATED);
+        return f;
+}
+
+static void keep_flags(struct objects *o, struct port_flags f) {
+        if (!f.hairpin && !f.isolated)
+                return;
+        if (nc_grow(&o->hairpin, &o->cap_hairpin, o->n_hairpin + 1, sizeof(*o->hairpin)) < 0) {
+                o->r = -NLE_NOMEM;
+                return;
+        }
+        o->hairpin[o->n_hairpin++] = f;
+}
+
+static void note_hairpin(struct objects *o, struct nlmsghdr *h) {
+        if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+                return;
+        keep_flags(o, flags_of(h));
+}
+
+static struct port_flags flags_for(const struct objects *o, int ifindex) {
+        for (size_t i = 0; i < o->n_hairpin; i++)
+                if (o->hairpin[i].ifindex == ifindex)
+                        return o->hairpin[i];
+        return (struct port_flags) { .ifindex = ifindex };
+}
+
 static int on_valid(struct nl_msg *msg, void *data) {
         struct objects *o = data;
         int r = nl_msg_parse(msg, keep_object, o);
 
+        note_hairpin(o, nlmsg_hdr(msg));
         /* A message libnl has no parser for is not ours to read. */
         if (r < 0 && r != -NLE_MSGTYPE_NOSUPPORT && r != -NLE_OPNOTSUPP && o->r >= 0)
                 o->r = r;
@@ -299,19 +357,22 @@ static void link_from_rtnl(struct rtnl_link *rl, const char *netns, const struct
         }
 }
 
-static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns, const struct ifindex_map *m) {
+static int add_link(struct nc_state *s, struct rtnl_link *rl, const char *netns, const struct ifindex_map *m,
+                    const struct objects *hairpin) {
         struct nc_link l;
         int32_t nsid;
 
         link_from_rtnl(rl, netns, m, &l);
         l.peer_elsewhere = rtnl_link_get_link_netnsid(rl, &nsid) == 0;
+        l.hairpin = flags_for(hairpin, l.ifindex).hairpin;
+        l.port_isolated = flags_for(hairpin, l.ifindex).isolated;
         return nc_state_add_link(s, &l);
 }
 
 static int add_links(struct nc_observer *o, const char *netns, const struct objects *links,
                      const struct ifindex_map *m) {
         for (size_t i = 0; i < links->n; i++) {
-                int r = add_link(o->state, (struct rtnl_link *) links->v[i], netns, m);
+                int r = add_link(o->state, (struct rtnl_link *) links->v[i], netns, m, links);
 
                 if (r < 0)
                         return r;
@@ -488,16 +549,51 @@ static bool has_ifindex(const struct objects *links, int ifindex) {
 
 /* One link by ifindex or name into f (the host's links a partial read
  * asks for, as the kernel has them now); gone is no error. */
+/* RTM_GETLINK of one link through on_valid(), as a dump's links are read
+ * (libnl's rtnl_link_get_kernel() would drop the hairpin mode). */
+static int get_link(struct nl_sock *sk, int ifindex, const char *name, struct objects *t) {
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+        struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+        int r;
+
+        if (!msg)
+                return -ENOMEM;
+        r = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+        if (r >= 0 && ifindex <= 0)
+                r = nla_put_string(msg, IFLA_IFNAME, name);
+        if (r >= 0)
+                r = nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        if (r >= 0)
+                r = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+        if (r >= 0)
+                r = nl_send_auto(sk, msg);
+        nlmsg_free(msg);
+        if (r >= 0)
+                r = nl_recvmsgs_default(sk);
+        /* nl_send_auto() asked for an ack too (an error is its own). */
+        if (r >= 0)
+                r = nl_wait_for_ack(sk);
+        if (r >= 0)
+                r = t->r;
+        return nc_nlerr_to_errno(r);
+}
+
 static int fetch(struct nl_sock *sk, int ifindex, const char *name, struct objects *f) {
-        _cleanup_(nc_rtnl_link_putp) struct rtnl_link *l = NULL;
-        int r = nc_nlerr_to_errno(rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &l));
+        _cleanup_(objects_done) struct objects t = {};
+        int r = get_link(sk, ifindex, name, &t);
 
         if (r == -ENODEV || r == -ENOENT)
                 return 0;
         if (r < 0)
                 return r;
-        if (!has_ifindex(f, rtnl_link_get_ifindex(l)))
-                keep_object((struct nl_object *) l, f);
+        for (size_t i = 0; i < t.n; i++) {
+                int x = rtnl_link_get_ifindex((struct rtnl_link *) t.v[i]);
+
+                if (has_ifindex(f, x))
+                        continue;
+                keep_object(t.v[i], f);
+                keep_flags(f, flags_for(&t, x));
+        }
         return f->r < 0 ? -ENOMEM : 0;
 }
 

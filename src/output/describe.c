@@ -65,8 +65,9 @@ void nc_print_model_text(const struct nc_model *m, FILE *f) {
                 if (b->prefixlen6 > 0)
                         fprintf(f, " %s gateway6 %s", nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr6),
                                 nc_ipv6_format(&b->gateway6, ip6));
-                fprintf(f, " mtu %u%s%s%s", b->mtu, b->masquerade ? " masquerade" : "",
-                        b->isolated ? " isolated" : "", b->adopt ? " adopt" : "");
+                fprintf(f, " mtu %u%s%s%s%s%s", b->mtu, b->masquerade ? " masquerade" : "",
+                        b->isolated ? " isolated" : "", b->internal ? " internal" : "", b->icc ? "" : " no-icc",
+                        b->adopt ? " adopt" : "");
                 if (b->vxlan)
                         fprintf(f, " vxlan %u over %s port %u, %zu remote%s", b->vxlan->vni, b->vxlan->underlay,
                                 b->vxlan->port, b->vxlan->n_remotes, b->vxlan->n_remotes == 1 ? "" : "s");
@@ -187,6 +188,15 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
                 nc_json_bool(j, b->masquerade);
                 nc_json_key(j, "isolated");
                 nc_json_bool(j, b->isolated);
+                /* Only when set: the JSON of every file before it stays. */
+                if (b->internal) {
+                        nc_json_key(j, "internal");
+                        nc_json_bool(j, true);
+                }
+                if (!b->icc) {
+                        nc_json_key(j, "icc");
+                        nc_json_bool(j, false);
+                }
                 nc_json_key(j, "adopt");
                 nc_json_bool(j, b->adopt);
                 nc_json_object_end(j);

@@ -127,6 +127,23 @@ static bool has_rule(const struct nc_state *s, enum nc_rule_kind kind, const cha
         return false;
 }
 
+/* icc: false is every container's port of the bridge isolated (and at
+ * least one: a bridge without containers says nothing). */
+static bool ports_isolated(const struct nc_state *s, const char *bridge) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->n_links; i++) {
+                const struct nc_link *l = &s->links[i];
+
+                if (l->kind != NC_LINK_VETH || l->netns[0] || strcmp(l->master, bridge) != 0)
+                        continue;
+                if (!l->port_isolated)
+                        return false;
+                n++;
+        }
+        return n > 0;
+}
+
 /* The file says isolated per bridge, the kernel has drops per pair. A
  * bridge reads as isolated when traffic to and from every other bridge is
  * dropped; any choice that gives the same drops is the same file to the
@@ -141,6 +158,8 @@ static void infer_isolation(struct builder *b) {
                         if (k != i)
                                 x->isolated = has_rule(b->s, NC_RULE_DROP, "isolate %s %s", x->name, m->bridges[k].name) &&
                                               has_rule(b->s, NC_RULE_DROP, "isolate %s %s", m->bridges[k].name, x->name);
+                /* Internal: its own drop (SPEC 7.2). */
+                x->internal = has_rule(b->s, NC_RULE_INTERNAL, "internal %s", x->name);
         }
 }
 
@@ -326,6 +345,7 @@ static int bridge_from_link(struct builder *b, const struct nc_link *l) {
                 .mtu = l->mtu,
                 .masquerade = has_rule(b->s, NC_RULE_MASQUERADE, "masquerade %s", l->name),
                 .isolated = true,       /* decided once all bridges are known */
+                .icc = !ports_isolated(b->s, l->name),
         };
         if (!x->name)
                 return -ENOMEM;
@@ -655,6 +675,10 @@ static void print_bridge(FILE *f, const struct nc_bridge *b) {
                 fputs("    masquerade: false\n", f);
         if (!b->isolated)
                 fputs("    isolated: false\n", f);
+        if (b->internal)
+                fputs("    internal: true\n", f);
+        if (!b->icc)
+                fputs("    icc: false\n", f);
         if (b->vxlan)
                 print_vxlan(f, b);
 }

@@ -209,10 +209,14 @@ static void diff_rules(struct nft_differ *d) {
  * table made for another purpose; it is not taken. */
 static bool made_by_earlier_version(const struct nc_nft *t) {
         /* It made no set or flowtable either; the maps only for ports. */
-        if (t->n_chains != nc_plan_nft_n_chains() || !nc_plan_nft_ports_all_ours(t))
+        bool legacy = t->n_chains == NC_PLAN_LEGACY_CHAINS;
+
+        /* Its five chains, or (an unmarked copy of) today's whole set. */
+        if ((!legacy && t->n_chains != nc_plan_nft_n_chains()) || !nc_plan_nft_ports_all_ours(t))
                 return false;
         for (size_t i = 0; i < t->n_chains; i++) {
-                const struct nc_nft_chain *ours = nc_plan_nft_chain(t->chains[i].name);
+                const struct nc_nft_chain *ours = legacy ? nc_plan_nft_legacy_chain(t->chains[i].name)
+                                                         : nc_plan_nft_chain(t->chains[i].name);
 
                 if (!ours || !chain_same(ours, &t->chains[i]))
                         return false;

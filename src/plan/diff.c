@@ -279,6 +279,12 @@ static uint32_t veth_diff(const struct nc_link *want, const struct nc_link *want
                 diff |= NC_DIFF_PEER_UP;
         if (strcmp(have->master, want->master) != 0)
                 diff |= NC_DIFF_MASTER;
+        else {
+                if (want->hairpin && !have->hairpin)
+                        diff |= NC_DIFF_HAIRPIN;
+                if (want->port_isolated != have->port_isolated)
+                        diff |= NC_DIFF_PORT_ISOLATED;
+        }
         if (memcmp(have_peer->mac, want_peer->mac, 6) != 0)
                 diff |= NC_DIFF_MAC;
         return diff;

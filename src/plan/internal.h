@@ -90,6 +90,10 @@ int nc_plan_nft_port_keys(const struct nc_model *m, const struct nc_container *c
  * recognizing a table an earlier netconverge made. */
 const struct nc_nft_chain *nc_plan_nft_chain(const char *name);
 size_t nc_plan_nft_n_chains(void);
+/* The chains the unmarked version made (the first of them): what a
+ * table it left has, and only that. */
+#define NC_PLAN_LEGACY_CHAINS 5
+const struct nc_nft_chain *nc_plan_nft_legacy_chain(const char *name);
 
 /* The key a rule of this kind and these fields has (its comment), and
  * the chain it goes in. -EINVAL for a rule netconverge does not make,

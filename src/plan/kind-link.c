@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <string.h>
 
 #include "netconverge/addr.h"
@@ -58,6 +59,17 @@ static size_t changed(const struct nc_action *a, struct nc_changed_field f[stati
         /* Only ever brought up: a ~ is made when it is down. */
         if (a->diff & NC_DIFF_PEER_UP)
                 nc_field_add(f, &n, "peer_up", "container end ", NC_FIELD_UP)->new.b = true;
+        /* Only ever turned on (state.h). */
+        if (a->diff & NC_DIFF_HAIRPIN)
+                nc_field_add(f, &n, "hairpin", "hairpin on", NC_FIELD_FLAG)->new.b = true;
+        if (a->diff & NC_DIFF_PORT_ISOLATED) {
+                /* At most 8 fields: a veth whose master changes has no
+                 * hairpin or isolated change of its own (the new port gets
+                 * both with its master). */
+                x = nc_field_add(f, &n, "port_isolated", "port isolated ", NC_FIELD_TEXT);
+                snprintf(x->old.text, sizeof(x->old.text), "%s", c->have->port_isolated ? "on" : "off");
+                snprintf(x->new.text, sizeof(x->new.text), "%s", c->want->port_isolated ? "on" : "off");
+        }
         return n;
 }
 
@@ -203,7 +215,7 @@ const struct nc_kind nc_kind_veth = {
         .changed = changed,
         .namespaces = namespaces,
         .updatable = NC_DIFF_MTU | NC_DIFF_UP | NC_DIFF_PEER_UP | NC_DIFF_MASTER | NC_DIFF_MAC | NC_DIFF_LINK_MARK |
-                     NC_DIFF_PEER_MARK,
+                     NC_DIFF_PEER_MARK | NC_DIFF_HAIRPIN | NC_DIFF_PORT_ISOLATED,
         .disrupts = link_disrupts,
 };
 

@@ -160,8 +160,22 @@ static void describe_masquerade(struct nc_description *d, const struct nc_nft_ru
         nc_put_string(d, "oifname_not", " out !", r->oifname);
 }
 
+/* "nat masquerade hairpin 172.17.0.0/16 out docker0", "nat masquerade
+ * localhost 127.0.0.0/8 out docker0": DNATed traffic back out of a bridge. */
+static void describe_hairpin(struct nc_description *d, const struct nc_nft_rule *r) {
+        describe_rule_head(d, r);
+        nc_put_string(d, NULL, "nat masquerade ", r->ct_dnat ? "hairpin " : "localhost ");
+        if (r->v6)
+                nc_put_cidr6(d, "saddr", "", &r->saddr6, r->saddr_len);
+        else
+                nc_put_cidr(d, "saddr", "", r->saddr, r->saddr_len);
+        nc_put_string(d, "oifname", " out ", r->oifname);
+}
+
 /* The output jump's exception, per family. */
 static const char *jump_exception(const struct nc_nft_rule *r) {
+        if (r->ipv4_only)
+                return " of IPv4, 127.0.0.0/8 included,";
         if (!r->not_loopback)
                 return "";
         return r->v6 ? " but ::1" : " but 127.0.0.0/8";
@@ -204,6 +218,24 @@ static void describe_rule_fields(struct nc_description *d, const struct nc_nft_r
                 nc_put_string(d, NULL, r->by_addr ? (r->v6 ? " ip6 daddr . dport" : " ip daddr . dport") : " dport",
                               "");
                 nc_put_string(d, "target", " via map ", r->target);
+                break;
+        case NC_RULE_HAIRPIN:
+                describe_hairpin(d, r);
+                break;
+        case NC_RULE_FILTER:
+                describe_rule_head(d, r);
+                nc_put_string(d, "oifname", "filter into ", r->oifname);
+                nc_put_uint(d, "iifgroup_not", " from links not in group ", r->ifgroup);
+                nc_put_string(d, NULL, ": drop unless published or established", "");
+                break;
+        case NC_RULE_INTERNAL:
+                describe_rule_head(d, r);
+                nc_put_string(d, "iifname", "filter internal ", r->iifname);
+                nc_put_uint(d, "oifgroup_not", ": drop out to links not in group ", r->ifgroup);
+                break;
+        case NC_RULE_GUARD:
+                describe_rule_head(d, r);
+                nc_put_string(d, "iifname_not", "filter guard: drop to 127.0.0.0/8 not from ", r->iifname);
                 break;
         default:
                 describe_foreign_rule(d, r);

@@ -307,7 +307,8 @@ static int add_attachment(struct nc_state *s, const struct nc_container *c, cons
         _cleanup_free_ char *peer_alias = nc_alias_peer_end(c->name, b->name);
         bool v6 = b->prefixlen6 > 0;
         struct nc_link host = { .netns = "", .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
-                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
+                                .group = NC_LINK_GROUP_OWNED, .ipv6 = v6, .hairpin = true,
+                                .port_isolated = !b->icc };
         struct nc_link peer = { .netns = c->netns, .kind = NC_LINK_VETH, .mtu = mtu, .up = true,
                                 .group = NC_LINK_GROUP_OWNED, .ipv6 = v6 };
         struct nc_address addr = { .netns = c->netns, .address = address->v4, .prefixlen = b->prefixlen };
@@ -403,6 +404,22 @@ static bool wants_forwarding(const struct nc_model *m, bool v6) {
                 for (size_t k = 0; k < m->containers[i].n_ports; k++)
                         if (port_uses(m, &m->containers[i], &m->containers[i].ports[k], v6))
                                 return true;
+        return false;
+}
+
+/* net.ipv4.conf.all.route_localnet, only when an IPv4 port is published
+ * on the unspecified or a loopback address: the host's 127.0.0.1 reaches
+ * it (SPEC 7.2), and a packet from 127.0.0.1 DNATed to a container goes
+ * out of its bridge only with it (a martian source otherwise). The guard
+ * rule (lower-nft.c) keeps what it opens to the host itself. */
+static bool wants_route_localnet(const struct nc_model *m) {
+        for (size_t i = 0; i < m->n_containers; i++)
+                for (size_t k = 0; k < m->containers[i].n_ports; k++) {
+                        const struct nc_port *p = &m->containers[i].ports[k];
+
+                        if (port_uses(m, &m->containers[i], p, false) && (p->host_ip == 0 || p->host_ip >> 24 == 127))
+                                return true;
+                }
         return false;
 }
 
@@ -635,6 +652,7 @@ static int lower(struct lowering *lw) {
                 return r;
         lw->s->ip_forward = wants_forwarding(m, false) ? 1 : -1;
         lw->s->ip6_forward = wants_forwarding(m, true) ? 1 : -1;
+        lw->s->route_localnet = wants_route_localnet(m) ? 1 : -1;
         r = order_links(lw->s, lw->group);
         if (r < 0)
                 return r;

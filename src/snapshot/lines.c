@@ -324,6 +324,7 @@ int snap_read_lines(struct snap_reader *rd, const char *buf, size_t len, size_t 
         l.nodes += 2;
         read_flag(&l, "ip_forward", &rd->s->ip_forward);
         read_flag(&l, "ip6_forward", &rd->s->ip6_forward);
+        read_flag(&l, "route_localnet", &rd->s->route_localnet);
         for (enum snap_section id = SNAP_NAMESPACES; id <= SNAP_ROUTES; id++) {
                 r = read_list(rd, &l, id, 0);
                 if (r <= 0)

@@ -138,6 +138,8 @@ static const struct field link_fields[] = {
         F("ipv6", FIELD_BOOL, false, link.ipv6),
         F("uses_ra", FIELD_BOOL, false, link.uses_ra),
         F("accept_ra", FIELD_INT, false, link.accept_ra),
+        F("hairpin", FIELD_BOOL, false, link.hairpin),
+        F("port_isolated", FIELD_BOOL, false, link.port_isolated),
         F("peer_netns", FIELD_NETNS, false, link.peer_netns),
         F("peer", FIELD_IFNAME, false, link.peer_name),
         /* kind vxlan only (add_link()). */
@@ -200,6 +202,9 @@ static const struct field rule_fields[] = {
         F("iifname", FIELD_IFNAME, false, rule.iifname),
         F("target", FIELD_TARGET, false, rule.target),
         F("not_loopback", FIELD_BOOL, false, rule.not_loopback),
+        F("ct_dnat", FIELD_BOOL, false, rule.ct_dnat),
+        F("ipv4_only", FIELD_BOOL, false, rule.ipv4_only),
+        { .key = "ifgroup", .type = FIELD_UINT, .offset = offsetof(union entry, rule.ifgroup), .max = UINT32_MAX },
         F("protocol", FIELD_PROTO, false, rule.proto),
         F("daddr", FIELD_IPV4, false, rule.daddr),
         F("daddr6", FIELD_IPV6, false, rule.daddr6),
@@ -858,17 +863,21 @@ static int add_chain(struct snap_reader *rd, const struct nc_ynode *n, const str
  * required, then optional. A kind without an IPv6 row has no IPv6 form. */
 static const struct rule_keys {
         const char *required[5];
-        const char *optional[1];
+        const char *optional[2];
 } rule_kind_keys[_NC_RULE_KIND_MAX][2] = {
         [NC_RULE_OTHER] = { { {}, {} } },
         [NC_RULE_MASQUERADE] = { { { "saddr", "oifname" }, {} }, { { "v6", "saddr6", "oifname" }, {} } },
-        [NC_RULE_JUMP] = { { { "target" }, { "not_loopback" } }, { { "v6", "target", "not_loopback" }, {} } },
+        [NC_RULE_JUMP] = { { { "target" }, { "not_loopback", "ipv4_only" } }, { { "v6", "target", "not_loopback" }, {} } },
         [NC_RULE_RETURN] = { { { "iifname" }, {} } },
         [NC_RULE_DNAT] = { { { "protocol", "daddr", "dport", "to" }, {} },
                            { { "v6", "protocol", "daddr6", "dport", "to6" }, {} } },
         [NC_RULE_DROP] = { { { "iifname", "oifname" }, {} } },
         [NC_RULE_DNAT_MAP] = { { { "protocol", "target" }, { "by_addr" } },
                                { { "v6", "protocol", "target" }, { "by_addr" } } },
+        [NC_RULE_HAIRPIN] = { { { "saddr", "oifname" }, { "ct_dnat" } }, { { "v6", "saddr6", "oifname" }, { "ct_dnat" } } },
+        [NC_RULE_GUARD] = { { { "iifname" }, {} } },
+        [NC_RULE_FILTER] = { { { "oifname", "ifgroup" }, {} } },
+        [NC_RULE_INTERNAL] = { { { "iifname", "ifgroup" }, {} } },
 };
 
 static bool in_list(const char *const *v, size_t n, const char *key) {
@@ -1092,6 +1101,7 @@ static void read_sysctl(struct snap_reader *rd, const struct nc_ynode *root, enu
         static const char *const keys[_NC_SYSCTL_MAX] = {
                 [NC_SYSCTL_IP_FORWARD] = "ip_forward",
                 [NC_SYSCTL_IP6_FORWARD] = "ip6_forward",
+                [NC_SYSCTL_ROUTE_LOCALNET] = "route_localnet",
         };
         const struct where w = { keys[k], NO_INDEX, NULL };
         const struct nc_ynode *fwd = nc_ynode_get(root, keys[k]);
@@ -1242,7 +1252,7 @@ static int read_nft(struct snap_reader *rd, const struct nc_ynode *n) {
 }
 
 static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
-        static const char *const keys[] = { "snapshot",  "ip_forward", "ip6_forward",       "namespaces",
+        static const char *const keys[] = { "snapshot",  "ip_forward", "ip6_forward", "route_localnet", "namespaces",
                                             "links",     "addresses",  "routes",            "fdb",
                                             "nft_tables", "nft_forward_drops", "nft_drop_rules", "listeners",
                                             "nft" };
@@ -1255,6 +1265,7 @@ static int read_root(struct snap_reader *rd, const struct nc_ynode *root) {
         if (!root || nc_ynode_is_null(root)) {
                 rd->s->ip_forward = 0;
                 rd->s->ip6_forward = 0;
+                rd->s->route_localnet = 0;
                 return 0;
         }
         if (root->kind != NC_YNODE_MAPPING) {

@@ -163,6 +163,11 @@ static void write_link(struct out *o, const struct nc_link *l) {
                 field_bool(o, "uses_ra", true);
                 field_int(o, "accept_ra", l->accept_ra);
         }
+        /* A bridge port's hairpin mode: left out when off. */
+        if (l->hairpin)
+                field_bool(o, "hairpin", true);
+        if (l->port_isolated)
+                field_bool(o, "port_isolated", true);
         if (l->peer_netns) {
                 field_text(o, "peer_netns", l->peer_netns, false);
                 field_text(o, "peer", l->peer_name, false);
@@ -251,6 +256,12 @@ static void write_rule6(struct out *o, const struct nc_nft_rule *r) {
                 field_text(o, "saddr6", nc_cidr6_format(&r->saddr6, r->saddr_len, cidr), true);
                 field_text(o, "oifname", r->oifname, false);
                 break;
+        case NC_RULE_HAIRPIN:
+                field_text(o, "saddr6", nc_cidr6_format(&r->saddr6, r->saddr_len, cidr), true);
+                field_text(o, "oifname", r->oifname, false);
+                if (r->ct_dnat)
+                        field_bool(o, "ct_dnat", true);
+                break;
         case NC_RULE_JUMP:
                 field_text(o, "target", r->target, false);
                 field_bool(o, "not_loopback", r->not_loopback);
@@ -295,6 +306,25 @@ static void write_rule(struct out *o, const struct nc_nft_rule *r) {
                 field_text(o, "target", r->target, false);
                 if (r->not_loopback)
                         field_bool(o, "not_loopback", true);
+                if (r->ipv4_only)
+                        field_bool(o, "ipv4_only", true);
+                break;
+        case NC_RULE_HAIRPIN:
+                field_word(o, "saddr", nc_cidr_format(r->saddr, r->saddr_len, cidr));
+                field_text(o, "oifname", r->oifname, false);
+                if (r->ct_dnat)
+                        field_bool(o, "ct_dnat", true);
+                break;
+        case NC_RULE_GUARD:
+                field_text(o, "iifname", r->iifname, false);
+                break;
+        case NC_RULE_FILTER:
+                field_text(o, "oifname", r->oifname, false);
+                field_int(o, "ifgroup", r->ifgroup);
+                break;
+        case NC_RULE_INTERNAL:
+                field_text(o, "iifname", r->iifname, false);
+                field_int(o, "ifgroup", r->ifgroup);
                 break;
         case NC_RULE_RETURN:
                 field_text(o, "iifname", r->iifname, false);
@@ -502,6 +532,8 @@ static void write_state(struct out *o, const struct nc_state *s) {
                 write_top_int(o, "ip_forward", s->ip_forward);
         if (s->ip6_forward >= 0)
                 write_top_int(o, "ip6_forward", s->ip6_forward);
+        if (s->route_localnet >= 0)
+                write_top_int(o, "route_localnet", s->route_localnet);
         WRITE_LIST(o, "", "namespaces", s->namespaces, s->n_namespaces, write_namespace);
         WRITE_LIST(o, "", "links", s->links, s->n_links, write_link);
         WRITE_LIST(o, "", "addresses", s->addresses, s->n_addresses, write_address);

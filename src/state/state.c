@@ -14,6 +14,7 @@
 static const char *const sysctl_names[_NC_SYSCTL_MAX] = {
         [NC_SYSCTL_IP_FORWARD] = "net.ipv4.ip_forward",
         [NC_SYSCTL_IP6_FORWARD] = "net.ipv6.conf.all.forwarding",
+        [NC_SYSCTL_ROUTE_LOCALNET] = "net.ipv4.conf.all.route_localnet",
 };
 
 const char *nc_sysctl_name(enum nc_sysctl k) {
@@ -36,11 +37,18 @@ int nc_sysctl_path(enum nc_sysctl k, char buf[static NC_SYSCTL_PATH_MAX]) {
 }
 
 int *nc_state_sysctl(struct nc_state *s, enum nc_sysctl k) {
-        return k == NC_SYSCTL_IP6_FORWARD ? &s->ip6_forward : &s->ip_forward;
+        switch (k) {
+        case NC_SYSCTL_IP6_FORWARD:
+                return &s->ip6_forward;
+        case NC_SYSCTL_ROUTE_LOCALNET:
+                return &s->route_localnet;
+        default:
+                return &s->ip_forward;
+        }
 }
 
 int nc_state_sysctl_value(const struct nc_state *s, enum nc_sysctl k) {
-        return k == NC_SYSCTL_IP6_FORWARD ? s->ip6_forward : s->ip_forward;
+        return *nc_state_sysctl((struct nc_state *) s, k);
 }
 
 struct nc_state *nc_state_new(void) {
@@ -49,6 +57,7 @@ struct nc_state *nc_state_new(void) {
         if (s) {
                 s->ip_forward = -1;
                 s->ip6_forward = -1;
+                s->route_localnet = -1;
         }
         return s;
 }
@@ -474,7 +483,8 @@ bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b)
                 return a->saddr == b->saddr && a->saddr_len == b->saddr_len && nc_ipv6_equal(&a->saddr6, &b->saddr6) &&
                        strcmp(a->oifname, b->oifname) == 0;
         case NC_RULE_JUMP:
-                return a->not_loopback == b->not_loopback && strcmp(a->target, b->target) == 0;
+                return a->not_loopback == b->not_loopback && a->ipv4_only == b->ipv4_only &&
+                       strcmp(a->target, b->target) == 0;
         case NC_RULE_RETURN:
                 return strcmp(a->iifname, b->iifname) == 0;
         case NC_RULE_DNAT:
@@ -485,6 +495,15 @@ bool nc_nft_rule_equal(const struct nc_nft_rule *a, const struct nc_nft_rule *b)
                 return strcmp(a->iifname, b->iifname) == 0 && strcmp(a->oifname, b->oifname) == 0;
         case NC_RULE_DNAT_MAP:
                 return a->proto == b->proto && a->by_addr == b->by_addr && strcmp(a->target, b->target) == 0;
+        case NC_RULE_HAIRPIN:
+                return a->saddr == b->saddr && a->saddr_len == b->saddr_len && nc_ipv6_equal(&a->saddr6, &b->saddr6) &&
+                       a->ct_dnat == b->ct_dnat && strcmp(a->oifname, b->oifname) == 0;
+        case NC_RULE_GUARD:
+                return strcmp(a->iifname, b->iifname) == 0;
+        case NC_RULE_FILTER:
+                return a->ifgroup == b->ifgroup && strcmp(a->oifname, b->oifname) == 0;
+        case NC_RULE_INTERNAL:
+                return a->ifgroup == b->ifgroup && strcmp(a->iifname, b->iifname) == 0;
         default:
                 return false;
         }
@@ -857,6 +876,10 @@ static const char *const rule_kind_table[_NC_RULE_KIND_MAX] = {
         [NC_RULE_DNAT] = "dnat",
         [NC_RULE_DROP] = "drop",
         [NC_RULE_DNAT_MAP] = "dnat-map",
+        [NC_RULE_HAIRPIN] = "hairpin",
+        [NC_RULE_GUARD] = "guard",
+        [NC_RULE_FILTER] = "filter",
+        [NC_RULE_INTERNAL] = "internal",
 };
 
 const char *nc_rule_kind_to_string(enum nc_rule_kind k) {

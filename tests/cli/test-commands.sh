@@ -127,9 +127,9 @@ json_is out "d['valid'] is False and d['errors'][0]['kind'] == 'file' and d['err
 # Planning without root: a snapshot, /dev/null being a fresh host.
 run 2 "$nc" diff "$top/examples/docker0.yaml" --observed /dev/null
 expect_in out "+ bridge docker0 (mtu 1500)"
-expect_in out "Plan: 23 to add, 3 to change, 0 to remove."
+expect_in out "Plan: 27 to add, 4 to change, 0 to remove."
 run 2 "$nc" -o json diff "$top/examples/docker0.yaml" --observed /dev/null
-json_is out "d['summary'] == {'add': 23, 'change': 3, 'remove': 0} and d['format_version'] == 1 and d['errors'] == []"
+json_is out "d['summary'] == {'add': 27, 'change': 4, 'remove': 0} and d['format_version'] == 1 and d['errors'] == []"
 printf 'snapshot: 1\nlinks:\n  - {netns: "", name: x, kind: frob}\n' >"$tmp/bad.snap"
 run 1 "$nc" diff "$top/examples/docker0.yaml" --observed "$tmp/bad.snap"
 expect_in err "bad.snap:3:"
@@ -193,7 +193,7 @@ json_is out "d['command'] == 'apply'"
 # JSON is still strict UTF-8.
 printf 'snapshot: 1\nlinks:\n  - {netns: "", name: !!binary "ZG9ja2VyMP8=", kind: bridge, mtu: 1500}\n' >"$tmp/bin.snap"
 run 2 "$nc" -o json diff "$top/examples/docker0.yaml" --observed "$tmp/bin.snap"
-json_is out "d['errors'] == [] and d['summary']['add'] == 23"
+json_is out "d['errors'] == [] and d['summary']['add'] == 27"
 # The error document's bytes are the contract: golden.
 run 1 "$nc" -o json validate "$tmp/missing.yaml"
 sed "s|$tmp|TMP|g" "$tmp/out" >"$tmp/golden"

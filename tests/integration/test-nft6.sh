@@ -47,7 +47,7 @@ def dnat(expr):
 maps = {m["map"]["name"]: m["map"] for m in d if "map" in m}
 elems = {e[0]["elem"]["comment"]: (m["name"], e[0]["elem"]["val"], e[1]["concat"])
          for m in maps.values() for e in m.get("elem", [])}
-want6 = {f"masquerade6 {p}a", "jump6 output", "ports6 tcp", "ports6 tcp addr", "ports6 udp"}
+want6 = {f"masquerade6 {p}a", f"hairpin6 {p}a", "jump6 output", "ports6 tcp", "ports6 tcp addr", "ports6 udp"}
 assert want6 <= set(rules), sorted(rules)
 # No IPv6 rule for the IPv4-only bridge, its port, or the IPv4-only port.
 six = {k for k in rules if k and ("[" in k or k.split()[0].endswith("6"))}
@@ -60,6 +60,10 @@ m = rules[f"masquerade6 {p}a"]
 assert match(m, "ip6", "saddr")[0]["right"] == {"prefix": {"addr": "fd00:7c:1::", "len": 64}}, m
 assert any("masquerade" in e for e in m), m
 assert [e["match"]["right"] for e in m if "match" in e and "meta" in e["match"]["left"]] == [f"{p}a"], m
+
+h = rules[f"hairpin6 {p}a"]
+assert match(h, "ip6", "saddr")[0]["right"] == {"prefix": {"addr": "fd00:7c:1::", "len": 64}}, h
+assert any(e.get("match", {}).get("left", {}).get("ct", {}).get("key") == "status" for e in h), h
 
 j = rules["jump6 output"]
 assert match(j, "ip6", "daddr")[0] == {"op": "!=", "left": {"payload": {"protocol": "ip6", "field": "daddr"}},

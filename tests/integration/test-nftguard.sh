@@ -72,7 +72,7 @@ cmp -s "$NC_TMP/fill.before" "$NC_TMP/fill.after" || nc_fail "the other table ch
 # The netlink part is in and consistent: what is left is exactly the batch
 # and the sysctl behind it.
 nc_expect 2 diff "$f"
-rest=$(grep -vE '^(\+ nft (table|chain|map) |\+ (nat|filter) |~ sysctl net.ipv4.ip_forward|Plan: )' <<<"$NC_OUT" || true)
+rest=$(grep -vE '^(\+ nft (table|chain|map) |\+ (nat|filter) |~ sysctl net.ipv4.(ip_forward|conf.all.route_localnet)|Plan: )' <<<"$NC_OUT" || true)
 [ -z "$rest" ] || nc_fail "after the refused batch, more than nftables is pending: $rest"
 grep -qF "${P}a=netconverge:bridge" <<<"$(links)" || nc_fail "bridge ${P}a missing after the refused batch"
 nc_pass "batch refused on a fresh host: nothing of it applied, the rest consistent, forwarding off"
@@ -159,8 +159,8 @@ nc_expect 0 apply "$more"
 nft_in -j list table inet "$T" >"$NC_TMP/table.json"
 left=$(nc_j '
 [k + " " + x[k]["name"] for x in d["nftables"] for k in ("set", "map", "flowtable", "chain", "counter")
- if k in x and x[k]["name"] not in ("forward", "output", "postrouting", "prerouting", "publish", "ports4_tcp",
-                                    "ports4_udp")]' <"$NC_TMP/table.json")
+ if k in x and x[k]["name"] not in ("forward", "guard", "output", "postrouting", "prerouting", "publish",
+                                    "ports4_tcp", "ports4_udp")]' <"$NC_TMP/table.json")
 [ -z "$left" ] || nc_fail "foreign objects left in the table: $left"
 handles | grep -v "^postrouting:masquerade ${P}a=" >"$NC_TMP/handles.after"
 cmp -s "$NC_TMP/handles.before" "$NC_TMP/handles.after" ||

@@ -36,6 +36,10 @@ static void model_value(const struct nc_model *m, const char *what, const char *
                 snprintf(buf, len, "%s", b->masquerade ? "true" : "false");
         else if (strcmp(what, "bridge") == 0 && strcmp(key, "isolated") == 0)
                 snprintf(buf, len, "%s", b->isolated ? "true" : "false");
+        else if (strcmp(what, "bridge") == 0 && strcmp(key, "icc") == 0)
+                snprintf(buf, len, "%s", b->icc ? "true" : "false");
+        else if (strcmp(what, "bridge") == 0 && strcmp(key, "internal") == 0)
+                snprintf(buf, len, "%s", b->internal ? "true" : "false");
         else if (strcmp(what, "bridge") == 0 && strcmp(key, "adopt") == 0)
                 snprintf(buf, len, "%s", b->adopt ? "true" : "false");
         else if (strcmp(what, "vxlan") == 0 && strcmp(key, "port") == 0)
@@ -71,7 +75,7 @@ static void test_defaults_match_parser(void **state) {
 
         (void) state;
         assert_int_equal(nc_config_load_buffer(file, strlen(file), &d, &m), 0);
-        assert_int_equal(check_table(m, nc_schema_root()), 8);
+        assert_int_equal(check_table(m, nc_schema_root()), 10);
         nc_diags_done(&d);
         nc_model_free(m);
 }

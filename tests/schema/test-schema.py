@@ -167,6 +167,8 @@ SCHEMA_LEVEL = {
     'several-errors.yaml': 'booleans are true or false (yes, on)',
     'top-level-list.yaml': 'the file is a mapping',
     'type-isolated-1.yaml': 'booleans are true or false (1)',
+    'type-internal-1.yaml': 'booleans are true or false (1)',
+    'type-icc-1.yaml': 'booleans are true or false (1)',
     'type-masquerade-yes.yaml': 'booleans are true or false (yes)',
     'type-mtu-string.yaml': 'MTU is a number',
     'type-networks-number.yaml': 'networks is a list or a mapping',

@@ -73,19 +73,25 @@ static void test_fresh_host(void **state) {
                                "+ route default via 172.17.0.1 in netns web\n"
                                "+ nft table inet netconverge\n"
                                "+ nft chain forward (filter, hook forward, priority 0)\n"
+                               "+ nft chain guard (filter, hook prerouting, priority -300)\n"
                                "+ nft chain output (nat, hook output, priority -100)\n"
                                "+ nft chain postrouting (nat, hook postrouting, priority 100)\n"
                                "+ nft chain prerouting (nat, hook prerouting, priority -100)\n"
                                "+ nft chain publish\n"
                                "+ nft map ports4_tcp (inet_service : ipv4_addr . inet_service)\n"
-                               "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
+                               "+ filter into docker0 from links not in group 28259: "
+                               "drop unless published or established\n"
+                               "+ filter guard: drop to 127.0.0.0/8 not from lo\n"
+                               "+ nat masquerade hairpin 172.17.0.0/16 out docker0\n"
+                               "+ nat output: local addresses of IPv4, 127.0.0.0/8 included, jump to publish\n"
                                "+ nat prerouting: local addresses jump to publish\n"
+                               "+ nat masquerade localhost 127.0.0.0/8 out docker0\n"
                                "+ nat masquerade 172.17.0.0/16 out !docker0\n"
                                "+ nat publish tcp dport via map ports4_tcp\n"
-                               "+ nat publish: return traffic from docker0\n"
                                "+ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80\n"
                                "~ sysctl net.ipv4.ip_forward: 0 -> 1\n"
-                               "Plan: 19 to add, 2 to change, 0 to remove.\n");
+                               "~ sysctl net.ipv4.conf.all.route_localnet: unknown -> 1\n"
+                               "Plan: 23 to add, 3 to change, 0 to remove.\n");
         free(t);
         nc_state_free(empty);
         nc_model_free(m);
@@ -239,7 +245,7 @@ static void test_nft_rules_diffed_one_by_one(void **state) {
         assert_string_equal(t, "- nft rule in chain forward, not made by netconverge\n"
                                "- nft rule in chain output, not made by netconverge\n"
                                "- nat prerouting: local addresses jump to publish\n"
-                               "+ nat output: local addresses but 127.0.0.0/8 jump to publish\n"
+                               "+ nat output: local addresses of IPv4, 127.0.0.0/8 included, jump to publish\n"
                                "+ nat prerouting: local addresses jump to publish\n"
                                "~ nat masquerade 172.17.0.0/16 out !docker0 (was: nft rule \"masquerade docker0\" in chain postrouting, not one netconverge makes)\n"
                                "~ nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:80 (was: nat publish tcp 0.0.0.0:8080 -> 172.17.0.2:81) (disrupts web)\n"

@@ -32,6 +32,8 @@
         "# netconverge snapshot\n" \
         "snapshot: 1\n" \
         "ip_forward: 1\n" \
+        CONVERGED_HOST_BODY
+#define CONVERGED_HOST_BODY \
         "namespaces:\n" \
         "  - {netns: web, exists: true}\n" \
         "links:\n" \
@@ -58,23 +60,36 @@
 static const char converged_snap[] = CONVERGED_HOST;
 
 /* The same host with its nftables table: what apply leaves for a file
- * whose web container publishes 8080:80. */
-static const char converged_nat_snap[] = CONVERGED_HOST
+ * whose web container publishes 8080:80, with SPEC 7.2's data plane (the
+ * guard chain and rule, hairpin and localhost masquerades, the output jump
+ * that takes loopback too, route_localnet, read after ip_forward) and the
+ * port as an element of its map. */
+static const char converged_nat_snap[] = "# netconverge snapshot\n"
+        "snapshot: 1\n"
+        "ip_forward: 1\n"
+        "route_localnet: 1\n"
+        CONVERGED_HOST_BODY
         "nft:\n"
         "  table: netconverge\n"
         "  chains:\n"
         "    - {name: forward, hook: forward, type: filter, priority: 0}\n"
+        "    - {name: guard, hook: prerouting, type: filter, priority: -300}\n"
         "    - {name: output, hook: output, type: nat, priority: -100}\n"
         "    - {name: postrouting, hook: postrouting, type: nat, priority: 100}\n"
         "    - {name: prerouting, hook: prerouting, type: nat, priority: -100}\n"
         "    - {name: publish, hook: none}\n"
         "  rules:\n"
-        "    - {chain: output, key: \"jump output\", kind: jump, target: publish, not_loopback: true}\n"
+        "    - {chain: forward, key: \"filter docker0\", kind: filter, oifname: docker0, ifgroup: 28259}\n"
+        "    - {chain: guard, key: \"guard lo\", kind: guard, iifname: lo}\n"
+        "    - {chain: output, key: \"jump output\", kind: jump, target: publish, ipv4_only: true}\n"
+        "    - {chain: postrouting, key: \"hairpin docker0\", kind: hairpin, saddr: 172.17.0.0/16, "
+        "oifname: docker0, ct_dnat: true}\n"
+        "    - {chain: postrouting, key: \"localhost docker0\", kind: hairpin, saddr: 127.0.0.0/8, "
+        "oifname: docker0}\n"
         "    - {chain: postrouting, key: \"masquerade docker0\", kind: masquerade, saddr: 172.17.0.0/16, "
         "oifname: docker0}\n"
         "    - {chain: prerouting, key: \"jump prerouting\", kind: jump, target: publish}\n"
         "    - {chain: publish, key: \"ports tcp\", kind: dnat-map, protocol: tcp, target: ports4_tcp}\n"
-        "    - {chain: publish, key: \"return docker0\", kind: return, iifname: docker0}\n"
         "  objects:\n"
         "    - {kind: map, name: ports4_tcp, type: \"inet_service : ipv4_addr . inet_service\"}\n"
         "  elements:\n"
@@ -1494,6 +1509,8 @@ static void test_show_converged(void **state) {
         char *t, *expected;
 
         (void) state;
+        /* The veth's bridge port in hairpin mode, as apply leaves it. */
+        ((struct nc_link *) nc_state_find_link(s, "", "vethbb8e173b"))->hairpin = true;
         assert_int_equal(nc_show_build(s, &sh), 0);
         t = show_text(sh);
         assert_int_not_equal(asprintf(&expected, "%s%s", show_header,

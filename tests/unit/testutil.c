@@ -38,6 +38,7 @@ struct nc_state *nc_test_converged(const struct nc_model *m) {
         for (size_t i = 0; i < w->nft.n_elements; i++)
                 assert_int_equal(nc_state_add_nft_element(s, &w->nft.elements[i]), 0);
         s->ip_forward = 1;
+        s->route_localnet = w->route_localnet;
         nc_state_sort(s);
         nc_plan_free(p);
         nc_state_free(empty);
