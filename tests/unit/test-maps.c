@@ -22,6 +22,7 @@
 #include "netconverge/addr.h"
 #include "netconverge/state.h"
 #include "nft/nft.h"
+#include "nftutil.h"
 
 /* The published ports' maps (SPEC 7.2, issue 14 item 4): an element
  * built and decoded (also through the wire) gives the port back, laid out
@@ -29,13 +30,6 @@
  * register for register; the maps' types read and write as nft's words;
  * and what is not ours (another map's name, a lookup of the wrong map,
  * the unspecified address in the by-address map) is not read as ours. */
-
-static struct nc_ipv6 v6(const char *s) {
-        struct nc_ipv6 a;
-
-        assert_int_equal(nc_ipv6_parse(s, &a), 0);
-        return a;
-}
 
 static struct nc_nft_rule port4(enum nc_proto proto, uint32_t daddr, uint16_t dport, uint32_t to, uint16_t to_port) {
         struct nc_nft_rule e = { .kind = NC_RULE_DNAT, .key = "publish tcp 0.0.0.0:8080", .proto = proto, .daddr = daddr,
@@ -194,18 +188,6 @@ static struct nc_nft_rule lookup(bool is_v6, enum nc_proto proto, bool by_addr) 
         nc_nft_port_map(is_v6, proto, by_addr, &name, &type);
         strcpy(r.target, name);
         return r;
-}
-
-static struct nftnl_rule *through_wire(const struct nftnl_rule *nr) {
-        static char buf[8192] __attribute__((aligned(8)));
-        struct nftnl_rule *back = nftnl_rule_alloc();
-        struct nlmsghdr *nlh;
-
-        assert_non_null(back);
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
-        nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *) nr);
-        assert_int_equal(nftnl_rule_nlmsg_parse(nlh, back), 0);
-        return back;
 }
 
 /* nft 1.0.6 --debug=netlink for `meta nfproto ipv4 meta l4proto tcp dnat

@@ -22,6 +22,7 @@
 #include "netconverge/addr.h"
 #include "netconverge/state.h"
 #include "nft/nft.h"
+#include "nftutil.h"
 
 /* The rules of SPEC 7.2's data plane (issue 14 item 1): the hairpin and
  * localhost masquerades (the shape in both families; netconverge makes the
@@ -34,13 +35,6 @@
  * 127.0.0.0/8) are not ours. */
 
 #define IP(a, b, c, d) ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 | (uint32_t) (d))
-
-static struct nc_ipv6 v6(const char *s) {
-        struct nc_ipv6 a;
-
-        assert_int_equal(nc_ipv6_parse(s, &a), 0);
-        return a;
-}
 
 static struct nc_nft_rule hairpin(uint32_t saddr, unsigned len, bool ct_dnat) {
         struct nc_nft_rule r = { .kind = NC_RULE_HAIRPIN, .chain = "postrouting",
@@ -75,26 +69,6 @@ static struct nc_nft_rule filter(void) {
 static struct nc_nft_rule internal(void) {
         return (struct nc_nft_rule) { .kind = NC_RULE_INTERNAL, .chain = "forward", .key = "internal backend",
                                       .iifname = "backend", .ifgroup = 28259 };
-}
-
-static struct nftnl_rule *build(const struct nc_nft_rule *r) {
-        struct nftnl_rule *nr = NULL;
-
-        assert_int_equal(nc_nft_rule_build(r, "netconverge", &nr), 0);
-        assert_non_null(nr);
-        return nr;
-}
-
-static struct nftnl_rule *through_wire(const struct nftnl_rule *nr) {
-        static char buf[8192] __attribute__((aligned(8)));
-        struct nftnl_rule *back = nftnl_rule_alloc();
-        struct nlmsghdr *nlh;
-
-        assert_non_null(back);
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
-        nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *) nr);
-        assert_int_equal(nftnl_rule_nlmsg_parse(nlh, back), 0);
-        return back;
 }
 
 static void assert_decodes_to(const struct nftnl_rule *nr, const struct nc_nft_rule *want) {
@@ -253,36 +227,6 @@ static void test_filter_is_nfts(void **state) {
                           "[ meta load oifgroup => reg 1 ]\n"
                           "[ cmp neq reg 1 0x00006e63 ]\n"
                           "[ immediate reg 0 drop ]\n");
-}
-
-static struct nftnl_expr *nth_expr(struct nftnl_rule *nr, const char *name, int n) {
-        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
-        struct nftnl_expr *e, *found = NULL;
-
-        assert_non_null(it);
-        while (!found && (e = nftnl_expr_iter_next(it)))
-                if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), name) == 0 && n-- == 0)
-                        found = e;
-        nftnl_expr_iter_destroy(it);
-        assert_non_null(found);
-        return found;
-}
-
-static enum nc_rule_kind kind_of(const struct nftnl_rule *nr) {
-        struct nc_nft_rule got;
-
-        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
-        return got.kind;
-}
-
-/* One attribute of a built rule changed: what it then is. */
-static void assert_tampered(const struct nc_nft_rule *r, const char *expr, int nth, uint16_t attr,
-                            const void *data, uint32_t len, enum nc_rule_kind want) {
-        struct nftnl_rule *nr = build(r);
-
-        nftnl_expr_set(nth_expr(nr, expr, nth), attr, data, len);
-        assert_int_equal(kind_of(nr), want);
-        nftnl_rule_free(nr);
 }
 
 static void test_near_misses_are_other(void **state) {

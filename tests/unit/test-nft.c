@@ -27,6 +27,7 @@
 
 #include "netconverge/state.h"
 #include "nft/nft.h"
+#include "nftutil.h"
 
 /* Rules and chains to libnftnl objects and back, without a kernel: every
  * kind survives build -> decode (directly, and through the netlink wire
@@ -85,27 +86,6 @@ static struct nc_nft_rule drop(const char *iif, const char *oif) {
         return r;
 }
 
-static struct nftnl_rule *build(const struct nc_nft_rule *r) {
-        struct nftnl_rule *nr = NULL;
-
-        assert_int_equal(nc_nft_rule_build(r, "netconverge", &nr), 0);
-        assert_non_null(nr);
-        return nr;
-}
-
-/* The rule as the kernel would hand it back: serialized, then parsed. */
-static struct nftnl_rule *through_wire(const struct nftnl_rule *nr) {
-        static char buf[8192] __attribute__((aligned(8)));
-        struct nftnl_rule *back = nftnl_rule_alloc();
-        struct nlmsghdr *nlh;
-
-        assert_non_null(back);
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
-        nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *) nr);
-        assert_int_equal(nftnl_rule_nlmsg_parse(nlh, back), 0);
-        return back;
-}
-
 static void assert_same(const struct nc_nft_rule *want, const struct nc_nft_rule *got) {
         assert_int_equal(got->kind, want->kind);
         assert_true(nc_nft_rule_equal(want, got));
@@ -127,13 +107,6 @@ static void assert_round_trip(const struct nc_nft_rule *want) {
         assert_same(want, &got);
         nftnl_rule_free(back);
         nftnl_rule_free(nr);
-}
-
-static enum nc_rule_kind kind_of(const struct nftnl_rule *nr) {
-        struct nc_nft_rule got;
-
-        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
-        return got.kind;
 }
 
 static void test_every_kind_round_trips(void **state) {
@@ -222,20 +195,6 @@ static void test_extra_expression_is_other(void **state) {
         /* The key still reads: the planner replaces the rule in place. */
         assert_string_equal(got.key, "masquerade docker0");
         nftnl_rule_free(nr);
-}
-
-/* The n-th expression called name. */
-static struct nftnl_expr *nth_expr(struct nftnl_rule *nr, const char *name, int n) {
-        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
-        struct nftnl_expr *e, *found = NULL;
-
-        assert_non_null(it);
-        while (!found && (e = nftnl_expr_iter_next(it)))
-                if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), name) == 0 && n-- == 0)
-                        found = e;
-        nftnl_expr_iter_destroy(it);
-        assert_non_null(found);
-        return found;
 }
 
 static void test_tampered_dnat_differs(void **state) {

@@ -24,6 +24,7 @@
 #include "netconverge/addr.h"
 #include "netconverge/state.h"
 #include "nft/nft.h"
+#include "nftutil.h"
 
 /* The IPv6 forms of the rules (issue 13): build -> decode, and build ->
  * wire -> decode, give every IPv6 shape back; what we build is, register
@@ -32,13 +33,6 @@
  * libnftnl prints the rule the same way), so decoding ours is decoding
  * nft's; and the near misses between the families (an IPv6 address under
  * nfproto ipv4, a dnat ip6 under nfproto ipv4, :: as a daddr) are other. */
-
-static struct nc_ipv6 v6(const char *s) {
-        struct nc_ipv6 a;
-
-        assert_int_equal(nc_ipv6_parse(s, &a), 0);
-        return a;
-}
 
 static struct nc_nft_rule masquerade6(const char *net, unsigned len, const char *oif) {
         struct nc_nft_rule r = { .kind = NC_RULE_MASQUERADE, .chain = "postrouting", .key = "masquerade6 docker0",
@@ -61,26 +55,6 @@ static struct nc_nft_rule dnat6(enum nc_proto proto, const char *daddr, uint16_t
         return (struct nc_nft_rule) { .kind = NC_RULE_DNAT, .chain = "publish", .key = "publish tcp [::]:8080",
                                       .v6 = true, .proto = proto, .daddr6 = v6(daddr), .dport = dport,
                                       .to_addr6 = v6(to), .to_port = to_port };
-}
-
-static struct nftnl_rule *build(const struct nc_nft_rule *r) {
-        struct nftnl_rule *nr = NULL;
-
-        assert_int_equal(nc_nft_rule_build(r, "netconverge", &nr), 0);
-        assert_non_null(nr);
-        return nr;
-}
-
-static struct nftnl_rule *through_wire(const struct nftnl_rule *nr) {
-        static char buf[8192] __attribute__((aligned(8)));
-        struct nftnl_rule *back = nftnl_rule_alloc();
-        struct nlmsghdr *nlh;
-
-        assert_non_null(back);
-        nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
-        nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *) nr);
-        assert_int_equal(nftnl_rule_nlmsg_parse(nlh, back), 0);
-        return back;
 }
 
 static void assert_decodes_to(const struct nftnl_rule *nr, const struct nc_nft_rule *want) {
@@ -244,36 +218,6 @@ static void test_families_differ(void **state) {
         m4 = m6;
         m4.saddr_len = 65;
         assert_false(nc_nft_rule_equal(&m6, &m4));
-}
-
-static struct nftnl_expr *nth_expr(struct nftnl_rule *nr, const char *name, int n) {
-        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
-        struct nftnl_expr *e, *found = NULL;
-
-        assert_non_null(it);
-        while (!found && (e = nftnl_expr_iter_next(it)))
-                if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), name) == 0 && n-- == 0)
-                        found = e;
-        nftnl_expr_iter_destroy(it);
-        assert_non_null(found);
-        return found;
-}
-
-static enum nc_rule_kind kind_of(const struct nftnl_rule *nr) {
-        struct nc_nft_rule got;
-
-        assert_int_equal(nc_nft_rule_decode(nr, &got), 0);
-        return got.kind;
-}
-
-/* One byte of a built rule changed: what it then is. */
-static void assert_tampered(const struct nc_nft_rule *r, const char *expr, int nth, uint16_t attr,
-                            const void *data, uint32_t len, enum nc_rule_kind want) {
-        struct nftnl_rule *nr = build(r);
-
-        nftnl_expr_set(nth_expr(nr, expr, nth), attr, data, len);
-        assert_int_equal(kind_of(nr), want);
-        nftnl_rule_free(nr);
 }
 
 static void test_near_misses_are_other(void **state) {
