@@ -192,6 +192,28 @@ EOF
         fi
 }
 
+# nc_outside NS UPLINK OUTSIDE [UPLINK6 OUTSIDE6]: an "outside" namespace NS
+# joined to the run's host namespace by a veth, $NC_PREFIX-up on the host's
+# side with UPLINK/24 (and UPLINK6/64), $NC_PREFIX-o on the outside's with
+# OUTSIDE/24 (and OUTSIDE6/64); IPv6 without duplicate address detection,
+# so it works at once. Both ends and both namespaces' lo up; NS is removed
+# by the cleanup like every namespace of the run.
+nc_outside() {
+        local ns=$1 up=$2 out=$3 up6=${4:-} out6=${5:-}
+        ip netns add "$ns"
+        nc_in "$NC_HOST" link add "$NC_PREFIX-up" type veth peer name "$NC_PREFIX-o" netns "$ns"
+        nc_in "$NC_HOST" addr add "$up/24" dev "$NC_PREFIX-up"
+        nc_in "$ns" addr add "$out/24" dev "$NC_PREFIX-o"
+        if [ -n "$up6" ]; then
+                nc_in "$NC_HOST" addr add "$up6/64" dev "$NC_PREFIX-up" nodad
+                nc_in "$ns" addr add "$out6/64" dev "$NC_PREFIX-o" nodad
+        fi
+        nc_in "$NC_HOST" link set "$NC_PREFIX-up" up
+        nc_in "$NC_HOST" link set lo up
+        nc_in "$ns" link set "$NC_PREFIX-o" up
+        nc_in "$ns" link set lo up
+}
+
 # Starts a background command and remembers its PID for the cleanup.
 nc_background() {
         "$@" &

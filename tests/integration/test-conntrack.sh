@@ -132,14 +132,7 @@ count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 more_than() { [ "$(count "$1")" -gt "$2" ]; }
 
 # --- the outside world
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
-nc_in "$OUT" link set "$P-o" up
-nc_in "$OUT" link set lo up
+nc_outside "$OUT" "$UPLINK" "$OUTSIDE"
 
 nc_expect 0 apply "$before"
 nc_pass "apply: udp 5353, 6000, 7000 and tcp 8000 published to a"

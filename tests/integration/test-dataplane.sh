@@ -67,16 +67,7 @@ reach() {
 }
 
 # --- the outside world: a veth to the host's uplink, both families
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" addr add "$UPLINK6/64" dev "$P-up" nodad
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
-nc_in "$OUT" addr add "$OUTSIDE6/64" dev "$P-o" nodad
-nc_in "$OUT" link set "$P-o" up
-nc_in "$OUT" link set lo up
+nc_outside "$OUT" "$UPLINK" "$OUTSIDE" "$UPLINK6" "$OUTSIDE6"
 host_mac=$(nc_link_field "$H" "$P-up" address)
 
 nc_expect 0 apply "$file"

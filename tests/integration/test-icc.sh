@@ -29,13 +29,7 @@ reach() {
         [ "$got" = "$4" ] || { nc_log "from $1 to $2:$3: '$got'"; return 1; }
 }
 
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add 198.51.100.2/24 dev "$P-o"
-nc_in "$OUT" link set "$P-o" up
+nc_outside "$OUT" "$UPLINK" 198.51.100.2
 
 nc_expect 0 apply "$file"
 nc_pass "apply"

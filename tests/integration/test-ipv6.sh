@@ -35,16 +35,7 @@ tcp_server() {
 }
 
 # --- the outside world
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UP4/24" dev "$P-up"
-nc_in "$H" addr add "$UP6/64" dev "$P-up" nodad
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add 198.51.100.2/24 dev "$P-o"
-nc_in "$OUT" addr add "$OUT6/64" dev "$P-o" nodad
-nc_in "$OUT" link set "$P-o" up
-nc_in "$OUT" link set lo up
+nc_outside "$OUT" "$UP4" 198.51.100.2 "$UP6" "$OUT6"
 
 # The uplink takes a route from router advertisements (protocol ra, as the
 # kernel's own would be) with accept_ra 1: forwarding would stop that, and

@@ -42,14 +42,7 @@ for m in (x["map"] for x in d if "map" in x):
 }
 
 # --- the outside world
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
-nc_in "$OUT" link set "$P-o" up
-nc_in "$OUT" link set lo up
+nc_outside "$OUT" "$UPLINK" "$OUTSIDE"
 
 nc_expect 0 apply "$f"
 table_facts >"$NC_TMP/before"

@@ -47,14 +47,7 @@ tcp_server() {
 }
 
 # --- the outside world
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
-nc_in "$OUT" link set "$P-o" up
-nc_in "$OUT" link set lo up
+nc_outside "$OUT" "$UPLINK" "$OUTSIDE"
 
 # A table of someone else's: never read for writing, never touched.
 nft_in -f - <<'NFT'

@@ -24,13 +24,7 @@ f=$(nc_config sctp)
 command -v nft >/dev/null || nc_fail "nft is missing (the test checks the kernel with it)"
 in_ns() { local ns=$1; shift; timeout 10 ip netns exec "$ns" "$@"; }
 
-ip netns add "$OUT"
-nc_in "$H" link add "$P-up" type veth peer name "$P-o" netns "$OUT"
-nc_in "$H" addr add "$UPLINK/24" dev "$P-up"
-nc_in "$H" link set "$P-up" up
-nc_in "$H" link set lo up
-nc_in "$OUT" addr add "$OUTSIDE/24" dev "$P-o"
-nc_in "$OUT" link set "$P-o" up
+nc_outside "$OUT" "$UPLINK" "$OUTSIDE"
 
 nc_expect 0 apply "$f"
 in_ns "$H" nft -j list table inet "$T" >"$NC_TMP/table.json"
