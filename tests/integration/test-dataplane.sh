@@ -172,5 +172,6 @@ got=$(in_ns "$OUT" python3 "$probe" "$P-o" "$host_mac" "$OUTSIDE" 127.0.0.1 8080
 nc_pass "without the guard 127.0.0.1:8080 answers the outside; apply puts the guard back"
 
 nc_expect 0 destroy
-nft_in list tables | grep -q "inet $T\$" && nc_fail "destroy left the table"
+tables=$(nft_in list tables)
+grep -q "inet $T\$" <<<"$tables" && nc_fail "destroy left the table"
 nc_pass "destroy"

@@ -132,7 +132,8 @@ LOG=$NC_TMP/watch.log
 nc_background "$NC_BIN" -v -n "$H" watch "$custom" --interval 3600 2>>"$LOG"
 nc_wait_until 10 grep -q 'cycle 1 (start)' "$LOG" || nc_fail "the watcher did not start: $(cat "$LOG")"
 # The published port is an element of its map (SPEC 7.2).
-nft_in list map inet "$T" ports4_tcp | grep -qF 'publish tcp 0.0.0.0:8080' || nc_fail "no published port in table $T"
+map=$(nft_in list map inet "$T" ports4_tcp)
+grep -qF 'publish tcp 0.0.0.0:8080' <<<"$map" || nc_fail "no published port in table $T"
 nft_in delete element inet "$T" ports4_tcp "{ 8080 }"
 restored() { local t; t=$(nft_in list map inet "$T" ports4_tcp) && grep -qF 'publish tcp 0.0.0.0:8080' <<<"$t"; }
 nc_wait_until 10 restored ||

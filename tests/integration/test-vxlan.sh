@@ -158,7 +158,7 @@ nc_wait_until 10 grep -q 'watching ' "$LOG" || { cat "$LOG" >&2; nc_fail "watch 
 sleep 2      # its first cycle: in sync
 timeout 10 bridge -n "${H[1]}" fdb del 00:00:00:00:00:00 dev "$VX" dst 192.0.2.12 ||
         nc_fail "could not delete an FDB entry by hand"
-has_remote() { timeout 10 bridge -n "${H[1]}" fdb show dev "$VX" | grep -q 'dst 192.0.2.12 '; }
+has_remote() { local fdb; fdb=$(timeout 10 bridge -n "${H[1]}" fdb show dev "$VX"); grep -q 'dst 192.0.2.12 ' <<<"$fdb"; }
 nc_wait_until 5 has_remote || { cat "$LOG" >&2; nc_fail "watch did not put the FDB entry back"; }
 grep -q 'RTM_DELNEIGH' "$LOG" || { cat "$LOG" >&2; nc_fail "the repair was not the kernel event's"; }
 grep -q '+ fdb 00:00:00:00:00:00 dst 192.0.2.12 on '"$VX" "$LOG" || nc_fail "watch did not log the repair"
