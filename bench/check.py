@@ -10,7 +10,8 @@ publishes through iptables). `built` checks, in the kernel's own words
 namespace, each up, operationally up and enslaved; for every sample
 container (SAMPLES-FILE, lines "netns address gateway mac bridge port"):
 eth0 up with the address (and, but for CNI, the MAC), lo up, the default
-route via the gateway; ip_forward on; and one DNAT per container. `gone`
+route via the gateway; ip_forward on; and one DNAT translation (a rule, or an element of
+netconverge's port maps) per container. `gone`
 checks that destroy left no bridge, veth or table behind and that the
 sample containers have no eth0. Prints what differs; exits 1 if anything does.
 """
@@ -78,9 +79,18 @@ def built(mode, host, n, bridges, sample_file):
         dnat = [l for l in rules.splitlines() if "-j DNAT" in l and "--to-destination" in l]
     else:
         table = json.loads(run("ip", "netns", "exec", host, "nft", "-j", "list", "table", "inet", "netconverge"))
-        dnat = [o for o in table["nftables"] if "rule" in o and any("dnat" in x for x in o["rule"]["expr"])]
+        # A translation is a DNAT rule of its own (the baseline's, an older
+        # netconverge's) or an element of netconverge's port maps, whose
+        # lookup rules translate nothing by themselves.
+        objs = table["nftables"]
+        # IPv4 only: a dual-stack shape has an IPv6 twin of each (samples
+        # are IPv4).
+        dnat = [o for o in objs if "rule" in o and any("dnat" in x and "map" not in str(x["dnat"].get("addr", ""))
+                                                     and x["dnat"].get("family") != "ip6"
+                                                     for x in o["rule"]["expr"])]
+        dnat += [e for o in objs if "map" in o and o["map"]["name"].startswith("ports4") for e in o["map"].get("elem", [])]
     if len(dnat) != n:
-        bad.append("%d DNAT rules, expected %d" % (len(dnat), n))
+        bad.append("%d DNAT translations, expected %d" % (len(dnat), n))
     return bad
 
 

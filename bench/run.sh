@@ -349,7 +349,7 @@ dual() {
                 timed "$label" "netconverge cold apply" 0 "$nc" -n "$H" -q apply "$d/full.yaml"
                 check_nc "$d/full.yaml" "$d/samples" "$n" 1
                 six=$(ip -n "$P-c$(printf %05d "$n")" -j -6 addr show dev eth0 scope global |
-                        python3 -c 'import json,sys; print(" ".join(a["local"] for i in json.load(sys.stdin) for a in i["addr_info"]))')
+                        python3 -c 'import json,sys; print(" ".join(a["local"] for i in json.load(sys.stdin) for a in i["addr_info"] if "local" in a))')
                 [ "$six" = "fd00:64::$(printf %x $((n + 1)))" ] || die "$label: the last container's address6 is '$six'"
                 if [ "$r" -eq "$rr" ]; then
                         settle

@@ -854,34 +854,13 @@ static int read_vxlan(struct schema *s, const struct nc_ynode *n, struct nc_orig
         return 0;
 }
 
-static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
-        const struct nc_ynode *n = pair->value, *sub;
-        const char *why;
+/* The bridge's subnets and gateways, of both families, and its range. */
+static int read_bridge_addresses(struct schema *s, const struct nc_ynode *n, struct nc_bridge *b) {
+        const struct nc_ynode *sub;
         struct nc_origin gw_at = {};
         struct nc_ipv6 gw6 = {};
         uint32_t gw = 0;
         int r;
-
-        b->name = strdup(pair->key->value);
-        b->path = nc_path_join("bridges", pair->key->value);
-        if (!b->name || !b->path)
-                return -ENOMEM;
-        b->at = pair->key->at;
-        b->mtu = 1500;
-        b->masquerade = true;
-        b->isolated = true;
-        b->icc = true;
-
-        why = nc_ifname_invalid(b->name);
-        if (why)
-                report(s, pair->key, b->path, "bridge name %s", why);
-        if (!want_mapping(s, n, b->path, "a mapping with the bridge's subnet"))
-                return 0;
-        if (nc_ynode_is_null(n))
-                return report_missing_group(s, pair->key->at, b->path, &bridge_table, 1);
-        r = check_keys(s, n, pair->key->at, b->path, &bridge_table);
-        if (r < 0)
-                return r;
 
         sub = nc_ynode_get(n, "subnet");
         if (sub) {
@@ -924,6 +903,38 @@ static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_
                 b->gateway6 = gw6;
                 b->gateway6_at = gw_at;
         }
+        return 0;
+}
+
+static int read_bridge(struct schema *s, const struct nc_ypair *pair, struct nc_bridge *b) {
+        const struct nc_ynode *n = pair->value, *sub;
+        const char *why;
+        int r;
+
+        b->name = strdup(pair->key->value);
+        b->path = nc_path_join("bridges", pair->key->value);
+        if (!b->name || !b->path)
+                return -ENOMEM;
+        b->at = pair->key->at;
+        b->mtu = 1500;
+        b->masquerade = true;
+        b->isolated = true;
+        b->icc = true;
+
+        why = nc_ifname_invalid(b->name);
+        if (why)
+                report(s, pair->key, b->path, "bridge name %s", why);
+        if (!want_mapping(s, n, b->path, "a mapping with the bridge's subnet"))
+                return 0;
+        if (nc_ynode_is_null(n))
+                return report_missing_group(s, pair->key->at, b->path, &bridge_table, 1);
+        r = check_keys(s, n, pair->key->at, b->path, &bridge_table);
+        if (r < 0)
+                return r;
+
+        r = read_bridge_addresses(s, n, b);
+        if (r < 0)
+                return r;
         sub = nc_ynode_get(n, "vxlan");
         if (sub) {
                 _cleanup_free_ char *p = nc_path_join(b->path, "vxlan");

@@ -147,9 +147,89 @@ static void json_port(struct nc_json *j, const struct nc_model *m, const struct 
         nc_json_object_end(j);
 }
 
-void nc_json_model(struct nc_json *j, const struct nc_model *m) {
-        char cidr[NC_CIDR6_STRLEN], mac[NC_MAC_STRLEN];
+static void json_bridge(struct nc_json *j, const struct nc_bridge *b) {
+        char cidr[NC_CIDR6_STRLEN];
 
+        nc_json_object_begin(j);
+        nc_json_key(j, "name");
+        nc_json_string(j, b->name);
+        /* An IPv6-only bridge has no IPv4 keys; subnet6 and gateway6 only
+         * on a bridge with IPv6. */
+        if (b->prefixlen > 0) {
+                nc_json_key(j, "subnet");
+                nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
+                json_ipv4(j, "gateway", b->gateway);
+        }
+        if (b->prefixlen6 > 0) {
+                nc_json_key(j, "subnet6");
+                nc_json_string(j, nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
+                json_ipv6(j, "gateway6", &b->gateway6);
+        }
+        if (b->range_at.line) {
+                nc_json_key(j, "range");
+                nc_json_string(j, nc_cidr_format(b->range, b->range_len, cidr));
+        }
+        nc_json_key(j, "mtu");
+        nc_json_uint(j, b->mtu);
+        nc_json_key(j, "masquerade");
+        nc_json_bool(j, b->masquerade);
+        nc_json_key(j, "isolated");
+        nc_json_bool(j, b->isolated);
+        /* Only when set: the JSON of every file before it stays. */
+        if (b->internal) {
+                nc_json_key(j, "internal");
+                nc_json_bool(j, true);
+        }
+        if (!b->icc) {
+                nc_json_key(j, "icc");
+                nc_json_bool(j, false);
+        }
+        nc_json_key(j, "adopt");
+        nc_json_bool(j, b->adopt);
+        nc_json_object_end(j);
+}
+
+/* A network's addresses: of each family its bridge has. */
+static void json_attachment(struct nc_json *j, const struct nc_model *m, const struct nc_attachment *a) {
+        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
+        char mac[NC_MAC_STRLEN];
+
+        nc_json_object_begin(j);
+        nc_json_key(j, "bridge");
+        nc_json_string(j, a->bridge);
+        if (!b || b->prefixlen > 0)
+                json_ipv4(j, "address", a->address);
+        if (b && b->prefixlen6 > 0)
+                json_ipv6(j, "address6", &a->address6);
+        nc_json_key(j, "mac");
+        nc_json_string(j, nc_mac_format(a->mac, mac));
+        nc_json_key(j, "interface");
+        nc_json_string(j, a->interface);
+        nc_json_key(j, "host_interface");
+        nc_json_string(j, a->host_interface);
+        nc_json_object_end(j);
+}
+
+static void json_container(struct nc_json *j, const struct nc_model *m, const struct nc_container *c) {
+        nc_json_object_begin(j);
+        nc_json_key(j, "name");
+        nc_json_string(j, c->name);
+        nc_json_key(j, "netns");
+        nc_json_string(j, c->netns);
+        nc_json_key(j, "networks");
+        nc_json_array_begin(j);
+        for (size_t k = 0; k < c->n_networks; k++)
+                json_attachment(j, m, &c->networks[k]);
+        nc_json_array_end(j);
+        nc_json_key(j, "ports");
+        nc_json_array_begin(j);
+        for (size_t k = 0; k < c->n_ports; k++)
+                json_port(j, m, c, &c->ports[k]);
+        nc_json_array_end(j);
+        nc_json_object_end(j);
+}
+
+void nc_json_model(struct nc_json *j, const struct nc_model *m) {
         nc_json_key(j, "settings");
         nc_json_object_begin(j);
         nc_json_key(j, "table");
@@ -160,88 +240,14 @@ void nc_json_model(struct nc_json *j, const struct nc_model *m) {
 
         nc_json_key(j, "bridges");
         nc_json_array_begin(j);
-        for (size_t i = 0; i < m->n_bridges; i++) {
-                const struct nc_bridge *b = &m->bridges[i];
-
-                nc_json_object_begin(j);
-                nc_json_key(j, "name");
-                nc_json_string(j, b->name);
-                /* An IPv6-only bridge has no IPv4 keys; subnet6 and
-                 * gateway6 only on a bridge with IPv6. */
-                if (b->prefixlen > 0) {
-                        nc_json_key(j, "subnet");
-                        nc_json_string(j, nc_cidr_format(b->subnet, b->prefixlen, cidr));
-                        json_ipv4(j, "gateway", b->gateway);
-                }
-                if (b->prefixlen6 > 0) {
-                        nc_json_key(j, "subnet6");
-                        nc_json_string(j, nc_cidr6_format(&b->subnet6, b->prefixlen6, cidr));
-                        json_ipv6(j, "gateway6", &b->gateway6);
-                }
-                if (b->range_at.line) {
-                        nc_json_key(j, "range");
-                        nc_json_string(j, nc_cidr_format(b->range, b->range_len, cidr));
-                }
-                nc_json_key(j, "mtu");
-                nc_json_uint(j, b->mtu);
-                nc_json_key(j, "masquerade");
-                nc_json_bool(j, b->masquerade);
-                nc_json_key(j, "isolated");
-                nc_json_bool(j, b->isolated);
-                /* Only when set: the JSON of every file before it stays. */
-                if (b->internal) {
-                        nc_json_key(j, "internal");
-                        nc_json_bool(j, true);
-                }
-                if (!b->icc) {
-                        nc_json_key(j, "icc");
-                        nc_json_bool(j, false);
-                }
-                nc_json_key(j, "adopt");
-                nc_json_bool(j, b->adopt);
-                nc_json_object_end(j);
-        }
+        for (size_t i = 0; i < m->n_bridges; i++)
+                json_bridge(j, &m->bridges[i]);
         nc_json_array_end(j);
 
         nc_json_key(j, "containers");
         nc_json_array_begin(j);
-        for (size_t i = 0; i < m->n_containers; i++) {
-                const struct nc_container *c = &m->containers[i];
-
-                nc_json_object_begin(j);
-                nc_json_key(j, "name");
-                nc_json_string(j, c->name);
-                nc_json_key(j, "netns");
-                nc_json_string(j, c->netns);
-                nc_json_key(j, "networks");
-                nc_json_array_begin(j);
-                for (size_t k = 0; k < c->n_networks; k++) {
-                        const struct nc_attachment *a = &c->networks[k];
-                        const struct nc_bridge *b = nc_model_find_bridge(m, a->bridge);
-
-                        nc_json_object_begin(j);
-                        nc_json_key(j, "bridge");
-                        nc_json_string(j, a->bridge);
-                        if (!b || b->prefixlen > 0)
-                                json_ipv4(j, "address", a->address);
-                        if (b && b->prefixlen6 > 0)
-                                json_ipv6(j, "address6", &a->address6);
-                        nc_json_key(j, "mac");
-                        nc_json_string(j, nc_mac_format(a->mac, mac));
-                        nc_json_key(j, "interface");
-                        nc_json_string(j, a->interface);
-                        nc_json_key(j, "host_interface");
-                        nc_json_string(j, a->host_interface);
-                        nc_json_object_end(j);
-                }
-                nc_json_array_end(j);
-                nc_json_key(j, "ports");
-                nc_json_array_begin(j);
-                for (size_t k = 0; k < c->n_ports; k++)
-                        json_port(j, m, c, &c->ports[k]);
-                nc_json_array_end(j);
-                nc_json_object_end(j);
-        }
+        for (size_t i = 0; i < m->n_containers; i++)
+                json_container(j, m, &m->containers[i]);
         nc_json_array_end(j);
 }
 
