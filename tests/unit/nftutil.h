@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netconverge/addr.h"
@@ -70,4 +71,30 @@ static inline void assert_tampered(const struct nc_nft_rule *r, const char *expr
         nftnl_expr_set(nth_expr(nr, expr, nth), attr, data, len);
         assert_int_equal(kind_of(nr), want);
         nftnl_rule_free(nr);
+}
+
+/* The rule's expressions as libnftnl prints them, one "[ name ... ]" a line
+ * with runs of spaces squeezed (what nft --debug=netlink shows, compared
+ * as text). */
+static inline char *expr_text(const struct nftnl_rule *nr) {
+        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
+        static char out[4096];
+        struct nftnl_expr *e;
+        size_t n = 0;
+
+        assert_non_null(it);
+        out[0] = '\0';
+        while ((e = nftnl_expr_iter_next(it))) {
+                char one[512];
+
+                nftnl_expr_snprintf(one, sizeof(one), e, NFTNL_OUTPUT_DEFAULT, 0);
+                n += (size_t) snprintf(out + n, sizeof(out) - n, "[ %s %s ]\n", nftnl_expr_get_str(e, NFTNL_EXPR_NAME),
+                                       one);
+                assert_true(n < sizeof(out));
+        }
+        nftnl_expr_iter_destroy(it);
+        for (char *p = out; *p; p++)
+                if (p[0] == ' ' && p[1] == ' ')
+                        memmove(p, p + 1, strlen(p));
+        return out;
 }

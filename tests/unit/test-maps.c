@@ -157,29 +157,6 @@ static void test_elements_not_ours(void **state) {
         nftnl_set_elem_free(x);
 }
 
-static char *expressions(const struct nftnl_rule *nr) {
-        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
-        static char out[4096];
-        struct nftnl_expr *e;
-        size_t n = 0;
-
-        assert_non_null(it);
-        out[0] = '\0';
-        while ((e = nftnl_expr_iter_next(it))) {
-                char one[512];
-
-                nftnl_expr_snprintf(one, sizeof(one), e, NFTNL_OUTPUT_DEFAULT, 0);
-                n += (size_t) snprintf(out + n, sizeof(out) - n, "[ %s %s ]\n", nftnl_expr_get_str(e, NFTNL_EXPR_NAME),
-                                       one);
-                assert_true(n < sizeof(out));
-        }
-        nftnl_expr_iter_destroy(it);
-        for (char *p = out; *p; p++)
-                if (p[0] == ' ' && p[1] == ' ')
-                        memmove(p, p + 1, strlen(p));
-        return out;
-}
-
 static struct nc_nft_rule lookup(bool is_v6, enum nc_proto proto, bool by_addr) {
         struct nc_nft_rule r = { .kind = NC_RULE_DNAT_MAP, .chain = "publish", .key = "ports tcp", .v6 = is_v6,
                                  .proto = proto, .by_addr = by_addr };
@@ -201,7 +178,7 @@ static void test_lookup_rules_are_nfts(void **state) {
         (void) state;
 
         assert_int_equal(nc_nft_rule_build(&a4, "t", &nr), 0);
-        assert_string_equal(expressions(nr), "[ meta load nfproto => reg 1 ]\n"
+        assert_string_equal(expr_text(nr), "[ meta load nfproto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x00000002 ]\n"
                                              "[ meta load l4proto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x00000006 ]\n"
@@ -211,7 +188,7 @@ static void test_lookup_rules_are_nfts(void **state) {
                                              "[ nat dnat ip addr_min reg 1 proto_min reg 9 flags 0x2 ]\n");
         nftnl_rule_free(nr);
         assert_int_equal(nc_nft_rule_build(&a6, "t", &nr), 0);
-        assert_string_equal(expressions(nr), "[ meta load nfproto => reg 1 ]\n"
+        assert_string_equal(expr_text(nr), "[ meta load nfproto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x0000000a ]\n"
                                              "[ meta load l4proto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x00000006 ]\n"
@@ -221,7 +198,7 @@ static void test_lookup_rules_are_nfts(void **state) {
                                              "[ nat dnat ip6 addr_min reg 1 proto_min reg 2 flags 0x2 ]\n");
         nftnl_rule_free(nr);
         assert_int_equal(nc_nft_rule_build(&any4, "t", &nr), 0);
-        assert_string_equal(expressions(nr), "[ meta load nfproto => reg 1 ]\n"
+        assert_string_equal(expr_text(nr), "[ meta load nfproto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x00000002 ]\n"
                                              "[ meta load l4proto => reg 1 ]\n"
                                              "[ cmp eq reg 1 0x00000006 ]\n"

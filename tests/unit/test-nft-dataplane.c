@@ -111,34 +111,10 @@ static void test_every_shape_round_trips(void **state) {
                 assert_round_trip(&rules[i]);
 }
 
-/* The rule's expressions as nft --debug=netlink prints them. */
-static char *expressions(const struct nftnl_rule *nr) {
-        struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
-        static char out[4096];
-        struct nftnl_expr *e;
-        size_t n = 0;
-
-        assert_non_null(it);
-        out[0] = '\0';
-        while ((e = nftnl_expr_iter_next(it))) {
-                char one[512];
-
-                nftnl_expr_snprintf(one, sizeof(one), e, NFTNL_OUTPUT_DEFAULT, 0);
-                n += (size_t) snprintf(out + n, sizeof(out) - n, "[ %s %s ]\n", nftnl_expr_get_str(e, NFTNL_EXPR_NAME),
-                                       one);
-                assert_true(n < sizeof(out));
-        }
-        nftnl_expr_iter_destroy(it);
-        for (char *p = out; *p; p++)
-                if (p[0] == ' ' && p[1] == ' ')
-                        memmove(p, p + 1, strlen(p));
-        return out;
-}
-
 static void assert_as_nft(const struct nc_nft_rule *r, const char *want) {
         struct nftnl_rule *nr = build(r);
 
-        assert_string_equal(expressions(nr), want);
+        assert_string_equal(expr_text(nr), want);
         nftnl_rule_free(nr);
 }
 
